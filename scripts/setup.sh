@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything tfscope needs on Debian 12. Idempotent; fast when all is present.
+#   scripts/setup.sh            system packages (build + GUI tests)
+#   scripts/setup.sh --oracle   also the Python venv with tensorflow-cpu + numpy (tests only)
+set -euo pipefail
+
+PKGS=(build-essential cmake ninja-build pkg-config
+      qt6-base-dev qt6-svg-dev libgl-dev
+      libprotobuf-dev protobuf-compiler
+      libeigen3-dev libleveldb-dev libsnappy-dev libgraphviz-dev
+      nlohmann-json3-dev libcli11-dev
+      xvfb xauth fonts-dejavu-core
+      clang libclang-rt-14-dev)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "${1:-}" = "--oracle" ]; then
+  VENV="${TFSCOPE_VENV:-$HOME/.cache/tfscope/venv}"
+  if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import tensorflow, numpy" 2>/dev/null; then
+    echo "setup: creating oracle venv in $VENV (tensorflow-cpu, numpy)"
+    python3 -m venv "$VENV"
+    # 2.15 is the last release whose tf.keras is Keras 2 (SavedModel export, TF1 compat APIs intact).
+    "$VENV/bin/pip" install -q --disable-pip-version-check "tensorflow-cpu==2.15.1" "numpy<2"
+  fi
+fi
+echo "setup: ok"

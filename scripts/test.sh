@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what is missing (incl. the TensorFlow oracle venv), builds, and runs every test:
+# the Qt Test suites (CTest), the TensorFlow oracle suite, the same C++ suites under
+# AddressSanitizer + UndefinedBehaviorSanitizer, and a short libFuzzer smoke run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --oracle
+JOBS=$(nproc)
+
+echo "== build (RelWithDebInfo)"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$JOBS"
+
+echo "== C++ tests"
+(cd build && ctest --output-on-failure -j "$JOBS")
+
+echo "== TensorFlow oracle tests"
+TFSCOPE_BIN="$PWD/build/app/tfscope" bash tests/oracle/run.sh
+
+echo "== C++ tests under ASan + UBSan"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTFSCOPE_SANITIZE=ON >/dev/null
+cmake --build build-asan -j "$JOBS"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$JOBS")
+
+if [ -d fuzz ]; then
+  echo "== fuzz smoke (libFuzzer)"
+  bash fuzz/smoke.sh
+fi
+echo "== all tests passed"
