@@ -1,0 +1,87 @@
+#pragma once
+// The kernel interface: what one op implementation sees when the executor runs a node.
+// One op per file under model/kernels/ (STYLE §5), registered by name in model/kernels/registry.cpp.
+//
+//   // model/kernels/relu.cpp
+//   Status computeRelu(KernelContext& ctx) {
+//       TFS_ASSIGN_OR_RETURN(const Tensor* x, ctx.input(0));
+//       TFS_ASSIGN_OR_RETURN(Tensor* y, ctx.allocateOutput(0, x->dtype(), x->shape()));
+//       ...
+//   }
+//   const KernelDef* registerRelu() { static const KernelDef d{"Relu", computeRelu}; return &d; }
+//
+// Attrs are read through the node's AttrValue map with defaults supplied by the caller
+// (the OpDef default), because SavedModels strip attrs equal to their defaults.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/status.h"
+#include "model/tensor.h"
+
+namespace Eigen { class ThreadPoolDevice; }
+namespace tensorflow { class NodeDef; class AttrValue; class TensorShapeProto; class NameAttrList; }
+
+namespace tfscope::exec {
+
+class ResourceManager;
+class FunctionRunner;
+
+class KernelContext {
+public:
+    virtual ~KernelContext() = default;
+
+    virtual const tensorflow::NodeDef& node() const = 0;
+    const std::string& nodeName() const;
+    const std::string& op() const;
+
+    virtual int numInputs() const = 0;
+    // Data input i (control inputs are not counted). Error if i is out of range.
+    virtual Result<const Tensor*> input(int i) const = 0;
+    // Number of outputs this node must produce (from its OpDef / attrs).
+    virtual int numOutputs() const = 0;
+    // Allocates output i honouring the run's memory cap; the returned pointer stays valid until
+    // the kernel returns.
+    virtual Result<Tensor*> allocateOutput(int i, DType dtype, Shape shape) = 0;
+    // Forwards an existing tensor (no copy) as output i.
+    virtual Status setOutput(int i, Tensor t) = 0;
+
+    // Attr lookup; nullptr if absent (then use the OpDef default).
+    virtual const tensorflow::AttrValue* attr(std::string_view name) const = 0;
+    Result<DType> attrType(std::string_view name) const;                       // required
+    DType attrType(std::string_view name, DType dflt) const;
+    int64_t attrInt(std::string_view name, int64_t dflt) const;
+    float attrFloat(std::string_view name, float dflt) const;
+    bool attrBool(std::string_view name, bool dflt) const;
+    std::string attrString(std::string_view name, std::string dflt) const;
+    std::vector<int64_t> attrIntList(std::string_view name, std::vector<int64_t> dflt = {}) const;
+    std::vector<DType> attrTypeList(std::string_view name) const;
+
+    virtual Eigen::ThreadPoolDevice& device() = 0;
+    virtual ResourceManager& resources() = 0;
+    // Calls a function of the library (PartitionedCall, If, While...).
+    virtual FunctionRunner& functions() = 0;
+    virtual bool isCancelled() const = 0;
+
+    // "Node 'n' (Op): message" — shape/dtype errors must name the node, op and shapes.
+    Status error(const std::string& message) const;
+};
+
+using ComputeFn = Status (*)(KernelContext& ctx);
+
+struct KernelDef {
+    const char* op;
+    ComputeFn compute;
+    bool stateful = false;  // never pruned as a constant / cached
+};
+
+// Kernel tables. Math/NN/shape/string kernels live in model/kernels/ and are listed by
+// model/kernels/registry.cpp; the executor's own kernels (Placeholder, Const, variables, restore,
+// function calls, control flow, tables) by model/exec/builtin_kernels.cpp. findKernel() looks in both.
+const std::vector<const KernelDef*>& libraryKernels();   // model/kernels/registry.cpp
+const std::vector<const KernelDef*>& builtinKernels();   // model/exec/builtin_kernels.cpp
+const KernelDef* findKernel(std::string_view op);        // model/exec/kernel_registry.cpp
+
+}  // namespace tfscope::exec
