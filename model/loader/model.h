@@ -117,6 +117,7 @@ public:
 
 private:
     friend class ModelLoader;
+    friend class ModelBuilder;
     ModelFormat m_format = ModelFormat::Unknown;
     ModelFormat m_openedFormat = ModelFormat::Unknown;
     std::string m_rootPath;

@@ -34,7 +34,8 @@ struct TensorInfoSummary {
     std::string typeSpec;         // Composite: type_spec_class name + type_spec_class_name
     int dtype = 0;                // raw DataType value (0 = missing)
     std::string dtypeName;        // "DT_FLOAT", "DT_FLOAT_REF", "DT_INVALID"
-    OptionalShape shape;
+    OptionalShape shape;          // nullopt: unknown rank or no tensor_shape at all
+    bool hasShape = false;        // tensor_shape present (saved_model_cli prints "()" when absent)
 };
 
 struct SignatureDefault {
