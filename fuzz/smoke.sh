@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Short libFuzzer smoke run of every target, seeded from real files. Needs build-asan configured
+# with clang, -DTFSCOPE_SANITIZE=ON -DTFSCOPE_FUZZ=ON (scripts/test.sh does that).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+B=build-asan/fuzz
+SECONDS_EACH=${FUZZ_SECONDS:-30}
+MODELS=$(cd .. && pwd)/shared/testdata/models
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work/bundle" "$work/pb" "$work/txt"
+# bundle seeds: 2-byte index length + index + data, from small real checkpoints
+for idx in "$MODELS"/serving_saved_model_half_plus_two_cpu/00000123/variables/variables.index \
+           "$MODELS"/tfjs_node_times_two_int/variables/variables.index \
+           "$MODELS"/onnx_regression/checkpoint/model.index; do
+  [ -f "$idx" ] || continue
+  data="${idx%.index}.data-00000-of-00001"
+  n=$(stat -c %s "$idx")
+  out="$work/bundle/$(basename "$(dirname "$(dirname "$idx")")")"
+  printf "$(printf '\\x%02x\\x%02x' $((n & 255)) $((n >> 8)))" > "$out"
+  cat "$idx" "$data" >> "$out"
+done
+cp "$MODELS"/rust_addition/model.pb "$work/pb/" 2>/dev/null || true
+cp "$MODELS"/onnx_saved_model_with_redundant_inputs/saved_model.pb "$work/pb/sm.pb" 2>/dev/null || true
+cp "$MODELS"/tfjs_node_times_two_int/saved_model.pb "$work/pb/tfjs.pb" 2>/dev/null || true
+find "$MODELS" -name saved_model.pbtxt -exec cp {} "$work/txt/" \; 2>/dev/null || true
+
+export ASAN_OPTIONS=detect_leaks=0
+for t in bundle:fuzz_bundle pb:fuzz_saved_model txt:fuzz_pbtxt; do
+  seeds=${t%%:*}; bin=${t##*:}
+  echo "fuzz: $bin for ${SECONDS_EACH}s"
+  "$B/$bin" -max_total_time="$SECONDS_EACH" -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 \
+    "$work/$seeds" 2>"$work/$bin.log" || { tail -50 "$work/$bin.log"; exit 1; }
+  grep -E "stat::number_of_executed_units|Done" "$work/$bin.log" | tail -2
+done
+echo "fuzz: smoke passed"
