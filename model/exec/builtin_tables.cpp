@@ -1,0 +1,190 @@
+// Hash-table kernels for vocabulary lookups: HashTableV2 (+ HashTable), LookupTableImportV2,
+// InitializeTableV2, InitializeTableFromTextFileV2, LookupTableFindV2, LookupTableSizeV2.
+// A table without shared_name is private to its node, kept for the Session's life (so an init op
+// run at load fills the table later lookups read).
+#include <charconv>
+#include <fstream>
+
+#include "model/exec/builtin_kernels.h"
+#include "model/exec/node_context.h"
+#include "model/exec/resource_manager.h"
+
+namespace tfscope::exec {
+namespace {
+
+Result<std::shared_ptr<LookupTableResource>> tableArg(KernelContext& ctx) {
+    TFS_ASSIGN_OR_RETURN(const Tensor* h, ctx.input(0));
+    auto t = resourceFromHandle<LookupTableResource>(*h);
+    if (!t.ok()) return ctx.error(t.status().message());
+    return t;
+}
+
+bool isIntKey(DType d) { return d == DType::Int64 || d == DType::Int32; }
+
+// The key text of element i of a key tensor.
+Result<std::string> keyAt(KernelContext& ctx, const Tensor& keys, int64_t i) {
+    if (keys.dtype() == DType::String) return keys.strings()[size_t(i)];
+    if (keys.dtype() == DType::Int64) return std::to_string(keys.data<int64_t>()[i]);
+    if (keys.dtype() == DType::Int32) return std::to_string(keys.data<int32_t>()[i]);
+    return ctx.error("Unsupported table key dtype '" + dtypeEnumName(keys.dtype()) + "'.");
+}
+
+Status insertValue(KernelContext& ctx, LookupTableResource& table, const std::string& key, const Tensor& values, int64_t i) {
+    size_t slot;
+    auto it = table.index.find(key);
+    if (it != table.index.end()) {
+        slot = it->second;
+    } else {
+        slot = table.index.size();
+        table.index.emplace(key, slot);
+        table.stringValues.resize(slot + 1);
+        table.intValues.resize(slot + 1);
+        table.floatValues.resize(slot + 1);
+    }
+    switch (values.dtype()) {
+    case DType::String: table.stringValues[slot] = values.strings()[size_t(i)]; break;
+    case DType::Int64: case DType::Int32: table.intValues[slot] = int64_t(values.elementAsDouble(i)); break;
+    case DType::Float: case DType::Double: table.floatValues[slot] = values.elementAsDouble(i); break;
+    default: return ctx.error("Unsupported table value dtype '" + dtypeEnumName(values.dtype()) + "'.");
+    }
+    if (values.dtype() == DType::Int64) table.intValues[slot] = values.data<int64_t>()[i];
+    return Status::OK();
+}
+
+Status computeHashTable(KernelContext& ctx) {
+    std::string name = ctx.attrString("shared_name", "");
+    if (name.empty()) name = "_node:" + static_cast<NodeContext&>(ctx).nodeKey();
+    DType keyType = ctx.attrType("key_dtype", DType::String);
+    DType valueType = ctx.attrType("value_dtype", DType::Int64);
+    auto table = ctx.resources().lookupOrCreate<LookupTableResource>(ctx.attrString("container", ""), name, [&] {
+        auto t = std::make_shared<LookupTableResource>();
+        t->keyType = keyType;
+        t->valueType = valueType;
+        return t;
+    });
+    if (!table.ok()) return ctx.error(table.status().message());
+    return ctx.setOutput(0, makeResourceHandle(std::move(table).value()));
+}
+
+Status computeImport(KernelContext& ctx) {
+    TFS_ASSIGN_OR_RETURN(auto table, tableArg(ctx));
+    TFS_ASSIGN_OR_RETURN(const Tensor* keys, ctx.input(1));
+    TFS_ASSIGN_OR_RETURN(const Tensor* values, ctx.input(2));
+    if (keys->numElements() != values->numElements())
+        return ctx.error("Got " + std::to_string(keys->numElements()) + " keys and " + std::to_string(values->numElements()) + " values.");
+    std::lock_guard<std::mutex> lock(table->mutex);
+    if (ctx.op() == "InitializeTableV2" && table->initialized) return Status::OK();
+    if (ctx.op() == "LookupTableImportV2") table->index.clear();
+    for (int64_t i = 0; i < keys->numElements(); ++i) {
+        TFS_ASSIGN_OR_RETURN(std::string key, keyAt(ctx, *keys, i));
+        TFS_RETURN_IF_ERROR(insertValue(ctx, *table, key, *values, i));
+    }
+    table->initialized = true;
+    return Status::OK();
+}
+
+// One column of a text line: -1 the whole line, -2 the line number, else the delimited field.
+Result<std::string> column(KernelContext& ctx, const std::string& line, int64_t lineNo, int64_t index, const std::string& delim) {
+    if (index == -1) return line;
+    if (index == -2) return std::to_string(lineNo);
+    size_t start = 0;
+    for (int64_t c = 0;; ++c) {
+        size_t end = delim.empty() ? std::string::npos : line.find(delim, start);
+        if (c == index) return line.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (end == std::string::npos) break;
+        start = end + delim.size();
+    }
+    return ctx.error("Line " + std::to_string(lineNo) + " has no column " + std::to_string(index) + ".");
+}
+
+Status computeInitFromTextFile(KernelContext& ctx) {
+    TFS_ASSIGN_OR_RETURN(auto table, tableArg(ctx));
+    TFS_ASSIGN_OR_RETURN(const Tensor* fileT, ctx.input(1));
+    if (fileT->dtype() != DType::String || fileT->numElements() != 1) return ctx.error("filename must be a string scalar.");
+    const std::string& path = fileT->strings()[0];
+    int64_t keyIndex = ctx.attrInt("key_index", -2), valueIndex = ctx.attrInt("value_index", -1);
+    int64_t vocabSize = ctx.attrInt("vocab_size", -1), offset = ctx.attrInt("offset", 0);
+    std::string delim = ctx.attrString("delimiter", "\t");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status::notFound("Cannot open vocabulary file '" + path + "'.");
+    std::lock_guard<std::mutex> lock(table->mutex);
+    if (table->initialized) return Status::OK();
+    std::string line;
+    int64_t lineNo = 0;
+    for (int64_t skipped = 0; skipped < offset && std::getline(in, line); ++skipped) {
+    }
+    while ((vocabSize < 0 || lineNo < vocabSize) && std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        TFS_ASSIGN_OR_RETURN(std::string key, column(ctx, line, lineNo, keyIndex, delim));
+        TFS_ASSIGN_OR_RETURN(std::string value, column(ctx, line, lineNo, valueIndex, delim));
+        if (isIntKey(table->keyType)) {
+            int64_t k = 0;
+            auto [p, ec] = std::from_chars(key.data(), key.data() + key.size(), k);
+            if (ec != std::errc() || p != key.data() + key.size()) return ctx.error("Key '" + key + "' in '" + path + "' is not an integer.");
+            key = std::to_string(k);
+        }
+        Tensor v;
+        if (table->valueType == DType::String) v = Tensor::stringScalar(value);
+        else if (isIntKey(table->valueType)) {
+            int64_t x = 0;
+            auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), x);
+            if (ec != std::errc() || p != value.data() + value.size()) return ctx.error("Value '" + value + "' in '" + path + "' is not an integer.");
+            v = Tensor::scalar<int64_t>(x);
+        } else {
+            v = Tensor::scalar<double>(std::strtod(value.c_str(), nullptr));
+        }
+        TFS_RETURN_IF_ERROR(insertValue(ctx, *table, key, v, 0));
+        ++lineNo;
+    }
+    if (vocabSize > 0 && lineNo < vocabSize)
+        return ctx.error("Vocabulary file '" + path + "' has " + std::to_string(lineNo) + " lines; expected " + std::to_string(vocabSize) + ".");
+    table->initialized = true;
+    return Status::OK();
+}
+
+Status computeFind(KernelContext& ctx) {
+    TFS_ASSIGN_OR_RETURN(auto table, tableArg(ctx));
+    TFS_ASSIGN_OR_RETURN(const Tensor* keys, ctx.input(1));
+    TFS_ASSIGN_OR_RETURN(const Tensor* dflt, ctx.input(2));
+    DType vt = table->valueType;
+    if (dflt->dtype() != vt) return ctx.error("Default value is '" + dtypeEnumName(dflt->dtype()) + "'; the table holds '" + dtypeEnumName(vt) + "'.");
+    if (dflt->numElements() != 1 && dflt->numElements() != keys->numElements())
+        return ctx.error("Default value shape " + shapeToString(dflt->shape()) + " does not fit keys " + shapeToString(keys->shape()) + ".");
+    TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, vt, keys->shape()));
+    std::lock_guard<std::mutex> lock(table->mutex);
+    for (int64_t i = 0; i < keys->numElements(); ++i) {
+        TFS_ASSIGN_OR_RETURN(std::string key, keyAt(ctx, *keys, i));
+        auto it = table->index.find(key);
+        int64_t d = dflt->numElements() == 1 ? 0 : i;
+        switch (vt) {
+        case DType::String: out->mutableStrings()[size_t(i)] = it != table->index.end() ? table->stringValues[it->second] : dflt->strings()[size_t(d)]; break;
+        case DType::Int64: out->mutableData<int64_t>()[i] = it != table->index.end() ? table->intValues[it->second] : dflt->data<int64_t>()[d]; break;
+        case DType::Int32: out->mutableData<int32_t>()[i] = it != table->index.end() ? int32_t(table->intValues[it->second]) : dflt->data<int32_t>()[d]; break;
+        case DType::Float: out->mutableData<float>()[i] = it != table->index.end() ? float(table->floatValues[it->second]) : dflt->data<float>()[d]; break;
+        case DType::Double: out->mutableData<double>()[i] = it != table->index.end() ? table->floatValues[it->second] : dflt->data<double>()[d]; break;
+        default: return ctx.error("Unsupported table value dtype '" + dtypeEnumName(vt) + "'.");
+        }
+    }
+    return Status::OK();
+}
+
+Status computeSize(KernelContext& ctx) {
+    TFS_ASSIGN_OR_RETURN(auto table, tableArg(ctx));
+    std::lock_guard<std::mutex> lock(table->mutex);
+    return ctx.setOutput(0, Tensor::scalar<int64_t>(int64_t(table->index.size())));
+}
+
+const KernelDef kHashTableV2{"HashTableV2", computeHashTable, true};
+const KernelDef kImport{"LookupTableImportV2", computeImport, true};
+const KernelDef kInitTable{"InitializeTableV2", computeImport, true};
+const KernelDef kInitFromText{"InitializeTableFromTextFileV2", computeInitFromTextFile, true};
+const KernelDef kFind{"LookupTableFindV2", computeFind, true};
+const KernelDef kSize{"LookupTableSizeV2", computeSize, true};
+
+}  // namespace
+
+void appendTableKernels(std::vector<const KernelDef*>& out) {
+    for (const KernelDef* k : {&kHashTableV2, &kImport, &kInitTable, &kInitFromText, &kFind, &kSize}) out.push_back(k);
+}
+
+}  // namespace tfscope::exec

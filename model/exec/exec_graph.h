@@ -1,0 +1,72 @@
+#pragma once
+// ExecGraph: a GraphDef or a FunctionDef body resolved for execution: node inputs parsed into
+// (node, flat output) endpoints and control inputs, function arguments as pseudo-nodes, returns
+// as endpoints. Built once and shared read-only by every run.
+//
+//   TFS_ASSIGN_OR_RETURN(auto g, ExecGraph::fromGraphDef(metaGraph.graph_def(), &library));
+//   TFS_ASSIGN_OR_RETURN(Endpoint y, g->endpoint("y:0"));
+//
+// Input naming: GraphDef `node`, `node:k`, `^node`; FunctionDef `arg`, `node:out_arg:idx`, `^node`
+// (TF_FORMAT_FACTS §6.5), where idx counts within the output arg and is mapped to a flat index.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model/status.h"
+
+namespace tensorflow { class GraphDef; class FunctionDef; class NodeDef; class FunctionDefLibrary; class OpDef; }
+
+namespace tfscope::exec {
+
+class FunctionLibrary;
+
+struct Endpoint {
+    int node = -1;
+    int output = 0;
+    bool operator==(const Endpoint& o) const { return node == o.node && output == o.output; }
+};
+
+struct ExecNode {
+    const tensorflow::NodeDef* def = nullptr;  // null for a function argument
+    std::string name;
+    int argIndex = -1;                         // >= 0: the function argument it stands for
+    std::vector<Endpoint> inputs;              // data inputs
+    std::vector<int> controlInputs;
+    int numOutputs = 1;
+    bool knownOutputs = false;                 // numOutputs is exact (op table or function signature)
+};
+
+class ExecGraph {
+public:
+    // `library` may be null (then nodes whose op is a function are unknown ops).
+    static Result<std::shared_ptr<const ExecGraph>> fromGraphDef(const tensorflow::GraphDef& graph, const FunctionLibrary* library);
+    static Result<std::shared_ptr<const ExecGraph>> fromFunction(const tensorflow::FunctionDef& function, const FunctionLibrary* library);
+
+    const std::vector<ExecNode>& nodes() const { return m_nodes; }
+    const ExecNode& node(int i) const { return m_nodes[size_t(i)]; }
+    int find(std::string_view name) const;  // -1 if absent
+    // "name", "name:k" -> endpoint; NotFound / InvalidArgument with the name quoted.
+    Result<Endpoint> endpoint(std::string_view tensorName) const;
+    // "" for a GraphDef; the function name otherwise (for messages).
+    const std::string& functionName() const { return m_functionName; }
+
+    // Function bodies: argument pseudo-nodes, returned endpoints (signature order), control returns.
+    const std::vector<int>& argNodes() const { return m_argNodes; }
+    const std::vector<Endpoint>& returns() const { return m_returns; }
+    const std::vector<int>& controlReturns() const { return m_controlReturns; }
+
+private:
+    Status resolveInputs(bool functionBody, const FunctionLibrary* library);
+    std::vector<ExecNode> m_nodes;
+    std::unordered_map<std::string, int> m_byName;
+    std::unordered_map<std::string, int> m_argByName;
+    std::vector<int> m_argNodes;
+    std::vector<Endpoint> m_returns;
+    std::vector<int> m_controlReturns;
+    std::string m_functionName;
+};
+
+}  // namespace tfscope::exec

@@ -1,0 +1,343 @@
+#include "model/exec/executor.h"
+
+#include <algorithm>
+#include <deque>
+#include <set>
+#include <unordered_map>
+
+#include "attr_value.pb.h"
+#include "model/exec/builtin_kernels.h"
+#include "model/exec/function_library.h"
+#include "model/exec/kernel.h"
+#include "model/exec/node_context.h"
+#include "model/exec/op_info.h"
+#include "model/exec/resource_manager.h"
+#include "model/exec/run_state.h"
+#include "node_def.pb.h"
+
+namespace tfscope::exec {
+namespace {
+
+uint64_t key(Endpoint e) { return (uint64_t(uint32_t(e.node)) << 32) | uint32_t(e.output); }
+
+bool isLoopOp(const std::string& op) {
+    return op == "Enter" || op == "RefEnter" || op == "NextIteration" || op == "RefNextIteration" || op == "Exit" ||
+           op == "RefExit" || op == "LoopCond";
+}
+
+// "Node 'n' (Op): message", unless the kernel already said which node.
+Status annotate(const Status& st, const ExecNode& node, const ExecGraph& graph) {
+    Status out = st;
+    if (st.message().rfind("Node '", 0) != 0 && st.message().rfind("Function '", 0) != 0 && node.def)
+        out = Status(st.code(), "Node '" + node.name + "' (" + node.def->op() + "): " + st.message());
+    if (!graph.functionName().empty() && out.message().rfind("Function '", 0) != 0)
+        out = Status(out.code(), "Function '" + graph.functionName() + "': " + out.message());
+    return out;
+}
+
+Result<Tensor> deref(const std::shared_ptr<VariableResource>& var) {
+    std::lock_guard<std::mutex> lock(var->mutex);
+    if (!var->initialized) return Status::failedPrecondition("Attempting to use uninitialized value '" + var->name + "'.");
+    return var->value;
+}
+
+// Names of the functions a node calls: func-valued attrs and an op that is a library function.
+std::vector<std::string> calledFunctions(const tensorflow::NodeDef& def, const FunctionLibrary* library) {
+    std::vector<std::string> out;
+    if (library && library->find(def.op())) out.push_back(def.op());
+    for (const auto& [name, value] : def.attr()) {
+        if (!name.empty() && name[0] == '_') continue;
+        if (value.has_func()) out.push_back(value.func().name());
+        if (value.has_list())
+            for (const auto& f : value.list().func()) out.push_back(f.name());
+    }
+    return out;
+}
+
+void collectIn(const ExecGraph& graph, const std::vector<int>& nodes, const FunctionLibrary* library,
+               std::map<std::string, std::vector<std::string>>* missing, std::set<std::string>* visited) {
+    const std::string prefix = graph.functionName().empty() ? std::string() : graph.functionName() + "/";
+    for (int n : nodes) {
+        const ExecNode& node = graph.node(n);
+        if (!node.def) continue;
+        if (!kernelForNode(*node.def, library)) (*missing)[node.def->op()].push_back(prefix + node.name);
+        for (const std::string& f : calledFunctions(*node.def, library)) {
+            if (!visited->insert(f).second) continue;
+            if (!library || !library->find(f)) {
+                (*missing)["function '" + f + "'"].push_back(prefix + node.name);
+                continue;
+            }
+            auto g = library->graph(f);
+            if (!g.ok()) continue;
+            std::vector<Feed> feeds;
+            for (int a : g.value()->argNodes()) feeds.push_back({{a, 0}, Tensor()});
+            auto order = Executor::plan(*g.value(), feeds, g.value()->returns(), g.value()->controlReturns());
+            std::vector<int> all;
+            if (order.ok()) all = order.value();
+            else for (int i = 0; i < int(g.value()->nodes().size()); ++i) all.push_back(i);
+            collectIn(*g.value(), all, library, missing, visited);
+        }
+    }
+}
+
+}  // namespace
+
+const KernelDef* kernelForNode(const tensorflow::NodeDef& node, const FunctionLibrary* library) {
+    if (const KernelDef* k = findKernel(node.op())) return k;
+    if (library && library->find(node.op())) return callByOpNameKernel();
+    return nullptr;
+}
+
+void collectMissingKernels(const ExecGraph& graph, const std::vector<int>& nodes, const FunctionLibrary* library,
+                           std::map<std::string, std::vector<std::string>>* missing) {
+    std::set<std::string> visited;
+    collectIn(graph, nodes, library, missing, &visited);
+}
+
+Status checkKernels(const ExecGraph& graph, const std::vector<int>& nodes, const FunctionLibrary* library) {
+    std::map<std::string, std::vector<std::string>> missing;
+    collectMissingKernels(graph, nodes, library, &missing);
+    if (missing.empty()) return Status::OK();
+    std::string msg = "No kernel for ";
+    bool first = true;
+    for (const auto& [op, users] : missing) {
+        if (!first) msg += "; ";
+        first = false;
+        msg += (op.rfind("function '", 0) == 0 ? op : "op '" + op + "'") + " (used by ";
+        for (size_t i = 0; i < users.size() && i < 3; ++i) msg += (i ? ", '" : "'") + users[i] + "'";
+        if (users.size() > 3) msg += " and " + std::to_string(users.size() - 3) + " more";
+        msg += ")";
+    }
+    return Status::unimplemented(msg + ".");
+}
+
+Result<std::vector<int>> Executor::plan(const ExecGraph& graph, const std::vector<Feed>& feeds,
+                                        const std::vector<Endpoint>& fetches, const std::vector<int>& targets) {
+    const size_t n = graph.nodes().size();
+    std::unordered_map<uint64_t, int> fed;
+    for (const Feed& f : feeds) fed[key(f.at)] = 1;
+    std::vector<char> needed(n, 0);
+    std::vector<int> stack;
+    for (Endpoint e : fetches)
+        if (!fed.count(key(e))) stack.push_back(e.node);
+    for (int t : targets) stack.push_back(t);
+    while (!stack.empty()) {
+        int x = stack.back();
+        stack.pop_back();
+        if (x < 0 || size_t(x) >= n || needed[size_t(x)]) continue;
+        needed[size_t(x)] = 1;
+        const ExecNode& node = graph.node(x);
+        for (Endpoint e : node.inputs)
+            if (!fed.count(key(e))) stack.push_back(e.node);
+        for (int c : node.controlInputs) stack.push_back(c);
+    }
+    std::vector<int> indeg(n, 0);
+    std::vector<std::vector<int>> consumers(n);
+    size_t count = 0;
+    for (size_t x = 0; x < n; ++x) {
+        if (!needed[x]) continue;
+        ++count;
+        const ExecNode& node = graph.node(int(x));
+        for (Endpoint e : node.inputs)
+            if (!fed.count(key(e))) { ++indeg[x]; consumers[size_t(e.node)].push_back(int(x)); }
+        for (int c : node.controlInputs) { ++indeg[x]; consumers[size_t(c)].push_back(int(x)); }
+    }
+    std::deque<int> ready;
+    for (size_t x = 0; x < n; ++x)
+        if (needed[x] && indeg[x] == 0) ready.push_back(int(x));
+    std::vector<int> order;
+    order.reserve(count);
+    while (!ready.empty()) {
+        int x = ready.front();
+        ready.pop_front();
+        order.push_back(x);
+        for (int c : consumers[size_t(x)])
+            if (--indeg[size_t(c)] == 0) ready.push_back(c);
+    }
+    if (order.size() != count) {
+        for (size_t x = 0; x < n; ++x)
+            if (needed[x] && indeg[x] > 0 && graph.node(int(x)).def && isLoopOp(graph.node(int(x)).def->op()))
+                return Status::unimplemented("TF1 while loops are not supported (node '" + graph.node(int(x)).name + "', op '" +
+                                             graph.node(int(x)).def->op() + "').");
+        for (size_t x = 0; x < n; ++x)
+            if (needed[x] && indeg[x] > 0)
+                return Status::invalidArgument("The graph has a cycle through node '" + graph.node(int(x)).name + "'.");
+    }
+    return order;
+}
+
+Status Executor::run(const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches, const std::vector<int>& targets,
+                     std::vector<Tensor>* outputs) {
+    TFS_ASSIGN_OR_RETURN(std::vector<int> order, plan(m_graph, feeds, fetches, targets));
+    if (m_state.callDepth == 0) TFS_RETURN_IF_ERROR(checkKernels(m_graph, order, m_state.library));
+
+    const size_t n = m_graph.nodes().size();
+    std::unordered_map<uint64_t, const Tensor*> fed;
+    for (const Feed& f : feeds) fed[key(f.at)] = &f.value;
+    std::unordered_map<uint64_t, int> uses;
+    for (int x : order)
+        for (Endpoint e : m_graph.node(x).inputs)
+            if (!fed.count(key(e))) ++uses[key(e)];
+    for (Endpoint e : fetches) uses[key(e)] += 1 << 30;  // pinned until the end
+
+    std::vector<std::vector<Value>> values(n);
+    std::vector<char> nodeDead(n, 0);
+    uint64_t held = 0;
+    MemoryTracker* mem = m_state.memory;
+    auto release = [&](Value& v) {
+        uint64_t b = tensorBytes(v.tensor);
+        if (mem) mem->release(b);
+        held -= b;
+        v = Value{};
+    };
+    auto releaseAll = [&] {
+        for (auto& vs : values)
+            for (auto& v : vs)
+                if (v.set) release(v);
+    };
+
+    for (int x : order) {
+        if (m_state.cancelled && m_state.cancelled->load()) {
+            releaseAll();
+            return Status::cancelled("The run was cancelled.");
+        }
+        const ExecNode& node = m_graph.node(x);
+        if (!node.def) {
+            releaseAll();
+            return Status::invalidArgument("Function argument '" + node.name + "' was not supplied.");
+        }
+        const std::string& op = node.def->op();
+        std::vector<Value> in;
+        in.reserve(node.inputs.size());
+        bool anyDead = false;
+        for (int c : node.controlInputs) anyDead = anyDead || nodeDead[size_t(c)];
+        for (Endpoint e : node.inputs) {
+            auto f = fed.find(key(e));
+            if (f != fed.end()) {
+                Value v;
+                v.tensor = *f->second;
+                v.set = true;
+                in.push_back(std::move(v));
+                continue;
+            }
+            const auto& src = values[size_t(e.node)];
+            if (size_t(e.output) >= src.size() || !src[size_t(e.output)].set) {
+                releaseAll();
+                return annotate(Status::invalidArgument("Input from '" + m_graph.node(e.node).name + ":" + std::to_string(e.output) +
+                                                        "', which was not produced."), node, m_graph);
+            }
+            in.push_back(src[size_t(e.output)]);
+            anyDead = anyDead || in.back().dead;
+        }
+
+        std::vector<Value> out;
+        if (op == "Merge" || op == "RefMerge") {
+            out.resize(2);
+            int chosen = -1;
+            for (size_t i = 0; i < in.size(); ++i)
+                if (!in[i].dead) { chosen = int(i); break; }
+            if (chosen < 0) {
+                for (auto& v : out) { v.dead = true; v.set = true; }
+            } else {
+                out[0] = in[size_t(chosen)];
+                if (out[0].ref && op == "Merge") {
+                    auto t = deref(out[0].ref);
+                    if (!t.ok()) { releaseAll(); return annotate(t.status(), node, m_graph); }
+                    out[0].ref.reset();
+                    out[0].tensor = std::move(t).value();
+                }
+                out[1].tensor = Tensor::scalar<int32_t>(chosen);
+                out[1].set = true;
+            }
+        } else if (anyDead && op != "ControlTrigger") {
+            out.resize(size_t(std::max(node.numOutputs, 1)));
+            for (auto& v : out) { v.dead = true; v.set = true; }
+        } else {
+            const KernelDef* kernel = kernelForNode(*node.def, m_state.library);
+            if (!kernel) {
+                releaseAll();
+                return annotate(Status::unimplemented("No kernel for op '" + op + "'."), node, m_graph);
+            }
+            NodeContext ctx(*node.def, m_graph.functionName(), m_state, node.numOutputs, node.knownOutputs);
+            auto& kin = ctx.inputs();
+            auto& refs = ctx.refInputs();
+            kin.resize(in.size());
+            refs.resize(in.size());
+            Status st;
+            for (size_t i = 0; i < in.size() && st.ok(); ++i) {
+                if (takesRefInput(op, int(i))) {
+                    if (!in[i].ref) st = Status::invalidArgument("Input " + std::to_string(i) + " must be a variable reference.");
+                    refs[i] = in[i].ref;
+                } else if (in[i].ref) {
+                    auto t = deref(in[i].ref);
+                    if (t.ok()) kin[i] = std::move(t).value();
+                    else st = t.status();
+                } else {
+                    kin[i] = in[i].tensor;
+                }
+            }
+            in.clear();
+            if (st.ok()) st = kernel->compute(ctx);
+            if (!st.ok()) {
+                releaseAll();
+                return annotate(st, node, m_graph);
+            }
+            out = std::move(ctx.outputs());
+        }
+        in.clear();
+        bool allDead = !out.empty();
+        for (auto& v : out) {
+            allDead = allDead && v.dead;
+            if (v.set) {
+                uint64_t b = tensorBytes(v.tensor);
+                held += b;
+                if (mem) mem->add(b);
+            }
+        }
+        nodeDead[size_t(x)] = allDead;
+        values[size_t(x)] = std::move(out);
+        if (mem && mem->limit() && mem->live() > mem->limit()) {
+            releaseAll();
+            return annotate(Status::resourceExhausted("Live tensors need " + std::to_string(mem->live()) +
+                                                      " bytes; the memory limit is " + std::to_string(mem->limit()) + " bytes."),
+                            node, m_graph);
+        }
+        for (Endpoint e : node.inputs) {
+            auto it = uses.find(key(e));
+            if (it == uses.end()) continue;
+            if (--it->second == 0) {
+                auto& src = values[size_t(e.node)];
+                if (size_t(e.output) < src.size() && src[size_t(e.output)].set) release(src[size_t(e.output)]);
+            }
+        }
+    }
+
+    outputs->clear();
+    for (Endpoint e : fetches) {
+        auto f = fed.find(key(e));
+        if (f != fed.end()) { outputs->push_back(*f->second); continue; }
+        const auto& src = values[size_t(e.node)];
+        const std::string name = m_graph.node(e.node).name + ":" + std::to_string(e.output);
+        if (size_t(e.output) >= src.size() || !src[size_t(e.output)].set) {
+            releaseAll();
+            return Status::invalidArgument("Fetched tensor '" + name + "' was not produced.");
+        }
+        const Value& v = src[size_t(e.output)];
+        if (v.dead) {
+            releaseAll();
+            return Status::invalidArgument("Fetched tensor '" + name + "' is dead (its conditional branch was not taken).");
+        }
+        if (v.ref) {
+            auto t = deref(v.ref);
+            if (!t.ok()) { releaseAll(); return t.status(); }
+            outputs->push_back(std::move(t).value());
+        } else {
+            outputs->push_back(v.tensor);
+        }
+    }
+    releaseAll();
+    (void)held;
+    return Status::OK();
+}
+
+}  // namespace tfscope::exec

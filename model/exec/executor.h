@@ -1,0 +1,65 @@
+#pragma once
+// Executor: runs one ExecGraph (a GraphDef or a function body) for given feeds, fetches and targets.
+// It prunes to what the fetches/targets need (data and control inputs, not past fed tensors),
+// checks up front that every op there (and in the functions it calls) has a kernel, runs nodes in
+// dependency order, frees each intermediate after its last consumer, and propagates dead tensors
+// of TF1 conditionals (Switch/Merge).
+//
+//   Executor ex(*graph, state);
+//   std::vector<Tensor> outs;
+//   TFS_RETURN_IF_ERROR(ex.run({{xEndpoint, x}}, {yEndpoint}, {}, &outs));
+//
+// Limits: cancellation is checked between nodes; the MemoryTracker cap fails a run with
+// ResourceExhausted. TF1 while loops (Enter/Exit/NextIteration) are not supported.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/exec/exec_graph.h"
+#include "model/status.h"
+#include "model/tensor.h"
+
+namespace tensorflow { class NodeDef; }
+
+namespace tfscope::exec {
+
+struct RunState;
+struct KernelDef;
+class FunctionLibrary;
+
+struct Feed {
+    Endpoint at;
+    Tensor value;
+};
+
+class Executor {
+public:
+    // Neither is owned; both must outlive this.
+    Executor(const ExecGraph& graph, RunState& state) : m_graph(graph), m_state(state) {}
+
+    // outputs: one per fetch, references dereferenced. A dead fetch is an error.
+    Status run(const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches, const std::vector<int>& targets,
+               std::vector<Tensor>* outputs);
+
+    // The nodes a run needs, in a dependency order. InvalidArgument on a cycle.
+    static Result<std::vector<int>> plan(const ExecGraph& graph, const std::vector<Feed>& feeds,
+                                         const std::vector<Endpoint>& fetches, const std::vector<int>& targets);
+
+private:
+    const ExecGraph& m_graph;
+    RunState& m_state;
+};
+
+// The kernel that runs `node`: a registered one, or the function-call kernel when the op names a
+// library function. nullptr if none.
+const KernelDef* kernelForNode(const tensorflow::NodeDef& node, const FunctionLibrary* library);
+
+// Up-front check: every op in `nodes` of `graph` and in the functions they call (recursively) has a
+// kernel. Unimplemented listing each missing op and where it is used.
+Status checkKernels(const ExecGraph& graph, const std::vector<int>& nodes, const FunctionLibrary* library);
+// Op name -> node names (function nodes as "function/node") without a kernel.
+void collectMissingKernels(const ExecGraph& graph, const std::vector<int>& nodes, const FunctionLibrary* library,
+                           std::map<std::string, std::vector<std::string>>* missing);
+
+}  // namespace tfscope::exec

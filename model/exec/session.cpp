@@ -1,0 +1,200 @@
+#define EIGEN_USE_THREADS
+#include "model/exec/session.h"
+
+#include <algorithm>
+#include <thread>
+#include <unsupported/Eigen/CXX11/Tensor>
+
+#include "meta_graph.pb.h"
+#include "model/exec/exec_graph.h"
+#include "model/exec/executor.h"
+#include "model/exec/function_library.h"
+#include "model/exec/function_runner.h"
+#include "model/exec/resource_manager.h"
+#include "model/exec/run_state.h"
+#include "model/exec/tensor_proto.h"
+#include "node_def.pb.h"
+
+namespace tfscope::exec {
+
+struct Session::Pool {
+    explicit Pool(int n) : pool(n), device(&pool, n) {}
+    Eigen::ThreadPool pool;
+    Eigen::ThreadPoolDevice device;
+};
+
+Session::~Session() { cancel(); }
+
+Result<std::unique_ptr<Session>> Session::create(std::shared_ptr<const tensorflow::MetaGraphDef> metaGraph, const SessionOptions& options) {
+    if (!metaGraph) return Status::invalidArgument("No meta graph to run.");
+    std::unique_ptr<Session> s(new Session());
+    s->m_metaGraph = std::move(metaGraph);
+    s->m_library = std::make_unique<FunctionLibrary>(s->m_metaGraph->graph_def().library());
+    TFS_ASSIGN_OR_RETURN(s->m_graph, ExecGraph::fromGraphDef(s->m_metaGraph->graph_def(), s->m_library.get()));
+    s->m_resources = std::make_unique<ResourceManager>();
+    s->m_memory = std::make_unique<MemoryTracker>(options.memoryLimitBytes);
+    int threads = options.numThreads > 0 ? options.numThreads : int(std::max(1u, std::thread::hardware_concurrency()));
+    s->m_pool = std::make_unique<Pool>(threads);
+    s->m_state = std::make_unique<RunState>();
+    s->m_functions = std::make_unique<FunctionRunner>(*s->m_state);
+    RunState& st = *s->m_state;
+    st.resources = s->m_resources.get();
+    st.device = &s->m_pool->device;
+    st.library = s->m_library.get();
+    st.functions = s->m_functions.get();
+    st.cancelled = &s->m_cancelled;
+    st.memory = s->m_memory.get();
+    return s;
+}
+
+void Session::cancel() { m_cancelled.store(true); }
+
+Result<std::vector<int>> Session::targetNodes(const std::vector<std::string>& targets) const {
+    std::vector<int> out;
+    for (std::string t : targets) {
+        if (!t.empty() && t[0] == '^') t.erase(0, 1);
+        if (auto colon = t.find(':'); colon != std::string::npos) t.resize(colon);
+        int n = m_graph->find(t);
+        if (n < 0) return Status::notFound("The graph has no node '" + t + "'.");
+        out.push_back(n);
+    }
+    return out;
+}
+
+Status Session::checkRunnable(const std::vector<std::string>& fetches, const std::vector<std::string>& targets) const {
+    std::vector<Endpoint> ends;
+    for (const auto& f : fetches) {
+        TFS_ASSIGN_OR_RETURN(Endpoint e, m_graph->endpoint(f));
+        ends.push_back(e);
+    }
+    TFS_ASSIGN_OR_RETURN(std::vector<int> t, targetNodes(targets));
+    TFS_ASSIGN_OR_RETURN(std::vector<int> order, Executor::plan(*m_graph, {}, ends, t));
+    return checkKernels(*m_graph, order, m_library.get());
+}
+
+Status Session::run(const std::vector<std::pair<std::string, Tensor>>& feeds, const std::vector<std::string>& fetches,
+                    const std::vector<std::string>& targets, std::vector<Tensor>* outputs) {
+    std::lock_guard<std::mutex> lock(m_runMutex);
+    m_cancelled.store(false);
+    std::vector<Feed> fs;
+    for (const auto& [name, value] : feeds) {
+        TFS_ASSIGN_OR_RETURN(Endpoint e, m_graph->endpoint(name));
+        fs.push_back({e, value});
+    }
+    std::vector<Endpoint> ends;
+    for (const auto& f : fetches) {
+        TFS_ASSIGN_OR_RETURN(Endpoint e, m_graph->endpoint(f));
+        ends.push_back(e);
+    }
+    TFS_ASSIGN_OR_RETURN(std::vector<int> t, targetNodes(targets));
+    m_state->callDepth = 0;
+    m_memory->resetPeak();
+    Executor executor(*m_graph, *m_state);
+    std::vector<Tensor> out;
+    TFS_RETURN_IF_ERROR(executor.run(fs, ends, t, &out));
+    if (outputs) *outputs = std::move(out);
+    return Status::OK();
+}
+
+std::vector<std::string> Session::signatureKeys() const {
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : m_metaGraph->signature_def()) keys.push_back(k);
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
+namespace {
+
+std::string joinQuoted(const std::vector<std::string>& xs) {
+    std::string s;
+    for (size_t i = 0; i < xs.size(); ++i) s += (i ? ", '" : "'") + xs[i] + "'";
+    return s.empty() ? "none" : s;
+}
+
+}  // namespace
+
+static Result<std::map<std::string, TensorSpec>> specsOf(const google::protobuf::Map<std::string, tensorflow::TensorInfo>& infos,
+                                                         const ExecGraph& graph) {
+    std::map<std::string, TensorSpec> out;
+    for (const auto& [key, info] : infos) {
+        TensorSpec spec;
+        if (info.encoding_case() != tensorflow::TensorInfo::kName)
+            return Status::unimplemented("Signature tensor '" + key + "' is sparse or composite; only dense tensors are supported.");
+        spec.tensorName = info.name();
+        spec.dtype = baseType(int(info.dtype()));
+        if (info.has_tensor_shape()) {
+            bool unknown = false;
+            spec.shape = shapeFromProto(info.tensor_shape(), &unknown);
+            spec.unknownRank = unknown;
+        }
+        // The graph is the truth when the signature's dtype is missing or wrong (half_plus_three).
+        auto e = graph.endpoint(info.name());
+        if (e.ok()) {
+            const ExecNode& node = graph.node(e.value().node);
+            if (node.def && (node.def->op() == "Placeholder" || node.def->op() == "PlaceholderWithDefault")) {
+                auto it = node.def->attr().find("dtype");
+                if (it != node.def->attr().end()) spec.dtype = baseType(int(it->second.type()));
+            }
+        }
+        out[key] = spec;
+    }
+    return out;
+}
+
+Result<std::map<std::string, TensorSpec>> Session::signatureInputs(const std::string& key) const {
+    auto it = m_metaGraph->signature_def().find(key);
+    if (it == m_metaGraph->signature_def().end())
+        return Status::notFound("No signature '" + key + "'; the meta graph has " + joinQuoted(signatureKeys()) + ".");
+    return specsOf(it->second.inputs(), *m_graph);
+}
+
+Result<std::map<std::string, TensorSpec>> Session::signatureOutputs(const std::string& key) const {
+    auto it = m_metaGraph->signature_def().find(key);
+    if (it == m_metaGraph->signature_def().end())
+        return Status::notFound("No signature '" + key + "'; the meta graph has " + joinQuoted(signatureKeys()) + ".");
+    return specsOf(it->second.outputs(), *m_graph);
+}
+
+Result<std::map<std::string, Tensor>> Session::runSignature(const std::string& key, const std::map<std::string, Tensor>& inputs,
+                                                            const std::vector<std::string>& outputKeys) {
+    TFS_ASSIGN_OR_RETURN(auto inSpecs, signatureInputs(key));
+    TFS_ASSIGN_OR_RETURN(auto outSpecs, signatureOutputs(key));
+    std::vector<std::string> inKeys;
+    for (const auto& [k, s] : inSpecs) inKeys.push_back(k);
+    std::vector<std::pair<std::string, Tensor>> feeds;
+    for (const auto& [k, t] : inputs) {
+        auto it = inSpecs.find(k);
+        if (it == inSpecs.end())
+            return Status::invalidArgument("Signature '" + key + "' has no input '" + k + "'; its inputs are " + joinQuoted(inKeys) + ".");
+        const TensorSpec& spec = it->second;
+        if (spec.dtype != DType::Invalid && t.dtype() != spec.dtype)
+            return Status::invalidArgument("Input '" + k + "' of signature '" + key + "' must be " + dtypeEnumName(spec.dtype) +
+                                           "; got " + dtypeEnumName(t.dtype()) + ".");
+        if (!spec.unknownRank) {
+            bool ok = int(spec.shape.size()) == t.rank();
+            for (size_t d = 0; ok && d < spec.shape.size(); ++d) ok = spec.shape[d] < 0 || spec.shape[d] == t.dim(int(d));
+            if (!ok)
+                return Status::invalidArgument("Input '" + k + "' of signature '" + key + "' must have shape " + shapeToString(spec.shape) +
+                                               "; got " + shapeToString(t.shape()) + ".");
+        }
+        feeds.push_back({spec.tensorName, t});
+    }
+    for (const auto& k : inKeys)
+        if (!inputs.count(k)) return Status::invalidArgument("Missing input '" + k + "' for signature '" + key + "'.");
+    std::vector<std::string> keys = outputKeys;
+    if (keys.empty())
+        for (const auto& [k, s] : outSpecs) keys.push_back(k);
+    std::vector<std::string> fetches;
+    for (const auto& k : keys) {
+        auto it = outSpecs.find(k);
+        if (it == outSpecs.end()) return Status::invalidArgument("Signature '" + key + "' has no output '" + k + "'.");
+        fetches.push_back(it->second.tensorName);
+    }
+    std::vector<Tensor> outs;
+    TFS_RETURN_IF_ERROR(run(feeds, fetches, {}, &outs));
+    std::map<std::string, Tensor> result;
+    for (size_t i = 0; i < keys.size(); ++i) result[keys[i]] = outs[i];
+    return result;
+}
+
+}  // namespace tfscope::exec

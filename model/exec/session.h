@@ -1,0 +1,99 @@
+#pragma once
+// Session: runs a MetaGraphDef natively, like a TF Session: feeds (any tensor, Const outputs
+// included), fetches and targets; state (variables, tables) lives as long as the Session.
+// loadSavedModel() (saved_model_session.h) creates one and runs restore + init as TF's C++ loader.
+//
+//   TFS_ASSIGN_OR_RETURN(auto session, Session::create(metaGraphPtr));
+//   std::vector<Tensor> out;
+//   TFS_RETURN_IF_ERROR(session->run({{"x:0", x}}, {"y:0"}, {}, &out));
+//   TFS_ASSIGN_OR_RETURN(auto outputs, session->runSignature("serving_default", {{"x", x}}));
+//
+// Thread safety: run()/runSignature() are serialized by a mutex; cancel() may be called from any
+// thread and makes the current run fail with Cancelled (checked between nodes).
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/status.h"
+#include "model/tensor.h"
+
+namespace tensorflow { class MetaGraphDef; }
+namespace Eigen { class ThreadPoolDevice; }
+
+namespace tfscope::exec {
+
+class ExecGraph;
+class FunctionLibrary;
+class FunctionRunner;
+class ResourceManager;
+class MemoryTracker;
+struct RunState;
+
+struct SessionOptions {
+    uint64_t memoryLimitBytes = 0;  // live tensor bytes per run; 0 = unlimited
+    int numThreads = 0;             // Eigen intra-op threads; 0 = all cores
+};
+
+// What a signature input or output expects (from the SignatureDef, corrected by the graph).
+struct TensorSpec {
+    std::string tensorName;
+    DType dtype = DType::Invalid;  // Invalid when neither the signature nor the graph says
+    Shape shape;                   // -1 for free dims
+    bool unknownRank = true;
+};
+
+class Session {
+public:
+    // `metaGraph` is kept alive by the Session.
+    static Result<std::unique_ptr<Session>> create(std::shared_ptr<const tensorflow::MetaGraphDef> metaGraph,
+                                                   const SessionOptions& options = {});
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    const tensorflow::MetaGraphDef& metaGraph() const { return *m_metaGraph; }
+
+    // Tensor names are "node:k" or "node"; targets are node names (a leading '^' is ignored).
+    Status run(const std::vector<std::pair<std::string, Tensor>>& feeds, const std::vector<std::string>& fetches,
+               const std::vector<std::string>& targets, std::vector<Tensor>* outputs);
+
+    // Signature keys, and the inputs/outputs of one signature. NotFound names the available keys.
+    std::vector<std::string> signatureKeys() const;
+    Result<std::map<std::string, TensorSpec>> signatureInputs(const std::string& key) const;
+    Result<std::map<std::string, TensorSpec>> signatureOutputs(const std::string& key) const;
+    // Checks inputs against the signature (names, dtype, shape with -1 free) and runs it. Returns
+    // every output of the signature (or only `outputKeys`), by key.
+    Result<std::map<std::string, Tensor>> runSignature(const std::string& key, const std::map<std::string, Tensor>& inputs,
+                                                       const std::vector<std::string>& outputKeys = {});
+
+    // Up-front check of what a run would need (ops without kernel, listed with their nodes).
+    Status checkRunnable(const std::vector<std::string>& fetches, const std::vector<std::string>& targets) const;
+
+    void cancel();
+    ResourceManager& resources() { return *m_resources; }
+    MemoryTracker& memory() { return *m_memory; }
+
+private:
+    Session() = default;
+    Result<std::vector<int>> targetNodes(const std::vector<std::string>& targets) const;
+
+    std::shared_ptr<const tensorflow::MetaGraphDef> m_metaGraph;
+    std::unique_ptr<FunctionLibrary> m_library;
+    std::shared_ptr<const ExecGraph> m_graph;
+    std::unique_ptr<ResourceManager> m_resources;
+    std::unique_ptr<MemoryTracker> m_memory;
+    struct Pool;
+    std::unique_ptr<Pool> m_pool;
+    std::unique_ptr<FunctionRunner> m_functions;
+    std::unique_ptr<RunState> m_state;
+    std::atomic<bool> m_cancelled{false};
+    std::mutex m_runMutex;
+};
+
+}  // namespace tfscope::exec
