@@ -23,7 +23,8 @@ from tensorflow.core.protobuf import meta_graph_pb2, saved_model_pb2  # noqa: E4
 FLOAT_DTYPES = {"DT_HALF", "DT_BFLOAT16", "DT_FLOAT", "DT_DOUBLE"}
 COMPLEX_DTYPES = {"DT_COMPLEX64", "DT_COMPLEX128"}
 INT_DTYPES = {"DT_INT8", "DT_INT16", "DT_INT32", "DT_INT64",
-              "DT_UINT8", "DT_UINT16", "DT_UINT32", "DT_UINT64"}
+              "DT_UINT8", "DT_UINT16", "DT_UINT32", "DT_UINT64",
+              "DT_QINT8", "DT_QUINT8", "DT_QINT16", "DT_QUINT16", "DT_QINT32"}
 
 
 def dtype_name(enum_value):
@@ -73,15 +74,30 @@ def encode_scalar(x, dt):
 def encode_value(array, dt):
     """Numpy array (or scalar / bytes) of TF dtype name `dt` -> nested JSON lists."""
     a = np.asarray(array, dtype=object if dt == "DT_STRING" else None)
+    if a.dtype.fields:  # quantized types come back as one-field structured arrays
+        a = a[next(iter(a.dtype.fields))]
+
+    if dt in INT_DTYPES or dt == "DT_BOOL":
+        return a.tolist()
+    if dt in FLOAT_DTYPES or dt in COMPLEX_DTYPES:
+        wide = a.astype(np.complex128 if dt in COMPLEX_DTYPES else np.float64)
+        if dt in COMPLEX_DTYPES:
+            wide = np.stack([wide.real, wide.imag], axis=-1)
+        if np.all(np.isfinite(wide)):
+            return wide.tolist()
+        return _map_floats(wide.tolist())
 
     def rec(x):
-        if dt == "DT_STRING":
-            x = np.asarray(x, dtype=object)
+        x = np.asarray(x, dtype=object)
         if x.ndim == 0:
-            return encode_scalar(x.item() if dt == "DT_STRING" else x[()], dt)
+            return encode_scalar(x.item(), dt)
         return [rec(x[i]) for i in range(x.shape[0])]
 
     return rec(a)
+
+
+def _map_floats(v):
+    return [_map_floats(x) for x in v] if isinstance(v, list) else encode_float(v)
 
 
 def decode_value(value, shape, dt):
@@ -146,19 +162,29 @@ def _short(v):
     return s if len(s) < 80 else s[:77] + "..."
 
 
-def elements_equal(expected, actual, dt):
-    """Exact comparison after rounding `actual` to the tensor's dtype; NaN equals NaN."""
-    if dt in FLOAT_DTYPES or dt in COMPLEX_DTYPES:
-        np_type = {"DT_HALF": np.float16, "DT_BFLOAT16": tf.bfloat16.as_numpy_dtype,
-                   "DT_FLOAT": np.float32, "DT_DOUBLE": np.float64,
-                   "DT_COMPLEX64": np.complex64, "DT_COMPLEX128": np.complex128}[dt]
-        e = np.asarray([expected], dtype=np_type).astype(np.complex128)[0]
-        a = np.asarray([actual], dtype=np_type).astype(np.complex128)[0]
+NUMPY_FLOAT_TYPES = {"DT_HALF": np.float16, "DT_BFLOAT16": tf.bfloat16.as_numpy_dtype,
+                     "DT_FLOAT": np.float32, "DT_DOUBLE": np.float64,
+                     "DT_COMPLEX64": np.complex64, "DT_COMPLEX128": np.complex128}
+
+
+def first_mismatch(expected, actual, dt):
+    """Index of the first element where the flat lists differ, or None. Floating values are
+    compared exactly after rounding both to the tensor's dtype; NaN equals NaN."""
+    if len(expected) != len(actual):
+        return min(len(expected), len(actual))
+    if dt in NUMPY_FLOAT_TYPES:
+        wide = np.complex128 if dt in COMPLEX_DTYPES else np.float64
+        e = np.asarray(expected, dtype=wide).astype(NUMPY_FLOAT_TYPES[dt]).astype(np.complex128)
+        a = np.asarray(actual, dtype=wide).astype(NUMPY_FLOAT_TYPES[dt]).astype(np.complex128)
+        same = np.ones(len(e), dtype=bool)
         for x, y in ((e.real, a.real), (e.imag, a.imag)):
-            if not (x == y or (math.isnan(x) and math.isnan(y))):
-                return False
-        return True
-    return expected == actual
+            same &= (x == y) | (np.isnan(x) & np.isnan(y))
+        bad = np.flatnonzero(~same)
+        return int(bad[0]) if len(bad) else None
+    for i, (x, y) in enumerate(zip(expected, actual)):
+        if x != y:
+            return i
+    return None
 
 
 # ---------------------------------------------------------------- checkpoints

@@ -1,0 +1,114 @@
+"""Case discovery and the tfscope runner shared by the oracle tests.
+
+Cases are every checkpoint and SavedModel under tests/data (our TensorFlow-made fixtures),
+resources/demo, and the real TensorFlow-written models in ../shared/testdata/models.
+"""
+
+import json
+import os
+import re
+import subprocess
+import unittest
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "tests" / "data"
+DEMO = REPO / "resources" / "demo"
+SHARED = (REPO / ".." / "shared" / "testdata" / "models").resolve()
+
+# Legacy V1 (TensorSlice) checkpoints among the shared models: no .index file marks them.
+SHARED_V1_CHECKPOINTS = [
+    "serving_bad_half_plus_two/00000123/export",
+    "serving_session_bundle_half_plus_two/00000123/export-00000-of-00001",
+]
+
+
+def slug(root_name, path, root):
+    rel = os.path.relpath(path, root)
+    return re.sub(r"[^0-9A-Za-z]+", "_", root_name + "_" + rel).strip("_")
+
+
+def _roots():
+    roots = [("data", DATA), ("demo", DEMO)]
+    if SHARED.is_dir():
+        roots.append(("shared", SHARED))
+    return roots
+
+
+def checkpoint_cases():
+    """[(test-name suffix, prefix path)] for every checkpoint prefix found."""
+    cases = []
+    for name, root in _roots():
+        for index in sorted(root.rglob("*.index")):
+            prefix = str(index)[: -len(".index")]
+            cases.append((slug(name, prefix, root), prefix))
+    if SHARED.is_dir():
+        for rel in SHARED_V1_CHECKPOINTS:
+            p = SHARED / rel
+            if p.exists():
+                cases.append((slug("shared", p, SHARED), str(p)))
+    return cases
+
+
+def saved_model_cases():
+    """[(test-name suffix, export dir)] for every SavedModel directory found."""
+    cases = []
+    for name, root in _roots():
+        dirs = {p.parent for pat in ("saved_model.pb", "saved_model.pbtxt") for p in root.rglob(pat)}
+        for d in sorted(dirs):
+            cases.append((slug(name, d, root), str(d)))
+    return cases
+
+
+def fixture_dirs():
+    """Our committed fixture directories that carry an expected.json."""
+    dirs = sorted(p.parent for p in DATA.glob("*/expected.json"))
+    if (DEMO / "expected.json").exists():
+        dirs.append(DEMO)
+    return dirs
+
+
+class NotImplementedYet(Exception):
+    pass
+
+
+def tfscope_bin(test):
+    binary = os.environ.get("TFSCOPE_BIN")
+    if not binary:
+        test.skipTest("TFSCOPE_BIN is not set: this case needs the built tfscope binary")
+    if not os.access(binary, os.X_OK):
+        test.fail("TFSCOPE_BIN='%s' is not an executable file" % binary)
+    return binary
+
+
+def run_tfscope(test, args, timeout=300):
+    """Runs tfscope; returns (exit code, stdout, stderr). Skips the test (loudly) only when the
+    binary says the subcommand is not implemented yet."""
+    binary = tfscope_bin(test)
+    proc = subprocess.run([binary] + args, capture_output=True, timeout=timeout)
+    out = proc.stdout.decode("utf-8", "replace")
+    err = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0 and "not implemented" in (err + out).lower():
+        test.skipTest("tfscope %s: not implemented yet (binary says: %s)" % (args[0], err.strip()[:200]))
+    return proc.returncode, out, err
+
+
+def run_tfscope_json(test, args):
+    rc, out, err = run_tfscope(test, args)
+    if rc != 0:
+        test.fail("tfscope %s exited %d: %s" % (" ".join(args), rc, err.strip()[:2000]))
+    try:
+        return json.loads(out)
+    except json.JSONDecodeError as e:
+        test.fail("tfscope %s printed invalid JSON (%s): %s" % (" ".join(args), e, out[:500]))
+
+
+def add_cases(cls, prefix, cases, make):
+    """Adds one test method per case: `test_<prefix>__<case name>`."""
+    for name, arg in cases:
+        method = make(arg)
+        method.__name__ = "test_%s__%s" % (prefix, name)
+        setattr(cls, method.__name__, method)
+
+
+unittest.TestLoader.sortTestMethodsUsing = None  # keep discovery order: data, demo, shared
