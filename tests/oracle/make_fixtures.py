@@ -278,7 +278,7 @@ def make_tf2_ckpt():
     tf.keras.backend.clear_session()
     tf.keras.utils.set_random_seed(11)
     model = tf.keras.Sequential([tf.keras.layers.Dense(2, input_shape=(3,), name="dense")], name="net")
-    opt = tf.keras.optimizers.Adam(0.05)
+    opt = tf.keras.optimizers.legacy.Adam(0.05)  # legacy: slots as .OPTIMIZER_SLOT keys
     ckpt = tf.train.Checkpoint(model=model, optimizer=opt)
     # CheckpointManager stamps the state file with time.time(); a fake clock keeps the file
     # reproducible (1700000000.0 at creation, then +1.5 s per save).
