@@ -1,0 +1,333 @@
+#include "model/edit/edit_set.h"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <unordered_map>
+
+#include "model/edit/value_ops.h"
+#include "model/io/npy.h"
+#include "model/loader/model.h"
+
+namespace tfscope {
+namespace {
+
+std::string_view lastComponent(std::string_view key) {
+    size_t slash = key.rfind('/');
+    return slash == std::string_view::npos ? key : key.substr(slash + 1);
+}
+
+bool heuristicTrainable(const std::string& key, bool slot) {
+    if (slot) return false;
+    if (key == "global_step" || key.starts_with("save_counter")) return false;
+    if (key.ends_with("/.ATTRIBUTES/OBJECT_CONFIG_JSON")) return false;
+    return true;
+}
+
+Result<std::regex> compileRegex(const std::string& pattern) {
+    try {
+        return std::regex(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+        return Status::invalidArgument("Invalid regular expression '" + pattern + "'.");
+    }
+}
+
+std::string dtypeText(DType d) { return std::string(dtypeShortName(d)); }
+
+}  // namespace
+
+bool looksLikeOptimizerSlot(std::string_view key) {
+    if (key.find("/.OPTIMIZER_SLOT/") != std::string_view::npos) return true;
+    if (key.starts_with("optimizer/")) return true;
+    static const std::regex kTf1Slot(
+        "(Adagrad|AdagradDA|Adam|Adadelta|Ftrl|Momentum|RMSProp|ProximalAdagrad|Nadam|Adamax)(_[0-9]+)?");
+    std::string last(lastComponent(key));
+    if (std::regex_match(last, kTf1Slot)) return true;
+    if (key == "beta1_power" || key == "beta2_power") return true;
+    return false;
+}
+
+bool inScope(std::string_view name, std::string_view scope) {
+    if (scope.empty()) return true;
+    if (scope.back() == '/') return name.starts_with(scope);
+    return name == scope || (name.starts_with(scope) && name.size() > scope.size() && name[scope.size()] == '/');
+}
+
+Result<EditSet> EditSet::fromModel(std::shared_ptr<const Model> model) {
+    if (!model) return Status::invalidArgument("No model.");
+    if (!model->checkpoint()) return Status::failedPrecondition("The model has no variables to edit.");
+    return build(model, model->checkpoint());
+}
+
+Result<EditSet> EditSet::fromCheckpoint(std::shared_ptr<const CheckpointReader> reader) {
+    if (!reader) return Status::invalidArgument("No checkpoint.");
+    return build(nullptr, std::move(reader));
+}
+
+Result<EditSet> EditSet::build(std::shared_ptr<const Model> model, std::shared_ptr<const CheckpointReader> reader) {
+    EditSet set;
+    set.m_model = std::move(model);
+    set.m_reader = std::move(reader);
+    std::unordered_map<std::string, const VariableSummary*> byKey;
+    bool haveTrainable = false;
+    if (set.m_model) {
+        for (const VariableSummary& v : set.m_model->summary().variables) {
+            if (!v.checkpointKey.empty()) byKey[v.checkpointKey] = &v;
+            haveTrainable = haveTrainable || v.trainable;
+        }
+    }
+    for (const CheckpointEntry& e : set.m_reader->entries()) {
+        if (e.key == kObjectGraphKey) {
+            set.m_hasObjectGraph = true;
+            continue;
+        }
+        EditItem item;
+        item.name = e.key;
+        item.sourceKey = e.key;
+        item.dtype = e.dtype;
+        item.shape = e.shape;
+        auto it = byKey.find(e.key);
+        const VariableSummary* v = it == byKey.end() ? nullptr : it->second;
+        item.optimizerSlot = looksLikeOptimizerSlot(e.key) || (v && v->isOptimizerSlot);
+        item.trainable = haveTrainable ? (v && v->trainable) : heuristicTrainable(e.key, item.optimizerSlot);
+        set.m_items.push_back(std::move(item));
+    }
+    return set;
+}
+
+const EditItem* EditSet::find(std::string_view name) const {
+    for (const EditItem& i : m_items)
+        if (i.name == name) return &i;
+    return nullptr;
+}
+
+EditItem* EditSet::findMutable(std::string_view name) {
+    for (EditItem& i : m_items)
+        if (i.name == name) return &i;
+    return nullptr;
+}
+
+Result<EditItem*> EditSet::require(std::string_view name) {
+    EditItem* item = findMutable(name);
+    if (!item) return Status::notFound("Variable '" + std::string(name) + "' does not exist.");
+    return item;
+}
+
+int EditSet::selectedCount() const {
+    return int(std::count_if(m_items.begin(), m_items.end(), [](const EditItem& i) { return i.selected; }));
+}
+
+Status EditSet::apply(EditOp op) {
+    std::vector<EditItem> before = m_items;
+    Status s = applyOne(op);
+    if (!s.ok()) {
+        m_items = std::move(before);
+        return s;
+    }
+    m_history.push_back(std::move(before));
+    m_edits.push_back(std::move(op));
+    return Status::OK();
+}
+
+Status EditSet::applyAll(const std::vector<EditOp>& ops) {
+    int n = 0;
+    for (const EditOp& op : ops) {
+        ++n;
+        Status s = apply(op);
+        if (!s.ok()) return Status(s.code(), "Edit " + std::to_string(n) + ": " + s.message());
+    }
+    return Status::OK();
+}
+
+void EditSet::undo() {
+    if (m_history.empty()) return;
+    m_items = std::move(m_history.back());
+    m_history.pop_back();
+    m_edits.pop_back();
+}
+
+Result<Tensor> EditSet::value(const EditItem& item) const {
+    if (item.value) return *item.value;
+    if (item.added()) return Status::internal("Added variable '" + item.name + "' has no value.");
+    TFS_ASSIGN_OR_RETURN(Tensor t, m_reader->read(item.sourceKey));
+    return t;
+}
+
+Result<Tensor> EditSet::editableValue(const EditItem& item) const {
+    TFS_RETURN_IF_ERROR(value_ops::checkEditable(item.dtype).withContext(item.name));
+    return value(item);
+}
+
+std::vector<const EditItem*> EditSet::exportItems() const {
+    std::vector<const EditItem*> out;
+    for (const EditItem& i : m_items)
+        if (i.selected) out.push_back(&i);
+    auto rank = [this](const EditItem* i) -> std::pair<int, uint64_t> {
+        if (i->added()) return {1 << 30, 0};
+        const CheckpointEntry* e = m_reader->find(i->sourceKey);
+        if (!e) return {1 << 30, 0};
+        return {e->shardId, e->slices.empty() ? e->offset : 0};
+    };
+    std::stable_sort(out.begin(), out.end(), [&](const EditItem* a, const EditItem* b) { return rank(a) < rank(b); });
+    return out;
+}
+
+Status EditSet::applyRenames(const std::vector<std::pair<EditItem*, std::string>>& renames) {
+    std::map<std::string, std::vector<std::string>> owners;  // new name -> old names
+    std::map<EditItem*, std::string> target;
+    for (const auto& [item, to] : renames) target[item] = to;
+    for (EditItem& i : m_items) {
+        auto it = target.find(&i);
+        owners[it == target.end() ? i.name : it->second].push_back(i.name);
+    }
+    for (const auto& [item, to] : renames) {
+        if (to.empty()) return Status::invalidArgument("Cannot rename '" + item->name + "' to an empty name.");
+        if (to == kObjectGraphKey) return Status::invalidArgument("The name '" + to + "' is reserved.");
+        const std::vector<std::string>& names = owners[to];
+        if (names.size() < 2) continue;
+        if (renames.size() == 1) {
+            return Status::invalidArgument("Cannot rename '" + item->name + "' to '" + to +
+                                           "': a variable named '" + to + "' already exists.");
+        }
+        std::string list;
+        for (const std::string& n : names) list += (list.empty() ? "'" : ", '") + n + "'";
+        return Status::invalidArgument("Renaming would give " + std::to_string(names.size()) +
+                                       " variables the name '" + to + "': " + list + ".");
+    }
+    for (const auto& [item, to] : renames) item->name = to;
+    return Status::OK();
+}
+
+Status EditSet::applyOne(const EditOp& op) {
+    switch (op.kind) {
+    case EditKind::Select:
+    case EditKind::Deselect: {
+        const Selector& s = op.selector;
+        std::regex re;
+        if (s.kind == Selector::Kind::Regex) { TFS_ASSIGN_OR_RETURN(re, compileRegex(s.pattern)); }
+        int matched = 0;
+        for (EditItem& i : m_items) {
+            bool hit = false;
+            switch (s.kind) {
+            case Selector::Kind::All: hit = true; break;
+            case Selector::Kind::Name: hit = i.name == s.pattern; break;
+            case Selector::Kind::Scope: hit = inScope(i.name, s.pattern); break;
+            case Selector::Kind::Regex: hit = std::regex_search(i.name, re); break;
+            case Selector::Kind::Trainable: hit = i.trainable; break;
+            case Selector::Kind::NonTrainable: hit = !i.trainable; break;
+            case Selector::Kind::OptimizerSlots: hit = i.optimizerSlot; break;
+            }
+            if (!hit) continue;
+            ++matched;
+            i.selected = op.kind == EditKind::Select;
+        }
+        if (s.kind == Selector::Kind::Name && matched == 0)
+            return Status::notFound("Variable '" + s.pattern + "' does not exist.");
+        return Status::OK();
+    }
+    case EditKind::Rename: {
+        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
+        if (op.to == item->name) return Status::OK();
+        return applyRenames({{item, op.to}});
+    }
+    case EditKind::RenameRegex: {
+        TFS_ASSIGN_OR_RETURN(std::regex re, compileRegex(op.pattern));
+        std::vector<std::pair<EditItem*, std::string>> renames;
+        for (EditItem& i : m_items) {
+            if (!std::regex_search(i.name, re)) continue;
+            std::string to = std::regex_replace(i.name, re, op.to, std::regex_constants::format_first_only);
+            if (to != i.name) renames.emplace_back(&i, to);
+        }
+        if (renames.empty()) return Status::notFound("No variable matches '" + op.pattern + "'.");
+        return applyRenames(renames);
+    }
+    case EditKind::RenameScope: {
+        std::vector<std::pair<EditItem*, std::string>> renames;
+        for (EditItem& i : m_items) {
+            if (!inScope(i.name, op.pattern)) continue;
+            // "dnn/" -> "model/dnn/" and "dnn" -> "model/dnn" both move "dnn/w" to "model/dnn/w".
+            const std::string& from = op.pattern;
+            std::string to = op.to;
+            if (!from.ends_with('/') && to.ends_with('/')) to.pop_back();
+            if (from.ends_with('/') && !to.empty() && !to.ends_with('/')) to += '/';
+            std::string renamed = to + i.name.substr(from.size());
+            if (renamed != i.name) renames.emplace_back(&i, renamed);
+        }
+        if (renames.empty()) return Status::notFound("No variable is in scope '" + op.pattern + "'.");
+        return applyRenames(renames);
+    }
+    case EditKind::SetCell:
+    case EditKind::Fill:
+    case EditKind::Scale:
+    case EditKind::Add: {
+        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
+        TFS_ASSIGN_OR_RETURN(Tensor t, editableValue(*item));
+        Status s;
+        if (op.kind == EditKind::SetCell) s = value_ops::setCell(t, op.index, op.value);
+        else if (op.kind == EditKind::Fill) s = value_ops::fill(t, op.value);
+        else if (op.kind == EditKind::Scale) s = value_ops::scale(t, op.value);
+        else s = value_ops::addScalar(t, op.value);
+        TFS_RETURN_IF_ERROR(s.withContext(item->name));
+        item->value = std::move(t);
+        return Status::OK();
+    }
+    case EditKind::FromNpy: {
+        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
+        TFS_ASSIGN_OR_RETURN(Tensor t, io::readNpy(op.path));
+        if (t.shape() != item->shape) {
+            return Status::invalidArgument("Shape mismatch for '" + item->name + "': the variable has shape '" +
+                                           shapeToString(item->shape) + "' but '" + op.path + "' holds '" +
+                                           shapeToString(t.shape()) + "'.");
+        }
+        if (t.dtype() != item->dtype) {
+            return Status::invalidArgument("Dtype mismatch for '" + item->name + "': the variable is '" +
+                                           dtypeText(item->dtype) + "' but '" + op.path + "' holds '" +
+                                           dtypeText(t.dtype()) + "'.");
+        }
+        item->value = std::move(t);
+        return Status::OK();
+    }
+    case EditKind::Cast: {
+        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
+        if (op.dtype == item->dtype) return Status::OK();
+        TFS_ASSIGN_OR_RETURN(Tensor t, editableValue(*item));
+        TFS_ASSIGN_OR_RETURN(Tensor c, value_ops::cast(t, op.dtype));
+        item->dtype = op.dtype;
+        item->value = std::move(c);
+        return Status::OK();
+    }
+    case EditKind::AddVariable: {
+        if (op.name.empty()) return Status::invalidArgument("A new variable needs a name.");
+        if (op.name == kObjectGraphKey) return Status::invalidArgument("The name '" + op.name + "' is reserved.");
+        if (find(op.name)) return Status::invalidArgument("A variable named '" + op.name + "' already exists.");
+        Tensor t;
+        if (op.init == EditOp::Init::Npy) {
+            TFS_ASSIGN_OR_RETURN(t, io::readNpy(op.path));
+        } else {
+            TFS_RETURN_IF_ERROR(value_ops::checkEditable(op.dtype));
+            for (int64_t d : op.shape)
+                if (d < 0) return Status::invalidArgument("Invalid shape '" + shapeToString(op.shape) + "'.");
+            TFS_ASSIGN_OR_RETURN(t, Tensor::allocate(op.dtype, op.shape, size_t(1) << 34));
+            if (op.init != EditOp::Init::Zeros) {
+                TFS_RETURN_IF_ERROR(value_ops::fill(t, op.init == EditOp::Init::Ones ? 1.0 : op.value));
+            }
+        }
+        EditItem item;
+        item.name = op.name;
+        item.dtype = t.dtype();
+        item.shape = t.shape();
+        item.trainable = true;
+        item.value = std::move(t);
+        m_items.push_back(std::move(item));
+        return Status::OK();
+    }
+    case EditKind::Delete: {
+        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
+        m_items.erase(m_items.begin() + (item - m_items.data()));
+        return Status::OK();
+    }
+    }
+    return Status::internal("Unknown edit.");
+}
+
+}  // namespace tfscope

@@ -1,0 +1,84 @@
+#include "model/export/bundle_export.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "model/checkpoint/checkpoint_reader.h"
+#include "model/export/bundle_stream_writer.h"
+#include "model/export/object_graph_rewrite.h"
+#include "model/progress.h"
+
+namespace tfscope {
+namespace {
+
+struct Job {
+    const EditItem* item = nullptr;  // null: the object graph
+    std::pair<int, uint64_t> rank;
+    uint64_t bytes = 0;
+};
+
+}  // namespace
+
+Result<BundleExportResult> writeEditSetBundle(const EditSet& set, const std::string& prefix, Progress* progress) {
+    const CheckpointReader& reader = *set.reader();
+    std::vector<Job> jobs;
+    std::map<std::string, std::string> kept;
+    for (const EditItem* item : set.exportItems()) {
+        Job job;
+        job.item = item;
+        const CheckpointEntry* e = item->added() ? nullptr : reader.find(item->sourceKey);
+        job.rank = e ? std::pair<int, uint64_t>{e->shardId, e->slices.empty() ? e->offset : 0}
+                     : std::pair<int, uint64_t>{1 << 30, 0};
+        job.bytes = item->value ? item->value->byteSize() : (e ? e->size : 0);
+        if (e) kept[item->sourceKey] = item->name;
+        jobs.push_back(job);
+    }
+    std::optional<std::string> objectGraph;
+    if (set.hasObjectGraph()) {
+        const CheckpointEntry* e = reader.find(kObjectGraphKey);
+        TFS_ASSIGN_OR_RETURN(Tensor g, reader.read(kObjectGraphKey));
+        if (g.dtype() != DType::String || g.numElements() != 1)
+            return Status::corruption("'" + std::string(kObjectGraphKey) + "' is not a string scalar.");
+        TFS_ASSIGN_OR_RETURN(std::string rewritten, rewriteObjectGraph(g.strings()[0], kept));
+        objectGraph = std::move(rewritten);
+        Job job;
+        job.rank = {e->shardId, e->offset};
+        job.bytes = objectGraph->size();
+        jobs.push_back(job);
+    }
+    std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.rank < b.rank; });
+    int64_t total = 0;
+    for (const Job& j : jobs) total += int64_t(j.bytes);
+
+    TFS_ASSIGN_OR_RETURN(auto writer, BundleStreamWriter::create(prefix));
+    int64_t done = 0;
+    for (const Job& job : jobs) {
+        if (progress && progress->isCancelled()) return Status::cancelled();
+        if (!job.item) {
+            TFS_RETURN_IF_ERROR(writer->add(kObjectGraphKey, Tensor::stringScalar(*objectGraph)));
+        } else if (job.item->value) {
+            TFS_RETURN_IF_ERROR(writer->add(job.item->name, *job.item->value, std::nullopt, progress, done, total));
+        } else {
+            const CheckpointEntry* e = reader.find(job.item->sourceKey);
+            // A plain POD entry is streamed from the mapping unchecked and its stored crc must come
+            // out of the writer again; others (strings, partitioned) are read with the check on.
+            bool streamed = e && isPod(e->dtype) && e->slices.empty() && reader.format() == CheckpointFormat::V2Bundle;
+            TFS_ASSIGN_OR_RETURN(Tensor t, reader.read(job.item->sourceKey, /*verifyCrc=*/!streamed));
+            std::optional<uint32_t> expected;
+            if (streamed && t.isView()) expected = e->maskedCrc32c;
+            TFS_RETURN_IF_ERROR(writer->add(job.item->name, t, expected, progress, done, total));
+        }
+        done += int64_t(job.bytes);
+        if (progress) progress->report(done, total);
+    }
+    TFS_RETURN_IF_ERROR(writer->finish());
+    BundleExportResult r;
+    r.tensors = int(jobs.size());
+    r.dataBytes = writer->dataBytes();
+    r.indexPath = writer->indexPath();
+    r.dataPath = writer->dataPath();
+    return r;
+}
+
+}  // namespace tfscope
