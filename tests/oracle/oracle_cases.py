@@ -23,9 +23,13 @@ SHARED_V1_CHECKPOINTS = [
 ]
 
 
+def safe_name(text):
+    """`text` usable in a test method name: runs of other characters become '_'."""
+    return re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_")
+
+
 def slug(root_name, path, root):
-    rel = os.path.relpath(path, root)
-    return re.sub(r"[^0-9A-Za-z]+", "_", root_name + "_" + rel).strip("_")
+    return safe_name(root_name + "_" + os.path.relpath(path, root))
 
 
 def _roots():
