@@ -1,0 +1,113 @@
+// Conv2D: NHWC input [N,H,W,C] and filter [KH,KW,C,F] (NCHW inputs are transposed to NHWC and
+// back, a superset of TF's CPU kernel), strides, dilations, SAME / VALID / EXPLICIT padding.
+// im2col into row blocks, then one GEMM per block on the thread pool; 1x1 stride-1 convolutions
+// are a single GEMM without copies.
+#include "model/kernels/conv_util.h"
+#include "model/kernels/gemm.h"
+#include "model/kernels/registry.h"
+#include "model/kernels/transpose.h"
+
+namespace tfscope::kernels {
+namespace {
+
+using ConvTypes = TypeList<float, double, Eigen::half, Eigen::bfloat16, int32_t>;
+
+Status evalConv2D(KernelContext& ctx) {
+    TFS_RETURN_IF_ERROR(checkInputCount(ctx, 2));
+    TFS_ASSIGN_OR_RETURN(const Tensor* input, inputOf(ctx, 0));
+    TFS_ASSIGN_OR_RETURN(const Tensor* filter, inputOf(ctx, 1));
+    TFS_RETURN_IF_ERROR(checkSameDType(ctx, *input, *filter));
+    if (input->rank() != 4) return ctx.error("input must be 4-dimensional, got shape '" + shapeToString(input->shape()) + "'.");
+    if (filter->rank() != 4) return ctx.error("filter must be 4-dimensional, got shape '" + shapeToString(filter->shape()) + "'.");
+    Layout4 l;
+    const std::string format = ctx.attrString("data_format", "NHWC");
+    if (!Layout4::parse(format, l)) return ctx.error("Invalid data_format '" + format + "'.");
+    const std::vector<int64_t> strides = ctx.attrIntList("strides");
+    const std::vector<int64_t> dilations = ctx.attrIntList("dilations", {1, 1, 1, 1});
+    const std::string padding = ctx.attrString("padding", "");
+    std::vector<int64_t> explicitPads = ctx.attrIntList("explicit_paddings");
+    if (strides.size() != 4 || dilations.size() != 4)
+        return ctx.error("strides and dilations must have 4 elements.");
+    if (strides[size_t(l.n)] != 1 || strides[size_t(l.c)] != 1 || dilations[size_t(l.n)] != 1 || dilations[size_t(l.c)] != 1)
+        return ctx.error("Strides and dilations in the batch and depth dimensions must be 1.");
+    if (padding == "EXPLICIT" && explicitPads.size() != 8) return ctx.error("explicit_paddings must have 8 elements.");
+    if (padding != "EXPLICIT") explicitPads.assign(8, 0);
+    const int64_t n = input->dim(l.n), h = input->dim(l.h), w = input->dim(l.w), c = input->dim(l.c);
+    const int64_t kh = filter->dim(0), kw = filter->dim(1), fc = filter->dim(2), f = filter->dim(3);
+    if (fc != c || fc == 0)
+        return ctx.error("input depth must match filter depth: input shape '" + shapeToString(input->shape()) +
+                         "', filter shape '" + shapeToString(filter->shape()) + "'.");
+    Window wh, ww;
+    if (!computeWindow(h, kh, strides[size_t(l.h)], dilations[size_t(l.h)], padding, explicitPads[size_t(2 * l.h)],
+                       explicitPads[size_t(2 * l.h + 1)], wh) ||
+        !computeWindow(w, kw, strides[size_t(l.w)], dilations[size_t(l.w)], padding, explicitPads[size_t(2 * l.w)],
+                       explicitPads[size_t(2 * l.w + 1)], ww))
+        return ctx.error("Invalid padding '" + padding + "', strides or dilations.");
+    const int64_t sh = strides[size_t(l.h)], sw = strides[size_t(l.w)], dh = dilations[size_t(l.h)], dw = dilations[size_t(l.w)];
+    const bool nchw = format == "NCHW";
+    Tensor nhwc = *input;
+    if (nchw) { TFS_ASSIGN_OR_RETURN(nhwc, transposeTensor(ctx, *input, {0, 2, 3, 1})); }
+    const Shape outNhwc{n, wh.out, ww.out, f};
+    return dispatch(ConvTypes{}, ctx, input->dtype(), [&](auto tag) -> Status {
+        using T = typename decltype(tag)::type;
+        Tensor* out = nullptr;
+        Tensor tmp;
+        if (nchw) {
+            TFS_ASSIGN_OR_RETURN(tmp, Tensor::allocate(input->dtype(), outNhwc));
+        } else {
+            TFS_ASSIGN_OR_RETURN(out, ctx.allocateOutput(0, input->dtype(), outNhwc));
+        }
+        Tensor& result = nchw ? tmp : *out;
+        if (result.numElements() == 0) {
+            if (nchw) { TFS_RETURN_IF_ERROR(ctx.allocateOutput(0, input->dtype(), {n, f, wh.out, ww.out}).status()); }
+            return Status::OK();
+        }
+        const T* in = dataOf<T>(nhwc);
+        const T* flt = dataOf<T>(*filter);
+        T* po = mutableDataOf<T>(result);
+        const int64_t rows = n * wh.out * ww.out, depth = kh * kw * c;
+        if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && wh.padBefore == 0 && ww.padBefore == 0 && wh.out == h && ww.out == w) {
+            gemm(ctx.device(), in, flt, po, rows, c, f, false, false);
+        } else {
+            // im2col in blocks of at most ~16 MB of patches.
+            const int64_t blockRows = std::max<int64_t>(1, std::min<int64_t>(rows, (int64_t(16) << 20) / int64_t(sizeof(T)) / depth));
+            std::vector<T> patches(size_t(blockRows * depth));
+            for (int64_t r0 = 0; r0 < rows; r0 += blockRows) {
+                const int64_t count = std::min(blockRows, rows - r0);
+                parallelFor(ctx, count, double(depth), [&](int64_t b, int64_t e) {
+                    for (int64_t i = b; i < e; ++i) {
+                        const int64_t r = r0 + i;
+                        const int64_t ox = r % ww.out, oy = (r / ww.out) % wh.out, img = r / (ww.out * wh.out);
+                        T* dst = patches.data() + i * depth;
+                        for (int64_t y = 0; y < kh; ++y) {
+                            const int64_t iy = oy * sh - wh.padBefore + y * dh;
+                            for (int64_t x = 0; x < kw; ++x, dst += c) {
+                                const int64_t ix = ox * sw - ww.padBefore + x * dw;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) std::fill(dst, dst + c, T(0));
+                                else {
+                                    const T* src = in + ((img * h + iy) * w + ix) * c;
+                                    std::copy(src, src + c, dst);
+                                }
+                            }
+                        }
+                    }
+                });
+                gemm(ctx.device(), patches.data(), flt, po + r0 * f, count, depth, f, false, false);
+            }
+        }
+        if (nchw) {
+            TFS_ASSIGN_OR_RETURN(Tensor* o, ctx.allocateOutput(0, input->dtype(), {n, f, wh.out, ww.out}));
+            transposeData(ctx, dataOf<T>(tmp), outNhwc, {0, 3, 1, 2}, mutableDataOf<T>(*o));
+        }
+        return Status::OK();
+    });
+}
+
+}  // namespace
+
+void registerConv2D(KernelList& list) {
+    static const KernelDef def{"Conv2D", evalConv2D};
+    list.push_back(&def);
+}
+
+}  // namespace tfscope::kernels

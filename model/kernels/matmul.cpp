@@ -1,0 +1,40 @@
+// MatMul: a [M,K] x b [K,N] with transpose_a / transpose_b, on the thread pool.
+#include "model/kernels/gemm.h"
+#include "model/kernels/registry.h"
+
+namespace tfscope::kernels {
+namespace {
+
+using MatMulTypes = decltype(FloatTypes{} + TypeList<int32_t, int64_t>{} + ComplexTypes{});
+
+Status evalMatMul(KernelContext& ctx) {
+    TFS_RETURN_IF_ERROR(checkInputCount(ctx, 2));
+    TFS_ASSIGN_OR_RETURN(const Tensor* a, inputOf(ctx, 0));
+    TFS_ASSIGN_OR_RETURN(const Tensor* b, inputOf(ctx, 1));
+    TFS_RETURN_IF_ERROR(checkSameDType(ctx, *a, *b));
+    const bool ta = ctx.attrBool("transpose_a", false), tb = ctx.attrBool("transpose_b", false);
+    if (a->rank() != 2 || b->rank() != 2)
+        return ctx.error("Inputs must be 2-D, got shapes '" + shapeToString(a->shape()) + "' and '" +
+                         shapeToString(b->shape()) + "'.");
+    const int64_t m = a->dim(ta ? 1 : 0), k = a->dim(ta ? 0 : 1);
+    const int64_t k2 = b->dim(tb ? 1 : 0), n = b->dim(tb ? 0 : 1);
+    if (k != k2)
+        return ctx.error("Matrix size-incompatible: In[0]: '" + shapeToString(a->shape()) + "', In[1]: '" +
+                         shapeToString(b->shape()) + "'.");
+    return dispatch(MatMulTypes{}, ctx, a->dtype(), [&](auto tag) -> Status {
+        using T = typename decltype(tag)::type;
+        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, a->dtype(), {m, n}));
+        if (m == 0 || n == 0) return Status::OK();
+        gemm(ctx.device(), dataOf<T>(*a), dataOf<T>(*b), mutableDataOf<T>(*out), m, k, n, ta, tb);
+        return Status::OK();
+    });
+}
+
+}  // namespace
+
+void registerMatMul(KernelList& list) {
+    static const KernelDef def{"MatMul", evalMatMul};
+    list.push_back(&def);
+}
+
+}  // namespace tfscope::kernels

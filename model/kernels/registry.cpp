@@ -1,0 +1,52 @@
+// libraryKernels(): every math/NN/shape/string kernel of model/kernels/, registered by name.
+#include "model/kernels/registry.h"
+
+namespace tfscope::exec {
+
+const std::vector<const KernelDef*>& libraryKernels() {
+    static const std::vector<const KernelDef*> kernels = [] {
+        kernels::KernelList list;
+        kernels::registerCwiseArith(list);
+        kernels::registerCwiseDiv(list);
+        kernels::registerCwiseCompare(list);
+        kernels::registerCwiseMath(list);
+        kernels::registerActivations(list);
+        kernels::registerCast(list);
+        kernels::registerBiasAdd(list);
+        kernels::registerAddN(list);
+        kernels::registerSelect(list);
+        kernels::registerSoftmax(list);
+        kernels::registerMatMul(list);
+        kernels::registerBatchMatMul(list);
+        kernels::registerEinsum(list);
+        kernels::registerConv2D(list);
+        kernels::registerDepthwiseConv2D(list);
+        kernels::registerPooling(list);
+        kernels::registerFusedBatchNorm(list);
+        kernels::registerReduction(list);
+        kernels::registerArgMinMax(list);
+        kernels::registerReshape(list);
+        kernels::registerShapeOps(list);
+        kernels::registerTranspose(list);
+        kernels::registerConcat(list);
+        kernels::registerSplit(list);
+        kernels::registerSlice(list);
+        kernels::registerGather(list);
+        kernels::registerFill(list);
+        kernels::registerTile(list);
+        kernels::registerPad(list);
+        kernels::registerWhere(list);
+        kernels::registerOneHot(list);
+        kernels::registerCumsum(list);
+        kernels::registerReverse(list);
+        kernels::registerTopK(list);
+        kernels::registerSegment(list);
+        kernels::registerUnique(list);
+        kernels::registerRandomUniform(list);
+        kernels::registerStringOps(list);
+        return list;
+    }();
+    return kernels;
+}
+
+}  // namespace tfscope::exec

@@ -1,0 +1,147 @@
+// NN and reduction kernels: MatMul, BatchMatMulV2, Einsum, Conv2D, pooling, Softmax,
+// FusedBatchNorm, reductions and ArgMax, with hand-computed values and error cases.
+// kernel_test_util.h pulls in Eigen's thread pool, which must precede Qt's "signals" macro.
+#include "kernel_test_util.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+
+
+using namespace tfscope;
+using tfscope::testing::NodeBuilder;
+using tfscope::testing::runKernel;
+using tfscope::testing::tensorsClose;
+
+namespace {
+
+constexpr double kTol = std::numeric_limits<float>::epsilon() * 10;
+
+Tensor f32(Shape s, std::vector<float> v) { return Tensor::fromVector<float>(std::move(s), v); }
+Tensor i32(Shape s, std::vector<int32_t> v) { return Tensor::fromVector<int32_t>(std::move(s), v); }
+
+#define EXPECT_CLOSE(got, want)                                              \
+    do {                                                                     \
+        std::string why_;                                                    \
+        QVERIFY2(tensorsClose((got), (want), kTol, kTol, &why_), why_.c_str()); \
+    } while (0)
+
+}  // namespace
+
+class TestKernelsNn : public QObject {
+    Q_OBJECT
+private slots:
+    void testMatMul() {
+        Tensor a = f32({2, 3}, {1, 2, 3, 4, 5, 6}), b = f32({3, 2}, {7, 8, 9, 10, 11, 12});
+        auto r = runKernel(NodeBuilder("MatMul").type("T", DType::Float).build(), {a, b});
+        QVERIFY(r.ok());
+        EXPECT_CLOSE(r->at(0), f32({2, 2}, {58, 64, 139, 154}));
+        auto t = runKernel(NodeBuilder("MatMul").type("T", DType::Float).attr("transpose_a", true).attr("transpose_b", true).build(),
+                           {f32({3, 2}, {1, 4, 2, 5, 3, 6}), f32({2, 3}, {7, 9, 11, 8, 10, 12})});
+        QVERIFY(t.ok());
+        EXPECT_CLOSE(t->at(0), f32({2, 2}, {58, 64, 139, 154}));
+        auto ints = runKernel(NodeBuilder("MatMul").type("T", DType::Int32).build(), {i32({1, 2}, {2, 3}), i32({2, 1}, {4, 5})});
+        QVERIFY(ints.ok());
+        QVERIFY(ints->at(0).sameContent(i32({1, 1}, {23})));
+        auto bad = runKernel(NodeBuilder("MatMul").type("T", DType::Float).build(), {a, a});
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.status().message().find("'[2,3]'") != std::string::npos, bad.status().message().c_str());
+    }
+    void testLargeMatMulMatchesNaive() {
+        const int64_t m = 67, k = 129, n = 33;
+        std::vector<float> va(size_t(m * k)), vb(size_t(k * n));
+        for (size_t i = 0; i < va.size(); ++i) va[i] = float((i * 7) % 13) - 6.0f;
+        for (size_t i = 0; i < vb.size(); ++i) vb[i] = float((i * 5) % 11) * 0.25f - 1.0f;
+        std::vector<float> want(size_t(m * n), 0.0f);
+        for (int64_t i = 0; i < m; ++i)
+            for (int64_t j = 0; j < n; ++j)
+                for (int64_t q = 0; q < k; ++q) want[size_t(i * n + j)] += va[size_t(i * k + q)] * vb[size_t(q * n + j)];
+        auto r = runKernel(NodeBuilder("MatMul").type("T", DType::Float).build(), {f32({m, k}, va), f32({k, n}, vb)});
+        QVERIFY(r.ok());
+        EXPECT_CLOSE(r->at(0), f32({m, n}, want));
+    }
+    void testBatchMatMulBroadcast() {
+        Tensor x = f32({2, 1, 2}, {1, 2, 3, 4}), y = f32({2, 2}, {1, 0, 0, 1});
+        auto r = runKernel(NodeBuilder("BatchMatMulV2").type("T", DType::Float).build(), {x, y});
+        QVERIFY(r.ok());
+        EXPECT_CLOSE(r->at(0), x);
+        auto bad = runKernel(NodeBuilder("BatchMatMulV2").type("T", DType::Float).build(), {f32({2, 2, 2}, {}), f32({3, 2, 2}, {})});
+        QVERIFY(!bad.ok());
+    }
+    void testEinsum() {
+        Tensor a = f32({2, 3}, {1, 2, 3, 4, 5, 6});
+        auto tr = runKernel(NodeBuilder("Einsum").type("T", DType::Float).attr("equation", "ij->ji").build(), {a});
+        QVERIFY(tr.ok());
+        EXPECT_CLOSE(tr->at(0), f32({3, 2}, {1, 4, 2, 5, 3, 6}));
+        auto mm = runKernel(NodeBuilder("Einsum").type("T", DType::Float).attr("equation", "ij,kj->ik").build(), {a, a});
+        QVERIFY(mm.ok());
+        EXPECT_CLOSE(mm->at(0), f32({2, 2}, {14, 32, 32, 77}));
+    }
+    void testConv2D() {
+        // 1x3x3x1 input, 2x2x1x1 filter of ones: sums of 2x2 windows.
+        Tensor x = f32({1, 3, 3, 1}, {1, 2, 3, 4, 5, 6, 7, 8, 9}), w = f32({2, 2, 1, 1}, {1, 1, 1, 1});
+        auto valid = runKernel(NodeBuilder("Conv2D").type("T", DType::Float).attr("strides", std::vector<int64_t>{1, 1, 1, 1})
+                                   .attr("padding", "VALID").build(), {x, w});
+        QVERIFY2(valid.ok(), valid.status().message().c_str());
+        EXPECT_CLOSE(valid->at(0), f32({1, 2, 2, 1}, {12, 16, 24, 28}));
+        auto same = runKernel(NodeBuilder("Conv2D").type("T", DType::Float).attr("strides", std::vector<int64_t>{1, 2, 2, 1})
+                                  .attr("padding", "SAME").build(), {x, w});
+        QVERIFY(same.ok());
+        EXPECT_CLOSE(same->at(0), f32({1, 2, 2, 1}, {12, 9, 15, 9}));
+        auto bad = runKernel(NodeBuilder("Conv2D").type("T", DType::Float).attr("strides", std::vector<int64_t>{1, 1, 1, 1})
+                                 .attr("padding", "VALID").build(), {x, f32({2, 2, 2, 1}, {})});
+        QVERIFY(!bad.ok());
+    }
+    void testPooling() {
+        Tensor x = f32({1, 3, 3, 1}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        auto mp = runKernel(NodeBuilder("MaxPool").type("T", DType::Float).attr("ksize", std::vector<int64_t>{1, 2, 2, 1})
+                                .attr("strides", std::vector<int64_t>{1, 2, 2, 1}).attr("padding", "SAME").build(), {x});
+        QVERIFY(mp.ok());
+        EXPECT_CLOSE(mp->at(0), f32({1, 2, 2, 1}, {5, 6, 8, 9}));
+        auto ap = runKernel(NodeBuilder("AvgPool").type("T", DType::Float).attr("ksize", std::vector<int64_t>{1, 2, 2, 1})
+                                .attr("strides", std::vector<int64_t>{1, 2, 2, 1}).attr("padding", "SAME").build(), {x});
+        QVERIFY(ap.ok());
+        EXPECT_CLOSE(ap->at(0), f32({1, 2, 2, 1}, {3, 4.5f, 7.5f, 9}));  // padding excluded from the mean
+    }
+    void testSoftmax() {
+        auto r = runKernel(NodeBuilder("Softmax").type("T", DType::Float).build(), {f32({2, 2}, {0, 0, 1000, 0})});
+        QVERIFY(r.ok());
+        EXPECT_CLOSE(r->at(0), f32({2, 2}, {0.5f, 0.5f, 1, 0}));
+        auto l = runKernel(NodeBuilder("LogSoftmax").type("T", DType::Float).build(), {f32({2}, {0, 0})});
+        QVERIFY(l.ok());
+        EXPECT_CLOSE(l->at(0), f32({2}, {-std::log(2.0f), -std::log(2.0f)}));
+        QVERIFY(!runKernel(NodeBuilder("Softmax").type("T", DType::Float).build(), {Tensor::scalar<float>(1)}).ok());
+    }
+    void testFusedBatchNormInference() {
+        Tensor x = f32({1, 1, 2, 2}, {1, 2, 3, 4});
+        auto r = runKernel(NodeBuilder("FusedBatchNormV3").type("T", DType::Float).attr("is_training", false).attr("epsilon", 0.0f).build(),
+                           {x, f32({2}, {1, 2}), f32({2}, {0, 1}), f32({2}, {1, 2}), f32({2}, {4, 1})}, 6);
+        QVERIFY2(r.ok(), r.status().message().c_str());
+        EXPECT_CLOSE(r->at(0), f32({1, 1, 2, 2}, {0, 1, 1, 5}));
+    }
+    void testReductions() {
+        Tensor x = f32({2, 1, 3}, {1, 2, 3, 4, 5, 6});
+        auto sum = runKernel(NodeBuilder("Sum").type("T", DType::Float).build(), {x, i32({2}, {0, -1})});
+        QVERIFY(sum.ok());
+        EXPECT_CLOSE(sum->at(0), f32({1}, {21}));
+        auto mean = runKernel(NodeBuilder("Mean").type("T", DType::Float).attr("keep_dims", true).build(), {x, i32({}, {2})});
+        QVERIFY(mean.ok());
+        EXPECT_CLOSE(mean->at(0), f32({2, 1, 1}, {2, 5}));
+        auto imean = runKernel(NodeBuilder("Mean").type("T", DType::Int32).build(), {i32({4}, {1, 2, 2, -6}), i32({}, {0})});
+        QVERIFY(imean.ok());
+        QVERIFY(imean->at(0).sameContent(i32({}, {0})));  // -1/4 truncates to 0
+        auto mx = runKernel(NodeBuilder("Max").type("T", DType::Int32).build(), {i32({2, 3}, {1, 9, 3, 4, 5, 6}), i32({1}, {0})});
+        QVERIFY(mx.ok());
+        QVERIFY(mx->at(0).sameContent(i32({3}, {4, 9, 6})));
+        auto bad = runKernel(NodeBuilder("Sum").type("T", DType::Float).build(), {x, i32({1}, {3})});
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.status().message().find("Invalid reduction dimension '3'") != std::string::npos);
+        auto arg = runKernel(NodeBuilder("ArgMax").type("T", DType::Float).build(), {f32({2, 3}, {1, 7, 7, 9, 2, 3}), i32({}, {1})});
+        QVERIFY(arg.ok());
+        QVERIFY(arg->at(0).sameContent(Tensor::fromVector<int64_t>({2}, {1, 0})));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKernelsNn)
+#include "tst_kernels_nn.moc"
