@@ -95,7 +95,11 @@ class TestShowMatchesTensorFlow(unittest.TestCase):
     """tfscope show --json == the SavedModel proto as TensorFlow parses it."""
 
     def check(self, export_dir):
-        want = tf_facts.saved_model_facts(export_dir, with_values=False)
+        try:
+            want = tf_facts.saved_model_facts(export_dir, with_values=False)
+        except Exception as e:  # noqa: BLE001 (any TF failure means there is no oracle)
+            self.skipTest("TensorFlow itself cannot parse %s (%s: %s); nothing to compare"
+                          % (export_dir, type(e).__name__, str(e).splitlines()[0][:200]))
         got = oc.run_tfscope_json(self, ["show", export_dir, "--json"])
         self.assertEqual(got.get("format"), "saved_model")
         metas = got.get("meta_graphs", [])

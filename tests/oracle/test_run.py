@@ -156,7 +156,10 @@ def shared_cases():
     for name, d in oc.saved_model_cases():
         if not name.startswith("shared_"):
             continue
-        facts = tf_facts.saved_model_facts(d, with_values=False)
+        try:
+            facts = tf_facts.saved_model_facts(d, with_values=False)
+        except Exception:  # noqa: BLE001 (test_readers reports models TF cannot parse)
+            continue
         for mg in facts["meta_graphs"]:
             for key, sig in mg["signatures"].items():
                 infos = list(sig["inputs"].values())
