@@ -1,0 +1,54 @@
+#pragma once
+// V1Reader: the legacy V1 checkpoint (one SSTable file; key "" holds a SavedTensorSlices with
+// the meta, every other key `encodeSliceKey(name, slice)` a SavedTensorSlices whose data is a
+// TensorProto in typed fields). Use CheckpointReader::open() unless you know the format.
+//
+//   TFS_ASSIGN_OR_RETURN(auto r, V1Reader::open(".../00000123/export-00000-of-00001"));
+//   TFS_ASSIGN_OR_RETURN(Tensor a, r->read("a"));
+//
+// Layout: TF_FORMAT_FACTS §1 saved_tensor_slice.proto (upstream tensor_slice_reader.cc).
+// Thread safety: const methods may be called from several threads.
+
+#include <memory>
+
+#include "model/checkpoint/checkpoint_reader.h"
+
+namespace tfscope {
+
+class SSTable;
+
+class V1Reader final : public CheckpointReader {
+public:
+    static Result<std::unique_ptr<V1Reader>> open(const std::string& path);
+    ~V1Reader() override;
+
+    CheckpointFormat format() const override { return CheckpointFormat::V1TensorSlices; }
+    const std::string& prefix() const override { return m_path; }
+    const std::vector<CheckpointEntry>& entries() const override { return m_entries; }
+    const CheckpointEntry* find(std::string_view key) const override;
+    Result<Tensor> read(std::string_view key, bool verifyCrc = true) const override;
+    Result<Tensor> readSlice(std::string_view key, const TensorSliceSpec& slice) const override;
+    std::vector<Status> verifyAll(Progress* progress = nullptr) const override;
+    int numShards() const override { return 1; }
+    std::vector<std::string> files() const override { return {m_path}; }
+
+    // Tensor names in the order the meta lists them (what TF's debug listing prints).
+    const std::vector<std::string>& metaOrder() const { return m_metaOrder; }
+
+private:
+    V1Reader() = default;
+    struct Stored {
+        std::vector<TensorSliceSpec> slices;  // as listed in the meta (full slices included)
+    };
+    std::string m_path;
+    std::unique_ptr<SSTable> m_table;
+    std::vector<CheckpointEntry> m_entries;  // sorted by key
+    std::vector<Stored> m_stored;            // parallel to m_entries
+    std::vector<std::string> m_metaOrder;
+};
+
+// Decodes a TensorProto's typed value fields (or tensor_content) into a tensor of `dtype` and
+// `shape`; fewer values than elements repeat the last one (TF's rule). Corruption on mismatch.
+Result<Tensor> tensorFromTypedProto(const std::string& serializedTensorProto, DType dtype, const Shape& shape);
+
+}  // namespace tfscope
