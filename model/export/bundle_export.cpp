@@ -40,8 +40,15 @@ Result<BundleExportResult> writeEditSetBundle(const EditSet& set, const std::str
         TFS_ASSIGN_OR_RETURN(Tensor g, reader.read(kObjectGraphKey));
         if (g.dtype() != DType::String || g.numElements() != 1)
             return Status::corruption("'" + std::string(kObjectGraphKey) + "' is not a string scalar.");
-        TFS_ASSIGN_OR_RETURN(std::string rewritten, rewriteObjectGraph(g.strings()[0], kept));
-        objectGraph = std::move(rewritten);
+        // Every key kept under its own name: the graph stays byte for byte as it was.
+        bool identity = kept.size() + 1 == reader.entries().size();
+        for (const auto& [from, to] : kept) identity = identity && from == to;
+        if (identity) {
+            objectGraph = g.strings()[0];
+        } else {
+            TFS_ASSIGN_OR_RETURN(std::string rewritten, rewriteObjectGraph(g.strings()[0], kept));
+            objectGraph = std::move(rewritten);
+        }
         Job job;
         job.rank = {e->shardId, e->offset};
         job.bytes = objectGraph->size();

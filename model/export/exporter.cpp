@@ -2,11 +2,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/export/bundle_export.h"
 #include "model/export/export_files.h"
-#include "model/loader/model.h"
+#include "model/export/restore_op_rewrite.h"
+#include "model/loader/model_protos.h"
 #include "model/progress.h"
 
 namespace tfscope {
@@ -68,6 +70,22 @@ Status checkParent(const std::string& parent) {
     return Status::OK();
 }
 
+// TF1 renames are written into the graph's saver consts; that needs a binary saved_model.pb
+// whose RestoreV2 lists the key.
+bool canRewriteSaver(const EditSet& set, const std::string& key) {
+    std::error_code ec;
+    if (!fs::exists(savedModelDir(set) + "/saved_model.pb", ec)) return false;
+    return restoredKeys(set.model()->savedModel()).count(key) > 0;
+}
+
+std::map<std::string, std::string> tf1Renames(const EditSet& set) {
+    std::map<std::string, std::string> out;
+    if (set.hasObjectGraph()) return out;
+    for (const EditItem& i : set.items())
+        if (i.renamed()) out[i.sourceKey] = i.name;
+    return out;
+}
+
 }  // namespace
 
 Result<ExportReport> exportEdits(const EditSet& set, const ExportOptions& options) {
@@ -126,7 +144,7 @@ Status checkSavedModelExport(const EditSet& set) {
         const std::string what = "The SavedModel restores variable '" + e.key + "'; ";
         if (!item) return Status::failedPrecondition(what + "it cannot be deleted in a SavedModel export.");
         if (!item->selected) return Status::failedPrecondition(what + "it cannot be left out of a SavedModel export.");
-        if (item->renamed() && !set.hasObjectGraph())
+        if (item->renamed() && !set.hasObjectGraph() && !canRewriteSaver(set, e.key))
             return Status::failedPrecondition(what + "its TF1 graph restores it by name, so it cannot be renamed to '" +
                                               item->name + "' in a SavedModel export.");
         if (item->dtype != e.dtype)
@@ -151,10 +169,19 @@ Result<ExportReport> exportSavedModel(const EditSet& set, const ExportOptions& o
         return Status::invalidArgument("The output '" + out + "' already exists.");
     ExportReport report;
     report.out = out;
+    const std::map<std::string, std::string> renames = tf1Renames(set);
     Status s = inTempDir(parent, base, [&](const std::string& tmp) -> Status {
+        if (!renames.empty()) {
+            tensorflow::SavedModel sm = set.model()->savedModel();
+            TFS_RETURN_IF_ERROR(renameSaverKeys(sm, renames));
+            std::string bytes;
+            if (!sm.SerializeToString(&bytes)) return Status::internal("Could not serialize the SavedModel.");
+            TFS_RETURN_IF_ERROR(writeText(tmp + "/saved_model.pb", bytes));
+        }
         for (const fs::directory_entry& e : fs::directory_iterator(source, ec)) {
             const std::string name = e.path().filename().string();
             if (name == "variables" || name == "fingerprint.pb") continue;
+            if (name == "saved_model.pb" && !renames.empty()) continue;
             if (e.is_directory(ec)) TFS_RETURN_IF_ERROR(copyTree(e.path().string(), tmp + "/" + name, options.progress));
             else TFS_RETURN_IF_ERROR(copyFile(e.path().string(), tmp + "/" + name, options.progress));
         }

@@ -12,9 +12,10 @@
 //   exported keys (object_graph_rewrite.h).
 // - SavedModel: the source's saved_model.pb(.pbtxt), other top-level files (fingerprint.pb is left
 //   out: its checkpoint hash would be stale), assets/, assets.extra/, and variables/ with the
-//   edited values. Variables the SavedModel restores must all be exported with their dtype; TF1
-//   graphs also restore by name, so renames are refused there (TF2 restores through the object
-//   graph, which is rewritten).
+//   edited values. Variables the SavedModel restores must all be exported with their dtype. TF1
+//   graphs restore by name: renames rewrite the SaveV2/RestoreV2 tensor_names consts
+//   (restore_op_rewrite.h) and are refused where that is impossible; TF2 restores through the
+//   object graph, which is rewritten.
 // Safety: everything is written inside a new temporary folder next to the target
 // (`<out>.tmp-XXXXXX`) and renamed into place at the end; any failure or cancel removes it. The
 // source is only read. An output that is, or lies inside, the source is refused.

@@ -1,0 +1,229 @@
+// EditSet: selection, renames (with clash messages), value edits, undo and the JSON edit script,
+// on the TF-made fixtures tests/data/tutorial (v1 = [1,1,1], v2 = [-1]*5) and tests/data/tf2_ckpt.
+#include <QtTest>
+
+#include <filesystem>
+
+#include "model/checkpoint/checkpoint_reader.h"
+#include "model/edit/edit_set.h"
+#include "model/edit/value_ops.h"
+#include "model/io/npy.h"
+#include "model/loader/model.h"
+#include "model/loader/model_loader.h"
+
+using namespace tfscope;
+
+namespace {
+
+EditSet openSet(const std::string& path) {
+    auto model = ModelLoader::load(path);
+    if (!model.ok()) qFatal("%s", model.status().toString().c_str());
+    auto set = EditSet::fromModel(*model);
+    if (!set.ok()) qFatal("%s", set.status().toString().c_str());
+    return std::move(set).value();
+}
+
+QStringList names(const EditSet& set, bool selectedOnly = true) {
+    QStringList out;
+    for (const EditItem& i : set.items())
+        if (!selectedOnly || i.selected) out << QString::fromStdString(i.name);
+    return out;
+}
+
+std::vector<double> values(const EditSet& set, const std::string& name) {
+    const EditItem* item = set.find(name);
+    if (!item) return {};
+    auto t = set.value(*item);
+    if (!t.ok()) return {};
+    std::vector<double> v;
+    for (int64_t i = 0; i < t->numElements(); ++i) v.push_back(t->elementAsDouble(i));
+    return v;
+}
+
+const std::string kTutorial = TFSCOPE_TEST_DATA "/tutorial/model.ckpt";
+const std::string kTf2 = TFSCOPE_TEST_DATA "/tf2_ckpt/ckpt-2";
+
+}  // namespace
+
+class TestEdit : public QObject {
+    Q_OBJECT
+private slots:
+    void testItemsOfTutorial() {
+        EditSet set = openSet(kTutorial);
+        QCOMPARE(names(set), (QStringList{"v1", "v2"}));
+        QCOMPARE(values(set, "v1"), (std::vector<double>{1, 1, 1}));
+        QVERIFY(!set.find("v1")->modified());
+        // Unchanged tensors are views of the mapped source, never copies.
+        QVERIFY(set.value(*set.find("v2"))->isView());
+    }
+
+    void testSelectors() {
+        EditSet set = openSet(kTf2);
+        QVERIFY(set.hasObjectGraph());
+        QVERIFY(!set.find(kObjectGraphKey));
+        QVERIFY(set.apply(EditOp::deselect({Selector::Kind::OptimizerSlots, {}})).ok());
+        QCOMPARE(names(set), (QStringList{"model/layer_with_weights-0/bias/.ATTRIBUTES/VARIABLE_VALUE",
+                                          "model/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE",
+                                          "save_counter/.ATTRIBUTES/VARIABLE_VALUE"}));
+        QVERIFY(set.apply(EditOp::deselect({Selector::Kind::NonTrainable, {}})).ok());
+        QCOMPARE(set.selectedCount(), 2);
+        QVERIFY(set.apply(EditOp::deselect({Selector::Kind::All, {}})).ok());
+        QVERIFY(set.apply(EditOp::select({Selector::Kind::Regex, "kernel/\\.ATTRIBUTES"})).ok());
+        QCOMPARE(names(set), (QStringList{"model/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE"}));
+        QVERIFY(set.apply(EditOp::select({Selector::Kind::Scope, "optimizer"})).ok());
+        QCOMPARE(set.selectedCount(), 1 + 5);  // beta_1, beta_2, decay, iter, learning_rate
+        Status bad = set.apply(EditOp::select({Selector::Kind::Regex, "("}));
+        QCOMPARE(bad.message(), std::string("Invalid regular expression '('."));
+        Status missing = set.apply(EditOp::select({Selector::Kind::Name, "nope"}));
+        QCOMPARE(missing.message(), std::string("Variable 'nope' does not exist."));
+    }
+
+    void testSlotHeuristics() {
+        QVERIFY(looksLikeOptimizerSlot("dnn/hiddenlayer_0/kernel/Adagrad"));
+        QVERIFY(looksLikeOptimizerSlot("w/Adam_1"));
+        QVERIFY(looksLikeOptimizerSlot("linear/x/weights/part_0/Ftrl_1"));
+        QVERIFY(looksLikeOptimizerSlot("a/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE"));
+        QVERIFY(looksLikeOptimizerSlot("optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE"));
+        QVERIFY(!looksLikeOptimizerSlot("dnn/logits/kernel"));
+        QVERIFY(!looksLikeOptimizerSlot("Adamant/kernel"));
+        QVERIFY(inScope("dnn/w", "dnn"));
+        QVERIFY(inScope("dnn/w", "dnn/"));
+        QVERIFY(!inScope("dnnx/w", "dnn"));
+    }
+
+    void testRenames() {
+        EditSet set = openSet(kTutorial);
+        QVERIFY(set.apply(EditOp::rename("v1", "model/v1")).ok());
+        QVERIFY(set.find("model/v1")->renamed());
+        QCOMPARE(set.find("model/v1")->sourceKey, std::string("v1"));
+        Status clash = set.apply(EditOp::rename("v2", "model/v1"));
+        QCOMPARE(clash.message(), std::string("Cannot rename 'v2' to 'model/v1': a variable named 'model/v1' already exists."));
+        Status many = set.apply(EditOp::renameRegex("^.*$", "same"));
+        QCOMPARE(many.message(), std::string("Renaming would give 2 variables the name 'same': 'model/v1', 'v2'."));
+        QVERIFY(set.apply(EditOp::renameScope("model/", "net/")).ok());
+        QCOMPARE(names(set), (QStringList{"net/v1", "v2"}));
+        QVERIFY(set.apply(EditOp::renameScope("net", "a/b")).ok());
+        QCOMPARE(names(set), (QStringList{"a/b/v1", "v2"}));
+        QVERIFY(set.apply(EditOp::renameRegex("^v(\\d)$", "w$1")).ok());
+        QCOMPARE(names(set), (QStringList{"a/b/v1", "w2"}));
+        Status reserved = set.apply(EditOp::rename("w2", kObjectGraphKey));
+        QCOMPARE(reserved.message(), std::string("The name '_CHECKPOINTABLE_OBJECT_GRAPH' is reserved."));
+        set.undo();
+        set.undo();
+        set.undo();
+        QCOMPARE(names(set), (QStringList{"model/v1", "v2"}));
+        QCOMPARE(int(set.edits().size()), 1);
+    }
+
+    void testValueEdits() {
+        EditSet set = openSet(kTutorial);
+        QVERIFY(set.apply(EditOp::setCell("v1", {1}, 7)).ok());
+        QCOMPARE(values(set, "v1"), (std::vector<double>{1, 7, 1}));
+        QVERIFY(set.apply(EditOp::scale("v1", 0.5)).ok());
+        QCOMPARE(values(set, "v1"), (std::vector<double>{0.5, 3.5, 0.5}));
+        QVERIFY(set.apply(EditOp::add("v2", 3)).ok());
+        QCOMPARE(values(set, "v2"), (std::vector<double>{2, 2, 2, 2, 2}));
+        QVERIFY(set.apply(EditOp::fill("v2", -2.25)).ok());
+        QCOMPARE(values(set, "v2"), (std::vector<double>(5, -2.25)));
+        QVERIFY(set.apply(EditOp::cast("v2", DType::Int32)).ok());
+        QCOMPARE(set.find("v2")->dtype, DType::Int32);
+        QCOMPARE(values(set, "v2"), (std::vector<double>(5, -2)));
+        Status out = set.apply(EditOp::setCell("v1", {3}, 1));
+        QCOMPARE(out.message(), std::string("v1: Index '[3]' does not fit shape '[3]'."));
+        QVERIFY(set.apply(EditOp::addVariable("extra", DType::Float, {2, 2}, EditOp::Init::Constant, 4)).ok());
+        QCOMPARE(values(set, "extra"), (std::vector<double>(4, 4)));
+        Status dup = set.apply(EditOp::addVariable("v1", DType::Float, {1}, EditOp::Init::Ones));
+        QCOMPARE(dup.message(), std::string("A variable named 'v1' already exists."));
+        QVERIFY(set.apply(EditOp::remove("v1")).ok());
+        QVERIFY(!set.find("v1"));
+        // Undo everything: the source values come back, as views again.
+        while (set.canUndo()) set.undo();
+        QCOMPARE(values(set, "v1"), (std::vector<double>{1, 1, 1}));
+        QCOMPARE(values(set, "v2"), (std::vector<double>(5, -1)));
+        QVERIFY(!set.find("v2")->modified());
+        QVERIFY(!set.find("extra"));
+    }
+
+    void testFromNpy() {
+        QTemporaryDir dir;
+        const std::string good = dir.filePath("good.npy").toStdString();
+        const std::string wrongShape = dir.filePath("shape.npy").toStdString();
+        const std::string wrongType = dir.filePath("type.npy").toStdString();
+        QVERIFY(io::writeNpy(good, Tensor::fromVector<float>({3}, {4, 5, 6})).ok());
+        QVERIFY(io::writeNpy(wrongShape, Tensor::fromVector<float>({1, 3}, {4, 5, 6})).ok());
+        QVERIFY(io::writeNpy(wrongType, Tensor::fromVector<double>({3}, {4, 5, 6})).ok());
+        EditSet set = openSet(kTutorial);
+        QVERIFY(set.apply(EditOp::fromNpy("v1", good)).ok());
+        QCOMPARE(values(set, "v1"), (std::vector<double>{4, 5, 6}));
+        Status s = set.apply(EditOp::fromNpy("v1", wrongShape));
+        QCOMPARE(s.message(), "Shape mismatch for 'v1': the variable has shape '[3]' but '" + wrongShape + "' holds '[1,3]'.");
+        Status t = set.apply(EditOp::fromNpy("v1", wrongType));
+        QCOMPARE(t.message(), "Dtype mismatch for 'v1': the variable is 'float32' but '" + wrongType + "' holds 'float64'.");
+        QCOMPARE(values(set, "v1"), (std::vector<double>{4, 5, 6}));
+        QCOMPARE(int(set.edits().size()), 1);
+    }
+
+    void testScriptRoundTrip() {
+        EditSet set = openSet(kTutorial);
+        QVERIFY(set.apply(EditOp::deselect({Selector::Kind::Name, "v2"})).ok());
+        QVERIFY(set.apply(EditOp::rename("v1", "w")).ok());
+        QVERIFY(set.apply(EditOp::setCell("w", {0}, 2.5)).ok());
+        QVERIFY(set.apply(EditOp::cast("w", DType::Half)).ok());
+        QVERIFY(set.apply(EditOp::addVariable("z", DType::Int64, {2}, EditOp::Init::Ones)).ok());
+        std::string json = set.editScript();
+        auto ops = parseEditScript(json, "");
+        QVERIFY2(ops.ok(), ops.status().toString().c_str());
+        QCOMPARE(editScriptToJson(*ops), json);
+        EditSet replay = openSet(kTutorial);
+        QVERIFY(replay.applyAll(*ops).ok());
+        QCOMPARE(names(replay), (QStringList{"w", "z"}));
+        QCOMPARE(values(replay, "w"), (std::vector<double>{2.5, 1, 1}));
+        QCOMPARE(replay.find("w")->dtype, DType::Half);
+        QCOMPARE(values(replay, "z"), (std::vector<double>{1, 1}));
+    }
+
+    void testScriptErrors_data() {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("not json") << "{" << "Not a valid JSON edit script.";
+        QTest::addRow("no edits") << "{\"version\": 1}" << "Edit script has no 'edits' list.";
+        QTest::addRow("version") << "{\"version\": 2, \"edits\": []}" << "Unsupported edit script version '2'.";
+        QTest::addRow("unknown op") << "[{\"op\": \"frobnicate\"}]" << "Edit 1: unknown op 'frobnicate'.";
+        QTest::addRow("missing field") << "[{\"op\": \"select\", \"all\": true}, {\"op\": \"rename\", \"from\": \"a\"}]"
+                                       << "Edit 2: missing string field 'to'.";
+        QTest::addRow("bad dtype") << "[{\"op\": \"cast\", \"name\": \"a\", \"dtype\": \"float33\"}]"
+                                   << "Edit 1: unknown dtype 'float33'.";
+    }
+    void testScriptErrors() {
+        QFETCH(QString, json);
+        QFETCH(QString, message);
+        auto ops = parseEditScript(json.toStdString(), "");
+        QVERIFY(!ops.ok());
+        QCOMPARE(QString::fromStdString(ops.status().message()), message);
+    }
+
+    void testScriptApplyErrorNamesEdit() {
+        EditSet set = openSet(kTutorial);
+        auto ops = parseEditScript(R"([{"op": "scale", "name": "v1", "factor": 2}, {"op": "delete", "name": "v9"}])", "");
+        QVERIFY(ops.ok());
+        Status s = set.applyAll(*ops);
+        QCOMPARE(s.message(), std::string("Edit 2: Variable 'v9' does not exist."));
+    }
+
+    void testCastConversions() {
+        Tensor t = Tensor::fromVector<float>({4}, {1.7f, -1.7f, 300.f, std::nanf("")});
+        auto i8 = value_ops::cast(t, DType::Int8);
+        QVERIFY(i8.ok());
+        QCOMPARE(i8->data<int8_t>()[0], int8_t(1));
+        QCOMPARE(i8->data<int8_t>()[1], int8_t(-1));
+        QCOMPARE(i8->data<int8_t>()[2], int8_t(127));
+        QCOMPARE(i8->data<int8_t>()[3], int8_t(0));
+        auto b = value_ops::cast(t, DType::Bool);
+        QCOMPARE(b->data<uint8_t>()[0], uint8_t(1));
+        Status s = value_ops::checkEditable(DType::String);
+        QCOMPARE(s.message(), std::string("Values of dtype 'string' cannot be edited."));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEdit)
+#include "tst_edit.moc"
