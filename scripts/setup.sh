@@ -4,7 +4,7 @@
 #   scripts/setup.sh --oracle   also the Python venv with tensorflow-cpu + numpy (tests only)
 set -euo pipefail
 
-PKGS=(build-essential cmake ninja-build pkg-config
+PKGS=(build-essential cmake ninja-build pkg-config ccache
       qt6-base-dev qt6-svg-dev libgl-dev
       libprotobuf-dev protobuf-compiler
       libeigen3-dev libleveldb-dev libsnappy-dev libgraphviz-dev
