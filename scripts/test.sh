@@ -11,7 +11,7 @@ export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/tfscope/ccache}" CCACHE_BASEDIR="$
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
 
 echo "== build (RelWithDebInfo)"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTFSCOPE_CCACHE=ON >/dev/null
 cmake --build build -j "$JOBS"
 
 echo "== C++ tests"
@@ -22,7 +22,7 @@ TFSCOPE_BIN="$PWD/build/app/tfscope" bash tests/oracle/run.sh
 
 echo "== C++ tests under ASan + UBSan (clang, also builds the libFuzzer targets)"
 CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
-  -DTFSCOPE_SANITIZE=ON -DTFSCOPE_FUZZ=ON >/dev/null
+  -DTFSCOPE_SANITIZE=ON -DTFSCOPE_FUZZ=ON -DTFSCOPE_CCACHE=ON >/dev/null
 cmake --build build-asan -j "$JOBS"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$JOBS")
 
