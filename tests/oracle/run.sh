@@ -10,7 +10,11 @@ if ! "$PY" -c "import tensorflow" 2>/dev/null; then
   exit 0
 fi
 shopt -s nullglob
-tests=(test_*.py)
+# Optional arguments pick test modules (e.g. `run.sh test_readers`); default: all test_*.py.
+if (($# > 0)); then tests=("$@"); else tests=(test_*.py); fi
 if ((${#tests[@]} == 0)); then echo "oracle: no tests yet"; exit 0; fi
+if [ -z "${TFSCOPE_BIN:-}" ]; then
+  echo "oracle: TFSCOPE_BIN is not set: every case that needs the tfscope binary will be SKIPPED" >&2
+fi
 export TF_CPP_MIN_LOG_LEVEL=2
 "$PY" -m unittest -v "${tests[@]%.py}"
