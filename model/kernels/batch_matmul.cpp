@@ -61,24 +61,22 @@ Status evalBatchMatMulImpl(KernelContext& ctx) {
         const T* px = dataOf<T>(*x);
         const T* py = dataOf<T>(*y);
         T* po = mutableDataOf<T>(*out);
-        auto one = [&](int64_t i, const auto& device) {
+        auto one = [&](int64_t i, bool threaded) {
             const T* a = px + offX[size_t(i)] * m * k;
             const T* b = py + offY[size_t(i)] * k * n;
-            if constexpr (kIsComplex<T>) {
-                std::vector<T> ca(a, a + m * k), cb(b, b + k * n);
-                if (adjX) conjugateInPlace(ca);
-                if (adjY) conjugateInPlace(cb);
-                gemm(device, ca.data(), cb.data(), po + i * m * n, m, k, n, adjX, adjY);
-            } else {
-                gemm(device, a, b, po + i * m * n, m, k, n, adjX, adjY);
+            std::vector<T> ca, cb;
+            if constexpr (kIsComplex<T>) {  // adjoint = conjugate transpose
+                if (adjX) { ca.assign(a, a + m * k); conjugateInPlace(ca); a = ca.data(); }
+                if (adjY) { cb.assign(b, b + k * n); conjugateInPlace(cb); b = cb.data(); }
             }
+            if (threaded) gemm(ctx, a, b, po + i * m * n, m, k, n, adjX, adjY);
+            else gemmSerial(a, b, po + i * m * n, m, k, n, adjX, adjY);
         };
         if (batches == 1 || m * n * k >= 64 * 64 * 64) {
-            for (int64_t i = 0; i < batches; ++i) one(i, ctx.device());
+            for (int64_t i = 0; i < batches; ++i) one(i, true);
         } else {
             parallelFor(ctx, batches, double(m * n * k), [&](int64_t b0, int64_t b1) {
-                Eigen::DefaultDevice dev;
-                for (int64_t i = b0; i < b1; ++i) one(i, dev);
+                for (int64_t i = b0; i < b1; ++i) one(i, false);
             });
         }
         return Status::OK();

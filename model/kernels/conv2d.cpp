@@ -67,7 +67,7 @@ Status evalConv2D(KernelContext& ctx) {
         T* po = mutableDataOf<T>(result);
         const int64_t rows = n * wh.out * ww.out, depth = kh * kw * c;
         if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && wh.padBefore == 0 && ww.padBefore == 0 && wh.out == h && ww.out == w) {
-            gemm(ctx.device(), in, flt, po, rows, c, f, false, false);
+            gemm(ctx, in, flt, po, rows, c, f, false, false);
         } else {
             // im2col in blocks of at most ~16 MB of patches.
             const int64_t blockRows = std::max<int64_t>(1, std::min<int64_t>(rows, (int64_t(16) << 20) / int64_t(sizeof(T)) / depth));
@@ -92,7 +92,7 @@ Status evalConv2D(KernelContext& ctx) {
                         }
                     }
                 });
-                gemm(ctx.device(), patches.data(), flt, po + r0 * f, count, depth, f, false, false);
+                gemm(ctx, patches.data(), flt, po + r0 * f, count, depth, f, false, false);
             }
         }
         if (nchw) {

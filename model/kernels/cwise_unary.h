@@ -1,23 +1,15 @@
 #pragma once
 // The template behind every elementwise unary kernel (Exp, Relu, IsNan, ...): one input, output
-// of the same dtype (or bool), evaluated with Eigen on the context's thread pool.
+// of the same dtype (or bool), evaluated in chunks on the context's thread pool.
 //
 //   struct ExpOp { template <typename T> T operator()(T x) const { return std::exp(x); } };
 //   Status evalExp(KernelContext& ctx) { return evalUnary<false>(ctx, FloatTypes{}, ExpOp{}); }
 //
 // Half and bfloat16 are computed in float and rounded once.
 
-#define EIGEN_USE_THREADS
-#include <unsupported/Eigen/CXX11/Tensor>
-
 #include "model/kernels/kernel_util.h"
 
 namespace tfscope::kernels {
-
-template <typename T>
-using ConstFlat = Eigen::TensorMap<Eigen::Tensor<const T, 1, Eigen::RowMajor, Eigen::DenseIndex>, Eigen::Unaligned>;
-template <typename T>
-using Flat = Eigen::TensorMap<Eigen::Tensor<T, 1, Eigen::RowMajor, Eigen::DenseIndex>, Eigen::Unaligned>;
 
 template <bool kBoolOut, typename Types, typename Op>
 Status evalUnary(KernelContext& ctx, Types types, Op op, double cost = 4) {
@@ -31,10 +23,10 @@ Status evalUnary(KernelContext& ctx, Types types, Op op, double cost = 4) {
         const T* in = dataOf<T>(*x);
         O* po = mutableDataOf<O>(*out);
         parallelFor(ctx, x->numElements(), cost, [&](int64_t b, int64_t e) {
-            ConstFlat<T> src(in + b, e - b);
-            Flat<O> dst(po + b, e - b);
-            if constexpr (kIsHalfLike<T>) dst = src.unaryExpr([&op](T v) { return O(op(float(v))); });
-            else dst = src.unaryExpr([&op](T v) { return O(op(v)); });
+            for (int64_t i = b; i < e; ++i) {
+                if constexpr (kIsHalfLike<T>) po[i] = O(op(float(in[i])));
+                else po[i] = O(op(in[i]));
+            }
         });
         return Status::OK();
     });

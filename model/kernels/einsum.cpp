@@ -13,7 +13,7 @@ namespace {
 
 using EinsumTypes = decltype(FloatTypes{} + TypeList<int32_t, int64_t>{} + ComplexTypes{});
 
-// Expands "..." into private labels ('A' + k, counted from the right) for an operand of `rank` dims.
+// Expands "..." into private labels (char 1 + k, counted from the right) for an operand of `rank` dims.
 bool expandEllipsis(const std::string& spec, int rank, int& ellipsisRank, std::string& out) {
     const size_t pos = spec.find("...");
     if (pos == std::string::npos) {
@@ -26,7 +26,7 @@ bool expandEllipsis(const std::string& spec, int rank, int& ellipsisRank, std::s
     if (e < 0) return false;
     ellipsisRank = e;
     out = head;
-    for (int k = e - 1; k >= 0; --k) out += char('A' + k);
+    for (int k = e - 1; k >= 0; --k) out += char(1 + k);  // never a user label
     out += tail;
     return true;
 }
@@ -144,7 +144,7 @@ Status evalEinsum(KernelContext& ctx) {
         for (char l : batch + freeA + freeB) prodShape.push_back(dims[l]);
         TFS_ASSIGN_OR_RETURN(Tensor prod, Tensor::allocate(a.dtype(), prodShape));
         for (int64_t i = 0; i < nb; ++i)
-            gemm(ctx.device(), dataOf<T>(ta) + i * m * k, dataOf<T>(tb) + i * k * nn, mutableDataOf<T>(prod) + i * m * nn, m, k, nn, false, false);
+            gemm(ctx, dataOf<T>(ta) + i * m * k, dataOf<T>(tb) + i * k * nn, mutableDataOf<T>(prod) + i * m * nn, m, k, nn, false, false);
         TFS_ASSIGN_OR_RETURN(Tensor* o, ctx.allocateOutput(0, a.dtype(), outShape));
         transposeData(ctx, dataOf<T>(prod), prodShape, permFor(batch + freeA + freeB, out), mutableDataOf<T>(*o));
         return Status::OK();

@@ -1,30 +1,62 @@
 #pragma once
-// Matrix products for MatMul, BatchMatMul, Einsum and Conv2D: row-major C[M,N] = op(A) * op(B),
-// an Eigen tensor contraction on the context's thread pool (or single-threaded, for the many
-// small products of a batch that is itself split across threads).
+// Matrix products for MatMul, BatchMatMul, Einsum and Conv2D: row-major C[M,N] = op(A) * op(B)
+// where A is [M,K] ([K,M] if transA) and B is [K,N] ([N,K] if transB).
+//
+//   gemm(&ctx, a, b, c, m, k, n, false, false);      // thread pool for large products
+//   gemmSerial(a, b, c, m, k, n, false, false);       // the calling thread only
+//
+// float and double run on an Eigen tensor contraction (instantiated once, in gemm.cpp); half and
+// bfloat16 are widened to float and rounded once; integers and complex use a plain loop.
 
-#define EIGEN_USE_THREADS
-#include <unsupported/Eigen/CXX11/Tensor>
+#include <vector>
 
 #include "model/kernels/kernel_util.h"
 
 namespace tfscope::kernels {
 
-template <typename T> using ConstMatrix = Eigen::TensorMap<Eigen::Tensor<const T, 2, Eigen::RowMajor, Eigen::DenseIndex>, Eigen::Unaligned>;
-template <typename T> using Matrix = Eigen::TensorMap<Eigen::Tensor<T, 2, Eigen::RowMajor, Eigen::DenseIndex>, Eigen::Unaligned>;
+// Eigen contractions; ctx == nullptr runs on the calling thread. Defined in gemm.cpp.
+void gemmEigen(KernelContext* ctx, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB);
+void gemmEigen(KernelContext* ctx, const double* a, const double* b, double* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB);
 
-// A is [M,K] ([K,M] if transA), B is [K,N] ([N,K] if transB), C is [M,N].
-template <typename T, typename Device>
-void gemm(const Device& device, const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {
-    Matrix<T> out(c, m, n);
-    if (k == 0) {
-        out.setZero();
-        return;
+template <typename T>
+void gemmLoop(KernelContext* ctx, const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {
+    auto rows = [&](int64_t r0, int64_t r1) {
+        std::vector<T> acc(static_cast<size_t>(n));
+        for (int64_t i = r0; i < r1; ++i) {
+            std::fill(acc.begin(), acc.end(), T(0));
+            for (int64_t q = 0; q < k; ++q) {
+                const T av = transA ? a[q * m + i] : a[i * k + q];
+                for (int64_t j = 0; j < n; ++j) acc[size_t(j)] += av * (transB ? b[j * k + q] : b[q * n + j]);
+            }
+            std::copy(acc.begin(), acc.end(), c + i * n);
+        }
+    };
+    if (ctx) parallelFor(*ctx, m, double(k * n), rows);
+    else rows(0, m);
+}
+
+template <typename T>
+void gemmAny(KernelContext* ctx, const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        gemmEigen(ctx, a, b, c, m, k, n, transA, transB);
+    } else if constexpr (kIsHalfLike<T>) {
+        std::vector<float> fa(static_cast<size_t>(m * k)), fb(static_cast<size_t>(k * n)), fc(static_cast<size_t>(m * n));
+        for (size_t i = 0; i < fa.size(); ++i) fa[i] = float(a[i]);
+        for (size_t i = 0; i < fb.size(); ++i) fb[i] = float(b[i]);
+        gemmEigen(ctx, fa.data(), fb.data(), fc.data(), m, k, n, transA, transB);
+        for (size_t i = 0; i < fc.size(); ++i) c[i] = T(fc[i]);
+    } else {
+        gemmLoop(ctx, a, b, c, m, k, n, transA, transB);
     }
-    ConstMatrix<T> ma(a, transA ? k : m, transA ? m : k);
-    ConstMatrix<T> mb(b, transB ? n : k, transB ? k : n);
-    Eigen::array<Eigen::IndexPair<Eigen::DenseIndex>, 1> dims{{Eigen::IndexPair<Eigen::DenseIndex>(transA ? 0 : 1, transB ? 1 : 0)}};
-    out.device(device) = ma.contract(mb, dims);
+}
+
+template <typename T>
+void gemm(KernelContext& ctx, const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {
+    gemmAny(&ctx, a, b, c, m, k, n, transA, transB);
+}
+template <typename T>
+void gemmSerial(const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {
+    gemmAny<T>(nullptr, a, b, c, m, k, n, transA, transB);
 }
 
 }  // namespace tfscope::kernels

@@ -25,7 +25,7 @@ Status evalMatMul(KernelContext& ctx) {
         using T = typename decltype(tag)::type;
         TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, a->dtype(), {m, n}));
         if (m == 0 || n == 0) return Status::OK();
-        gemm(ctx.device(), dataOf<T>(*a), dataOf<T>(*b), mutableDataOf<T>(*out), m, k, n, ta, tb);
+        gemm(ctx, dataOf<T>(*a), dataOf<T>(*b), mutableDataOf<T>(*out), m, k, n, ta, tb);
         return Status::OK();
     });
 }

@@ -13,7 +13,7 @@ inline int64_t sourceIndex(int64_t o, int64_t before, int64_t dim, Mode mode) {
     int64_t i = o - before;
     if (i >= 0 && i < dim) return i;
     if (mode == Mode::Constant) return -1;
-    const int64_t shift = mode == Mode::Reflect ? 0 : 1;
+    const int64_t shift = mode == Mode::Reflect ? 1 : 0;  // REFLECT skips the edge element
     if (i < 0) return -i - 1 + shift;
     return 2 * dim - i - 1 - shift;
 }

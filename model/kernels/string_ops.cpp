@@ -74,19 +74,32 @@ Status evalReduceJoin(KernelContext& ctx) {
     }
     TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, DType::String, outShape));
     std::vector<std::string>& o = out->mutableStrings();
-    std::vector<bool> started(o.size(), false);
+    // Like TF: one join per listed axis in turn, so the first listed axis varies fastest.
+    std::vector<int> order;
+    for (int64_t ax : axes) order.push_back(int(ax < 0 ? ax + rank : ax));
+    std::vector<int64_t> strides(size_t(rank), 1);
+    for (int d = rank - 1; d > 0; --d) strides[size_t(d - 1)] = strides[size_t(d)] * x->dim(d);
+    int64_t groupSize = 1;
+    for (int d : order) groupSize *= x->dim(d);
     const std::vector<std::string>& in = x->strings();
-    for (int64_t i = 0; i < x->numElements(); ++i) {  // row-major: joins in order along reduced dims
-        int64_t rem = i, target = 0, mult = 1;
-        for (int d = rank - 1; d >= 0; --d) {
-            const int64_t idx = rem % x->dim(d);
+    for (size_t target = 0; target < o.size(); ++target) {
+        int64_t rem = int64_t(target), base = 0;
+        for (size_t k = keptDims.size(); k-- > 0;) {
+            const int d = int(keptDims[k]);
+            base += (rem % x->dim(d)) * strides[size_t(d)];
             rem /= x->dim(d);
-            if (!reduced[size_t(d)]) { target += idx * mult; mult *= x->dim(d); }
         }
-        std::string& s = o[size_t(target)];
-        if (started[size_t(target)]) s += sep;
-        s += in[size_t(i)];
-        started[size_t(target)] = true;
+        std::string joined;
+        for (int64_t g = 0; g < groupSize; ++g) {
+            int64_t r = g, off = base;
+            for (int d : order) {
+                off += (r % x->dim(d)) * strides[size_t(d)];
+                r /= x->dim(d);
+            }
+            if (g) joined += sep;
+            joined += in[size_t(off)];
+        }
+        o[target] = std::move(joined);
     }
     return Status::OK();
 }

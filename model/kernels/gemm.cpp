@@ -1,0 +1,40 @@
+// The Eigen tensor contractions behind gemm() (see gemm.h), instantiated once for float and double.
+#include "model/kernels/gemm.h"
+
+#define EIGEN_USE_THREADS
+#include <unsupported/Eigen/CXX11/Tensor>
+
+namespace tfscope::kernels {
+namespace {
+
+template <typename T> using ConstMatrix = Eigen::TensorMap<Eigen::Tensor<const T, 2, Eigen::RowMajor, Eigen::DenseIndex>, Eigen::Unaligned>;
+template <typename T> using Matrix = Eigen::TensorMap<Eigen::Tensor<T, 2, Eigen::RowMajor, Eigen::DenseIndex>, Eigen::Unaligned>;
+
+template <typename T>
+void contract(KernelContext* ctx, const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {
+    Matrix<T> out(c, m, n);
+    if (m == 0 || n == 0) return;
+    if (k == 0) {
+        std::fill(c, c + m * n, T(0));
+        return;
+    }
+    ConstMatrix<T> ma(a, transA ? k : m, transA ? m : k);
+    ConstMatrix<T> mb(b, transB ? n : k, transB ? k : n);
+    const Eigen::array<Eigen::IndexPair<Eigen::DenseIndex>, 1> dims{
+        {Eigen::IndexPair<Eigen::DenseIndex>(transA ? 0 : 1, transB ? 1 : 0)}};
+    // Small products are not worth the thread pool's hand-off.
+    if (ctx && m * n * k >= 32 * 32 * 32) out.device(ctx->device()) = ma.contract(mb, dims);
+    else out = ma.contract(mb, dims);
+}
+
+}  // namespace
+
+void gemmEigen(KernelContext* ctx, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {
+    contract(ctx, a, b, c, m, k, n, transA, transB);
+}
+
+void gemmEigen(KernelContext* ctx, const double* a, const double* b, double* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {
+    contract(ctx, a, b, c, m, k, n, transA, transB);
+}
+
+}  // namespace tfscope::kernels
