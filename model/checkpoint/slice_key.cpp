@@ -152,7 +152,7 @@ Result<SliceKey> decodeSliceKey(std::string_view key) {
     SliceKey out;
     if (!orderedReadNumIncreasing(in, tag) || tag != 0) return bad();
     if (!orderedReadString(in, out.name)) return bad();
-    if (!orderedReadNumIncreasing(in, rank) || rank == 0 || rank > in.size() / 2) return bad();
+    if (!orderedReadNumIncreasing(in, rank) || rank > in.size() / 2) return bad();  // V1 scalars have rank 0
     for (uint64_t d = 0; d < rank; ++d) {
         int64_t start = 0, length = 0;
         if (!orderedReadSignedNumIncreasing(in, start) || !orderedReadSignedNumIncreasing(in, length)) return bad();
