@@ -24,7 +24,7 @@ echo "== C++ tests under ASan + UBSan (clang, also builds the libFuzzer targets)
 CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
   -DTFSCOPE_SANITIZE=ON -DTFSCOPE_FUZZ=ON -DTFSCOPE_CCACHE=ON >/dev/null
 cmake --build build-asan -j "$JOBS"
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$JOBS")
+(cd build-asan && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j "$JOBS")
 
 echo "== fuzz smoke (libFuzzer)"
 bash fuzz/smoke.sh
