@@ -1,0 +1,143 @@
+#include "views/graph/graph_canvas.h"
+
+#include <QGridLayout>
+#include <QTimer>
+
+#include "views/graph/graph_scene.h"
+#include "views/graph/graph_view.h"
+#include "views/graph/minimap.h"
+#include "views/graph/node_item.h"
+
+namespace tfscope {
+
+GraphCanvas::GraphCanvas(QWidget* parent) : QWidget(parent) {
+    m_scene = new GraphScene(this);
+    m_view = new GraphView(this);
+    m_view->setScene(m_scene);
+    m_minimap = new Minimap(m_view, this);
+    auto* grid = new QGridLayout(this);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(m_view, 0, 0);
+    grid->addWidget(m_minimap, 0, 0, Qt::AlignRight | Qt::AlignBottom);
+    connect(&m_watcher, &QFutureWatcherBase::finished, this, &GraphCanvas::applyResult);
+    connect(m_view, &GraphView::groupActivated, this, &GraphCanvas::toggleGroup);
+    connect(m_scene, &QGraphicsScene::selectionChanged, this, &GraphCanvas::onSelectionChanged);
+}
+
+GraphCanvas::~GraphCanvas() {
+    m_watcher.cancel();
+    m_watcher.waitForFinished();
+}
+
+void GraphCanvas::setGraph(std::shared_ptr<const GraphIndex> index) {
+    m_index = std::move(index);
+    m_selected = kNoNode;
+    m_highlight.clear();
+    m_layout = CanvasLayout();
+    m_scene->setLayout(m_layout);
+    m_minimap->refit();
+    if (!m_index) return;
+    m_fitPending = true;
+    ++m_generation;
+    m_watcher.cancel();
+    quint64 gen = m_generation;
+    m_running = gen;
+    auto index2 = m_index;
+    m_watcher.setFuture(runJob<JobOutcome<CanvasLayout>>([index2](Progress& p) {
+        auto layout = relayoutCanvas(initialCanvasLayout(GroupTree::build(index2)), -1, &p);
+        JobOutcome<CanvasLayout> o;
+        if (layout.ok()) o.value = std::make_shared<const CanvasLayout>(std::move(layout).value());
+        else o.status = layout.status();
+        return o;
+    }));
+}
+
+void GraphCanvas::request(CanvasLayout next, int changed) {
+    ++m_generation;
+    m_watcher.cancel();
+    m_running = m_generation;
+    m_watcher.setFuture(runJob<JobOutcome<CanvasLayout>>([next = std::move(next), changed](Progress& p) {
+        auto layout = relayoutCanvas(next, changed, &p);
+        JobOutcome<CanvasLayout> o;
+        if (layout.ok()) o.value = std::make_shared<const CanvasLayout>(std::move(layout).value());
+        else o.status = layout.status();
+        return o;
+    }));
+}
+
+void GraphCanvas::applyResult() {
+    if (m_running != m_generation) return;
+    QFuture<JobOutcome<CanvasLayout>> f = m_watcher.future();
+    if (f.isCanceled() || f.resultCount() == 0) return;
+    JobOutcome<CanvasLayout> o = f.result();
+    if (!o.status.ok()) {
+        if (o.status.code() != Status::Code::Cancelled) emit layoutFailed(QString::fromStdString(o.status.message()));
+        return;
+    }
+    m_layout = *o.value;
+    m_scene->setLayout(m_layout);
+    if (!m_highlight.empty()) m_scene->highlightNodes(m_highlight);
+    if (m_fitPending) {
+        m_fitPending = false;
+        m_view->fitAll();
+    }
+    NodeId target = m_pendingReveal != kNoNode ? m_pendingReveal : m_selected;
+    m_pendingReveal = kNoNode;
+    if (target != kNoNode)
+        if (NodeItem* it = m_scene->visibleItemFor(target)) {
+            QSignalBlocker block(m_scene);
+            it->setSelected(true);
+            m_view->centerOn(it);
+        }
+    QTimer::singleShot(0, m_minimap, &Minimap::refit);
+    emit layoutReady();
+}
+
+void GraphCanvas::setExpanded(int group, bool expanded) {
+    if (!m_layout.tree || group <= GroupTree::kRoot || group >= m_layout.tree->groupCount()) return;
+    if (m_layout.isExpanded(group) == expanded) return;
+    CanvasLayout next = m_layout;
+    next.expanded[size_t(group)] = expanded ? 1 : 0;
+    request(std::move(next), group);
+}
+
+void GraphCanvas::toggleGroup(int group) { setExpanded(group, !m_layout.isExpanded(group)); }
+
+void GraphCanvas::revealNode(NodeId node) {
+    if (!m_layout.tree || node < 0 || node >= m_layout.tree->index().nodeCount()) return;
+    m_selected = node;
+    CanvasLayout next = m_layout;
+    int deepest = -1;
+    for (int g = m_layout.tree->groupOf(node); g > GroupTree::kRoot; g = m_layout.tree->group(g).parent)
+        if (!next.expanded[size_t(g)]) {
+            next.expanded[size_t(g)] = 1;
+            if (deepest < 0) deepest = g;
+        }
+    if (deepest < 0) {
+        if (NodeItem* it = m_scene->nodeItem(node)) {
+            m_scene->clearSelection();
+            it->setSelected(true);
+            m_view->centerOn(it);
+        }
+        return;
+    }
+    m_pendingReveal = node;
+    request(std::move(next), deepest);
+}
+
+void GraphCanvas::highlightNodes(const std::vector<NodeId>& nodes) {
+    m_highlight = nodes;
+    m_scene->highlightNodes(nodes);
+}
+
+void GraphCanvas::onSelectionChanged() {
+    const auto items = m_scene->selectedItems();
+    if (items.isEmpty() || items.front()->type() != NodeItem::Type) return;
+    auto* n = static_cast<NodeItem*>(items.front());
+    if (n->isNode()) {
+        m_selected = n->id();
+        emit nodeSelected(n->id());
+    } else emit groupSelected(n->id());
+}
+
+}  // namespace tfscope

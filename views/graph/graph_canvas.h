@@ -1,0 +1,69 @@
+#pragma once
+// GraphCanvas: the graph tab: a GraphView over a GraphScene with a minimap in the corner. Owns the
+// expansion state; every change (first view, expand/collapse, reveal a node) is laid out on a
+// worker thread (newest request wins, STYLE §7) and the scene is rebuilt from the snapshot.
+//
+//   canvas->setGraph(model->graphIndex(0));      // top-level scopes, laid out off-thread
+//   connect(canvas, &GraphCanvas::nodeSelected, panel, &PropertiesPanel::showNode);
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <memory>
+#include <optional>
+
+#include "views/graph/canvas_layout.h"
+#include "views/util/job.h"
+
+namespace tfscope {
+
+class GraphScene;
+class GraphView;
+class Minimap;
+
+class GraphCanvas : public QWidget {
+    Q_OBJECT
+public:
+    explicit GraphCanvas(QWidget* parent = nullptr);
+    ~GraphCanvas() override;
+
+    void setGraph(std::shared_ptr<const GraphIndex> index);
+    std::shared_ptr<const GraphIndex> graph() const { return m_index; }
+    bool isBusy() const { return m_watcher.isRunning(); }
+    GraphView* view() const { return m_view; }
+    GraphScene* scene() const { return m_scene; }
+    const CanvasLayout& layout() const { return m_layout; }
+
+    void toggleGroup(int group);
+    void setExpanded(int group, bool expanded);
+    // Expands the groups holding `node`, then selects and centres it.
+    void revealNode(NodeId node);
+    void highlightNodes(const std::vector<NodeId>& nodes);
+    NodeId selectedNode() const { return m_selected; }
+
+signals:
+    void nodeSelected(int node);       // NodeId
+    void groupSelected(int group);
+    void layoutReady();                // a snapshot was applied to the scene
+    void layoutFailed(const QString& message);
+
+private:
+    void request(CanvasLayout next, int changed);
+    void applyResult();
+    void onSelectionChanged();
+
+    GraphScene* m_scene;
+    GraphView* m_view;
+    Minimap* m_minimap;
+    std::shared_ptr<const GraphIndex> m_index;
+    CanvasLayout m_layout;
+    QFutureWatcher<JobOutcome<CanvasLayout>> m_watcher;
+    quint64 m_generation = 0;
+    quint64 m_running = 0;
+    bool m_fitPending = false;
+    NodeId m_pendingReveal = kNoNode;
+    NodeId m_selected = kNoNode;
+    std::vector<NodeId> m_highlight;
+};
+
+}  // namespace tfscope

@@ -1,0 +1,117 @@
+#include "views/graph/graph_scene.h"
+
+#include "views/graph/edge_item.h"
+#include "views/graph/node_item.h"
+
+namespace tfscope {
+
+QColor colorForOp(std::string_view op) {
+    auto has = [&](const char* s) { return op.find(s) != std::string_view::npos; };
+    if (op == "Const") return QColor(0xe8, 0xe8, 0xe8);
+    if (has("Variable") || op == "VarHandleOp" || op == "ReadVariableOp" || has("Assign")) return QColor(0xf6, 0xd8, 0xa8);
+    if (op == "Placeholder" || op == "_Arg" || op == "_Retval" || op == "PlaceholderWithDefault") return QColor(0xc8, 0xe6, 0xc9);
+    if (has("Conv") || has("MatMul") || has("Pool") || has("BiasAdd")) return QColor(0xbb, 0xd6, 0xf5);
+    if (has("Relu") || has("Sigmoid") || has("Tanh") || has("Softmax") || has("Elu")) return QColor(0xf8, 0xc4, 0xc4);
+    if (has("Norm")) return QColor(0xd6, 0xc8, 0xf0);
+    if (has("Call") || op == "If" || op == "While" || op == "StatelessIf" || op == "StatelessWhile") return QColor(0xff, 0xe0, 0x82);
+    if (has("Save") || has("Restore")) return QColor(0xd0, 0xd0, 0xd0);
+    return QColor(0xdf, 0xe9, 0xf2);
+}
+
+GraphScene::GraphScene(QObject* parent) : QGraphicsScene(parent) {
+    setItemIndexMethod(QGraphicsScene::BspTreeIndex);
+}
+
+void GraphScene::setLayout(const CanvasLayout& layout) {
+    clear();
+    m_nodes.clear();
+    m_groups.clear();
+    m_highlighted.clear();
+    m_itemCount = 0;
+    m_layout = layout;
+    auto it = m_layout.levels.find(GroupTree::kRoot);
+    if (it == m_layout.levels.end()) return;
+    setSceneRect(QRectF(-40, -40, it->second->width + 80, it->second->height + 80));
+    setBspTreeDepth(it->second->elements.size() > 20000 ? 14 : 0);
+    addLevel(*it->second, QPointF(0, 0));
+}
+
+QString GraphScene::edgeLabel(const LevelEdge& e) const {
+    if (e.count != 1 || e.control || e.producer == kNoNode) return {};
+    const GraphIndex& gi = m_layout.tree->index();
+    QString label;
+    for (const AttrDisplay& a : gi.attrs(e.producer)) {
+        if (label.isEmpty() && (a.name == "T" || a.name == "dtype" || a.name == "out_type" || a.name == "DstT"))
+            label = QString::fromStdString(a.text);
+        if (a.name == "_output_shapes" && a.text.find("],") == std::string::npos)
+            label += QLatin1Char(' ') + QString::fromStdString(a.text);
+    }
+    if (label.startsWith(QLatin1String("DT_"))) label = label.mid(3).toLower();
+    return label.trimmed();
+}
+
+void GraphScene::addLevel(const LevelLayout& level, QPointF origin) {
+    const GroupTree& tree = *m_layout.tree;
+    const GraphIndex& gi = tree.index();
+    const bool labels = level.edges.size() <= 2000;
+    for (const LevelEdge& e : level.edges) {
+        QPolygonF poly;
+        poly.reserve(qsizetype(e.path.size()));
+        for (const LayoutPoint& p : e.path) poly << origin + QPointF(p.x, p.y);
+        auto* item = new EdgeItem(poly, e.control, e.count, labels ? edgeLabel(e) : QString());
+        addItem(item);
+        ++m_itemCount;
+    }
+    for (size_t i = 0; i < level.elements.size(); ++i) {
+        ElementRef el = level.elements[i];
+        QRectF r(origin.x() + level.centers[i].x - level.widths[i] / 2, origin.y() + level.centers[i].y - level.heights[i] / 2,
+                 level.widths[i], level.heights[i]);
+        NodeItem* item;
+        if (el.isGroup()) {
+            const Group& g = tree.group(el.id);
+            QString title = QString::fromStdString(g.label);
+            QString sub = g.series ? QStringLiteral("%1 groups, %2 nodes").arg(g.childGroups.size()).arg(g.totalNodes)
+                                   : QStringLiteral("%1 nodes").arg(g.totalNodes);
+            bool open = m_layout.isExpanded(el.id);
+            auto kind = open ? NodeItem::Kind::Frame : g.series ? NodeItem::Kind::Series : NodeItem::Kind::Group;
+            item = new NodeItem(kind, el.id, r, title, sub, g.series ? QColor(0xc9, 0xe4, 0xde) : QColor(0xd4, 0xe2, 0xf4));
+            m_groups.insert(el.id, item);
+            addItem(item);
+            ++m_itemCount;
+            if (open) {
+                auto it = m_layout.levels.find(el.id);
+                if (it != m_layout.levels.end())
+                    addLevel(*it->second, r.topLeft() + QPointF(ElementSizer::kPad, ElementSizer::kTitle));
+            }
+        } else {
+            std::string_view op = gi.op(el.id);
+            item = new NodeItem(NodeItem::Kind::Op, el.id, r, QString::fromStdString(tree.nodeLabel(el.id)),
+                                QString::fromUtf8(op.data(), qsizetype(op.size())), colorForOp(op));
+            m_nodes.insert(el.id, item);
+            addItem(item);
+            ++m_itemCount;
+        }
+    }
+}
+
+NodeItem* GraphScene::visibleItemFor(NodeId id) const {
+    if (NodeItem* n = m_nodes.value(id)) return n;
+    if (!m_layout.tree || id < 0 || id >= m_layout.tree->index().nodeCount()) return nullptr;
+    // Outermost collapsed ancestor group that has an item.
+    NodeItem* best = nullptr;
+    for (int g = m_layout.tree->groupOf(id); g >= 0; g = m_layout.tree->group(g).parent)
+        if (NodeItem* it = m_groups.value(g); it && !m_layout.isExpanded(g)) best = it;
+    return best;
+}
+
+void GraphScene::highlightNodes(const std::vector<NodeId>& ids) {
+    for (NodeItem* it : m_highlighted) it->setHighlighted(false);
+    m_highlighted.clear();
+    for (NodeId id : ids)
+        if (NodeItem* it = visibleItemFor(id); it && !it->isHighlighted()) {
+            it->setHighlighted(true);
+            m_highlighted.push_back(it);
+        }
+}
+
+}  // namespace tfscope

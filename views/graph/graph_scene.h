@@ -1,0 +1,44 @@
+#pragma once
+// GraphScene: turns a CanvasLayout snapshot into items: one NodeItem per visible node, collapsed
+// group or expanded-group frame, one EdgeItem per laid-out (bundled) edge. Rebuilt from scratch on
+// each new snapshot; the scene owns its items (STYLE §3).
+
+#include <QGraphicsScene>
+#include <QHash>
+
+#include "views/graph/canvas_layout.h"
+
+namespace tfscope {
+
+class NodeItem;
+
+class GraphScene : public QGraphicsScene {
+    Q_OBJECT
+public:
+    explicit GraphScene(QObject* parent = nullptr);
+
+    void setLayout(const CanvasLayout& layout);
+    const CanvasLayout& canvasLayout() const { return m_layout; }
+    NodeItem* nodeItem(NodeId id) const { return m_nodes.value(id); }
+    NodeItem* groupItem(int group) const { return m_groups.value(group); }
+    // The visible item standing for node `id`: its own box, or the innermost collapsed group.
+    NodeItem* visibleItemFor(NodeId id) const;
+    // Highlights these nodes (or the collapsed groups holding them); clears the previous set.
+    void highlightNodes(const std::vector<NodeId>& ids);
+    int itemCountBuilt() const { return m_itemCount; }
+
+private:
+    void addLevel(const LevelLayout& level, QPointF origin);
+    QString edgeLabel(const LevelEdge& e) const;
+
+    CanvasLayout m_layout;
+    QHash<int, NodeItem*> m_nodes;
+    QHash<int, NodeItem*> m_groups;
+    std::vector<NodeItem*> m_highlighted;
+    int m_itemCount = 0;
+};
+
+// Fill colour for an op type (by broad category) and for groups.
+QColor colorForOp(std::string_view op);
+
+}  // namespace tfscope

@@ -1,0 +1,71 @@
+#include "views/graph/node_item.h"
+
+#include <QPainter>
+#include <QStyleOptionGraphicsItem>
+
+namespace tfscope {
+
+NodeItem::NodeItem(Kind kind, int id, QRectF rect, QString title, QString subtitle, QColor fill)
+    : m_kind(kind), m_id(id), m_rect(rect), m_title(std::move(title)), m_subtitle(std::move(subtitle)), m_fill(fill) {
+    setFlag(ItemIsSelectable, kind != Kind::Frame || true);
+    setZValue(kind == Kind::Frame ? -1 : 1);
+    setToolTip(m_subtitle.isEmpty() ? m_title : m_title + QLatin1Char('\n') + m_subtitle);
+}
+
+void NodeItem::setHighlighted(bool on) {
+    if (on == m_highlighted) return;
+    m_highlighted = on;
+    update();
+}
+
+QPainterPath NodeItem::shape() const {
+    QPainterPath p;
+    if (m_kind == Kind::Frame) p.addRect(QRectF(m_rect.topLeft(), QSizeF(m_rect.width(), 22)));
+    else p.addRect(m_rect);
+    return p;
+}
+
+void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) {
+    const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
+    const bool selected = isSelected();
+    QColor border = selected ? QColor(0x1e, 0x64, 0xd8) : m_highlighted ? QColor(0xe0, 0x8a, 0x00) : m_fill.darker(160);
+    QPen pen(border, selected || m_highlighted ? 2.5 : 1.0);
+    pen.setCosmetic(lod < 1);
+    painter->setPen(lod < 0.15 && !selected && !m_highlighted ? Qt::NoPen : pen);
+    painter->setBrush(m_kind == Kind::Frame ? QColor(0xf7, 0xf8, 0xfa) : m_fill);
+    if (m_kind == Kind::Op && lod >= 0.3) painter->drawRoundedRect(m_rect, 10, 10);
+    else if (m_kind == Kind::Series && lod >= 0.3) {
+        painter->drawRoundedRect(m_rect.translated(4, -4), 4, 4);
+        painter->drawRoundedRect(m_rect, 4, 4);
+    } else painter->drawRect(m_rect);
+    if (m_kind == Kind::Frame) {
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(m_fill);
+        painter->drawRect(QRectF(m_rect.topLeft(), QSizeF(m_rect.width(), 22)));
+    }
+    if (lod < 0.4) return;
+    painter->setPen(QColor(0x20, 0x20, 0x20));
+    QFont f = painter->font();
+    f.setPointSizeF(8.5);
+    if (m_kind != Kind::Op) f.setBold(true);
+    painter->setFont(f);
+    if (m_kind == Kind::Frame) {
+        QRectF t(m_rect.left() + 6, m_rect.top(), m_rect.width() - 12, 22);
+        painter->drawText(t, Qt::AlignVCenter | Qt::AlignLeft, m_title + QLatin1String("  ") + m_subtitle);
+        return;
+    }
+    if (m_subtitle.isEmpty() || lod < 0.7) {
+        painter->drawText(m_rect, Qt::AlignCenter, m_title);
+        return;
+    }
+    QRectF top(m_rect.left() + 4, m_rect.top() + 2, m_rect.width() - 8, m_rect.height() / 2);
+    QRectF bottom(m_rect.left() + 4, m_rect.center().y(), m_rect.width() - 8, m_rect.height() / 2 - 2);
+    painter->drawText(top, Qt::AlignHCenter | Qt::AlignBottom, m_title);
+    f.setBold(false);
+    f.setPointSizeF(7.5);
+    painter->setFont(f);
+    painter->setPen(QColor(0x55, 0x55, 0x55));
+    painter->drawText(bottom, Qt::AlignHCenter | Qt::AlignTop, m_subtitle);
+}
+
+}  // namespace tfscope

@@ -1,0 +1,40 @@
+#pragma once
+// NodeItem: one box on the graph canvas: a graph node (op), a collapsed group or series, or the
+// frame of an expanded group. Holds ids, not core pointers (STYLE §6). Paints with level of
+// detail: below ~0.4 zoom only the filled shape, no text.
+
+#include <QColor>
+#include <QGraphicsItem>
+#include <QString>
+
+namespace tfscope {
+
+class NodeItem : public QGraphicsItem {
+public:
+    enum { Type = UserType + 1 };
+    enum class Kind { Op, Group, Series, Frame };
+
+    NodeItem(Kind kind, int id, QRectF rect, QString title, QString subtitle, QColor fill);
+    int type() const override { return Type; }
+    Kind kind() const { return m_kind; }
+    int id() const { return m_id; }   // NodeId for Op, group id otherwise
+    bool isNode() const { return m_kind == Kind::Op; }
+    const QString& title() const { return m_title; }
+    void setHighlighted(bool on);
+    bool isHighlighted() const { return m_highlighted; }
+
+    QRectF boundingRect() const override { return m_rect.adjusted(-2, -2, 2, 2); }
+    QPainterPath shape() const override;
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+private:
+    Kind m_kind;
+    int m_id;
+    QRectF m_rect;      // in item coordinates (item pos is the scene origin of its level)
+    QString m_title;
+    QString m_subtitle;
+    QColor m_fill;
+    bool m_highlighted = false;
+};
+
+}  // namespace tfscope

@@ -1,0 +1,107 @@
+#include "views/tensor/tensor_table_model.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+
+namespace tfscope {
+
+TensorTableModel::TensorTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void TensorTableModel::setTensor(Tensor tensor) {
+    beginResetModel();
+    m_tensor = std::move(tensor);
+    const int r = m_tensor.rank();
+    m_fixed.assign(size_t(fixedDims()), 0);
+    m_strides.assign(size_t(r), 1);
+    for (int i = r - 2; i >= 0; --i) m_strides[size_t(i)] = m_strides[size_t(i) + 1] * std::max<int64_t>(m_tensor.dim(i + 1), 1);
+    const bool empty = !m_tensor.valid() || m_tensor.numElements() <= 0;
+    m_rows = empty ? 0 : r == 0 ? 1 : r == 1 ? m_tensor.dim(0) : m_tensor.dim(r - 2);
+    m_cols = empty ? 0 : r <= 1 ? 1 : m_tensor.dim(r - 1);
+    // Views cap at INT_MAX rows; a tensor that long is shown truncated.
+    m_rows = std::min<int64_t>(m_rows, std::numeric_limits<int>::max());
+    m_cols = std::min<int64_t>(m_cols, 1 << 20);
+    endResetModel();
+}
+
+void TensorTableModel::setFixedIndex(int dim, int64_t value) {
+    if (dim < 0 || dim >= fixedDims() || value < 0 || value >= m_tensor.dim(dim)) return;
+    m_fixed[size_t(dim)] = value;
+    if (m_rows > 0 && m_cols > 0) emit dataChanged(index(0, 0), index(int(m_rows - 1), int(m_cols - 1)));
+}
+
+int64_t TensorTableModel::flatIndex(int row, int column) const {
+    const int r = m_tensor.rank();
+    if (r == 0) return 0;
+    if (r == 1) return row;
+    int64_t flat = int64_t(row) * m_strides[size_t(r - 2)] + column;
+    for (int d = 0; d < fixedDims(); ++d) flat += m_fixed[size_t(d)] * m_strides[size_t(d)];
+    return flat;
+}
+
+QString TensorTableModel::elementText(int64_t i) const {
+    const Tensor& t = m_tensor;
+    if (i < 0 || i >= t.numElements()) return {};
+    switch (t.dtype()) {
+    case DType::String: {
+        const std::string& s = t.strings()[size_t(i)];
+        QString text = QString::fromUtf8(s.data(), qsizetype(std::min<size_t>(s.size(), 512)));
+        return s.size() > 512 ? text + QStringLiteral("…") : text;
+    }
+    case DType::Bool: return t.data<uint8_t>()[i] ? QStringLiteral("true") : QStringLiteral("false");
+    case DType::Int64: return QString::number(qlonglong(t.data<int64_t>()[i]));
+    case DType::UInt64: return QString::number(qulonglong(t.data<uint64_t>()[i]));
+    case DType::Complex64: {
+        float re, im;
+        std::memcpy(&re, t.rawData() + i * 8, 4);
+        std::memcpy(&im, t.rawData() + i * 8 + 4, 4);
+        return QStringLiteral("%1%2%3j").arg(double(re), 0, 'g', 7).arg(im < 0 ? QString() : QStringLiteral("+")).arg(double(im), 0, 'g', 7);
+    }
+    case DType::Complex128: {
+        double re, im;
+        std::memcpy(&re, t.rawData() + i * 16, 8);
+        std::memcpy(&im, t.rawData() + i * 16 + 8, 8);
+        return QStringLiteral("%1%2%3j").arg(re, 0, 'g', 15).arg(im < 0 ? QString() : QStringLiteral("+")).arg(im, 0, 'g', 15);
+    }
+    case DType::Resource:
+    case DType::Variant: return QStringLiteral("<%1>").arg(QString::fromLatin1(dtypeShortName(t.dtype()).data()));
+    default: break;
+    }
+    const double v = t.elementAsDouble(i);
+    if (isInteger(t.dtype())) return QString::number(qlonglong(v));
+    const int digits = t.dtype() == DType::Double ? 15 : t.dtype() == DType::Float ? 7 : 4;
+    if (std::isnan(v)) return QStringLiteral("nan");
+    if (std::isinf(v)) return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    return QString::number(v, 'g', digits);
+}
+
+QString TensorTableModel::textForRange(int top, int left, int bottom, int right) const {
+    QString out;
+    for (int r = top; r <= bottom; ++r) {
+        for (int c = left; c <= right; ++c) {
+            if (c > left) out += QLatin1Char('\t');
+            out += elementText(flatIndex(r, c));
+        }
+        out += QLatin1Char('\n');
+    }
+    return out;
+}
+
+int TensorTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows); }
+int TensorTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_cols); }
+
+QVariant TensorTableModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid()) return {};
+    if (role == Qt::DisplayRole) return elementText(flatIndex(index.row(), index.column()));
+    if (role == Qt::TextAlignmentRole)
+        return m_tensor.dtype() == DType::String ? QVariant(Qt::AlignLeft | Qt::AlignVCenter) : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant TensorTableModel::headerData(int section, Qt::Orientation, int role) const {
+    if (role == Qt::DisplayRole) return QString::number(section);
+    return {};
+}
+
+}  // namespace tfscope

@@ -1,0 +1,49 @@
+#pragma once
+// TensorTableModel: a virtualized table over one 2-D slice of a Tensor: rows = the second-to-last
+// dimension, columns = the last (rank 1: one column; rank 0: one cell). The leading dimensions are
+// fixed by setFixedIndex() (the viewer's spin boxes). Only the cells the view asks for are read,
+// so a memory-mapped tensor is paged in lazily. half/bfloat16 are shown as numbers.
+//
+//   model->setTensor(t);            // Tensor is a cheap shared view
+//   model->setFixedIndex(0, 3);     // t[3, :, :]
+//
+// Thread safety: GUI thread only.
+
+#include <QAbstractTableModel>
+
+#include "model/tensor.h"
+
+namespace tfscope {
+
+class TensorTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    explicit TensorTableModel(QObject* parent = nullptr);
+
+    void setTensor(Tensor tensor);
+    const Tensor& tensor() const { return m_tensor; }
+    // Number of leading (fixed) dimensions: max(0, rank - 2).
+    int fixedDims() const { return m_tensor.rank() > 2 ? m_tensor.rank() - 2 : 0; }
+    void setFixedIndex(int dim, int64_t value);
+    int64_t fixedIndex(int dim) const { return m_fixed[size_t(dim)]; }
+    // Flat element index of a cell in the current slice.
+    int64_t flatIndex(int row, int column) const;
+    // Element i as display text ("0.5", "-3", "true", "b'ab'").
+    QString elementText(int64_t i) const;
+    // Selected cells as tab-separated lines (rows in order).
+    QString textForRange(int top, int left, int bottom, int right) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    Tensor m_tensor;
+    std::vector<int64_t> m_fixed;
+    std::vector<int64_t> m_strides;
+    int64_t m_rows = 0;
+    int64_t m_cols = 0;
+};
+
+}  // namespace tfscope

@@ -1,0 +1,56 @@
+#pragma once
+// TensorViewer: a tensor's values: name/dtype/shape header, one spin box per leading dimension,
+// the virtualized slice table, statistics and a histogram computed off the GUI thread (newest
+// request wins), copy selection as text (Ctrl+C) and save as .npy.
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include "model/tensor.h"
+#include "views/tensor/tensor_stats.h"
+#include "views/util/job.h"
+
+class QLabel;
+class QTableView;
+class QHBoxLayout;
+
+namespace tfscope {
+
+class HistogramWidget;
+class TensorTableModel;
+
+class TensorViewer : public QWidget {
+    Q_OBJECT
+public:
+    explicit TensorViewer(QWidget* parent = nullptr);
+    ~TensorViewer() override;
+
+    void setTensor(const QString& name, Tensor tensor);
+    void showError(const QString& name, const QString& message);
+    TensorTableModel* tableModel() const { return m_model; }
+    QTableView* table() const { return m_table; }
+    bool statsBusy() const { return m_watcher.isRunning(); }
+    QString statsText() const;
+    void copySelection();
+    void saveNpy();
+
+signals:
+    void statsReady();
+
+private:
+    void onStats();
+
+    QLabel* m_title;
+    QWidget* m_dims;
+    QHBoxLayout* m_dimsLayout;
+    QTableView* m_table;
+    TensorTableModel* m_model;
+    QLabel* m_stats;
+    HistogramWidget* m_histogram;
+    QString m_name;
+    QFutureWatcher<JobOutcome<TensorStats>> m_watcher;
+    quint64 m_generation = 0;
+    quint64 m_running = 0;
+};
+
+}  // namespace tfscope

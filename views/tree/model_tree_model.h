@@ -1,0 +1,85 @@
+#pragma once
+// ModelTreeModel: the left-dock tree over a loaded Model: Model facts, each MetaGraph (signatures
+// with inputs/outputs, collections, SaverDef, functions, assets, object graph), the variables or
+// checkpoint tensors grouped by name scope (optimizer slots under their variable, hideable), the
+// checkpoint list and warnings. Items are a table of small index records pointing into the
+// Model's ModelSummary (never copies of it); display text is made in data() (STYLE §6).
+//
+//   auto* m = new ModelTreeModel(this);
+//   m->setModel(model);             // std::shared_ptr<const Model>
+//   view->setModel(m);
+//
+// Thread safety: GUI thread only.
+
+#include <QAbstractItemModel>
+
+#include <memory>
+#include <vector>
+
+namespace tfscope {
+
+class Model;
+
+class ModelTreeModel : public QAbstractItemModel {
+    Q_OBJECT
+public:
+    enum Column { ColName, ColType, ColShape, ColInfo, ColumnCount };
+    enum Roles {
+        KindRole = Qt::UserRole,   // ModelTreeModel::Kind as int
+        NodeNameRole,              // graph node to select ("" if none)
+        VariableRole,              // index into summary().variables, -1 if none
+        CheckpointKeyRole,         // tensor to show in the tensor viewer ("" if none)
+        FunctionRole,              // function name
+        AssetPathRole,             // absolute path of an asset file
+        SignatureRole,             // "metaGraph/signatureKey"
+        MetaGraphRole,             // meta graph index, -1 if none
+    };
+    enum class Kind {
+        Section, Info, MetaGraph, Signature, SignatureSide, SignatureTensor, Collection, CollectionValue,
+        SaverField, Function, Asset, AssetExtra, ObjectNode, Scope, Variable, CheckpointListing, Warning,
+    };
+
+    explicit ModelTreeModel(QObject* parent = nullptr);
+    ~ModelTreeModel() override;
+
+    void setModel(std::shared_ptr<const Model> model);
+    std::shared_ptr<const Model> model() const { return m_model; }
+    // Optimizer slot variables shown (default) or hidden.
+    void setShowSlots(bool show);
+    bool showSlots() const { return m_showSlots; }
+
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    // The item showing variable `v` (summary index), or invalid.
+    QModelIndex indexForVariable(int v) const;
+    // Printed tree (name column, two spaces per level), for tests.
+    QString dump(int maxDepth = 99) const;
+
+private:
+    struct Item {
+        Kind kind = Kind::Section;
+        int parent = -1;
+        int row = 0;
+        int a = -1, b = -1, c = -1;   // kind-specific indices
+        std::vector<int> children;
+    };
+    int add(int parent, Kind kind, int a = -1, int b = -1, int c = -1);
+    void rebuild();
+    void buildMetaGraph(int parent, int mg);
+    void buildObjectGraph(int parent, int mg);
+    void buildVariables(int parent);
+    QVariant display(const Item& it, int column) const;
+    QVariant userRole(const Item& it, int role) const;
+
+    std::shared_ptr<const Model> m_model;
+    std::vector<Item> m_items;   // [0] is the invisible root
+    std::vector<int> m_variableItem;
+    bool m_showSlots = true;
+};
+
+}  // namespace tfscope

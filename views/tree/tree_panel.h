@@ -1,0 +1,40 @@
+#pragma once
+// TreePanel: the left dock: a filter box (recursive match on every column: name, op/type, dtype,
+// shape, details) over the ModelTreeModel, a "Show optimizer slots" toggle and the tree view.
+
+#include <QWidget>
+
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTreeView;
+class QCheckBox;
+
+namespace tfscope {
+
+class ModelTreeModel;
+
+class TreePanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit TreePanel(QWidget* parent = nullptr);
+    ModelTreeModel* treeModel() const { return m_model; }
+    QSortFilterProxyModel* proxy() const { return m_proxy; }
+    QTreeView* view() const { return m_view; }
+    QLineEdit* filterEdit() const { return m_filter; }
+    // Selects and scrolls to a source-model index (clearing the filter if it hides it).
+    void selectSource(const QModelIndex& source);
+    // Depth-first search for the first item whose name column equals (or ends with "/"+) text.
+    QModelIndex findByName(const QString& text) const;
+
+signals:
+    void currentSourceChanged(const QModelIndex& source);
+
+private:
+    ModelTreeModel* m_model;
+    QSortFilterProxyModel* m_proxy;
+    QTreeView* m_view;
+    QLineEdit* m_filter;
+    QCheckBox* m_slots;
+};
+
+}  // namespace tfscope

@@ -1,0 +1,286 @@
+#include "views/window/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QTreeView>
+
+#include "model/checkpoint/checkpoint_reader.h"
+#include "model/loader/model_loader.h"
+#include "views/graph/graph_canvas.h"
+#include "views/graph/graph_view.h"
+#include "views/panels/properties_panel.h"
+#include "views/tensor/tensor_viewer.h"
+#include "views/tree/model_tree_model.h"
+#include "views/tree/tree_panel.h"
+
+namespace tfscope {
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setWindowTitle(QStringLiteral("tfscope"));
+    setAcceptDrops(true);
+    resize(1400, 860);
+    m_tabs = new QTabWidget(this);
+    m_canvas = new GraphCanvas(m_tabs);
+    m_tensor = new TensorViewer(m_tabs);
+    m_asset = new QPlainTextEdit(m_tabs);
+    m_asset->setReadOnly(true);
+    m_tabs->addTab(m_canvas, tr("Graph"));
+    m_tabs->addTab(m_tensor, tr("Tensor"));
+    m_tabs->addTab(m_asset, tr("Asset"));
+    setCentralWidget(m_tabs);
+
+    m_tree = new TreePanel(this);
+    auto* treeDock = new QDockWidget(tr("Model"), this);
+    treeDock->setObjectName(QStringLiteral("ModelDock"));
+    treeDock->setWidget(m_tree);
+    addDockWidget(Qt::LeftDockWidgetArea, treeDock);
+    m_properties = new PropertiesPanel(this);
+    auto* propDock = new QDockWidget(tr("Properties"), this);
+    propDock->setObjectName(QStringLiteral("PropertiesDock"));
+    propDock->setWidget(m_properties);
+    addDockWidget(Qt::RightDockWidgetArea, propDock);
+    resizeDocks({treeDock, propDock}, {440, 320}, Qt::Horizontal);
+
+    m_statusLabel = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(200);
+    m_cancel = new QToolButton(this);
+    m_cancel->setText(tr("Cancel"));
+    statusBar()->addWidget(m_statusLabel, 1);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
+    m_progress->hide();
+    m_cancel->hide();
+    createActions();
+
+    connect(&m_loader, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
+    connect(&m_loader, &QFutureWatcherBase::finished, this, &MainWindow::onLoaded);
+    connect(m_cancel, &QToolButton::clicked, &m_loader, &QFutureWatcherBase::cancel);
+    connect(m_tree, &TreePanel::currentSourceChanged, this, &MainWindow::onTreeCurrent);
+    connect(m_canvas, &GraphCanvas::nodeSelected, this, &MainWindow::onNodeSelected);
+    connect(m_canvas, &GraphCanvas::layoutFailed, this, [this](const QString& m) { m_statusLabel->setText(m); });
+    connect(m_properties, &PropertiesPanel::nodeLinkActivated, this, &MainWindow::revealNodeByName);
+    connect(m_properties, &PropertiesPanel::functionLinkActivated, this, [this](const QString& f) {
+        QModelIndex i = m_tree->findByName(f);
+        if (i.isValid()) m_tree->selectSource(i);
+    });
+    connect(m_properties, &PropertiesPanel::variableLinkActivated, this,
+            [this](int v) { m_tree->selectSource(m_tree->treeModel()->indexForVariable(v)); });
+}
+
+MainWindow::~MainWindow() {
+    m_loader.cancel();
+    m_loader.waitForFinished();
+}
+
+void MainWindow::createActions() {
+    auto act = [this](QMenu* menu, const QString& text, const QKeySequence& key, auto fn) {
+        QAction* a = menu->addAction(text);
+        a->setShortcut(key);
+        connect(a, &QAction::triggered, this, fn);
+        return a;
+    };
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    act(file, tr("&Open File…"), QKeySequence::Open, [this] {
+        QString p = QFileDialog::getOpenFileName(this, tr("Open model file"));
+        if (!p.isEmpty()) openPath(p);
+    });
+    act(file, tr("Open &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] {
+        QString p = QFileDialog::getExistingDirectory(this, tr("Open SavedModel or checkpoint folder"));
+        if (!p.isEmpty()) openPath(p);
+    });
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_versionMenu = file->addMenu(tr("Open &Version"));
+    act(file, tr("&Reload"), QKeySequence(Qt::Key_F5), [this] { reload(); });
+    file->addSeparator();
+    act(file, tr("Export Graph as &PNG…"), QKeySequence(), [this] { exportGraph(false); });
+    act(file, tr("Export Graph as &SVG…"), QKeySequence(), [this] { exportGraph(true); });
+    file->addSeparator();
+    act(file, tr("&Quit"), QKeySequence::Quit, [] { QApplication::quit(); });
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    act(edit, tr("&Find…"), QKeySequence::Find, [this] { findDialog(); });
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    act(view, tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { m_canvas->view()->fitAll(); });
+    act(view, tr("Zoom &In"), QKeySequence::ZoomIn, [this] { m_canvas->view()->scaleView(1.25); });
+    act(view, tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { m_canvas->view()->scaleView(0.8); });
+    updateRecentMenu();
+    updateVersionMenu();
+}
+
+void MainWindow::openPath(const QString& path) {
+    m_loader.cancel();
+    m_loadingPath = path;
+    m_statusLabel->setText(tr("Opening %1…").arg(path));
+    m_progress->setValue(0);
+    m_progress->show();
+    m_cancel->show();
+    const std::string p = path.toStdString();
+    m_loader.setFuture(runJob<JobOutcome<Model>>([p](Progress& progress) {
+        return JobOutcome<Model>::from(ModelLoader::load(p, &progress));
+    }));
+}
+
+void MainWindow::reload() {
+    if (m_model) openPath(QString::fromStdString(m_model->rootPath()));
+}
+
+bool MainWindow::isBusy() const { return m_loader.isRunning() || m_canvas->isBusy() || m_tensor->statsBusy(); }
+
+void MainWindow::onLoaded() {
+    m_progress->hide();
+    m_cancel->hide();
+    auto f = m_loader.future();
+    if (f.isCanceled() || f.resultCount() == 0) {
+        m_statusLabel->setText(tr("Opening cancelled."));
+        return;
+    }
+    JobOutcome<Model> o = f.result();
+    if (!o.status.ok()) {
+        QString message = QString::fromStdString(o.status.message());
+        if (!message.contains(m_loadingPath)) message = m_loadingPath + QStringLiteral(": ") + message;
+        m_statusLabel->setText(tr("Could not open %1").arg(m_loadingPath));
+        emit loadFailed(message);
+        if (m_errorDialogs) QMessageBox::critical(this, tr("Cannot open model"), message);
+        return;
+    }
+    setModel(o.value);
+}
+
+void MainWindow::setModel(std::shared_ptr<const Model> model) {
+    m_model = std::move(model);
+    const QString root = QString::fromStdString(m_model->rootPath());
+    if (m_model->format() == ModelFormat::ServingBaseDir) {
+        m_servingBase = root;
+        m_versions = m_model->versions();
+    } else if (!m_servingBase.isEmpty() && QFileInfo(root).absolutePath() != QFileInfo(m_servingBase).absoluteFilePath()) {
+        m_servingBase.clear();
+        m_versions.clear();
+    }
+    updateVersionMenu();
+    addRecent(root);
+    setWindowTitle(QStringLiteral("%1 — tfscope").arg(QFileInfo(root).fileName()));
+    m_tree->treeModel()->setModel(m_model);
+    m_properties->clearPanel();
+    m_canvas->setGraph(m_model->metaGraphCount() > 0 ? m_model->graphIndex(0) : nullptr);
+    m_tabs->setCurrentWidget(m_model->metaGraphCount() > 0 ? static_cast<QWidget*>(m_canvas) : m_tensor);
+    QString status = tr("%1 — %2").arg(root, QString::fromLatin1(modelFormatDisplayName(m_model->format())));
+    if (!m_model->warnings().empty()) status += tr(" — %1 warning(s)").arg(m_model->warnings().size());
+    m_statusLabel->setText(status);
+    emit modelLoaded();
+}
+
+void MainWindow::onTreeCurrent(const QModelIndex& source) {
+    if (!source.isValid() || !m_model) return;
+    const auto kind = ModelTreeModel::Kind(source.data(ModelTreeModel::KindRole).toInt());
+    const QString key = source.data(ModelTreeModel::CheckpointKeyRole).toString();
+    const QString node = source.data(ModelTreeModel::NodeNameRole).toString();
+    if (kind == ModelTreeModel::Kind::Signature && m_canvas->graph()) {
+        const QString sig = source.data(ModelTreeModel::SignatureRole).toString();
+        const int mg = sig.section(QLatin1Char('/'), 0, 0).toInt();
+        const std::string sigKey = sig.section(QLatin1Char('/'), 1).toStdString();
+        for (const SignatureSummary& s : m_model->summary().metaGraphs[size_t(mg)].signatures) {
+            if (s.key != sigKey) continue;
+            std::vector<std::string> names;
+            for (const auto& o : s.outputs) names.push_back(o.name);
+            m_canvas->highlightNodes(m_canvas->graph()->subgraphFor(names));
+            m_statusLabel->setText(tr("Signature %1 needs %2 nodes").arg(QString::fromStdString(s.key)).arg(m_canvas->graph()->subgraphFor(names).size()));
+        }
+    }
+    if (kind == ModelTreeModel::Kind::Variable && !key.isEmpty()) showTensor(key);
+    if (!node.isEmpty() && m_canvas->graph()) {
+        NodeId id = m_canvas->graph()->find(node.toStdString());
+        if (id != kNoNode) {
+            m_canvas->highlightNodes({id});
+            if (kind != ModelTreeModel::Kind::Variable) {
+                m_canvas->revealNode(id);
+                m_tabs->setCurrentWidget(m_canvas);
+            }
+            m_properties->showNode(m_canvas->graph(), id, &m_model->summary());
+        }
+    }
+    const QString asset = source.data(ModelTreeModel::AssetPathRole).toString();
+    if (!asset.isEmpty()) openAsset(asset);
+}
+
+void MainWindow::onNodeSelected(int node) {
+    if (!m_model || !m_canvas->graph()) return;
+    m_properties->showNode(m_canvas->graph(), node, &m_model->summary());
+}
+
+void MainWindow::showTensor(const QString& key) {
+    auto ckpt = m_model ? m_model->checkpoint() : nullptr;
+    if (!ckpt) return m_tensor->showError(key, tr("The model has no checkpoint."));
+    auto t = ckpt->read(key.toStdString(), /*verifyCrc=*/false);
+    if (!t.ok()) m_tensor->showError(key, QString::fromStdString(t.status().message()));
+    else m_tensor->setTensor(key, std::move(t).value());
+    m_tabs->setCurrentWidget(m_tensor);
+}
+
+void MainWindow::revealNodeByName(const QString& name) {
+    if (!m_canvas->graph()) return;
+    NodeId id = m_canvas->graph()->find(name.toStdString());
+    if (id == kNoNode) return;
+    m_tabs->setCurrentWidget(m_canvas);
+    m_canvas->revealNode(id);
+    if (m_model) m_properties->showNode(m_canvas->graph(), id, &m_model->summary());
+}
+
+void MainWindow::openAsset(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        m_asset->setPlainText(tr("Cannot read %1: %2").arg(path, f.errorString()));
+    } else {
+        QByteArray bytes = f.read(1 << 20);
+        m_asset->setPlainText(QString::fromUtf8(bytes) + (f.atEnd() ? QString() : tr("\n… (first 1 MiB shown)")));
+    }
+    m_tabs->setCurrentWidget(m_asset);
+}
+
+bool MainWindow::selectItem(const QString& item) {
+    if (m_model) {
+        const std::string name = item.toStdString();
+        const auto& vars = m_model->summary().variables;
+        for (size_t v = 0; v < vars.size(); ++v)
+            if (vars[v].name == name || vars[v].checkpointKey == name) {
+                QModelIndex i = m_tree->treeModel()->indexForVariable(int(v));
+                if (!i.isValid()) break;
+                m_tree->selectSource(i);
+                return true;
+            }
+    }
+    if (m_canvas->graph() && m_canvas->graph()->find(item.toStdString()) != kNoNode) {
+        revealNodeByName(item);
+        return true;
+    }
+    QModelIndex i = m_tree->findByName(item);
+    if (!i.isValid()) return false;
+    m_tree->selectSource(i);
+    return true;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const auto urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.front().isLocalFile()) openPath(urls.front().toLocalFile());
+}
+
+}  // namespace tfscope

@@ -1,0 +1,94 @@
+#pragma once
+// MainWindow: tfscope's window: the model tree (left), the graph canvas and the tensor viewer
+// (centre tabs), the properties panel (right). Opening runs ModelLoader off the GUI thread with a
+// progress bar and Cancel; on error a dialog names the file and the problem and the previous
+// model stays open. app/gui/gui_main.cpp creates it (and drives --screenshot).
+
+#include <QFutureWatcher>
+#include <QMainWindow>
+
+#include <memory>
+
+#include "model/graph/graph_index.h"
+#include "model/loader/model.h"
+#include "views/util/job.h"
+
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTabWidget;
+class QToolButton;
+class QPlainTextEdit;
+
+namespace tfscope {
+
+class GraphCanvas;
+class PropertiesPanel;
+class TensorViewer;
+class TreePanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    void openPath(const QString& path);
+    void reload();
+    std::shared_ptr<const Model> model() const { return m_model; }
+    // Loading, laying out or computing statistics.
+    bool isBusy() const;
+    // Error dialogs on (default) or only the loadFailed signal (tests, --screenshot).
+    void setErrorDialogs(bool on) { m_errorDialogs = on; }
+    // Selects ITEM: a graph node name, a variable / checkpoint tensor, or a tree item name.
+    bool selectItem(const QString& item);
+
+    GraphCanvas* canvas() const { return m_canvas; }
+    TreePanel* treePanel() const { return m_tree; }
+    TensorViewer* tensorViewer() const { return m_tensor; }
+    PropertiesPanel* properties() const { return m_properties; }
+
+signals:
+    void modelLoaded();
+    void loadFailed(const QString& message);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void onLoaded();
+    void setModel(std::shared_ptr<const Model> model);
+    void onTreeCurrent(const QModelIndex& source);
+    void onNodeSelected(int node);
+    void showTensor(const QString& key);
+    void revealNodeByName(const QString& name);
+    void openAsset(const QString& path);
+    void addRecent(const QString& path);
+    void updateRecentMenu();
+    void updateVersionMenu();
+    void exportGraph(bool svg);
+    void findDialog();
+
+    TreePanel* m_tree;
+    GraphCanvas* m_canvas;
+    TensorViewer* m_tensor;
+    QPlainTextEdit* m_asset;
+    PropertiesPanel* m_properties;
+    QTabWidget* m_tabs;
+    QProgressBar* m_progress;
+    QToolButton* m_cancel;
+    QLabel* m_statusLabel;
+    QMenu* m_recentMenu;
+    QMenu* m_versionMenu;
+
+    std::shared_ptr<const Model> m_model;
+    QString m_loadingPath;
+    QString m_servingBase;                   // base folder whose versions the menu lists
+    std::vector<ServingVersion> m_versions;
+    QFutureWatcher<JobOutcome<Model>> m_loader;
+    bool m_errorDialogs = true;
+};
+
+}  // namespace tfscope
