@@ -1,0 +1,100 @@
+// runGui: the window. `tfscope [PATH]` opens PATH (or the built-in demo model);
+// `tfscope --screenshot FILE.png [--select ITEM] [PATH]` waits until loading and layout are done,
+// renders the window to FILE.png and exits (works with QT_QPA_PLATFORM=offscreen).
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QTimer>
+
+#include <cstdio>
+
+#include "views/window/main_window.h"
+
+namespace {
+
+// The demo SavedModel: next to the sources (development) or next to the executable (install).
+QString demoModelPath() {
+    QStringList candidates;
+#ifdef TFSCOPE_DEMO_DIR
+    candidates << QStringLiteral(TFSCOPE_DEMO_DIR);
+#endif
+    const QString exeDir = QCoreApplication::applicationDirPath();
+    candidates << exeDir + QStringLiteral("/demo") << exeDir + QStringLiteral("/../share/tfscope/demo");
+    for (const QString& c : candidates)
+        if (QFileInfo::exists(c)) return QDir::cleanPath(c);
+    return candidates.front();
+}
+
+// Polls until the window is idle, optionally selects an item (and waits again), then saves.
+class ScreenshotDriver : public QObject {
+public:
+    ScreenshotDriver(tfscope::MainWindow* w, QString file, QString select)
+        : m_window(w), m_file(std::move(file)), m_select(std::move(select)) {
+        connect(&m_timer, &QTimer::timeout, this, [this] { tick(); });
+        QObject::connect(w, &tfscope::MainWindow::loadFailed, this, [](const QString& m) {
+            std::fprintf(stderr, "tfscope: %s\n", m.toUtf8().constData());
+            QCoreApplication::exit(1);
+        });
+        m_clock.start();
+        m_timer.start(50);
+    }
+
+private:
+    void tick() {
+        if (m_clock.elapsed() > 300000) {
+            std::fprintf(stderr, "tfscope: timed out waiting for the window.\n");
+            QCoreApplication::exit(1);
+            return;
+        }
+        if (!m_window->model() || m_window->isBusy()) { m_idleTicks = 0; return; }
+        if (++m_idleTicks < 3) return;  // let queued signals settle
+        if (!m_select.isEmpty()) {
+            if (!m_window->selectItem(m_select)) std::fprintf(stderr, "tfscope: no item '%s'.\n", m_select.toUtf8().constData());
+            m_select.clear();
+            m_idleTicks = 0;
+            return;
+        }
+        m_timer.stop();
+        const bool ok = m_window->grab().save(m_file, "PNG");
+        if (!ok) std::fprintf(stderr, "tfscope: could not write '%s'.\n", m_file.toUtf8().constData());
+        QCoreApplication::exit(ok ? 0 : 1);
+    }
+
+    tfscope::MainWindow* m_window;
+    QString m_file;
+    QString m_select;
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    int m_idleTicks = 0;
+};
+
+}  // namespace
+
+int runGui(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("tfscope"));
+    QCoreApplication::setApplicationName(QStringLiteral("tfscope"));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Browse TensorFlow SavedModels, checkpoints and GraphDefs."));
+    parser.addHelpOption();
+    QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Render the window to FILE.png and exit."), QStringLiteral("FILE"));
+    QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select ITEM (node, variable, tree item) first."), QStringLiteral("ITEM"));
+    parser.addOption(shot);
+    parser.addOption(select);
+    parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Model folder or file (default: the demo model)."));
+    parser.process(app);
+    const QStringList args = parser.positionalArguments();
+    const QString path = args.isEmpty() ? demoModelPath() : args.front();
+
+    tfscope::MainWindow window;
+    std::unique_ptr<ScreenshotDriver> driver;
+    if (parser.isSet(shot)) {
+        window.setErrorDialogs(false);
+        driver = std::make_unique<ScreenshotDriver>(&window, parser.value(shot), parser.value(select));
+    }
+    window.show();
+    window.openPath(path);
+    return app.exec();
+}
