@@ -174,18 +174,18 @@ int runExport(const ExportArgs& a) {
     auto report = exportEdits(set, o);
     if (!report.ok()) return fail(report.status().message());
     if (a.json) {
-        nlohmann::json j;
+        nlohmann::ordered_json j;
         j["source"] = (*model)->openedPath();
         j["out"] = report->out;
         j["format"] = o.format == ExportFormat::SavedModel ? "savedmodel" : "checkpoint";
         j["tensors"] = report->tensors;
         j["data_bytes"] = report->dataBytes;
         j["files"] = report->files;
-        j["variables"] = nlohmann::json::array();
+        j["variables"] = nlohmann::ordered_json::array();
         for (const EditItem* i : set.exportItems()) {
-            nlohmann::json v;
+            nlohmann::ordered_json v;
             v["name"] = i->name;
-            v["source"] = i->sourceKey.empty() ? nlohmann::json(nullptr) : nlohmann::json(i->sourceKey);
+            v["source"] = i->sourceKey.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(i->sourceKey);
             v["dtype"] = dtypeEnumName(i->dtype);
             v["shape"] = i->shape;
             v["modified"] = i->modified();
@@ -205,21 +205,21 @@ void registerExport(CLI::App& app, std::vector<Command>& out) {
     auto args = std::make_shared<ExportArgs>();
     auto* sub = app.add_subcommand("export", "Select, rename and edit variables; write a new checkpoint or SavedModel.");
     sub->add_option("src", args->path, "SavedModel folder, TF Serving base, checkpoint prefix or folder")->required();
-    sub->add_option("--select", args->select, "Export only variables matching this regex (repeatable)");
-    sub->add_option("--exclude", args->exclude, "Leave out variables matching this regex (repeatable)");
+    sub->add_option("--select", args->select, "Export only variables matching this regex (repeatable)")->allow_extra_args(false);
+    sub->add_option("--exclude", args->exclude, "Leave out variables matching this regex (repeatable)")->allow_extra_args(false);
     sub->add_flag("--trainable-only", args->trainableOnly, "Leave out non-trainable variables");
     sub->add_flag("--no-optimizer-slots", args->noOptimizerSlots, "Leave out optimizer slots and optimizer/ state");
-    sub->add_option("--rename", args->rename, "'OLD=>NEW': a name, a scope ending in '/', or a regex (repeatable)");
-    sub->add_option("--set", args->set, "'name=VALUE' fills a tensor; 'name[i,j]=VALUE' sets one cell");
-    sub->add_option("--scale", args->scale, "'name=FACTOR' multiplies a tensor");
-    sub->add_option("--add", args->add, "'name=VALUE' adds to every element");
-    sub->add_option("--from-npy", args->fromNpy, "'name=file.npy' replaces a tensor (same shape and dtype)");
+    sub->add_option("--rename", args->rename, "'OLD=>NEW': a name, a scope ending in '/', or a regex (repeatable)")->allow_extra_args(false);
+    sub->add_option("--set", args->set, "'name=VALUE' fills a tensor; 'name[i,j]=VALUE' sets one cell")->allow_extra_args(false);
+    sub->add_option("--scale", args->scale, "'name=FACTOR' multiplies a tensor")->allow_extra_args(false);
+    sub->add_option("--add", args->add, "'name=VALUE' adds to every element")->allow_extra_args(false);
+    sub->add_option("--from-npy", args->fromNpy, "'name=file.npy' replaces a tensor (same shape and dtype)")->allow_extra_args(false);
     sub->add_option("--script", args->script, "JSON edit script to replay first (docs/edit-script.md)");
     sub->add_option("--save-script", args->saveScript, "Write all applied edits as a JSON edit script");
     sub->add_option("--out", args->out, "Output checkpoint prefix or SavedModel folder");
     sub->add_option("--format", args->format, "checkpoint or savedmodel (default: the source's kind)");
     sub->add_flag("--state-file", args->stateFile, "Also write a 'checkpoint' state file next to the prefix");
-    sub->add_flag("--json", args->json, "Print one JSON document (docs/cli-json.md)");
+    sub->add_flag("--json", args->json, "Print one JSON document (docs/edit-script.md)");
     out.push_back({sub, [args] { return runExport(*args); }});
 }
 

@@ -105,7 +105,7 @@ class ExportOracle(unittest.TestCase):
         np.testing.assert_array_equal(reader.get_tensor("w"), 2 * w)
         self.assertEqual(reader.get_tensor("vocab_file"), src_reader.get_tensor("vocab_file"))
         self.assertTrue((out / "assets").is_dir())
-        loaded = tf.saved_model.load(str(out))
+        loaded = tf.saved_model.load(str(out), tags=["serve"])
         x = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 0.5]], np.float32)
         got = loaded.signatures["serving_default"](x=tf.constant(x))["logits"].numpy()
         np.testing.assert_allclose(got, x @ (2 * w) + b, rtol=1e-6)
