@@ -38,7 +38,8 @@ class TestKernelCases(unittest.TestCase):
                 self.assertEqual("error" in old, "error" in live)
                 self.assertTrue(close(old["inputs"], live["inputs"]))
                 if "outputs" in live:
-                    for o, l in zip(old["outputs"], live["outputs"]):
+                    checked = live.get("check_outputs", len(live["outputs"]))  # the rest is scratch memory in TF
+                    for o, l in list(zip(old["outputs"], live["outputs"]))[:checked]:
                         self.assertEqual((o["dtype"], o["shape"]), (l["dtype"], l["shape"]))
                         self.assertTrue(close(o["values"], l["values"]), f"{name}: values differ")
 
