@@ -249,6 +249,10 @@ Status Executor::run(const std::vector<Feed>& feeds, const std::vector<Endpoint>
                 out[1].tensor = Tensor::scalar<int32_t>(chosen);
                 out[1].set = true;
             }
+        } else if (!anyDead && op == "Identity" && in.size() == 1 && in[0].ref) {
+            // TF's Identity of a ref variable aliases its buffer, and Assign/AssignAdd write in place, so
+            // consumers see the value at the time they run: forward the reference, read it there.
+            out.push_back(in[0]);
         } else if (anyDead && op != "ControlTrigger") {
             out.resize(size_t(std::max(node.numOutputs, 1)));
             for (auto& v : out) { v.dead = true; v.set = true; }
@@ -297,8 +301,9 @@ Status Executor::run(const std::vector<Feed>& feeds, const std::vector<Endpoint>
         nodeDead[size_t(x)] = allDead;
         values[size_t(x)] = std::move(out);
         if (mem && mem->limit() && mem->live() > mem->limit()) {
+            const uint64_t live = mem->live();
             releaseAll();
-            return annotate(Status::resourceExhausted("Live tensors need " + std::to_string(mem->live()) +
+            return annotate(Status::resourceExhausted("Live tensors need " + std::to_string(live) +
                                                       " bytes; the memory limit is " + std::to_string(mem->limit()) + " bytes."),
                             node, m_graph);
         }

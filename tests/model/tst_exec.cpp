@@ -1,0 +1,334 @@
+// Executor and Session semantics on small hand-written graphs (text-format GraphDefs that use only
+// the executor's own kernels): pruning, the up-front kernel check, feeds of any tensor, TF1
+// conditionals with dead tensors, functions with `node:out_arg:idx` naming, variables, tables,
+// ParseExample, cancellation and the memory cap.
+#include <QtTest>
+
+#include <google/protobuf/text_format.h>
+
+#include <fstream>
+#include <thread>
+
+#include "meta_graph.pb.h"
+#include "model/exec/session.h"
+#include "model/io/example_builder.h"
+
+using namespace tfscope;
+using namespace tfscope::exec;
+
+namespace {
+
+std::unique_ptr<Session> sessionFor(const std::string& graphText, SessionOptions options = {}) {
+    auto mg = std::make_shared<tensorflow::MetaGraphDef>();
+    if (!google::protobuf::TextFormat::ParseFromString(graphText, mg->mutable_graph_def())) return nullptr;
+    auto s = Session::create(mg, options);
+    return s.ok() ? std::move(s).value() : nullptr;
+}
+
+const char* kConstF = R"(
+node { name: "c" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }
+       attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 2 } } float_val: 1.5 float_val: -2 } } } }
+)";
+
+}  // namespace
+
+class TestExec : public QObject {
+    Q_OBJECT
+private slots:
+    void testConstAndIdentity();
+    void testPruningSkipsUnneededOps();
+    void testMissingKernelsListed();
+    void testFeedAnyTensor();
+    void testSwitchMergeDeadTensors();
+    void testFunctionOutputArgNaming();
+    void testWhileAndIf();
+    void testRefVariables();
+    void testResourceVariables();
+    void testHashTableFromTextFile();
+    void testParseExample();
+    void testCancel();
+    void testMemoryLimit();
+    void testCycleRejected();
+};
+
+void TestExec::testConstAndIdentity() {
+    auto s = sessionFor(std::string(kConstF) + R"(node { name: "i" op: "Identity" input: "c" attr { key: "T" value { type: DT_FLOAT } } })");
+    QVERIFY(s);
+    std::vector<Tensor> out;
+    Status st = s->run({}, {"i:0", "c"}, {}, &out);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QCOMPARE(out.size(), size_t(2));
+    QCOMPARE(out[0].shape(), (Shape{2}));
+    QCOMPARE(out[0].data<float>()[0], 1.5f);
+    QCOMPARE(out[0].data<float>()[1], -2.0f);
+    Status bad = s->run({}, {"i:3"}, {}, &out);
+    QVERIFY(!bad.ok());
+    Status missing = s->run({}, {"nope:0"}, {}, &out);
+    QCOMPARE(QString::fromStdString(missing.message()), QStringLiteral("The graph has no node 'nope'."));
+}
+
+void TestExec::testPruningSkipsUnneededOps() {
+    auto s = sessionFor(std::string(kConstF) + R"(node { name: "weird" op: "NoSuchOp" input: "c" })");
+    QVERIFY(s);
+    std::vector<Tensor> out;
+    Status st = s->run({}, {"c:0"}, {}, &out);
+    QVERIFY2(st.ok(), st.toString().c_str());
+}
+
+void TestExec::testMissingKernelsListed() {
+    auto s = sessionFor(std::string(kConstF) + R"(
+node { name: "a" op: "NoSuchOp" input: "c" }
+node { name: "b" op: "NoSuchOp" input: "a" }
+node { name: "z" op: "OtherOp" input: "b" input: "^c" })");
+    QVERIFY(s);
+    std::vector<Tensor> out;
+    Status st = s->run({}, {"z:0"}, {}, &out);
+    QCOMPARE(st.code(), Status::Code::Unimplemented);
+    QCOMPARE(QString::fromStdString(st.message()),
+             QStringLiteral("No kernel for op 'NoSuchOp' (used by 'a', 'b'); op 'OtherOp' (used by 'z')."));
+    QCOMPARE(s->checkRunnable({"z:0"}, {}).message(), st.message());
+}
+
+void TestExec::testFeedAnyTensor() {
+    auto s = sessionFor(std::string(kConstF) + R"(node { name: "i" op: "Identity" input: "c" })");
+    QVERIFY(s);
+    std::vector<Tensor> out;
+    Status st = s->run({{"c:0", Tensor::fromVector<float>({1}, {42})}}, {"i:0"}, {}, &out);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QCOMPARE(out[0].data<float>()[0], 42.0f);
+    // A fed tensor's producer does not run: a placeholder that is fed.
+    auto p = sessionFor(R"(node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_INT32 } } }
+                          node { name: "y" op: "Identity" input: "x" })");
+    QVERIFY(p);
+    Status unfed = p->run({}, {"y:0"}, {}, &out);
+    QCOMPARE(QString::fromStdString(unfed.message()),
+             QStringLiteral("Node 'x' (Placeholder): You must feed a value for placeholder tensor 'x' with dtype int32 and shape unknown."));
+    QVERIFY(p->run({{"x", Tensor::scalar<int32_t>(7)}}, {"y"}, {}, &out).ok());
+    QCOMPARE(out[0].data<int32_t>()[0], 7);
+}
+
+void TestExec::testSwitchMergeDeadTensors() {
+    const std::string g = std::string(kConstF) + R"(
+node { name: "p" op: "Placeholder" attr { key: "dtype" value { type: DT_BOOL } } }
+node { name: "sw" op: "Switch" input: "c" input: "p" }
+node { name: "f" op: "Identity" input: "sw:0" }
+node { name: "t" op: "StringJoin" input: "tstr" input: "^t2" }
+node { name: "tstr" op: "Const" attr { key: "dtype" value { type: DT_STRING } }
+       attr { key: "value" value { tensor { dtype: DT_STRING tensor_shape {} string_val: "taken" } } } }
+node { name: "t2" op: "Identity" input: "sw:1" }
+node { name: "m" op: "Merge" input: "f" input: "t2" attr { key: "N" value { i: 2 } } })";
+    auto s = sessionFor(g);
+    QVERIFY(s);
+    std::vector<Tensor> out;
+    Status st = s->run({{"p", Tensor::scalar<bool>(true)}}, {"m:0", "m:1"}, {}, &out);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QCOMPARE(out[0].data<float>()[0], 1.5f);
+    QCOMPARE(out[1].data<int32_t>()[0], 1);
+    st = s->run({{"p", Tensor::scalar<bool>(false)}}, {"m:1"}, {}, &out);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QCOMPARE(out[0].data<int32_t>()[0], 0);
+    // The untaken branch is dead, and so is what depends on it (also through control edges).
+    Status dead = s->run({{"p", Tensor::scalar<bool>(false)}}, {"t2:0"}, {}, &out);
+    QCOMPARE(QString::fromStdString(dead.message()),
+             QStringLiteral("Fetched tensor 't2:0' is dead (its conditional branch was not taken)."));
+    Status deadCtl = s->run({{"p", Tensor::scalar<bool>(false)}}, {"t:0"}, {}, &out);
+    QCOMPARE(QString::fromStdString(deadCtl.message()),
+             QStringLiteral("Fetched tensor 't:0' is dead (its conditional branch was not taken)."));
+    QVERIFY(s->run({{"p", Tensor::scalar<bool>(true)}}, {"t:0"}, {}, &out).ok());
+    QCOMPARE(out[0].strings()[0], std::string("taken"));
+}
+
+void TestExec::testFunctionOutputArgNaming() {
+    auto s = sessionFor(R"(
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "y" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "call" op: "StatefulPartitionedCall" input: "x" input: "y"
+       attr { key: "f" value { func { name: "swap" } } }
+       attr { key: "Tin" value { list { type: DT_FLOAT type: DT_FLOAT } } }
+       attr { key: "Tout" value { list { type: DT_FLOAT type: DT_FLOAT } } } }
+node { name: "direct" op: "swap" input: "x" input: "y" }
+library { function {
+  signature { name: "swap" input_arg { name: "a" type: DT_FLOAT } input_arg { name: "b" type: DT_FLOAT }
+              output_arg { name: "first" type: DT_FLOAT } output_arg { name: "second" type: DT_FLOAT } }
+  node_def { name: "idn" op: "IdentityN" input: "a" input: "b" attr { key: "T" value { list { type: DT_FLOAT type: DT_FLOAT } } } }
+  node_def { name: "out" op: "Identity" input: "idn:output:0" }
+  ret { key: "first" value: "idn:output:1" }
+  ret { key: "second" value: "out:output:0" }
+} })");
+    QVERIFY(s);
+    std::vector<Tensor> out;
+    Status st = s->run({{"x", Tensor::scalar<float>(1)}, {"y", Tensor::scalar<float>(2)}}, {"call:0", "call:1", "direct:0", "direct:1"}, {}, &out);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QCOMPARE(out[0].data<float>()[0], 2.0f);
+    QCOMPARE(out[1].data<float>()[0], 1.0f);
+    QCOMPARE(out[2].data<float>()[0], 2.0f);
+    QCOMPARE(out[3].data<float>()[0], 1.0f);
+}
+
+void TestExec::testWhileAndIf() {
+    // While(i, flag): cond = flag; body returns (i, false), so the body runs once; If picks a branch.
+    auto s = sessionFor(R"(
+node { name: "i" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "t" op: "Const" attr { key: "dtype" value { type: DT_BOOL } } attr { key: "value" value { tensor { dtype: DT_BOOL tensor_shape {} bool_val: true } } } }
+node { name: "w" op: "StatelessWhile" input: "i" input: "t"
+       attr { key: "cond" value { func { name: "cond" } } } attr { key: "body" value { func { name: "body" } } }
+       attr { key: "T" value { list { type: DT_FLOAT type: DT_BOOL } } } }
+node { name: "if" op: "StatelessIf" input: "w:1" input: "i"
+       attr { key: "then_branch" value { func { name: "body" } } } attr { key: "else_branch" value { func { name: "neg" } } }
+       attr { key: "Tout" value { list { type: DT_FLOAT type: DT_STRING } } } }
+library {
+ function { signature { name: "cond" input_arg { name: "a" type: DT_FLOAT } input_arg { name: "f" type: DT_BOOL } output_arg { name: "r" type: DT_BOOL } }
+            ret { key: "r" value: "f" } }
+ function { signature { name: "body" input_arg { name: "a" type: DT_FLOAT } input_arg { name: "f" type: DT_BOOL }
+                        output_arg { name: "a2" type: DT_FLOAT } output_arg { name: "f2" type: DT_BOOL } }
+            node_def { name: "no" op: "Const" attr { key: "dtype" value { type: DT_BOOL } } attr { key: "value" value { tensor { dtype: DT_BOOL tensor_shape {} bool_val: false } } } }
+            ret { key: "a2" value: "a" } ret { key: "f2" value: "no:output:0" } }
+ function { signature { name: "neg" input_arg { name: "a" type: DT_FLOAT } output_arg { name: "a2" type: DT_FLOAT } output_arg { name: "s" type: DT_STRING } }
+            node_def { name: "msg" op: "Const" attr { key: "dtype" value { type: DT_STRING } } attr { key: "value" value { tensor { dtype: DT_STRING tensor_shape {} string_val: "else" } } } }
+            ret { key: "a2" value: "a" } ret { key: "s" value: "msg:output:0" } }
+})");
+    QVERIFY(s);
+    std::vector<Tensor> out;
+    Status st = s->run({{"i", Tensor::scalar<float>(5)}}, {"w:0", "w:1", "if:1"}, {}, &out);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QCOMPARE(out[0].data<float>()[0], 5.0f);
+    QCOMPARE(out[1].data<bool>()[0], false);
+    QCOMPARE(out[2].strings()[0], std::string("else"));
+}
+
+void TestExec::testRefVariables() {
+    auto s = sessionFor(R"(
+node { name: "v" op: "VariableV2" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape {} } } }
+node { name: "one" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape {} float_val: 1 } } } }
+node { name: "init" op: "Assign" input: "v" input: "one" }
+node { name: "inc" op: "AssignAdd" input: "v" input: "one" }
+node { name: "read" op: "Identity" input: "v" })");
+    QVERIFY(s);
+    std::vector<Tensor> out;
+    Status un = s->run({}, {"read:0"}, {}, &out);
+    QCOMPARE(un.code(), Status::Code::FailedPrecondition);
+    QVERIFY2(un.message().find("Attempting to use uninitialized value 'v'.") != std::string::npos, un.message().c_str());
+    QVERIFY(s->run({}, {}, {"init"}, nullptr).ok());
+    QVERIFY(s->run({}, {"inc:0"}, {}, &out).ok());
+    QCOMPARE(out[0].data<float>()[0], 2.0f);
+    QVERIFY(s->run({}, {"v:0"}, {}, &out).ok());
+    QCOMPARE(out[0].data<float>()[0], 2.0f);
+}
+
+void TestExec::testResourceVariables() {
+    auto s = sessionFor(R"(
+node { name: "h" op: "VarHandleOp" attr { key: "dtype" value { type: DT_INT64 } } attr { key: "shared_name" value { s: "counter" } } }
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_INT64 } } }
+node { name: "set" op: "AssignVariableOp" input: "h" input: "x" attr { key: "dtype" value { type: DT_INT64 } } }
+node { name: "add" op: "AssignAddVariableOp" input: "h" input: "x" attr { key: "dtype" value { type: DT_INT64 } } }
+node { name: "isinit" op: "VarIsInitializedOp" input: "h" }
+node { name: "read" op: "ReadVariableOp" input: "h" input: "^add" attr { key: "dtype" value { type: DT_INT64 } } })");
+    QVERIFY(s);
+    std::vector<Tensor> out;
+    QVERIFY(s->run({}, {"isinit"}, {}, &out).ok());
+    QCOMPARE(out[0].data<bool>()[0], false);
+    QVERIFY(s->run({{"x", Tensor::scalar<int64_t>(40)}}, {}, {"set"}, nullptr).ok());
+    Status st = s->run({{"x", Tensor::scalar<int64_t>(2)}}, {"read"}, {}, &out);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QCOMPARE(out[0].data<int64_t>()[0], int64_t(42));
+}
+
+void TestExec::testHashTableFromTextFile() {
+    QTemporaryDir dir;
+    const std::string vocab = dir.filePath(QStringLiteral("vocab.txt")).toStdString();
+    std::ofstream(vocab) << "Cash\nCredit Card\nNo Charge\n";
+    auto s = sessionFor(R"(
+node { name: "table" op: "HashTableV2" attr { key: "key_dtype" value { type: DT_STRING } } attr { key: "value_dtype" value { type: DT_INT64 } } }
+node { name: "file" op: "Const" attr { key: "dtype" value { type: DT_STRING } } attr { key: "value" value { tensor { dtype: DT_STRING tensor_shape {} string_val: "/original/export/path/vocab.txt" } } } }
+node { name: "init" op: "InitializeTableFromTextFileV2" input: "table" input: "file"
+       attr { key: "key_index" value { i: -1 } } attr { key: "value_index" value { i: -2 } } }
+node { name: "keys" op: "Placeholder" attr { key: "dtype" value { type: DT_STRING } } }
+node { name: "dflt" op: "Const" attr { key: "dtype" value { type: DT_INT64 } } attr { key: "value" value { tensor { dtype: DT_INT64 tensor_shape {} int64_val: -1 } } } }
+node { name: "find" op: "LookupTableFindV2" input: "table" input: "keys" input: "dflt" }
+node { name: "size" op: "LookupTableSizeV2" input: "table" })");
+    QVERIFY(s);
+    // The asset path is fed over the Const, as the SavedModel loader does.
+    Tensor path = Tensor::stringScalar(vocab);
+    Status st = s->run({{"file:0", path}}, {}, {"init"}, nullptr);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QVERIFY(s->run({{"file:0", path}}, {}, {"init"}, nullptr).ok());  // already initialized: no-op
+    std::vector<Tensor> out;
+    st = s->run({{"keys", Tensor::fromStrings({3}, {"Credit Card", "zzz", "Cash"})}}, {"find", "size"}, {}, &out);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QCOMPARE(std::vector<int64_t>(out[0].data<int64_t>(), out[0].data<int64_t>() + 3), (std::vector<int64_t>{1, -1, 0}));
+    QCOMPARE(out[1].data<int64_t>()[0], int64_t(3));
+}
+
+void TestExec::testParseExample() {
+    auto s = sessionFor(R"(
+node { name: "ser" op: "Placeholder" attr { key: "dtype" value { type: DT_STRING } } }
+node { name: "names" op: "Const" attr { key: "dtype" value { type: DT_STRING } } attr { key: "value" value { tensor { dtype: DT_STRING tensor_shape { dim { size: 0 } } } } } }
+node { name: "kx" op: "Const" attr { key: "dtype" value { type: DT_STRING } } attr { key: "value" value { tensor { dtype: DT_STRING tensor_shape {} string_val: "x" } } } }
+node { name: "ks" op: "Const" attr { key: "dtype" value { type: DT_STRING } } attr { key: "value" value { tensor { dtype: DT_STRING tensor_shape {} string_val: "s" } } } }
+node { name: "dx" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 1 } } float_val: -1 } } } }
+node { name: "pe" op: "ParseExample" input: "ser" input: "names" input: "ks" input: "kx" input: "dx"
+       attr { key: "Nsparse" value { i: 1 } } attr { key: "Ndense" value { i: 1 } }
+       attr { key: "sparse_types" value { list { type: DT_STRING } } } attr { key: "Tdense" value { list { type: DT_FLOAT } } }
+       attr { key: "dense_shapes" value { list { shape { dim { size: 1 } } } } } })");
+    QVERIFY(s);
+    Tensor ser = io::examplesFromText("[{'x': [2.5], 's': ['a', 'b']}, {'s': ['c']}]").value();
+    std::vector<Tensor> out;
+    Status st = s->run({{"ser", ser}}, {"pe:0", "pe:1", "pe:2", "pe:3"}, {}, &out);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QCOMPARE(out[0].shape(), (Shape{3, 2}));
+    QCOMPARE(std::vector<int64_t>(out[0].data<int64_t>(), out[0].data<int64_t>() + 6), (std::vector<int64_t>{0, 0, 0, 1, 1, 0}));
+    QCOMPARE(out[1].strings(), (std::vector<std::string>{"a", "b", "c"}));
+    QCOMPARE(std::vector<int64_t>(out[2].data<int64_t>(), out[2].data<int64_t>() + 2), (std::vector<int64_t>{2, 2}));
+    QCOMPARE(out[3].shape(), (Shape{2, 1}));
+    QCOMPARE(out[3].data<float>()[0], 2.5f);
+    QCOMPARE(out[3].data<float>()[1], -1.0f);
+    Tensor wrong = io::examplesFromText("[{'x': [1, 2]}]").value();
+    Status bad = s->run({{"ser", wrong}}, {"pe:3"}, {}, &out);
+    QVERIFY(!bad.ok());
+    QVERIFY2(bad.message().find("Key: x. Data types don't match. Expected type: float.") != std::string::npos, bad.message().c_str());
+}
+
+void TestExec::testCancel() {
+    // An endless While (cond always true) stops when cancelled from another thread.
+    auto s = sessionFor(R"(
+node { name: "t" op: "Const" attr { key: "dtype" value { type: DT_BOOL } } attr { key: "value" value { tensor { dtype: DT_BOOL tensor_shape {} bool_val: true } } } }
+node { name: "w" op: "While" input: "t" attr { key: "cond" value { func { name: "id" } } } attr { key: "body" value { func { name: "id" } } }
+       attr { key: "T" value { list { type: DT_BOOL } } } }
+library { function { signature { name: "id" input_arg { name: "a" type: DT_BOOL } output_arg { name: "r" type: DT_BOOL } } ret { key: "r" value: "a" } } })");
+    QVERIFY(s);
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        s->cancel();
+    });
+    std::vector<Tensor> out;
+    Status st = s->run({}, {"w:0"}, {}, &out);
+    canceller.join();
+    QCOMPARE(st.code(), Status::Code::Cancelled);
+}
+
+void TestExec::testMemoryLimit() {
+    SessionOptions opts;
+    opts.memoryLimitBytes = 1000;
+    auto s = sessionFor(R"(
+node { name: "big" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }
+       attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 1000 } } float_val: 1 } } } }
+node { name: "i" op: "Identity" input: "big" })", opts);
+    QVERIFY(s);
+    std::vector<Tensor> out;
+    Status st = s->run({}, {"i:0"}, {}, &out);
+    QCOMPARE(st.code(), Status::Code::ResourceExhausted);
+    QCOMPARE(QString::fromStdString(st.message()),
+             QStringLiteral("Node 'big' (Const): Live tensors need 4000 bytes; the memory limit is 1000 bytes."));
+}
+
+void TestExec::testCycleRejected() {
+    auto s = sessionFor(R"(node { name: "a" op: "Identity" input: "b" } node { name: "b" op: "Identity" input: "a" })");
+    QVERIFY(s);
+    std::vector<Tensor> out;
+    Status st = s->run({}, {"a:0"}, {}, &out);
+    QCOMPARE(st.code(), Status::Code::InvalidArgument);
+    QVERIFY2(st.message().find("cycle") != std::string::npos, st.message().c_str());
+}
+
+QTEST_GUILESS_MAIN(TestExec)
+#include "tst_exec.moc"

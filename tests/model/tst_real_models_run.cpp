@@ -1,0 +1,335 @@
+// Runs the shared real TensorFlow models natively and checks their documented outputs
+// (/work/shared/testdata/models/MANIFEST.md).
+#include <QtTest>
+
+#include <cmath>
+
+#include "model/exec/model_session.h"
+#include "model/exec/session.h"
+#include "model/io/example_builder.h"
+#include "model/loader/model.h"
+#include "model/loader/model_loader.h"
+
+using namespace tfscope;
+using namespace tfscope::exec;
+
+namespace {
+
+std::string shared(const char* rel) { return std::string(TFSCOPE_SHARED_MODELS) + "/" + rel; }
+
+std::unique_ptr<Session> open(const char* rel, std::vector<std::string> tags = {"serve"}) {
+    auto model = ModelLoader::load(shared(rel));
+    if (!model.ok()) {
+        qWarning("%s", model.status().toString().c_str());
+        return nullptr;
+    }
+    auto s = openModelSession(model.value(), tags);
+    if (!s.ok()) {
+        qWarning("%s", s.status().toString().c_str());
+        return nullptr;
+    }
+    return std::move(s).value();
+}
+
+std::vector<double> values(const Tensor& t) {
+    std::vector<double> v;
+    for (int64_t i = 0; i < t.numElements(); ++i) v.push_back(t.elementAsDouble(i));
+    return v;
+}
+
+bool near(const std::vector<double>& got, const std::vector<double>& want, double tol = 1e-5) {
+    if (got.size() != want.size()) return false;
+    for (size_t i = 0; i < got.size(); ++i)
+        if (std::abs(got[i] - want[i]) > tol * std::max(1.0, std::abs(want[i]))) return false;
+    return true;
+}
+
+std::string str(const std::vector<double>& v) {
+    std::string s;
+    for (double d : v) s += std::to_string(d) + " ";
+    return s;
+}
+
+Tensor examples(const char* text) { return io::examplesFromText(text).value(); }
+
+}  // namespace
+
+class TestRealModelsRun : public QObject {
+    Q_OBJECT
+private slots:
+    void testHalfPlusTwoPredict_data();
+    void testHalfPlusTwoPredict();
+    void testHalfPlusTwoRegressClassify_data();
+    void testHalfPlusTwoRegressClassify();
+    void testCounterSequence();
+    void testTfjsModels();
+    void testOnnxModels();
+    void testCppflowAndKotlin();
+    void testFrozenGraphs();
+    void testCustomOpsRefused();
+    void testSignatureInputChecks();
+};
+
+void TestRealModelsRun::testHalfPlusTwoPredict_data() {
+    QTest::addColumn<QString>("dir");
+    QTest::addColumn<double>("b");
+    for (const char* d : {"serving_saved_model_half_plus_two_cpu/00000123", "serving_saved_model_half_plus_two_2_versions",
+                          "serving_saved_model_half_plus_two_gpu/00000123", "serving_saved_model_half_plus_two_gpu_trt/00000123",
+                          "serving_saved_model_half_plus_two_mlmd/00000123", "serving_saved_model_half_plus_two_mkl/00000123",
+                          "serving_saved_model_half_plus_two_cpu_with_saved_model_config/00000123"})
+        QTest::addRow("%s", d) << QString::fromUtf8(d) << 2.0;
+    QTest::addRow("half_plus_three") << QStringLiteral("serving_saved_model_half_plus_three/00000123") << 3.0;
+    QTest::addRow("batching_matrix") << QStringLiteral("serving_batching_matrix_half_plus_two/1") << 2.0;
+}
+
+void TestRealModelsRun::testHalfPlusTwoPredict() {
+    QFETCH(QString, dir);
+    QFETCH(double, b);
+    auto s = open(dir.toStdString().c_str());
+    QVERIFY(s);
+    bool matrix = dir.contains(QStringLiteral("batching"));
+    Tensor x = matrix ? Tensor::fromVector<float>({1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9}) : Tensor::fromVector<float>({3, 1}, {1, 2, 5});
+    auto out = s->runSignature("serving_default", {{"x", x}});
+    QVERIFY2(out.ok(), out.status().toString().c_str());
+    const Tensor& y = out.value().at("y");
+    QCOMPARE(y.shape(), x.shape());
+    std::vector<double> want;
+    for (double v : values(x)) want.push_back(0.5 * v + b);
+    QVERIFY2(near(values(y), want), str(values(y)).c_str());
+}
+
+void TestRealModelsRun::testHalfPlusTwoRegressClassify_data() {
+    QTest::addColumn<QString>("dir");
+    for (const char* d : {"serving_saved_model_half_plus_two_cpu/00000123", "serving_saved_model_half_plus_two_2_versions/00000124",
+                          "serving_saved_model_half_plus_two_gpu/00000123", "serving_saved_model_half_plus_two_gpu_trt/00000123",
+                          "serving_saved_model_half_plus_two_mlmd/00000123", "serving_saved_model_half_plus_two_mkl/00000123",
+                          "serving_saved_model_half_plus_two_cpu_with_saved_model_config/00000123",
+                          "serving_saved_model_half_plus_two_tf2_cpu/00000123"})
+        QTest::addRow("%s", d) << QString::fromUtf8(d);
+}
+
+void TestRealModelsRun::testHalfPlusTwoRegressClassify() {
+    QFETCH(QString, dir);
+    auto s = open(dir.toStdString().c_str());
+    QVERIFY(s);
+    Tensor ex = examples("[{'x': [1.0], 'x2': [4.0]}, {'x': [2.0]}, {'x': [5.0], 'x2': [2.0]}]");
+    auto r = s->runSignature("regress_x_to_y", {{"inputs", ex}});
+    QVERIFY2(r.ok(), r.status().toString().c_str());
+    QVERIFY2(near(values(r.value().at("outputs")), {2.5, 3.0, 4.5}), str(values(r.value().at("outputs"))).c_str());
+    auto r2 = s->runSignature("regress_x_to_y2", {{"inputs", ex}});
+    QVERIFY2(r2.ok(), r2.status().toString().c_str());
+    QVERIFY(near(values(r2.value().at("outputs")), {3.5, 4.0, 5.5}));
+    auto c = s->runSignature("classify_x_to_y", {{"inputs", ex}});
+    QVERIFY2(c.ok(), c.status().toString().c_str());
+    QVERIFY(near(values(c.value().at("scores")), {2.5, 3.0, 4.5}));
+    // x2 uses its default (0) when absent.
+    if (dir.contains(QStringLiteral("tf2"))) return;
+    auto x2 = s->runSignature("regress_x2_to_y3", {{"inputs", Tensor::fromVector<float>({1, 1}, {1})}});
+    QVERIFY2(x2.ok(), x2.status().toString().c_str());
+    QVERIFY(near(values(x2.value().at("outputs")), {3.5}));
+}
+
+void TestRealModelsRun::testCounterSequence() {
+    auto s = open("serving_saved_model_counter/00000123");
+    QVERIFY(s);
+    auto get = [&] { return s->runSignature("get_counter", {}).value().at("output").elementAsDouble(0); };
+    QCOMPARE(get(), 0.0);
+    auto inc = s->runSignature("incr_counter", {});
+    QVERIFY2(inc.ok(), inc.status().toString().c_str());
+    QCOMPARE(inc.value().at("output").elementAsDouble(0), 1.0);
+    auto by = s->runSignature("incr_counter_by", {{"delta", Tensor::scalar<float>(3)}});
+    QVERIFY2(by.ok(), by.status().toString().c_str());
+    QCOMPARE(by.value().at("output").elementAsDouble(0), 4.0);
+    QCOMPARE(get(), 4.0);
+    auto reset = s->runSignature("reset_counter", {});
+    QVERIFY2(reset.ok(), reset.status().toString().c_str());
+    QCOMPARE(get(), 0.0);
+}
+
+void TestRealModelsRun::testTfjsModels() {
+    {
+        // The signatures declare scalar inputs (shape ()), so scalars are fed.
+        auto s = open("tfjs_node_times_three_float");
+        QVERIFY(s);
+        auto r = s->runSignature("serving_default", {{"x", Tensor::scalar<float>(2)}});
+        QVERIFY2(r.ok(), r.status().toString().c_str());
+        QVERIFY(near(values(r.value().at("output_0")), {6}));
+    }
+    {
+        auto s = open("tfjs_node_times_two_int");
+        QVERIFY(s);
+        auto r = s->runSignature("serving_default", {{"x", Tensor::scalar<int32_t>(3)}});
+        QVERIFY2(r.ok(), r.status().toString().c_str());
+        QCOMPARE(r.value().at("output_0").dtype(), DType::Int32);
+        QVERIFY(near(values(r.value().at("output_0")), {6}));
+    }
+    {
+        auto s = open("tfjs_node_module_with_multiple_signatures");
+        QVERIFY(s);
+        auto a = s->runSignature("serving_default", {{"x", Tensor::scalar<float>(2)}});
+        QVERIFY2(a.ok(), a.status().toString().c_str());
+        QVERIFY(near(values(a.value().begin()->second), {6}));
+        auto b = s->runSignature("timestwo", {{"x", Tensor::scalar<float>(2)}});
+        QVERIFY2(b.ok(), b.status().toString().c_str());
+        QVERIFY(near(values(b.value().begin()->second), {4}));
+    }
+    {
+        auto s = open("tfjs_node_model_single_input_multi_output");
+        QVERIFY(s);
+        auto r = s->runSignature("serving_default", {{"x", Tensor::scalar<int32_t>(3)}});
+        QVERIFY2(r.ok(), r.status().toString().c_str());
+        QVERIFY(near(values(r.value().at("output_0")), {6}));
+        QVERIFY(near(values(r.value().at("output_1")), {3}));
+    }
+    {
+        auto s = open("tfjs_node_model_multi_output");
+        QVERIFY(s);
+        auto r = s->runSignature("serving_default", {{"x", Tensor::scalar<int32_t>(3)}, {"y", Tensor::scalar<int32_t>(7)}});
+        QVERIFY2(r.ok(), r.status().toString().c_str());
+        QVERIFY(near(values(r.value().at("output_0")), {6}));
+        QVERIFY(near(values(r.value().at("output_1")), {7}));
+    }
+    {
+        auto s = open("tfjs_node_uint8_multiply");
+        QVERIFY(s);
+        auto r = s->runSignature("serving_default", {{"x", Tensor::fromVector<uint8_t>({1}, {3})}});
+        QVERIFY2(r.ok(), r.status().toString().c_str());
+        QCOMPARE(r.value().at("output_0").dtype(), DType::Int32);
+        QVERIFY(near(values(r.value().at("output_0")), {18}));
+    }
+    {
+        auto s = open("tfjs_node_int64_multiply");
+        QVERIFY(s);
+        auto r = s->runSignature("serving_default", {{"x", Tensor::fromVector<int64_t>({2}, {3, 4})}});
+        QVERIFY2(r.ok(), r.status().toString().c_str());
+        QCOMPARE(r.value().at("output_0").dtype(), DType::Int64);
+        QCOMPARE(r.value().at("output_0").data<int64_t>()[0], int64_t(18));
+        QCOMPARE(r.value().at("output_0").data<int64_t>()[1], int64_t(24));
+    }
+}
+
+void TestRealModelsRun::testOnnxModels() {
+    {
+        auto s = open("onnx_regression/saved_model");
+        QVERIFY(s);
+        auto r = s->runSignature("serving_default", {{"X", Tensor::fromVector<float>({3}, {1, 2, 0})}});
+        QVERIFY2(r.ok(), r.status().toString().c_str());
+        QVERIFY2(near(values(r.value().at("pred")), {1.2634871, 1.4774489, 1.0495254}), str(values(r.value().at("pred"))).c_str());
+    }
+    {
+        // output = Variable + X after the control dependency Variable = Variable + 1: TF gives 11, then 12.
+        auto s = open("onnx_assign");
+        QVERIFY(s);
+        for (int expected : {11, 12}) {
+            auto r = s->runSignature("serving_default", {{"X", Tensor::scalar<int32_t>(10)}});
+            QVERIFY2(r.ok(), r.status().toString().c_str());
+            QCOMPARE(r.value().at("output").data<int32_t>()[0], expected);
+        }
+    }
+    {
+        auto s = open("onnx_saved_model_with_redundant_inputs");
+        QVERIFY(s);
+        std::vector<float> x(10, 2.0f);
+        auto r = s->runSignature("serving_default", {{"x", Tensor::fromVector<float>({1, 10}, x)}, {"y", Tensor::fromVector<float>({1, 10}, x)}});
+        QVERIFY2(r.ok(), r.status().toString().c_str());
+        QVERIFY(near(values(r.value().at("z")), std::vector<double>(10, 3.0)));
+    }
+}
+
+void TestRealModelsRun::testCppflowAndKotlin() {
+    {
+        auto s = open("cppflow_load_model/model");
+        QVERIFY(s);
+        auto r = s->runSignature("serving_default", {{"input_1", Tensor::fromVector<float>({1, 5}, std::vector<float>(5, 1.0f))}});
+        QVERIFY2(r.ok(), r.status().toString().c_str());
+        QVERIFY2(near(values(r.value().at("dense_1")), {0.9522027}), str(values(r.value().at("dense_1"))).c_str());
+    }
+    {
+        auto s = open("kotlindl_mnist1_saved_model");
+        QVERIFY(s);
+        std::vector<float> img(2 * 28 * 28);
+        for (size_t i = 0; i < img.size(); ++i) img[i] = float((i * 37) % 255) / 255.0f;
+        auto r = s->runSignature("serving_default", {{"flatten_2_input", Tensor::fromVector<float>({2, 28, 28}, img)}});
+        QVERIFY2(r.ok(), r.status().toString().c_str());
+        const Tensor& y = r.value().begin()->second;
+        QCOMPARE(y.shape(), (Shape{2, 10}));
+        for (int row = 0; row < 2; ++row) {
+            double sum = 0;
+            for (int k = 0; k < 10; ++k) sum += y.elementAsDouble(row * 10 + k);
+            QVERIFY(std::abs(sum - 1.0) < 1e-5);
+        }
+    }
+}
+
+void TestRealModelsRun::testFrozenGraphs() {
+    std::vector<Tensor> out;
+    {
+        auto s = open("cppflow_load_frozen_graph/model.pb");
+        QVERIFY(s);
+        Status st = s->run({{"x:0", Tensor::fromVector<float>({1, 5}, std::vector<float>(5, 1.0f))}}, {"Identity:0"}, {}, &out);
+        QVERIFY2(st.ok(), st.toString().c_str());
+        QVERIFY2(near(values(out[0]), {0.5656322}), str(values(out[0])).c_str());
+    }
+    {
+        auto s = open("rust_addition/model.pb");
+        QVERIFY(s);
+        Status st = s->run({{"x", Tensor::scalar<int32_t>(2)}, {"y", Tensor::scalar<int32_t>(3)}}, {"z"}, {}, &out);
+        QVERIFY2(st.ok(), st.toString().c_str());
+        QCOMPARE(out[0].data<int32_t>()[0], 5);
+    }
+    {
+        auto s = open("rust_multiplication/multiplication.pb");
+        QVERIFY(s);
+        Status st = s->run({{"a", Tensor::scalar<float>(2)}, {"b", Tensor::scalar<float>(3)}}, {"c"}, {}, &out);
+        QVERIFY2(st.ok(), st.toString().c_str());
+        QCOMPARE(out[0].data<float>()[0], 6.0f);
+    }
+    {
+        auto s = open("onnx_regression/graphdef/frozen.pb");
+        QVERIFY(s);
+        Status st = s->run({{"X:0", Tensor::fromVector<float>({1}, {1})}}, {"pred:0"}, {}, &out);
+        QVERIFY2(st.ok(), st.toString().c_str());
+        QVERIFY(near(values(out[0]), {1.2634871}));
+    }
+}
+
+void TestRealModelsRun::testCustomOpsRefused() {
+    auto model = ModelLoader::load(shared("tfdf_saved_model_adult_rf"));
+    QVERIFY(model.ok());
+    auto s = openModelSession(model.value(), {"serve"});
+    QVERIFY(!s.ok());
+    QCOMPARE(s.status().code(), Status::Code::Unimplemented);
+    QVERIFY2(s.status().message().find("op 'SimpleMLCreateModelResource'") != std::string::npos, s.status().message().c_str());
+
+    auto text = ModelLoader::load(shared("serving_tf_text_regression/01"));
+    QVERIFY(text.ok());
+    auto ts = openModelSession(text.value(), {"serve"});
+    QVERIFY2(ts.ok(), ts.status().toString().c_str());  // loads (no variables), but running is refused up front
+    auto r = ts.value()->runSignature("serving_default", {{"x", Tensor::fromVector<float>({1}, {1})}});
+    QVERIFY(!r.ok());
+    QCOMPARE(r.status().code(), Status::Code::Unimplemented);
+    QVERIFY2(r.status().message().find("op 'CaseFoldUTF8'") != std::string::npos, r.status().message().c_str());
+    QVERIFY2(r.status().message().find("op 'WordpieceTokenizeWithOffsets'") != std::string::npos, r.status().message().c_str());
+}
+
+void TestRealModelsRun::testSignatureInputChecks() {
+    auto s = open("serving_saved_model_half_plus_two_cpu/00000123");
+    QVERIFY(s);
+    auto badType = s->runSignature("serving_default", {{"x", Tensor::fromVector<int32_t>({1, 1}, {1})}});
+    QVERIFY(!badType.ok());
+    QCOMPARE(QString::fromStdString(badType.status().message()),
+             QStringLiteral("Input 'x' of signature 'serving_default' must be DT_FLOAT; got DT_INT32."));
+    auto badShape = s->runSignature("serving_default", {{"x", Tensor::fromVector<float>({3}, {1, 2, 3})}});
+    QVERIFY(!badShape.ok());
+    QCOMPARE(QString::fromStdString(badShape.status().message()),
+             QStringLiteral("Input 'x' of signature 'serving_default' must have shape [-1,1]; got [3]."));
+    auto missing = s->runSignature("serving_default", {});
+    QVERIFY(!missing.ok());
+    QCOMPARE(QString::fromStdString(missing.status().message()), QStringLiteral("Missing input 'x' for signature 'serving_default'."));
+    auto unknown = s->runSignature("nope", {});
+    QVERIFY(!unknown.ok());
+    QCOMPARE(unknown.status().code(), Status::Code::NotFound);
+}
+
+QTEST_GUILESS_MAIN(TestRealModelsRun)
+#include "tst_real_models_run.moc"
