@@ -44,7 +44,15 @@ Status evalDepthwise(KernelContext& ctx) {
     return dispatch(FloatTypes{}, ctx, input->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
         using C = ComputeType<T>;
-        TFS_ASSIGN_OR_RETURN(Tensor result, Tensor::allocate(input->dtype(), outNhwc));
+        // NHWC writes straight into the output (memory cap); NCHW goes through a temporary.
+        Tensor scratch;
+        Tensor* resultPtr = &scratch;
+        if (nchw) {
+            TFS_ASSIGN_OR_RETURN(scratch, Tensor::allocate(input->dtype(), outNhwc));
+        } else {
+            TFS_ASSIGN_OR_RETURN(resultPtr, ctx.allocateOutput(0, input->dtype(), outNhwc));
+        }
+        Tensor& result = *resultPtr;
         const T* in = dataOf<T>(nhwc);
         const T* flt = dataOf<T>(*filter);
         T* po = mutableDataOf<T>(result);
@@ -75,9 +83,8 @@ Status evalDepthwise(KernelContext& ctx) {
         if (nchw) {
             TFS_ASSIGN_OR_RETURN(Tensor* o, ctx.allocateOutput(0, input->dtype(), {n, oc, wh.out, ww.out}));
             transposeData(ctx, dataOf<T>(result), outNhwc, {0, 3, 1, 2}, mutableDataOf<T>(*o));
-            return Status::OK();
         }
-        return ctx.setOutput(0, std::move(result));
+        return Status::OK();
     });
 }
 

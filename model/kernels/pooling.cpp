@@ -39,7 +39,15 @@ Status poolImpl(KernelContext& ctx, const std::vector<int64_t>& ksize, const std
     return dispatch(PoolTypes{}, ctx, input->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
         using C = ComputeType<T>;
-        TFS_ASSIGN_OR_RETURN(Tensor result, Tensor::allocate(input->dtype(), outNhwc));
+        // NHWC writes straight into the output (memory cap); NCHW goes through a temporary.
+        Tensor scratch;
+        Tensor* resultPtr = &scratch;
+        if (nchw) {
+            TFS_ASSIGN_OR_RETURN(scratch, Tensor::allocate(input->dtype(), outNhwc));
+        } else {
+            TFS_ASSIGN_OR_RETURN(resultPtr, ctx.allocateOutput(0, input->dtype(), outNhwc));
+        }
+        Tensor& result = *resultPtr;
         const T* in = dataOf<T>(nhwc);
         T* po = mutableDataOf<T>(result);
         parallelFor(ctx, n * wh.out, double(ww.out * kh * kw * c), [&](int64_t r0, int64_t r1) {
@@ -72,9 +80,8 @@ Status poolImpl(KernelContext& ctx, const std::vector<int64_t>& ksize, const std
         if (nchw) {
             TFS_ASSIGN_OR_RETURN(Tensor* o, ctx.allocateOutput(0, input->dtype(), {n, c, wh.out, ww.out}));
             transposeData(ctx, dataOf<T>(result), outNhwc, {0, 3, 1, 2}, mutableDataOf<T>(*o));
-            return Status::OK();
         }
-        return ctx.setOutput(0, std::move(result));
+        return Status::OK();
     });
 }
 
