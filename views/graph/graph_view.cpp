@@ -35,8 +35,10 @@ void GraphView::fitAll() {
     QRectF r = scene()->itemsBoundingRect();
     if (r.isEmpty()) return;
     fitInView(r.adjusted(-20, -20, 20, 20), Qt::KeepAspectRatio);
-    if (zoom() > 1.2) {  // small graphs: do not blow them up
-        qreal f = 1.2 / zoom();
+    // Small graphs are not blown up; wide ones stay readable (labels show from zoom 0.55 on).
+    const qreal target = zoom() > 1.2 ? 1.2 : zoom() < 0.55 && scene()->items().size() < 3000 ? 0.55 : zoom();
+    if (target != zoom()) {
+        qreal f = target / zoom();
         scale(f, f);
         centerOn(r.center());
     }

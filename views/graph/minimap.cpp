@@ -11,14 +11,14 @@ namespace tfscope {
 Minimap::Minimap(GraphView* main, QWidget* parent) : QWidget(parent), m_main(main) {
     setFixedSize(200, 140);
     setCursor(Qt::PointingHandCursor);
-    connect(main, &GraphView::viewportChanged, this, qOverload<>(&QWidget::update));
+    connect(main, &GraphView::viewportChanged, this, &Minimap::updateVisibility);
 }
 
 void Minimap::refit() {
     QGraphicsScene* scene = m_main->scene();
     m_sceneRect = scene ? scene->itemsBoundingRect() : QRectF();
     m_pixmap = QPixmap();
-    if (m_sceneRect.isEmpty()) return update();
+    if (m_sceneRect.isEmpty()) return updateVisibility();
     qreal s = std::min((width() - 4) / m_sceneRect.width(), (height() - 4) / m_sceneRect.height());
     QSizeF size = m_sceneRect.size() * s;
     m_target = QRectF(QPointF((width() - size.width()) / 2, (height() - size.height()) / 2), size);
@@ -26,6 +26,13 @@ void Minimap::refit() {
     m_pixmap.fill(Qt::white);
     QPainter p(&m_pixmap);
     scene->render(&p, QRectF(QPointF(0, 0), size), m_sceneRect);
+    updateVisibility();
+}
+
+void Minimap::updateVisibility() {
+    // Only useful when part of the scene is out of view.
+    const QRectF visible = m_main->mapToScene(m_main->viewport()->rect()).boundingRect();
+    setVisible(!m_sceneRect.isEmpty() && !visible.contains(m_sceneRect));
     update();
 }
 

@@ -16,6 +16,7 @@ public:
     explicit Minimap(GraphView* main, QWidget* parent = nullptr);  // main: Not owned; must outlive this.
     // Re-renders the overview (call after the scene changed).
     void refit();
+    void updateVisibility();
 
 protected:
     void paintEvent(QPaintEvent* event) override;

@@ -43,7 +43,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         painter->setBrush(m_fill);
         painter->drawRect(QRectF(m_rect.topLeft(), QSizeF(m_rect.width(), 22)));
     }
-    if (lod < 0.4) return;
+    if (lod < 0.3) return;
     painter->setPen(QColor(0x20, 0x20, 0x20));
     QFont f = painter->font();
     f.setPointSizeF(8.5);

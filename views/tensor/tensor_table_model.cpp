@@ -73,6 +73,7 @@ QString TensorTableModel::elementText(int64_t i) const {
     const int digits = t.dtype() == DType::Double ? 15 : t.dtype() == DType::Float ? 7 : 4;
     if (std::isnan(v)) return QStringLiteral("nan");
     if (std::isinf(v)) return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    if (v == 0 && std::signbit(v)) return QStringLiteral("-0");
     return QString::number(v, 'g', digits);
 }
 

@@ -54,7 +54,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     propDock->setObjectName(QStringLiteral("PropertiesDock"));
     propDock->setWidget(m_properties);
     addDockWidget(Qt::RightDockWidgetArea, propDock);
-    resizeDocks({treeDock, propDock}, {440, 320}, Qt::Horizontal);
+    resizeDocks({treeDock, propDock}, {400, 300}, Qt::Horizontal);
 
     m_statusLabel = new QLabel(this);
     m_progress = new QProgressBar(this);

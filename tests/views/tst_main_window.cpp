@@ -1,0 +1,89 @@
+// MainWindow: opening off the GUI thread, open-error handling (the previous model stays open and
+// the message names the file), the properties panel text for a known node, selecting items.
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "model/graph/graph_index.h"
+#include "views/graph/graph_canvas.h"
+#include "views/panels/node_properties.h"
+#include "views/tensor/tensor_table_model.h"
+#include "views/tensor/tensor_viewer.h"
+#include "views/window/main_window.h"
+
+using namespace tfscope;
+
+namespace {
+const QString kHalfPlusTwo = QStringLiteral(TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123");
+}
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void testOpenErrorKeepsPreviousModel() {
+        MainWindow w;
+        w.setErrorDialogs(false);
+        QSignalSpy loaded(&w, &MainWindow::modelLoaded);
+        QSignalSpy failed(&w, &MainWindow::loadFailed);
+        w.openPath(QStringLiteral("/nonexistent/tfscope/model"));
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+        QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("/nonexistent/tfscope/model")));
+        QVERIFY(!w.model());
+
+        w.openPath(kHalfPlusTwo);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+        auto first = w.model();
+        QVERIFY(first);
+        QVERIFY(w.canvas()->graph());
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 20000);
+
+        QTemporaryDir dir;
+        const QString bad = dir.filePath(QStringLiteral("saved_model.pb"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("this is not a protobuf \xff\xff\xff\xff");
+        f.close();
+        w.openPath(dir.path());
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, 10000);
+        QVERIFY2(failed.at(1).at(0).toString().contains(dir.path()), qPrintable(failed.at(1).at(0).toString()));
+        QCOMPARE(w.model(), first);  // still open
+        QCOMPARE(loaded.count(), 1);
+    }
+
+    void testPropertiesOfKnownNode() {
+        MainWindow w;
+        w.setErrorDialogs(false);
+        QSignalSpy loaded(&w, &MainWindow::modelLoaded);
+        w.openPath(kHalfPlusTwo);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+        auto g = w.canvas()->graph();
+        NodeId mul = g->find("Mul");
+        QVERIFY(mul != kNoNode);
+        const QString text = nodePropertiesText(*g, mul);
+        QVERIFY2(text.startsWith(QStringLiteral("name: Mul\nop: Mul\ndevice: /device:CPU:0\n")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("attr T: DT_FLOAT\n")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("input 0: a/read:0\ninput 1: x:0\n")), qPrintable(text));
+        QVERIFY2(text.endsWith(QStringLiteral("output 0: Add")), qPrintable(text));
+        const QString html = nodePropertiesHtml(*g, mul, &w.model()->summary());
+        QVERIFY(html.contains(QStringLiteral("href=\"node:x\"")));
+    }
+
+    void testSelectVariableShowsTensor() {
+        MainWindow w;
+        w.setErrorDialogs(false);
+        QSignalSpy loaded(&w, &MainWindow::modelLoaded);
+        w.openPath(kHalfPlusTwo);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 20000);
+        QVERIFY(w.selectItem(QStringLiteral("b")));
+        TensorTableModel* t = w.tensorViewer()->tableModel();
+        QCOMPARE(t->rowCount(), 1);
+        QCOMPARE(t->index(0, 0).data().toString(), QStringLiteral("2"));
+        QVERIFY(w.selectItem(QStringLiteral("Add")));  // a graph node
+        QTRY_COMPARE_WITH_TIMEOUT(w.canvas()->selectedNode(), w.canvas()->graph()->find("Add"), 10000);
+        QVERIFY(!w.selectItem(QStringLiteral("no such thing")));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

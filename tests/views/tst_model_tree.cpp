@@ -1,0 +1,130 @@
+// ModelTreeModel over the shared half_plus_two models: sections, the five signatures, the
+// variables a=0.5, b=2, c=3 with their tensors, the slot toggle and the model tester.
+#include <QAbstractItemModelTester>
+#include <QFileInfo>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QTest>
+
+#include "model/checkpoint/checkpoint_reader.h"
+#include "model/loader/model.h"
+#include "model/loader/model_loader.h"
+#include "views/tree/model_tree_model.h"
+#include "views/tree/tree_panel.h"
+
+using namespace tfscope;
+
+namespace {
+
+std::shared_ptr<const Model> load(const char* rel) {
+    auto m = ModelLoader::load(std::string(TFSCOPE_SHARED_MODELS) + "/" + rel);
+    if (!m.ok()) qWarning("%s", m.status().message().c_str());
+    return m.ok() ? m.value() : nullptr;
+}
+
+QModelIndex child(const QAbstractItemModel& m, const QModelIndex& parent, const QString& name) {
+    for (int r = 0; r < m.rowCount(parent); ++r)
+        if (m.index(r, 0, parent).data().toString() == name) return m.index(r, 0, parent);
+    return {};
+}
+
+QStringList names(const QAbstractItemModel& m, const QModelIndex& parent) {
+    QStringList out;
+    for (int r = 0; r < m.rowCount(parent); ++r) out << m.index(r, 0, parent).data().toString();
+    return out;
+}
+
+}  // namespace
+
+class TestModelTree : public QObject {
+    Q_OBJECT
+private slots:
+    void testHalfPlusTwoTf1() {
+        auto model = load("serving_saved_model_half_plus_two_cpu/00000123");
+        QVERIFY(model);
+        ModelTreeModel tree;
+        QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        tree.setModel(model);
+        QStringList top = names(tree, {});
+        QCOMPARE(top.front(), QStringLiteral("Model"));
+        QVERIFY(top.contains(QStringLiteral("MetaGraph {serve}")));
+        QVERIFY(top.contains(QStringLiteral("Variables")));
+        QModelIndex sigs = child(tree, child(tree, {}, QStringLiteral("MetaGraph {serve}")), QStringLiteral("Signatures"));
+        QCOMPARE(names(tree, sigs), QStringList({QStringLiteral("classify_x_to_y"), QStringLiteral("regress_x2_to_y3"),
+                                                 QStringLiteral("regress_x_to_y"), QStringLiteral("regress_x_to_y2"),
+                                                 QStringLiteral("serving_default")}));
+        QModelIndex serving = child(tree, sigs, QStringLiteral("serving_default"));
+        QCOMPARE(serving.siblingAtColumn(ModelTreeModel::ColInfo).data().toString(), QStringLiteral("tensorflow/serving/predict"));
+        QModelIndex x = tree.index(0, 0, child(tree, serving, QStringLiteral("inputs")));
+        QCOMPARE(x.data().toString(), QStringLiteral("x"));
+        QCOMPARE(x.siblingAtColumn(ModelTreeModel::ColType).data().toString(), QStringLiteral("float"));
+        QCOMPARE(x.siblingAtColumn(ModelTreeModel::ColShape).data().toString(), QStringLiteral("(-1, 1)"));
+        QCOMPARE(x.siblingAtColumn(ModelTreeModel::ColInfo).data().toString(), QStringLiteral("x:0"));
+        QCOMPARE(x.data(ModelTreeModel::NodeNameRole).toString(), QStringLiteral("x"));
+
+        QModelIndex vars = child(tree, {}, QStringLiteral("Variables"));
+        QCOMPARE(names(tree, vars), QStringList({QStringLiteral("a"), QStringLiteral("a2"), QStringLiteral("b"),
+                                                 QStringLiteral("c"), QStringLiteral("c2"), QStringLiteral("filename_tensor")}));
+        const float expected[] = {0.5f, 0.5f, 2.0f, 3.0f, 3.0f};
+        for (int r = 0; r < 5; ++r) {
+            QModelIndex v = tree.index(r, 0, vars);
+            QCOMPARE(v.siblingAtColumn(ModelTreeModel::ColType).data().toString(), QStringLiteral("float"));
+            QCOMPARE(v.siblingAtColumn(ModelTreeModel::ColShape).data().toString(), QStringLiteral("()"));
+            auto t = model->checkpoint()->read(v.data(ModelTreeModel::CheckpointKeyRole).toString().toStdString());
+            QVERIFY(t.ok());
+            QCOMPARE(t->data<float>()[0], expected[r]);
+        }
+        QVERIFY(tree.indexForVariable(2).isValid());
+        QCOMPARE(tree.indexForVariable(2).data().toString(), QStringLiteral("b"));
+    }
+
+    void testTf2ObjectGraphAndFilter() {
+        auto model = load("serving_saved_model_half_plus_two_tf2_cpu/00000123");
+        QVERIFY(model);
+        TreePanel panel;
+        QAbstractItemModelTester tester(panel.proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        panel.treeModel()->setModel(model);
+        const ModelTreeModel& tree = *panel.treeModel();
+        QModelIndex mg = child(tree, {}, QStringLiteral("MetaGraph {serve}"));
+        QModelIndex objects = child(tree, mg, QStringLiteral("Object graph"));
+        QVERIFY(objects.isValid());
+        QStringList rootChildren = names(tree, objects);
+        for (const char* n : {"a", "b", "c", "signatures"}) QVERIFY2(rootChildren.contains(QString::fromLatin1(n)), n);
+        // The five half_plus_two signatures, classify_x2_to_y3 and the init op.
+        QCOMPARE(names(tree, child(tree, mg, QStringLiteral("Signatures"))).join(QLatin1Char(',')),
+                 QStringLiteral("__saved_model_init_op,classify_x2_to_y3,classify_x_to_y,regress_x2_to_y3,regress_x_to_y,"
+                                "regress_x_to_y2,serving_default"));
+        // Filtering keeps matching rows and their ancestors only.
+        panel.filterEdit()->setText(QStringLiteral("regress_x2_to_y3"));
+        QSortFilterProxyModel* p = panel.proxy();
+        QModelIndex pmg = p->index(0, 0);
+        QVERIFY(pmg.isValid());
+        QVERIFY(p->rowCount() >= 1);
+        QModelIndex found = panel.findByName(QStringLiteral("regress_x2_to_y3"));
+        QVERIFY(found.isValid());
+        QVERIFY(p->mapFromSource(found).isValid());
+        QVERIFY(!p->mapFromSource(child(tree, {}, QStringLiteral("Model"))).isValid());
+    }
+
+    void testSlotToggleOnCheckpoint() {
+        // A TF2 checkpoint with Adam slots (made by tests/oracle) when present; else skip.
+        const QString dir = QStringLiteral(TFSCOPE_TEST_DATA "/tf2_ckpt");
+        if (!QFileInfo::exists(dir)) QSKIP("tests/data/tf2_ckpt not generated");
+        auto m = ModelLoader::load(dir.toStdString());
+        QVERIFY2(m.ok(), m.ok() ? "" : m.status().message().c_str());
+        ModelTreeModel tree;
+        QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        tree.setModel(m.value());
+        int slotCount = 0;
+        for (const VariableSummary& v : m.value()->summary().variables) slotCount += v.isOptimizerSlot;
+        QVERIFY(slotCount > 0);
+        const QString withSlots = tree.dump();
+        tree.setShowSlots(false);
+        const QString without = tree.dump();
+        QCOMPARE(int(withSlots.count(QStringLiteral("slot "))), slotCount);
+        QCOMPARE(without.count(QStringLiteral("slot ")), 0);
+    }
+};
+
+QTEST_MAIN(TestModelTree)
+#include "tst_model_tree.moc"
