@@ -126,7 +126,7 @@ std::string formatTensor(const Tensor& t) {
     return out.str();
 }
 
-nlohmann::json jsonValue(const Tensor& t, int64_t i) {
+nlohmann::ordered_json jsonValue(const Tensor& t, int64_t i) {
     switch (t.dtype()) {
     case DType::Bool: return t.data<bool>()[i];
     case DType::String: return t.strings()[size_t(i)];
@@ -141,9 +141,9 @@ nlohmann::json jsonValue(const Tensor& t, int64_t i) {
     return v;
 }
 
-nlohmann::json jsonNested(const Tensor& t, size_t dim, int64_t& pos) {
+nlohmann::ordered_json jsonNested(const Tensor& t, size_t dim, int64_t& pos) {
     if (dim == t.shape().size()) return jsonValue(t, pos++);
-    nlohmann::json arr = nlohmann::json::array();
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
     for (int64_t k = 0; k < t.shape()[dim]; ++k) arr.push_back(jsonNested(t, dim + 1, pos));
     return arr;
 }
@@ -178,17 +178,17 @@ std::string base64(const std::string& s) {
     return out;
 }
 
-nlohmann::json jsonTensor(const Tensor& t) {
-    nlohmann::json j;
+nlohmann::ordered_json jsonTensor(const Tensor& t) {
+    nlohmann::ordered_json j;
     j["dtype"] = dtypeEnumName(t.dtype());
     j["shape"] = t.shape();
     int64_t pos = 0;
-    nlohmann::json v = jsonNested(t, 0, pos);
+    nlohmann::ordered_json v = jsonNested(t, 0, pos);
     if (t.dtype() == DType::String) {
-        std::function<void(nlohmann::json&)> fix = [&](nlohmann::json& x) {
+        std::function<void(nlohmann::ordered_json&)> fix = [&](nlohmann::ordered_json& x) {
             if (x.is_array()) { for (auto& e : x) fix(e); return; }
             std::string s = x.get<std::string>();
-            if (!validUtf8(s)) x = nlohmann::json{{"base64", base64(s)}};
+            if (!validUtf8(s)) x = nlohmann::ordered_json{{"base64", base64(s)}};
         };
         fix(v);
     }
@@ -222,12 +222,12 @@ int runRun(const RunOptions& o) {
     auto outputs = session.value()->runSignature(o.signature, inputs.value());
     if (!outputs.ok()) return fail(outputs.status().message());
 
-    nlohmann::json doc;
+    nlohmann::ordered_json doc;
     if (o.json) {
         doc["path"] = model.value()->rootPath();
         doc["tag_set"] = splitTags(o.tagSet);
         doc["signature_def"] = o.signature;
-        doc["outputs"] = nlohmann::json::object();
+        doc["outputs"] = nlohmann::ordered_json::object();
     }
     for (const auto& [key, t] : outputs.value()) {
         if (o.json) doc["outputs"][key] = jsonTensor(t);

@@ -80,9 +80,9 @@ int runScan(const ScanOptions& o) {
     }
     std::vector<std::string> deny = split(o.denylist);
     std::set<std::string> denySet(deny.begin(), deny.end());
-    nlohmann::json doc;
+    nlohmann::ordered_json doc;
     doc["path"] = m.rootPath();
-    doc["meta_graphs"] = nlohmann::json::array();
+    doc["meta_graphs"] = nlohmann::ordered_json::array();
     for (int i : metas) {
         const auto& mg = m.metaGraph(i);
         MetaScan s = scanMeta(mg);
@@ -90,11 +90,11 @@ int runScan(const ScanOptions& o) {
         for (const auto& d : denySet)
             if (s.ops.count(d)) found.insert(d);
         if (o.json) {
-            nlohmann::json j;
+            nlohmann::ordered_json j;
             j["tags"] = std::vector<std::string>(mg.meta_info_def().tags().begin(), mg.meta_info_def().tags().end());
             j["denylisted_ops"] = found;
             j["ops"] = s.ops;
-            j["unsupported_ops"] = nlohmann::json::array();
+            j["unsupported_ops"] = nlohmann::ordered_json::array();
             for (const auto& [op, users] : s.unsupported) j["unsupported_ops"].push_back({{"op", op}, {"nodes", users}});
             doc["meta_graphs"].push_back(j);
             continue;
