@@ -12,6 +12,7 @@ import unittest
 
 import numpy as np
 import tensorflow as tf
+from tensorflow.core.framework import types_pb2
 
 MODELS = os.environ.get("TFSCOPE_SHARED_MODELS",
                         os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "testdata", "models"))
@@ -28,8 +29,10 @@ CASES = []
 for d in HP2:
     CASES.append((d, "serving_default", {"x": [[1.0], [2.0], [5.0]]}, {}, {}))
     CASES.append((d, "regress_x_to_y", {}, {"inputs": EX}, {}))
-    CASES.append((d, "regress_x_to_y2", {}, {"inputs": EX}, {}))
     CASES.append((d, "classify_x_to_y", {}, {"inputs": EX}, {}))
+    if "mkl" in d:
+        continue  # TF itself fails on mkl's y2/y3 signatures (their conv output shapes do not broadcast)
+    CASES.append((d, "regress_x_to_y2", {}, {"inputs": EX}, {}))
     CASES.append((d, "regress_x2_to_y3", {"inputs": [[1.0], [3.0]]}, {}, {}))
 TF2 = "serving_saved_model_half_plus_two_tf2_cpu/00000123"
 CASES += [
@@ -135,7 +138,8 @@ class TestRunReal(unittest.TestCase):
                     for k, w in want.items():
                         w = np.asarray(w)
                         g = got[k]
-                        self.assertEqual(g["dtype"], "DT_" + tf.as_dtype(w.dtype).name.upper() if w.dtype != object else "DT_STRING")
+                        want_dtype = "DT_STRING" if w.dtype == object else types_pb2.DataType.Name(tf.as_dtype(w.dtype).as_datatype_enum)
+                        self.assertEqual(g["dtype"], want_dtype, k)
                         self.assertEqual(list(g["shape"]), list(w.shape), k)
                         gv = np.array(decode(g["value"]))
                         if w.dtype.kind == "f":
