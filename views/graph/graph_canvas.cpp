@@ -1,6 +1,7 @@
 #include "views/graph/graph_canvas.h"
 
 #include <QGridLayout>
+#include <QPainter>
 #include <QTimer>
 
 #include "views/graph/graph_scene.h"
@@ -76,6 +77,8 @@ void GraphCanvas::applyResult() {
     }
     m_layout = *o.value;
     m_scene->setLayout(m_layout);
+    // Antialiasing long polylines dominates frame time on big levels; keep it for small scenes.
+    m_view->setRenderHint(QPainter::Antialiasing, m_scene->itemCountBuilt() < 1000);
     if (!m_highlight.empty()) m_scene->highlightNodes(m_highlight);
     if (m_fitPending) {
         m_fitPending = false;
