@@ -246,6 +246,21 @@ Result<std::shared_ptr<const GraphIndex>> GraphIndex::buildFromFunction(
     return std::shared_ptr<const GraphIndex>(std::move(g));
 }
 
+Result<std::shared_ptr<const GraphIndex>> GraphIndex::functionBody(std::string_view name, Progress* progress) const {
+    if (m_library) {
+        for (const auto& f : m_library->function()) {
+            if (f.signature().name() != name) continue;
+            auto body = buildFromFunction(std::shared_ptr<const tensorflow::FunctionDef>(m_owner, &f), progress);
+            if (!body.ok()) return body.status();
+            auto mutableBody = std::const_pointer_cast<GraphIndex>(body.value());
+            mutableBody->m_library = m_library;
+            mutableBody->m_functionNames = m_functionNames;
+            return body;
+        }
+    }
+    return Status::notFound("No function '" + std::string(name) + "' in the library.");
+}
+
 NodeId GraphIndex::find(std::string_view name) const {
     auto it = std::lower_bound(m_byName.begin(), m_byName.end(), name,
                                [](const auto& e, std::string_view n) { return e.first < n; });

@@ -103,6 +103,9 @@ public:
     // Sorted names of the function library (GraphDef.library), and callees of a node.
     const std::vector<std::string>& functionNames() const { return m_functionNames; }
     const tensorflow::FunctionDefLibrary* library() const { return m_library; }
+    // Index of the body of library function `name` (shares ownership of this graph's proto and
+    // keeps the library for nested calls). NotFound if the library has no such function.
+    Result<std::shared_ptr<const GraphIndex>> functionBody(std::string_view name, Progress* progress = nullptr) const;
     bool isFunctionBody() const { return m_isFunction; }
 
     // Scope tree; index 0 is the root.

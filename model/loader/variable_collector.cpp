@@ -3,6 +3,7 @@
 // checkpoint keys by name, and plain checkpoint entries when there is no graph.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -55,6 +56,22 @@ void finishSizes(VariableSummary& v) {
     v.paramCount = elements(v.shape);
     if (v.bytes == 0) v.bytes = static_cast<uint64_t>(v.paramCount) * dtypeSize(baseType(v.dtype));
     if (v.dtypeName.empty()) v.dtypeName = dtypeEnumName(v.dtype);
+}
+
+// TF1 optimizer slots are named after their variable: "w/Adam" (tf.train optimizers) or
+// "training/Adagrad/w/accumulator" (Keras optimizers in TF1 graphs). Returns {owner, slot name}.
+std::optional<std::pair<std::string, std::string>> slotOwner(const std::string& name, const std::set<std::string>& owners) {
+    for (size_t pos = name.rfind('/'); pos != std::string::npos && pos > 0; pos = name.rfind('/', pos - 1)) {
+        if (owners.count(name.substr(0, pos))) return std::make_pair(name.substr(0, pos), name.substr(pos + 1));
+    }
+    const size_t last = name.rfind('/');
+    if (last == std::string::npos) return std::nullopt;
+    const std::string rest = name.substr(0, last);
+    for (size_t pos = rest.find('/'); pos != std::string::npos; pos = rest.find('/', pos + 1)) {
+        std::string candidate = rest.substr(pos + 1);
+        if (owners.count(candidate)) return std::make_pair(candidate, name.substr(last + 1));
+    }
+    return std::nullopt;
 }
 
 int primaryMetaGraph(const Model& model) {
@@ -176,15 +193,10 @@ std::vector<VariableSummary> collectTf1(const Model& model, const MetaGraphSumma
     // TF1 optimizer slots: non-trainable variables named after a trainable one ("w/Adam", "w/Adagrad").
     for (auto& v : out) {
         if (v.trainable) continue;
-        for (size_t pos = v.name.rfind('/'); pos != std::string::npos && pos > 0; pos = v.name.rfind('/', pos - 1)) {
-            std::string owner = v.name.substr(0, pos);
-            if (trainable.count(owner)) {
-                v.isOptimizerSlot = true;
-                v.slotOf = owner;
-                v.slotName = v.name.substr(pos + 1);
-                break;
-            }
-            if (pos == 0) break;
+        if (auto owner = slotOwner(v.name, trainable)) {
+            v.isOptimizerSlot = true;
+            v.slotOf = owner->first;
+            v.slotName = owner->second;
         }
     }
     return out;
@@ -200,13 +212,10 @@ std::vector<VariableSummary> collectCheckpointOnly(const CheckpointReader& ckpt)
         v.name = e.key;
         v.checkpointKey = e.key;
         fillFromCheckpoint(v, &ckpt);
-        for (size_t pos = e.key.rfind('/'); pos != std::string::npos && pos > 0; pos = e.key.rfind('/', pos - 1)) {
-            if (keys.count(e.key.substr(0, pos))) {
-                v.isOptimizerSlot = true;
-                v.slotOf = e.key.substr(0, pos);
-                v.slotName = e.key.substr(pos + 1);
-                break;
-            }
+        if (auto owner = slotOwner(e.key, keys)) {  // only strictly shorter names can match
+            v.isOptimizerSlot = true;
+            v.slotOf = owner->first;
+            v.slotName = owner->second;
         }
         finishSizes(v);
         out.push_back(std::move(v));

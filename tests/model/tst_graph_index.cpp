@@ -193,6 +193,38 @@ private slots:
         std::vector<std::string> outs{"_retval_identity"};
         QCOMPARE(g.subgraphFor(outs).size(), size_t(6));
     }
+
+    void testFunctionBodyFromLibrary() {
+        auto gd = graphFromText(R"(
+            node { name: "call" op: "StatefulPartitionedCall" input: "x" attr { key: "f" value { func { name: "outer" } } } }
+            node { name: "x" op: "Placeholder" }
+            library {
+              function { signature { name: "outer" input_arg { name: "a" type: DT_FLOAT } output_arg { name: "o" type: DT_FLOAT } }
+                         node_def { name: "inner_call" op: "inner" input: "a" }
+                         ret { key: "o" value: "inner_call:o:0" } }
+              function { signature { name: "inner" input_arg { name: "b" type: DT_FLOAT } output_arg { name: "o" type: DT_FLOAT } }
+                         node_def { name: "neg" op: "Neg" input: "b" }
+                         ret { key: "o" value: "neg:y:0" } }
+            })");
+        QVERIFY(gd);
+        auto r = GraphIndex::build(gd);
+        QVERIFY(r.ok());
+        QCOMPARE((*r)->functionNames(), (std::vector<std::string>{"inner", "outer"}));
+        auto outer = (*r)->functionBody("outer");
+        QVERIFY(outer.ok());
+        QCOMPARE((*outer)->nodeCount(), 3);  // a, inner_call, _retval_o
+        QCOMPARE((*outer)->op((*outer)->find("inner_call")), std::string_view("inner"));
+        // Nested navigation keeps the library, and the body outlives the parent index.
+        auto inner = (*outer)->functionBody("inner");
+        r = Status::notFound("dropped");
+        gd.reset();
+        QVERIFY(inner.ok());
+        QCOMPARE((*inner)->op((*inner)->find("neg")), std::string_view("Neg"));
+        QCOMPARE((*inner)->inputs((*inner)->find("neg"))[0].node, (*inner)->find("b"));
+        auto missing = (*outer)->functionBody("nope");
+        QCOMPARE(missing.status().code(), Status::Code::NotFound);
+        QCOMPARE(missing.status().message(), std::string("No function 'nope' in the library."));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestGraphIndex)
