@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing (incl. the TensorFlow oracle venv), builds, and runs every test:
-# the Qt Test suites (CTest), the TensorFlow oracle suite, the same C++ suites under
-# AddressSanitizer + UndefinedBehaviorSanitizer, and a short libFuzzer smoke run.
+# the Qt Test suites (CTest) and the TensorFlow oracle suite.
+#   --sanitize  also builds with clang and runs the C++ suites under AddressSanitizer +
+#               UndefinedBehaviorSanitizer, then a short libFuzzer smoke run of fuzz/ targets.
+#               (Not yet part of CI: see the open foundation issue.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --oracle
@@ -19,6 +21,11 @@ echo "== C++ tests"
 
 echo "== TensorFlow oracle tests"
 TFSCOPE_BIN="$PWD/build/app/tfscope" bash tests/oracle/run.sh
+
+if [ "${1:-}" != "--sanitize" ]; then
+  echo "== all tests passed"
+  exit 0
+fi
 
 echo "== C++ tests under ASan + UBSan (clang, also builds the libFuzzer targets)"
 CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
