@@ -117,7 +117,7 @@ def ours(binary, model, mode, tag_set, sig, base=None):
         args.append('--list_ops')
     text = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     if mode == 'all':
-        text = text[:text.rindex('\nVariables:') + 1]
+        text = text[:text.rindex('\nVariables:')]
     return text
 
 
