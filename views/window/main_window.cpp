@@ -76,10 +76,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_canvas, &GraphCanvas::nodeSelected, this, &MainWindow::onNodeSelected);
     connect(m_canvas, &GraphCanvas::layoutFailed, this, [this](const QString& m) { m_statusLabel->setText(m); });
     connect(m_properties, &PropertiesPanel::nodeLinkActivated, this, &MainWindow::revealNodeByName);
-    connect(m_properties, &PropertiesPanel::functionLinkActivated, this, [this](const QString& f) {
-        QModelIndex i = m_tree->findByName(f);
-        if (i.isValid()) m_tree->selectSource(i);
-    });
+    connect(m_properties, &PropertiesPanel::functionLinkActivated, this, &MainWindow::openFunction);
     connect(m_properties, &PropertiesPanel::variableLinkActivated, this,
             [this](int v) { m_tree->selectSource(m_tree->treeModel()->indexForVariable(v)); });
 }
@@ -178,6 +175,7 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     m_tree->treeModel()->setModel(m_model);
     m_properties->clearPanel();
     m_canvas->setGraph(m_model->metaGraphCount() > 0 ? m_model->graphIndex(0) : nullptr);
+    m_tabs->setTabText(0, tr("Graph"));
     m_tabs->setCurrentWidget(m_model->metaGraphCount() > 0 ? static_cast<QWidget*>(m_canvas) : m_tensor);
     QString status = tr("%1 — %2").arg(root, QString::fromLatin1(modelFormatDisplayName(m_model->format())));
     if (!m_model->warnings().empty()) status += tr(" — %1 warning(s)").arg(m_model->warnings().size());
@@ -214,6 +212,7 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
             m_properties->showNode(m_canvas->graph(), id, &m_model->summary());
         }
     }
+    if (kind == ModelTreeModel::Kind::Function) openFunction(source.data(ModelTreeModel::FunctionRole).toString());
     const QString asset = source.data(ModelTreeModel::AssetPathRole).toString();
     if (!asset.isEmpty()) openAsset(asset);
 }
@@ -239,6 +238,29 @@ void MainWindow::revealNodeByName(const QString& name) {
     m_tabs->setCurrentWidget(m_canvas);
     m_canvas->revealNode(id);
     if (m_model) m_properties->showNode(m_canvas->graph(), id, &m_model->summary());
+}
+
+void MainWindow::openFunction(const QString& name) {
+    auto main = m_model && m_model->metaGraphCount() > 0 ? m_model->graphIndex(0) : nullptr;
+    if (!main) return;
+    m_tabs->setCurrentWidget(m_canvas);
+    if (name.isEmpty()) {
+        m_canvas->setGraph(main);
+        m_tabs->setTabText(0, tr("Graph"));
+        m_properties->clearPanel();
+        return;
+    }
+    // Nested calls resolve in the graph shown (a function body keeps its library).
+    auto from = m_canvas->graph() ? m_canvas->graph() : main;
+    auto body = from->functionBody(name.toStdString());
+    if (!body.ok() && from != main) body = main->functionBody(name.toStdString());
+    if (!body.ok()) {
+        m_statusLabel->setText(QString::fromStdString(body.status().message()));
+        return;
+    }
+    m_canvas->setGraph(body.value());
+    m_tabs->setTabText(0, tr("Graph: %1").arg(name));
+    m_properties->showText(tr("<p>Function <b>%1</b></p><p><a href=\"func:\">← back to the main graph</a></p>").arg(name.toHtmlEscaped()));
 }
 
 void MainWindow::openAsset(const QString& path) {

@@ -65,6 +65,8 @@ private:
     void showTensor(const QString& key);
     void revealNodeByName(const QString& name);
     void openAsset(const QString& path);
+    // Shows library function `name` as the canvas graph ("" = back to the main graph).
+    void openFunction(const QString& name);
     void addRecent(const QString& path);
     void updateRecentMenu();
     void updateVersionMenu();
