@@ -4,8 +4,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 #include "model/graph/graph_index.h"
 #include "views/graph/graph_canvas.h"
+#include "views/panels/properties_panel.h"
 #include "views/panels/node_properties.h"
 #include "views/tensor/tensor_table_model.h"
 #include "views/tensor/tensor_viewer.h"
@@ -82,6 +85,24 @@ private slots:
         QVERIFY(w.selectItem(QStringLiteral("Add")));  // a graph node
         QTRY_COMPARE_WITH_TIMEOUT(w.canvas()->selectedNode(), w.canvas()->graph()->find("Add"), 10000);
         QVERIFY(!w.selectItem(QStringLiteral("no such thing")));
+    }
+
+    void testFunctionOpensAsGraph() {
+        MainWindow w;
+        w.setErrorDialogs(false);
+        QSignalSpy loaded(&w, &MainWindow::modelLoaded);
+        w.openPath(QStringLiteral(TFSCOPE_SOURCE_DIR "/resources/demo"));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+        auto main = w.canvas()->graph();
+        QVERIFY(main);
+        const auto& fns = main->functionNames();
+        auto it = std::find_if(fns.begin(), fns.end(), [](const std::string& f) { return f.find("wrapped_model") != std::string::npos; });
+        QVERIFY(it != fns.end());
+        QVERIFY(w.selectItem(QString::fromStdString(*it)));
+        QVERIFY(w.canvas()->graph() != main);
+        QVERIFY(w.canvas()->graph()->isFunctionBody());
+        emit w.properties()->functionLinkActivated(QString());  // "back to the main graph"
+        QCOMPARE(w.canvas()->graph(), main);
     }
 };
 
