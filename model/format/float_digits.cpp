@@ -93,6 +93,17 @@ SciParts scientificParts(double value, DType dtype, int maxFrac) {
     return p;
 }
 
+SciParts scientificExact(double value, int fracDigits) {
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "%.*e", fracDigits, std::fabs(value));
+    SciParts p;
+    const char* e = std::strchr(buf, 'e');
+    p.intPart = std::string(std::signbit(value) ? "-" : "") + buf[0];
+    if (fracDigits > 0) p.fracPart.assign(buf + 2, size_t(e - (buf + 2)));
+    p.exponent = std::atoi(e + 1);
+    return p;
+}
+
 std::string scalarFloatString(double value, DType dtype) {
     if (std::isnan(value)) return "nan";
     if (std::isinf(value)) return value < 0 ? "-inf" : "inf";

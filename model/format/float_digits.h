@@ -31,6 +31,9 @@ struct SciParts {
     int exponent = 0;
 };
 SciParts scientificParts(double value, DType dtype, int maxFrac);
+// Exactly `fracDigits` mantissa fraction digits of the exact binary value, correctly rounded
+// (numpy's min_digits: digits past the shortest ones are real, not zeros).
+SciParts scientificExact(double value, int fracDigits);
 
 // str() of a numpy float scalar: "0.5", "2.0", "1e-05", "1.5e+16", "nan", "-inf".
 std::string scalarFloatString(double value, DType dtype);

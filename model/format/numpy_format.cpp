@@ -89,6 +89,7 @@ public:
         std::string sign = (m_plus && !std::signbit(v)) ? "+" : "";
         if (m_exp) {
             SciParts p = scientificParts(v, m_dtype, m_precision);
+            if (int(p.fracPart.size()) < m_sciPrecision) p = scientificExact(v, m_sciPrecision);
             std::string intPart = sign + p.intPart;
             std::string frac = p.fracPart + std::string(size_t(m_sciPrecision) - std::min(p.fracPart.size(), size_t(m_sciPrecision)), '0');
             std::string e = std::to_string(std::abs(p.exponent));

@@ -29,6 +29,7 @@ CASES = [
     ("int32", [0, 3], []), ("bool", [3], [True, False, True]), ("bool", [1], [True]), ("bool", [], False),
     ("complex64", [2], [[1, 2], [-0.5, -1]]), ("complex128", [1], [[3, -4]]), ("complex64", [], [1, 2]),
     ("complex128", [], [-1, -0.5]), ("complex64", [], [0, 2]),
+    ("float32", [4], [1.61687983e-03, -6.20669e-04, 1.13732937e-37, 0.1]), ("float16", [2], [0.1, 1e-5]),
     ("string", [], b"hello"), ("string", [3], [b"it's", b'"q"', b"\t\\\xff"]),
     ("string", [4], [b"", b"a", b"\xff\x00bin", b"x" * 100]), ("string", [2, 2], [b"a", b"bb", b"ccc", b"d"]),
 ]
