@@ -87,7 +87,7 @@ private slots:
     void testJson() {
         Run r = tfscope({kData + "/sharded/ckpt", QStringLiteral("--all_tensors"), QStringLiteral("--json"), QStringLiteral("--verify")});
         QCOMPARE(r.code, 0);
-        auto doc = nlohmann::json::parse(r.out.toStdString());
+        auto doc = nlohmann::ordered_json::parse(r.out.toStdString());  // keeps the printed field order
         QCOMPARE(doc["format"].get<std::string>(), std::string("V2"));
         QCOMPARE(doc["num_shards"].get<int>(), 2);
         QCOMPARE(doc["total_params"].get<int>(), 5);
