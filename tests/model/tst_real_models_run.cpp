@@ -116,12 +116,20 @@ void TestRealModelsRun::testHalfPlusTwoRegressClassify() {
     auto r = s->runSignature("regress_x_to_y", {{"inputs", ex}});
     QVERIFY2(r.ok(), r.status().toString().c_str());
     QVERIFY2(near(values(r.value().at("outputs")), {2.5, 3.0, 4.5}), str(values(r.value().at("outputs"))).c_str());
-    auto r2 = s->runSignature("regress_x_to_y2", {{"inputs", ex}});
-    QVERIFY2(r2.ok(), r2.status().toString().c_str());
-    QVERIFY(near(values(r2.value().at("outputs")), {3.5, 4.0, 5.5}));
     auto c = s->runSignature("classify_x_to_y", {{"inputs", ex}});
     QVERIFY2(c.ok(), c.status().toString().c_str());
     QVERIFY(near(values(c.value().at("scores")), {2.5, 3.0, 4.5}));
+    auto r2 = s->runSignature("regress_x_to_y2", {{"inputs", ex}});
+    if (dir.contains(QStringLiteral("mkl"))) {
+        // The mkl variant adds a [1,10,10,1] conv output to y2/y3, so a batch of 3 fails in
+        // TensorFlow as well; we must refuse it with the shapes named.
+        QVERIFY(!r2.ok());
+        QVERIFY2(r2.status().message().find("Incompatible shapes '[1,10,10,1]' and '[3,1]'") != std::string::npos,
+                 r2.status().toString().c_str());
+        return;
+    }
+    QVERIFY2(r2.ok(), r2.status().toString().c_str());
+    QVERIFY(near(values(r2.value().at("outputs")), {3.5, 4.0, 5.5}));
     // x2 uses its default (0) when absent.
     if (dir.contains(QStringLiteral("tf2"))) return;
     auto x2 = s->runSignature("regress_x2_to_y3", {{"inputs", Tensor::fromVector<float>({1, 1}, {1})}});
