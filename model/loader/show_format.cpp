@@ -380,7 +380,7 @@ Result<std::string> formatShowJson(const Model& model, const ShowOptions& o) {
         jv["name"] = v.name;
         jv["dtype"] = v.dtypeName;
         jv["shape"] = v.shape ? nlohmann::ordered_json(*v.shape) : nlohmann::ordered_json(nullptr);
-        jv["checkpoint_key"] = v.checkpointKey;
+        if (!v.checkpointKey.empty()) jv["checkpoint_key"] = v.checkpointKey;  // absent: not saved
         jv["trainable"] = v.trainable;
         if (!v.objectPath.empty()) jv["object_path"] = v.objectPath;
         if (v.isOptimizerSlot) {

@@ -184,7 +184,7 @@ std::vector<VariableSummary> collectTf1(const Model& model, const MetaGraphSumma
         v.checkpointKey = (d != defs.end() && !d->second.saveSliceFullName.empty()) ? d->second.saveSliceFullName : name;
         v.trainable = trainable.count(name) > 0;
         fillFromCheckpoint(v, model.checkpoint().get());
-        if (!v.inCheckpoint && !model.checkpoint()) v.checkpointKey.clear();
+        if (!v.inCheckpoint && model.checkpoint()) v.checkpointKey.clear();  // not saved (e.g. a collections=[] variable)
         auto nd = nodes.find(name);
         if (nd != nodes.end()) fillFromNode(v, *nd->second);
         finishSizes(v);
