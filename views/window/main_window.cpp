@@ -14,6 +14,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QSettings>
+#include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolButton>
@@ -24,6 +25,7 @@
 #include "views/graph/graph_canvas.h"
 #include "views/graph/graph_view.h"
 #include "views/panels/properties_panel.h"
+#include "views/runner/runner_panel.h"
 #include "views/tensor/tensor_viewer.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
@@ -55,6 +57,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     propDock->setWidget(m_properties);
     addDockWidget(Qt::RightDockWidgetArea, propDock);
     resizeDocks({treeDock, propDock}, {400, 300}, Qt::Horizontal);
+    m_runner = new RunnerPanel(this);
+    m_runnerDock = new QDockWidget(tr("Run"), this);
+    m_runnerDock->setObjectName(QStringLiteral("RunDock"));
+    m_runnerDock->setWidget(m_runner);
+    addDockWidget(Qt::RightDockWidgetArea, m_runnerDock);
+    m_runnerDock->hide();
 
     m_statusLabel = new QLabel(this);
     m_progress = new QProgressBar(this);
@@ -75,6 +83,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_tree, &TreePanel::currentSourceChanged, this, &MainWindow::onTreeCurrent);
     connect(m_canvas, &GraphCanvas::nodeSelected, this, &MainWindow::onNodeSelected);
     connect(m_canvas, &GraphCanvas::layoutFailed, this, [this](const QString& m) { m_statusLabel->setText(m); });
+    connect(m_runner, &RunnerPanel::tensorActivated, this, [this](const QString& name, const Tensor& t) {
+        m_tensor->setTensor(name, t);
+        m_tabs->setCurrentWidget(m_tensor);
+    });
     connect(m_properties, &PropertiesPanel::nodeLinkActivated, this, &MainWindow::revealNodeByName);
     connect(m_properties, &PropertiesPanel::functionLinkActivated, this, &MainWindow::openFunction);
     connect(m_properties, &PropertiesPanel::variableLinkActivated, this,
@@ -116,6 +128,8 @@ void MainWindow::createActions() {
     act(view, tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { m_canvas->view()->fitAll(); });
     act(view, tr("Zoom &In"), QKeySequence::ZoomIn, [this] { m_canvas->view()->scaleView(1.25); });
     act(view, tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { m_canvas->view()->scaleView(0.8); });
+    QMenu* signature = menuBar()->addMenu(tr("&Signature"));
+    act(signature, tr("&Run…"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { showRunner(); });
     updateRecentMenu();
     updateVersionMenu();
 }
@@ -137,7 +151,9 @@ void MainWindow::reload() {
     if (m_model) openPath(QString::fromStdString(m_model->rootPath()));
 }
 
-bool MainWindow::isBusy() const { return m_loader.isRunning() || m_canvas->isBusy() || m_tensor->statsBusy(); }
+bool MainWindow::isBusy() const {
+    return m_loader.isRunning() || m_canvas->isBusy() || m_tensor->statsBusy() || m_runner->isBusy();
+}
 
 void MainWindow::onLoaded() {
     m_progress->hide();
@@ -174,6 +190,7 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     setWindowTitle(QStringLiteral("%1 — tfscope").arg(QFileInfo(root).fileName()));
     m_tree->treeModel()->setModel(m_model);
     m_properties->clearPanel();
+    m_runner->setModel(m_model);
     m_canvas->setGraph(m_model->metaGraphCount() > 0 ? m_model->graphIndex(0) : nullptr);
     m_tabs->setTabText(0, tr("Graph"));
     m_tabs->setCurrentWidget(m_model->metaGraphCount() > 0 ? static_cast<QWidget*>(m_canvas) : m_tensor);
@@ -215,6 +232,15 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
     if (kind == ModelTreeModel::Kind::Function) openFunction(source.data(ModelTreeModel::FunctionRole).toString());
     const QString asset = source.data(ModelTreeModel::AssetPathRole).toString();
     if (!asset.isEmpty()) openAsset(asset);
+}
+
+bool MainWindow::showRunner(const QString& signature) {
+    const QModelIndex current = m_tree->proxy()->mapToSource(m_tree->view()->currentIndex());
+    if (!m_runner->selectSignature(signature.isEmpty() ? current.data(ModelTreeModel::SignatureRole).toString() : signature))
+        return false;
+    m_runnerDock->show();
+    m_runnerDock->raise();
+    return true;
 }
 
 void MainWindow::onNodeSelected(int node) {

@@ -13,6 +13,7 @@
 #include "model/loader/model.h"
 #include "views/util/job.h"
 
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -24,6 +25,7 @@ namespace tfscope {
 
 class GraphCanvas;
 class PropertiesPanel;
+class RunnerPanel;
 class TensorViewer;
 class TreePanel;
 
@@ -47,6 +49,9 @@ public:
     TreePanel* treePanel() const { return m_tree; }
     TensorViewer* tensorViewer() const { return m_tensor; }
     PropertiesPanel* properties() const { return m_properties; }
+    RunnerPanel* runner() const { return m_runner; }
+    // Shows the Run dock for SIGNATURE ("key" or "metaGraph/key"; "" = the selected or first one).
+    bool showRunner(const QString& signature = {});
 
 signals:
     void modelLoaded();
@@ -78,6 +83,8 @@ private:
     TensorViewer* m_tensor;
     QPlainTextEdit* m_asset;
     PropertiesPanel* m_properties;
+    RunnerPanel* m_runner;
+    QDockWidget* m_runnerDock;
     QTabWidget* m_tabs;
     QProgressBar* m_progress;
     QToolButton* m_cancel;

@@ -1,0 +1,243 @@
+#include "views/runner/input_editor.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+
+#include <functional>
+
+#include "model/io/literal.h"
+#include "model/io/npy.h"
+#include "views/runner/example_editor.h"
+
+namespace tfscope {
+namespace {
+constexpr int64_t kMaxFillElements = 100000;
+
+QString specText(const exec::TensorSpec& spec) {
+    QString dtype = spec.dtype == DType::Invalid ? QObject::tr("dtype unknown") : QString::fromLatin1(dtypeShortName(spec.dtype));
+    QString shape = spec.unknownRank ? QObject::tr("shape unknown") : QString::fromStdString(shapeToString(spec.shape));
+    return dtype + QLatin1Char(' ') + shape;
+}
+
+QString tensorText(const Tensor& t) {
+    return QString::fromLatin1(dtypeShortName(t.dtype())) + QLatin1Char(' ') + QString::fromStdString(shapeToString(t.shape()));
+}
+
+// Whether a value of `shape` can feed `spec` (-1 matches any size).
+bool shapeFits(const exec::TensorSpec& spec, const Shape& shape) {
+    if (spec.unknownRank) return true;
+    if (spec.shape.size() != shape.size()) return false;
+    for (size_t i = 0; i < shape.size(); ++i)
+        if (spec.shape[i] >= 0 && spec.shape[i] != shape[i]) return false;
+    return true;
+}
+
+}  // namespace
+
+InputEditor::InputEditor(const std::string& key, const exec::TensorSpec& spec, std::vector<io::ExampleFeature> features,
+                         QWidget* parent)
+    : QWidget(parent), m_key(key), m_spec(spec) {
+    const bool examples = !features.empty();
+    auto* title = new QLabel(QStringLiteral("<b>%1</b> &nbsp; %2 &nbsp; <span style=\"color:gray\">%3</span>")
+                                 .arg(QString::fromStdString(key).toHtmlEscaped(), specText(spec).toHtmlEscaped(),
+                                      QString::fromStdString(spec.tensorName).toHtmlEscaped()),
+                             this);
+    title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_sourceBox = new QComboBox(this);
+    m_sourceBox->addItem(tr("Literal"), int(Source::Literal));
+    m_sourceBox->addItem(tr(".npy file"), int(Source::Npy));
+    if (examples) m_sourceBox->addItem(tr("tf.Example"), int(Source::Examples));
+    auto* load = new QPushButton(tr("Load .npy…"), this);
+    connect(load, &QPushButton::clicked, this, &InputEditor::chooseNpy);
+    auto* top = new QHBoxLayout;
+    top->addWidget(title, 1);
+    top->addWidget(m_sourceBox);
+    top->addWidget(load);
+
+    auto* dims = new QHBoxLayout;
+    if (!spec.unknownRank) {
+        for (size_t i = 0; i < spec.shape.size(); ++i) {
+            if (spec.shape[i] >= 0) continue;
+            auto* spin = new QSpinBox(this);
+            spin->setRange(0, 1 << 24);
+            spin->setValue(1);
+            spin->setPrefix(tr("dim %1 = ").arg(i));
+            spin->setToolTip(tr("Size of free dimension %1 for Fill").arg(i));
+            m_dims.push_back(spin);
+            m_dimIndex.push_back(int(i));
+            dims->addWidget(spin);
+        }
+        auto* zeros = new QPushButton(tr("Fill zeros"), this);
+        auto* ones = new QPushButton(tr("Fill ones"), this);
+        connect(zeros, &QPushButton::clicked, this, [this] { fill(QStringLiteral("0")); });
+        connect(ones, &QPushButton::clicked, this, [this] { fill(QStringLiteral("1")); });
+        dims->addWidget(zeros);
+        dims->addWidget(ones);
+    }
+    dims->addStretch(1);
+
+    m_stack = new QStackedWidget(this);
+    m_literal = new QPlainTextEdit(this);
+    m_literal->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_literal->setPlaceholderText(tr("A literal, e.g. [[1.0, 2.0], [3.0, 4.0]]"));
+    m_literal->setFixedHeight(m_literal->fontMetrics().lineSpacing() * 3 + 12);
+    m_literal->setTabChangesFocus(true);
+    m_npyLabel = new QLabel(tr("No file loaded."), this);
+    m_npyLabel->setWordWrap(true);
+    m_stack->addWidget(m_literal);
+    m_stack->addWidget(m_npyLabel);
+    if (examples) {
+        m_examples = new ExampleEditor(std::move(features), this);
+        m_stack->addWidget(m_examples);
+        connect(m_examples, &ExampleEditor::changed, this, &InputEditor::validate);
+    }
+    m_message = new QLabel(this);
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 4, 0, 4);
+    layout->addLayout(top);
+    layout->addLayout(dims);
+    layout->addWidget(m_stack);
+    layout->addWidget(m_message);
+
+    connect(m_literal, &QPlainTextEdit::textChanged, this, &InputEditor::validate);
+    connect(m_sourceBox, &QComboBox::currentIndexChanged, this, [this] {
+        m_stack->setCurrentIndex(m_sourceBox->currentData().toInt());
+        validate();
+    });
+    if (examples) setSource(Source::Examples);
+    validate();
+}
+
+InputEditor::Source InputEditor::source() const { return Source(m_sourceBox->currentData().toInt()); }
+
+void InputEditor::setSource(Source source) {
+    const int i = m_sourceBox->findData(int(source));
+    if (i >= 0) m_sourceBox->setCurrentIndex(i);
+}
+
+QString InputEditor::validationText() const {
+    return m_value.ok() ? m_warning : QString::fromStdString(m_value.status().message());
+}
+
+void InputEditor::validate() {
+    m_warning.clear();
+    switch (source()) {
+    case Source::Literal: {
+        const std::string text = m_literal->toPlainText().trimmed().toStdString();
+        if (text.empty()) {
+            m_value = Status::invalidArgument("Enter a value for '" + m_key + "'.");
+            break;
+        }
+        auto lit = io::parseLiteral(text);
+        m_value = lit.ok() ? io::literalToTensor(lit.value(), m_spec.dtype) : Result<Tensor>(lit.status());
+        break;
+    }
+    case Source::Npy: m_value = m_npy; break;
+    case Source::Examples: m_value = m_examples->value(); break;
+    }
+    if (m_value.ok()) {
+        const Tensor& t = m_value.value();
+        QString text = tr("✓ %1").arg(tensorText(t));
+        if (!shapeFits(m_spec, t.shape())) {
+            m_warning = tr("The shape %1 does not match the signature's %2.")
+                            .arg(QString::fromStdString(shapeToString(t.shape())), QString::fromStdString(shapeToString(m_spec.shape)));
+            text += QStringLiteral(" — ") + m_warning;
+        } else if (!m_spec.unknownRank) {
+            for (size_t k = 0; k < m_dims.size(); ++k) {
+                const QSignalBlocker block(m_dims[k]);
+                m_dims[k]->setValue(int(t.shape()[size_t(m_dimIndex[k])]));
+            }
+        }
+        m_message->setStyleSheet(m_warning.isEmpty() ? QStringLiteral("color: #2e7d32") : QStringLiteral("color: #b26a00"));
+        m_message->setText(text);
+    } else {
+        m_message->setStyleSheet(QStringLiteral("color: #c62828"));
+        m_message->setText(QString::fromStdString(m_value.status().message()));
+    }
+    emit validityChanged();
+}
+
+void InputEditor::chooseNpy() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load %1 from .npy").arg(QString::fromStdString(m_key)), QString(),
+                                                      tr("NumPy arrays (*.npy);;All files (*)"));
+    if (!path.isEmpty()) loadNpy(path);
+}
+
+bool InputEditor::loadNpy(const QString& path) {
+    m_npyPath = path;
+    m_npy = io::readNpy(path.toStdString());
+    m_npyLabel->setText(m_npy.ok() ? tr("%1 — %2").arg(QFileInfo(path).fileName(), tensorText(m_npy.value())) : path);
+    m_npyLabel->setToolTip(path);
+    if (source() == Source::Npy) validate();
+    else setSource(Source::Npy);
+    return m_npy.ok();
+}
+
+void InputEditor::fill(const QString& element) {
+    if (m_spec.unknownRank) return;
+    Shape shape = m_spec.shape;
+    for (size_t k = 0; k < m_dims.size(); ++k) shape[size_t(m_dimIndex[k])] = m_dims[k]->value();
+    const int64_t n = shapeNumElements(shape);
+    if (n < 0 || n > kMaxFillElements) {
+        m_message->setStyleSheet(QStringLiteral("color: #c62828"));
+        m_message->setText(tr("%1 elements are too many for a literal; load a .npy file instead.").arg(n));
+        return;
+    }
+    QString item = element;
+    if (m_spec.dtype == DType::Bool) item = element == QLatin1String("0") ? QStringLiteral("False") : QStringLiteral("True");
+    else if (m_spec.dtype == DType::String) item = QStringLiteral("'%1'").arg(element);
+    else if (isFloating(m_spec.dtype)) item += QStringLiteral(".0");
+    QString text;
+    std::function<void(size_t)> rec = [&](size_t dim) {
+        if (dim == shape.size()) {
+            text += item;
+            return;
+        }
+        text += QLatin1Char('[');
+        for (int64_t i = 0; i < shape[dim]; ++i) {
+            if (i) text += QStringLiteral(", ");
+            rec(dim + 1);
+        }
+        text += QLatin1Char(']');
+    };
+    rec(0);
+    setSource(Source::Literal);
+    m_literal->setPlainText(text);
+}
+
+QVariantMap InputEditor::state() const {
+    QVariantMap s;
+    s.insert(QStringLiteral("source"), int(source()));
+    s.insert(QStringLiteral("literal"), m_literal->toPlainText());
+    if (!m_npyPath.isEmpty()) s.insert(QStringLiteral("npy"), m_npyPath);
+    if (m_examples) s.insert(QStringLiteral("examples"), m_examples->state());
+    return s;
+}
+
+void InputEditor::restoreState(const QVariantMap& s) {
+    if (s.isEmpty()) return;
+    m_literal->setPlainText(s.value(QStringLiteral("literal")).toString());
+    if (m_examples) m_examples->restoreState(s.value(QStringLiteral("examples")).toMap());
+    const QString npy = s.value(QStringLiteral("npy")).toString();
+    if (!npy.isEmpty()) {
+        m_npyPath = npy;
+        m_npy = io::readNpy(npy.toStdString());
+        m_npyLabel->setText(m_npy.ok() ? tr("%1 — %2").arg(QFileInfo(npy).fileName(), tensorText(m_npy.value())) : npy);
+    }
+    setSource(Source(s.value(QStringLiteral("source"), int(source())).toInt()));
+    validate();
+}
+
+}  // namespace tfscope

@@ -1,0 +1,86 @@
+#pragma once
+// InputEditor: the value of one signature input in the runner form: key, dtype and shape from the
+// signature, then one of three sources: a literal (`[[1, 2], [3, 4]]`, parsed by io/literal and
+// validated as you type), a .npy file, or tf.Example rows (ExampleEditor, for a DT_STRING input
+// that feeds ParseExample). Each -1 dimension gets a spin box; "Fill" writes a literal of that
+// shape. The spin boxes follow the shape of a valid literal.
+//
+//   auto* e = new InputEditor("x", spec, {}, parent);
+//   e->literalEdit()->setPlainText("[[1.0], [2.0]]");
+//   if (e->isValid()) feeds["x"] = e->value().value();
+
+#include <QString>
+#include <QVariantMap>
+#include <QWidget>
+
+#include <vector>
+
+#include "model/exec/session.h"
+#include "model/io/example_features.h"
+#include "model/tensor.h"
+
+class QComboBox;
+class QLabel;
+class QPlainTextEdit;
+class QSpinBox;
+class QStackedWidget;
+
+namespace tfscope {
+
+class ExampleEditor;
+
+class InputEditor : public QWidget {
+    Q_OBJECT
+public:
+    enum class Source { Literal = 0, Npy = 1, Examples = 2 };
+
+    // `features` non-empty adds the Examples source (and selects it).
+    InputEditor(const std::string& key, const exec::TensorSpec& spec, std::vector<io::ExampleFeature> features,
+                QWidget* parent = nullptr);
+
+    const std::string& key() const { return m_key; }
+    const exec::TensorSpec& spec() const { return m_spec; }
+    Source source() const;
+    void setSource(Source source);
+
+    // The tensor to feed, or why there is none (shown under the editor).
+    bool isValid() const { return m_value.ok(); }
+    const Result<Tensor>& value() const { return m_value; }
+    QString validationText() const;
+
+    // Reads PATH with io::readNpy and selects the .npy source; false (and the error shown) on failure.
+    bool loadNpy(const QString& path);
+    // Replaces the literal with values of the spec shape (-1 dims from the spin boxes).
+    void fill(const QString& element);
+
+    QPlainTextEdit* literalEdit() const { return m_literal; }
+    ExampleEditor* exampleEditor() const { return m_examples; }
+    const std::vector<QSpinBox*>& dimSpins() const { return m_dims; }
+
+    QVariantMap state() const;
+    void restoreState(const QVariantMap& state);
+
+signals:
+    void validityChanged();
+
+private:
+    void validate();
+    void chooseNpy();
+
+    std::string m_key;
+    exec::TensorSpec m_spec;
+    QComboBox* m_sourceBox;
+    QStackedWidget* m_stack;
+    QPlainTextEdit* m_literal;
+    QLabel* m_npyLabel;
+    ExampleEditor* m_examples = nullptr;
+    std::vector<QSpinBox*> m_dims;
+    std::vector<int> m_dimIndex;  // spec dim of each spin box
+    QLabel* m_message;
+    QString m_npyPath;
+    Result<Tensor> m_npy = Status::invalidArgument("Choose a .npy file.");
+    Result<Tensor> m_value = Status::invalidArgument("Enter a value.");
+    QString m_warning;
+};
+
+}  // namespace tfscope

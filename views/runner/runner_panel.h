@@ -1,0 +1,133 @@
+#pragma once
+// RunnerPanel: runs one SignatureDef of the open model. A form generated from the signature (one
+// InputEditor per input: literal, .npy file or tf.Example rows), Run in the background with a busy
+// bar, Cancel and the elapsed time, then the outputs (double-click opens one in the tensor viewer,
+// "Save outputs as .npy"). The last inputs are remembered per model path + signature (QSettings).
+//
+//   auto* runner = new RunnerPanel(dock);
+//   runner->setModel(model);                       // drops the previous session
+//   runner->setSignature(0, QStringLiteral("serving_default"));  // opens a Session off-thread
+//
+// The Session is opened (restore + init) the first time a signature of a meta graph is shown and
+// kept until the model changes; it is shared with the run job, so closing the panel mid-run is safe
+// (the destructor cancels and waits). All execution goes through model/exec (as `tfscope run`).
+
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QTimer>
+#include <QWidget>
+
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "model/tensor.h"
+#include "views/util/job.h"
+
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTreeWidget;
+class QVBoxLayout;
+
+namespace tfscope {
+
+class Model;
+class InputEditor;
+namespace exec { class Session; }
+
+// What the panel keeps of an opened session (shared with jobs).
+struct RunnerSession;
+using RunOutputs = std::map<std::string, Tensor>;
+
+class RunnerPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunnerPanel(QWidget* parent = nullptr);
+    ~RunnerPanel() override;
+
+    void setModel(std::shared_ptr<const Model> model);
+    // Shows the form of `key` in meta graph `metaGraph` (opens the session first if needed).
+    // Returns false if the model has no such signature.
+    bool setSignature(int metaGraph, const QString& key);
+    // SPEC is "metaGraph/key", "key" (first meta graph that has it) or "" (the first signature
+    // other than __saved_model_init_op, preferring serving_default).
+    bool selectSignature(const QString& spec);
+    QString signature() const { return m_key; }
+    int metaGraph() const { return m_metaGraph; }
+
+    // Opening the session or running.
+    bool isBusy() const { return m_opener.isRunning() || m_runner.isRunning(); }
+    bool isRunning() const { return m_runner.isRunning(); }
+    // The form is built (the session is open) and every input is valid.
+    bool canRun() const;
+    const std::vector<InputEditor*>& editors() const { return m_editors; }
+    InputEditor* editor(const QString& key) const;
+
+    void run();
+    void cancel();
+    // Last run: outputs by key (empty after an error), and the error or status text shown.
+    const RunOutputs& outputs() const { return m_outputs; }
+    QString errorText() const { return m_error; }
+    QString statusText() const;
+    // Writes every output as DIR/<key>.npy; returns the error message or "".
+    QString saveOutputs(const QString& dir) const;
+
+    QPushButton* runButton() const { return m_run; }
+    QPushButton* cancelButton() const { return m_cancel; }
+    QTreeWidget* outputList() const { return m_outputList; }
+
+signals:
+    // The form for the current signature is ready (or failed: errorText()).
+    void formReady();
+    void runFinished();
+    // The user opened output `name`.
+    void tensorActivated(const QString& name, const Tensor& tensor);
+
+private:
+    void openSession();
+    void onSessionOpened();
+    void buildForm();
+    void clearForm();
+    void updateRunEnabled();
+    void onRunFinished();
+    void showOutputs();
+    void setError(const QString& message);
+    void tick();
+    void saveInputs() const;
+    void restoreInputs();
+    QString settingsKey() const;
+
+    std::shared_ptr<const Model> m_model;
+    std::shared_ptr<RunnerSession> m_session;  // for m_sessionGraph
+    int m_sessionGraph = -1;
+    int m_metaGraph = -1;
+    QString m_key;
+
+    QComboBox* m_signatureBox;
+    QLabel* m_title;
+    QWidget* m_form;
+    QVBoxLayout* m_formLayout;
+    std::vector<InputEditor*> m_editors;
+    QPushButton* m_run;
+    QPushButton* m_cancel;
+    QPushButton* m_save;
+    QProgressBar* m_busy;
+    QLabel* m_status;
+    QLabel* m_errorLabel;
+    QTreeWidget* m_outputList;
+
+    QFutureWatcher<JobOutcome<RunnerSession>> m_opener;
+    QFutureWatcher<JobOutcome<RunOutputs>> m_runner;
+    std::shared_ptr<RunnerSession> m_runningSession;
+    QElapsedTimer m_clock;
+    QTimer m_ticker;
+    RunOutputs m_outputs;
+    QString m_error;
+    qint64 m_lastMs = -1;
+    bool m_cancelRequested = false;
+    bool m_populating = false;
+};
+
+}  // namespace tfscope
