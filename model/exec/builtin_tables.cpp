@@ -3,6 +3,8 @@
 // A table without shared_name is private to its node, kept for the Session's life (so an init op
 // run at load fills the table later lookups read).
 #include <charconv>
+#include <climits>
+#include <cstdint>
 #include <fstream>
 
 #include "model/exec/builtin_kernels.h"
@@ -83,18 +85,57 @@ Status computeImport(KernelContext& ctx) {
     return Status::OK();
 }
 
-// One column of a text line: -1 the whole line, -2 the line number, else the delimited field.
-Result<std::string> column(KernelContext& ctx, const std::string& line, int64_t lineNo, int64_t index, const std::string& delim) {
-    if (index == -1) return line;
-    if (index == -2) return std::to_string(lineNo);
+// TextFileIndex values of key_index / value_index: the whole line, or the line number (+ offset).
+constexpr int64_t kWholeLine = -2, kLineNumber = -1;
+
+// One column of a text line: the whole line, the line number plus offset, or the delimited field.
+Result<std::string> column(KernelContext& ctx, const std::string& path, const std::string& line, int64_t lineNo,
+                           int64_t offset, int64_t index, const std::string& delim) {
+    if (index == kWholeLine) return line;
+    if (index == kLineNumber) return std::to_string(lineNo + offset);
     size_t start = 0;
+    int64_t count = 0;
     for (int64_t c = 0;; ++c) {
         size_t end = delim.empty() ? std::string::npos : line.find(delim, start);
         if (c == index) return line.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        count = c + 1;
         if (end == std::string::npos) break;
         start = end + delim.size();
     }
-    return ctx.error("Line " + std::to_string(lineNo) + " has no column " + std::to_string(index) + ".");
+    return ctx.error("Line " + std::to_string(lineNo) + " of '" + path + "' has " + std::to_string(count) +
+                     " columns; column '" + std::to_string(index) + "' was asked for.");
+}
+
+// Whether a column of this index can fill a table side of this dtype (TF's own restriction).
+Status checkIndexType(KernelContext& ctx, const char* side, int64_t index, DType type) {
+    if (index == kLineNumber && type != DType::Int64)
+        return ctx.error(std::string(side) + " index for line number needs table dtype 'DT_INT64', not '" + dtypeEnumName(type) + "'.");
+    if (index == kWholeLine && type != DType::String && !isIntKey(type) && type != DType::Float && type != DType::Double)
+        return ctx.error(std::string(side) + " index for the whole line cannot fill table dtype '" + dtypeEnumName(type) + "'.");
+    if (index < kWholeLine) return ctx.error(std::string(side) + " index '" + std::to_string(index) + "' is invalid.");
+    return Status::OK();
+}
+
+// Converts one column text to a scalar of the table's dtype.
+Result<Tensor> parseColumn(KernelContext& ctx, const std::string& path, const char* side, const std::string& text, DType type) {
+    if (type == DType::String) return Tensor::stringScalar(text);
+    if (isIntKey(type)) {
+        int64_t x = 0;
+        auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+        if (ec != std::errc() || p != text.data() + text.size() || text.empty())
+            return ctx.error(std::string(side) + " '" + text + "' in '" + path + "' is not an integer.");
+        if (type == DType::Int32 && (x < INT32_MIN || x > INT32_MAX))
+            return ctx.error(std::string(side) + " '" + text + "' in '" + path + "' does not fit 'DT_INT32'.");
+        return Tensor::scalar<int64_t>(x);
+    }
+    if (type == DType::Float || type == DType::Double) {
+        char* end = nullptr;
+        double x = std::strtod(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size())
+            return ctx.error(std::string(side) + " '" + text + "' in '" + path + "' is not a number.");
+        return Tensor::scalar<double>(x);
+    }
+    return ctx.error("Unsupported table dtype '" + dtypeEnumName(type) + "'.");
 }
 
 Status computeInitFromTextFile(KernelContext& ctx) {
@@ -102,37 +143,25 @@ Status computeInitFromTextFile(KernelContext& ctx) {
     TFS_ASSIGN_OR_RETURN(const Tensor* fileT, ctx.input(1));
     if (fileT->dtype() != DType::String || fileT->numElements() != 1) return ctx.error("filename must be a string scalar.");
     const std::string& path = fileT->strings()[0];
-    int64_t keyIndex = ctx.attrInt("key_index", -2), valueIndex = ctx.attrInt("value_index", -1);
+    int64_t keyIndex = ctx.attrInt("key_index", kWholeLine), valueIndex = ctx.attrInt("value_index", kLineNumber);
     int64_t vocabSize = ctx.attrInt("vocab_size", -1), offset = ctx.attrInt("offset", 0);
     std::string delim = ctx.attrString("delimiter", "\t");
+    TFS_RETURN_IF_ERROR(checkIndexType(ctx, "Key", keyIndex, table->keyType));
+    TFS_RETURN_IF_ERROR(checkIndexType(ctx, "Value", valueIndex, table->valueType));
     std::ifstream in(path, std::ios::binary);
     if (!in) return Status::notFound("Cannot open vocabulary file '" + path + "'.");
     std::lock_guard<std::mutex> lock(table->mutex);
     if (table->initialized) return Status::OK();
     std::string line;
     int64_t lineNo = 0;
-    for (int64_t skipped = 0; skipped < offset && std::getline(in, line); ++skipped) {
-    }
     while ((vocabSize < 0 || lineNo < vocabSize) && std::getline(in, line)) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        TFS_ASSIGN_OR_RETURN(std::string key, column(ctx, line, lineNo, keyIndex, delim));
-        TFS_ASSIGN_OR_RETURN(std::string value, column(ctx, line, lineNo, valueIndex, delim));
-        if (isIntKey(table->keyType)) {
-            int64_t k = 0;
-            auto [p, ec] = std::from_chars(key.data(), key.data() + key.size(), k);
-            if (ec != std::errc() || p != key.data() + key.size()) return ctx.error("Key '" + key + "' in '" + path + "' is not an integer.");
-            key = std::to_string(k);
-        }
-        Tensor v;
-        if (table->valueType == DType::String) v = Tensor::stringScalar(value);
-        else if (isIntKey(table->valueType)) {
-            int64_t x = 0;
-            auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), x);
-            if (ec != std::errc() || p != value.data() + value.size()) return ctx.error("Value '" + value + "' in '" + path + "' is not an integer.");
-            v = Tensor::scalar<int64_t>(x);
-        } else {
-            v = Tensor::scalar<double>(std::strtod(value.c_str(), nullptr));
-        }
+        if (line.empty()) return ctx.error("Vocabulary file '" + path + "' has an empty line at line " + std::to_string(lineNo) + ".");
+        TFS_ASSIGN_OR_RETURN(std::string keyText, column(ctx, path, line, lineNo, offset, keyIndex, delim));
+        TFS_ASSIGN_OR_RETURN(std::string valueText, column(ctx, path, line, lineNo, offset, valueIndex, delim));
+        TFS_ASSIGN_OR_RETURN(Tensor k, parseColumn(ctx, path, "Key", keyText, table->keyType));
+        TFS_ASSIGN_OR_RETURN(Tensor v, parseColumn(ctx, path, "Value", valueText, table->valueType));
+        TFS_ASSIGN_OR_RETURN(std::string key, keyAt(ctx, k, 0));
         TFS_RETURN_IF_ERROR(insertValue(ctx, *table, key, v, 0));
         ++lineNo;
     }

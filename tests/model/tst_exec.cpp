@@ -45,6 +45,7 @@ private slots:
     void testRefVariables();
     void testResourceVariables();
     void testHashTableFromTextFile();
+    void testHashTableTextFileIndexes();
     void testParseExample();
     void testCancel();
     void testMemoryLimit();
@@ -241,7 +242,7 @@ void TestExec::testHashTableFromTextFile() {
 node { name: "table" op: "HashTableV2" attr { key: "key_dtype" value { type: DT_STRING } } attr { key: "value_dtype" value { type: DT_INT64 } } }
 node { name: "file" op: "Const" attr { key: "dtype" value { type: DT_STRING } } attr { key: "value" value { tensor { dtype: DT_STRING tensor_shape {} string_val: "/original/export/path/vocab.txt" } } } }
 node { name: "init" op: "InitializeTableFromTextFileV2" input: "table" input: "file"
-       attr { key: "key_index" value { i: -1 } } attr { key: "value_index" value { i: -2 } } }
+       attr { key: "key_index" value { i: -2 } } attr { key: "value_index" value { i: -1 } } }
 node { name: "keys" op: "Placeholder" attr { key: "dtype" value { type: DT_STRING } } }
 node { name: "dflt" op: "Const" attr { key: "dtype" value { type: DT_INT64 } } attr { key: "value" value { tensor { dtype: DT_INT64 tensor_shape {} int64_val: -1 } } } }
 node { name: "find" op: "LookupTableFindV2" input: "table" input: "keys" input: "dflt" }
@@ -257,6 +258,69 @@ node { name: "size" op: "LookupTableSizeV2" input: "table" })");
     QVERIFY2(st.ok(), st.toString().c_str());
     QCOMPARE(std::vector<int64_t>(out[0].data<int64_t>(), out[0].data<int64_t>() + 3), (std::vector<int64_t>{1, -1, 0}));
     QCOMPARE(out[1].data<int64_t>()[0], int64_t(3));
+}
+
+namespace {
+
+// A table {key_dtype, value_dtype} initialized from `file` with the given indexes, offset and delimiter.
+std::string textFileTableGraph(const char* keyType, const char* valueType, int keyIndex, int valueIndex, int offset) {
+    return std::string(R"(
+node { name: "table" op: "HashTableV2" attr { key: "key_dtype" value { type: )") + keyType +
+           R"( } } attr { key: "value_dtype" value { type: )" + valueType + R"( } } }
+node { name: "file" op: "Placeholder" attr { key: "dtype" value { type: DT_STRING } } }
+node { name: "init" op: "InitializeTableFromTextFileV2" input: "table" input: "file"
+       attr { key: "key_index" value { i: )" + std::to_string(keyIndex) + R"( } } attr { key: "value_index" value { i: )" +
+           std::to_string(valueIndex) + R"( } }
+       attr { key: "offset" value { i: )" + std::to_string(offset) + R"( } } attr { key: "delimiter" value { s: "," } } }
+node { name: "keys" op: "Placeholder" attr { key: "dtype" value { type: )" + keyType + R"( } } }
+node { name: "dflt" op: "Placeholder" attr { key: "dtype" value { type: )" + valueType + R"( } } }
+node { name: "find" op: "LookupTableFindV2" input: "table" input: "keys" input: "dflt" })";
+}
+
+}  // namespace
+
+// TextFileIndex: -2 is the whole line, -1 the line number (plus `offset`), >= 0 a delimited column;
+// each text is parsed as the table's dtype. Values checked against TF 2.15.
+void TestExec::testHashTableTextFileIndexes() {
+    QTemporaryDir dir;
+    const std::string words = dir.filePath(QStringLiteral("words.txt")).toStdString();
+    const std::string pairs = dir.filePath(QStringLiteral("pairs.txt")).toStdString();
+    const std::string gap = dir.filePath(QStringLiteral("gap.txt")).toStdString();
+    std::ofstream(words) << "negative\npositive\n";
+    std::ofstream(pairs) << "7,0.25\n-3,1.5\n";
+    std::ofstream(gap) << "a\n\nb\n";
+    std::vector<Tensor> out;
+    // Line number (+5) -> whole line: builder_multi's reverse vocabulary.
+    auto byLine = sessionFor(textFileTableGraph("DT_INT64", "DT_STRING", -1, -2, 5));
+    QVERIFY(byLine);
+    Status st = byLine->run({{"file", Tensor::stringScalar(words)}}, {}, {"init"}, nullptr);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    st = byLine->run({{"keys", Tensor::fromVector<int64_t>({3}, {6, 0, 5})}, {"dflt", Tensor::stringScalar("?")}}, {"find"}, {}, &out);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QCOMPARE(out[0].strings(), (std::vector<std::string>{"positive", "?", "negative"}));
+    // Column 0 as an int key, column 1 as a float value.
+    auto byColumn = sessionFor(textFileTableGraph("DT_INT64", "DT_FLOAT", 0, 1, 0));
+    QVERIFY(byColumn);
+    st = byColumn->run({{"file", Tensor::stringScalar(pairs)}}, {}, {"init"}, nullptr);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    st = byColumn->run({{"keys", Tensor::fromVector<int64_t>({2}, {-3, 7})}, {"dflt", Tensor::scalar<float>(0)}}, {"find"}, {}, &out);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QCOMPARE(out[0].data<float>()[0], 1.5f);
+    QCOMPARE(out[0].data<float>()[1], 0.25f);
+    // A whole-line key that is not an integer, a line-number value into int32, an empty line.
+    auto notInt = sessionFor(textFileTableGraph("DT_INT64", "DT_INT64", -2, -1, 0));
+    QVERIFY(notInt);
+    st = notInt->run({{"file", Tensor::stringScalar(words)}}, {}, {"init"}, nullptr);
+    QVERIFY(!st.ok());
+    QVERIFY2(st.message().find("Key 'negative' in '" + words + "' is not an integer.") != std::string::npos, st.message().c_str());
+    auto int32Line = sessionFor(textFileTableGraph("DT_STRING", "DT_INT32", -2, -1, 0));
+    QVERIFY(int32Line);
+    st = int32Line->run({{"file", Tensor::stringScalar(words)}}, {}, {"init"}, nullptr);
+    QVERIFY2(!st.ok() && st.message().find("needs table dtype 'DT_INT64'") != std::string::npos, st.message().c_str());
+    auto gapped = sessionFor(textFileTableGraph("DT_STRING", "DT_INT64", -2, -1, 0));
+    QVERIFY(gapped);
+    st = gapped->run({{"file", Tensor::stringScalar(gap)}}, {}, {"init"}, nullptr);
+    QVERIFY2(!st.ok() && st.message().find("empty line at line 1") != std::string::npos, st.message().c_str());
 }
 
 void TestExec::testParseExample() {
