@@ -125,7 +125,8 @@ def run_tf_on_generated_inputs(export_dir, tags, key):
     tf1 = tf.compat.v1
     g = tf.Graph()
     with tf1.Session(graph=g) as sess:
-        mg = tf1.saved_model.loader.load(sess, tags, export_dir)
+        # clear_devices: ops pinned to /device:GPU:0 (half_plus_two_gpu, gpu_trt) run on the CPU, as tfscope does.
+        mg = tf1.saved_model.loader.load(sess, tags, export_dir, clear_devices=True)
         sig = mg.signature_def[key]
         inputs, feeds = {}, {}
         for i, (name, ti) in enumerate(sorted(sig.inputs.items())):

@@ -78,7 +78,8 @@ def example_bytes(d):
 
 def run_tf(path, sig_key, exprs, examples, arrays):
     with tf.compat.v1.Session(graph=tf.Graph()) as sess:
-        mg = tf.compat.v1.saved_model.loader.load(sess, ["serve"], path)
+        # clear_devices: ops pinned to /device:GPU:0 (half_plus_two_gpu, gpu_trt) run on the CPU, as tfscope does.
+        mg = tf.compat.v1.saved_model.loader.load(sess, ["serve"], path, clear_devices=True)
         sig = mg.signature_def[sig_key]
         feed = {}
         for k, v in exprs.items():
