@@ -70,8 +70,9 @@ Status collect(const GraphIndex& g, NodeId id, std::vector<ExampleFeature>& out)
         return Status::invalidArgument("Inconsistent attrs and inputs of '" + name + "'.");
     for (size_t i = 0; i < denseKeys.size(); ++i) {
         ExampleFeature f{denseKeys[i], denseTypes[i], ExampleFeature::Kind::Dense, denseShapes[i], false};
+        // An empty Const means "required"; tf.io.FixedLenFeature with a default feeds a Reshape of it.
         auto dflt = constInput(g, id, defaultsAt + int(i));
-        f.hasDefault = dflt.ok() && dflt.value().numElements() > 0;
+        f.hasDefault = dflt.ok() ? dflt.value().numElements() > 0 : defaultsAt + int(i) < g.dataInputCount(id);
         out.push_back(std::move(f));
     }
     for (size_t i = 0; i < sparseKeys.size(); ++i) out.push_back({sparseKeys[i], sparseTypes[i], ExampleFeature::Kind::Sparse, {}, false});

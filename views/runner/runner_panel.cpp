@@ -173,10 +173,14 @@ RunnerPanel::~RunnerPanel() {
 }
 
 void RunnerPanel::setModel(std::shared_ptr<const Model> model) {
-    if (m_runner.isRunning()) {
+    if (m_running) {
         if (m_runningSession) m_runningSession->session->cancel();
         m_runner.cancel();
         m_runner.waitForFinished();
+        m_running = false;  // its finished signal is now stale
+        m_runningSession.reset();
+        m_ticker.stop();
+        m_busy->hide();
     }
     m_opener.cancel();
     m_model = std::move(model);
@@ -234,8 +238,8 @@ bool RunnerPanel::setSignature(int metaGraph, const QString& key) {
     const auto& sigs = m_model->summary().metaGraphs[size_t(metaGraph)].signatures;
     const std::string k = key.toStdString();
     if (std::none_of(sigs.begin(), sigs.end(), [&](const SignatureSummary& s) { return s.key == k; })) return false;
-    if (m_runner.isRunning()) return false;
-    if (metaGraph == m_metaGraph && key == m_key && (m_opener.isRunning() || !m_editors.empty())) return true;
+    if (m_running) return false;
+    if (metaGraph == m_metaGraph && key == m_key && (m_opening || !m_editors.empty())) return true;
     m_metaGraph = metaGraph;
     m_key = key;
     {
@@ -262,14 +266,17 @@ void RunnerPanel::openSession() {
     m_clock.start();
     auto model = m_model;
     const int mg = m_metaGraph;
+    m_opening = true;
     m_opener.setFuture(runJob<JobOutcome<RunnerSession>>(
         [model, mg](Progress&) { return JobOutcome<RunnerSession>::from(openRunnerSession(model, mg)); }));
     updateRunEnabled();
 }
 
 void RunnerPanel::onSessionOpened() {
+    m_opening = false;
     auto f = m_opener.future();
-    if (!m_runner.isRunning()) m_busy->hide();
+    if (!m_running) m_busy->hide();
+    updateRunEnabled();
     if (f.isCanceled() || f.resultCount() == 0) return;
     JobOutcome<RunnerSession> o = f.result();
     if (o.value && (o.value->model != m_model || o.value->metaGraph != m_sessionGraph)) return;  // stale
@@ -334,9 +341,9 @@ bool RunnerPanel::canRun() const {
 }
 
 void RunnerPanel::updateRunEnabled() {
-    const bool running = m_runner.isRunning();
-    m_run->setEnabled(!running && !m_opener.isRunning() && canRun());
-    m_cancel->setEnabled(running || m_opener.isRunning());
+    const bool running = m_running;
+    m_run->setEnabled(!running && !m_opening && canRun());
+    m_cancel->setEnabled(running || m_opening);
     m_signatureBox->setEnabled(!running);
     QString why;
     for (const InputEditor* e : m_editors)
@@ -348,7 +355,7 @@ void RunnerPanel::updateRunEnabled() {
 }
 
 void RunnerPanel::run() {
-    if (!canRun() || m_runner.isRunning()) return;
+    if (!canRun() || m_running) return;
     std::map<std::string, Tensor> inputs;
     for (const InputEditor* e : m_editors) inputs[e->key()] = e->value().value();
     saveInputs();
@@ -362,6 +369,7 @@ void RunnerPanel::run() {
     auto session = m_session->session;
     const std::string key = m_key.toStdString();
     m_clock.start();
+    m_running = true;
     m_runner.setFuture(runJob<JobOutcome<RunOutputs>>([session, key, inputs](Progress& progress) {
         if (progress.isCancelled()) return JobOutcome<RunOutputs>{Status::cancelled("The run was cancelled."), nullptr};
         return JobOutcome<RunOutputs>::from(session->runSignature(key, inputs));
@@ -373,24 +381,26 @@ void RunnerPanel::run() {
 }
 
 void RunnerPanel::cancel() {
-    if (m_runner.isRunning()) {
+    if (m_running) {
         m_cancelRequested = true;
         if (m_runningSession) m_runningSession->session->cancel();
         m_runner.cancel();
         m_status->setText(tr("Cancelling…"));
-    } else if (m_opener.isRunning()) {
+    } else if (m_opening) {
         m_opener.cancel();
         m_title->setText(tr("Opening the session was cancelled."));
     }
 }
 
 void RunnerPanel::tick() {
-    if (m_runner.isRunning()) m_status->setText(tr("Running… %1").arg(seconds(m_clock.elapsed())));
+    if (m_running) m_status->setText(tr("Running… %1").arg(seconds(m_clock.elapsed())));
 }
 
 void RunnerPanel::onRunFinished() {
+    if (!m_running) return;  // dropped by setModel()
+    m_running = false;
     m_ticker.stop();
-    m_busy->setVisible(m_opener.isRunning());
+    m_busy->setVisible(m_opening);
     m_lastMs = m_clock.elapsed();
     m_runningSession.reset();
     auto f = m_runner.future();

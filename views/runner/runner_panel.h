@@ -58,8 +58,8 @@ public:
     int metaGraph() const { return m_metaGraph; }
 
     // Opening the session or running.
-    bool isBusy() const { return m_opener.isRunning() || m_runner.isRunning(); }
-    bool isRunning() const { return m_runner.isRunning(); }
+    bool isBusy() const { return m_opening || m_running; }
+    bool isRunning() const { return m_running; }
     // The form is built (the session is open) and every input is valid.
     bool canRun() const;
     const std::vector<InputEditor*>& editors() const { return m_editors; }
@@ -127,6 +127,8 @@ private:
     QString m_error;
     qint64 m_lastMs = -1;
     bool m_cancelRequested = false;
+    bool m_running = false;  // from run() until onRunFinished (the watcher's state lags)
+    bool m_opening = false;
     bool m_populating = false;
 };
 

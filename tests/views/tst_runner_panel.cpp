@@ -1,0 +1,282 @@
+// RunnerPanel (Signature > Run): the form generated from a SignatureDef, literal validation, the
+// background run and its outputs, executor errors shown in the panel, tf.Example rows from the
+// graph's ParseExample keys, cancel, .npy output, remembered inputs, and the main-window dock.
+#include <QDockWidget>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+#include "model/exec/model_session.h"
+#include "model/io/literal.h"
+#include "model/io/npy.h"
+#include "model/loader/model.h"
+#include "model/loader/model_loader.h"
+#include "views/runner/example_editor.h"
+#include "views/runner/input_editor.h"
+#include "views/runner/runner_panel.h"
+#include "views/window/main_window.h"
+
+using namespace tfscope;
+
+namespace {
+const QString kHalfPlusTwo = QStringLiteral(TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123");
+
+std::shared_ptr<const Model> loadModel() {
+    auto m = ModelLoader::load(kHalfPlusTwo.toStdString());
+    return m.ok() ? m.value() : nullptr;
+}
+
+std::vector<float> floats(const Tensor& t) {
+    std::vector<float> out;
+    for (int64_t i = 0; i < t.numElements(); ++i) out.push_back(t.data<float>()[i]);
+    return out;
+}
+
+void typeLiteral(InputEditor* e, const QString& text) {
+    e->literalEdit()->clear();
+    e->literalEdit()->setFocus();
+    QTest::keyClicks(e->literalEdit(), text);
+}
+
+// Opens `signature` and waits for its form.
+bool openForm(RunnerPanel& panel, const QString& signature) {
+    QSignalSpy ready(&panel, &RunnerPanel::formReady);
+    if (!panel.selectSignature(signature)) return false;
+    return ready.count() > 0 || ready.wait(30000);
+}
+
+bool runAndWait(RunnerPanel& panel) {
+    QSignalSpy done(&panel, &RunnerPanel::runFinished);
+    QTest::mouseClick(panel.runButton(), Qt::LeftButton);
+    return done.count() > 0 || done.wait(30000);
+}
+}  // namespace
+
+class TestRunnerPanel : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QVERIFY(m_settingsDir.isValid());
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("tfscope-test"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_runner_panel"));
+        m_model = loadModel();
+        QVERIFY(m_model);
+    }
+
+    void testRunsHalfPlusTwo() {
+        RunnerPanel panel;
+        panel.setModel(m_model);
+        QVERIFY(!panel.runButton()->isEnabled());
+        QVERIFY(openForm(panel, QStringLiteral("serving_default")));
+        QCOMPARE(panel.signature(), QStringLiteral("serving_default"));
+        QCOMPARE(int(panel.editors().size()), 1);
+        InputEditor* x = panel.editor(QStringLiteral("x"));
+        QVERIFY(x);
+        QCOMPARE(x->spec().tensorName, std::string("x:0"));
+        QCOMPARE(x->spec().dtype, DType::Float);
+        QCOMPARE(x->spec().shape, (Shape{-1, 1}));
+        QCOMPARE(int(x->dimSpins().size()), 1);  // one spin box for the -1 dim
+        QVERIFY(!x->exampleEditor());
+
+        typeLiteral(x, QStringLiteral("[[1.0],[2.0],[5.0]]"));
+        QVERIFY2(x->isValid(), qPrintable(x->validationText()));
+        QCOMPARE(x->dimSpins()[0]->value(), 3);  // follows the literal
+        QVERIFY(panel.runButton()->isEnabled());
+        QVERIFY(runAndWait(panel));
+        QVERIFY2(panel.errorText().isEmpty(), qPrintable(panel.errorText()));
+        QCOMPARE(int(panel.outputs().size()), 1);
+        const Tensor& y = panel.outputs().at("y");
+        QCOMPARE(y.dtype(), DType::Float);
+        QCOMPARE(y.shape(), (Shape{3, 1}));
+        QCOMPARE(floats(y), (std::vector<float>{2.5f, 3.0f, 4.5f}));
+        QVERIFY2(panel.statusText().startsWith(QStringLiteral("Done in")), qPrintable(panel.statusText()));
+        QCOMPARE(panel.outputList()->topLevelItemCount(), 1);
+        QTreeWidgetItem* row = panel.outputList()->topLevelItem(0);
+        QCOMPARE(row->text(0), QStringLiteral("y"));
+        QCOMPARE(row->text(2), QStringLiteral("[3,1]"));
+        QCOMPARE(row->text(3), QStringLiteral("2.5, 3, 4.5"));
+
+        // Opening an output hands it to the tensor viewer; saving writes <key>.npy.
+        QSignalSpy opened(&panel, &RunnerPanel::tensorActivated);
+        emit panel.outputList()->itemActivated(row, 0);
+        QCOMPARE(opened.count(), 1);
+        QCOMPARE(opened.at(0).at(0).toString(), QStringLiteral("serving_default/y"));
+        QVERIFY(opened.at(0).at(1).value<Tensor>().sameContent(y));
+        QTemporaryDir out;
+        QCOMPARE(panel.saveOutputs(out.path()), QString());
+        auto back = io::readNpy(out.filePath(QStringLiteral("y.npy")).toStdString());
+        QVERIFY(back.ok());
+        QVERIFY(back.value().sameContent(y));
+    }
+
+    void testInvalidLiteralDisablesRun() {
+        RunnerPanel panel;
+        panel.setModel(m_model);
+        QVERIFY(openForm(panel, QStringLiteral("serving_default")));
+        InputEditor* x = panel.editor(QStringLiteral("x"));
+        typeLiteral(x, QStringLiteral("[[1.0]]"));
+        QVERIFY(panel.runButton()->isEnabled());
+
+        const QString bad = QStringLiteral("[[1.0],[2.0");
+        typeLiteral(x, bad);
+        QVERIFY(!x->isValid());
+        const std::string parserError = io::parseLiteral(bad.toStdString()).status().message();
+        QVERIFY(!parserError.empty());
+        QCOMPARE(x->validationText(), QString::fromStdString(parserError));
+        QVERIFY(!panel.runButton()->isEnabled());
+        QVERIFY(panel.runButton()->toolTip().contains(QString::fromStdString(parserError)));
+        // The message is on screen, under the editor.
+        const auto labels = x->findChildren<QLabel*>();
+        QVERIFY(std::any_of(labels.begin(), labels.end(), [&](QLabel* l) { return l->text() == QString::fromStdString(parserError); }));
+
+        typeLiteral(x, QStringLiteral("[[1.0],[2.0, 3.0]]"));  // ragged
+        QVERIFY(!x->isValid());
+        QVERIFY(!panel.runButton()->isEnabled());
+        typeLiteral(x, QStringLiteral("['a']"));  // a string for a float input
+        QVERIFY(!x->isValid());
+        typeLiteral(x, QString());
+        QVERIFY(!x->isValid());
+        QCOMPARE(x->validationText(), QStringLiteral("Enter a value for 'x'."));
+        typeLiteral(x, QStringLiteral("[[4]]"));  // ints are cast to the input's dtype
+        QVERIFY(x->isValid());
+        QCOMPARE(x->value().value().dtype(), DType::Float);
+        QVERIFY(panel.runButton()->isEnabled());
+    }
+
+    void testWrongShapeShowsExecutorError() {
+        RunnerPanel panel;
+        panel.setModel(m_model);
+        QVERIFY(openForm(panel, QStringLiteral("serving_default")));
+        InputEditor* x = panel.editor(QStringLiteral("x"));
+        typeLiteral(x, QStringLiteral("[1.0, 2.0]"));
+        QVERIFY(x->isValid());  // a warning only: the executor decides
+        QVERIFY(x->validationText().contains(QStringLiteral("does not match")));
+        QVERIFY(runAndWait(panel));
+        QVERIFY(panel.outputs().empty());
+
+        // The same run through the core API gives the same message.
+        auto session = exec::openModelSession(m_model, {"serve"});
+        QVERIFY(session.ok());
+        auto r = session.value()->runSignature("serving_default", {{"x", Tensor::fromVector<float>({2}, {1.f, 2.f})}});
+        QVERIFY(!r.ok());
+        QCOMPARE(panel.errorText(), QString::fromStdString(r.status().message()));
+        QVERIFY(panel.errorText().contains(QStringLiteral("[-1,1]")));
+        const auto labels = panel.findChildren<QLabel*>();
+        QVERIFY(std::any_of(labels.begin(), labels.end(), [&](QLabel* l) { return l->isVisibleTo(&panel) && l->text() == panel.errorText(); }));
+        QVERIFY(panel.statusText().startsWith(QStringLiteral("Failed after")));
+
+        // A good run clears the error.
+        typeLiteral(x, QStringLiteral("[[2.0]]"));
+        QVERIFY(runAndWait(panel));
+        QCOMPARE(panel.errorText(), QString());
+        QCOMPARE(floats(panel.outputs().at("y")), (std::vector<float>{3.0f}));
+    }
+
+    void testExampleRowsFromGraph() {
+        RunnerPanel panel;
+        panel.setModel(m_model);
+        QVERIFY(openForm(panel, QStringLiteral("regress_x_to_y")));
+        QCOMPARE(int(panel.editors().size()), 1);
+        InputEditor* in = panel.editors().front();
+        QCOMPARE(in->spec().dtype, DType::String);
+        ExampleEditor* ex = in->exampleEditor();
+        QVERIFY(ex);
+        QCOMPARE(in->source(), InputEditor::Source::Examples);
+        // half_plus_two parses x (FixedLenFeature([1], float32)) and x2 (default 0.0).
+        QStringList keys;
+        for (int r = 0; r < ex->table()->rowCount(); ++r) keys << ex->table()->item(r, 0)->text();
+        QCOMPARE(keys, (QStringList{QStringLiteral("x"), QStringLiteral("x2")}));
+        QCOMPARE(ex->features()[0].dtype, DType::Float);
+        QCOMPARE(ex->features()[0].shape, (Shape{1}));
+        QVERIFY(!ex->features()[0].hasDefault);
+        QVERIFY(ex->features()[1].hasDefault);
+
+        QVERIFY(!in->isValid());  // x is required
+        QVERIFY(in->validationText().contains(QStringLiteral("'x'")));
+        ex->setCell(0, 0, QStringLiteral("1"));     // an int typed for a float feature
+        ex->setCell(0, 1, QStringLiteral("[5.0]"));
+        QCOMPARE(ex->exampleCount(), 2);
+        QVERIFY2(in->isValid(), qPrintable(in->validationText()));
+        QCOMPARE(in->value().value().shape(), (Shape{2}));
+        QVERIFY(runAndWait(panel));
+        QVERIFY2(panel.errorText().isEmpty(), qPrintable(panel.errorText()));
+        const Tensor& y = panel.outputs().begin()->second;
+        QCOMPARE(floats(y), (std::vector<float>{2.5f, 4.5f}));
+
+        ex->setCell(0, 1, QStringLiteral("'text'"));  // wrong kind for a float feature
+        QVERIFY(!in->isValid());
+        QVERIFY(!panel.runButton()->isEnabled());
+    }
+
+    void testCancelThenRunAgain() {
+        RunnerPanel panel;
+        panel.setModel(m_model);
+        QVERIFY(openForm(panel, QStringLiteral("serving_default")));
+        typeLiteral(panel.editor(QStringLiteral("x")), QStringLiteral("[[1.0]]"));
+        QSignalSpy done(&panel, &RunnerPanel::runFinished);
+        panel.run();
+        QVERIFY(panel.isRunning());
+        QVERIFY(panel.cancelButton()->isEnabled());
+        QVERIFY(!panel.runButton()->isEnabled());
+        panel.cancel();
+        QVERIFY(done.wait(30000));
+        QVERIFY2(panel.statusText().startsWith(QStringLiteral("Cancelled after")), qPrintable(panel.statusText()));
+        QVERIFY(panel.outputs().empty());
+        QVERIFY(!panel.cancelButton()->isEnabled());
+        // The session is still usable.
+        QVERIFY(runAndWait(panel));
+        QCOMPARE(floats(panel.outputs().at("y")), (std::vector<float>{2.5f}));
+    }
+
+    void testRemembersInputsPerSignature() {
+        {
+            RunnerPanel panel;
+            panel.setModel(m_model);
+            QVERIFY(openForm(panel, QStringLiteral("regress_x2_to_y3")));
+            typeLiteral(panel.editor(QStringLiteral("inputs")), QStringLiteral("[[7.0]]"));
+            QVERIFY(runAndWait(panel));
+            QCOMPARE(floats(panel.outputs().begin()->second), (std::vector<float>{6.5f}));  // 0.5*7+3
+        }
+        RunnerPanel panel;
+        panel.setModel(m_model);
+        QVERIFY(openForm(panel, QStringLiteral("regress_x2_to_y3")));
+        QCOMPARE(panel.editor(QStringLiteral("inputs"))->literalEdit()->toPlainText(), QStringLiteral("[[7.0]]"));
+        QVERIFY(panel.runButton()->isEnabled());
+        QVERIFY(openForm(panel, QStringLiteral("serving_default")));  // another signature, its own inputs
+        QVERIFY(panel.editor(QStringLiteral("x"))->literalEdit()->toPlainText() != QStringLiteral("[[7.0]]"));
+    }
+
+    void testMainWindowRunDock() {
+        MainWindow w;
+        w.setErrorDialogs(false);
+        QSignalSpy loaded(&w, &MainWindow::modelLoaded);
+        w.openPath(kHalfPlusTwo);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        auto* dock = w.findChild<QDockWidget*>(QStringLiteral("RunDock"));
+        QVERIFY(dock);
+        QVERIFY(dock->isHidden());
+        QSignalSpy ready(w.runner(), &RunnerPanel::formReady);
+        QVERIFY(w.showRunner());  // nothing selected: serving_default
+        QVERIFY(!dock->isHidden());
+        QCOMPARE(w.runner()->signature(), QStringLiteral("serving_default"));
+        QVERIFY(ready.wait(30000));
+        QVERIFY(!w.showRunner(QStringLiteral("no_such_signature")));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 30000);
+    }
+
+private:
+    QTemporaryDir m_settingsDir;
+    std::shared_ptr<const Model> m_model;
+};
+
+QTEST_MAIN(TestRunnerPanel)
+#include "tst_runner_panel.moc"
