@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 
+#include "model/edit/value_ops.h"
 
 namespace tfscope {
 
@@ -23,6 +24,35 @@ void TensorTableModel::setTensor(Tensor tensor) {
     m_rows = std::min<int64_t>(m_rows, std::numeric_limits<int>::max());
     m_cols = std::min<int64_t>(m_cols, 1 << 20);
     endResetModel();
+}
+
+void TensorTableModel::updateValues(Tensor tensor) {
+    if (!m_tensor.valid() || !tensor.valid() || tensor.shape() != m_tensor.shape() || tensor.dtype() != m_tensor.dtype())
+        return setTensor(std::move(tensor));
+    m_tensor = std::move(tensor);
+    if (m_rows > 0 && m_cols > 0) emit dataChanged(index(0, 0), index(int(m_rows - 1), int(m_cols - 1)));
+}
+
+Qt::ItemFlags TensorTableModel::flags(const QModelIndex& index) const {
+    Qt::ItemFlags f = QAbstractTableModel::flags(index);
+    if (index.isValid() && m_editable && value_ops::isEditable(m_tensor.dtype())) f |= Qt::ItemIsEditable;
+    return f;
+}
+
+bool TensorTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+    if (role != Qt::EditRole || !(flags(index) & Qt::ItemIsEditable)) return false;
+    const QString text = value.toString().trimmed().toLower();
+    double v = 0;
+    bool ok = true;
+    if (text == QStringLiteral("true")) v = 1;
+    else if (text == QStringLiteral("false")) v = 0;
+    else if (text == QStringLiteral("nan")) v = std::numeric_limits<double>::quiet_NaN();
+    else if (text == QStringLiteral("inf") || text == QStringLiteral("+inf")) v = std::numeric_limits<double>::infinity();
+    else if (text == QStringLiteral("-inf")) v = -std::numeric_limits<double>::infinity();
+    else v = text.toDouble(&ok);
+    if (!ok) return false;
+    emit cellEditRequested(flatIndex(index.row(), index.column()), v);
+    return true;
 }
 
 void TensorTableModel::setFixedIndex(int dim, int64_t value) {
@@ -94,7 +124,7 @@ int TensorTableModel::columnCount(const QModelIndex& parent) const { return pare
 
 QVariant TensorTableModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid()) return {};
-    if (role == Qt::DisplayRole) return elementText(flatIndex(index.row(), index.column()));
+    if (role == Qt::DisplayRole || role == Qt::EditRole) return elementText(flatIndex(index.row(), index.column()));
     if (role == Qt::TextAlignmentRole)
         return m_tensor.dtype() == DType::String ? QVariant(Qt::AlignLeft | Qt::AlignVCenter) : QVariant(Qt::AlignRight | Qt::AlignVCenter);
     return {};

@@ -21,6 +21,12 @@ public:
     explicit TensorTableModel(QObject* parent = nullptr);
 
     void setTensor(Tensor tensor);
+    // Same shape: swaps the values in place (dataChanged, fixed indices kept); else setTensor().
+    void updateValues(Tensor tensor);
+    // Numeric/bool cells become editable; setData() then emits cellEditRequested and leaves the
+    // values alone until the owner applies the edit and calls updateValues().
+    void setEditable(bool editable) { m_editable = editable; }
+    bool isEditable() const { return m_editable; }
     const Tensor& tensor() const { return m_tensor; }
     // Number of leading (fixed) dimensions: max(0, rank - 2).
     int fixedDims() const { return m_tensor.rank() > 2 ? m_tensor.rank() - 2 : 0; }
@@ -37,6 +43,13 @@ public:
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    // EditRole: a number ("2.5", "-1e3", "nan", "inf") or true/false; anything else is refused.
+    bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
+
+signals:
+    // Element `flat` (row-major) of the tensor should become `value`.
+    void cellEditRequested(qint64 flat, double value);
 
 private:
     Tensor m_tensor;
@@ -44,6 +57,7 @@ private:
     std::vector<int64_t> m_strides;
     int64_t m_rows = 0;
     int64_t m_cols = 0;
+    bool m_editable = false;
 };
 
 }  // namespace tfscope

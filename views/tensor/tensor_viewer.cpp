@@ -74,6 +74,7 @@ void TensorViewer::setTensor(const QString& name, Tensor tensor) {
                          .arg(name.toHtmlEscaped(), QString::fromLatin1(dtypeShortName(tensor.dtype()).data()),
                               QString::fromStdString(shapeToString(tensor.shape())),
                               QLocale::c().toString(qlonglong(tensor.numElements()))));
+    m_model->setEditable(false);  // an editor (EditController) turns it back on for its variables
     m_model->setTensor(tensor);
     while (QLayoutItem* item = m_dimsLayout->takeAt(0)) {
         delete item->widget();
@@ -89,6 +90,17 @@ void TensorViewer::setTensor(const QString& name, Tensor tensor) {
     if (m_model->fixedDims() > 0) m_dimsLayout->addWidget(new QLabel(tr("showing [.., rows, columns]"), m_dims));
     m_dimsLayout->addStretch(1);
     m_dims->setVisible(m_model->fixedDims() > 0);
+    startStats(tensor);
+}
+
+void TensorViewer::updateValues(Tensor tensor) {
+    if (!m_model->tensor().valid() || tensor.shape() != m_model->tensor().shape() || tensor.dtype() != m_model->tensor().dtype())
+        return setTensor(m_name, std::move(tensor));
+    m_model->updateValues(tensor);
+    startStats(tensor);
+}
+
+void TensorViewer::startStats(const Tensor& tensor) {
     m_stats->setText(tr("Computing statistics…"));
     m_histogram->setStats(std::nullopt);
     ++m_generation;

@@ -26,6 +26,9 @@ public:
     ~TensorViewer() override;
 
     void setTensor(const QString& name, Tensor tensor);
+    // New values for the tensor shown (after an edit): keeps the slice and scroll position.
+    void updateValues(Tensor tensor);
+    const QString& tensorName() const { return m_name; }
     void showError(const QString& name, const QString& message);
     TensorTableModel* tableModel() const { return m_model; }
     QTableView* table() const { return m_table; }
@@ -39,6 +42,7 @@ signals:
 
 private:
     void onStats();
+    void startStats(const Tensor& tensor);
 
     QLabel* m_title;
     QWidget* m_dims;

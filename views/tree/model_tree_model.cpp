@@ -30,6 +30,7 @@ void ModelTreeModel::setModel(std::shared_ptr<const Model> model) {
     beginResetModel();
     m_model = std::move(model);
     rebuild();
+    computeMarks();
     endResetModel();
 }
 
@@ -38,6 +39,7 @@ void ModelTreeModel::setShowSlots(bool show) {
     beginResetModel();
     m_showSlots = show;
     rebuild();
+    computeMarks();
     endResetModel();
 }
 
@@ -59,6 +61,7 @@ void ModelTreeModel::rebuild() {
     m_items.clear();
     m_items.resize(1);
     m_variableItem.clear();
+    m_variablesSection = -1;
     if (!m_model) return;
     const ModelSummary& s = m_model->summary();
     int model = add(0, Kind::Section, SecModel);
@@ -68,7 +71,7 @@ void ModelTreeModel::rebuild() {
         add(model, Kind::Info, i);
     }
     for (int mg = 0; mg < int(s.metaGraphs.size()); ++mg) buildMetaGraph(add(0, Kind::MetaGraph, mg), mg);
-    if (!s.variables.empty()) buildVariables(add(0, Kind::Section, SecVariables));
+    if (!s.variables.empty()) buildVariables(m_variablesSection = add(0, Kind::Section, SecVariables));
     if (s.checkpointObjectGraph.present && (s.metaGraphs.empty() || !s.metaGraphs[0].objectGraph.present))
         buildObjectGraph(add(0, Kind::Section, SecCheckpointObjects), -1);
     if (!m_model->assetsExtra().empty()) {
@@ -214,6 +217,10 @@ QVariant ModelTreeModel::headerData(int section, Qt::Orientation o, int role) co
 QVariant ModelTreeModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || !m_model) return {};
     const Item& it = m_items[size_t(index.internalId())];
+    if (!m_marks.empty()) {
+        QVariant v = editData(it, int(index.internalId()), index.column(), role);
+        if (v.isValid()) return v;
+    }
     if (role == Qt::DisplayRole) return display(it, index.column());
     if (role == Qt::ToolTipRole && index.column() == ColName) return display(it, ColName);
     if (role >= KindRole) return userRole(it, role);

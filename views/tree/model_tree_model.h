@@ -18,6 +18,7 @@
 
 namespace tfscope {
 
+class EditSession;
 class Model;
 
 class ModelTreeModel : public QAbstractItemModel {
@@ -33,6 +34,7 @@ public:
         AssetPathRole,             // absolute path of an asset file
         SignatureRole,             // "metaGraph/signatureKey"
         MetaGraphRole,             // meta graph index, -1 if none
+        ModifiedRole,              // variables/scopes with an edit session: renamed, value edited or deleted
     };
     enum class Kind {
         Section, Info, MetaGraph, Signature, SignatureSide, SignatureTensor, Collection, CollectionValue,
@@ -47,6 +49,9 @@ public:
     // Optimizer slot variables shown (default) or hidden.
     void setShowSlots(bool show);
     bool showSlots() const { return m_showSlots; }
+    // Variables get export checkboxes (scopes: tri-state) and modified marks from `session`; toggling
+    // a box pushes a select/deselect edit. Not owned; must outlive this. nullptr = no checkboxes.
+    void setEditSession(EditSession* session);
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
     QModelIndex parent(const QModelIndex& child) const override;
@@ -54,6 +59,8 @@ public:
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
 
     // The item showing variable `v` (summary index), or invalid.
     QModelIndex indexForVariable(int v) const;
@@ -75,11 +82,26 @@ private:
     void buildVariables(int parent);
     QVariant display(const Item& it, int column) const;
     QVariant userRole(const Item& it, int role) const;
+    // model_tree_edits.cpp: checkboxes and modified marks.
+    struct EditMark {
+        int editItem = -1;      // index into EditSet::items(), -1 if none (deleted, not in checkpoint)
+        bool deleted = false;   // a checkpoint variable the edits removed
+        bool modified = false;  // this item or (scopes) a descendant
+        uint8_t subtree = 0;    // bit 0: some selected, bit 1: some unselected (self and descendants)
+    };
+    void computeMarks();
+    void refreshMarks();
+    QVariant editData(const Item& it, int id, int column, int role) const;
+    bool toggleCheck(int id, bool checked);
+    std::string scopePath(const Item& it) const;
 
     std::shared_ptr<const Model> m_model;
     std::vector<Item> m_items;   // [0] is the invisible root
     std::vector<int> m_variableItem;
     bool m_showSlots = true;
+    EditSession* m_edits = nullptr;   // Not owned.
+    std::vector<EditMark> m_marks;    // per item, when m_edits is active
+    int m_variablesSection = -1;
 };
 
 }  // namespace tfscope

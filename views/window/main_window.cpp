@@ -22,6 +22,7 @@
 
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/loader/model_loader.h"
+#include "views/edit/edit_controller.h"
 #include "views/graph/graph_canvas.h"
 #include "views/graph/graph_view.h"
 #include "views/panels/properties_panel.h"
@@ -75,6 +76,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(m_cancel);
     m_progress->hide();
     m_cancel->hide();
+    m_edit = new EditController(this, m_tree, m_tensor);
     createActions();
 
     connect(&m_loader, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
@@ -106,6 +108,7 @@ void MainWindow::createActions() {
         return a;
     };
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    auto* edit = new QMenu(tr("&Edit"), this);  // filled below; added after File
     act(file, tr("&Open File…"), QKeySequence::Open, [this] {
         QString p = QFileDialog::getOpenFileName(this, tr("Open model file"));
         if (!p.isEmpty()) openPath(p);
@@ -120,9 +123,10 @@ void MainWindow::createActions() {
     file->addSeparator();
     act(file, tr("Export Graph as &PNG…"), QKeySequence(), [this] { exportGraph(false); });
     act(file, tr("Export Graph as &SVG…"), QKeySequence(), [this] { exportGraph(true); });
+    createEditActions(file, edit);
     file->addSeparator();
     act(file, tr("&Quit"), QKeySequence::Quit, [] { QApplication::quit(); });
-    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    menuBar()->addMenu(edit);
     act(edit, tr("&Find…"), QKeySequence::Find, [this] { findDialog(); });
     QMenu* view = menuBar()->addMenu(tr("&View"));
     act(view, tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { m_canvas->view()->fitAll(); });
@@ -188,6 +192,7 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     updateVersionMenu();
     addRecent(root);
     setWindowTitle(QStringLiteral("%1 — tfscope").arg(QFileInfo(root).fileName()));
+    m_edit->setModel(m_model);
     m_tree->treeModel()->setModel(m_model);
     m_properties->clearPanel();
     m_runner->setModel(m_model);
@@ -249,6 +254,7 @@ void MainWindow::onNodeSelected(int node) {
 }
 
 void MainWindow::showTensor(const QString& key) {
+    if (m_edit->showVariable(key)) return m_tabs->setCurrentWidget(m_tensor);  // current values, edits applied
     auto ckpt = m_model ? m_model->checkpoint() : nullptr;
     if (!ckpt) return m_tensor->showError(key, tr("The model has no checkpoint."));
     auto t = ckpt->read(key.toStdString(), /*verifyCrc=*/false);

@@ -23,6 +23,7 @@ class QPlainTextEdit;
 
 namespace tfscope {
 
+class EditController;
 class GraphCanvas;
 class PropertiesPanel;
 class RunnerPanel;
@@ -41,7 +42,7 @@ public:
     // Loading, laying out or computing statistics.
     bool isBusy() const;
     // Error dialogs on (default) or only the loadFailed signal (tests, --screenshot).
-    void setErrorDialogs(bool on) { m_errorDialogs = on; }
+    void setErrorDialogs(bool on);
     // Selects ITEM: a graph node name, a variable / checkpoint tensor, or a tree item name.
     bool selectItem(const QString& item);
 
@@ -49,6 +50,7 @@ public:
     TreePanel* treePanel() const { return m_tree; }
     TensorViewer* tensorViewer() const { return m_tensor; }
     PropertiesPanel* properties() const { return m_properties; }
+    EditController* editController() const { return m_edit; }
     RunnerPanel* runner() const { return m_runner; }
     // Shows the Run dock for SIGNATURE ("key" or "metaGraph/key"; "" = the selected or first one).
     bool showRunner(const QString& signature = {});
@@ -63,6 +65,7 @@ protected:
 
 private:
     void createActions();
+    void createEditActions(QMenu* file, QMenu* edit);
     void onLoaded();
     void setModel(std::shared_ptr<const Model> model);
     void onTreeCurrent(const QModelIndex& source);
@@ -83,6 +86,7 @@ private:
     TensorViewer* m_tensor;
     QPlainTextEdit* m_asset;
     PropertiesPanel* m_properties;
+    EditController* m_edit;
     RunnerPanel* m_runner;
     QDockWidget* m_runnerDock;
     QTabWidget* m_tabs;

@@ -17,6 +17,7 @@
 
 #include <cctype>
 
+#include "views/edit/edit_controller.h"
 #include "views/graph/graph_canvas.h"
 #include "views/graph/graph_view.h"
 #include "views/tree/model_tree_model.h"
@@ -27,6 +28,20 @@ namespace {
 constexpr int kMaxRecent = 10;
 const QString kRecentKey = QStringLiteral("recentPaths");
 }  // namespace
+
+void MainWindow::setErrorDialogs(bool on) {
+    m_errorDialogs = on;
+    m_edit->setDialogs(on);
+}
+
+// File > Export Checkpoint/SavedModel and the Edit menu's variable edits (undo/redo first).
+void MainWindow::createEditActions(QMenu* file, QMenu* edit) {
+    file->addSeparator();
+    m_edit->addExportActions(file);
+    m_edit->addEditActions(edit);
+    edit->addSeparator();
+    connect(m_edit, &EditController::message, this, [this](const QString& text) { statusBar()->showMessage(text, 6000); });
+}
 
 void MainWindow::addRecent(const QString& path) {
     QSettings settings;

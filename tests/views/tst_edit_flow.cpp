@@ -1,0 +1,241 @@
+// The editing flow in the real window on tests/data/tutorial (TF1 Saver: v1 = [1,1,1],
+// v2 = [-1]*5): export checkboxes in the tree, rename, a cell edited through the tensor table,
+// undo/redo through the Edit menu's actions, background export read back with CheckpointReader,
+// the saved edit script replayed by the core, and the refusal to export over the opened model.
+#include <QAction>
+#include <QDir>
+#include <QFile>
+#include <QMenuBar>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+#include <QUndoStack>
+
+#include "model/checkpoint/checkpoint_reader.h"
+#include "model/edit/edit_op.h"
+#include "model/edit/edit_set.h"
+#include "model/loader/model.h"
+#include "views/edit/edit_controller.h"
+#include "views/edit/edit_session.h"
+#include "views/tensor/tensor_table_model.h"
+#include "views/tensor/tensor_viewer.h"
+#include "views/tree/model_tree_model.h"
+#include "views/tree/tree_panel.h"
+#include "views/window/main_window.h"
+
+using namespace tfscope;
+
+namespace {
+const QString kTutorial = QStringLiteral(TFSCOPE_TEST_DATA "/tutorial");
+
+QAction* findAction(QWidget* w, const QString& menuTitle, const QString& text) {
+    for (QAction* m : w->findChild<QMenuBar*>()->actions()) {
+        if (!m->menu() || m->text() != menuTitle) continue;
+        std::vector<QMenu*> menus{m->menu()};
+        while (!menus.empty()) {
+            QMenu* menu = menus.back();
+            menus.pop_back();
+            for (QAction* a : menu->actions()) {
+                if (a->menu()) menus.push_back(a->menu());
+                else if (a->text().startsWith(text)) return a;
+            }
+        }
+    }
+    return nullptr;
+}
+
+// The tree item of variable `name` (summary name), through the proxy the view shows.
+QModelIndex treeItem(MainWindow& w, const std::string& name) {
+    const auto& vars = w.model()->summary().variables;
+    for (size_t v = 0; v < vars.size(); ++v)
+        if (vars[v].name == name) return w.treePanel()->proxy()->mapFromSource(w.treePanel()->treeModel()->indexForVariable(int(v)));
+    return {};
+}
+
+std::vector<float> floats(const Tensor& t) {
+    std::vector<float> out;
+    for (int64_t i = 0; i < t.numElements(); ++i) out.push_back(t.data<float>()[i]);
+    return out;
+}
+
+QStringList dirListing(const QString& dir) { return QDir(dir).entryList(QDir::Files | QDir::NoDotAndDotDot, QDir::Name); }
+}  // namespace
+
+class TestEditFlow : public QObject {
+    Q_OBJECT
+private:
+    void open(MainWindow& w) {
+        w.setErrorDialogs(false);
+        QSignalSpy loaded(&w, &MainWindow::modelLoaded);
+        w.openPath(kTutorial);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+        QVERIFY(w.editController()->session()->active());
+    }
+
+private slots:
+    void testSelectRenameEditUndoExport() {
+        MainWindow w;
+        open(w);
+        if (QTest::currentTestFailed()) return;
+        EditController* ec = w.editController();
+        QUndoStack* stack = ec->session()->undoStack();
+        const QModelIndex v1 = treeItem(w, "v1"), v2 = treeItem(w, "v2");
+        QVERIFY(v1.isValid() && v2.isValid());
+        QVERIFY(v2.flags() & Qt::ItemIsUserCheckable);
+        QCOMPARE(v1.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+
+        // Edit > Select for Export > Select None, then tick v2's checkbox.
+        QAction* none = findAction(&w, QStringLiteral("&Edit"), QStringLiteral("Select &None"));
+        QVERIFY(none);
+        none->trigger();
+        QCOMPARE(v1.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+        QCOMPARE(v2.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+        QVERIFY(w.treePanel()->proxy()->setData(v2, Qt::Checked, Qt::CheckStateRole));
+        QCOMPARE(v2.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QCOMPARE(v1.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+        QCOMPARE(ec->session()->set().selectedCount(), 1);
+
+        // Show v2 (tree selection → tensor viewer), rename it.
+        QVERIFY(w.selectItem(QStringLiteral("v2")));
+        QCOMPARE(ec->currentVariable(), QStringLiteral("v2"));
+        QVERIFY(!v2.data(ModelTreeModel::ModifiedRole).toBool());
+        QVERIFY(ec->apply(EditOp::rename("v2", "head/w2")).ok());
+        QCOMPARE(ec->currentVariable(), QStringLiteral("head/w2"));
+        QCOMPARE(w.tensorViewer()->tensorName(), QStringLiteral("head/w2"));
+        QVERIFY(v2.data(ModelTreeModel::ModifiedRole).toBool());
+        QVERIFY(!v1.data(ModelTreeModel::ModifiedRole).toBool());
+        const QString info = v2.siblingAtColumn(ModelTreeModel::ColInfo).data().toString();
+        QVERIFY2(info.startsWith(QStringLiteral("[→ head/w2]")), qPrintable(info));
+        // A refused rename changes nothing and adds no undo step.
+        const Status refused = ec->apply(EditOp::rename("head/w2", "v1"));
+        QCOMPARE(QString::fromStdString(refused.message()), QStringLiteral("Cannot rename 'head/w2' to 'v1': a variable named 'v1' already exists."));
+        QCOMPARE(stack->count(), 3);
+
+        // Edit cell [3] through the table model (what the view's delegate calls).
+        TensorTableModel* table = w.tensorViewer()->tableModel();
+        QVERIFY(table->flags(table->index(3, 0)) & Qt::ItemIsEditable);
+        QVERIFY(!table->setData(table->index(3, 0), QStringLiteral("abc"), Qt::EditRole));
+        QVERIFY(table->setData(table->index(3, 0), QStringLiteral("2.5"), Qt::EditRole));
+        QCOMPARE(stack->count(), 4);
+        QCOMPARE(table->index(3, 0).data().toString(), QStringLiteral("2.5"));
+        QCOMPARE(floats(ec->session()->value("head/w2").value()), (std::vector<float>{-1, -1, -1, 2.5f, -1}));
+        QVERIFY(v2.siblingAtColumn(ModelTreeModel::ColInfo).data().toString().startsWith(QStringLiteral("[→ head/w2, values edited]")));
+
+        // Ctrl+Z / Ctrl+Shift+Z through the Edit menu's actions.
+        QAction* undo = findAction(&w, QStringLiteral("&Edit"), QStringLiteral("&Undo"));
+        QAction* redo = findAction(&w, QStringLiteral("&Edit"), QStringLiteral("&Redo"));
+        QVERIFY(undo && redo);
+        QCOMPARE(undo->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Z));
+        QCOMPARE(redo->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+        undo->trigger();
+        QCOMPARE(table->index(3, 0).data().toString(), QStringLiteral("-1"));
+        QCOMPARE(floats(ec->session()->value("head/w2").value()), (std::vector<float>(5, -1.0f)));
+        QVERIFY(!ec->session()->item("head/w2")->valueEdited());
+        redo->trigger();
+        QCOMPARE(table->index(3, 0).data().toString(), QStringLiteral("2.5"));
+        QCOMPARE(floats(ec->session()->value("head/w2").value()), (std::vector<float>{-1, -1, -1, 2.5f, -1}));
+
+        // Save the edit script; File > Export (checkpoint) in the background.
+        QTemporaryDir dir;
+        const QString script = dir.filePath(QStringLiteral("edits.json"));
+        QVERIFY(ec->saveScript(script).ok());
+        QSignalSpy done(ec, &EditController::exportFinished);
+        const QString out = dir.filePath(QStringLiteral("out/model.ckpt"));
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("out"))));
+        QVERIFY(ec->startExport(ExportFormat::Checkpoint, out));
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+        QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
+        QCOMPARE(done.at(0).at(1).toString(), QStringLiteral("Exported 1 tensors to '%1'.").arg(out));
+
+        auto reader = CheckpointReader::open(out.toStdString());
+        QVERIFY2(reader.ok(), reader.status().message().c_str());
+        QCOMPARE(reader.value()->entries().size(), size_t(1));
+        QCOMPARE(reader.value()->entries()[0].key, std::string("head/w2"));
+        auto t = reader.value()->read("head/w2");
+        QVERIFY(t.ok());
+        QCOMPARE(t.value().dtype(), DType::Float);
+        QCOMPARE(t.value().shape(), Shape({5}));
+        QCOMPARE(floats(t.value()), (std::vector<float>{-1, -1, -1, 2.5f, -1}));
+
+        // The script holds the four steps and replays to the same variables.
+        QFile f(script);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const std::string json = f.readAll().toStdString();
+        auto ops = parseEditScript(json, dir.path().toStdString());
+        QVERIFY2(ops.ok(), ops.status().message().c_str());
+        QCOMPARE(ops.value().size(), size_t(4));
+        QCOMPARE(int(ops.value()[0].kind), int(EditKind::Deselect));
+        QCOMPARE(int(ops.value()[1].kind), int(EditKind::Select));
+        QCOMPARE(ops.value()[1].selector.pattern, std::string("v2"));
+        QCOMPARE(int(ops.value()[2].kind), int(EditKind::Rename));
+        QCOMPARE(int(ops.value()[3].kind), int(EditKind::SetCell));
+        auto src = CheckpointReader::open(kTutorial.toStdString() + "/model.ckpt");
+        QVERIFY(src.ok());
+        auto replay = EditSet::fromCheckpoint(std::shared_ptr<const CheckpointReader>(std::move(src).value()));
+        QVERIFY(replay.ok());
+        QVERIFY(replay.value().applyAll(ops.value()).ok());
+        auto items = replay.value().exportItems();
+        QCOMPARE(items.size(), size_t(1));
+        QCOMPARE(items[0]->name, std::string("head/w2"));
+        QCOMPARE(floats(replay.value().value(*items[0]).value()), (std::vector<float>{-1, -1, -1, 2.5f, -1}));
+
+        // Undo everything: no marks, both boxes ticked again.
+        while (stack->canUndo()) undo->trigger();
+        QVERIFY(!v2.data(ModelTreeModel::ModifiedRole).toBool());
+        QCOMPARE(v1.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QCOMPARE(v2.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QCOMPARE(w.tensorViewer()->tensorName(), QStringLiteral("v2"));
+    }
+
+    void testExportOverSourceRefused() {
+        MainWindow w;
+        open(w);
+        if (QTest::currentTestFailed()) return;
+        EditController* ec = w.editController();
+        QVERIFY(ec->apply(EditOp::scale("v1", 2.0)).ok());
+        const QStringList before = dirListing(kTutorial);
+        QSignalSpy done(ec, &EditController::exportFinished);
+        const QString prefix = QDir(kTutorial).canonicalPath() + QStringLiteral("/model.ckpt");
+        QVERIFY(ec->startExport(ExportFormat::Checkpoint, prefix));
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+        QCOMPARE(done.at(0).at(0).toBool(), false);
+        QCOMPARE(done.at(0).at(1).toString(),
+                 QStringLiteral("The output '%1' is the opened model or lies inside it; choose another path.").arg(prefix));
+        QCOMPARE(dirListing(kTutorial), before);
+        auto src = CheckpointReader::open(prefix.toStdString());
+        QVERIFY(src.ok());
+        QCOMPARE(floats(src.value()->read("v1").value()), (std::vector<float>(3, 1.0f)));
+    }
+
+    void testDeleteAndAddVariable() {
+        MainWindow w;
+        open(w);
+        if (QTest::currentTestFailed()) return;
+        EditController* ec = w.editController();
+        QVERIFY(w.selectItem(QStringLiteral("v1")));
+        QAction* del = findAction(&w, QStringLiteral("&Edit"), QStringLiteral("De&lete Variable"));
+        QVERIFY(del && del->isEnabled());
+        del->trigger();
+        const QModelIndex v1 = treeItem(w, "v1");
+        QVERIFY(v1.data(ModelTreeModel::ModifiedRole).toBool());
+        QVERIFY(v1.siblingAtColumn(ModelTreeModel::ColInfo).data().toString().startsWith(QStringLiteral("[deleted]")));
+        QVERIFY(!(v1.flags() & Qt::ItemIsUserCheckable));
+        QVERIFY(ec->currentVariable().isEmpty());
+        QVERIFY(!del->isEnabled());
+        QVERIFY(ec->apply(EditOp::addVariable("bias", DType::Float, {2}, EditOp::Init::Constant, 0.5)).ok());
+        QCOMPARE(ec->session()->set().items().size(), size_t(2));
+        ec->session()->undoStack()->undo();
+        ec->session()->undoStack()->undo();
+        QVERIFY(!v1.data(ModelTreeModel::ModifiedRole).toBool());
+        QCOMPARE(v1.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QCOMPARE(ec->currentVariable(), QStringLiteral("v1"));
+        QCOMPARE(w.tensorViewer()->tensorName(), QStringLiteral("v1"));
+        QCOMPARE(floats(w.tensorViewer()->tableModel()->tensor()), (std::vector<float>(3, 1.0f)));
+        QVERIFY(w.tensorViewer()->tableModel()->isEditable());
+    }
+};
+
+QTEST_MAIN(TestEditFlow)
+#include "tst_edit_flow.moc"

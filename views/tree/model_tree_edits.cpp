@@ -1,0 +1,196 @@
+// ModelTreeModel with an EditSession: export checkboxes on variables (tri-state on scopes) and
+// marks on renamed, edited and deleted variables. Items map to EditItems by checkpoint key.
+#include "views/tree/model_tree_model.h"
+
+#include <QColor>
+#include <QFont>
+
+#include <unordered_map>
+
+#include "model/loader/model.h"
+#include "views/edit/edit_session.h"
+
+namespace tfscope {
+namespace {
+constexpr uint8_t kSomeSelected = 1, kSomeUnselected = 2;
+
+std::string escapeRegex(const std::string& s) {
+    static const std::string kSpecial = "\\^$.|?*+()[]{}";
+    std::string out;
+    for (char c : s) {
+        if (kSpecial.find(c) != std::string::npos) out += '\\';
+        out += c;
+    }
+    return out;
+}
+}  // namespace
+
+void ModelTreeModel::setEditSession(EditSession* session) {
+    if (m_edits) disconnect(m_edits, nullptr, this, nullptr);
+    m_edits = session;
+    if (m_edits) {
+        connect(m_edits, &EditSession::changed, this, &ModelTreeModel::refreshMarks);
+        connect(m_edits, &QObject::destroyed, this, [this] {
+            m_edits = nullptr;
+            m_marks.clear();
+        });
+    }
+    refreshMarks();
+}
+
+void ModelTreeModel::computeMarks() {
+    m_marks.clear();
+    if (!m_edits || !m_edits->active() || !m_model || m_variablesSection < 0) return;
+    const auto& items = m_edits->set().items();
+    std::unordered_map<std::string_view, int> bySource;
+    for (int i = 0; i < int(items.size()); ++i)
+        if (!items[size_t(i)].added()) bySource.emplace(items[size_t(i)].sourceKey, i);
+    const auto& vars = m_model->summary().variables;
+    m_marks.assign(m_items.size(), EditMark());
+    for (size_t v = 0; v < m_variableItem.size(); ++v) {
+        const int id = m_variableItem[v];
+        if (id < 0 || vars[v].checkpointKey.empty()) continue;
+        EditMark& m = m_marks[size_t(id)];
+        auto it = bySource.find(vars[v].checkpointKey);
+        if (it == bySource.end()) {
+            m.deleted = m.modified = true;
+            continue;
+        }
+        const EditItem& e = items[size_t(it->second)];
+        m.editItem = it->second;
+        m.modified = e.modified();
+        m.subtree = e.selected ? kSomeSelected : kSomeUnselected;
+    }
+    // Children come after their parents, so one backward pass folds every subtree.
+    for (size_t id = m_items.size() - 1; id > 0; --id) {
+        const int p = m_items[id].parent;
+        if (p <= 0) continue;
+        m_marks[size_t(p)].subtree |= m_marks[id].subtree;
+        if (m_items[size_t(p)].kind != Kind::Variable) m_marks[size_t(p)].modified |= m_marks[id].modified;
+    }
+}
+
+void ModelTreeModel::refreshMarks() {
+    computeMarks();
+    if (m_variablesSection < 0) return;
+    // Every parent in the variables subtree announces its children (proxies and views need the range).
+    QModelIndex section = createIndex(m_items[size_t(m_variablesSection)].row, 0, quintptr(m_variablesSection));
+    emit dataChanged(section, section.siblingAtColumn(ColumnCount - 1));
+    std::vector<int> stack{m_variablesSection};
+    while (!stack.empty()) {
+        const int id = stack.back();
+        stack.pop_back();
+        const auto& ch = m_items[size_t(id)].children;
+        if (ch.empty()) continue;
+        QModelIndex parent = id == 0 ? QModelIndex() : createIndex(m_items[size_t(id)].row, 0, quintptr(id));
+        emit dataChanged(index(0, 0, parent), index(int(ch.size()) - 1, ColumnCount - 1, parent));
+        stack.insert(stack.end(), ch.begin(), ch.end());
+    }
+}
+
+std::string ModelTreeModel::scopePath(const Item& it) const {
+    const std::string& name = m_model->summary().variables[size_t(it.a)].name;
+    size_t pos = 0;  // just past the (it.b + 1)-th slash
+    for (int d = 0; d <= it.b; ++d) {
+        const size_t slash = name.find('/', pos);
+        if (slash == std::string::npos) return name;
+        pos = slash + 1;
+    }
+    return name.substr(0, pos - 1);
+}
+
+QVariant ModelTreeModel::editData(const Item& it, int id, int column, int role) const {
+    if (it.kind != Kind::Variable && it.kind != Kind::Scope && id != m_variablesSection) return {};
+    const EditMark& m = m_marks[size_t(id)];
+    if (id == m_variablesSection) {
+        if (role != Qt::DisplayRole || column != ColInfo) return {};
+        const EditSet& set = m_edits->set();
+        return QString(display(it, column).toString() +
+               tr(" — %1 of %2 selected for export").arg(set.selectedCount()).arg(set.items().size()) +
+               (set.edits().empty() ? QString() : tr(", %1 edit(s)").arg(set.edits().size())));
+    }
+    const EditItem* e = m.editItem >= 0 ? &m_edits->set().items()[size_t(m.editItem)] : nullptr;
+    switch (role) {
+    case Qt::CheckStateRole:
+        if (column != ColName) return {};
+        if (it.kind == Kind::Variable) return e ? QVariant(e->selected ? Qt::Checked : Qt::Unchecked) : QVariant();
+        if (m.subtree == 0) return {};
+        return m.subtree == kSomeSelected ? Qt::Checked : m.subtree == kSomeUnselected ? Qt::Unchecked : Qt::PartiallyChecked;
+    case ModifiedRole: return m.modified;
+    case Qt::FontRole: {
+        if (!m.modified) return {};
+        QFont f;
+        f.setBold(true);
+        f.setStrikeOut(m.deleted);
+        return f;
+    }
+    case Qt::ForegroundRole:
+        if (!m.modified) return {};
+        return m.deleted ? QColor(Qt::gray) : QColor(0xb0, 0x50, 0x00);
+    case Qt::DisplayRole: {
+        if (column != ColInfo || it.kind != Kind::Variable || !m.modified) return {};
+        QStringList marks;
+        if (m.deleted) marks << tr("deleted");
+        if (e && e->renamed()) marks << tr("→ %1").arg(QString::fromStdString(e->name));
+        if (e && e->valueEdited()) marks << tr("values edited");
+        return QString(QStringLiteral("[%1]  ").arg(marks.join(QStringLiteral(", "))) + display(it, column).toString());
+    }
+    default: return {};
+    }
+}
+
+Qt::ItemFlags ModelTreeModel::flags(const QModelIndex& index) const {
+    Qt::ItemFlags f = QAbstractItemModel::flags(index);
+    if (!index.isValid() || m_marks.empty() || index.column() != ColName) return f;
+    const int id = int(index.internalId());
+    const Item& it = m_items[size_t(id)];
+    if ((it.kind == Kind::Variable && m_marks[size_t(id)].editItem >= 0) || (it.kind == Kind::Scope && m_marks[size_t(id)].subtree))
+        f |= Qt::ItemIsUserCheckable;
+    return f;
+}
+
+bool ModelTreeModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+    if (role != Qt::CheckStateRole || !index.isValid() || m_marks.empty() || index.column() != ColName) return false;
+    return toggleCheck(int(index.internalId()), value.toInt() != Qt::Unchecked);
+}
+
+bool ModelTreeModel::toggleCheck(int id, bool checked) {
+    const Item& it = m_items[size_t(id)];
+    const auto& items = m_edits->set().items();
+    Selector sel;
+    if (it.kind == Kind::Variable) {
+        const int e = m_marks[size_t(id)].editItem;
+        if (e < 0) return false;
+        sel = {Selector::Kind::Name, items[size_t(e)].name};
+    } else if (it.kind == Kind::Scope) {
+        // The scope's variables by their current names: a scope selector when renames kept them
+        // together (and nothing else is in it), otherwise an exact list as a regex.
+        std::vector<std::string> names;
+        std::vector<int> stack{id};
+        while (!stack.empty()) {
+            const int c = stack.back();
+            stack.pop_back();
+            if (m_items[size_t(c)].kind == Kind::Variable && m_marks[size_t(c)].editItem >= 0)
+                names.push_back(items[size_t(m_marks[size_t(c)].editItem)].name);
+            stack.insert(stack.end(), m_items[size_t(c)].children.begin(), m_items[size_t(c)].children.end());
+        }
+        if (names.empty()) return false;
+        const std::string scope = scopePath(it) + "/";
+        size_t inScopeNow = 0;
+        for (const EditItem& e : items) inScopeNow += tfscope::inScope(e.name, scope) ? 1 : 0;
+        bool together = inScopeNow == names.size();
+        for (const std::string& n : names) together = together && tfscope::inScope(n, scope);
+        if (together) {
+            sel = {Selector::Kind::Scope, scope};
+        } else {
+            std::string re = "^(";
+            for (size_t i = 0; i < names.size(); ++i) re += (i ? "|" : "") + escapeRegex(names[i]);
+            sel = {Selector::Kind::Regex, re + ")$"};
+        }
+    } else {
+        return false;
+    }
+    return m_edits->apply(checked ? EditOp::select(sel) : EditOp::deselect(sel)).ok();
+}
+
+}  // namespace tfscope
