@@ -1,6 +1,7 @@
 // Variable kernels. TF1 ref variables (VariableV2/Variable, Assign, AssignAdd, AssignSub,
 // IsVariableInitialized) and resource variables (VarHandleOp, ReadVariableOp, AssignVariableOp,
-// AssignAdd/SubVariableOp, VarIsInitializedOp, DisableCopyOnRead, DestroyResourceOp). Both live in the
+// AssignAdd/SubVariableOp, VarIsInitializedOp, DisableCopyOnRead, DestroyResourceOp), and the plain SGD
+// update (ApplyGradientDescent on a ref, ResourceApplyGradientDescent on a handle). Both live in the
 // Session's ResourceManager under (container, shared_name); an empty shared_name means the node name.
 #include "attr_value.pb.h"
 #include "model/exec/builtin_kernels.h"
@@ -155,6 +156,44 @@ Status computeVarIsInitializedOp(KernelContext& ctx) {
     return ctx.setOutput(0, Tensor::scalar<bool>(var->initialized));
 }
 
+// var -= alpha * delta, elementwise (alpha a scalar of the variable's dtype).
+template <typename T>
+void descend(Tensor& var, const Tensor& alpha, const Tensor& delta) {
+    T* v = var.mutableData<T>();
+    const T a = alpha.data<T>()[0];
+    const T* d = delta.data<T>();
+    for (int64_t i = 0; i < var.numElements(); ++i) v[i] -= a * d[i];
+}
+
+Status applyGradientDescent(KernelContext& ctx, VariableResource& var) {
+    TFS_ASSIGN_OR_RETURN(const Tensor* alpha, ctx.input(1));
+    TFS_ASSIGN_OR_RETURN(const Tensor* delta, ctx.input(2));
+    std::lock_guard<std::mutex> lock(var.mutex);
+    if (!var.initialized) return ctx.error("Attempting to use uninitialized value '" + var.name + "'.");
+    if (alpha->numElements() != 1 || alpha->rank() != 0) return ctx.error("alpha is not a scalar: " + shapeToString(alpha->shape()) + ".");
+    if (var.value.shape() != delta->shape())
+        return ctx.error("var and delta do not have the same shape: " + shapeToString(var.value.shape()) + " " + shapeToString(delta->shape()) + ".");
+    if (alpha->dtype() != var.value.dtype() || delta->dtype() != var.value.dtype())
+        return ctx.error("Cannot update variable of dtype '" + dtypeEnumName(var.value.dtype()) + "' with '" + dtypeEnumName(delta->dtype()) + "'.");
+    switch (var.value.dtype()) {
+    case DType::Float: descend<float>(var.value, *alpha, *delta); break;
+    case DType::Double: descend<double>(var.value, *alpha, *delta); break;
+    default: return ctx.error("Gradient descent on variables of dtype '" + dtypeEnumName(var.value.dtype()) + "' is not supported.");
+    }
+    return Status::OK();
+}
+
+Status computeApplyGradientDescent(KernelContext& ctx) {
+    TFS_ASSIGN_OR_RETURN(auto var, refArg(ctx));
+    TFS_RETURN_IF_ERROR(applyGradientDescent(ctx, *var));
+    return nodeContext(ctx).setRefOutput(0, var);
+}
+
+Status computeResourceApplyGradientDescent(KernelContext& ctx) {
+    TFS_ASSIGN_OR_RETURN(auto var, handleArg(ctx));
+    return applyGradientDescent(ctx, *var);
+}
+
 Status computeNothing(KernelContext&) { return Status::OK(); }
 
 const KernelDef kVariableV2{"VariableV2", computeVariableV2, true};
@@ -169,6 +208,8 @@ const KernelDef kAssignVariableOp{"AssignVariableOp", computeAssignVariableOp, t
 const KernelDef kAssignAddVariableOp{"AssignAddVariableOp", computeAssignAddVariableOp, true};
 const KernelDef kAssignSubVariableOp{"AssignSubVariableOp", computeAssignSubVariableOp, true};
 const KernelDef kVarIsInitializedOp{"VarIsInitializedOp", computeVarIsInitializedOp, true};
+const KernelDef kApplyGradientDescent{"ApplyGradientDescent", computeApplyGradientDescent, true};
+const KernelDef kResourceApplyGradientDescent{"ResourceApplyGradientDescent", computeResourceApplyGradientDescent, true};
 const KernelDef kDisableCopyOnRead{"DisableCopyOnRead", computeNothing, true};
 const KernelDef kDestroyResourceOp{"DestroyResourceOp", computeNothing, true};
 
@@ -177,7 +218,8 @@ const KernelDef kDestroyResourceOp{"DestroyResourceOp", computeNothing, true};
 void appendVariableKernels(std::vector<const KernelDef*>& out) {
     for (const KernelDef* k : {&kVariableV2, &kVariable, &kAssign, &kAssignAdd, &kAssignSub, &kIsVariableInitialized,
                                &kVarHandleOp, &kReadVariableOp, &kAssignVariableOp, &kAssignAddVariableOp,
-                               &kAssignSubVariableOp, &kVarIsInitializedOp, &kDisableCopyOnRead, &kDestroyResourceOp})
+                               &kAssignSubVariableOp, &kVarIsInitializedOp, &kDisableCopyOnRead, &kDestroyResourceOp,
+                               &kApplyGradientDescent, &kResourceApplyGradientDescent})
         out.push_back(k);
 }
 

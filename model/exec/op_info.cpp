@@ -144,7 +144,8 @@ bool takesRefInput(std::string_view op, int index) {
 bool forwardsRef(std::string_view op) {
     return op == "RefSwitch" || op == "RefIdentity" || op == "RefEnter" || op == "RefExit" ||
            op == "RefNextIteration" || op == "RefMerge" || op == "Assign" || op == "AssignAdd" ||
-           op == "AssignSub" || op == "ScatterAdd" || op == "ScatterSub" || op == "ScatterUpdate";
+           op == "AssignSub" || op == "ScatterAdd" || op == "ScatterSub" || op == "ScatterUpdate" ||
+           op == "ApplyGradientDescent";
 }
 
 }  // namespace tfscope::exec

@@ -37,7 +37,7 @@ void registerSplit(KernelList& list);             // Unpack Split SplitV
 void registerSlice(KernelList& list);             // Slice StridedSlice
 void registerGather(KernelList& list);            // GatherV2 Gather GatherNd
 void registerFill(KernelList& list);              // Fill ZerosLike OnesLike Range
-void registerTile(KernelList& list);              // Tile BroadcastTo BroadcastArgs
+void registerTile(KernelList& list);              // Tile BroadcastTo BroadcastArgs BroadcastGradientArgs
 void registerPad(KernelList& list);               // Pad PadV2 MirrorPad
 void registerWhere(KernelList& list);             // Where
 void registerOneHot(KernelList& list);            // OneHot

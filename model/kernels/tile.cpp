@@ -1,4 +1,7 @@
-// Tile (multiples), BroadcastTo (shape) and BroadcastArgs (the broadcast shape of two shapes).
+// Tile (multiples), BroadcastTo (shape), BroadcastArgs (the broadcast shape of two shapes) and
+// BroadcastGradientArgs (the axes each side's gradient is summed over).
+#include <algorithm>
+
 #include "model/kernels/broadcast.h"
 #include "model/kernels/kernel_util.h"
 #include "model/kernels/registry.h"
@@ -82,10 +85,43 @@ Status evalBroadcastArgs(KernelContext& ctx) {
     return Status::OK();
 }
 
+// r0 / r1: the axes of the broadcast result that input 0 / input 1 was stretched along (its padded
+// dim is 1), so the gradient for that input is summed over them. Identical shapes reduce nothing;
+// an axis where both are 1 is listed for both (TF's answers, checked in tst_kernels_shape).
+Status evalBroadcastGradientArgs(KernelContext& ctx) {
+    TFS_RETURN_IF_ERROR(checkInputCount(ctx, 2));
+    TFS_ASSIGN_OR_RETURN(const Tensor* a, inputOf(ctx, 0));
+    TFS_ASSIGN_OR_RETURN(const Tensor* b, inputOf(ctx, 1));
+    TFS_RETURN_IF_ERROR(checkSameDType(ctx, *a, *b));
+    TFS_ASSIGN_OR_RETURN(Shape sa, indexValues(ctx, *a, "s0"));
+    TFS_ASSIGN_OR_RETURN(Shape sb, indexValues(ctx, *b, "s1"));
+    const size_t rank = std::max(sa.size(), sb.size());
+    std::vector<int64_t> r0, r1;
+    if (sa != sb) {
+        for (size_t i = 0; i < rank; ++i) {
+            const int64_t x = i + sa.size() < rank ? 1 : sa[i + sa.size() - rank];
+            const int64_t y = i + sb.size() < rank ? 1 : sb[i + sb.size() - rank];
+            if (x != y && x != 1 && y != 1) return ctx.error("Incompatible shapes: " + shapeToString(sa) + " vs. " + shapeToString(sb) + ".");
+            if (x == 1) r0.push_back(int64_t(i));
+            if (y == 1) r1.push_back(int64_t(i));
+        }
+    }
+    int slot = 0;
+    for (const std::vector<int64_t>* r : {&r0, &r1}) {
+        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(slot++, a->dtype(), {int64_t(r->size())}));
+        for (size_t i = 0; i < r->size(); ++i) {
+            if (a->dtype() == DType::Int32) mutableDataOf<int32_t>(*out)[i] = int32_t((*r)[i]);
+            else mutableDataOf<int64_t>(*out)[i] = (*r)[i];
+        }
+    }
+    return Status::OK();
+}
+
 }  // namespace
 
 void registerTile(KernelList& list) {
-    static const KernelDef defs[] = {{"Tile", evalTile}, {"BroadcastTo", evalBroadcastTo}, {"BroadcastArgs", evalBroadcastArgs}};
+    static const KernelDef defs[] = {{"Tile", evalTile}, {"BroadcastTo", evalBroadcastTo}, {"BroadcastArgs", evalBroadcastArgs},
+                                     {"BroadcastGradientArgs", evalBroadcastGradientArgs}};
     for (const KernelDef& d : defs) list.push_back(&d);
 }
 

@@ -44,6 +44,7 @@ private slots:
     void testWhileAndIf();
     void testRefVariables();
     void testResourceVariables();
+    void testGradientDescentPersists();
     void testHashTableFromTextFile();
     void testHashTableTextFileIndexes();
     void testParseExample();
@@ -232,6 +233,36 @@ node { name: "read" op: "ReadVariableOp" input: "h" input: "^add" attr { key: "d
     Status st = s->run({{"x", Tensor::scalar<int64_t>(2)}}, {"read"}, {}, &out);
     QVERIFY2(st.ok(), st.toString().c_str());
     QCOMPARE(out[0].data<int64_t>()[0], int64_t(42));
+}
+
+// ResourceApplyGradientDescent updates the variable in place; the Session keeps it between runs.
+void TestExec::testGradientDescentPersists() {
+    auto s = sessionFor(R"(
+node { name: "h" op: "VarHandleOp" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shared_name" value { s: "w" } } }
+node { name: "init" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }
+       attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 2 } } float_val: 1 float_val: -2 } } } }
+node { name: "set" op: "AssignVariableOp" input: "h" input: "init" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "lr" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape {} float_val: 0.5 } } } }
+node { name: "g" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "step" op: "ResourceApplyGradientDescent" input: "h" input: "lr" input: "g" attr { key: "T" value { type: DT_FLOAT } } }
+node { name: "read" op: "ReadVariableOp" input: "h" attr { key: "dtype" value { type: DT_FLOAT } } })");
+    QVERIFY(s);
+    QVERIFY(s->run({}, {}, {"set"}, nullptr).ok());
+    std::vector<Tensor> out;
+    QVERIFY(s->run({}, {"read"}, {}, &out).ok());
+    Tensor before = out[0];
+    const Tensor grad = Tensor::fromVector<float>({2}, {4, 1});
+    for (int i = 0; i < 2; ++i) {
+        Status st = s->run({{"g", grad}}, {}, {"step"}, nullptr);
+        QVERIFY2(st.ok(), st.toString().c_str());
+    }
+    QVERIFY(s->run({}, {"read"}, {}, &out).ok());
+    QCOMPARE(out[0].data<float>()[0], -3.0f);  // 1 - 2 * 0.5 * 4
+    QCOMPARE(out[0].data<float>()[1], -3.0f);  // -2 - 2 * 0.5 * 1
+    QCOMPARE(before.data<float>()[0], 1.0f);   // an earlier read is not changed under it
+    Status bad = s->run({{"g", Tensor::fromVector<float>({3}, {1, 2, 3})}}, {}, {"step"}, nullptr);
+    QVERIFY(!bad.ok());
+    QVERIFY2(bad.message().find("var and delta do not have the same shape") != std::string::npos, bad.message().c_str());
 }
 
 void TestExec::testHashTableFromTextFile() {

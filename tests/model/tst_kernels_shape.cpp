@@ -132,6 +132,24 @@ private slots:
         QVERIFY(m.ok());
         EXPECT_SAME(m->at(0), f32({6}, {3, 2, 1, 2, 3, 2}));
     }
+    // Reduction axes of each side's gradient; expected values are TF 2.15's answers.
+    void testBroadcastGradientArgs() {
+        struct Case { std::vector<int32_t> a, b, r0, r1; };
+        const Case cases[] = {
+            {{}, {}, {}, {}}, {{1}, {1}, {}, {}}, {{2, 1}, {2, 3}, {1}, {}}, {{3}, {2, 3}, {0}, {}},
+            {{1, 1}, {1}, {0, 1}, {0, 1}}, {{}, {4, 1}, {0, 1}, {1}}, {{1, 2, 1}, {5, 1, 1}, {0, 2}, {1, 2}}, {{0}, {1}, {}, {0}},
+        };
+        for (const Case& c : cases) {
+            auto r = runKernel(NodeBuilder("BroadcastGradientArgs").type("T", DType::Int32).build(),
+                               {i32({int64_t(c.a.size())}, c.a), i32({int64_t(c.b.size())}, c.b)}, 2);
+            QVERIFY2(r.ok(), r.status().toString().c_str());
+            EXPECT_SAME(r->at(0), i32({int64_t(c.r0.size())}, c.r0));
+            EXPECT_SAME(r->at(1), i32({int64_t(c.r1.size())}, c.r1));
+        }
+        auto bad = runKernel(NodeBuilder("BroadcastGradientArgs").type("T", DType::Int32).build(), {i32({1}, {2}), i32({1}, {3})}, 2);
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.status().message().find("Incompatible shapes") != std::string::npos, bad.status().message().c_str());
+    }
     void testWhereOneHotCumsumTopK() {
         auto w = runKernel(NodeBuilder("Where").build(), {Tensor::fromVector<bool>({2, 2}, {false, true, true, false})});
         QVERIFY(w.ok());

@@ -62,6 +62,7 @@ private slots:
     void testHalfPlusTwoRegressClassify_data();
     void testHalfPlusTwoRegressClassify();
     void testCounterSequence();
+    void testRegressionTrainSteps();
     void testTfjsModels();
     void testOnnxModels();
     void testCppflowAndKotlin();
@@ -152,6 +153,24 @@ void TestRealModelsRun::testCounterSequence() {
     auto reset = s->runSignature("reset_counter", {});
     QVERIFY2(reset.ok(), reset.status().toString().c_str());
     QCOMPARE(get(), 0.0);
+}
+
+// rust_regression_savedmodel's 'train' signature runs one SGD step (gradient tape: BroadcastGradientArgs,
+// ResourceApplyGradientDescent); the variables persist across runs as in a TF session. Values from TF 2.15.
+void TestRealModelsRun::testRegressionTrainSteps() {
+    auto s = open("rust_regression_savedmodel");
+    QVERIFY(s);
+    const Tensor x = Tensor::fromVector<float>({3}, {1, 2, 3}), y = Tensor::fromVector<float>({3}, {3, 5, 7.5f});
+    const double losses[] = {25.443068, 525.5358, 10862.672};
+    for (double want : losses) {
+        auto r = s->runSignature("train", {{"x", x}, {"y", y}});
+        QVERIFY2(r.ok(), r.status().toString().c_str());
+        QVERIFY2(near(values(r.value().at("loss")), {want}), str(values(r.value().at("loss"))).c_str());
+    }
+    auto w = s->runSignature("w", {}), b = s->runSignature("b", {});
+    QVERIFY(w.ok() && b.ok());
+    QVERIFY2(near(values(w.value().at("output")), {186.36208}), str(values(w.value().at("output"))).c_str());
+    QVERIFY2(near(values(b.value().at("output")), {81.81673}), str(values(b.value().at("output"))).c_str());
 }
 
 void TestRealModelsRun::testTfjsModels() {
