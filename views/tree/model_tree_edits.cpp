@@ -127,13 +127,15 @@ QVariant ModelTreeModel::editData(const Item& it, int id, int column, int role) 
     case Qt::ForegroundRole:
         if (!m.modified) return {};
         return m.deleted ? QColor(Qt::gray) : QColor(0xb0, 0x50, 0x00);
-    case Qt::DisplayRole: {
-        if (column != ColInfo || it.kind != Kind::Variable || !m.modified) return {};
+    case Qt::DisplayRole:
+    case Qt::ToolTipRole: {
+        // The name column says what changed: "v2  [→ head/w2, values edited]".
+        if (column != ColName || it.kind != Kind::Variable || !m.modified) return {};
         QStringList marks;
         if (m.deleted) marks << tr("deleted");
         if (e && e->renamed()) marks << tr("→ %1").arg(QString::fromStdString(e->name));
         if (e && e->valueEdited()) marks << tr("values edited");
-        return QString(QStringLiteral("[%1]  ").arg(marks.join(QStringLiteral(", "))) + display(it, column).toString());
+        return QString(display(it, column).toString() + QStringLiteral("  [%1]").arg(marks.join(QStringLiteral(", "))));
     }
     default: return {};
     }

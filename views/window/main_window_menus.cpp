@@ -40,7 +40,7 @@ void MainWindow::createEditActions(QMenu* file, QMenu* edit) {
     m_edit->addExportActions(file);
     m_edit->addEditActions(edit);
     edit->addSeparator();
-    connect(m_edit, &EditController::message, this, [this](const QString& text) { statusBar()->showMessage(text, 6000); });
+    connect(m_edit, &EditController::message, m_statusLabel, &QLabel::setText);
 }
 
 void MainWindow::addRecent(const QString& path) {
