@@ -1,6 +1,7 @@
 // runGui: the window. `tfscope [PATH]` opens PATH (or the built-in demo model);
 // `tfscope --screenshot FILE.png [--select ITEM] [PATH]` waits until loading and layout are done,
-// renders the window to FILE.png and exits (works with QT_QPA_PLATFORM=offscreen).
+// renders the window to FILE.png and exits (works with QT_QPA_PLATFORM=offscreen). `--run SIGNATURE`
+// shows the Run panel for it and runs it first when its (remembered or zero-filled) inputs are valid.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -10,6 +11,7 @@
 
 #include <cstdio>
 
+#include "views/runner/runner_panel.h"
 #include "views/window/main_window.h"
 
 namespace {
@@ -30,8 +32,8 @@ QString demoModelPath() {
 // Polls until the window is idle, optionally selects an item (and waits again), then saves.
 class ScreenshotDriver : public QObject {
 public:
-    ScreenshotDriver(tfscope::MainWindow* w, QString file, QString select)
-        : m_window(w), m_file(std::move(file)), m_select(std::move(select)) {
+    ScreenshotDriver(tfscope::MainWindow* w, QString file, QString select, QString run)
+        : m_window(w), m_file(std::move(file)), m_select(std::move(select)), m_run(std::move(run)) {
         connect(&m_timer, &QTimer::timeout, this, [this] { tick(); });
         QObject::connect(w, &tfscope::MainWindow::loadFailed, this, [](const QString& m) {
             std::fprintf(stderr, "tfscope: %s\n", m.toUtf8().constData());
@@ -56,6 +58,16 @@ private:
             m_idleTicks = 0;
             return;
         }
+        if (!m_run.isEmpty()) {
+            if (m_runStage++ == 0) {
+                if (!m_window->showRunner(m_run)) std::fprintf(stderr, "tfscope: no signature '%s'.\n", m_run.toUtf8().constData());
+            } else {
+                if (m_window->runner()->canRun()) m_window->runner()->run();
+                m_run.clear();
+            }
+            m_idleTicks = 0;
+            return;
+        }
         m_timer.stop();
         const bool ok = m_window->grab().save(m_file, "PNG");
         if (!ok) std::fprintf(stderr, "tfscope: could not write '%s'.\n", m_file.toUtf8().constData());
@@ -65,6 +77,8 @@ private:
     tfscope::MainWindow* m_window;
     QString m_file;
     QString m_select;
+    QString m_run;
+    int m_runStage = 0;
     QTimer m_timer;
     QElapsedTimer m_clock;
     int m_idleTicks = 0;
@@ -82,7 +96,9 @@ int runGui(int argc, char** argv) {
     QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Render the window to FILE.png and exit."), QStringLiteral("FILE"));
     QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select ITEM (node, variable, tree item) first."), QStringLiteral("ITEM"));
     parser.addOption(shot);
+    QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Show the Run panel for SIGNATURE and run it (with --screenshot)."), QStringLiteral("SIGNATURE"));
     parser.addOption(select);
+    parser.addOption(run);
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Model folder or file (default: the demo model)."));
     parser.process(app);
     const QStringList args = parser.positionalArguments();
@@ -92,7 +108,7 @@ int runGui(int argc, char** argv) {
     std::unique_ptr<ScreenshotDriver> driver;
     if (parser.isSet(shot)) {
         window.setErrorDialogs(false);
-        driver = std::make_unique<ScreenshotDriver>(&window, parser.value(shot), parser.value(select));
+        driver = std::make_unique<ScreenshotDriver>(&window, parser.value(shot), parser.value(select), parser.value(run));
     }
     window.show();
     window.openPath(path);

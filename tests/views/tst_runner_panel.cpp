@@ -86,6 +86,11 @@ private slots:
         QCOMPARE(x->spec().shape, (Shape{-1, 1}));
         QCOMPARE(int(x->dimSpins().size()), 1);  // one spin box for the -1 dim
         QVERIFY(!x->exampleEditor());
+        QCOMPARE(x->literalEdit()->toPlainText(), QStringLiteral("[[0.0]]"));  // zeros, free dim 1
+        QVERIFY(panel.runButton()->isEnabled());
+        x->dimSpins()[0]->setValue(2);
+        x->fill(QStringLiteral("1"));
+        QCOMPARE(x->literalEdit()->toPlainText(), QStringLiteral("[[1.0], [1.0]]"));
 
         typeLiteral(x, QStringLiteral("[[1.0],[2.0],[5.0]]"));
         QVERIFY2(x->isValid(), qPrintable(x->validationText()));
@@ -245,6 +250,9 @@ private slots:
             typeLiteral(panel.editor(QStringLiteral("inputs")), QStringLiteral("[[7.0]]"));
             QVERIFY(runAndWait(panel));
             QCOMPARE(floats(panel.outputs().begin()->second), (std::vector<float>{6.5f}));  // 0.5*7+3
+            QVERIFY(openForm(panel, QStringLiteral("serving_default")));
+            typeLiteral(panel.editor(QStringLiteral("x")), QStringLiteral("[[3.0], [4.0]]"));
+            QVERIFY(runAndWait(panel));
         }
         RunnerPanel panel;
         panel.setModel(m_model);
@@ -252,7 +260,7 @@ private slots:
         QCOMPARE(panel.editor(QStringLiteral("inputs"))->literalEdit()->toPlainText(), QStringLiteral("[[7.0]]"));
         QVERIFY(panel.runButton()->isEnabled());
         QVERIFY(openForm(panel, QStringLiteral("serving_default")));  // another signature, its own inputs
-        QVERIFY(panel.editor(QStringLiteral("x"))->literalEdit()->toPlainText() != QStringLiteral("[[7.0]]"));
+        QCOMPARE(panel.editor(QStringLiteral("x"))->literalEdit()->toPlainText(), QStringLiteral("[[3.0], [4.0]]"));
     }
 
     void testMainWindowRunDock() {

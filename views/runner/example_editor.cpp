@@ -74,6 +74,7 @@ ExampleEditor::ExampleEditor(std::vector<io::ExampleFeature> features, QWidget* 
         m_table->setItem(r, 0, key);
         m_table->setItem(r, 1, type);
     }
+    m_table->resizeColumnsToContents();
     m_table->setMaximumHeight(m_table->horizontalHeader()->sizeHint().height() + 8 +
                               std::min<int>(6, std::max<int>(1, int(m_features.size()))) * m_table->verticalHeader()->defaultSectionSize());
     auto* add = new QPushButton(tr("Add example"), this);

@@ -21,6 +21,7 @@
 namespace tfscope {
 namespace {
 constexpr int64_t kMaxFillElements = 100000;
+constexpr int64_t kMaxPrefillElements = 64;
 
 QString specText(const exec::TensorSpec& spec) {
     QString dtype = spec.dtype == DType::Invalid ? QObject::tr("dtype unknown") : QString::fromLatin1(dtypeShortName(spec.dtype));
@@ -58,19 +59,20 @@ InputEditor::InputEditor(const std::string& key, const exec::TensorSpec& spec, s
     if (examples) m_sourceBox->addItem(tr("tf.Example"), int(Source::Examples));
     auto* load = new QPushButton(tr("Load .npy…"), this);
     connect(load, &QPushButton::clicked, this, &InputEditor::chooseNpy);
-    auto* top = new QHBoxLayout;
-    top->addWidget(title, 1);
-    top->addWidget(m_sourceBox);
-    top->addWidget(load);
+    title->setWordWrap(true);
+    auto* sourceRow = new QHBoxLayout;
+    sourceRow->addWidget(m_sourceBox);
+    sourceRow->addWidget(load);
+    sourceRow->addStretch(1);
 
     auto* dims = new QHBoxLayout;
     if (!spec.unknownRank) {
         for (size_t i = 0; i < spec.shape.size(); ++i) {
             if (spec.shape[i] >= 0) continue;
             auto* spin = new QSpinBox(this);
-            spin->setRange(0, 1 << 24);
+            spin->setRange(0, 1 << 20);
             spin->setValue(1);
-            spin->setPrefix(tr("dim %1 = ").arg(i));
+            spin->setPrefix(tr("d%1 = ").arg(i));
             spin->setToolTip(tr("Size of free dimension %1 for Fill").arg(i));
             m_dims.push_back(spin);
             m_dimIndex.push_back(int(i));
@@ -100,13 +102,15 @@ InputEditor::InputEditor(const std::string& key, const exec::TensorSpec& spec, s
         m_stack->addWidget(m_examples);
         connect(m_examples, &ExampleEditor::changed, this, &InputEditor::validate);
     }
+    m_stack->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);  // the form's stretch takes the rest
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 4, 0, 4);
-    layout->addLayout(top);
+    layout->addWidget(title);
+    layout->addLayout(sourceRow);
     layout->addLayout(dims);
     layout->addWidget(m_stack);
     layout->addWidget(m_message);
@@ -117,6 +121,12 @@ InputEditor::InputEditor(const std::string& key, const exec::TensorSpec& spec, s
         validate();
     });
     if (examples) setSource(Source::Examples);
+    // A small numeric input starts as zeros of its shape (free dims 1), so the form shows the nesting.
+    if (!examples && !spec.unknownRank && isPod(spec.dtype)) {
+        Shape shape = spec.shape;
+        for (int64_t& d : shape) d = std::max<int64_t>(d, 1);
+        if (shapeNumElements(shape) <= kMaxPrefillElements) fill(QStringLiteral("0"));
+    }
     validate();
 }
 

@@ -62,7 +62,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_runnerDock = new QDockWidget(tr("Run"), this);
     m_runnerDock->setObjectName(QStringLiteral("RunDock"));
     m_runnerDock->setWidget(m_runner);
-    addDockWidget(Qt::RightDockWidgetArea, m_runnerDock);
+    tabifyDockWidget(propDock, m_runnerDock);
     m_runnerDock->hide();
 
     m_statusLabel = new QLabel(this);
@@ -245,6 +245,7 @@ bool MainWindow::showRunner(const QString& signature) {
         return false;
     m_runnerDock->show();
     m_runnerDock->raise();
+    resizeDocks({m_runnerDock}, {520}, Qt::Horizontal);
     return true;
 }
 
