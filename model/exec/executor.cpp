@@ -44,12 +44,12 @@ Result<Tensor> deref(const std::shared_ptr<VariableResource>& var) {
 // Names of the functions a node calls: func-valued attrs and an op that is a library function.
 std::vector<std::string> calledFunctions(const tensorflow::NodeDef& def, const FunctionLibrary* library) {
     std::vector<std::string> out;
-    if (library && library->find(def.op())) out.push_back(def.op());
+    if (library && library->find(def.op())) out.push_back(library->cpuImplementation(def.op()));
     for (const auto& [name, value] : def.attr()) {
         if (!name.empty() && name[0] == '_') continue;
-        if (value.has_func()) out.push_back(value.func().name());
+        if (value.has_func()) out.push_back(library ? library->cpuImplementation(value.func().name()) : value.func().name());
         if (value.has_list())
-            for (const auto& f : value.list().func()) out.push_back(f.name());
+            for (const auto& f : value.list().func()) out.push_back(library ? library->cpuImplementation(f.name()) : f.name());
     }
     return out;
 }

@@ -13,8 +13,9 @@ constexpr int kMaxCallDepth = 64;
 
 const FunctionLibrary& FunctionRunner::library() const { return *m_state.library; }
 
-Result<std::vector<Tensor>> FunctionRunner::call(const std::string& name, const std::vector<Tensor>& args) {
-    if (!m_state.library) return Status::notFound("Function '" + name + "' is not defined: the graph has no function library.");
+Result<std::vector<Tensor>> FunctionRunner::call(const std::string& called, const std::vector<Tensor>& args) {
+    if (!m_state.library) return Status::notFound("Function '" + called + "' is not defined: the graph has no function library.");
+    const std::string& name = m_state.library->cpuImplementation(called);
     if (m_state.callDepth >= kMaxCallDepth)
         return Status::resourceExhausted("Function calls nest deeper than " + std::to_string(kMaxCallDepth) + " levels at '" + name + "'.");
     TFS_ASSIGN_OR_RETURN(std::shared_ptr<const ExecGraph> graph, m_state.library->graph(name));

@@ -4,7 +4,8 @@
 //
 //   TFS_ASSIGN_OR_RETURN(std::vector<Tensor> outs, ctx.functions().call("__inference_f_12", {x}));
 //
-// Arguments bind positionally to signature.input_arg; results come in signature.output_arg order.
+// A function with a CPU implementation of the same api_implements runs that one instead
+// (FunctionLibrary::cpuImplementation). Arguments bind positionally to signature.input_arg; results come in signature.output_arg order.
 // The body is pruned to what its returns and control returns need (TF2 functions list their
 // stateful ops as control returns).
 

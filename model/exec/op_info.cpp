@@ -59,6 +59,7 @@ const std::unordered_map<std::string_view, std::string_view>& outputTable() {
         {"SelfAdjointEigV2", "e v"}, {"Lu", "lu p"}, {"QuantizeV2", "output output_min output_max"},
         {"LSTMBlockCell", "i cs f o ci co h"}, {"ConcatOffset", "offset:N"},
         {"SparseSegmentSumGrad", "output"}, {"Unbatch", "unbatched_tensor"},
+        {"TensorListPopBack", "output_handle tensor"},
     };
     return table;
 }

@@ -44,6 +44,7 @@ const std::vector<const KernelDef*>& libraryKernels() {
         kernels::registerUnique(list);
         kernels::registerRandomUniform(list);
         kernels::registerStringOps(list);
+        kernels::registerTensorList(list);
         return list;
     }();
     return kernels;

@@ -48,5 +48,6 @@ void registerSegment(KernelList& list);           // UnsortedSegmentSum/Prod/Max
 void registerUnique(KernelList& list);            // Unique L2Loss
 void registerRandomUniform(KernelList& list);     // RandomUniform (not TF's stream)
 void registerStringOps(KernelList& list);         // AsString ReduceJoin StringLength (Static)RegexReplace RegexFullMatch
+void registerTensorList(KernelList& list);        // EmptyTensorList TensorListReserve/FromTensor/GetItem/SetItem/Stack/... (DT_VARIANT)
 
 }  // namespace tfscope::kernels
