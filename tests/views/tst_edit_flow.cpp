@@ -7,12 +7,16 @@
 #include <QFile>
 #include <QFont>
 #include <QMenuBar>
+#include <QProgressDialog>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
 #include <QUndoStack>
+
+#include <functional>
 
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/edit/edit_op.h"
@@ -244,6 +248,7 @@ private slots:
         MainWindow w;
         open(w);
         if (QTest::currentTestFailed()) return;
+        w.setErrorDialogs(true);  // the progress dialog; neither outcome here opens a message box
         EditController* ec = w.editController();
         // 64 MB of new values, so the export is still writing when Cancel arrives.
         QVERIFY(ec->apply(EditOp::addVariable("big", DType::Float, {16 << 20}, EditOp::Init::Ones)).ok());
@@ -252,11 +257,63 @@ private slots:
         QSignalSpy done(ec, &EditController::exportFinished);
         QVERIFY(ec->startExport(ExportFormat::Checkpoint, out));
         QVERIFY(!ec->startExport(ExportFormat::Checkpoint, out));  // one at a time
-        ec->exporter()->cancel();
+        // The progress dialog's Cancel button.
+        auto* progress = w.findChild<QProgressDialog*>();
+        QVERIFY(progress);
+        auto* cancel = progress->findChild<QPushButton*>();
+        QVERIFY(cancel);
+        QCOMPARE(cancel->text(), QStringLiteral("Cancel"));
+        cancel->click();
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
         QCOMPARE(done.at(0).at(0).toBool(), false);
         QCOMPARE(done.at(0).at(1).toString(), QStringLiteral("Export cancelled."));
         QTRY_COMPARE_WITH_TIMEOUT(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList(), 5000);
+    }
+
+    // A scope's tri-state box deselects/selects everything under it (slots included) in one step.
+    void testScopeCheckbox() {
+        MainWindow w;
+        w.setErrorDialogs(false);
+        QSignalSpy loaded(&w, &MainWindow::modelLoaded);
+        w.openPath(QStringLiteral(TFSCOPE_SHARED_MODELS "/kotlindl_mnist1_saved_model"));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+        EditController* ec = w.editController();
+        QVERIFY(ec->session()->active());
+        ModelTreeModel* m = w.treePanel()->treeModel();
+        // The first scope under Variables that holds several variables.
+        QModelIndex scope;
+        std::vector<QModelIndex> vars;
+        std::function<void(const QModelIndex&)> collect = [&](const QModelIndex& p) {
+            for (int r = 0; r < m->rowCount(p); ++r) {
+                QModelIndex c = m->index(r, 0, p);
+                if (ModelTreeModel::Kind(c.data(ModelTreeModel::KindRole).toInt()) == ModelTreeModel::Kind::Variable) vars.push_back(c);
+                collect(c);
+            }
+        };
+        for (int r = 0; r < m->rowCount() && !scope.isValid(); ++r) {
+            QModelIndex sec = m->index(r, 0);
+            for (int k = 0; k < m->rowCount(sec) && !scope.isValid(); ++k) {
+                QModelIndex c = m->index(k, 0, sec);
+                if (ModelTreeModel::Kind(c.data(ModelTreeModel::KindRole).toInt()) != ModelTreeModel::Kind::Scope) continue;
+                vars.clear();
+                collect(c);
+                if (vars.size() >= 2) scope = c;
+            }
+        }
+        QVERIFY(scope.isValid());
+        const int total = ec->session()->set().selectedCount();
+        QCOMPARE(scope.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QVERIFY(m->setData(scope, Qt::Unchecked, Qt::CheckStateRole));
+        QCOMPARE(scope.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+        for (const QModelIndex& v : vars) QCOMPARE(v.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+        QCOMPARE(ec->session()->set().selectedCount(), total - int(vars.size()));
+        QCOMPARE(ec->session()->undoStack()->count(), 1);
+        QVERIFY(m->setData(vars.front(), Qt::Checked, Qt::CheckStateRole));
+        QCOMPARE(scope.data(Qt::CheckStateRole).toInt(), int(Qt::PartiallyChecked));
+        ec->session()->undoStack()->undo();
+        ec->session()->undoStack()->undo();
+        QCOMPARE(scope.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QCOMPARE(ec->session()->set().selectedCount(), total);
     }
 
     void testDeleteAndAddVariable() {

@@ -323,7 +323,6 @@ bool EditController::startExport(ExportFormat format, const QString& out) {
         m_progress->setWindowTitle(tr("Export"));
         m_progress->setWindowModality(Qt::WindowModal);
         m_progress->setMinimumDuration(300);
-        m_progress->setAttribute(Qt::WA_DeleteOnClose);
         connect(m_progress, &QProgressDialog::canceled, m_runner, &ExportRunner::cancel);
         connect(m_runner, &ExportRunner::progress, m_progress, &QProgressDialog::setValue);
     }
@@ -331,7 +330,10 @@ bool EditController::startExport(ExportFormat format, const QString& out) {
 }
 
 void EditController::onExportFinished(bool ok, const QString& text) {
-    if (m_progress) m_progress->close();
+    if (m_progress) {
+        m_progress->reset();  // hides it and stops its show timer
+        m_progress->deleteLater();
+    }
     emit message(text);
     emit exportFinished(ok, text);
     if (m_dialogs && !ok && text != tr("Export cancelled."))
