@@ -1,6 +1,8 @@
 // tfscope scan: like `saved_model_cli scan`, reports denylisted file/print ops (default ReadFile,
 // WriteFile, PrintV2; --op_denylist overrides), and also lists every op of the graph and its
-// function library, flagging the ones tfscope cannot run (no kernel), with where they are used.
+// function library, flagging the ones tfscope cannot run (no kernel), with where they are used. A
+// missing kernel blocks only if loading (restore, init op) or some signature reaches it; ops that sit
+// only in unreachable functions (Keras' GPU-only or backward functions) are listed as not needed.
 //   tfscope scan PATH [--tag_set serve] [--op_denylist A,B] [--json]
 #include <CLI/CLI.hpp>
 
@@ -11,8 +13,10 @@
 #include <sstream>
 
 #include "app/cli.h"
+#include "model/exec/exec_graph.h"
 #include "model/exec/executor.h"
 #include "model/exec/function_library.h"
+#include "model/exec/saved_model_session.h"
 #include "model/loader/model_loader.h"
 #include "model/loader/model_protos.h"
 
@@ -51,7 +55,45 @@ std::string pyList(const google::protobuf::RepeatedPtrField<std::string>& xs) {
 struct MetaScan {
     std::set<std::string> ops;
     std::map<std::string, std::vector<std::string>> unsupported;  // op -> "function/node" users
+    std::set<std::string> needed;  // ops of `unsupported` that loading or some signature runs into
 };
+
+// Missing kernels on the paths tfscope runs: the restore op, the init op, and each signature's
+// outputs from its inputs (through the functions they call, with the CPU implementation chosen).
+std::set<std::string> neededMissing(const tensorflow::MetaGraphDef& mg, const exec::FunctionLibrary& lib) {
+    std::set<std::string> out;
+    auto graph = exec::ExecGraph::fromGraphDef(mg.graph_def(), &lib);
+    if (!graph.ok()) return out;
+    const exec::ExecGraph& g = *graph.value();
+    auto collect = [&](const std::vector<exec::Feed>& feeds, const std::vector<exec::Endpoint>& fetches, const std::vector<int>& targets) {
+        auto order = exec::Executor::plan(g, feeds, fetches, targets);
+        if (!order.ok()) return;
+        std::map<std::string, std::vector<std::string>> missing;
+        exec::collectMissingKernels(g, order.value(), &lib, &missing);
+        for (const auto& entry : missing) out.insert(entry.first);
+    };
+    std::vector<int> loadTargets;
+    std::string restore = mg.saver_def().restore_op_name();
+    if (!restore.empty() && restore[0] == '^') restore.erase(0, 1);
+    if (int r = g.find(restore.substr(0, restore.find(':'))); !restore.empty() && r >= 0) loadTargets.push_back(r);
+    if (auto init = exec::initOpName(mg); init.ok() && !init.value().empty())
+        if (int i = g.find(init.value()); i >= 0) loadTargets.push_back(i);
+    if (!loadTargets.empty()) collect({}, {}, loadTargets);
+    for (const auto& [key, sig] : mg.signature_def()) {
+        std::vector<exec::Feed> feeds;
+        std::vector<exec::Endpoint> fetches;
+        for (const auto& [name, info] : sig.inputs())
+            if (auto e = g.endpoint(info.name()); e.ok()) feeds.push_back({e.value(), Tensor()});
+        for (const auto& [name, info] : sig.outputs())
+            if (auto e = g.endpoint(info.name()); e.ok()) fetches.push_back(e.value());
+        std::vector<int> targets;
+        if (fetches.empty())  // e.g. __saved_model_init_op: its output names the op to run
+            for (const auto& [name, info] : sig.outputs())
+                if (int t = g.find(info.name().substr(0, info.name().find(':'))); t >= 0) targets.push_back(t);
+        collect(feeds, fetches, targets);
+    }
+    return out;
+}
 
 MetaScan scanMeta(const tensorflow::MetaGraphDef& mg) {
     MetaScan out;
@@ -63,6 +105,7 @@ MetaScan scanMeta(const tensorflow::MetaGraphDef& mg) {
     for (const auto& n : mg.graph_def().node()) check(n, n.name());
     for (const auto& f : mg.graph_def().library().function())
         for (const auto& n : f.node_def()) check(n, f.signature().name() + "/" + n.name());
+    if (!out.unsupported.empty()) out.needed = neededMissing(mg, lib);
     return out;
 }
 
@@ -95,7 +138,8 @@ int runScan(const ScanOptions& o) {
             j["denylisted_ops"] = found;
             j["ops"] = s.ops;
             j["unsupported_ops"] = nlohmann::ordered_json::array();
-            for (const auto& [op, users] : s.unsupported) j["unsupported_ops"].push_back({{"op", op}, {"nodes", users}});
+            for (const auto& [op, users] : s.unsupported)
+                j["unsupported_ops"].push_back({{"op", op}, {"nodes", users}, {"needed", s.needed.count(op) > 0}});
             doc["meta_graphs"].push_back(j);
             continue;
         }
@@ -111,13 +155,22 @@ int runScan(const ScanOptions& o) {
             std::cout << "Every op has a kernel in tfscope.\n";
             continue;
         }
-        std::cout << "Ops without a kernel in tfscope (*), " << s.unsupported.size() << ":\n";
-        for (const auto& [op, users] : s.unsupported) {
-            std::cout << "  " << op << ": ";
-            for (size_t k = 0; k < users.size() && k < 3; ++k) std::cout << (k ? ", " : "") << users[k];
-            if (users.size() > 3) std::cout << " and " << users.size() - 3 << " more";
-            std::cout << "\n";
-        }
+        auto list = [&](bool needed, const char* title) {
+            size_t count = 0;
+            for (const auto& entry : s.unsupported) count += s.needed.count(entry.first) == size_t(needed);
+            if (count == 0) return;
+            std::cout << title << count << ":\n";
+            for (const auto& [op, users] : s.unsupported) {
+                if (s.needed.count(op) != size_t(needed)) continue;
+                std::cout << "  " << op << ": ";
+                for (size_t k = 0; k < users.size() && k < 3; ++k) std::cout << (k ? ", " : "") << users[k];
+                if (users.size() > 3) std::cout << " and " << users.size() - 3 << " more";
+                std::cout << "\n";
+            }
+        };
+        list(true, "Ops without a kernel in tfscope (*), needed to load or run a signature, ");
+        list(false, "Ops without a kernel in tfscope (*), not needed by any signature, ");
+        if (s.needed.empty()) std::cout << "Every signature can run in tfscope.\n";
     }
     if (o.json) std::cout << doc.dump(2) << "\n";
     return kExitOk;
