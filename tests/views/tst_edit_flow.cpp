@@ -132,6 +132,11 @@ private slots:
         if (const QByteArray shot = qgetenv("TFSCOPE_EDIT_SCREENSHOT"); !shot.isEmpty()) {
             w.treePanel()->view()->setColumnWidth(ModelTreeModel::ColName, 260);
             w.grab().save(QString::fromLocal8Bit(shot));
+            for (QAction* m : w.findChild<QMenuBar*>()->actions())
+                if (m->menu()) {
+                    m->menu()->adjustSize();
+                    m->menu()->grab().save(QString::fromLocal8Bit(shot) + m->text().remove(QLatin1Char('&')) + QStringLiteral(".png"));
+                }
         }
 
         // Ctrl+Z / Ctrl+Shift+Z through the Edit menu's actions.

@@ -196,11 +196,11 @@ void EditController::addEditActions(QMenu* edit) {
     act(tr("Rename by Re&gex…"), &EditController::renameRegexDialog, false);
     edit->addSeparator();
     act(tr("Set All &Values…"), [this] { valueDialog(EditKind::Fill); }, true);
-    act(tr("&Scale Values…"), [this] { valueDialog(EditKind::Scale); }, true);
+    act(tr("S&cale Values…"), [this] { valueDialog(EditKind::Scale); }, true);
     act(tr("A&dd to Values…"), [this] { valueDialog(EditKind::Add); }, true);
-    act(tr("Replace from .&npy…"), &EditController::fromNpyDialog, true);
+    act(tr("Re&place from .npy…"), &EditController::fromNpyDialog, true);
     act(tr("De&lete Variable"), [this] { if (needCurrent()) run(EditOp::remove(m_current.toStdString())); }, true);
-    act(tr("Add &Variable…"), &EditController::addVariableDialog, false);
+    act(tr("&Add Variable…"), &EditController::addVariableDialog, false);
     edit->addSeparator();
     act(tr("Save Edit &Script…"), &EditController::saveScriptDialog, false);
     updateActions();
