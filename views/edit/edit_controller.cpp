@@ -308,7 +308,17 @@ void EditController::addVariableDialog() {
     std::optional<Shape> s = parseShape(shape->text());
     if (!s) return report(Status::invalidArgument("Invalid shape '" + shape->text().toStdString() + "'."));
     const EditOp::Init i = init->currentIndex() == 0 ? EditOp::Init::Zeros : init->currentIndex() == 1 ? EditOp::Init::Ones : EditOp::Init::Constant;
-    run(EditOp::addVariable(name->text().toStdString(), DType(dtype->currentData().toInt()), *s, i, value->value()));
+    if (!apply(EditOp::addVariable(name->text().toStdString(), DType(dtype->currentData().toInt()), *s, i, value->value())).ok()) return;
+    // The tree lists the model's variables only; show the new one in the tensor viewer.
+    const EditItem* added = m_session->item(name->text().toStdString());
+    if (!added) return;
+    Result<Tensor> t = m_session->set().value(*added);
+    if (!t.ok()) return;
+    m_current = name->text();
+    m_currentKey.clear();
+    m_viewer->setTensor(m_current, std::move(t).value());
+    m_viewer->tableModel()->setEditable(true);
+    updateActions();
 }
 
 bool EditController::startExport(ExportFormat format, const QString& out) {
