@@ -121,11 +121,17 @@ void setRow(Tensor& out, int64_t i, const Tensor& item) {
     }
 }
 
-// The shape unset items take: the list's element shape merged with the op's, which must be fully known.
+// The shape unset items take: the list's element shape merged with the op's and with the shapes of
+// the items already set, which must then be fully known.
 Result<Shape> zeroShape(KernelContext& ctx, const TensorList& list, const PartialShape& requested) {
     PartialShape merged;
     if (!PartialShape::merge(list.elementShape, requested, &merged))
         return ctx.error("Incompatible element shapes " + list.elementShape.toString() + " and " + requested.toString() + ".");
+    for (const Tensor& item : list.items) {
+        if (merged.fullyDefined()) break;
+        if (item.valid() && !PartialShape::merge(merged, PartialShape{false, item.shape()}, &merged))
+            return ctx.error("Items of the list have different shapes: " + merged.toString() + " and " + shapeToString(item.shape()) + ".");
+    }
     if (!merged.fullyDefined())
         return ctx.error("Trying to read an unset item of a list whose element shape " + merged.toString() + " is not fully defined.");
     return merged.dims;

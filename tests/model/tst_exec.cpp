@@ -42,6 +42,7 @@ private slots:
     void testSwitchMergeDeadTensors();
     void testFunctionOutputArgNaming();
     void testWhileAndIf();
+    void testCpuImplementationChosen();
     void testRefVariables();
     void testResourceVariables();
     void testGradientDescentPersists();
@@ -196,6 +197,31 @@ library {
     QCOMPARE(out[0].data<float>()[0], 5.0f);
     QCOMPARE(out[1].data<bool>()[0], false);
     QCOMPARE(out[2].strings()[0], std::string("else"));
+}
+
+// A call of a GPU-preferring function runs the CPU function of the same api_implements (grappler's
+// implementation selector on a CPU-only machine), so the GPU-only op is never needed.
+void TestExec::testCpuImplementationChosen() {
+    auto s = sessionFor(R"(
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "call" op: "PartitionedCall" input: "x" attr { key: "f" value { func { name: "gpu_impl" } } }
+       attr { key: "Tin" value { list { type: DT_FLOAT } } } attr { key: "Tout" value { list { type: DT_FLOAT } } } }
+library {
+ function { signature { name: "gpu_impl" input_arg { name: "a" type: DT_FLOAT } output_arg { name: "r" type: DT_FLOAT } }
+            attr { key: "api_implements" value { s: "twice_v1" } } attr { key: "api_preferred_device" value { s: "GPU" } }
+            node_def { name: "g" op: "CudnnOnlyOp" input: "a" }
+            ret { key: "r" value: "g:output:0" } }
+ function { signature { name: "cpu_impl" input_arg { name: "a" type: DT_FLOAT } output_arg { name: "r" type: DT_FLOAT } }
+            attr { key: "api_implements" value { s: "twice_v1" } } attr { key: "api_preferred_device" value { s: "CPU" } }
+            node_def { name: "sum" op: "AddV2" input: "a" input: "a" attr { key: "T" value { type: DT_FLOAT } } }
+            ret { key: "r" value: "sum:z:0" } }
+})");
+    QVERIFY(s);
+    std::vector<Tensor> out;
+    Status st = s->run({{"x", Tensor::fromVector<float>({2}, {1.5f, -4})}}, {"call"}, {}, &out);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QCOMPARE(out[0].data<float>()[0], 3.0f);
+    QCOMPARE(out[0].data<float>()[1], -8.0f);
 }
 
 void TestExec::testRefVariables() {

@@ -63,6 +63,7 @@ private slots:
     void testHalfPlusTwoRegressClassify();
     void testCounterSequence();
     void testRegressionTrainSteps();
+    void testKerasLstm();
     void testTfjsModels();
     void testOnnxModels();
     void testCppflowAndKotlin();
@@ -171,6 +172,19 @@ void TestRealModelsRun::testRegressionTrainSteps() {
     QVERIFY(w.ok() && b.ok());
     QVERIFY2(near(values(w.value().at("output")), {186.36208}), str(values(w.value().at("output"))).c_str());
     QVERIFY2(near(values(b.value().at("output")), {81.81673}), str(values(b.value().at("output"))).c_str());
+}
+
+// Keras LSTM: the call runs standard_lstm (TensorList ops through a StatelessWhile), never the
+// CudnnRNN of gpu_lstm_with_fallback. Values from TF 2.15.
+void TestRealModelsRun::testKerasLstm() {
+    auto s = open("tfnet_keras_lstm_from_sequential");
+    QVERIFY(s);
+    const Tensor x = Tensor::fromVector<float>({2, 5, 3}, {1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 0.5f, 0, 1,
+                                                           0, 0, 0, -1, 0.5f, 2, 3, 1, 0, 0, 0, 1, 1, 1, 1});
+    auto r = s->runSignature("serving_default", {{"input_1", x}});
+    QVERIFY2(r.ok(), r.status().toString().c_str());
+    QCOMPARE(r.value().at("dense").shape(), (Shape{2, 1}));
+    QVERIFY2(near(values(r.value().at("dense")), {0.4334005, 0.46966204}), str(values(r.value().at("dense"))).c_str());
 }
 
 void TestRealModelsRun::testTfjsModels() {
