@@ -61,6 +61,9 @@ CASES += [
      {"input_1": np.random.RandomState(3).rand(2, 784).astype(np.float32)}),
     ("rust_regression_savedmodel", "w", {}, {}, {}),
     ("rust_regression_savedmodel", "b", {}, {}, {}),
+    ("rust_regression_savedmodel", "train", {"x": [1.0, 2.0, 3.0], "y": [3.0, 5.0, 7.5]}, {}, {}),
+    ("tfnet_keras_lstm_from_sequential", "serving_default", {}, {},
+     {"input_1": np.random.RandomState(5).randn(4, 5, 3).astype(np.float32)}),
 ]
 
 
