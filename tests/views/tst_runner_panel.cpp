@@ -2,6 +2,7 @@
 // background run and its outputs, executor errors shown in the panel, tf.Example rows from the
 // graph's ParseExample keys, cancel, .npy output, remembered inputs, and the main-window dock.
 #include <QDockWidget>
+#include <QFile>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -21,6 +22,8 @@
 #include "views/runner/example_editor.h"
 #include "views/runner/input_editor.h"
 #include "views/runner/runner_panel.h"
+#include "views/tensor/tensor_table_model.h"
+#include "views/tensor/tensor_viewer.h"
 #include "views/window/main_window.h"
 
 using namespace tfscope;
@@ -222,6 +225,34 @@ private slots:
         QVERIFY(!panel.runButton()->isEnabled());
     }
 
+    void testLoadNpy() {
+        RunnerPanel panel;
+        panel.setModel(m_model);
+        QVERIFY(openForm(panel, QStringLiteral("serving_default")));
+        InputEditor* x = panel.editor(QStringLiteral("x"));
+        QTemporaryDir dir;
+        const QString good = dir.filePath(QStringLiteral("x.npy"));
+        QVERIFY(io::writeNpy(good.toStdString(), Tensor::fromVector<float>({2, 1}, {4.f, 8.f})).ok());
+        QVERIFY(x->loadNpy(good));
+        QCOMPARE(x->source(), InputEditor::Source::Npy);
+        QVERIFY(x->isValid());
+        QVERIFY(runAndWait(panel));
+        QCOMPARE(floats(panel.outputs().at("y")), (std::vector<float>{4.0f, 6.0f}));
+
+        const QString bad = dir.filePath(QStringLiteral("bad.npy"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not numpy");
+        f.close();
+        QVERIFY(!x->loadNpy(bad));
+        QVERIFY(!x->isValid());
+        QCOMPARE(x->validationText(), QString::fromStdString(io::readNpy(bad.toStdString()).status().message()));
+        QVERIFY(!panel.runButton()->isEnabled());
+        x->setSource(InputEditor::Source::Literal);  // the literal is still there
+        QVERIFY(x->isValid());
+        QVERIFY(panel.runButton()->isEnabled());
+    }
+
     void testCancelThenRunAgain() {
         RunnerPanel panel;
         panel.setModel(m_model);
@@ -277,6 +308,14 @@ private slots:
         QVERIFY(!dock->isHidden());
         QCOMPARE(w.runner()->signature(), QStringLiteral("serving_default"));
         QVERIFY(ready.wait(30000));
+        typeLiteral(w.runner()->editor(QStringLiteral("x")), QStringLiteral("[[6.0]]"));
+        QVERIFY(w.runner()->runButton()->isEnabled());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(runAndWait(*w.runner()));
+        // Opening the output shows it in the window's tensor viewer.
+        emit w.runner()->outputList()->itemActivated(w.runner()->outputList()->topLevelItem(0), 0);
+        QCOMPARE(floats(w.tensorViewer()->tableModel()->tensor()), (std::vector<float>{5.0f}));
         QVERIFY(!w.showRunner(QStringLiteral("no_such_signature")));
         QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 30000);
     }

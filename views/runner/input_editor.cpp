@@ -246,7 +246,9 @@ void InputEditor::restoreState(const QVariantMap& s) {
         m_npy = io::readNpy(npy.toStdString());
         m_npyLabel->setText(m_npy.ok() ? tr("%1 — %2").arg(QFileInfo(npy).fileName(), tensorText(m_npy.value())) : npy);
     }
-    setSource(Source(s.value(QStringLiteral("source"), int(source())).toInt()));
+    Source wanted = Source(s.value(QStringLiteral("source"), int(source())).toInt());
+    if (wanted == Source::Npy && !m_npy.ok()) wanted = Source::Literal;  // the remembered file is gone
+    setSource(wanted);
     validate();
 }
 

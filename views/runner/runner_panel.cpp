@@ -212,7 +212,9 @@ void RunnerPanel::setModel(std::shared_ptr<const Model> model) {
     }
     m_signatureBox->setCurrentIndex(-1);
     m_populating = false;
-    m_title->setText(m_model ? tr("Choose a signature to run.") : tr("Open a model to run its signatures."));
+    m_title->setText(!m_model ? tr("Open a model to run its signatures.")
+                     : m_signatureBox->count() ? tr("Choose a signature to run.")
+                                               : tr("The model has no signatures to run."));
     updateRunEnabled();
 }
 
