@@ -1,8 +1,11 @@
 #include "model/checkpoint/checkpoint_path.h"
 
+#include "model/checkpoint/v1_reader.h"
+
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 namespace tfscope {
@@ -75,6 +78,34 @@ std::string bundlePrefixOf(std::string_view path) {
     return {};
 }
 
+bool checkpointExistsAt(const std::string& p) {
+    if (isFile(p + ".index") || isFile(p)) return true;
+    auto shards = v1ShardFiles(p);
+    return shards.ok() && !shards->empty();
+}
+
+namespace {
+
+// The one checkpoint a folder without state file holds: a single `.index`, else a single V1 shard
+// set or `.meta` sibling (a TF1 session bundle: export.meta + export-00000-of-00001). "" if none or
+// ambiguous.
+std::string soleCheckpointIn(const fs::path& dir) {
+    std::set<std::string> prefixes;
+    static const std::regex kV1Shard(R"((.*)-\d{5}-of-\d{5})");
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        std::smatch m;
+        if (name.ends_with(".index")) prefixes.insert((dir / name.substr(0, name.size() - 6)).string());
+        else if (std::regex_match(name, m, kV1Shard)) prefixes.insert((dir / m[1].str()).string());
+        else if (name.ends_with(".meta") && checkpointExistsAt((dir / name.substr(0, name.size() - 5)).string()))
+            prefixes.insert((dir / name.substr(0, name.size() - 5)).string());
+    }
+    return prefixes.size() == 1 ? *prefixes.begin() : std::string();
+}
+
+}  // namespace
+
 Result<ResolvedCheckpoint> resolveCheckpointPath(const std::string& path) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
@@ -91,16 +122,26 @@ Result<ResolvedCheckpoint> resolveCheckpointPath(const std::string& path) {
                 return Status::corruption(state.string() + ": No 'model_checkpoint_path' in the checkpoint state file.");
             fs::path m(model);
             if (m.is_relative()) m = dir / m;
+            // An absolute path written on another machine or before a move: look next to the state file.
+            else if (!checkpointExistsAt(m.string()) && checkpointExistsAt((dir / m.filename()).string())) m = dir / m.filename();
             return resolveCheckpointPath(m.string());
         }
-        return Status::notFound(path + ": No checkpoint in folder (neither 'variables/variables.index' nor a "
-                                       "'checkpoint' state file).");
+        std::string sole = soleCheckpointIn(dir);
+        if (!sole.empty()) return resolveCheckpointPath(sole);
+        return Status::notFound(path + ": No checkpoint in folder (neither 'variables/variables.index', a "
+                                       "'checkpoint' state file nor a single checkpoint).");
     }
     if (isFile(path + ".index")) return ResolvedCheckpoint{path, CheckpointFormat::V2Bundle};
     std::string prefix = bundlePrefixOf(path);
     if (!prefix.empty() && isFile(prefix + ".index")) return ResolvedCheckpoint{prefix, CheckpointFormat::V2Bundle};
+    if (path.ends_with(".meta") && checkpointExistsAt(path.substr(0, path.size() - 5)))
+        return resolveCheckpointPath(path.substr(0, path.size() - 5));  // the Saver's graph: its checkpoint
     if (isFile(path)) return ResolvedCheckpoint{path, CheckpointFormat::V1TensorSlices};
-    return Status::notFound(path + ": No checkpoint found (neither '" + path + ".index' nor a checkpoint file exists).");
+    auto shards = v1ShardFiles(path);
+    if (!shards.ok()) return shards.status().withContext(path);
+    if (!shards->empty()) return ResolvedCheckpoint{path, CheckpointFormat::V1TensorSlices};
+    return Status::notFound(path + ": No checkpoint found (neither '" + path + ".index', '" + path +
+                            "-NNNNN-of-MMMMM' nor a checkpoint file exists).");
 }
 
 }  // namespace tfscope

@@ -21,6 +21,10 @@ struct ResolvedCheckpoint {
 // NotFound (naming `path`) when nothing there looks like a checkpoint.
 Result<ResolvedCheckpoint> resolveCheckpointPath(const std::string& path);
 
+// True when `prefix` names a checkpoint: `prefix.index`, a V1 file, or V1 shards
+// `prefix-NNNNN-of-MMMMM` (also given as the pattern `prefix-?????-of-MMMMM`).
+bool checkpointExistsAt(const std::string& prefix);
+
 // `model_checkpoint_path` from the text of a `checkpoint` state file; empty if absent.
 std::string parseCheckpointStateModelPath(std::string_view text);
 

@@ -1,8 +1,12 @@
 #include "model/checkpoint/v1_reader.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <map>
 #include <numeric>
+#include <regex>
 
 #include "model/checkpoint/slice_copy.h"
 #include "model/checkpoint/slice_key.h"
@@ -104,36 +108,104 @@ Result<Tensor> tensorFromTypedProto(const std::string& bytes, DType dtype, const
     return t;
 }
 
-Result<std::unique_ptr<V1Reader>> V1Reader::open(const std::string& path) {
-    TFS_ASSIGN_OR_RETURN(auto table, SSTable::open(path));
-    TFS_ASSIGN_OR_RETURN(auto metaBytes, table->get(""));
-    tensorflow::SavedTensorSlices meta;
-    if (!metaBytes || !meta.ParseFromString(*metaBytes) || !meta.has_meta())
-        return Status::corruption(path + ": Not a checkpoint (the table has no tensor slice meta entry).");
-    if (meta.meta().versions().min_consumer() > 1)
-        return Status::unimplemented(path + ": Checkpoint needs reader version '" +
-                                     std::to_string(meta.meta().versions().min_consumer()) + "'.");
-    std::unique_ptr<V1Reader> r(new V1Reader());
-    r->m_path = path;
-    r->m_table = std::move(table);
-    std::vector<std::pair<CheckpointEntry, Stored>> items;
-    for (const auto& t : meta.meta().tensor()) {
-        CheckpointEntry e;
-        e.key = t.name();
-        e.dtype = baseType(t.type());
-        for (const auto& d : t.shape().dim()) e.shape.push_back(d.size());
-        Stored s;
-        for (const auto& sl : t.slice()) s.slices.push_back(sliceFromProto(sl));
-        if (!(s.slices.size() == 1 && sliceIsFull(s.slices[0], e.shape))) e.slices = s.slices;
-        r->m_metaOrder.push_back(e.key);
-        items.emplace_back(std::move(e), std::move(s));
+Result<std::vector<std::string>> v1ShardFiles(const std::string& path) {
+    namespace fs = std::filesystem;
+    static const std::regex kShard(R"((.*)-(\d{5})-of-(\d{5}))");
+    static const std::regex kPattern(R"((.*)-\?{5}-of-(\d{5}))");  // what V1 Savers put in `checkpoint`
+    std::smatch m;
+    std::string prefix = path;
+    if (std::regex_match(path, m, kShard) || std::regex_match(path, m, kPattern)) prefix = m[1].str();
+    const fs::path dir = fs::path(prefix).parent_path().empty() ? fs::path(".") : fs::path(prefix).parent_path();
+    const std::string base = fs::path(prefix).filename().string();
+    int64_t total = -1;
+    std::vector<std::string> found;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (!name.starts_with(base) || !std::regex_match(name, m, kShard) || m[1].str() != base) continue;
+        const int64_t n = std::stoll(m[3].str());
+        if (total >= 0 && n != total) continue;  // another shard count: not this set
+        total = n;
+        found.push_back((fs::path(prefix).parent_path() / name).string());
     }
-    std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first.key < b.first.key; });
-    for (auto& [e, s] : items) {
+    std::sort(found.begin(), found.end());
+    if (total > 0 && int64_t(found.size()) != total) {
+        for (int64_t i = 0; i < total; ++i) {
+            char suffix[32];
+            std::snprintf(suffix, sizeof suffix, "-%05lld-of-%05lld", static_cast<long long>(i), static_cast<long long>(total));
+            const std::string want = prefix + suffix;
+            if (!std::binary_search(found.begin(), found.end(), want))
+                return Status::notFound("Missing checkpoint shard '" + want + "'.");
+        }
+    }
+    return found;
+}
+
+Result<std::unique_ptr<V1Reader>> V1Reader::open(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) {
+        // One shard of several opens the whole set; any other file opens alone.
+        TFS_ASSIGN_OR_RETURN(auto shards, v1ShardFiles(path));
+        if (shards.size() > 1 && std::find(shards.begin(), shards.end(), path) != shards.end()) return openFiles(shards);
+        return openFiles({path});
+    }
+    TFS_ASSIGN_OR_RETURN(auto shards, v1ShardFiles(path));
+    if (shards.empty()) return Status::notFound("No checkpoint file or shards '" + path + "-NNNNN-of-MMMMM'.");
+    auto r = openFiles(shards);
+    if (r.ok()) (*r)->m_path = path;
+    return r;
+}
+
+Result<std::unique_ptr<V1Reader>> V1Reader::openFiles(const std::vector<std::string>& files) {
+    if (files.empty()) return Status::invalidArgument("No checkpoint files given.");
+    std::unique_ptr<V1Reader> r(new V1Reader());
+    r->m_path = files.front();
+    std::map<std::string, std::pair<CheckpointEntry, Stored>> items;
+    for (const std::string& path : files) {
+        TFS_ASSIGN_OR_RETURN(auto table, SSTable::open(path));
+        TFS_ASSIGN_OR_RETURN(auto metaBytes, table->get(""));
+        tensorflow::SavedTensorSlices meta;
+        if (!metaBytes || !meta.ParseFromString(*metaBytes) || !meta.has_meta())
+            return Status::corruption(path + ": Not a checkpoint (the table has no tensor slice meta entry).");
+        if (meta.meta().versions().min_consumer() > 1)
+            return Status::unimplemented(path + ": Checkpoint needs reader version '" +
+                                         std::to_string(meta.meta().versions().min_consumer()) + "'.");
+        const size_t tableIndex = r->m_tables.size();
+        r->m_tables.push_back(std::move(table));
+        for (const auto& t : meta.meta().tensor()) {
+            CheckpointEntry e;
+            e.key = t.name();
+            e.dtype = baseType(t.type());
+            for (const auto& d : t.shape().dim()) e.shape.push_back(d.size());
+            auto [it, inserted] = items.try_emplace(e.key);
+            auto& [entry, stored] = it->second;
+            if (inserted) {
+                entry = e;
+                r->m_metaOrder.push_back(e.key);
+            } else if (entry.dtype != e.dtype || entry.shape != e.shape) {
+                return Status::corruption(path + ": Tensor '" + e.key + "' has dtype '" + dtypeEnumName(e.dtype) +
+                                          "' and shape '" + shapeToString(e.shape) + "' but another shard says '" +
+                                          dtypeEnumName(entry.dtype) + "' and '" + shapeToString(entry.shape) + "'.");
+            }
+            for (const auto& sl : t.slice()) {
+                stored.slices.push_back(sliceFromProto(sl));
+                stored.table.push_back(tableIndex);
+            }
+        }
+    }
+    for (auto& [key, item] : items) {
+        auto& [e, s] = item;
+        if (!(s.slices.size() == 1 && sliceIsFull(s.slices[0], e.shape))) e.slices = s.slices;
         r->m_entries.push_back(std::move(e));
         r->m_stored.push_back(std::move(s));
     }
     return r;
+}
+
+std::vector<std::string> V1Reader::files() const {
+    std::vector<std::string> out;
+    for (const auto& t : m_tables) out.push_back(t->path());
+    return out;
 }
 
 V1Reader::~V1Reader() = default;
@@ -156,9 +228,10 @@ Result<Tensor> V1Reader::readSlice(std::string_view key, const TensorSliceSpec& 
     const Shape outShape = sliceShape(want, e->shape);
     std::vector<Tensor> parts;
     uint64_t storedBytes = 0;
-    for (const TensorSliceSpec& s : stored.slices) {
+    for (size_t i = 0; i < stored.slices.size(); ++i) {
+        const TensorSliceSpec& s = stored.slices[i];
         if (!checkSliceInShape(s, e->shape).ok()) return fail("Invalid slice '" + formatSliceSpec(s) + "'");
-        auto value = m_table->get(encodeSliceKey(e->key, s));
+        auto value = m_tables[stored.table[i]]->get(encodeSliceKey(e->key, s));
         if (!value.ok()) return value.status();
         if (!*value) return fail("Missing data of slice '" + formatSliceSpec(s) + "'");
         tensorflow::SavedTensorSlices saved;

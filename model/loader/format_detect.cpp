@@ -1,5 +1,7 @@
 #include "model/loader/format_detect.h"
 
+#include "model/checkpoint/checkpoint_path.h"
+
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -56,6 +58,11 @@ bool isDir(const fs::path& p) {
 
 bool hasSavedModelFile(const fs::path& dir) {
     return isFile(dir / "saved_model.pb") || isFile(dir / "saved_model.pbtxt");
+}
+
+// A TF1 session bundle (TF Serving's format before SavedModel): export.meta beside its checkpoint.
+bool isSessionBundle(const fs::path& dir) {
+    return isFile(dir / "export.meta") && (isFile(dir / "checkpoint") || checkpointExistsAt((dir / "export").string()));
 }
 
 std::string readHead(const fs::path& p, size_t n) {
@@ -122,7 +129,7 @@ Result<DetectedFormat> detectDirectory(const fs::path& dir) {
         empty = false;
         const fs::path& p = it->path();
         std::string name = p.filename().string();
-        if (isNumericName(name) && isDir(p) && hasSavedModelFile(p)) anyVersion = true;
+        if (isNumericName(name) && isDir(p) && (hasSavedModelFile(p) || isSessionBundle(p))) anyVersion = true;
         if (p.extension() == ".index" && isFile(p)) indexFiles.push_back(p);
         if (p.extension() == ".meta" && isFile(p)) metaFiles.push_back(p);
     }
@@ -133,7 +140,7 @@ Result<DetectedFormat> detectDirectory(const fs::path& dir) {
         prefix.replace_extension();
         return DetectedFormat{ModelFormat::CheckpointPrefix, prefix.string()};
     }
-    if (indexFiles.empty() && metaFiles.size() == 1)
+    if (indexFiles.empty() && metaFiles.size() == 1)  // the loader attaches its checkpoint, V1 shards too
         return DetectedFormat{ModelFormat::MetaGraph, metaFiles[0].string()};
     if (empty) return Status::invalidArgument("The folder is empty.");
     if (indexFiles.size() > 1)

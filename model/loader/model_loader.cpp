@@ -1,9 +1,12 @@
 #include "model/loader/model_loader.h"
 
+#include "model/checkpoint/checkpoint_path.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <filesystem>
+#include <regex>
 
 #include "checkpoint_state.pb.h"
 #include "fingerprint.pb.h"
@@ -83,6 +86,7 @@ public:
 
 private:
     Status loadSavedModel(const std::string& path);
+    Status loadDetected(const DetectedFormat& det);
     Status loadServingBase(const std::string& dir);
     Status loadCheckpointDir(const std::string& dir);
     Status loadCheckpointPrefix(const std::string& prefix, bool listSiblings);
@@ -106,6 +110,12 @@ private:
 Status ModelBuilder::run(const DetectedFormat& det) {
     m_model.m_format = det.format;
     m_model.m_openedFormat = det.format;
+    TFS_RETURN_IF_ERROR(loadDetected(det));
+    TFS_RETURN_IF_ERROR(checkCancelled(m_progress));
+    return finish();
+}
+
+Status ModelBuilder::loadDetected(const DetectedFormat& det) {
     switch (det.format) {
     case ModelFormat::SavedModelDir: TFS_RETURN_IF_ERROR(loadSavedModel(det.path)); break;
     case ModelFormat::ServingBaseDir: TFS_RETURN_IF_ERROR(loadServingBase(det.path)); break;
@@ -119,9 +129,7 @@ Status ModelBuilder::run(const DetectedFormat& det) {
         fs::path prefix = det.path;
         if (prefix.extension() == ".meta") {
             prefix.replace_extension();
-            std::string v1Shard = prefix.string() + "-00000-of-00001";
-            if (isFile(prefix.string() + ".index") || isFile(prefix)) openCheckpoint(prefix.string(), false);
-            else if (isFile(v1Shard)) openCheckpoint(v1Shard, false);
+            if (checkpointExistsAt(prefix.string())) openCheckpoint(prefix.string(), false);
         }
         break;
     }
@@ -129,8 +137,7 @@ Status ModelBuilder::run(const DetectedFormat& det) {
     case ModelFormat::GraphDefText: TFS_RETURN_IF_ERROR(loadGraphDef(det.path, true)); break;
     case ModelFormat::Unknown: return Status::invalidArgument("Unknown model format.");
     }
-    TFS_RETURN_IF_ERROR(checkCancelled(m_progress));
-    return finish();
+    return Status::OK();
 }
 
 Status ModelBuilder::loadSavedModel(const std::string& path) {
@@ -225,8 +232,14 @@ Status ModelBuilder::loadServingBase(const std::string& dir) {
     served.served = true;
     for (const std::string& name : m_model.m_ignored)
         warn("Ignored '" + name + "': not a numeric version folder.");
-    m_model.m_openedFormat = ModelFormat::SavedModelDir;
-    return loadSavedModel(served.path);
+    // TF Serving loads SavedModels; older versions may hold a TF1 session bundle (export.meta +
+    // export-00000-of-00001), which opens as what it is.
+    auto det = detectFormat(served.path);
+    if (!det.ok()) return det.status();
+    if (det->format == ModelFormat::ServingBaseDir)
+        return Status::invalidArgument("Version folder is itself a TF Serving base folder.").withContext(served.path);
+    m_model.m_openedFormat = det->format == ModelFormat::CheckpointDir ? ModelFormat::CheckpointPrefix : det->format;
+    return loadDetected(*det);
 }
 
 Status ModelBuilder::loadCheckpointDir(const std::string& dir) {
@@ -237,10 +250,10 @@ Status ModelBuilder::loadCheckpointDir(const std::string& dir) {
     auto resolve = [&](const std::string& p) -> std::string {
         fs::path path = p;
         if (path.is_relative()) return absolutePath((fs::path(dir) / path).string());
-        if (isFile(p + ".index") || isFile(p)) return p;
+        if (checkpointExistsAt(p)) return p;
         // Absolute paths from another machine: TF would fail; we look next to the state file.
         fs::path local = fs::path(dir) / path.filename();
-        if (isFile(local.string() + ".index") || isFile(local)) {
+        if (checkpointExistsAt(local.string())) {
             warn("Checkpoint '" + p + "' not found; using '" + local.string() + "' next to the state file.");
             return absolutePath(local.string());
         }
@@ -255,7 +268,7 @@ Status ModelBuilder::loadCheckpointDir(const std::string& dir) {
         l.prefix = all[i];
         if (static_cast<int>(i) < state.all_model_checkpoint_timestamps_size())
             l.timestamp = state.all_model_checkpoint_timestamps(static_cast<int>(i));
-        l.exists = isFile(all[i] + ".index") || isFile(all[i]);
+        l.exists = checkpointExistsAt(all[i]);
         l.latest = all[i] == latest;
         m_model.m_checkpoints.push_back(l);
     }
@@ -271,7 +284,10 @@ Status ModelBuilder::loadCheckpointPrefix(const std::string& prefix, bool listSi
     if (!reader.ok()) return reader.status().withContext(prefix);
     m_model.m_checkpoint = std::shared_ptr<const CheckpointReader>(std::move(reader).value());
     for (const std::string& f : m_model.m_checkpoint->files()) addFile(f);
-    std::string meta = prefix + ".meta";
+    // The Saver's graph: PREFIX.meta, also for V1 shards PREFIX-00000-of-00002 / PREFIX-?????-of-00002.
+    static const std::regex kV1Shard(R"((.*)-(\d{5}|\?{5})-of-\d{5})");
+    std::smatch m;
+    std::string meta = (std::regex_match(prefix, m, kV1Shard) ? m[1].str() : prefix) + ".meta";
     if (isFile(meta)) {
         TFS_RETURN_IF_ERROR(loadMetaGraphFile(meta, false));
         addFile(meta);
@@ -286,7 +302,7 @@ Status ModelBuilder::loadCheckpointPrefix(const std::string& prefix, bool listSi
                 if (path.is_relative()) path = fs::path(prefix).parent_path() / path;
                 CheckpointListing l;
                 l.prefix = absolutePath(path.string());
-                l.exists = isFile(l.prefix + ".index") || isFile(l.prefix);
+                l.exists = checkpointExistsAt(l.prefix);
                 l.latest = p == cs.model_checkpoint_path();
                 m_model.m_checkpoints.push_back(l);
             }

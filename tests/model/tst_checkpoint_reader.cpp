@@ -1,5 +1,6 @@
 // CheckpointReader on real TensorFlow files: the shared test models (MANIFEST.md values) and the
 // fixtures made by tests/data/ckpt/make_fixtures.py (TF 2.15).
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <complex>
@@ -17,6 +18,7 @@ namespace {
 
 const std::string kModels = TFSCOPE_SHARED_MODELS;
 const std::string kData = std::string(TFSCOPE_TEST_DATA) + "/ckpt";
+const std::string kSource = TFSCOPE_SOURCE_DIR;
 
 std::unique_ptr<CheckpointReader> openOk(const std::string& path) {
     auto r = CheckpointReader::open(path);
@@ -120,6 +122,11 @@ private slots:
         QTest::addRow("session bundle") << QString::fromStdString(kModels + "/serving_session_bundle_half_plus_two/00000123/export-00000-of-00001") << "a" << "b";
         // The "bad" model's graph is broken on purpose; its V1 variables are named Variable / Variable_1.
         QTest::addRow("bad half plus two") << QString::fromStdString(kModels + "/serving_bad_half_plus_two/00000123/export") << "Variable" << "Variable_1";
+        // The same, found from the folders a user points at: the session bundle folder (export.meta +
+        // one shard, no state file) and a folder whose state file names a stale absolute path.
+        QTest::addRow("session bundle folder") << QString::fromStdString(kModels + "/serving_session_bundle_half_plus_two/00000123") << "a" << "b";
+        QTest::addRow("session bundle .meta") << QString::fromStdString(kModels + "/serving_session_bundle_half_plus_two/00000123/export.meta") << "a" << "b";
+        QTest::addRow("stale absolute state") << QString::fromStdString(kModels + "/serving_bad_half_plus_two/00000123") << "Variable" << "Variable_1";
     }
     void testV1Checkpoints() {
         QFETCH(QString, path);
@@ -132,6 +139,44 @@ private slots:
         QCOMPARE(readOk(*r, a.toStdString()).data<float>()[0], 0.5f);
         QCOMPARE(readOk(*r, b.toStdString()).data<float>()[0], 2.f);
         QVERIFY(r->verifyAll().empty());
+    }
+
+    // A 2-shard V1 checkpoint (tests/oracle/make_fixtures.py v1_sharded): `emb` is saved as two row
+    // slices, one in each shard. Values are TensorFlow's (tests/data/v1_sharded/expected.json).
+    void testV1Sharded_data() {
+        QTest::addColumn<QString>("path");
+        const std::string d = kSource + "/tests/data/v1_sharded";
+        QTest::addRow("folder (state file with a pattern)") << QString::fromStdString(d);
+        QTest::addRow("prefix") << QString::fromStdString(d + "/model.ckpt");
+        QTest::addRow("one shard of two") << QString::fromStdString(d + "/model.ckpt-00001-of-00002");
+        QTest::addRow("pattern") << QString::fromStdString(d + "/model.ckpt-\?\?\?\?\?-of-00002");
+    }
+    void testV1Sharded() {
+        QFETCH(QString, path);
+        auto r = openOk(path.toStdString());
+        QCOMPARE(r->format(), CheckpointFormat::V1TensorSlices);
+        QCOMPARE(r->numShards(), 2);
+        std::vector<std::string> keys;
+        for (const CheckpointEntry& e : r->entries()) keys.push_back(e.key);
+        QCOMPARE(keys, (std::vector<std::string>{"emb", "name", "step", "w"}));
+        QCOMPARE(values<float>(readOk(*r, "emb")), (std::vector<float>{0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15}));
+        QCOMPARE(values<float>(readOk(*r, "w")), (std::vector<float>{1, 2, 3, 4}));
+        QCOMPARE(readOk(*r, "step").data<int64_t>()[0], int64_t(11));
+        QCOMPARE(readOk(*r, "name").strings(), (std::vector<std::string>{"v1 shard"}));
+        // A slice that crosses the shard boundary: rows 2..3.
+        auto part = r->readSlice("emb", TensorSliceSpec{{2, 2}, {0, -1}});
+        QVERIFY2(part.ok(), part.status().toString().c_str());
+        QCOMPARE(values<float>(*part), (std::vector<float>{4, 5, 10, 11}));
+    }
+
+    void testV1MissingShard() {
+        QTemporaryDir tmp;
+        const std::string d = tmp.path().toStdString();
+        std::filesystem::copy_file(kSource + "/tests/data/v1_sharded/model.ckpt-00000-of-00002", d + "/m-00000-of-00002");
+        auto r = CheckpointReader::open(d + "/m");
+        QVERIFY(!r.ok());
+        QCOMPARE(QString::fromStdString(r.status().message()),
+                 QString::fromStdString(d + "/m: Missing checkpoint shard '" + d + "/m-00001-of-00002'."));
     }
 
     void testAllDtypes() {

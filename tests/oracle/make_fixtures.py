@@ -318,6 +318,35 @@ def make_sharded():
     write_checkpoint_expected(d, [d / "model.ckpt"])
 
 
+# ------------------------------------------------------------------ v1_sharded
+
+def make_v1_sharded():
+    """A legacy V1 (SavedTensorSlices) checkpoint in 2 shards, as TF1 Savers wrote before 2017:
+    model.ckpt-00000-of-00002 and -00001-of-00002, one partitioned variable split over both."""
+    d = fresh_dir("v1_sharded")
+    g = tf.Graph()
+    with g.as_default():
+        with tf.device("/cpu:0"):
+            tf1.get_variable("w", initializer=tf.constant([[1.0, 2.0], [3.0, 4.0]]))
+            tf1.get_variable("step", initializer=tf.constant(11, tf.int64))
+        with tf.device("/cpu:1"):
+            tf1.get_variable("name", initializer=tf.constant("v1 shard"))
+        parts = []
+        for i in range(2):
+            with tf.device("/cpu:%d" % i):
+                parts.append(tf1.get_variable(
+                    "emb/part_%d" % i, initializer=tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2) + 10 * i)))
+        for i, v in enumerate(parts):  # a 6x2 variable saved as two row slices on two devices
+            v._set_save_slice_info(tf1.Variable.SaveSliceInfo("emb", [6, 2], [3 * i, 0], [3, 2]))
+        saver = tf1.train.Saver(sharded=True, save_relative_paths=True,
+                                write_version=tf1.train.SaverDef.V1)
+        config = tf1.ConfigProto(device_count={"CPU": 2})
+        with tf1.Session(graph=g, config=config) as sess:
+            sess.run(tf1.global_variables_initializer())
+            saver.save(sess, str(d / "model.ckpt"))
+    write_checkpoint_expected(d, [d / "model.ckpt-?????-of-00002"])
+
+
 # ------------------------------------------------------------------ partitioned
 
 def make_partitioned():
@@ -382,6 +411,7 @@ MAKERS = {
     "tf2_ckpt": make_tf2_ckpt,
     "sharded": make_sharded,
     "partitioned": make_partitioned,
+    "v1_sharded": make_v1_sharded,
     "dtypes": make_dtypes,
 }
 

@@ -208,6 +208,17 @@ def checkpoint_num_shards(prefix):
     return counts.pop() if len(counts) == 1 else None
 
 
+def restore_whole_tf1(prefix, name, dtype, shape):
+    """A tensor TF's Python reader refuses (V1 slices): restored whole by a TF1 Saver instead."""
+    g = tf.Graph()
+    with g.as_default():
+        v = tf.compat.v1.get_variable("v", shape=shape, dtype=dtype, initializer=tf.compat.v1.zeros_initializer())
+        saver = tf.compat.v1.train.Saver({name: v})
+        with tf.compat.v1.Session(graph=g) as sess:
+            saver.restore(sess, prefix)
+            return sess.run(v)
+
+
 def checkpoint_facts(prefix, with_values=True):
     """tf.train.load_checkpoint(prefix): every key with dtype, shape and (optionally) value."""
     reader = tf.train.load_checkpoint(prefix)
@@ -220,7 +231,11 @@ def checkpoint_facts(prefix, with_values=True):
         shape = [int(d) for d in shapes[name]]
         entry = {"name": name, "dtype": dt, "shape": shape}
         if with_values:
-            entry["value"] = encode_value(reader.get_tensor(name), dt)
+            try:
+                value = reader.get_tensor(name)
+            except tf.errors.UnimplementedError:  # "Sliced checkpoints are not supported" (V1 slices)
+                value = restore_whole_tf1(prefix, name, dtypes[name], shape)
+            entry["value"] = encode_value(value, dt)
         tensors.append(entry)
         total += int(np.prod(shape, dtype=np.int64))
     return {"format": checkpoint_format(prefix), "num_shards": checkpoint_num_shards(prefix),
