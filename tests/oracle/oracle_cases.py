@@ -46,6 +46,8 @@ def checkpoint_cases():
         for index in sorted(root.rglob("*.index")):
             prefix = str(index)[: -len(".index")]
             cases.append((slug(name, prefix, root), prefix))
+    for rel in DATA_V1_CHECKPOINTS:
+        cases.append((slug("data", DATA / rel, DATA), str(DATA / rel)))
     if SHARED.is_dir():
         for rel in SHARED_V1_CHECKPOINTS:
             p = SHARED / rel
@@ -64,9 +66,13 @@ def saved_model_cases():
     return cases
 
 
+# V1 checkpoints among our fixtures (no .index to find them by); the pattern is what the V1 Saver
+# wrote into the state file.
+DATA_V1_CHECKPOINTS = ["v1_sharded/model.ckpt-?????-of-00002"]
+
 # The fixtures make_fixtures.py writes (other tests/data folders belong to other suites).
 OUR_FIXTURES = ["builder_multi", "dtypes", "keras_mlp", "partitioned", "sharded", "tf2_ckpt",
-                "tf2_module", "tutorial", "tutorial_v1only"]
+                "tf2_module", "tutorial", "tutorial_v1only", "v1_sharded"]
 
 
 def fixture_dirs():
