@@ -45,6 +45,7 @@ const std::vector<const KernelDef*>& libraryKernels() {
         kernels::registerRandomUniform(list);
         kernels::registerStringOps(list);
         kernels::registerTensorList(list);
+        kernels::registerStringToHashBucket(list);
         return list;
     }();
     return kernels;

@@ -49,5 +49,6 @@ void registerUnique(KernelList& list);            // Unique L2Loss
 void registerRandomUniform(KernelList& list);     // RandomUniform (not TF's stream)
 void registerStringOps(KernelList& list);         // AsString ReduceJoin StringLength (Static)RegexReplace RegexFullMatch
 void registerTensorList(KernelList& list);        // EmptyTensorList TensorListReserve/FromTensor/GetItem/SetItem/Stack/... (DT_VARIANT)
+void registerStringToHashBucket(KernelList& list); // StringToHashBucketFast (FarmHash Fingerprint64)
 
 }  // namespace tfscope::kernels
