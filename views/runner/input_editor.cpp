@@ -9,7 +9,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QStackedWidget>
 #include <QVBoxLayout>
 
 #include <functional>
@@ -87,7 +86,6 @@ InputEditor::InputEditor(const std::string& key, const exec::TensorSpec& spec, s
     }
     dims->addStretch(1);
 
-    m_stack = new QStackedWidget(this);
     m_literal = new QPlainTextEdit(this);
     m_literal->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_literal->setPlaceholderText(tr("A literal, e.g. [[1.0, 2.0], [3.0, 4.0]]"));
@@ -95,14 +93,10 @@ InputEditor::InputEditor(const std::string& key, const exec::TensorSpec& spec, s
     m_literal->setTabChangesFocus(true);
     m_npyLabel = new QLabel(tr("No file loaded."), this);
     m_npyLabel->setWordWrap(true);
-    m_stack->addWidget(m_literal);
-    m_stack->addWidget(m_npyLabel);
     if (examples) {
         m_examples = new ExampleEditor(std::move(features), this);
-        m_stack->addWidget(m_examples);
         connect(m_examples, &ExampleEditor::changed, this, &InputEditor::validate);
     }
-    m_stack->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);  // the form's stretch takes the rest
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -112,12 +106,20 @@ InputEditor::InputEditor(const std::string& key, const exec::TensorSpec& spec, s
     layout->addWidget(title);
     layout->addLayout(sourceRow);
     layout->addLayout(dims);
-    layout->addWidget(m_stack);
+    // One of these shows, by source (a QStackedWidget would size to the tallest).
+    layout->addWidget(m_literal);
+    layout->addWidget(m_npyLabel);
+    if (m_examples) layout->addWidget(m_examples);
     layout->addWidget(m_message);
+    m_npyLabel->hide();
+    if (m_examples) m_examples->hide();
 
     connect(m_literal, &QPlainTextEdit::textChanged, this, &InputEditor::validate);
     connect(m_sourceBox, &QComboBox::currentIndexChanged, this, [this] {
-        m_stack->setCurrentIndex(m_sourceBox->currentData().toInt());
+        const Source src = source();
+        m_literal->setVisible(src == Source::Literal);
+        m_npyLabel->setVisible(src == Source::Npy);
+        if (m_examples) m_examples->setVisible(src == Source::Examples);
         validate();
     });
     if (examples) setSource(Source::Examples);

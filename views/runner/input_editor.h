@@ -23,7 +23,6 @@ class QComboBox;
 class QLabel;
 class QPlainTextEdit;
 class QSpinBox;
-class QStackedWidget;
 
 namespace tfscope {
 
@@ -70,7 +69,6 @@ private:
     std::string m_key;
     exec::TensorSpec m_spec;
     QComboBox* m_sourceBox;
-    QStackedWidget* m_stack;
     QPlainTextEdit* m_literal;
     QLabel* m_npyLabel;
     ExampleEditor* m_examples = nullptr;
