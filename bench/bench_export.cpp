@@ -12,7 +12,7 @@
 
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/edit/edit_set.h"
-#include "model/export/bundle_stream_writer.h"
+#include "model/checkpoint/bundle_writer.h"
 #include "model/export/export_files.h"
 #include "model/export/exporter.h"
 
@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
     const std::string src = *dir + "/src";
     int rc = 0;
     {
-        auto w = BundleStreamWriter::create(src);
+        auto w = BundleWriter::create(src);
         if (!w.ok()) { std::fprintf(stderr, "%s\n", w.status().toString().c_str()); removeTree(*dir); return 1; }
         Tensor t(DType::Float, {tensorBytes / 4});
         for (int i = 0; i < count; ++i) {

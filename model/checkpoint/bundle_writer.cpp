@@ -126,7 +126,7 @@ Status BundleWriter::writeBytes(const void* data, size_t n) {
     return Status::OK();
 }
 
-Status BundleWriter::appendEntry(const std::string& key, const Tensor& tensor) {
+Status BundleWriter::appendEntry(const std::string& key, const Tensor& tensor, std::optional<uint32_t> expectedMaskedCrc) {
     CheckpointEntry e;
     e.key = key;
     e.dtype = tensor.dtype();
@@ -157,6 +157,8 @@ Status BundleWriter::appendEntry(const std::string& key, const Tensor& tensor) {
         }
         e.size = n;
         e.maskedCrc32c = crc32c::mask(crc);
+        if (expectedMaskedCrc && *expectedMaskedCrc != e.maskedCrc32c)
+            return Status::corruption("Checksum mismatch for tensor '" + key + "' in the source checkpoint.");
     } else {
         return Status::unimplemented("Writing dtype '" + dtypeEnumName(tensor.dtype()) + "' of tensor '" + key +
                                      "' is not supported.");
@@ -174,13 +176,13 @@ Status BundleWriter::appendEntry(const std::string& key, const Tensor& tensor) {
     return Status::OK();
 }
 
-Status BundleWriter::add(std::string_view key, const Tensor& tensor) {
+Status BundleWriter::add(std::string_view key, const Tensor& tensor, std::optional<uint32_t> expectedMaskedCrc) {
     TFS_RETURN_IF_ERROR(checkOpen());
     if (key.empty()) return Status::invalidArgument("Tensor key must not be empty.");
     if (isSliceKey(key)) return Status::invalidArgument("Tensor key must not start with a zero byte.");
     if (m_entries.count(std::string(key)))
         return Status::invalidArgument("Duplicate tensor key '" + std::string(key) + "'.");
-    Status s = appendEntry(std::string(key), tensor);
+    Status s = appendEntry(std::string(key), tensor, expectedMaskedCrc);
     if (!s.ok() && s.code() != Status::Code::Unimplemented) return fail(s);
     return s;
 }

@@ -17,6 +17,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,7 +46,10 @@ public:
 
     // Appends `tensor` under `key`. InvalidArgument for an empty or duplicate key; Unimplemented
     // for DT_VARIANT / DT_RESOURCE; Cancelled if the progress was cancelled (the writer aborts).
-    Status add(std::string_view key, const Tensor& tensor);
+    // `expectedMaskedCrc`: the stored crc of an unchanged tensor streamed unverified from a source
+    // checkpoint; the crc computed while writing must equal it, else Corruption naming `key` (the
+    // source is verified for free, in the same pass).
+    Status add(std::string_view key, const Tensor& tensor, std::optional<uint32_t> expectedMaskedCrc = std::nullopt);
     // Appends one slice of a partitioned variable `fullKey` of shape `fullShape`
     // (TF's BundleWriter::AddSlice): a full slice is a plain add().
     Status addSlice(std::string_view fullKey, const Shape& fullShape, const TensorSliceSpec& slice, const Tensor& tensor);
@@ -61,7 +65,7 @@ private:
     BundleWriter() = default;
     Status fail(Status s);  // aborts and returns s
     Status checkOpen() const;
-    Status appendEntry(const std::string& key, const Tensor& tensor);
+    Status appendEntry(const std::string& key, const Tensor& tensor, std::optional<uint32_t> expectedMaskedCrc = std::nullopt);
     Status writeBytes(const void* data, size_t n);
 
     std::string m_prefix;

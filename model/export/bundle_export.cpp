@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "model/checkpoint/checkpoint_reader.h"
-#include "model/export/bundle_stream_writer.h"
+#include "model/checkpoint/bundle_writer.h"
 #include "model/export/object_graph_rewrite.h"
 #include "model/progress.h"
 
@@ -58,14 +58,16 @@ Result<BundleExportResult> writeEditSetBundle(const EditSet& set, const std::str
     int64_t total = 0;
     for (const Job& j : jobs) total += int64_t(j.bytes);
 
-    TFS_ASSIGN_OR_RETURN(auto writer, BundleStreamWriter::create(prefix));
-    int64_t done = 0;
+    BundleWriter::Options options;
+    options.progress = progress;  // bytes written of `total`; its cancel stops the writer
+    options.expectedBytes = total;
+    TFS_ASSIGN_OR_RETURN(auto writer, BundleWriter::create(prefix, options));
     for (const Job& job : jobs) {
         if (progress && progress->isCancelled()) return Status::cancelled();
         if (!job.item) {
             TFS_RETURN_IF_ERROR(writer->add(kObjectGraphKey, Tensor::stringScalar(*objectGraph)));
         } else if (job.item->value) {
-            TFS_RETURN_IF_ERROR(writer->add(job.item->name, *job.item->value, std::nullopt, progress, done, total));
+            TFS_RETURN_IF_ERROR(writer->add(job.item->name, *job.item->value));
         } else {
             const CheckpointEntry* e = reader.find(job.item->sourceKey);
             // A plain POD entry is streamed from the mapping unchecked and its stored crc must come
@@ -74,17 +76,15 @@ Result<BundleExportResult> writeEditSetBundle(const EditSet& set, const std::str
             TFS_ASSIGN_OR_RETURN(Tensor t, reader.read(job.item->sourceKey, /*verifyCrc=*/!streamed));
             std::optional<uint32_t> expected;
             if (streamed && t.isView()) expected = e->maskedCrc32c;
-            TFS_RETURN_IF_ERROR(writer->add(job.item->name, t, expected, progress, done, total));
+            TFS_RETURN_IF_ERROR(writer->add(job.item->name, t, expected));
         }
-        done += int64_t(job.bytes);
-        if (progress) progress->report(done, total);
     }
     TFS_RETURN_IF_ERROR(writer->finish());
     BundleExportResult r;
     r.tensors = int(jobs.size());
-    r.dataBytes = writer->dataBytes();
-    r.indexPath = writer->indexPath();
-    r.dataPath = writer->dataPath();
+    r.dataBytes = uint64_t(writer->bytesWritten());
+    r.indexPath = prefix + ".index";
+    r.dataPath = prefix + ".data-00000-of-00001";
     return r;
 }
 

@@ -14,7 +14,7 @@
 
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/edit/edit_set.h"
-#include "model/export/bundle_stream_writer.h"
+#include "model/checkpoint/bundle_writer.h"
 #include "model/export/exporter.h"
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
@@ -75,7 +75,7 @@ public:
 
 // A synthetic source: `count` float tensors of `mb` MiB each.
 void writeSynthetic(const std::string& prefix, int count, int mb) {
-    auto w = BundleStreamWriter::create(prefix);
+    auto w = BundleWriter::create(prefix);
     QVERIFY(w.ok());
     for (int i = 0; i < count; ++i) {
         Tensor t(DType::Float, {int64_t(mb) << 18});
