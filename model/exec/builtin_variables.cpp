@@ -1,8 +1,11 @@
 // Variable kernels. TF1 ref variables (VariableV2/Variable, Assign, AssignAdd, AssignSub,
 // IsVariableInitialized) and resource variables (VarHandleOp, ReadVariableOp, AssignVariableOp,
 // AssignAdd/SubVariableOp, VarIsInitializedOp, DisableCopyOnRead, DestroyResourceOp), and the plain SGD
-// update (ApplyGradientDescent on a ref, ResourceApplyGradientDescent on a handle). Both live in the
+// update (ApplyGradientDescent on a ref, ResourceApplyGradientDescent on a handle), ResourceGather. Both live in the
 // Session's ResourceManager under (container, shared_name); an empty shared_name means the node name.
+#include <algorithm>
+#include <cstring>
+
 #include "attr_value.pb.h"
 #include "model/exec/builtin_kernels.h"
 #include "model/exec/node_context.h"
@@ -194,6 +197,39 @@ Status computeResourceApplyGradientDescent(KernelContext& ctx) {
     return applyGradientDescent(ctx, *var);
 }
 
+// ResourceGather(resource, indices), batch_dims 0: rows of the variable's value along axis 0.
+Status computeResourceGather(KernelContext& ctx) {
+    TFS_ASSIGN_OR_RETURN(auto var, handleArg(ctx));
+    TFS_ASSIGN_OR_RETURN(const Tensor* indices, ctx.input(1));
+    if (ctx.attrInt("batch_dims", 0) != 0) return ctx.error("ResourceGather with batch_dims != 0 is not supported.");
+    if (indices->dtype() != DType::Int32 && indices->dtype() != DType::Int64)
+        return ctx.error("Unsupported indices dtype '" + dtypeEnumName(indices->dtype()) + "'.");
+    Tensor value;
+    {
+        std::lock_guard<std::mutex> lock(var->mutex);
+        if (!var->initialized) return ctx.error("Reading uninitialized variable '" + var->name + "'.");
+        value = var->value;
+    }
+    if (value.rank() < 1) return ctx.error("params must be at least 1 dimensional.");
+    if (value.dtype() != DType::String && !isPod(value.dtype())) return ctx.error("Unsupported params dtype '" + dtypeEnumName(value.dtype()) + "'.");
+    Shape outShape = indices->shape();
+    outShape.insert(outShape.end(), value.shape().begin() + 1, value.shape().end());
+    TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, value.dtype(), outShape));
+    const int64_t rows = value.dim(0), inner = rows == 0 ? 0 : value.numElements() / rows;
+    for (int64_t i = 0; i < indices->numElements(); ++i) {
+        const int64_t r = indices->dtype() == DType::Int32 ? indices->data<int32_t>()[i] : indices->data<int64_t>()[i];
+        if (r < 0 || r >= rows)
+            return ctx.error("indices[" + std::to_string(i) + "] = " + std::to_string(r) + " is not in [0, " + std::to_string(rows) + ").");
+        if (value.dtype() == DType::String) {
+            std::copy_n(value.strings().begin() + r * inner, inner, out->mutableStrings().begin() + i * inner);
+        } else {
+            const size_t bytes = size_t(inner) * dtypeSize(value.dtype());
+            std::memcpy(out->mutableRawData() + size_t(i) * bytes, value.rawData() + size_t(r) * bytes, bytes);
+        }
+    }
+    return Status::OK();
+}
+
 Status computeNothing(KernelContext&) { return Status::OK(); }
 
 const KernelDef kVariableV2{"VariableV2", computeVariableV2, true};
@@ -210,6 +246,7 @@ const KernelDef kAssignSubVariableOp{"AssignSubVariableOp", computeAssignSubVari
 const KernelDef kVarIsInitializedOp{"VarIsInitializedOp", computeVarIsInitializedOp, true};
 const KernelDef kApplyGradientDescent{"ApplyGradientDescent", computeApplyGradientDescent, true};
 const KernelDef kResourceApplyGradientDescent{"ResourceApplyGradientDescent", computeResourceApplyGradientDescent, true};
+const KernelDef kResourceGather{"ResourceGather", computeResourceGather, true};
 const KernelDef kDisableCopyOnRead{"DisableCopyOnRead", computeNothing, true};
 const KernelDef kDestroyResourceOp{"DestroyResourceOp", computeNothing, true};
 
@@ -219,7 +256,7 @@ void appendVariableKernels(std::vector<const KernelDef*>& out) {
     for (const KernelDef* k : {&kVariableV2, &kVariable, &kAssign, &kAssignAdd, &kAssignSub, &kIsVariableInitialized,
                                &kVarHandleOp, &kReadVariableOp, &kAssignVariableOp, &kAssignAddVariableOp,
                                &kAssignSubVariableOp, &kVarIsInitializedOp, &kDisableCopyOnRead, &kDestroyResourceOp,
-                               &kApplyGradientDescent, &kResourceApplyGradientDescent})
+                               &kApplyGradientDescent, &kResourceApplyGradientDescent, &kResourceGather})
         out.push_back(k);
 }
 

@@ -46,6 +46,7 @@ const std::vector<const KernelDef*>& libraryKernels() {
         kernels::registerStringOps(list);
         kernels::registerTensorList(list);
         kernels::registerStringToHashBucket(list);
+        kernels::registerSparseOps(list);
         return list;
     }();
     return kernels;

@@ -50,5 +50,6 @@ void registerRandomUniform(KernelList& list);     // RandomUniform (not TF's str
 void registerStringOps(KernelList& list);         // AsString ReduceJoin StringLength (Static)RegexReplace RegexFullMatch
 void registerTensorList(KernelList& list);        // EmptyTensorList TensorListReserve/FromTensor/GetItem/SetItem/Stack/... (DT_VARIANT)
 void registerStringToHashBucket(KernelList& list); // StringToHashBucketFast (FarmHash Fingerprint64)
+void registerSparseOps(KernelList& list);         // SparseToDense SparseReshape SparseFillEmptyRows SparseSegmentSum/Mean/SqrtN UpperBound LowerBound
 
 }  // namespace tfscope::kernels

@@ -24,6 +24,17 @@ HP2 = ["serving_saved_model_half_plus_two_cpu/00000123", "serving_saved_model_ha
        "serving_saved_model_half_plus_two_cpu_with_saved_model_config/00000123"]
 EX = [{"x": [1.0], "x2": [4.0]}, {"x": [2.0]}, {"x": [5.0], "x2": [-2.5]}]
 
+TAXI = "tfx_trainer_current_Format-Serving/export/chicago-taxi/1646034756"
+TAXI_EX = [
+    {"company": ["Taxi Affiliation Services"], "dropoff_census_tract": [17031081500], "dropoff_community_area": [8],
+     "dropoff_latitude": [41.89], "dropoff_longitude": [-87.63], "fare": [12.5], "payment_type": ["Credit Card"],
+     "pickup_census_tract": [17031839100], "pickup_community_area": [32], "pickup_latitude": [41.88],
+     "pickup_longitude": [-87.62], "trip_miles": [2.3], "trip_seconds": [720], "trip_start_day": [3],
+     "trip_start_hour": [14], "trip_start_month": [6], "trip_start_timestamp": [1400269500]},
+    {"company": ["Flash Cab"], "fare": [40.0], "payment_type": ["Cash"], "trip_miles": [15.0], "trip_start_hour": [2],
+     "trip_start_day": [7], "trip_start_month": [12], "pickup_latitude": [41.97], "pickup_longitude": [-87.9]},
+    {},
+]
 # (model dir, signature, {key: python literal} exprs, {key: list of example dicts}, {key: npy array})
 CASES = []
 for d in HP2:
@@ -62,6 +73,9 @@ CASES += [
     ("rust_regression_savedmodel", "w", {}, {}, {}),
     ("rust_regression_savedmodel", "b", {}, {}, {}),
     ("rust_regression_savedmodel", "train", {"x": [1.0, 2.0, 3.0], "y": [3.0, 5.0, 7.5]}, {}, {}),
+    (TAXI, "regression", {}, {"inputs": TAXI_EX}, {}),
+    (TAXI, "classification", {}, {"inputs": TAXI_EX}, {}),
+    (TAXI, "predict", {}, {"examples": TAXI_EX}, {}),
     ("tfnet_keras_lstm_from_sequential", "serving_default", {}, {},
      {"input_1": np.random.RandomState(5).randn(4, 5, 3).astype(np.float32)}),
 ]
