@@ -1,7 +1,8 @@
 // bench_gui: the graph canvas timings the desktop issue asks for, measured offscreen:
 //   InceptionV3.meta open → first painted canvas; expanding one group; a synthetic 100,000-node
 //   GraphDef in nested scopes open → first paint; a flat 100,000-node level; pan frame time;
-//   peak RSS. Run: QT_QPA_PLATFORM=offscreen build/bench/bench_gui [InceptionV3.meta]
+//   peak RSS. Run: QT_QPA_PLATFORM=offscreen build/bench/bench_gui [InceptionV3.meta [inception|nested|flat]]
+//   (the second argument runs one case only, for profiling).
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QScrollBar>
@@ -122,19 +123,27 @@ void panFrames(const char* what, GraphCanvas& canvas, qreal zoom) {
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     const std::string inception = argc > 1 ? argv[1] : std::string(TFSCOPE_SHARED_MODELS) + "/tfnet_graph_meta/InceptionV3.meta";
+    const std::string only = argc > 2 ? argv[2] : std::string();
     GraphCanvas canvas;
     canvas.resize(1280, 800);
     canvas.show();
-    openAndPaint("InceptionV3 open → first paint", inception, canvas);
-    expandLargest("InceptionV3 expand one group", canvas);
-    expandLargest("InceptionV3 expand another group", canvas);
-    panFrames("InceptionV3 pan frame", canvas, 1.0);
-    openAndPaint("synthetic 100k nested → first paint", writeSynthetic(100000, false), canvas);
-    expandLargest("synthetic 100k expand one group", canvas);
-    panFrames("synthetic 100k pan frame", canvas, 1.0);
-    openAndPaint("synthetic 100k flat → first paint", writeSynthetic(100000, true), canvas);
-    panFrames("synthetic 100k flat pan frame", canvas, 1.0);
-    panFrames("synthetic 100k flat pan frame", canvas, 0.1);
+    if (only.empty() || only == "inception") {
+        openAndPaint("InceptionV3 open → first paint", inception, canvas);
+        expandLargest("InceptionV3 expand one group", canvas);
+        expandLargest("InceptionV3 expand another group", canvas);
+        panFrames("InceptionV3 pan frame", canvas, 1.0);
+        panFrames("InceptionV3 pan frame", canvas, 0.3);
+    }
+    if (only.empty() || only == "nested") {
+        openAndPaint("synthetic 100k nested → first paint", writeSynthetic(100000, false), canvas);
+        expandLargest("synthetic 100k expand one group", canvas);
+        panFrames("synthetic 100k pan frame", canvas, 1.0);
+    }
+    if (only.empty() || only == "flat") {
+        openAndPaint("synthetic 100k flat → first paint", writeSynthetic(100000, true), canvas);
+        panFrames("synthetic 100k flat pan frame", canvas, 1.0);
+        panFrames("synthetic 100k flat pan frame", canvas, 0.1);
+    }
     std::printf("%-34s %6.0f MB\n", "peak RSS", peakRssMb());
     return 0;
 }

@@ -23,6 +23,10 @@ GraphCanvas::GraphCanvas(QWidget* parent) : QWidget(parent) {
     connect(&m_watcher, &QFutureWatcherBase::finished, this, &GraphCanvas::applyResult);
     connect(m_view, &GraphView::groupActivated, this, &GraphCanvas::toggleGroup);
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &GraphCanvas::onSelectionChanged);
+    connect(m_scene, &GraphScene::nodeClicked, this, [this](int node) {
+        m_selected = node;
+        emit nodeSelected(node);
+    });
 }
 
 GraphCanvas::~GraphCanvas() {
@@ -78,7 +82,7 @@ void GraphCanvas::applyResult() {
     m_layout = *o.value;
     m_scene->setLayout(m_layout);
     // Antialiasing long polylines dominates frame time on big levels; keep it for small scenes.
-    m_view->setRenderHint(QPainter::Antialiasing, m_scene->itemCountBuilt() < 1000);
+    m_view->setRenderHint(QPainter::Antialiasing, m_scene->drawnCount() < 1000);
     if (!m_highlight.empty()) m_scene->highlightNodes(m_highlight);
     if (m_fitPending) {
         m_fitPending = false;
@@ -87,11 +91,7 @@ void GraphCanvas::applyResult() {
     NodeId target = m_pendingReveal != kNoNode ? m_pendingReveal : m_selected;
     m_pendingReveal = kNoNode;
     if (target != kNoNode)
-        if (NodeItem* it = m_scene->visibleItemFor(target)) {
-            QSignalBlocker block(m_scene);
-            it->setSelected(true);
-            m_view->centerOn(it);
-        }
+        if (QRectF r = m_scene->selectNode(target); !r.isEmpty()) m_view->centerOn(r.center());
     QTimer::singleShot(0, m_minimap, &Minimap::refit);
     emit layoutReady();
 }
@@ -117,10 +117,9 @@ void GraphCanvas::revealNode(NodeId node) {
             if (deepest < 0) deepest = g;
         }
     if (deepest < 0) {
-        if (NodeItem* it = m_scene->nodeItem(node)) {
-            m_scene->clearSelection();
-            it->setSelected(true);
-            m_view->centerOn(it);
+        if (QRectF r = m_scene->selectNode(node); !r.isEmpty()) {
+            m_view->centerOn(r.center());
+            emit nodeSelected(node);
         }
         return;
     }

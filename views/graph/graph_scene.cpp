@@ -1,9 +1,16 @@
 #include "views/graph/graph_scene.h"
 
 #include "views/graph/edge_item.h"
+#include "views/graph/flat_level_item.h"
 #include "views/graph/node_item.h"
 
 namespace tfscope {
+namespace {
+int g_flatThreshold = 2000;
+}  // namespace
+
+int GraphScene::flatThreshold() { return g_flatThreshold; }
+void GraphScene::setFlatThreshold(int nodes) { g_flatThreshold = nodes; }
 
 QColor colorForOp(std::string_view op) {
     auto has = [&](const char* s) { return op.find(s) != std::string_view::npos; };
@@ -20,6 +27,11 @@ QColor colorForOp(std::string_view op) {
 
 GraphScene::GraphScene(QObject* parent) : QGraphicsScene(parent) {
     setItemIndexMethod(QGraphicsScene::BspTreeIndex);
+    // A NodeItem selection clears the flat items' own selection.
+    connect(this, &QGraphicsScene::selectionChanged, this, [this] {
+        if (selectedItems().isEmpty()) return;
+        for (FlatLevelItem* f : m_flat) f->setSelectedNode(kNoNode);
+    });
 }
 
 void GraphScene::setLayout(const CanvasLayout& layout) {
@@ -27,13 +39,16 @@ void GraphScene::setLayout(const CanvasLayout& layout) {
     m_nodes.clear();
     m_groups.clear();
     m_highlighted.clear();
+    m_flat.clear();
     m_itemCount = 0;
+    m_drawnCount = 0;
     m_layout = layout;
     auto it = m_layout.levels.find(GroupTree::kRoot);
     if (it == m_layout.levels.end()) return;
     setSceneRect(QRectF(-40, -40, it->second->width + 80, it->second->height + 80));
-    setBspTreeDepth(it->second->elements.size() > 20000 ? 14 : 0);
+    setBspTreeDepth(0);
     addLevel(*it->second, QPointF(0, 0));
+    m_drawnCount += m_itemCount;
 }
 
 QString GraphScene::edgeLabel(const LevelEdge& e) const {
@@ -54,7 +69,18 @@ void GraphScene::addLevel(const LevelLayout& level, QPointF origin) {
     const GroupTree& tree = *m_layout.tree;
     const GraphIndex& gi = tree.index();
     const bool labels = level.edges.size() <= 2000;
+    int ops = 0;
+    for (const ElementRef& el : level.elements) ops += el.isGroup() ? 0 : 1;
+    const bool flat = ops > g_flatThreshold;
+    if (flat) {
+        auto* item = new FlatLevelItem(*this, level, origin);
+        addItem(item);
+        m_flat.push_back(item);
+        ++m_itemCount;
+        m_drawnCount += item->nodeCount() + int(level.edges.size());
+    }
     for (const LevelEdge& e : level.edges) {
+        if (flat) break;
         QPolygonF poly;
         poly.reserve(qsizetype(e.path.size()));
         for (const LayoutPoint& p : e.path) poly << origin + QPointF(p.x, p.y);
@@ -83,7 +109,7 @@ void GraphScene::addLevel(const LevelLayout& level, QPointF origin) {
                 if (it != m_layout.levels.end())
                     addLevel(*it->second, r.topLeft() + QPointF(ElementSizer::kPad, ElementSizer::kTitle));
             }
-        } else {
+        } else if (!flat) {
             std::string_view op = gi.op(el.id);
             item = new NodeItem(NodeItem::Kind::Op, el.id, r, QString::fromStdString(tree.nodeLabel(el.id)),
                                 QString::fromUtf8(op.data(), qsizetype(op.size())), colorForOp(op));
@@ -104,7 +130,28 @@ NodeItem* GraphScene::visibleItemFor(NodeId id) const {
     return best;
 }
 
+QRectF GraphScene::selectNode(NodeId id) {
+    if (NodeItem* it = visibleItemFor(id)) {
+        QSignalBlocker block(this);
+        clearSelection();
+        for (FlatLevelItem* f : m_flat) f->setSelectedNode(kNoNode);
+        it->setSelected(true);
+        return it->sceneBoundingRect();
+    }
+    for (FlatLevelItem* f : m_flat)
+        if (f->contains(id)) {
+            {
+                QSignalBlocker block(this);
+                clearSelection();
+            }
+            for (FlatLevelItem* g : m_flat) g->setSelectedNode(g == f ? id : kNoNode);
+            return f->nodeRect(id);
+        }
+    return {};
+}
+
 void GraphScene::highlightNodes(const std::vector<NodeId>& ids) {
+    for (FlatLevelItem* f : m_flat) f->setHighlighted(ids);
     for (NodeItem* it : m_highlighted) it->setHighlighted(false);
     m_highlighted.clear();
     for (NodeId id : ids)

@@ -1,7 +1,8 @@
 #pragma once
 // GraphScene: turns a CanvasLayout snapshot into items: one NodeItem per visible node, collapsed
-// group or expanded-group frame, one EdgeItem per laid-out (bundled) edge. Rebuilt from scratch on
-// each new snapshot; the scene owns its items (STYLE §3).
+// group or expanded-group frame, one EdgeItem per laid-out (bundled) edge. A level with more than
+// flatThreshold() op nodes is one FlatLevelItem instead (nodes and edges painted by one item with its
+// own index). Rebuilt from scratch on each new snapshot; the scene owns its items (STYLE §3).
 
 #include <QGraphicsScene>
 #include <QHash>
@@ -10,6 +11,7 @@
 
 namespace tfscope {
 
+class FlatLevelItem;
 class NodeItem;
 
 class GraphScene : public QGraphicsScene {
@@ -26,6 +28,20 @@ public:
     // Highlights these nodes (or the collapsed groups holding them); clears the previous set.
     void highlightNodes(const std::vector<NodeId>& ids);
     int itemCountBuilt() const { return m_itemCount; }
+    // Boxes and edges drawn, counting each one a FlatLevelItem paints.
+    int drawnCount() const { return m_drawnCount; }
+    // Selects the visible thing standing for `id` (a NodeItem or a node of a FlatLevelItem), without
+    // emitting nodeClicked. Returns its scene rect, empty when nothing shows it.
+    QRectF selectNode(NodeId id);
+    const std::vector<FlatLevelItem*>& flatItems() const { return m_flat; }
+    // Levels with more op nodes than this are drawn by one FlatLevelItem (tests lower it).
+    static int flatThreshold();
+    static void setFlatThreshold(int nodes);
+    // Called by a FlatLevelItem when the user clicks one of its nodes.
+    void flatNodeClicked(NodeId id) { emit nodeClicked(id); }
+
+signals:
+    void nodeClicked(int node);   // a node of a FlatLevelItem was selected by the user
 
 private:
     void addLevel(const LevelLayout& level, QPointF origin);
@@ -35,7 +51,9 @@ private:
     QHash<int, NodeItem*> m_nodes;
     QHash<int, NodeItem*> m_groups;
     std::vector<NodeItem*> m_highlighted;
+    std::vector<FlatLevelItem*> m_flat;
     int m_itemCount = 0;
+    int m_drawnCount = 0;
 };
 
 // Fill colour for an op type (by broad category) and for groups.

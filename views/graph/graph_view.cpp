@@ -9,6 +9,7 @@
 
 #include <cmath>
 
+#include "views/graph/flat_level_item.h"
 #include "views/graph/node_item.h"
 
 namespace tfscope {
@@ -65,6 +66,13 @@ void GraphView::keyPressEvent(QKeyEvent* event) {
 
 void GraphView::mouseDoubleClickEvent(QMouseEvent* event) {
     for (QGraphicsItem* it : items(event->position().toPoint())) {
+        if (it->type() == FlatLevelItem::Type) {
+            NodeId n = static_cast<FlatLevelItem*>(it)->nodeAt(mapToScene(event->position().toPoint()));
+            if (n == kNoNode) continue;
+            emit nodeActivated(n);
+            event->accept();
+            return;
+        }
         if (it->type() != NodeItem::Type) continue;
         auto* n = static_cast<NodeItem*>(it);
         if (n->isNode()) emit nodeActivated(n->id());
