@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "graph.pb.h"
@@ -115,6 +116,7 @@ void panFrames(const char* what, GraphCanvas& canvas, qreal zoom) {
         total += ns;
         worst = std::max(worst, ns);
     }
+    if (const char* shot = std::getenv("BENCH_GUI_SHOT")) v->viewport()->grab().save(QString::fromUtf8(shot) + QString::number(zoom) + QStringLiteral(".png"));
     std::printf("%-34s %6.2f ms mean, %.2f ms worst (zoom %.2f)\n", what, double(total) / frames / 1e6, double(worst) / 1e6, zoom);
 }
 

@@ -1,11 +1,16 @@
 // Group tree, edge bundling and expand/collapse re-layout of the graph canvas, on graphs built
 // from compact text: "name<-input1,^ctrl;name2" (one node per ';').
+#include <QGraphicsView>
+#include <QSignalSpy>
 #include <QTest>
 
 #include "graph.pb.h"
 #include "model/graph/graph_index.h"
 #include "views/graph/canvas_layout.h"
+#include "views/graph/flat_level_item.h"
+#include "views/graph/graph_canvas.h"
 #include "views/graph/graph_scene.h"
+#include "views/graph/graph_view.h"
 #include "views/graph/node_item.h"
 
 using namespace tfscope;
@@ -130,6 +135,55 @@ private slots:
         scene.highlightNodes({gi.find("layer_2/x"), gi.find("input")});
         QVERIFY(stand->isHighlighted());
         QVERIFY(scene.nodeItem(gi.find("input"))->isHighlighted());
+    }
+
+    // A flat level above the threshold is one FlatLevelItem: its index finds nodes by position and
+    // a click selects through the same GraphCanvas::nodeSelected signal NodeItems use.
+    void testFlatLevelItem() {
+        const int oldThreshold = GraphScene::flatThreshold();
+        GraphScene::setFlatThreshold(100);
+        QString text;
+        for (int i = 0; i < 600; ++i)
+            text += i % 10 ? QStringLiteral("op_%1<-op_%2;").arg(i).arg(i - 1) : QStringLiteral("op_%1;").arg(i);
+        GraphCanvas canvas;
+        canvas.resize(900, 600);
+        canvas.show();
+        QSignalSpy ready(&canvas, &GraphCanvas::layoutReady);
+        canvas.setGraph(graphFrom(text));
+        QVERIFY(ready.wait(30000));
+        GraphScene::setFlatThreshold(oldThreshold);
+        QCOMPARE(canvas.scene()->flatItems().size(), size_t(1));
+        QCOMPARE(canvas.scene()->items().size(), 1);   // no item per node or edge
+        FlatLevelItem* flat = canvas.scene()->flatItems().front();
+        QCOMPARE(flat->nodeCount(), 600);
+        const GraphIndex& gi = *canvas.graph();
+        const NodeId target = gi.find("op_123");
+        const QRectF box = flat->nodeRect(target);
+        QVERIFY(!box.isEmpty());
+        QCOMPARE(gi.name(flat->nodeAt(box.center())), std::string_view("op_123"));
+        QCOMPARE(gi.name(flat->nodeAt(box.topLeft() + QPointF(1, 1))), std::string_view("op_123"));
+        QCOMPARE(gi.name(flat->nodeAt(box.bottomRight() - QPointF(1, 1))), std::string_view("op_123"));
+        QCOMPARE(flat->nodeAt(box.topLeft() - QPointF(1, 1)) == target, false);
+        QCOMPARE(flat->nodeAt(flat->boundingRect().bottomRight() + QPointF(50, 50)), kNoNode);
+        // Every node is found at its own centre.
+        for (NodeId n = 0; n < gi.nodeCount(); ++n) QCOMPARE(flat->nodeAt(flat->nodeRect(n).center()), n);
+
+        QSignalSpy selected(&canvas, &GraphCanvas::nodeSelected);
+        GraphView* view = canvas.view();
+        view->resetTransform();
+        view->centerOn(box.center());
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(box.center()));
+        QCOMPARE(selected.count(), 1);
+        QCOMPARE(selected.at(0).at(0).toInt(), target);
+        QCOMPARE(flat->selectedNode(), target);
+        QCOMPARE(canvas.selectedNode(), target);
+        // Revealing another node moves the selection; highlights reach the flat item too.
+        const NodeId other = gi.find("op_7");
+        canvas.revealNode(other);
+        QCOMPARE(flat->selectedNode(), other);
+        QCOMPARE(selected.count(), 2);
+        QCOMPARE(canvas.scene()->selectNode(target), box);
+        QCOMPARE(flat->selectedNode(), target);
     }
 };
 
