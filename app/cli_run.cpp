@@ -6,8 +6,6 @@
 // with --outdir also writes K.npy. --json prints one document (docs/cli-json.md).
 #include <CLI/CLI.hpp>
 
-#include <charconv>
-#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -15,6 +13,8 @@
 
 #include "app/cli.h"
 #include "model/exec/model_session.h"
+#include "model/format/numpy_format.h"
+#include "model/format/tensor_json.h"
 #include "model/exec/session.h"
 #include "model/io/input_args.h"
 #include "model/io/npy.h"
@@ -35,164 +35,12 @@ struct RunOptions {
     int threads = 0;
 };
 
-// Shortest text that reads back as the same value (float32 values as float32, like numpy).
-std::string shortest(double v, DType dtype) {
-    char buf[64];
-    std::to_chars_result r = dtype == DType::Float || dtype == DType::Half || dtype == DType::BFloat16
-                                 ? std::to_chars(buf, buf + sizeof buf, float(v))
-                                 : std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, r.ptr);
-}
-
-// numpy's str() of one element, before column padding.
-std::string elementText(const Tensor& t, int64_t i) {
-    switch (t.dtype()) {
-    case DType::Bool: return t.data<bool>()[i] ? "True" : "False";
-    case DType::String: {
-        std::string s = "b'";
-        for (unsigned char c : t.strings()[size_t(i)]) {
-            if (c == '\'' || c == '\\') { s += '\\'; s += char(c); }
-            else if (c >= 32 && c < 127) s += char(c);
-            else if (c == '\n') s += "\\n";
-            else { char b[8]; std::snprintf(b, sizeof b, "\\x%02x", c); s += b; }
-        }
-        return s + "'";
-    }
-    case DType::Int64: return std::to_string(t.data<int64_t>()[i]);
-    case DType::UInt64: return std::to_string(t.data<uint64_t>()[i]);
-    default: break;
-    }
-    double v = t.elementAsDouble(i);
-    if (!isFloating(t.dtype())) return std::to_string(int64_t(v));
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    std::string s = shortest(v, t.dtype());
-    if (s.find('e') != std::string::npos) {
-        // Fixed notation for moderate magnitudes, as numpy does.
-        double a = std::abs(v);
-        if (a >= 1e-4 && a < 1e16) {
-            char buf[64];
-            std::snprintf(buf, sizeof buf, "%.10f", v);
-            s = buf;
-            while (!s.empty() && s.back() == '0') s.pop_back();
-        }
-    }
-    if (s.find_first_of(".en") == std::string::npos) s += ".";
-    return s;
-}
-
-std::string formatTensor(const Tensor& t) {
-    const int64_t n = t.numElements();
-    std::vector<std::string> items(static_cast<size_t>(n));
-    size_t intW = 0, fracW = 0, width = 0;
-    bool floating = isFloating(t.dtype());
-    for (int64_t i = 0; i < n; ++i) {
-        items[size_t(i)] = elementText(t, i);
-        const std::string& s = items[size_t(i)];
-        size_t dot = s.find('.');
-        if (floating && dot != std::string::npos && s.find('e') == std::string::npos) {
-            intW = std::max(intW, dot);
-            fracW = std::max(fracW, s.size() - dot);
-        }
-        width = std::max(width, s.size());
-    }
-    for (auto& s : items) {
-        size_t dot = s.find('.');
-        if (floating && dot != std::string::npos && s.find('e') == std::string::npos) {
-            s = std::string(intW - dot, ' ') + s + std::string(fracW - (s.size() - dot), ' ');
-        } else if (t.dtype() != DType::String) {
-            size_t w = floating ? std::max(width, intW + fracW) : width;
-            if (s.size() < w) s = std::string(w - s.size(), ' ') + s;
-        }
-    }
-    if (t.rank() == 0) return n ? items[0] : "";
-    std::ostringstream out;
-    int64_t pos = 0;
-    const Shape& shape = t.shape();
-    std::function<void(int, int)> rec = [&](int dim, int indent) {
-        out << '[';
-        for (int64_t k = 0; k < shape[size_t(dim)]; ++k) {
-            if (dim + 1 == int(shape.size())) {
-                if (k) out << ' ';
-                out << items[size_t(pos++)];
-            } else {
-                if (k) out << std::string(size_t(int(shape.size()) - dim - 1), '\n') << std::string(size_t(indent + 1), ' ');
-                rec(dim + 1, indent + 1);
-            }
-        }
-        out << ']';
-    };
-    rec(0, 0);
-    return out.str();
-}
-
-nlohmann::ordered_json jsonValue(const Tensor& t, int64_t i) {
-    switch (t.dtype()) {
-    case DType::Bool: return t.data<bool>()[i];
-    case DType::String: return t.strings()[size_t(i)];
-    case DType::Int64: return t.data<int64_t>()[i];
-    case DType::UInt64: return t.data<uint64_t>()[i];
-    default: break;
-    }
-    double v = t.elementAsDouble(i);
-    if (!isFloating(t.dtype())) return int64_t(v);
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    return v;
-}
-
-nlohmann::ordered_json jsonNested(const Tensor& t, size_t dim, int64_t& pos) {
-    if (dim == t.shape().size()) return jsonValue(t, pos++);
-    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-    for (int64_t k = 0; k < t.shape()[dim]; ++k) arr.push_back(jsonNested(t, dim + 1, pos));
-    return arr;
-}
-
-bool validUtf8(const std::string& s) {
-    for (size_t i = 0; i < s.size();) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        if (n == 0 || i + n > s.size()) return false;
-        for (size_t k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
-        i += n;
-    }
-    return true;
-}
-
-std::string base64(const std::string& s) {
-    static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    size_t i = 0;
-    for (; i + 2 < s.size(); i += 3) {
-        uint32_t v = uint32_t(uint8_t(s[i])) << 16 | uint32_t(uint8_t(s[i + 1])) << 8 | uint8_t(s[i + 2]);
-        for (int sh : {18, 12, 6, 0}) out += k[(v >> sh) & 63];
-    }
-    if (i < s.size()) {
-        uint32_t v = uint32_t(uint8_t(s[i])) << 16 | (i + 1 < s.size() ? uint32_t(uint8_t(s[i + 1])) << 8 : 0);
-        out += k[(v >> 18) & 63];
-        out += k[(v >> 12) & 63];
-        out += i + 1 < s.size() ? k[(v >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
-}
-
+// {"dtype", "shape", "value"} of one output (docs/cli-json.md).
 nlohmann::ordered_json jsonTensor(const Tensor& t) {
     nlohmann::ordered_json j;
     j["dtype"] = dtypeEnumName(t.dtype());
     j["shape"] = t.shape();
-    int64_t pos = 0;
-    nlohmann::ordered_json v = jsonNested(t, 0, pos);
-    if (t.dtype() == DType::String) {
-        std::function<void(nlohmann::ordered_json&)> fix = [&](nlohmann::ordered_json& x) {
-            if (x.is_array()) { for (auto& e : x) fix(e); return; }
-            std::string s = x.get<std::string>();
-            if (!validUtf8(s)) x = nlohmann::ordered_json{{"base64", base64(s)}};
-        };
-        fix(v);
-    }
-    j["value"] = v;
+    j["value"] = tensorValueToJson(t);
     return j;
 }
 
@@ -231,7 +79,7 @@ int runRun(const RunOptions& o) {
     }
     for (const auto& [key, t] : outputs.value()) {
         if (o.json) doc["outputs"][key] = jsonTensor(t);
-        else std::cout << "Result for output key " << key << ":\n" << formatTensor(t) << "\n";
+        else std::cout << "Result for output key " << key << ":\n" << formatNumpy(t) << "\n";
         if (o.outdir.empty()) continue;
         std::error_code ec;
         std::filesystem::create_directories(o.outdir, ec);
