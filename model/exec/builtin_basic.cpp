@@ -1,6 +1,7 @@
 // Graph plumbing kernels: Placeholder, PlaceholderWithDefault, Const, Identity family, NoOp, Assert,
-// ControlTrigger, Switch/RefSwitch, RefIdentity. Merge is run by the executor itself (it must see
-// dead inputs); its entry here only marks it as supported.
+// ControlTrigger, Switch/RefSwitch, RefIdentity, LoopCond. Merge and the loop frame ops (Enter, Exit,
+// NextIteration) are run by the executor itself (they see dead inputs or move values between
+// frames); their entries here only mark them as supported.
 #include <algorithm>
 
 #include "attr_value.pb.h"
@@ -100,6 +101,7 @@ Status computeRefIdentity(KernelContext& ctx) {
 }
 
 Status computeMerge(KernelContext& ctx) { return ctx.error("Merge is run by the executor."); }
+Status computeFrameOp(KernelContext& ctx) { return ctx.error("Loop frame ops are run by the executor."); }
 
 const KernelDef kPlaceholder{"Placeholder", computePlaceholder};
 const KernelDef kPlaceholderV2{"PlaceholderV2", computePlaceholder};
@@ -120,13 +122,21 @@ const KernelDef kRefSwitch{"RefSwitch", computeSwitch};
 const KernelDef kRefIdentity{"RefIdentity", computeRefIdentity};
 const KernelDef kMerge{"Merge", computeMerge};
 const KernelDef kRefMerge{"RefMerge", computeMerge};
+const KernelDef kEnter{"Enter", computeFrameOp};
+const KernelDef kRefEnter{"RefEnter", computeFrameOp};
+const KernelDef kExit{"Exit", computeFrameOp};
+const KernelDef kRefExit{"RefExit", computeFrameOp};
+const KernelDef kNextIteration{"NextIteration", computeFrameOp};
+const KernelDef kRefNextIteration{"RefNextIteration", computeFrameOp};
+const KernelDef kLoopCond{"LoopCond", computeForward};
 
 }  // namespace
 
 void appendBasicKernels(std::vector<const KernelDef*>& out) {
     for (const KernelDef* k : {&kPlaceholder, &kPlaceholderV2, &kPlaceholderWithDefault, &kConst, &kHostConst, &kIdentity,
                                &kIdentityN, &kStopGradient, &kPreventGradient, &kSnapshot, &kEnsureShape, &kNoOp,
-                               &kControlTrigger, &kAssert, &kSwitch, &kRefSwitch, &kRefIdentity, &kMerge, &kRefMerge})
+                               &kControlTrigger, &kAssert, &kSwitch, &kRefSwitch, &kRefIdentity, &kMerge, &kRefMerge,
+                               &kEnter, &kRefEnter, &kExit, &kRefExit, &kNextIteration, &kRefNextIteration, &kLoopCond})
         out.push_back(k);
 }
 

@@ -12,6 +12,7 @@ const std::vector<const KernelDef*>& builtinKernels() {
         appendFunctionKernels(out);
         appendTableKernels(out);
         appendParseExampleKernels(out);
+        appendTensorArrayKernels(out);
         return out;
     }();
     return kernels;

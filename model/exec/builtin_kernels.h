@@ -9,6 +9,7 @@
 //   builtin_functions.cpp   PartitionedCall, StatefulPartitionedCall, If, StatelessIf, While, StatelessWhile
 //   builtin_tables.cpp      HashTableV2, LookupTableImportV2, LookupTableFindV2, LookupTableSizeV2, ...
 //   builtin_parse_example.cpp  ParseExample, ParseExampleV2
+//   builtin_tensor_array.cpp   TensorArrayV3 family, StackV2/StackPushV2/StackPopV2
 
 #include <vector>
 
@@ -23,6 +24,7 @@ void appendStringKernels(std::vector<const KernelDef*>& out);
 void appendFunctionKernels(std::vector<const KernelDef*>& out);
 void appendTableKernels(std::vector<const KernelDef*>& out);
 void appendParseExampleKernels(std::vector<const KernelDef*>& out);
+void appendTensorArrayKernels(std::vector<const KernelDef*>& out);
 
 // Runs a node whose op is the name of a library function.
 const KernelDef* callByOpNameKernel();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
+#include <tuple>
 #include <set>
 #include <unordered_map>
 
@@ -20,10 +22,11 @@ namespace {
 
 uint64_t key(Endpoint e) { return (uint64_t(uint32_t(e.node)) << 32) | uint32_t(e.output); }
 
-bool isLoopOp(const std::string& op) {
-    return op == "Enter" || op == "RefEnter" || op == "NextIteration" || op == "RefNextIteration" || op == "Exit" ||
-           op == "RefExit" || op == "LoopCond";
+bool opIs(const ExecNode& node, const char* a, const char* b) {
+    return node.def && (node.def->op() == a || node.def->op() == b);
 }
+bool isBackEdgeSource(const ExecNode& node) { return opIs(node, "NextIteration", "RefNextIteration"); }
+bool isMergeNode(const ExecNode& node) { return opIs(node, "Merge", "RefMerge"); }
 
 // "Node 'n' (Op): message", unless the kernel already said which node.
 Status annotate(const Status& st, const ExecNode& node, const ExecGraph& graph) {
@@ -139,7 +142,7 @@ Result<std::vector<int>> Executor::plan(const ExecGraph& graph, const std::vecto
         ++count;
         const ExecNode& node = graph.node(int(x));
         for (Endpoint e : node.inputs)
-            if (!fed.count(key(e))) { ++indeg[x]; consumers[size_t(e.node)].push_back(int(x)); }
+            if (!fed.count(key(e)) && !isBackEdgeSource(graph.node(e.node))) { ++indeg[x]; consumers[size_t(e.node)].push_back(int(x)); }
         for (int c : node.controlInputs) { ++indeg[x]; consumers[size_t(c)].push_back(int(x)); }
     }
     std::deque<int> ready;
@@ -156,20 +159,327 @@ Result<std::vector<int>> Executor::plan(const ExecGraph& graph, const std::vecto
     }
     if (order.size() != count) {
         for (size_t x = 0; x < n; ++x)
-            if (needed[x] && indeg[x] > 0 && graph.node(int(x)).def && isLoopOp(graph.node(int(x)).def->op()))
-                return Status::unimplemented("TF1 while loops are not supported (node '" + graph.node(int(x)).name + "', op '" +
-                                             graph.node(int(x)).def->op() + "').");
-        for (size_t x = 0; x < n; ++x)
             if (needed[x] && indeg[x] > 0)
                 return Status::invalidArgument("The graph has a cycle through node '" + graph.node(int(x)).name + "'.");
     }
     return order;
 }
 
+Status Executor::computeNode(const ExecNode& node, std::vector<Value>& in, bool anyDead, std::vector<Value>* outp) {
+    const std::string& op = node.def->op();
+    std::vector<Value>& out = *outp;
+    if (!anyDead && op == "Identity" && in.size() == 1 && in[0].ref) {
+        // TF's Identity of a ref variable aliases its buffer, and Assign/AssignAdd write in place, so
+        // consumers see the value at the time they run: forward the reference, read it there.
+        out.push_back(in[0]);
+    } else if (anyDead && op != "ControlTrigger") {
+        out.resize(size_t(std::max(node.numOutputs, 1)));
+        for (auto& v : out) { v.dead = true; v.set = true; }
+    } else {
+        const KernelDef* kernel = kernelForNode(*node.def, m_state.library);
+        if (!kernel) return annotate(Status::unimplemented("No kernel for op '" + op + "'."), node, m_graph);
+        NodeContext ctx(*node.def, m_graph.functionName(), m_state, node.numOutputs, node.knownOutputs);
+        auto& kin = ctx.inputs();
+        auto& refs = ctx.refInputs();
+        kin.resize(in.size());
+        refs.resize(in.size());
+        Status st;
+        for (size_t i = 0; i < in.size() && st.ok(); ++i) {
+            if (takesRefInput(op, int(i))) {
+                if (!in[i].ref) st = Status::invalidArgument("Input " + std::to_string(i) + " must be a variable reference.");
+                refs[i] = in[i].ref;
+            } else if (in[i].ref) {
+                auto t = deref(in[i].ref);
+                if (t.ok()) kin[i] = std::move(t).value();
+                else st = t.status();
+            } else {
+                kin[i] = in[i].tensor;
+            }
+        }
+        in.clear();
+        if (st.ok()) st = kernel->compute(ctx);
+        if (!st.ok()) return annotate(st, node, m_graph);
+        out = std::move(ctx.outputs());
+    }
+    return Status::OK();
+}
+
+namespace {
+
+// One loop frame instance: a while loop's frame entered from iteration `parentIter` of `parent`.
+struct Frame {
+    int parent = -1;
+    int parentIter = 0;
+    int lastIter = 0;                                // iterations 0..lastIter exist
+    std::vector<std::pair<int, Value>> constants;    // (Enter node, value): visible in every iteration
+    std::set<int> liveExits;                         // Exit nodes that left the frame with a live value
+    std::set<int> deadExits;                         // Exit nodes that saw a dead value
+};
+
+// The inputs gathered so far for one node in one (frame, iteration).
+struct Pending {
+    std::vector<Value> in;
+    int missing = 0;   // inputs and control inputs still to come (not Merge)
+    int deadSeen = 0;  // Merge: dead inputs seen
+    bool ctlDead = false;
+    bool fired = false;
+    int chosen = -1;   // Merge: the live input
+};
+
+struct Edge {
+    int to;
+    int slot;    // input index, -1 for a control edge
+    int output;  // producer output
+};
+
+}  // namespace
+
+// Runs a graph with TF1 while loops as a dataflow: each value is tagged with its frame instance and
+// iteration; a node runs in (frame, iteration) once all its inputs there have arrived (Merge on the
+// first live one). Enter moves a value into a child frame's iteration 0 (a constant Enter into every
+// iteration), NextIteration into the next iteration, Exit back to the parent. Dead values do not
+// cross NextIteration (the loop stops) and leave through Exit only once nothing else can run.
+Status Executor::runFrames(const std::vector<int>& order, const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches,
+                           std::vector<Tensor>* outputs) {
+    const size_t n = m_graph.nodes().size();
+    std::unordered_map<uint64_t, const Tensor*> fed;
+    for (const Feed& f : feeds) fed[key(f.at)] = &f.value;
+    std::vector<char> needed(n, 0);
+    for (int x : order) needed[size_t(x)] = 1;
+    std::vector<std::vector<Edge>> edges(n);
+    std::vector<int> forwardInputs(n, 0), backInputs(n, 0), inputCount(n, 0);
+    for (int x : order) {
+        const ExecNode& node = m_graph.node(x);
+        for (size_t i = 0; i < node.inputs.size(); ++i) {
+            Endpoint e = node.inputs[i];
+            if (fed.count(key(e))) continue;
+            edges[size_t(e.node)].push_back({x, int(i), e.output});
+            ++inputCount[size_t(x)];
+            if (isBackEdgeSource(m_graph.node(e.node))) ++backInputs[size_t(x)];
+            else ++forwardInputs[size_t(x)];
+        }
+        for (int c : node.controlInputs) {
+            edges[size_t(c)].push_back({x, -1, 0});
+            ++inputCount[size_t(x)];
+        }
+    }
+    std::set<std::pair<int, int>> fetchSet;
+    for (Endpoint e : fetches) fetchSet.insert({e.node, e.output});
+    std::map<std::pair<int, int>, Value> fetched;
+
+    std::vector<Frame> frames(1);
+    std::map<std::tuple<int, int, std::string>, int> frameIds;
+    std::map<std::tuple<int, int, int>, Pending> pending;  // (frame, iteration, node)
+    struct Task { int frame, iter, node; };
+    std::deque<Task> ready;
+
+    auto slotFor = [&](int frame, int iter, int x) -> Pending& {
+        auto [it, inserted] = pending.try_emplace({frame, iter, x});
+        Pending& p = it->second;
+        if (inserted) {
+            const ExecNode& node = m_graph.node(x);
+            p.in.resize(node.inputs.size());
+            for (size_t i = 0; i < node.inputs.size(); ++i) {
+                auto f = fed.find(key(node.inputs[i]));
+                if (f != fed.end()) { p.in[i].tensor = *f->second; p.in[i].set = true; }
+            }
+            p.missing = inputCount[size_t(x)];
+        }
+        return p;
+    };
+    auto deliver = [&](int frame, int iter, const Edge& e, const Value& v) {
+        const ExecNode& node = m_graph.node(e.to);
+        Pending& p = slotFor(frame, iter, e.to);
+        if (p.fired) return;
+        if (isMergeNode(node)) {
+            if (e.slot < 0) return;
+            if (!v.dead) {
+                p.in[size_t(e.slot)] = v;
+                p.chosen = e.slot;
+                p.fired = true;
+                ready.push_back({frame, iter, e.to});
+                return;
+            }
+            const int expected = backInputs[size_t(e.to)] == 0 ? forwardInputs[size_t(e.to)]
+                                 : iter == 0 ? forwardInputs[size_t(e.to)] : backInputs[size_t(e.to)];
+            if (++p.deadSeen >= expected) {
+                p.fired = true;
+                ready.push_back({frame, iter, e.to});
+            }
+            return;
+        }
+        if (e.slot < 0) p.ctlDead = p.ctlDead || v.dead;
+        else p.in[size_t(e.slot)] = v;
+        if (--p.missing == 0) {
+            p.fired = true;
+            ready.push_back({frame, iter, e.to});
+        }
+    };
+    auto emit = [&](int x, int frame, int iter, const std::vector<Value>& out) {
+        bool allDead = !out.empty();
+        for (const Value& v : out) allDead = allDead && v.dead;
+        for (const Edge& e : edges[size_t(x)]) {
+            if (e.slot < 0) {
+                Value c;
+                c.dead = allDead;
+                c.set = true;
+                deliver(frame, iter, e, c);
+            } else if (size_t(e.output) < out.size() && out[size_t(e.output)].set) {
+                deliver(frame, iter, e, out[size_t(e.output)]);
+            } else {
+                return annotate(Status::invalidArgument("Output " + std::to_string(e.output) + " was not produced."),
+                                m_graph.node(x), m_graph);
+            }
+        }
+        if (frame == 0 && iter == 0)
+            for (size_t i = 0; i < out.size(); ++i)
+                if (fetchSet.count({x, int(i)})) fetched[{x, int(i)}] = out[i];
+        return Status::OK();
+    };
+
+    for (int x : order)
+        if (inputCount[size_t(x)] == 0) {
+            slotFor(0, 0, x).fired = true;
+            ready.push_back({0, 0, x});
+        }
+
+    while (true) {
+        if (ready.empty()) {
+            // Nothing can run: exits that only ever saw dead values leave their frames dead.
+            bool progress = false;
+            for (int f = 1; f < int(frames.size()); ++f) {
+                for (int x : frames[size_t(f)].deadExits) {
+                    if (frames[size_t(f)].liveExits.count(x)) continue;
+                    frames[size_t(f)].liveExits.insert(x);
+                    Value d;
+                    d.dead = true;
+                    d.set = true;
+                    TFS_RETURN_IF_ERROR(emit(x, frames[size_t(f)].parent, frames[size_t(f)].parentIter, {d}));
+                    progress = true;
+                }
+            }
+            if (!progress) break;
+            continue;
+        }
+        if (m_state.cancelled && m_state.cancelled->load()) return Status::cancelled("The run was cancelled.");
+        const Task t = ready.front();
+        ready.pop_front();
+        const ExecNode& node = m_graph.node(t.node);
+        if (!node.def) return Status::invalidArgument("Function argument '" + node.name + "' was not supplied.");
+        auto pit = pending.find({t.frame, t.iter, t.node});
+        std::vector<Value> in = std::move(pit->second.in);
+        const bool ctlDead = pit->second.ctlDead;
+        const int chosen = pit->second.chosen;
+        if (isMergeNode(node)) pit->second.in.clear();  // kept: later inputs of this iteration are ignored
+        else pending.erase(pit);
+        bool anyDead = ctlDead;
+        for (const Value& v : in) anyDead = anyDead || v.dead;
+        const std::string& op = node.def->op();
+        const bool refOp = op.rfind("Ref", 0) == 0;
+
+        auto forwarded = [&]() -> Result<Value> {
+            Value v = in.empty() ? Value{} : in[0];
+            v.set = true;
+            if (anyDead) { v = Value{}; v.dead = true; v.set = true; }
+            else if (v.ref && !refOp) {
+                auto r = deref(v.ref);
+                if (!r.ok()) return annotate(r.status(), node, m_graph);
+                v.ref.reset();
+                v.tensor = std::move(r).value();
+            }
+            return v;
+        };
+
+        if (isMergeNode(node)) {
+            std::vector<Value> out(2);
+            if (chosen < 0) {
+                for (auto& v : out) { v.dead = true; v.set = true; }
+            } else {
+                out[0] = in[size_t(chosen)];
+                if (out[0].ref && op == "Merge") {
+                    auto r = deref(out[0].ref);
+                    if (!r.ok()) return annotate(r.status(), node, m_graph);
+                    out[0].ref.reset();
+                    out[0].tensor = std::move(r).value();
+                }
+                out[1].tensor = Tensor::scalar<int32_t>(chosen);
+                out[1].set = true;
+            }
+            TFS_RETURN_IF_ERROR(emit(t.node, t.frame, t.iter, out));
+        } else if (opIs(node, "Enter", "RefEnter")) {
+            TFS_ASSIGN_OR_RETURN(Value v, forwarded());
+            const auto& attrs = node.def->attr();
+            auto nameIt = attrs.find("frame_name");
+            const std::string frameName = nameIt == attrs.end() ? std::string() : nameIt->second.s();
+            auto constIt = attrs.find("is_constant");
+            const bool constant = constIt != attrs.end() && constIt->second.b();
+            auto [fit, created] = frameIds.try_emplace({t.frame, t.iter, frameName}, int(frames.size()));
+            const int child = fit->second;
+            if (created) {
+                Frame f;
+                f.parent = t.frame;
+                f.parentIter = t.iter;
+                frames.push_back(std::move(f));
+            }
+            if (constant && !v.dead) {
+                frames[size_t(child)].constants.push_back({t.node, v});
+                for (int i = 0; i <= frames[size_t(child)].lastIter; ++i) TFS_RETURN_IF_ERROR(emit(t.node, child, i, {v}));
+            } else {
+                TFS_RETURN_IF_ERROR(emit(t.node, child, 0, {v}));
+            }
+        } else if (opIs(node, "Exit", "RefExit")) {
+            if (t.frame == 0) return annotate(Status::invalidArgument("Exit outside of a loop frame."), node, m_graph);
+            TFS_ASSIGN_OR_RETURN(Value v, forwarded());
+            Frame& f = frames[size_t(t.frame)];
+            if (v.dead) {
+                f.deadExits.insert(t.node);
+            } else {
+                f.liveExits.insert(t.node);
+                const int parent = f.parent, parentIter = f.parentIter;
+                TFS_RETURN_IF_ERROR(emit(t.node, parent, parentIter, {v}));
+            }
+        } else if (opIs(node, "NextIteration", "RefNextIteration")) {
+            TFS_ASSIGN_OR_RETURN(Value v, forwarded());
+            if (v.dead) continue;  // the loop has ended in this iteration
+            const int next = t.iter + 1;
+            if (next > frames[size_t(t.frame)].lastIter) {
+                frames[size_t(t.frame)].lastIter = next;
+                const auto constants = frames[size_t(t.frame)].constants;
+                for (const auto& [x, cv] : constants) TFS_RETURN_IF_ERROR(emit(x, t.frame, next, {cv}));
+            }
+            TFS_RETURN_IF_ERROR(emit(t.node, t.frame, next, {v}));
+        } else {
+            std::vector<Value> out;
+            TFS_RETURN_IF_ERROR(computeNode(node, in, anyDead, &out));
+            TFS_RETURN_IF_ERROR(emit(t.node, t.frame, t.iter, out));
+        }
+    }
+
+    outputs->clear();
+    for (Endpoint e : fetches) {
+        auto f = fed.find(key(e));
+        if (f != fed.end()) { outputs->push_back(*f->second); continue; }
+        const std::string name = m_graph.node(e.node).name + ":" + std::to_string(e.output);
+        auto it = fetched.find({e.node, e.output});
+        if (it == fetched.end()) return Status::invalidArgument("Fetched tensor '" + name + "' was not produced.");
+        const Value& v = it->second;
+        if (v.dead) return Status::invalidArgument("Fetched tensor '" + name + "' is dead (its conditional branch was not taken).");
+        if (v.ref) {
+            TFS_ASSIGN_OR_RETURN(Tensor t, deref(v.ref));
+            outputs->push_back(std::move(t));
+        } else {
+            outputs->push_back(v.tensor);
+        }
+    }
+    return Status::OK();
+}
+
 Status Executor::run(const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches, const std::vector<int>& targets,
                      std::vector<Tensor>* outputs) {
     TFS_ASSIGN_OR_RETURN(std::vector<int> order, plan(m_graph, feeds, fetches, targets));
     if (m_state.callDepth == 0) TFS_RETURN_IF_ERROR(checkKernels(m_graph, order, m_state.library));
+    for (int x : order)
+        if (opIs(m_graph.node(x), "Enter", "RefEnter")) return runFrames(order, feeds, fetches, outputs);
 
     const size_t n = m_graph.nodes().size();
     std::unordered_map<uint64_t, const Tensor*> fed;
@@ -249,44 +559,12 @@ Status Executor::run(const std::vector<Feed>& feeds, const std::vector<Endpoint>
                 out[1].tensor = Tensor::scalar<int32_t>(chosen);
                 out[1].set = true;
             }
-        } else if (!anyDead && op == "Identity" && in.size() == 1 && in[0].ref) {
-            // TF's Identity of a ref variable aliases its buffer, and Assign/AssignAdd write in place, so
-            // consumers see the value at the time they run: forward the reference, read it there.
-            out.push_back(in[0]);
-        } else if (anyDead && op != "ControlTrigger") {
-            out.resize(size_t(std::max(node.numOutputs, 1)));
-            for (auto& v : out) { v.dead = true; v.set = true; }
         } else {
-            const KernelDef* kernel = kernelForNode(*node.def, m_state.library);
-            if (!kernel) {
-                releaseAll();
-                return annotate(Status::unimplemented("No kernel for op '" + op + "'."), node, m_graph);
-            }
-            NodeContext ctx(*node.def, m_graph.functionName(), m_state, node.numOutputs, node.knownOutputs);
-            auto& kin = ctx.inputs();
-            auto& refs = ctx.refInputs();
-            kin.resize(in.size());
-            refs.resize(in.size());
-            Status st;
-            for (size_t i = 0; i < in.size() && st.ok(); ++i) {
-                if (takesRefInput(op, int(i))) {
-                    if (!in[i].ref) st = Status::invalidArgument("Input " + std::to_string(i) + " must be a variable reference.");
-                    refs[i] = in[i].ref;
-                } else if (in[i].ref) {
-                    auto t = deref(in[i].ref);
-                    if (t.ok()) kin[i] = std::move(t).value();
-                    else st = t.status();
-                } else {
-                    kin[i] = in[i].tensor;
-                }
-            }
-            in.clear();
-            if (st.ok()) st = kernel->compute(ctx);
+            Status st = computeNode(node, in, anyDead, &out);
             if (!st.ok()) {
                 releaseAll();
-                return annotate(st, node, m_graph);
+                return st;
             }
-            out = std::move(ctx.outputs());
         }
         in.clear();
         bool allDead = !out.empty();

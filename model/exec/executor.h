@@ -10,7 +10,8 @@
 //   TFS_RETURN_IF_ERROR(ex.run({{xEndpoint, x}}, {yEndpoint}, {}, &outs));
 //
 // Limits: cancellation is checked between nodes; the MemoryTracker cap fails a run with
-// ResourceExhausted. TF1 while loops (Enter/Exit/NextIteration) are not supported.
+// ResourceExhausted. A graph with TF1 while loops (Enter/Exit/NextIteration) runs as a dataflow over
+// (frame, iteration)-tagged values instead (runFrames); the memory cap is not tracked there.
 
 #include <map>
 #include <string>
@@ -25,6 +26,7 @@ namespace tensorflow { class NodeDef; }
 namespace tfscope::exec {
 
 struct RunState;
+struct Value;
 struct KernelDef;
 class FunctionLibrary;
 
@@ -42,11 +44,15 @@ public:
     Status run(const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches, const std::vector<int>& targets,
                std::vector<Tensor>* outputs);
 
-    // The nodes a run needs, in a dependency order. InvalidArgument on a cycle.
+    // The nodes a run needs, in a dependency order (ignoring NextIteration back edges). InvalidArgument on a cycle.
     static Result<std::vector<int>> plan(const ExecGraph& graph, const std::vector<Feed>& feeds,
                                          const std::vector<Endpoint>& fetches, const std::vector<int>& targets);
 
 private:
+    Status runFrames(const std::vector<int>& order, const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches,
+                     std::vector<Tensor>* outputs);
+    // Runs one non-Merge node on `in` (consumed); all outputs dead if `anyDead`. Errors are annotated.
+    Status computeNode(const ExecNode& node, std::vector<Value>& in, bool anyDead, std::vector<Value>* out);
     const ExecGraph& m_graph;
     RunState& m_state;
 };

@@ -47,6 +47,7 @@ const std::unordered_map<std::string_view, std::string_view>& outputTable() {
         {"CudnnRNN", "output output_h output_c reserve_space"},
         {"CudnnRNNV3", "output output_h output_c reserve_space host_reserved"},
         {"TensorArrayV3", "handle flow"}, {"TensorArrayGradV3", "grad_handle flow_out"},
+        {"TensorArrayConcatV3", "value lengths"}, {"TensorArrayCloseV3", ""}, {"StackCloseV2", ""},
         {"LookupTableExportV2", "keys values"}, {"MaxPoolWithArgmax", "output argmax"},
         {"UnicodeDecodeWithOffsets", "row_splits char_values char_to_byte_starts"},
         {"StringSplit", "indices values shape"}, {"StringSplitV2", "indices values shape"},

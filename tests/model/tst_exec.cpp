@@ -10,8 +10,10 @@
 #include <thread>
 
 #include "meta_graph.pb.h"
+#include "model/exec/model_session.h"
 #include "model/exec/session.h"
 #include "model/io/example_builder.h"
+#include "model/loader/model_loader.h"
 
 using namespace tfscope;
 using namespace tfscope::exec;
@@ -52,6 +54,7 @@ private slots:
     void testCancel();
     void testMemoryLimit();
     void testCycleRejected();
+    void testTf1WhileLoops();
 };
 
 void TestExec::testConstAndIdentity() {
@@ -449,6 +452,37 @@ void TestExec::testCycleRejected() {
     Status st = s->run({}, {"a:0"}, {}, &out);
     QCOMPARE(st.code(), Status::Code::InvalidArgument);
     QVERIFY2(st.message().find("cycle") != std::string::npos, st.message().c_str());
+}
+
+// tests/data/v1_loops (make_fixtures.py): TF1 control flow v1 while loops (a counter, a nested loop,
+// tf.scan over a TensorArray) and TensorArray scatter/gather; values are TensorFlow's
+// (expected_outputs.json).
+void TestExec::testTf1WhileLoops() {
+    auto model = ModelLoader::load(TFSCOPE_TEST_DATA "/v1_loops");
+    QVERIFY2(model.ok(), model.status().toString().c_str());
+    auto session = openModelSession(model.value(), {"serve"});
+    QVERIFY2(session.ok(), session.status().toString().c_str());
+    Session& s = *session.value();
+    auto r = s.runSignature("serving_default", {{"n", Tensor::scalar<int32_t>(5)},
+                                                {"x", Tensor::fromVector<float>({4}, {1.0f, 2.0f, -0.5f, 3.0f})}});
+    QVERIFY2(r.ok(), r.status().toString().c_str());
+    auto& out = r.value();
+    QCOMPARE(out.at("count_sum").data<int32_t>()[0], 10);
+    QCOMPARE(out.at("nested").data<int32_t>()[0], 35);
+    QCOMPARE(out.at("ta_total").data<float>()[0], 15.0f);
+    const Tensor& cum = out.at("cumprod");
+    QCOMPARE(cum.shape(), Shape({4}));
+    const std::vector<float> want{1.5f, 3.5f, -1.25f, -3.25f};
+    for (int i = 0; i < 4; ++i) QCOMPARE(cum.data<float>()[i], want[size_t(i)]);
+
+    // Zero iterations: the loops exit from iteration 0.
+    auto z = s.runSignature("serving_default", {{"n", Tensor::scalar<int32_t>(0)}, {"x", Tensor::fromVector<float>({1}, {0.25f})}});
+    QVERIFY2(z.ok(), z.status().toString().c_str());
+    QCOMPARE(z.value().at("count_sum").data<int32_t>()[0], 0);
+    QCOMPARE(z.value().at("nested").data<int32_t>()[0], 0);
+    QCOMPARE(z.value().at("ta_total").data<float>()[0], 1.5f);
+    QCOMPARE(z.value().at("cumprod").shape(), Shape({1}));
+    QCOMPARE(z.value().at("cumprod").data<float>()[0], 0.75f);
 }
 
 QTEST_GUILESS_MAIN(TestExec)

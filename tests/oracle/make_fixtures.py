@@ -403,6 +403,52 @@ def make_dtypes():
     write_checkpoint_expected(d, [d / "all_dtypes"])
 
 
+def make_v1_loops():
+    """TF1 control flow v1 loops (Enter/Exit/NextIteration/LoopCond) and TensorArrayV3 in one signature."""
+    d = DATA / "v1_loops"
+    if d.exists():
+        shutil.rmtree(d)
+    sig_utils = tf1.saved_model.signature_def_utils
+    tf1.disable_control_flow_v2()
+    try:
+        g = tf.Graph()
+        with g.as_default():
+            n = tf1.placeholder(tf.int32, [], name="n")
+            x = tf1.placeholder(tf.float32, [None], name="x")
+            w = tf1.get_variable("w", initializer=tf.constant(0.5))
+            _, count_sum = tf1.while_loop(lambda i, s: i < n, lambda i, s: (i + 1, s + i), [tf.constant(0), tf.constant(0)])
+            cumprod = tf1.scan(lambda a, v: a * v + w, x, initializer=tf.constant(1.0))
+
+            def outer(i, acc):
+                _, inner = tf1.while_loop(lambda j, t: j < i, lambda j, t: (j + 1, t + i * j), [tf.constant(0), tf.constant(0)])
+                return i + 1, acc + inner
+
+            _, nested = tf1.while_loop(lambda i, acc: i < n, outer, [tf.constant(0), tf.constant(0)])
+            ta = tf1.TensorArray(tf.float32, size=tf.size(x), element_shape=[])
+            ta = ta.unstack(x * 2.0)
+            total = tf.identity(tf.reduce_sum(ta.stack()) + tf.cast(ta.size(), tf.float32), name="ta_total")
+            ops = {nd.op for nd in g.as_graph_def().node}
+            assert {"Enter", "Exit", "NextIteration", "LoopCond", "TensorArrayV3"} <= ops, ops
+            sig = sig_utils.predict_signature_def(
+                {"n": n, "x": x},
+                {"count_sum": tf.identity(count_sum, name="count_sum"), "cumprod": tf.identity(cumprod, name="cumprod"),
+                 "nested": tf.identity(nested, name="nested"), "ta_total": total})
+            builder = tf1.saved_model.Builder(str(d))
+            with tf1.Session(graph=g) as sess:
+                sess.run(tf1.global_variables_initializer())
+                builder.add_meta_graph_and_variables(sess, ["serve"], signature_def_map={"serving_default": sig},
+                                                     strip_default_attrs=True)
+                builder.save()
+        write_json(d / "expected.json", tf_facts.saved_model_facts(str(d)))
+        cases = [
+            (["serve"], "serving_default", {"n": np.array(5, np.int32), "x": np.array([1.0, 2.0, -0.5, 3.0], np.float32)}),
+            (["serve"], "serving_default", {"n": np.array(0, np.int32), "x": np.array([0.25], np.float32)}),
+        ]
+        write_json(d / "expected_outputs.json", {"cases": run_tf1_cases(d, cases)})
+    finally:
+        tf1.enable_control_flow_v2()
+
+
 MAKERS = {
     "tutorial": make_tutorial,
     "builder_multi": make_builder_multi,
@@ -413,6 +459,7 @@ MAKERS = {
     "partitioned": make_partitioned,
     "v1_sharded": make_v1_sharded,
     "dtypes": make_dtypes,
+    "v1_loops": make_v1_loops,
 }
 
 
