@@ -36,6 +36,8 @@ EdgeItem::EdgeItem(const QPolygonF& points, bool control, int count, QString lab
     : m_points(points), m_control(control), m_count(count), m_label(std::move(label)) {
     m_bounds = m_points.boundingRect().adjusted(-6, -6, 6, 6);
     if (!m_label.isEmpty()) m_bounds = m_bounds.adjusted(0, 0, 8.0 * m_label.size(), 0);
+    m_text.setText(m_count > 1 ? QStringLiteral("×%1").arg(m_count) : m_label);
+    m_text.setTextFormat(Qt::PlainText);
     setZValue(0);
     setFlag(ItemUsesExtendedStyleOption);
     setAcceptedMouseButtons(Qt::NoButton);
@@ -86,15 +88,16 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         painter->drawPolygon(QPolygonF({tip, a, b}));
     }
     if (lod < 0.7) return;
-    QString text = m_count > 1 ? QStringLiteral("×%1").arg(m_count) : m_label;
-    if (text.isEmpty()) return;
+    if (m_text.text().isEmpty()) return;
     QPointF mid = m_points[m_points.size() / 2];
     if (m_points.size() == 2) mid = (m_points[0] + m_points[1]) / 2;
     QFont f = painter->font();
     f.setPointSizeF(7);
     painter->setFont(f);
     painter->setPen(QColor(0x40, 0x40, 0x40));
-    painter->drawText(mid + QPointF(4, -2), text);
+    // drawText() put the baseline at the point; a static text hangs from its top-left.
+    const QFontMetricsF fm(f);
+    painter->drawStaticText(mid + QPointF(4, -2 - fm.ascent()), m_text);
 }
 
 }  // namespace tfscope

@@ -5,6 +5,7 @@
 
 #include <QGraphicsItem>
 #include <QPainterPath>
+#include <QStaticText>
 
 namespace tfscope {
 
@@ -22,6 +23,7 @@ private:
     bool m_control;
     int m_count;
     QString m_label;
+    QStaticText m_text;   // count or label, shaped once
 };
 
 }  // namespace tfscope

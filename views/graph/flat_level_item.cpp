@@ -24,6 +24,14 @@ void drawArrow(QPainter* painter, QPointF from, QPointF tip, qreal size) {
     painter->drawPolygon(tri, 3);
 }
 
+// QRectF::intersects() is out of line and normalizes; these rects are already normal.
+inline bool overlaps(const QRectF& a, const QRectF& b) {
+    return a.left() <= b.right() && b.left() <= a.right() && a.top() <= b.bottom() && b.top() <= a.bottom();
+}
+
+// Pen width of a bundle of `count` edges, 1..5.
+inline int edgeWidth(int count) { return count > 1 ? std::clamp(int(1.0 + std::log2(double(count))), 1, 5) : 1; }
+
 }  // namespace
 
 FlatLevelItem::FlatLevelItem(GraphScene& scene, const LevelLayout& level, QPointF origin) : m_scene(scene) {
@@ -109,7 +117,7 @@ std::vector<int> FlatLevelItem::slotsIn(const QRectF& r) const {
             size_t c = size_t(y) * size_t(m_cols) + size_t(x);
             for (int k = m_cellStart[c]; k < m_cellStart[c + 1]; ++k) {
                 int s = m_cellNodes[size_t(k)];
-                if (m_nodes[size_t(s)].rect.intersects(r) || m_nodes[size_t(s)].rect.contains(r.topLeft())) out.push_back(s);
+                if (overlaps(m_nodes[size_t(s)].rect, r)) out.push_back(s);
             }
         }
     return out;
@@ -172,28 +180,33 @@ void FlatLevelItem::hoverMoveEvent(QGraphicsSceneHoverEvent* event) {
 void FlatLevelItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) {
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
     const QRectF exposed = option->exposedRect.isEmpty() ? m_bounds : option->exposedRect;
-    // Edges: none when nodes are a few pixels wide, no control edges when small, arrows from 0.3.
+    // Edges: batched by style into one drawLines() call each; none when nodes are a few pixels
+    // wide, no control edges while small, arrowheads from 0.3.
     if (lod >= 0.04) {
         const QColor data(0x60, 0x6a, 0x78), ctrl(0x9a, 0x9a, 0x9a);
-        QPen pen(data, 1.0);
-        pen.setCosmetic(lod < 0.5);
-        painter->setBrush(Qt::NoBrush);
-        for (const Edge& e : m_edges) {
-            if (!e.bounds.intersects(exposed) || (e.control && lod < 0.15)) continue;
-            pen.setColor(e.control ? ctrl : data);
-            pen.setStyle(e.control ? Qt::DashLine : Qt::SolidLine);
-            pen.setWidthF(e.count > 1 ? std::min(1.0 + std::log2(double(e.count)), 5.0) : 1.0);
-            painter->setPen(pen);
-            painter->drawPolyline(m_points.data() + e.begin, e.end - e.begin);
+        std::vector<QLineF> lines[2][5];   // [control][width - 1]
+        std::vector<int> arrows;
+        for (size_t i = 0; i < m_edges.size(); ++i) {
+            const Edge& e = m_edges[i];
+            if (!overlaps(e.bounds, exposed) || (e.control && lod < 0.15)) continue;
+            std::vector<QLineF>& v = lines[e.control ? 1 : 0][edgeWidth(e.count) - 1];
+            for (int k = e.begin; k + 1 < e.end; ++k) v.emplace_back(m_points[size_t(k)], m_points[size_t(k + 1)]);
+            if (lod >= 0.3) arrows.push_back(int(i));
         }
-        if (lod >= 0.3) {
-            painter->setPen(Qt::NoPen);
-            for (const Edge& e : m_edges) {
-                if (!e.bounds.intersects(exposed) || (e.control && lod < 0.15)) continue;
-                painter->setBrush(e.control ? ctrl : data);
-                qreal w = e.count > 1 ? std::min(1.0 + std::log2(double(e.count)), 5.0) : 1.0;
-                drawArrow(painter, m_points[size_t(e.end - 2)], m_points[size_t(e.end - 1)], 6 + w);
+        painter->setBrush(Qt::NoBrush);
+        for (int c = 0; c < 2; ++c)
+            for (int w = 0; w < 5; ++w) {
+                if (lines[c][w].empty()) continue;
+                QPen pen(c ? ctrl : data, w + 1.0, c ? Qt::DashLine : Qt::SolidLine);
+                pen.setCosmetic(lod < 0.5);
+                painter->setPen(pen);
+                painter->drawLines(lines[c][w].data(), int(lines[c][w].size()));
             }
+        painter->setPen(Qt::NoPen);
+        for (int i : arrows) {
+            const Edge& e = m_edges[size_t(i)];
+            painter->setBrush(e.control ? ctrl : data);
+            drawArrow(painter, m_points[size_t(e.end - 2)], m_points[size_t(e.end - 1)], 6 + edgeWidth(e.count));
         }
     }
     const std::vector<int> visible = slotsIn(exposed);

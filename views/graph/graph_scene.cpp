@@ -26,7 +26,10 @@ QColor colorForOp(std::string_view op) {
 }
 
 GraphScene::GraphScene(QObject* parent) : QGraphicsScene(parent) {
-    setItemIndexMethod(QGraphicsScene::BspTreeIndex);
+    // Big levels are single FlatLevelItems, so a scene holds a few thousand items at most; a linear
+    // scan of their bounding rects is cheaper than a BSP tree in which every long fan-out edge sits
+    // in hundreds of leaves (de-duplicating them dominated pan frames on InceptionV3).
+    setItemIndexMethod(QGraphicsScene::NoIndex);
     // A NodeItem selection clears the flat items' own selection.
     connect(this, &QGraphicsScene::selectionChanged, this, [this] {
         if (selectedItems().isEmpty()) return;
@@ -46,7 +49,6 @@ void GraphScene::setLayout(const CanvasLayout& layout) {
     auto it = m_layout.levels.find(GroupTree::kRoot);
     if (it == m_layout.levels.end()) return;
     setSceneRect(QRectF(-40, -40, it->second->width + 80, it->second->height + 80));
-    setBspTreeDepth(0);
     addLevel(*it->second, QPointF(0, 0));
     m_drawnCount += m_itemCount;
 }

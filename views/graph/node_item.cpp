@@ -4,11 +4,33 @@
 #include <QStyleOptionGraphicsItem>
 
 namespace tfscope {
+namespace {
+
+QStaticText staticText(const QString& text) {
+    QStaticText t(text);
+    t.setTextFormat(Qt::PlainText);
+    return t;
+}
+
+// Draws `t` (shaped with the painter's font) in `r`; `align` is a combination of Qt alignment flags.
+void drawAligned(QPainter* painter, QStaticText& t, const QRectF& r, Qt::Alignment align) {
+    if (t.text().isEmpty()) return;
+    t.prepare(QTransform(), painter->font());
+    const QSizeF s = t.size();
+    qreal x = align & Qt::AlignLeft ? r.left() : align & Qt::AlignRight ? r.right() - s.width() : r.center().x() - s.width() / 2;
+    qreal y = align & Qt::AlignTop ? r.top() : align & Qt::AlignBottom ? r.bottom() - s.height() : r.center().y() - s.height() / 2;
+    painter->drawStaticText(QPointF(x, y), t);
+}
+
+}  // namespace
 
 NodeItem::NodeItem(Kind kind, int id, QRectF rect, QString title, QString subtitle, QColor fill)
     : m_kind(kind), m_id(id), m_rect(rect), m_title(std::move(title)), m_subtitle(std::move(subtitle)), m_fill(fill) {
     setFlag(ItemIsSelectable, kind != Kind::Frame || true);
     setZValue(kind == Kind::Frame ? -1 : 1);
+    m_titleText = staticText(m_title);
+    m_subtitleText = staticText(m_subtitle);
+    m_frameText = staticText(m_title + QLatin1String("  ") + m_subtitle);
     setToolTip(m_subtitle.isEmpty() ? m_title : m_title + QLatin1Char('\n') + m_subtitle);
 }
 
@@ -51,21 +73,21 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     painter->setFont(f);
     if (m_kind == Kind::Frame) {
         QRectF t(m_rect.left() + 6, m_rect.top(), m_rect.width() - 12, 22);
-        painter->drawText(t, Qt::AlignVCenter | Qt::AlignLeft, m_title + QLatin1String("  ") + m_subtitle);
+        drawAligned(painter, m_frameText, t, Qt::AlignVCenter | Qt::AlignLeft);
         return;
     }
     if (m_subtitle.isEmpty() || lod < 0.7) {
-        painter->drawText(m_rect, Qt::AlignCenter, m_title);
+        drawAligned(painter, m_titleText, m_rect, Qt::AlignCenter);
         return;
     }
     QRectF top(m_rect.left() + 4, m_rect.top() + 2, m_rect.width() - 8, m_rect.height() / 2);
     QRectF bottom(m_rect.left() + 4, m_rect.center().y(), m_rect.width() - 8, m_rect.height() / 2 - 2);
-    painter->drawText(top, Qt::AlignHCenter | Qt::AlignBottom, m_title);
+    drawAligned(painter, m_titleText, top, Qt::AlignHCenter | Qt::AlignBottom);
     f.setBold(false);
     f.setPointSizeF(7.5);
     painter->setFont(f);
     painter->setPen(QColor(0x55, 0x55, 0x55));
-    painter->drawText(bottom, Qt::AlignHCenter | Qt::AlignTop, m_subtitle);
+    drawAligned(painter, m_subtitleText, bottom, Qt::AlignHCenter | Qt::AlignTop);
 }
 
 }  // namespace tfscope

@@ -5,6 +5,7 @@
 
 #include <QColor>
 #include <QGraphicsItem>
+#include <QStaticText>
 #include <QString>
 
 namespace tfscope {
@@ -35,6 +36,10 @@ private:
     QString m_subtitle;
     QColor m_fill;
     bool m_highlighted = false;
+    // Laid out once; drawText() shaped every label again on every frame.
+    QStaticText m_titleText;
+    QStaticText m_subtitleText;
+    QStaticText m_frameText;
 };
 
 }  // namespace tfscope
