@@ -6,6 +6,7 @@
 
 #include <google/protobuf/text_format.h>
 
+#include <cmath>
 #include <fstream>
 #include <thread>
 
@@ -474,6 +475,15 @@ void TestExec::testTf1WhileLoops() {
     QCOMPARE(cum.shape(), Shape({4}));
     const std::vector<float> want{1.5f, 3.5f, -1.25f, -3.25f};
     for (int i = 0; i < 4; ++i) QCOMPARE(cum.data<float>()[i], want[size_t(i)]);
+    QCOMPARE(out.at("cond_loop").data<int32_t>()[0], 30);  // 0 + 1 + 4 + 9 + 16
+    // dynamic_rnn of a BasicRNNCell with fixed weights: its TensorArray loop, TF's values.
+    const Tensor& rnn = out.at("rnn_out");
+    QCOMPARE(rnn.shape(), Shape({1, 4, 2}));
+    const std::vector<float> rnnWant{0.46211717f, -0.24491866f, 0.8896122f, -0.46429437f,
+                                     0.50537407f, 0.12051376f, 0.95107049f, -0.58849454f};
+    for (int i = 0; i < 8; ++i) QVERIFY2(std::fabs(rnn.data<float>()[i] - rnnWant[size_t(i)]) < 1e-6f, std::to_string(i).c_str());
+    QCOMPARE(out.at("rnn_state").shape(), Shape({1, 2}));
+    QVERIFY(std::fabs(out.at("rnn_state").data<float>()[1] + 0.58849454f) < 1e-6f);
 
     // Zero iterations: the loops exit from iteration 0.
     auto z = s.runSignature("serving_default", {{"n", Tensor::scalar<int32_t>(0)}, {"x", Tensor::fromVector<float>({1}, {0.25f})}});
@@ -483,6 +493,10 @@ void TestExec::testTf1WhileLoops() {
     QCOMPARE(z.value().at("ta_total").data<float>()[0], 1.5f);
     QCOMPARE(z.value().at("cumprod").shape(), Shape({1}));
     QCOMPARE(z.value().at("cumprod").data<float>()[0], 0.75f);
+    // The loop sits in the untaken branch of a cond: its frame sees only dead values, its Exit
+    // leaves dead and the Merge takes the other branch.
+    QCOMPARE(z.value().at("cond_loop").data<int32_t>()[0], -1);
+    QVERIFY(std::fabs(z.value().at("rnn_out").data<float>()[0] - 0.12435301f) < 1e-6f);
 }
 
 QTEST_GUILESS_MAIN(TestExec)

@@ -424,6 +424,13 @@ def make_v1_loops():
                 return i + 1, acc + inner
 
             _, nested = tf1.while_loop(lambda i, acc: i < n, outer, [tf.constant(0), tf.constant(0)])
+            # A loop inside a conditional: with the branch untaken its frame only sees dead values.
+            cond_loop = tf1.cond(n > 2, lambda: tf1.while_loop(lambda i, s: i < n, lambda i, s: (i + 1, s + i * i),
+                                                               [tf.constant(0), tf.constant(0)])[1],
+                                 lambda: tf.constant(-1))
+            with tf1.variable_scope("rnn_fixed", initializer=tf1.constant_initializer([[0.5, -0.25], [0.75, 0.1], [-0.3, 0.2]])):
+                cell = tf1.nn.rnn_cell.BasicRNNCell(2)
+                rnn_out, rnn_state = tf1.nn.dynamic_rnn(cell, tf.reshape(x, [1, -1, 1]), dtype=tf.float32)
             ta = tf1.TensorArray(tf.float32, size=tf.size(x), element_shape=[])
             ta = ta.unstack(x * 2.0)
             total = tf.identity(tf.reduce_sum(ta.stack()) + tf.cast(ta.size(), tf.float32), name="ta_total")
@@ -432,7 +439,9 @@ def make_v1_loops():
             sig = sig_utils.predict_signature_def(
                 {"n": n, "x": x},
                 {"count_sum": tf.identity(count_sum, name="count_sum"), "cumprod": tf.identity(cumprod, name="cumprod"),
-                 "nested": tf.identity(nested, name="nested"), "ta_total": total})
+                 "nested": tf.identity(nested, name="nested"), "ta_total": total,
+                 "cond_loop": tf.identity(cond_loop, name="cond_loop"), "rnn_out": tf.identity(rnn_out, name="rnn_out"),
+                 "rnn_state": tf.identity(rnn_state, name="rnn_state")})
             builder = tf1.saved_model.Builder(str(d))
             with tf1.Session(graph=g) as sess:
                 sess.run(tf1.global_variables_initializer())
