@@ -117,7 +117,8 @@ void panFrames(const char* what, GraphCanvas& canvas, qreal zoom) {
         worst = std::max(worst, ns);
     }
     if (const char* shot = std::getenv("BENCH_GUI_SHOT")) v->viewport()->grab().save(QString::fromUtf8(shot) + QString::number(zoom) + QStringLiteral(".png"));
-    std::printf("%-34s %6.2f ms mean, %.2f ms worst (zoom %.2f)\n", what, double(total) / frames / 1e6, double(worst) / 1e6, zoom);
+    std::printf("%-34s %6.2f ms mean, %.2f ms worst (zoom %.2f, %lld items in view)\n", what, double(total) / frames / 1e6,
+                double(worst) / 1e6, zoom, (long long)v->items(v->viewport()->rect()).size());
 }
 
 }  // namespace
