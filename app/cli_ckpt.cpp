@@ -1,12 +1,16 @@
 // tfscope ckpt PATH [--tensor_name N | --all_tensor_names | --all_tensors] [--verify] [--json]
+//                    [--printoptions threshold=10,linewidth=120]
 // Prints a checkpoint like TensorFlow's inspect_checkpoint (python -m
 // tensorflow.python.tools.inspect_checkpoint), or as JSON (docs/cli-json.md).
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "app/cli.h"
 #include "model/checkpoint/bundle_reader.h"
@@ -26,7 +30,33 @@ struct CkptArgs {
     bool allTensors = false;
     bool verify = false;
     bool json = false;
+    std::string printOptions;  // "threshold=10,linewidth=120", as inspect_checkpoint --printoptions
 };
+
+// numpy.set_printoptions keys inspect_checkpoint passes through; integers only.
+Result<NumpyPrintOptions> parsePrintOptions(const std::string& text) {
+    NumpyPrintOptions o;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        if (item.empty()) continue;
+        const size_t eq = item.find('=');
+        const std::string key = item.substr(0, eq);
+        const std::string value = eq == std::string::npos ? std::string() : item.substr(eq + 1);
+        int64_t v = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+        if (eq == std::string::npos || ec != std::errc() || end != value.data() + value.size() || v < 0)
+            return Status::invalidArgument("Print option '" + item + "' is not 'name=non-negative integer'.");
+        if (key == "threshold") o.threshold = v;
+        else if (key == "linewidth") o.lineWidth = int(std::min<int64_t>(v, 1 << 20));
+        else if (key == "edgeitems") o.edgeItems = int(std::min<int64_t>(v, 1 << 20));
+        else if (key == "precision") o.precision = int(std::min<int64_t>(v, 17));
+        else
+            return Status::invalidArgument("Unknown print option '" + key +
+                                           "' (threshold, linewidth, edgeitems and precision are supported).");
+    }
+    return o;
+}
 
 // Python's str() of a list of ints: "[]", "[784, 128]".
 std::string pyShape(const Shape& s) {
@@ -86,6 +116,11 @@ std::string debugListing(const CheckpointReader& r) {
 }
 
 int runCkpt(const CkptArgs& a) {
+    auto printOptions = parsePrintOptions(a.printOptions);
+    if (!printOptions.ok()) {
+        std::cerr << "tfscope: " << printOptions.status().message() << "\n";
+        return kExitUsage;
+    }
     auto opened = CheckpointReader::open(a.path);
     if (!opened.ok()) return fail(opened.status().message());
     const CheckpointReader& r = **opened;
@@ -150,7 +185,7 @@ int runCkpt(const CkptArgs& a) {
             if (!withValues) continue;
             auto v = r.read(e->key);
             if (v.ok()) {
-                std::cout << formatNumpy(*v) << "\n";
+                std::cout << formatNumpy(*v, *printOptions) << "\n";
             } else if (v.status().code() == Status::Code::Unimplemented) {
                 std::cout << "<not convertible to a numpy dtype>\n";
             } else {
@@ -188,6 +223,9 @@ void registerCkpt(CLI::App& app, std::vector<Command>& out) {
     sub->add_flag("--all_tensors,--all-tensors", args->allTensors, "List every tensor with its value");
     sub->add_flag("--verify", args->verify, "Check every tensor's checksum; exit 1 if any is bad");
     sub->add_flag("--json", args->json, "Print one JSON document (docs/cli-json.md)");
+    sub->add_option("--printoptions", args->printOptions,
+                    "numpy print options for values, e.g. 'threshold=10,linewidth=120' (threshold, linewidth, "
+                    "edgeitems, precision)");
     out.push_back({sub, [args] { return runCkpt(*args); }});
 }
 

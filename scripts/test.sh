@@ -3,7 +3,7 @@
 # the Qt Test suites (CTest) and the TensorFlow oracle suite.
 #   --sanitize  also builds with clang and runs the C++ suites under AddressSanitizer +
 #               UndefinedBehaviorSanitizer, then a short libFuzzer smoke run of fuzz/ targets.
-#               (Not yet part of CI: see the open foundation issue.)
+#               (Not yet part of CI: its first full run is still pending.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --oracle
@@ -20,22 +20,16 @@ echo "== C++ tests"
 (cd build && ctest --output-on-failure -j "$JOBS")
 
 echo "== TensorFlow oracle tests"
-# First run against a real binary (end of session 1): 156 ok, 16 failures, 13 errors, mostly
-# show-vs-TF signature details, builder_multi runs and three export cases. Until those are fixed
-# the suite reports loudly but does not gate; set TFSCOPE_ORACLE_GATING=1 to make it gate.
-if ! TFSCOPE_BIN="$PWD/build/app/tfscope" bash tests/oracle/run.sh; then
-  echo "!! ORACLE SUITE FAILED (not gating yet; TFSCOPE_ORACLE_GATING=1 makes it fatal)"
-  [ "${TFSCOPE_ORACLE_GATING:-0}" = "1" ] && exit 1
-fi
+TFSCOPE_BIN="$PWD/build/app/tfscope" bash tests/oracle/run.sh
 
 if [ "${1:-}" != "--sanitize" ]; then
   echo "== all tests passed"
   exit 0
 fi
 
-echo "== C++ tests under ASan + UBSan (clang, also builds the libFuzzer targets)"
+echo "== C++ tests under ASan + UBSan (clang; the model library, CLI and their tests, plus the libFuzzer targets)"
 CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
-  -DTFSCOPE_SANITIZE=ON -DTFSCOPE_FUZZ=ON -DTFSCOPE_CCACHE=ON >/dev/null
+  -DTFSCOPE_SANITIZE=ON -DTFSCOPE_FUZZ=ON -DTFSCOPE_GUI=OFF -DTFSCOPE_CCACHE=ON >/dev/null
 cmake --build build-asan -j "$JOBS"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j "$JOBS")
 

@@ -84,6 +84,23 @@ private slots:
         QVERIFY(missing.err.contains("Tensor 'nope' not found"));
     }
 
+    // --printoptions as inspect_checkpoint passes them to numpy.set_printoptions; expected texts
+    // are numpy 1.26's str() under the same options.
+    void testPrintOptions() {
+        const QString ckpt = kData + "/dtypes/ckpt";
+        Run r = tfscope({ckpt, QStringLiteral("--tensor_name"), QStringLiteral("float32"), QStringLiteral("--printoptions"),
+                         QStringLiteral("threshold=2,edgeitems=1")});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.out, QByteArray("tensor: float32 (float32) [2, 3]\n[[ 5.00e-01 ... -3.25e+00]\n [ 1.00e-03 ...  7.00e+00]]\n"
+                                   "# Total number of params: 2075\n"));
+        r = tfscope({ckpt, QStringLiteral("--tensor_name"), QStringLiteral("float32"), QStringLiteral("--printoptions"),
+                     QStringLiteral("precision=2")});
+        QCOMPARE(r.out.split('\n').value(2), QByteArray(" [ 1.00e-03  1.00e+02  7.00e+00]]"));
+        Run bad = tfscope({ckpt, QStringLiteral("--printoptions"), QStringLiteral("suppress=True")});
+        QCOMPARE(bad.code, 2);
+        QCOMPARE(bad.err, QByteArray("tfscope: Print option 'suppress=True' is not 'name=non-negative integer'.\n"));
+    }
+
     void testJson() {
         Run r = tfscope({kData + "/sharded/ckpt", QStringLiteral("--all_tensors"), QStringLiteral("--json"), QStringLiteral("--verify")});
         QCOMPARE(r.code, 0);
