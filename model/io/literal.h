@@ -19,6 +19,8 @@
 
 namespace tfscope::io {
 
+struct LiteralField;
+
 struct Literal {
     enum class Kind { List, Dict, Int, Float, String, Bool };
     Kind kind = Kind::Int;
@@ -27,7 +29,14 @@ struct Literal {
     bool b = false;
     std::string s;
     std::vector<Literal> items;                          // List
-    std::vector<std::pair<std::string, Literal>> fields; // Dict, in order
+    std::vector<LiteralField> fields;                    // Dict, in order
+};
+
+// One `key: value` of a Dict. (A std::pair<std::string, Literal> member would need Literal complete
+// inside its own definition, which clang rejects.)
+struct LiteralField {
+    std::string key;
+    Literal value;
 };
 
 Result<Literal> parseLiteral(std::string_view text);

@@ -137,7 +137,7 @@ Result<Tensor> ExampleEditor::value() const {
             auto values = cellValues(f, text);
             if (!values.ok())
                 return Status::invalidArgument("Example " + std::to_string(e + 1) + ", feature '" + f.key + "': " + values.status().message());
-            example.fields.emplace_back(f.key, std::move(values).value());
+            example.fields.push_back({f.key, std::move(values).value()});
         }
         batch.items.push_back(std::move(example));
     }
