@@ -37,6 +37,7 @@ const std::vector<const KernelDef*>& libraryKernels() {
         kernels::registerPad(list);
         kernels::registerWhere(list);
         kernels::registerOneHot(list);
+        kernels::registerSetOperation(list);
         kernels::registerCumsum(list);
         kernels::registerReverse(list);
         kernels::registerTopK(list);

@@ -51,5 +51,6 @@ void registerStringOps(KernelList& list);         // AsString ReduceJoin StringL
 void registerTensorList(KernelList& list);        // EmptyTensorList TensorListReserve/FromTensor/GetItem/SetItem/Stack/... (DT_VARIANT)
 void registerStringToHashBucket(KernelList& list); // StringToHashBucketFast (FarmHash Fingerprint64)
 void registerSparseOps(KernelList& list);         // SparseToDense SparseReshape SparseFillEmptyRows SparseSegmentSum/Mean/SqrtN UpperBound LowerBound
+void registerSetOperation(KernelList& list);      // DenseToDenseSetOperation
 
 }  // namespace tfscope::kernels

@@ -1,5 +1,6 @@
 // Sparse kernels: SparseFillEmptyRows (unordered rows keep their input order), SparseReshape with -1,
-// SparseSegmentMean / SqrtN with an empty segment, UpperBound / LowerBound, SparseToDense, and errors.
+// SparseSegmentMean / SqrtN with an empty segment, UpperBound / LowerBound, SparseToDense,
+// DenseToDenseSetOperation, and errors.
 // Expected values are TF 2.15's answers.
 // kernel_test_util.h pulls in Eigen's thread pool, which must precede Qt's "signals" macro.
 #include "kernel_test_util.h"
@@ -56,6 +57,36 @@ private slots:
         QVERIFY2(tensorsClose(sqrtn->at(0), f32({3, 2}, {4.2426405f, 5.656854f, 0, 0, 3, 4}), 1e-6, 1e-6, &why), why.c_str());
         auto unsorted = runKernel(NodeBuilder("SparseSegmentSum").type("T", DType::Float).build(), {data, i32({2}, {0, 1}), i32({2}, {1, 0})});
         QVERIFY(!unsorted.ok());
+    }
+    // DenseToDenseSetOperation: each group's result sorted; dense shape's last dim = largest result (TF 2.15's answers).
+    void testDenseToDenseSetOperation() {
+        const Tensor a = i64({2, 2, 4}, {1, 3, 3, 7, 2, 2, 5, 9, 4, 0, 1, 8, 6, 6, 6, 6});
+        const Tensor b = i64({2, 2, 3}, {3, 1, 0, 9, 9, 9, 8, 4, 2, 5, 6, 7});
+        auto run = [&](const char* op) { return runKernel(NodeBuilder("DenseToDenseSetOperation").type("T", DType::Int64).attr("set_operation", op).build(), {a, b}, 3); };
+        auto ab = run("a-b");
+        OK_OR_FAIL(ab);
+        EXPECT_SAME(ab->at(0), i64({5, 3}, {0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1}));
+        EXPECT_SAME(ab->at(1), i64({5}, {7, 2, 5, 0, 1}));
+        EXPECT_SAME(ab->at(2), i64({3}, {2, 2, 2}));
+        auto ba = run("b-a");
+        OK_OR_FAIL(ba);
+        EXPECT_SAME(ba->at(1), i64({4}, {0, 2, 5, 7}));
+        EXPECT_SAME(ba->at(0), i64({4, 3}, {0, 0, 0, 1, 0, 0, 1, 1, 0, 1, 1, 1}));
+        auto both = run("intersection");
+        OK_OR_FAIL(both);
+        EXPECT_SAME(both->at(1), i64({6}, {1, 3, 9, 4, 8, 6}));
+        auto any = run("union");
+        OK_OR_FAIL(any);
+        EXPECT_SAME(any->at(1), i64({15}, {0, 1, 3, 7, 2, 5, 9, 0, 1, 2, 4, 8, 5, 6, 7}));
+        EXPECT_SAME(any->at(2), i64({3}, {2, 2, 5}));
+        auto str = runKernel(NodeBuilder("DenseToDenseSetOperation").type("T", DType::String).attr("set_operation", "union").build(),
+                             {Tensor::fromStrings({2, 2}, {"b", "a", "c", "c"}), Tensor::fromStrings({2, 1}, {"a", "d"})}, 3);
+        OK_OR_FAIL(str);
+        QCOMPARE(str->at(1).strings(), (std::vector<std::string>{"a", "b", "c", "d"}));
+        EXPECT_SAME(str->at(0), i64({4, 2}, {0, 0, 0, 1, 1, 0, 1, 1}));
+        EXPECT_SAME(str->at(2), i64({2}, {2, 2}));
+        auto bad = runKernel(NodeBuilder("DenseToDenseSetOperation").type("T", DType::Int64).attr("set_operation", "xor").build(), {a, b}, 3);
+        QVERIFY(!bad.ok());
     }
     void testBoundsAndToDense() {
         auto upper = runKernel(NodeBuilder("UpperBound").type("T", DType::Float).build(), {f32({1, 4}, {1, 2, 2, 5}), f32({1, 3}, {2, 0, 9})});
