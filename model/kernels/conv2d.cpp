@@ -2,6 +2,8 @@
 // back, a superset of TF's CPU kernel), strides, dilations, SAME / VALID / EXPLICIT padding.
 // im2col into row blocks, then one GEMM per block on the thread pool; 1x1 stride-1 convolutions
 // are a single GEMM without copies.
+#include <memory>
+
 #include "model/kernels/conv_util.h"
 #include "model/kernels/gemm.h"
 #include "model/kernels/registry.h"
@@ -71,14 +73,15 @@ Status evalConv2D(KernelContext& ctx) {
         } else {
             // im2col in blocks of at most ~16 MB of patches.
             const int64_t blockRows = std::max<int64_t>(1, std::min<int64_t>(rows, (int64_t(16) << 20) / int64_t(sizeof(T)) / depth));
-            std::vector<T> patches(size_t(blockRows * depth));
+            // Every element is written below (zeros for padding), so no zero-fill pass first.
+            std::unique_ptr<T[]> patches(new T[size_t(blockRows * depth)]);
             for (int64_t r0 = 0; r0 < rows; r0 += blockRows) {
                 const int64_t count = std::min(blockRows, rows - r0);
                 parallelFor(ctx, count, double(depth), [&](int64_t b, int64_t e) {
                     for (int64_t i = b; i < e; ++i) {
                         const int64_t r = r0 + i;
                         const int64_t ox = r % ww.out, oy = (r / ww.out) % wh.out, img = r / (ww.out * wh.out);
-                        T* dst = patches.data() + i * depth;
+                        T* dst = patches.get() + i * depth;
                         for (int64_t y = 0; y < kh; ++y) {
                             const int64_t iy = oy * sh - wh.padBefore + y * dh;
                             for (int64_t x = 0; x < kw; ++x, dst += c) {
@@ -92,7 +95,7 @@ Status evalConv2D(KernelContext& ctx) {
                         }
                     }
                 });
-                gemm(ctx, patches.data(), flt, po + r0 * f, count, depth, f, false, false);
+                gemm(ctx, patches.get(), flt, po + r0 * f, count, depth, f, false, false);
             }
         }
         if (nchw) {
