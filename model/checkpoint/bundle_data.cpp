@@ -1,6 +1,7 @@
 #include "model/checkpoint/bundle_data.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "model/util/crc32c.h"
@@ -132,11 +133,14 @@ Result<Tensor> decodeBundleTensor(const CheckpointEntry& entry, const std::share
     const std::byte* bytes = shard->data() + entry.offset;
     if (verifyCrc && crc32c::mask(crc32c::value(bytes, entry.size)) != entry.maskedCrc32c)
         return Status::corruption("Checksum mismatch" + inFile(name, *shard));
-    if (!bigEndian) return Tensor::view(dtype, entry.shape, shard, size_t(entry.offset));
+    // A view needs the element alignment (TF's writer pads nothing, so an int64 may start at any
+    // offset); otherwise the bytes are copied into an aligned tensor, as TF's reader does.
+    const bool aligned = reinterpret_cast<uintptr_t>(bytes) % std::min<size_t>(elem, 8) == 0;
+    if (!bigEndian && aligned) return Tensor::view(dtype, entry.shape, shard, size_t(entry.offset));
     TFS_ASSIGN_OR_RETURN(Tensor t, Tensor::allocate(dtype, entry.shape));
     std::byte* out = t.mutableRawData();
     if (entry.size) std::memcpy(out, bytes, entry.size);
-    byteSwapElements(dtype, out, size_t(n));
+    if (bigEndian) byteSwapElements(dtype, out, size_t(n));
     return t;
 }
 

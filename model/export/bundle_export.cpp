@@ -76,6 +76,10 @@ Result<BundleExportResult> writeEditSetBundle(const EditSet& set, const std::str
             TFS_ASSIGN_OR_RETURN(Tensor t, reader.read(job.item->sourceKey, /*verifyCrc=*/!streamed));
             std::optional<uint32_t> expected;
             if (streamed && t.isView()) expected = e->maskedCrc32c;
+            // Not a view (unaligned or big-endian bytes were copied): verify the source the usual way.
+            else if (streamed) {
+                TFS_ASSIGN_OR_RETURN(t, reader.read(job.item->sourceKey, /*verifyCrc=*/true));
+            }
             TFS_RETURN_IF_ERROR(writer->add(job.item->name, t, expected));
         }
     }
