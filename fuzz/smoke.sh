@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=build-asan/fuzz
-SECONDS_EACH=${FUZZ_SECONDS:-30}
+# A fixed seed and run count make the smoke run repeatable (CI must not fail at random);
+# FUZZ_SECONDS=N runs each target for N seconds with a random seed instead.
+RUNS_EACH=${FUZZ_RUNS:-20000}
+SEED=${FUZZ_SEED:-1}
 MODELS=$(cd .. && pwd)/shared/testdata/models
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -29,8 +32,9 @@ find "$MODELS" -name saved_model.pbtxt -exec cp {} "$work/txt/" \; 2>/dev/null |
 export ASAN_OPTIONS=detect_leaks=0
 for t in bundle:fuzz_bundle pb:fuzz_saved_model txt:fuzz_pbtxt; do
   seeds=${t%%:*}; bin=${t##*:}
-  echo "fuzz: $bin for ${SECONDS_EACH}s"
-  "$B/$bin" -max_total_time="$SECONDS_EACH" -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 \
+  if [ -n "${FUZZ_SECONDS:-}" ]; then limit=(-max_total_time="$FUZZ_SECONDS"); else limit=(-runs="$RUNS_EACH" -seed="$SEED"); fi
+  echo "fuzz: $bin ${limit[*]}"
+  "$B/$bin" "${limit[@]}" -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 \
     "$work/$seeds" 2>"$work/$bin.log" || { tail -50 "$work/$bin.log"; exit 1; }
   grep -E "stat::number_of_executed_units|Done" "$work/$bin.log" | tail -2
 done

@@ -48,6 +48,22 @@ Result<std::unique_ptr<SSTable>> SSTable::open(const std::string& path) {
     }
     s = env->NewRandomAccessFile(path, &t->m_file);
     if (!s.ok()) return fromLevelDb(s, path);
+    // leveldb allocates a block's size before reading it: check the footer's two handles against
+    // the file size first, so a corrupt footer cannot ask for gigabytes (found by fuzz_bundle).
+    if (t->m_size >= 48) {
+        char scratch[48];
+        leveldb::Slice footer;
+        s = t->m_file->Read(t->m_size - 48, 48, &footer, scratch);
+        if (!s.ok()) return fromLevelDb(s, path);
+        const auto* p = reinterpret_cast<const unsigned char*>(footer.data());
+        const unsigned char* end = p + footer.size();
+        for (int i = 0; i < 2; ++i) {
+            uint64_t off = 0, size = 0;
+            const uint64_t room = t->m_size - 48;
+            if (!readVarint64(p, end, off) || !readVarint64(p, end, size) || off > room || size > room - off)
+                return Status::corruption(path + ": Invalid table file ('block handle past the end of the file').");
+        }
+    }
     leveldb::Options options;
     options.paranoid_checks = true;  // verify the index block's checksum too
     s = leveldb::Table::Open(options, t->m_file, t->m_size, &t->m_table);

@@ -89,6 +89,8 @@ private slots:
         QTest::addRow("index shorter than a footer") << "tiny index" << corruption << "too short to be an sstable" << "ckpt.index";
         QTest::addRow("bad magic") << "bad magic" << corruption << "bad magic number" << "ckpt.index";
         QTest::addRow("bad block crc") << "bad block crc" << corruption << "block checksum mismatch" << "ckpt.index";
+        // Found by fuzz_bundle: leveldb would allocate the handle's 5.8 GB before reading.
+        QTest::addRow("huge index handle") << "huge handle" << corruption << "block handle past the end of the file" << "ckpt.index";
         QTest::addRow("flipped bit in data file")
             << "flipped data" << corruption << QString::fromStdString("Checksum mismatch for tensor '" + kKernel + "'")
             << "ckpt.data-00000-of-00001";
@@ -143,6 +145,15 @@ private slots:
             if (k == "tiny index") spit(index, slurp(index).substr(0, 40));
             if (k == "bad magic") flipByte(index, fs::file_size(index) - 1);
             if (k == "bad block crc") flipByte(index, 100);
+            if (k == "huge handle") {
+                // Footer: metaindex handle (0, 0), index handle (0, 5777697652) as varints, zero
+                // padding to 40 bytes, then the original magic.
+                std::string bytes = slurp(index);
+                std::string footer = {0, 0, 0, char(0xf4), char(0xd6), char(0x82), char(0xc3), 0x15};
+                footer.resize(40, '\0');
+                bytes.replace(bytes.size() - 48, 40, footer);
+                spit(index, bytes);
+            }
             if (k == "flipped data" || k == "truncated data") {
                 auto r = CheckpointReader::open(prefix);
                 QVERIFY(r.ok());
