@@ -117,6 +117,9 @@ void GraphCanvas::revealNode(NodeId node) {
             if (deepest < 0) deepest = g;
         }
     if (deepest < 0) {
+        // A reveal still being laid out (e.g. of a variable selected just before) must not win
+        // over this newer one when its layout lands: applyResult() then selects m_selected.
+        m_pendingReveal = kNoNode;
         if (QRectF r = m_scene->selectNode(node); !r.isEmpty()) {
             m_view->centerOn(r.center());
             emit nodeSelected(node);
