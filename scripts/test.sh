@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing (incl. the TensorFlow oracle venv), builds, and runs every test:
-# the Qt Test suites (CTest) and the TensorFlow oracle suite.
-#   --sanitize  also builds with clang and runs the C++ suites under AddressSanitizer +
-#               UndefinedBehaviorSanitizer, then a short libFuzzer smoke run of fuzz/ targets.
-#               (Not yet part of CI: its first full run is still pending.)
+# the Qt Test suites (CTest), the TensorFlow oracle suite, then a clang build of the model library,
+# the CLI and their suites run under AddressSanitizer + UndefinedBehaviorSanitizer, and a short,
+# repeatable libFuzzer smoke run of the fuzz/ targets. .ci/run calls this.
+#   --no-sanitize  skips the sanitizer and fuzz stages (a quicker local check).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --oracle
@@ -22,7 +22,7 @@ echo "== C++ tests"
 echo "== TensorFlow oracle tests"
 TFSCOPE_BIN="$PWD/build/app/tfscope" bash tests/oracle/run.sh
 
-if [ "${1:-}" != "--sanitize" ]; then
+if [ "${1:-}" = "--no-sanitize" ]; then
   echo "== all tests passed"
   exit 0
 fi
