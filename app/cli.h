@@ -33,4 +33,7 @@ void registerExport(CLI::App& app, std::vector<Command>& out);
 // Prints "tfscope: <message>" to stderr and returns kExitBadInput.
 int fail(const std::string& message);
 
+// "serve,gpu" -> {"serve", "gpu"}; empty items are dropped (tag sets, op denylists).
+std::vector<std::string> splitCommaList(const std::string& s);
+
 }  // namespace tfscope::cli

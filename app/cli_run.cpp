@@ -44,22 +44,13 @@ nlohmann::ordered_json jsonTensor(const Tensor& t) {
     return j;
 }
 
-std::vector<std::string> splitTags(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    std::string item;
-    while (std::getline(ss, item, ','))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
-
 int runRun(const RunOptions& o) {
     auto model = ModelLoader::load(o.path);
     if (!model.ok()) return fail(model.status().message());
     exec::SessionOptions so;
     so.memoryLimitBytes = o.memoryLimit;
     so.numThreads = o.threads;
-    auto session = exec::openModelSession(model.value(), splitTags(o.tagSet), so);
+    auto session = exec::openModelSession(model.value(), splitCommaList(o.tagSet), so);
     if (!session.ok()) return fail(session.status().message());
     auto specs = session.value()->signatureInputs(o.signature);
     if (!specs.ok()) return fail(specs.status().message());
@@ -73,7 +64,7 @@ int runRun(const RunOptions& o) {
     nlohmann::ordered_json doc;
     if (o.json) {
         doc["path"] = model.value()->rootPath();
-        doc["tag_set"] = splitTags(o.tagSet);
+        doc["tag_set"] = splitCommaList(o.tagSet);
         doc["signature_def"] = o.signature;
         doc["outputs"] = nlohmann::ordered_json::object();
     }

@@ -31,15 +31,6 @@ struct ScanOptions {
     bool json = false;
 };
 
-std::vector<std::string> split(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    std::string item;
-    while (std::getline(ss, item, ','))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
-
 std::string pySet(const std::set<std::string>& xs) {
     std::string s = "{";
     for (const auto& x : xs) s += (s.size() > 1 ? ", '" : "'") + x + "'";
@@ -115,13 +106,13 @@ int runScan(const ScanOptions& o) {
     const Model& m = *model.value();
     std::vector<int> metas;
     if (!o.tagSet.empty()) {
-        int i = m.findMetaGraph(split(o.tagSet));
+        int i = m.findMetaGraph(splitCommaList(o.tagSet));
         if (i < 0) return fail("No meta graph with tag set '" + o.tagSet + "'.");
         metas.push_back(i);
     } else {
         for (int i = 0; i < m.metaGraphCount(); ++i) metas.push_back(i);
     }
-    std::vector<std::string> deny = split(o.denylist);
+    std::vector<std::string> deny = splitCommaList(o.denylist);
     std::set<std::string> denySet(deny.begin(), deny.end());
     nlohmann::ordered_json doc;
     doc["path"] = m.rootPath();

@@ -3,6 +3,7 @@
 
 #include <cstring>
 #include <iostream>
+#include <sstream>
 
 #include "app/cli.h"
 
@@ -14,6 +15,15 @@ namespace tfscope::cli {
 int fail(const std::string& message) {
     std::cerr << "tfscope: " << message << "\n";
     return kExitBadInput;
+}
+
+std::vector<std::string> splitCommaList(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty()) out.push_back(item);
+    return out;
 }
 }  // namespace tfscope::cli
 

@@ -67,19 +67,31 @@ Status evalBroadcastTo(KernelContext& ctx) {
     });
 }
 
-Status evalBroadcastArgs(KernelContext& ctx) {
+// BroadcastArgs / BroadcastGradientArgs inputs: two shape vectors s0, s1 of one integer dtype.
+struct TwoShapes {
+    DType dtype;
+    Shape s0, s1;
+};
+Result<TwoShapes> twoShapeInputs(KernelContext& ctx) {
     TFS_RETURN_IF_ERROR(checkInputCount(ctx, 2));
     TFS_ASSIGN_OR_RETURN(const Tensor* a, inputOf(ctx, 0));
     TFS_ASSIGN_OR_RETURN(const Tensor* b, inputOf(ctx, 1));
     TFS_RETURN_IF_ERROR(checkSameDType(ctx, *a, *b));
     TFS_ASSIGN_OR_RETURN(Shape sa, indexValues(ctx, *a, "s0"));
     TFS_ASSIGN_OR_RETURN(Shape sb, indexValues(ctx, *b, "s1"));
+    return TwoShapes{a->dtype(), std::move(sa), std::move(sb)};
+}
+
+Status evalBroadcastArgs(KernelContext& ctx) {
+    TFS_ASSIGN_OR_RETURN(TwoShapes in, twoShapeInputs(ctx));
+    const Shape& sa = in.s0;
+    const Shape& sb = in.s1;
     Broadcast bc;
     if (!bc.init({sa, sb})) return ctx.error("Incompatible shapes " + Broadcast::describe({sa, sb}) + ".");
     const Shape& r = bc.outShape();
-    TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, a->dtype(), {int64_t(r.size())}));
+    TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, in.dtype, {int64_t(r.size())}));
     for (size_t i = 0; i < r.size(); ++i) {
-        if (a->dtype() == DType::Int32) mutableDataOf<int32_t>(*out)[i] = int32_t(r[i]);
+        if (in.dtype == DType::Int32) mutableDataOf<int32_t>(*out)[i] = int32_t(r[i]);
         else mutableDataOf<int64_t>(*out)[i] = r[i];
     }
     return Status::OK();
@@ -89,12 +101,9 @@ Status evalBroadcastArgs(KernelContext& ctx) {
 // dim is 1), so the gradient for that input is summed over them. Identical shapes reduce nothing;
 // an axis where both are 1 is listed for both (TF's answers, checked in tst_kernels_shape).
 Status evalBroadcastGradientArgs(KernelContext& ctx) {
-    TFS_RETURN_IF_ERROR(checkInputCount(ctx, 2));
-    TFS_ASSIGN_OR_RETURN(const Tensor* a, inputOf(ctx, 0));
-    TFS_ASSIGN_OR_RETURN(const Tensor* b, inputOf(ctx, 1));
-    TFS_RETURN_IF_ERROR(checkSameDType(ctx, *a, *b));
-    TFS_ASSIGN_OR_RETURN(Shape sa, indexValues(ctx, *a, "s0"));
-    TFS_ASSIGN_OR_RETURN(Shape sb, indexValues(ctx, *b, "s1"));
+    TFS_ASSIGN_OR_RETURN(TwoShapes in, twoShapeInputs(ctx));
+    const Shape& sa = in.s0;
+    const Shape& sb = in.s1;
     const size_t rank = std::max(sa.size(), sb.size());
     std::vector<int64_t> r0, r1;
     if (sa != sb) {
@@ -108,9 +117,9 @@ Status evalBroadcastGradientArgs(KernelContext& ctx) {
     }
     int slot = 0;
     for (const std::vector<int64_t>* r : {&r0, &r1}) {
-        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(slot++, a->dtype(), {int64_t(r->size())}));
+        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(slot++, in.dtype, {int64_t(r->size())}));
         for (size_t i = 0; i < r->size(); ++i) {
-            if (a->dtype() == DType::Int32) mutableDataOf<int32_t>(*out)[i] = int32_t((*r)[i]);
+            if (in.dtype == DType::Int32) mutableDataOf<int32_t>(*out)[i] = int32_t((*r)[i]);
             else mutableDataOf<int64_t>(*out)[i] = (*r)[i];
         }
     }
