@@ -1,8 +1,7 @@
-// MatMul throughput: GFLOP/s of our float MatMul kernel (Eigen contraction on a thread pool of
-// hardware_concurrency threads) for square sizes 512..2048, against a measured peak estimate from
-// a tight FMA loop (AVX2+FMA when the CPU has it, else SSE mul+add) on the same number of threads.
-// With the default -march, Eigen's contraction uses SSE only; configure with -DTFSCOPE_NATIVE_GEMM=ON
-// to build gemm.cpp for the build machine's CPU (about 2x faster where AVX2/FMA exist).
+// MatMul throughput: GFLOP/s of our float MatMul kernel on a thread pool of hardware_concurrency
+// threads, for square sizes 512..2048 and the shapes the benchmark CNNs and MLPs produce, with the
+// packed AVX2/FMA GEMM (sgemm.h) and with the Eigen contraction it replaces, against a measured
+// peak estimate from a tight FMA loop (AVX2+FMA when the CPU has it, else SSE mul+add).
 //
 //   build-*/bench/bench_matmul
 #include <immintrin.h>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "model/exec/kernel.h"
+#include "model/kernels/sgemm.h"
 #include "tests/model/kernel_test_util.h"
 
 using namespace tfscope;
@@ -71,29 +71,37 @@ int main() {
     const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     const double peak = peakGflops(threads, avx2);
     std::printf("peak estimate (%s loop, %d threads): %.1f GFLOP/s\n", avx2 ? "AVX2 FMA" : "SSE mul+add", threads, peak);
-    std::printf("(the GEMM uses AVX2/FMA only if model/kernels/gemm.cpp was built for it: TFSCOPE_NATIVE_GEMM=ON)\n");
     const exec::KernelDef* matmul = testing::findLibraryKernel("MatMul");
     if (!matmul) { std::printf("no MatMul kernel\n"); return 1; }
     const auto node = testing::NodeBuilder("MatMul").type("T", DType::Float).build();
-    for (int64_t n : {512, 1024, 2048}) {
-        Tensor a(DType::Float, {n, n}), b(DType::Float, {n, n});
-        for (int64_t i = 0; i < n * n; ++i) {
-            a.mutableData<float>()[i] = float(i % 17) * 0.1f;
-            b.mutableData<float>()[i] = float(i % 13) * 0.1f;
+    struct Case { int64_t m, k, n; const char* what; };
+    const Case cases[] = {{512, 512, 512, "square"}, {1024, 1024, 1024, "square"}, {2048, 2048, 2048, "square"},
+                          {32768, 27, 32, "conv 3x3x3 -> 32, 32x32 batch 32"}, {8192, 288, 64, "conv 3x3x32 -> 64, 16x16 batch 32"},
+                          {12544, 576, 64, "ResNet-50 conv2 3x3x64 -> 64, batch 1"}, {32, 4096, 128, "dense 4096 -> 128, batch 32"},
+                          {1, 784, 512, "dense 784 -> 512, batch 1"}};
+    for (const bool packed : {true, false}) {
+        kernels::setPackedSgemmEnabled(packed);
+        std::printf("%s\n", packed ? (kernels::packedSgemmAvailable() ? "packed AVX2/FMA GEMM:" : "packed GEMM unavailable on this CPU, Eigen:")
+                                   : "Eigen contraction (baseline build flags):");
+        for (const Case& cs : cases) {
+            Tensor a(DType::Float, {cs.m, cs.k}), b(DType::Float, {cs.k, cs.n});
+            for (int64_t i = 0; i < cs.m * cs.k; ++i) a.mutableData<float>()[i] = float(i % 17) * 0.1f;
+            for (int64_t i = 0; i < cs.k * cs.n; ++i) b.mutableData<float>()[i] = float(i % 13) * 0.1f;
+            const double flops = 2.0 * double(cs.m) * double(cs.k) * double(cs.n);
+            const int reps = std::max(3, int(std::min(200.0, 2e10 / flops)));
+            double best = 1e30;
+            for (int r = 0; r < reps; ++r) {
+                testing::TestKernelContext ctx(node, {a, b});
+                const auto t0 = Clock::now();
+                Status s = matmul->compute(ctx);
+                const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+                if (!s.ok()) { std::printf("%s\n", s.toString().c_str()); return 1; }
+                best = std::min(best, secs);
+            }
+            const double gflops = flops / best / 1e9;
+            std::printf("  MatMul [%5lld,%4lld]x[%4lld,%4lld]: %8.3f ms %6.1f GFLOP/s (%4.1f%% of peak)  %s\n", (long long)cs.m,
+                        (long long)cs.k, (long long)cs.k, (long long)cs.n, best * 1e3, gflops, 100.0 * gflops / peak, cs.what);
         }
-        double best = 1e30;
-        const int reps = n >= 2048 ? 2 : 4;
-        for (int r = 0; r < reps; ++r) {
-            testing::TestKernelContext ctx(node, {a, b});
-            const auto t0 = Clock::now();
-            Status s = matmul->compute(ctx);
-            const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-            if (!s.ok()) { std::printf("%s\n", s.toString().c_str()); return 1; }
-            best = std::min(best, secs);
-        }
-        const double gflops = 2.0 * double(n) * double(n) * double(n) / best / 1e9;
-        std::printf("MatMul %4lldx%-4lld float: %7.1f ms  %6.1f GFLOP/s  (%4.1f%% of peak)\n", (long long)n, (long long)n,
-                    best * 1e3, gflops, 100.0 * gflops / peak);
     }
     return 0;
 }

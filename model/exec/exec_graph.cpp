@@ -5,6 +5,7 @@
 #include "function.pb.h"
 #include "graph.pb.h"
 #include "model/exec/function_library.h"
+#include "model/exec/fusion.h"
 #include "model/exec/op_info.h"
 #include "node_def.pb.h"
 #include "op_def.pb.h"
@@ -35,6 +36,9 @@ std::vector<OutputArg> argsOf(const tensorflow::NodeDef& def, const FunctionLibr
 }
 
 }  // namespace
+
+ExecGraph::ExecGraph() = default;
+ExecGraph::~ExecGraph() = default;
 
 int ExecGraph::find(std::string_view name) const {
     auto it = m_byName.find(std::string(name));
@@ -115,7 +119,8 @@ Status ExecGraph::resolveInputs(bool functionBody, const FunctionLibrary* librar
     return Status::OK();
 }
 
-Result<std::shared_ptr<const ExecGraph>> ExecGraph::fromGraphDef(const tensorflow::GraphDef& graph, const FunctionLibrary* library) {
+Result<std::shared_ptr<const ExecGraph>> ExecGraph::fromGraphDef(const tensorflow::GraphDef& graph, const FunctionLibrary* library,
+                                                                 bool fuse) {
     auto g = std::make_shared<ExecGraph>();
     g->m_nodes.reserve(size_t(graph.node_size()));
     for (const auto& def : graph.node()) {
@@ -127,10 +132,12 @@ Result<std::shared_ptr<const ExecGraph>> ExecGraph::fromGraphDef(const tensorflo
         g->m_nodes.push_back(std::move(n));
     }
     TFS_RETURN_IF_ERROR(g->resolveInputs(false, library));
+    if (fuse) fuseKernelChains(g->m_nodes, g->m_returns, &g->m_owned, &g->m_absorbed);
     return std::shared_ptr<const ExecGraph>(std::move(g));
 }
 
-Result<std::shared_ptr<const ExecGraph>> ExecGraph::fromFunction(const tensorflow::FunctionDef& function, const FunctionLibrary* library) {
+Result<std::shared_ptr<const ExecGraph>> ExecGraph::fromFunction(const tensorflow::FunctionDef& function, const FunctionLibrary* library,
+                                                                 bool fuse) {
     auto g = std::make_shared<ExecGraph>();
     g->m_functionName = function.signature().name();
     const auto& sig = function.signature();
@@ -185,6 +192,7 @@ Result<std::shared_ptr<const ExecGraph>> ExecGraph::fromFunction(const tensorflo
         if (n < 0) return Status::notFound("Control return '" + name + "' names unknown node '" + nodeName + "'.");
         g->m_controlReturns.push_back(n);
     }
+    if (fuse) fuseKernelChains(g->m_nodes, g->m_returns, &g->m_owned, &g->m_absorbed);
     return std::shared_ptr<const ExecGraph>(std::move(g));
 }
 

@@ -22,6 +22,7 @@ namespace tensorflow { class GraphDef; class FunctionDef; class NodeDef; class F
 namespace tfscope::exec {
 
 class FunctionLibrary;
+bool kernelFusionEnabled();  // model/exec/fusion.h
 
 struct Endpoint {
     int node = -1;
@@ -41,9 +42,14 @@ struct ExecNode {
 
 class ExecGraph {
 public:
-    // `library` may be null (then nodes whose op is a function are unknown ops).
-    static Result<std::shared_ptr<const ExecGraph>> fromGraphDef(const tensorflow::GraphDef& graph, const FunctionLibrary* library);
-    static Result<std::shared_ptr<const ExecGraph>> fromFunction(const tensorflow::FunctionDef& function, const FunctionLibrary* library);
+    // `library` may be null (then nodes whose op is a function are unknown ops). With `fuse`, chains
+    // such as Conv2D -> BiasAdd -> Relu run as one fused kernel (model/exec/fusion.h).
+    static Result<std::shared_ptr<const ExecGraph>> fromGraphDef(const tensorflow::GraphDef& graph, const FunctionLibrary* library,
+                                                                 bool fuse = kernelFusionEnabled());
+    static Result<std::shared_ptr<const ExecGraph>> fromFunction(const tensorflow::FunctionDef& function, const FunctionLibrary* library,
+                                                                 bool fuse = kernelFusionEnabled());
+    ExecGraph();
+    ~ExecGraph();
 
     const std::vector<ExecNode>& nodes() const { return m_nodes; }
     const ExecNode& node(int i) const { return m_nodes[size_t(i)]; }
@@ -58,6 +64,11 @@ public:
     const std::vector<Endpoint>& returns() const { return m_returns; }
     const std::vector<int>& controlReturns() const { return m_controlReturns; }
 
+    // A node whose output a fused node computes itself: feeding it needs the unfused graph (same
+    // node indices).
+    bool isAbsorbed(int node) const { return !m_absorbed.empty() && m_absorbed[size_t(node)]; }
+    bool hasFusedNodes() const { return !m_owned.empty(); }
+
 private:
     Status resolveInputs(bool functionBody, const FunctionLibrary* library);
     std::vector<ExecNode> m_nodes;
@@ -67,6 +78,8 @@ private:
     std::vector<Endpoint> m_returns;
     std::vector<int> m_controlReturns;
     std::string m_functionName;
+    std::vector<std::unique_ptr<tensorflow::NodeDef>> m_owned;  // the fused nodes' definitions
+    std::vector<char> m_absorbed;
 };
 
 }  // namespace tfscope::exec

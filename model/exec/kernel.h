@@ -58,6 +58,7 @@ public:
     std::string attrString(std::string_view name, std::string dflt) const;
     std::vector<int64_t> attrIntList(std::string_view name, std::vector<int64_t> dflt = {}) const;
     std::vector<DType> attrTypeList(std::string_view name) const;
+    std::vector<std::string> attrStringList(std::string_view name) const;
 
     virtual Eigen::ThreadPoolDevice& device() = 0;
     virtual ResourceManager& resources() = 0;

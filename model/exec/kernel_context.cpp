@@ -61,6 +61,12 @@ std::vector<DType> KernelContext::attrTypeList(std::string_view name) const {
     return out;
 }
 
+std::vector<std::string> KernelContext::attrStringList(std::string_view name) const {
+    const tensorflow::AttrValue* a = attr(name);
+    if (!a || a->value_case() != tensorflow::AttrValue::kList) return {};
+    return std::vector<std::string>(a->list().s().begin(), a->list().s().end());
+}
+
 Status KernelContext::error(const std::string& message) const {
     return Status::invalidArgument("Node '" + nodeName() + "' (" + op() + "): " + message);
 }

@@ -2,6 +2,8 @@
 #include "model/exec/session.h"
 
 #include <algorithm>
+#include <malloc.h>
+#include <mutex>
 #include <thread>
 #include <unsupported/Eigen/CXX11/Tensor>
 
@@ -17,6 +19,22 @@
 
 namespace tfscope::exec {
 
+namespace {
+
+// Tensors of a run are freed and allocated again by the next run. glibc serves blocks above its
+// mmap threshold (128 KiB, adapting up to 32 MiB) with fresh mmap calls, so every run pays page
+// faults and kernel page clearing for its activations again. Keeping blocks up to 64 MiB in the
+// heap (and not trimming it below 256 MiB) lets runs reuse them. Process-wide, set once.
+void keepTensorMemoryInHeap() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        mallopt(M_MMAP_THRESHOLD, 64 << 20);
+        mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    });
+}
+
+}  // namespace
+
 struct Session::Pool {
     explicit Pool(int n) : pool(n), device(&pool, n) {}
     Eigen::ThreadPool pool;
@@ -27,6 +45,7 @@ Session::~Session() { cancel(); }
 
 Result<std::unique_ptr<Session>> Session::create(std::shared_ptr<const tensorflow::MetaGraphDef> metaGraph, const SessionOptions& options) {
     if (!metaGraph) return Status::invalidArgument("No meta graph to run.");
+    keepTensorMemoryInHeap();
     std::unique_ptr<Session> s(new Session());
     s->m_metaGraph = std::move(metaGraph);
     s->m_library = std::make_unique<FunctionLibrary>(s->m_metaGraph->graph_def().library());
@@ -77,10 +96,17 @@ Status Session::run(const std::vector<std::pair<std::string, Tensor>>& feeds, co
     std::lock_guard<std::mutex> lock(m_runMutex);
     m_cancelled.store(false);
     std::vector<Feed> fs;
+    bool feedsAbsorbed = false;
     for (const auto& [name, value] : feeds) {
         TFS_ASSIGN_OR_RETURN(Endpoint e, m_graph->endpoint(name));
         fs.push_back({e, value});
+        feedsAbsorbed = feedsAbsorbed || m_graph->isAbsorbed(e.node);
     }
+    // The unfused graph has the same node indices, so the endpoints above stay valid.
+    if (feedsAbsorbed && !m_unfusedGraph) {
+        TFS_ASSIGN_OR_RETURN(m_unfusedGraph, ExecGraph::fromGraphDef(m_metaGraph->graph_def(), m_library.get(), false));
+    }
+    const ExecGraph& graph = feedsAbsorbed ? *m_unfusedGraph : *m_graph;
     std::vector<Endpoint> ends;
     for (const auto& f : fetches) {
         TFS_ASSIGN_OR_RETURN(Endpoint e, m_graph->endpoint(f));
@@ -89,7 +115,7 @@ Status Session::run(const std::vector<std::pair<std::string, Tensor>>& feeds, co
     TFS_ASSIGN_OR_RETURN(std::vector<int> t, targetNodes(targets));
     m_state->callDepth = 0;
     m_memory->resetPeak();
-    Executor executor(*m_graph, *m_state);
+    Executor executor(graph, *m_state);
     std::vector<Tensor> out;
     TFS_RETURN_IF_ERROR(executor.run(fs, ends, t, &out));
     if (outputs) *outputs = std::move(out);

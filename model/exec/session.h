@@ -86,6 +86,7 @@ private:
     std::shared_ptr<const tensorflow::MetaGraphDef> m_metaGraph;
     std::unique_ptr<FunctionLibrary> m_library;
     std::shared_ptr<const ExecGraph> m_graph;
+    std::shared_ptr<const ExecGraph> m_unfusedGraph;  // built on first need: a run that feeds a node a fused kernel absorbed
     std::unique_ptr<ResourceManager> m_resources;
     std::unique_ptr<MemoryTracker> m_memory;
     struct Pool;

@@ -1,7 +1,10 @@
 // Conv2D: NHWC input [N,H,W,C] and filter [KH,KW,C,F] (NCHW inputs are transposed to NHWC and
 // back, a superset of TF's CPU kernel), strides, dilations, SAME / VALID / EXPLICIT padding.
 // im2col into row blocks, then one GEMM per block on the thread pool; 1x1 stride-1 convolutions
-// are a single GEMM without copies.
+// are a single GEMM without copies. computeConv2D also serves _FusedConv2D (fused_conv2d.cpp),
+// whose epilogue rides on the float GEMM.
+#include "model/kernels/conv2d.h"
+
 #include <memory>
 
 #include "model/kernels/conv_util.h"
@@ -14,8 +17,21 @@ namespace {
 
 using ConvTypes = TypeList<float, double, Eigen::half, Eigen::bfloat16, int32_t>;
 
+// The float GEMM takes the epilogue; other types never get one (computeConv2D refuses).
+template <typename T>
+void convGemm(KernelContext& ctx, const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n, const GemmEpilogue* ep) {
+    if constexpr (std::is_same_v<T, float>) gemmFloat(&ctx, a, b, c, m, k, n, false, false, ep ? *ep : GemmEpilogue{});
+    else gemm(ctx, a, b, c, m, k, n, false, false);
+}
+
 Status evalConv2D(KernelContext& ctx) {
     TFS_RETURN_IF_ERROR(checkInputCount(ctx, 2));
+    return computeConv2D(ctx, nullptr);
+}
+
+}  // namespace
+
+Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep) {
     TFS_ASSIGN_OR_RETURN(const Tensor* input, inputOf(ctx, 0));
     TFS_ASSIGN_OR_RETURN(const Tensor* filter, inputOf(ctx, 1));
     TFS_RETURN_IF_ERROR(checkSameDType(ctx, *input, *filter));
@@ -47,6 +63,7 @@ Status evalConv2D(KernelContext& ctx) {
         return ctx.error("Invalid padding '" + padding + "', strides or dilations.");
     const int64_t sh = strides[size_t(l.h)], sw = strides[size_t(l.w)], dh = dilations[size_t(l.h)], dw = dilations[size_t(l.w)];
     const bool nchw = format == "NCHW";
+    if (ep && input->dtype() != DType::Float) return ctx.error("Fused convolutions support only float inputs.");
     Tensor nhwc = *input;
     if (nchw) { TFS_ASSIGN_OR_RETURN(nhwc, transposeTensor(ctx, *input, {0, 2, 3, 1})); }
     const Shape outNhwc{n, wh.out, ww.out, f};
@@ -69,7 +86,7 @@ Status evalConv2D(KernelContext& ctx) {
         T* po = mutableDataOf<T>(result);
         const int64_t rows = n * wh.out * ww.out, depth = kh * kw * c;
         if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && wh.padBefore == 0 && ww.padBefore == 0 && wh.out == h && ww.out == w) {
-            gemm(ctx, in, flt, po, rows, c, f, false, false);
+            convGemm(ctx, in, flt, po, rows, c, f, ep);
         } else {
             // im2col in blocks of at most ~16 MB of patches.
             const int64_t blockRows = std::max<int64_t>(1, std::min<int64_t>(rows, (int64_t(16) << 20) / int64_t(sizeof(T)) / depth));
@@ -95,7 +112,7 @@ Status evalConv2D(KernelContext& ctx) {
                         }
                     }
                 });
-                gemm(ctx, patches.get(), flt, po + r0 * f, count, depth, f, false, false);
+                convGemm(ctx, patches.get(), flt, po + r0 * f, count, depth, f, ep);
             }
         }
         if (nchw) {
@@ -105,8 +122,6 @@ Status evalConv2D(KernelContext& ctx) {
         return Status::OK();
     });
 }
-
-}  // namespace
 
 void registerConv2D(KernelList& list) {
     static const KernelDef def{"Conv2D", evalConv2D};

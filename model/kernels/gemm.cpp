@@ -1,11 +1,16 @@
-// The Eigen tensor contractions behind gemm() (see gemm.h), instantiated once for float and double.
+// The Eigen tensor contractions behind gemm() (see gemm.h), instantiated once for float and double,
+// and the choice between them and the packed AVX2 GEMM for float.
 #include "model/kernels/gemm.h"
+
+#include "model/kernels/sgemm.h"
 
 #define EIGEN_USE_THREADS
 #include <unsupported/Eigen/CXX11/Tensor>
 
 namespace tfscope::kernels {
 namespace {
+
+constexpr int64_t kPackedMinRows = 4;
 
 template <typename T> using ConstMatrix = Eigen::TensorMap<Eigen::Tensor<const T, 2, Eigen::RowMajor, Eigen::DenseIndex>, Eigen::Unaligned>;
 template <typename T> using Matrix = Eigen::TensorMap<Eigen::Tensor<T, 2, Eigen::RowMajor, Eigen::DenseIndex>, Eigen::Unaligned>;
@@ -29,8 +34,18 @@ void contract(KernelContext* ctx, const T* a, const T* b, T* c, int64_t m, int64
 
 }  // namespace
 
-void gemmEigen(KernelContext* ctx, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {
+void gemmFloat(KernelContext* ctx, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB,
+               const GemmEpilogue& ep) {
+    // A product with very few rows is a matrix-vector product bound by reading B, which packing
+    // would read twice: Eigen streams it.
+    if (m >= kPackedMinRows && packedSgemmAvailable()) {
+        packedSgemm(ctx, a, b, c, m, k, n, transA, transB, ep);
+        return;
+    }
     contract(ctx, a, b, c, m, k, n, transA, transB);
+    if (ep.empty()) return;
+    if (ctx) parallelFor(*ctx, m, double(n) * 2, [&](int64_t r0, int64_t r1) { applyEpilogue(ep, c + r0 * n, r1 - r0, n, n, 0); });
+    else applyEpilogue(ep, c, m, n, n, 0);
 }
 
 void gemmEigen(KernelContext* ctx, const double* a, const double* b, double* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {

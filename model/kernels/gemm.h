@@ -5,17 +5,21 @@
 //   gemm(&ctx, a, b, c, m, k, n, false, false);      // thread pool for large products
 //   gemmSerial(a, b, c, m, k, n, false, false);       // the calling thread only
 //
-// float and double run on an Eigen tensor contraction (instantiated once, in gemm.cpp); half and
-// bfloat16 are widened to float and rounded once; integers and complex use a plain loop.
+// float runs on the packed AVX2/FMA GEMM where the CPU has it (sgemm.h), else, like double, on an
+// Eigen tensor contraction (instantiated once, in gemm.cpp); half and bfloat16 are widened to
+// float and rounded once; integers and complex use a plain loop. gemmFused adds a per-column
+// epilogue (bias, batch norm, Relu) for the fused Conv2D/MatMul kernels.
 
 #include <vector>
 
+#include "model/kernels/gemm_epilogue.h"
 #include "model/kernels/kernel_util.h"
 
 namespace tfscope::kernels {
 
-// Eigen contractions; ctx == nullptr runs on the calling thread. Defined in gemm.cpp.
-void gemmEigen(KernelContext* ctx, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB);
+// ctx == nullptr runs on the calling thread. Defined in gemm.cpp.
+void gemmFloat(KernelContext* ctx, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB,
+               const GemmEpilogue& ep = {});
 void gemmEigen(KernelContext* ctx, const double* a, const double* b, double* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB);
 
 template <typename T>
@@ -37,13 +41,15 @@ void gemmLoop(KernelContext* ctx, const T* a, const T* b, T* c, int64_t m, int64
 
 template <typename T>
 void gemmAny(KernelContext* ctx, const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if constexpr (std::is_same_v<T, float>) {
+        gemmFloat(ctx, a, b, c, m, k, n, transA, transB);
+    } else if constexpr (std::is_same_v<T, double>) {
         gemmEigen(ctx, a, b, c, m, k, n, transA, transB);
     } else if constexpr (kIsHalfLike<T>) {
         std::vector<float> fa(static_cast<size_t>(m * k)), fb(static_cast<size_t>(k * n)), fc(static_cast<size_t>(m * n));
         for (size_t i = 0; i < fa.size(); ++i) fa[i] = float(a[i]);
         for (size_t i = 0; i < fb.size(); ++i) fb[i] = float(b[i]);
-        gemmEigen(ctx, fa.data(), fb.data(), fc.data(), m, k, n, transA, transB);
+        gemmFloat(ctx, fa.data(), fb.data(), fc.data(), m, k, n, transA, transB);
         for (size_t i = 0; i < fc.size(); ++i) c[i] = T(fc[i]);
     } else {
         gemmLoop(ctx, a, b, c, m, k, n, transA, transB);

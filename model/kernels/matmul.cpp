@@ -1,4 +1,6 @@
 // MatMul: a [M,K] x b [K,N] with transpose_a / transpose_b, on the thread pool.
+#include "model/kernels/matmul.h"
+
 #include "model/kernels/gemm.h"
 #include "model/kernels/registry.h"
 
@@ -9,6 +11,12 @@ using MatMulTypes = decltype(FloatTypes{} + TypeList<int32_t, int64_t>{} + Compl
 
 Status evalMatMul(KernelContext& ctx) {
     TFS_RETURN_IF_ERROR(checkInputCount(ctx, 2));
+    return computeMatMul(ctx, nullptr);
+}
+
+}  // namespace
+
+Status computeMatMul(KernelContext& ctx, const GemmEpilogue* ep) {
     TFS_ASSIGN_OR_RETURN(const Tensor* a, inputOf(ctx, 0));
     TFS_ASSIGN_OR_RETURN(const Tensor* b, inputOf(ctx, 1));
     TFS_RETURN_IF_ERROR(checkSameDType(ctx, *a, *b));
@@ -21,16 +29,19 @@ Status evalMatMul(KernelContext& ctx) {
     if (k != k2)
         return ctx.error("Matrix size-incompatible: In[0]: '" + shapeToString(a->shape()) + "', In[1]: '" +
                          shapeToString(b->shape()) + "'.");
+    if (ep && a->dtype() != DType::Float) return ctx.error("Fused matrix products support only float inputs.");
     return dispatch(MatMulTypes{}, ctx, a->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
         TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, a->dtype(), {m, n}));
         if (m == 0 || n == 0) return Status::OK();
-        gemm(ctx, dataOf<T>(*a), dataOf<T>(*b), mutableDataOf<T>(*out), m, k, n, ta, tb);
+        if constexpr (std::is_same_v<T, float>) {
+            gemmFloat(&ctx, dataOf<T>(*a), dataOf<T>(*b), mutableDataOf<T>(*out), m, k, n, ta, tb, ep ? *ep : GemmEpilogue{});
+        } else {
+            gemm(ctx, dataOf<T>(*a), dataOf<T>(*b), mutableDataOf<T>(*out), m, k, n, ta, tb);
+        }
         return Status::OK();
     });
 }
-
-}  // namespace
 
 void registerMatMul(KernelList& list) {
     static const KernelDef def{"MatMul", evalMatMul};

@@ -20,6 +20,8 @@ const std::vector<const KernelDef*>& libraryKernels() {
         kernels::registerBatchMatMul(list);
         kernels::registerEinsum(list);
         kernels::registerConv2D(list);
+        kernels::registerFusedConv2D(list);
+        kernels::registerFusedMatMul(list);
         kernels::registerDepthwiseConv2D(list);
         kernels::registerPooling(list);
         kernels::registerFusedBatchNorm(list);

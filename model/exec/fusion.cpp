@@ -1,0 +1,176 @@
+#include "model/exec/fusion.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "node_def.pb.h"
+
+namespace tfscope::exec {
+namespace {
+
+constexpr int kDtFloat = 1;  // tensorflow::DT_FLOAT
+
+std::atomic<int> g_fusion{-1};  // -1: not yet read from the environment
+
+bool isOp(const ExecNode& n, std::initializer_list<const char*> ops) {
+    if (!n.def) return false;
+    for (const char* op : ops)
+        if (n.def->op() == op) return true;
+    return false;
+}
+
+bool typeAttrIs(const ExecNode& n, const char* name, int type, bool absentOk) {
+    auto it = n.def->attr().find(name);
+    if (it == n.def->attr().end()) return absentOk;
+    return it->second.value_case() == tensorflow::AttrValue::kType && it->second.type() == type;
+}
+
+std::string stringAttr(const ExecNode& n, const char* name, const char* dflt) {
+    auto it = n.def->attr().find(name);
+    return it != n.def->attr().end() && it->second.value_case() == tensorflow::AttrValue::kS ? it->second.s() : dflt;
+}
+
+// Who reads each node: data uses per output, control uses, and function returns.
+struct Uses {
+    std::vector<std::vector<std::pair<int, int>>> data;  // per node: (consumer, output index)
+    std::vector<int> control;
+    std::vector<int> returned;
+};
+
+Uses usesOf(const std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns) {
+    Uses u;
+    u.data.resize(nodes.size());
+    u.control.assign(nodes.size(), 0);
+    u.returned.assign(nodes.size(), 0);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        for (const Endpoint& e : nodes[i].inputs) u.data[size_t(e.node)].push_back({int(i), e.output});
+        for (int c : nodes[i].controlInputs) ++u.control[size_t(c)];
+    }
+    for (const Endpoint& e : returns) ++u.returned[size_t(e.node)];
+    return u;
+}
+
+// The single node that reads `x`, through input 0 only, and nothing else reads x: -1 otherwise.
+int soleConsumer(const std::vector<ExecNode>& nodes, const Uses& u, int x) {
+    if (u.control[size_t(x)] || u.returned[size_t(x)] || u.data[size_t(x)].size() != 1) return -1;
+    const auto [consumer, output] = u.data[size_t(x)][0];
+    if (output != 0 || consumer == x) return -1;
+    const ExecNode& c = nodes[size_t(consumer)];
+    if (c.inputs.empty() || !(c.inputs[0] == Endpoint{x, 0})) return -1;
+    return consumer;
+}
+
+bool onlyOutputZeroUsed(const Uses& u, int x) {
+    return std::all_of(u.data[size_t(x)].begin(), u.data[size_t(x)].end(), [](const auto& use) { return use.second == 0; }) &&
+           !u.returned[size_t(x)];
+}
+
+struct Chain {
+    std::vector<int> nodes;      // the product first, the last op last
+    std::vector<std::string> ops;
+    std::vector<Endpoint> args;
+    float epsilon = 0.0001f;
+    bool hasEpsilon = false;
+};
+
+bool extendChain(const std::vector<ExecNode>& nodes, const Uses& u, int start, Chain* chain) {
+    const ExecNode& product = nodes[size_t(start)];
+    const bool conv = product.def->op() == "Conv2D";
+    if (!typeAttrIs(product, "T", kDtFloat, false) || product.inputs.size() != 2) return false;
+    const std::string format = conv ? stringAttr(product, "data_format", "NHWC") : "NHWC";
+    chain->nodes = {start};
+    int cur = start;
+    int next = soleConsumer(nodes, u, cur);
+    if (next >= 0 && isOp(nodes[size_t(next)], {"BiasAdd", "BiasAddV1"}) && nodes[size_t(next)].inputs.size() == 2 &&
+        typeAttrIs(nodes[size_t(next)], "T", kDtFloat, false) &&
+        (!conv || stringAttr(nodes[size_t(next)], "data_format", "NHWC") == format)) {
+        chain->ops.push_back("BiasAdd");
+        chain->args.push_back(nodes[size_t(next)].inputs[1]);
+        chain->nodes.push_back(cur = next);
+        next = soleConsumer(nodes, u, cur);
+    }
+    if (conv && next >= 0 && isOp(nodes[size_t(next)], {"FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"})) {
+        const ExecNode& bn = nodes[size_t(next)];
+        auto training = bn.def->attr().find("is_training");  // defaults to true: only an explicit false fuses
+        const bool inference = training != bn.def->attr().end() && training->second.value_case() == tensorflow::AttrValue::kB &&
+                               !training->second.b();
+        if (inference && bn.inputs.size() == 5 && typeAttrIs(bn, "T", kDtFloat, false) && typeAttrIs(bn, "U", kDtFloat, true) &&
+            stringAttr(bn, "data_format", "NHWC") == format && onlyOutputZeroUsed(u, next)) {
+            chain->ops.push_back("FusedBatchNorm");
+            for (int i = 1; i <= 4; ++i) chain->args.push_back(bn.inputs[size_t(i)]);
+            auto eps = bn.def->attr().find("epsilon");
+            if (eps != bn.def->attr().end() && eps->second.value_case() == tensorflow::AttrValue::kF) {
+                chain->epsilon = eps->second.f();
+                chain->hasEpsilon = true;
+            }
+            chain->nodes.push_back(cur = next);
+            next = soleConsumer(nodes, u, cur);
+        }
+    }
+    if (next >= 0 && isOp(nodes[size_t(next)], {"Relu", "Relu6"}) && nodes[size_t(next)].inputs.size() == 1 &&
+        typeAttrIs(nodes[size_t(next)], "T", kDtFloat, false)) {
+        chain->ops.push_back(nodes[size_t(next)].def->op());
+        chain->nodes.push_back(next);
+    }
+    return !chain->ops.empty();
+}
+
+std::string tensorName(const std::vector<ExecNode>& nodes, Endpoint e) {
+    return e.output == 0 ? nodes[size_t(e.node)].name : nodes[size_t(e.node)].name + ":" + std::to_string(e.output);
+}
+
+}  // namespace
+
+int fuseKernelChains(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
+                     std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed) {
+    absorbed->assign(nodes.size(), 0);
+    const Uses uses = usesOf(nodes, returns);
+    int fused = 0;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        if (!isOp(nodes[i], {"Conv2D", "MatMul"})) continue;
+        Chain chain;
+        if (!extendChain(nodes, uses, int(i), &chain)) continue;
+        const ExecNode& product = nodes[i];
+        ExecNode& last = nodes[size_t(chain.nodes.back())];
+        auto def = std::make_unique<tensorflow::NodeDef>(*product.def);
+        def->set_name(last.name);
+        def->set_op(product.def->op() == "Conv2D" ? "_FusedConv2D" : "_FusedMatMul");
+        def->clear_input();
+        std::vector<Endpoint> inputs = product.inputs;
+        inputs.insert(inputs.end(), chain.args.begin(), chain.args.end());
+        for (const Endpoint& e : inputs) def->add_input(tensorName(nodes, e));
+        std::vector<int> control;
+        for (int n : chain.nodes)
+            for (int c : nodes[size_t(n)].controlInputs)
+                if (std::find(control.begin(), control.end(), c) == control.end()) control.push_back(c);
+        for (int c : control) def->add_input("^" + nodes[size_t(c)].name);
+        auto& attrs = *def->mutable_attr();
+        for (const std::string& op : chain.ops) attrs["fused_ops"].mutable_list()->add_s(op);
+        attrs["num_args"].set_i(int64_t(chain.args.size()));
+        if (chain.hasEpsilon) attrs["epsilon"].set_f(chain.epsilon);
+        last.def = def.get();
+        last.inputs = std::move(inputs);
+        last.controlInputs = std::move(control);
+        owned->push_back(std::move(def));
+        for (size_t k = 0; k + 1 < chain.nodes.size(); ++k) (*absorbed)[size_t(chain.nodes[k])] = 1;
+        ++fused;
+    }
+    return fused;
+}
+
+bool kernelFusionEnabled() {
+    int v = g_fusion.load(std::memory_order_relaxed);
+    if (v < 0) {
+        const char* env = std::getenv("TFSCOPE_FUSION");
+        v = env && std::strcmp(env, "0") == 0 ? 0 : 1;
+        g_fusion.store(v, std::memory_order_relaxed);
+    }
+    return v == 1;
+}
+
+void setKernelFusionEnabled(bool enabled) { g_fusion.store(enabled ? 1 : 0, std::memory_order_relaxed); }
+
+}  // namespace tfscope::exec

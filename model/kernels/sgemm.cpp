@@ -1,0 +1,275 @@
+// The packed AVX2/FMA single-precision GEMM (see sgemm.h). Only the functions marked kAvx2 use
+// AVX2/FMA instructions; they run only after packedSgemmAvailable() said the CPU has them. No
+// template or inline function of a header is compiled for AVX2 here (the marked functions are
+// static leaves), so the linker can never pick an AVX2 copy for code that runs on any CPU.
+#include "model/kernels/sgemm.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#define EIGEN_USE_THREADS
+#include <unsupported/Eigen/CXX11/Tensor>
+
+#define kAvx2 __attribute__((target("avx2,fma")))
+
+namespace tfscope::kernels {
+namespace {
+
+constexpr int64_t kMR = 6;     // micro-tile rows
+constexpr int64_t kNR = 16;    // micro-tile columns (two 8-float registers)
+constexpr int64_t kKC = 256;   // depth of a packed block: a 6x256 A panel + a 256x16 B panel fit L1
+constexpr int64_t kMC = 144;   // rows of a packed A block (144 x 256 floats = 144 KiB, in L2)
+constexpr int64_t kNC = 3072;  // columns of a packed B block (256 x 3072 floats = 3 MiB, in L3)
+
+std::atomic<bool> g_enabled{true};
+
+bool cpuHasAvx2Fma() {
+    static const bool has = [] {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }();
+    return has;
+}
+
+// A matrix operand: element (i, j) at p[i * rs + j * cs].
+struct Operand {
+    const float* p;
+    int64_t rs, cs;
+};
+
+struct FreeDeleter {
+    void operator()(float* p) const { std::free(p); }
+};
+
+// Per-thread packing space, grown on demand and kept for the thread's life.
+float* scratch(size_t floats) {
+    thread_local std::unique_ptr<float, FreeDeleter> buffer;
+    thread_local size_t capacity = 0;
+    if (capacity < floats) {
+        const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
+        buffer.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
+        if (!buffer) throw std::bad_alloc();
+        capacity = floats;
+    }
+    return buffer.get();
+}
+
+// Packs rows [0, mc) x depth [0, kc) of `a` into 6-row panels: panel q holds, for each depth p,
+// rows 6q..6q+5 contiguously; rows past mc are zero.
+kAvx2 void packA(Operand a, int64_t mc, int64_t kc, float* out) {
+    for (int64_t i0 = 0; i0 < mc; i0 += kMR, out += kc * kMR) {
+        const int64_t mr = std::min(kMR, mc - i0);
+        const float* base = a.p + i0 * a.rs;
+        if (mr == kMR && a.rs == 1) {
+            for (int64_t p = 0; p < kc; ++p) std::memcpy(out + p * kMR, base + p * a.cs, kMR * sizeof(float));
+            continue;
+        }
+        for (int64_t p = 0; p < kc; ++p) {
+            float* dst = out + p * kMR;
+            int64_t r = 0;
+            for (; r < mr; ++r) dst[r] = base[r * a.rs + p * a.cs];
+            for (; r < kMR; ++r) dst[r] = 0.0f;
+        }
+    }
+}
+
+// Packs depth [0, kc) x columns [0, nc) of `b` into 16-column panels; columns past nc are zero.
+kAvx2 void packB(Operand b, int64_t kc, int64_t nc, float* out) {
+    for (int64_t j0 = 0; j0 < nc; j0 += kNR, out += kc * kNR) {
+        const int64_t nr = std::min(kNR, nc - j0);
+        const float* base = b.p + j0 * b.cs;
+        if (nr == kNR && b.cs == 1) {
+            for (int64_t p = 0; p < kc; ++p) {
+                const float* src = base + p * b.rs;
+                _mm256_store_ps(out + p * kNR, _mm256_loadu_ps(src));
+                _mm256_store_ps(out + p * kNR + 8, _mm256_loadu_ps(src + 8));
+            }
+            continue;
+        }
+        for (int64_t p = 0; p < kc; ++p) {
+            float* dst = out + p * kNR;
+            int64_t j = 0;
+            for (; j < nr; ++j) dst[j] = base[p * b.rs + j * b.cs];
+            for (; j < kNR; ++j) dst[j] = 0.0f;
+        }
+    }
+}
+
+kAvx2 inline __m256 epilogue8(const GemmEpilogue& ep, __m256 v, int64_t j) {
+    if (ep.bias) v = _mm256_add_ps(v, _mm256_loadu_ps(ep.bias + j));
+    if (ep.scale) v = _mm256_add_ps(_mm256_mul_ps(v, _mm256_loadu_ps(ep.scale + j)), _mm256_loadu_ps(ep.shift + j));
+    // max(0, v) returns its second operand when either is NaN, so NaN stays NaN as in TF's Relu.
+    if (ep.act == GemmActivation::Relu) v = _mm256_max_ps(_mm256_setzero_ps(), v);
+    else if (ep.act == GemmActivation::Relu6) v = _mm256_min_ps(_mm256_set1_ps(6.0f), _mm256_max_ps(_mm256_setzero_ps(), v));
+    return v;
+}
+
+kAvx2 inline void storeRow(float* c, __m256 lo, __m256 hi, bool accumulate, const GemmEpilogue* ep, int64_t j) {
+    if (accumulate) {
+        lo = _mm256_add_ps(lo, _mm256_loadu_ps(c));
+        hi = _mm256_add_ps(hi, _mm256_loadu_ps(c + 8));
+    }
+    if (ep) {
+        lo = epilogue8(*ep, lo, j);
+        hi = epilogue8(*ep, hi, j + 8);
+    }
+    _mm256_storeu_ps(c, lo);
+    _mm256_storeu_ps(c + 8, hi);
+}
+
+// c[0..mr) x [0..nr) (+)= the 6 x kc A panel times the packed kc x 16 B panel; `ep` (if not null)
+// is applied after the sum, with j the output column of c's first column. kPackedA: `a` is a
+// packed panel (depth p, row r at a[p * 6 + r]); else `a` is the matrix itself, row r at
+// a + r * lda with contiguous depth, read in place (rows past mr repeat row 0 and are not stored).
+template <bool kPackedA>
+kAvx2 void microKernel(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int64_t mr, int64_t nr,
+                       bool accumulate, const GemmEpilogue* ep, int64_t j) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+    if constexpr (kPackedA) {
+        for (int64_t p = 0; p < kc; ++p, a += kMR, b += kNR) {
+            const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+            __m256 x = _mm256_broadcast_ss(a);
+            c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
+            x = _mm256_broadcast_ss(a + 1);
+            c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+            x = _mm256_broadcast_ss(a + 2);
+            c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+            x = _mm256_broadcast_ss(a + 3);
+            c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+            x = _mm256_broadcast_ss(a + 4);
+            c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
+            x = _mm256_broadcast_ss(a + 5);
+            c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
+        }
+    } else {
+        const float* a0 = a;
+        const float* a1 = mr > 1 ? a + lda : a;
+        const float* a2 = mr > 2 ? a + 2 * lda : a;
+        const float* a3 = mr > 3 ? a + 3 * lda : a;
+        const float* a4 = mr > 4 ? a + 4 * lda : a;
+        const float* a5 = mr > 5 ? a + 5 * lda : a;
+        for (int64_t p = 0; p < kc; ++p, b += kNR) {
+            const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+            __m256 x = _mm256_broadcast_ss(a0 + p);
+            c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
+            x = _mm256_broadcast_ss(a1 + p);
+            c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+            x = _mm256_broadcast_ss(a2 + p);
+            c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+            x = _mm256_broadcast_ss(a3 + p);
+            c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+            x = _mm256_broadcast_ss(a4 + p);
+            c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
+            x = _mm256_broadcast_ss(a5 + p);
+            c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
+        }
+    }
+    if (mr == kMR && nr == kNR) {
+        storeRow(c, c00, c01, accumulate, ep, j);
+        storeRow(c + ldc, c10, c11, accumulate, ep, j);
+        storeRow(c + 2 * ldc, c20, c21, accumulate, ep, j);
+        storeRow(c + 3 * ldc, c30, c31, accumulate, ep, j);
+        storeRow(c + 4 * ldc, c40, c41, accumulate, ep, j);
+        storeRow(c + 5 * ldc, c50, c51, accumulate, ep, j);
+        return;
+    }
+    alignas(32) float tile[kMR * kNR];
+    const __m256 rows[kMR * 2] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
+    for (int64_t i = 0; i < kMR * 2; ++i) _mm256_store_ps(tile + i * 8, rows[i]);
+    for (int64_t r = 0; r < mr; ++r) {
+        for (int64_t q = 0; q < nr; ++q) {
+            float v = tile[r * kNR + q];
+            if (accumulate) v += c[r * ldc + q];
+            c[r * ldc + q] = ep ? epilogueValue(*ep, v, j + q) : v;
+        }
+    }
+}
+
+// The whole product for rows [0, m) x columns [0, n) on the calling thread; j0 is the output
+// column of c's first column (for the epilogue's per-column arrays).
+kAvx2 void gemmBlocked(Operand a, Operand b, float* c, int64_t ldc, int64_t m, int64_t k, int64_t n,
+                       const GemmEpilogue* ep, int64_t j0) {
+    const int64_t ncMax = std::min(kNC, (n + kNR - 1) / kNR * kNR);
+    float* packedB = scratch(size_t(kKC * ncMax + kMC * kKC));
+    float* packedA = packedB + kKC * ncMax;
+    for (int64_t jc = 0; jc < n; jc += kNC) {
+        const int64_t nc = std::min(kNC, n - jc);
+        for (int64_t pc = 0; pc < k; pc += kKC) {
+            const int64_t kc = std::min(kKC, k - pc);
+            const bool accumulate = pc > 0;
+            const GemmEpilogue* last = pc + kc == k ? ep : nullptr;
+            packB({b.p + pc * b.rs + jc * b.cs, b.rs, b.cs}, kc, nc, packedB);
+            for (int64_t ic = 0; ic < m; ic += kMC) {
+                const int64_t mc = std::min(kMC, m - ic);
+                // Rows with contiguous depth are read in place; other layouts are packed first.
+                const float* blockA = a.p + ic * a.rs + pc * a.cs;
+                const bool inPlace = a.cs == 1;
+                if (!inPlace) packA({blockA, a.rs, a.cs}, mc, kc, packedA);
+                for (int64_t jr = 0; jr < nc; jr += kNR) {
+                    const int64_t nr = std::min(kNR, nc - jr);
+                    float* cBlock = c + ic * ldc + jc + jr;
+                    for (int64_t ir = 0; ir < mc; ir += kMR) {
+                        const int64_t mr = std::min(kMR, mc - ir);
+                        if (inPlace)
+                            microKernel<false>(kc, blockA + ir * a.rs, a.rs, packedB + jr * kc, cBlock + ir * ldc, ldc, mr, nr,
+                                               accumulate, last, j0 + jc + jr);
+                        else
+                            microKernel<true>(kc, packedA + ir * kc, 0, packedB + jr * kc, cBlock + ir * ldc, ldc, mr, nr,
+                                              accumulate, last, j0 + jc + jr);
+                    }
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
+bool packedSgemmAvailable() { return g_enabled.load(std::memory_order_relaxed) && cpuHasAvx2Fma(); }
+
+void setPackedSgemmEnabled(bool enabled) { g_enabled.store(enabled, std::memory_order_relaxed); }
+
+void packedSgemm(KernelContext* ctx, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n,
+                 bool transA, bool transB, const GemmEpilogue& ep) {
+    if (m <= 0 || n <= 0) return;
+    const GemmEpilogue* epp = ep.empty() ? nullptr : &ep;
+    if (k <= 0) {
+        std::fill(c, c + m * n, 0.0f);
+        if (epp) applyEpilogue(ep, c, m, n, n, 0);
+        return;
+    }
+    const Operand opA = transA ? Operand{a, 1, m} : Operand{a, k, 1};
+    const Operand opB = transB ? Operand{b, 1, k} : Operand{b, n, 1};
+    const int threads = ctx ? ctx->device().numThreads() : 1;
+    const double work = double(m) * double(n) * double(k);
+    // Split the rows when there are enough for every thread, else the columns of a wide product.
+    int64_t rowChunk = m, colChunk = n;
+    if (threads > 1 && work >= 4.0e5) {
+        if (m >= 4 * kMR * threads) rowChunk = ((m + threads - 1) / threads + kMR - 1) / kMR * kMR;
+        else if (n >= 2 * kNR * threads) colChunk = ((n + threads - 1) / threads + kNR - 1) / kNR * kNR;
+    }
+    const int64_t rowParts = (m + rowChunk - 1) / rowChunk, colParts = (n + colChunk - 1) / colChunk;
+    auto part = [&](int64_t t) {
+        const int64_t i0 = (t / colParts) * rowChunk, j0 = (t % colParts) * colChunk;
+        const int64_t mm = std::min(rowChunk, m - i0), nn = std::min(colChunk, n - j0);
+        gemmBlocked({opA.p + i0 * opA.rs, opA.rs, opA.cs}, {opB.p + j0 * opB.cs, opB.rs, opB.cs}, c + i0 * n + j0, n,
+                    mm, k, nn, epp, j0);
+    };
+    const int64_t parts = rowParts * colParts;
+    if (parts == 1) {
+        part(0);
+        return;
+    }
+    ctx->device().parallelFor(parts, Eigen::TensorOpCost(0, 0, 1e9), [&](Eigen::Index first, Eigen::Index end) {
+        for (Eigen::Index t = first; t < end; ++t) part(t);
+    });
+}
+
+}  // namespace tfscope::kernels
