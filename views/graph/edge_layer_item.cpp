@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "views/graph/exposed_rect.h"
 #include "views/graph/graph_scene.h"
 
 namespace tfscope {
@@ -158,7 +159,8 @@ void EdgeLayerItem::hoverMoveEvent(QGraphicsSceneHoverEvent* event) {
 
 void EdgeLayerItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) {
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
-    const QRectF exposed = option->exposedRect.isEmpty() ? m_bounds : option->exposedRect;
+    const QRectF exposed = visibleExposedRect(painter, option, m_bounds);
+    if (exposed.isEmpty()) return;
     // Long edges (fan-outs across a level) mostly lie outside the exposed rect: only their visible
     // parts are drawn, batched by style, since one call per edge dominated pan frames.
     const QRectF clip = exposed.adjusted(-8, -8, 8, 8);
