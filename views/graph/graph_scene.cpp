@@ -177,6 +177,11 @@ void GraphScene::edgeClicked(EdgeLayerItem* layer, int edge) {
     for (EdgeLayerItem* l : m_edgeLayers) l->setSelectedEdge(l == layer ? edge : -1);
 }
 
+void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* event) {
+    QGraphicsScene::mousePressEvent(event);
+    if (!mouseGrabberItem()) clearEdgeSelection();
+}
+
 void GraphScene::clearEdgeSelection() {
     for (EdgeLayerItem* l : m_edgeLayers) l->setSelectedEdge(-1);
 }

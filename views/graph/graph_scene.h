@@ -50,6 +50,10 @@ public:
 signals:
     void nodeClicked(int node);   // a node of a FlatLevelItem was selected by the user
 
+protected:
+    // A click on empty canvas also clears the edge selection.
+    void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
+
 private:
     void addLevel(const LevelLayout& level, QPointF origin);
     QString edgeLabel(const LevelEdge& e) const;
