@@ -164,29 +164,47 @@ void EdgeLayerItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     // Long edges (fan-outs across a level) mostly lie outside the exposed rect: only their visible
     // parts are drawn, batched by style, since one call per edge dominated pan frames.
     const QRectF clip = exposed.adjusted(-8, -8, 8, 8);
-    std::vector<QLineF> lines[2][5];   // [control][width - 1]
+    std::vector<QLineF> lines[5];      // solid, by width - 1
+    struct Dashed {
+        QLineF line;
+        qreal phase;                   // distance along the polyline where `line` starts
+        int width;
+    };
+    std::vector<Dashed> dashed;
     std::vector<int> visible;
     for (size_t i = 0; i < m_edges.size(); ++i) {
         const Edge& e = m_edges[i];
         if (!overlaps(e.paintBounds, exposed)) continue;
         visible.push_back(int(i));
-        std::vector<QLineF>& out = lines[e.control ? 1 : 0][e.width - 1];
         const bool inside = clip.contains(e.bounds);
+        qreal along = 0;
         for (int k = e.begin; k + 1 < e.end; ++k) {
-            QLineF seg(m_points[size_t(k)], m_points[size_t(k + 1)]), part;
-            if (inside) out.push_back(seg);
-            else if (clipLine(seg, clip, &part)) out.push_back(part);
+            QLineF seg(m_points[size_t(k)], m_points[size_t(k + 1)]), part = seg;
+            if (inside || clipLine(seg, clip, &part)) {
+                if (!e.control) lines[e.width - 1].push_back(part);
+                else dashed.push_back({part, along + QLineF(seg.p1(), part.p1()).length(), e.width});
+            }
+            if (e.control) along += seg.length();
         }
     }
     painter->setBrush(Qt::NoBrush);
-    for (int c = 0; c < 2; ++c)
-        for (int w = 0; w < 5; ++w) {
-            if (lines[c][w].empty()) continue;
-            QPen pen(c ? kControl : kData, w + 1.0, c ? Qt::DashLine : Qt::SolidLine);
-            pen.setCosmetic(lod < 0.5);
-            painter->setPen(pen);
-            painter->drawLines(lines[c][w].data(), int(lines[c][w].size()));
-        }
+    for (int w = 0; w < 5; ++w) {
+        if (lines[w].empty()) continue;
+        QPen pen(kData, w + 1.0);
+        pen.setCosmetic(lod < 0.5);
+        painter->setPen(pen);
+        painter->drawLines(lines[w].data(), int(lines[w].size()));
+    }
+    // Control edges one piece at a time, each with the dash phase it has on the whole polyline, so
+    // the pattern stays continuous across the strips a cached pan repaints.
+    for (const Dashed& d : dashed) {
+        QPen pen(kControl, d.width, Qt::DashLine);
+        pen.setCosmetic(lod < 0.5);
+        // Dash lengths are in pen widths, in device pixels for a cosmetic pen.
+        pen.setDashOffset(d.phase * (lod < 0.5 ? lod : 1.0) / d.width);
+        painter->setPen(pen);
+        painter->drawLine(d.line);
+    }
     if (m_selected >= 0 && overlaps(m_edges[size_t(m_selected)].bounds, exposed)) {
         const Edge& e = m_edges[size_t(m_selected)];
         QPen pen(kSelected, e.width + 2.0);

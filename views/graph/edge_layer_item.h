@@ -1,10 +1,11 @@
 #pragma once
 // EdgeLayerItem: every drawn edge of one laid-out level (each possibly a bundle of graph edges
 // between two groups) in one QGraphicsItem, instead of one item per edge. Painting culls edges by
-// their bounding box, clips the visible ones to the exposed rect and draws them in a few batched
-// drawLines() calls (one per style: data or dashed control, width by bundle size); arrowheads from
-// zoom 0.3, the dtype/shape label or bundle count from 0.7. The item only claims points near an
-// edge, so clicks elsewhere still reach the nodes below and pan the view.
+// their bounding box, clips the visible ones to the exposed rect and draws the data edges in a few
+// batched drawLines() calls (one per pen width, by bundle size; dashed control edges one piece at a
+// time, to keep their dash phase); arrowheads from zoom 0.3, the dtype/shape label or bundle
+// count from 0.7. The item only claims points near an edge, so clicks elsewhere still reach the
+// nodes below and pan the view.
 //
 //   auto* layer = new EdgeLayerItem;
 //   layer->addEdge(polyline, /*control=*/false, /*count=*/1, QStringLiteral("float (1,299,299,3)"));
