@@ -2,6 +2,8 @@
 // tooltips, clicks elsewhere falling through), the device-cached items repainting after a
 // highlight or selection change, and the grid wrap of a wide rank of sources. Graphs are built
 // from compact text: "name<-input1,^ctrl;name2" (one node per ';').
+#include <QDir>
+#include <QFile>
 #include <QGraphicsView>
 #include <QImage>
 #include <QSignalSpy>
@@ -216,6 +218,31 @@ private slots:
             canvas.highlightNodes({});
             QVERIFY(!hasColorNear(view->viewport()->grab().toImage(), moved, orange));
         }
+    }
+
+    // Exporting renders the scene without the view's cache: the edges must still be there.
+    void testExportDrawsEdges() {
+        GraphCanvas canvas;
+        QVERIFY(showGraph(canvas, QStringLiteral("a; b<-a; c<-b,^a")));
+        EdgeLayerItem* layer = canvas.scene()->edgeLayers().front();
+        const QPolygonF path = layer->edgePath(0);
+        const QPointF mid = (path[0] + path[1]) / 2;
+        const QString png = QDir::temp().filePath(QStringLiteral("tfscope_tst_canvas.png"));
+        QCOMPARE(canvas.view()->exportPng(png), QString());
+        QImage img(png);
+        QVERIFY(!img.isNull());
+        const QRectF r = canvas.scene()->itemsBoundingRect().adjusted(-20, -20, 20, 20);
+        QVERIFY(hasColorNear(img, (mid - r.topLeft()).toPoint(), QColor(0x60, 0x6a, 0x78), 2));
+        const QString svg = QDir::temp().filePath(QStringLiteral("tfscope_tst_canvas.svg"));
+        QCOMPARE(canvas.view()->exportSvg(svg), QString());
+        QFile f(svg);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        QVERIFY(text.contains("#606a78"));   // data edges
+        QVERIFY(text.contains("#9a9a9a"));   // the dashed control edge
+        QVERIFY(!text.contains("<image"));   // vectors, not the view's cached pixmaps
+        QFile::remove(png);
+        QFile::remove(svg);
     }
 
     // 30 unconnected nodes: a grid of at most ceil(sqrt(30)) = 6 per row, not one row of 30.
