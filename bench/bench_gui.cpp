@@ -1,7 +1,7 @@
 // bench_gui: the graph canvas timings the desktop issue asks for, measured offscreen:
 //   InceptionV3.meta open → first painted canvas; expanding one group; a synthetic 100,000-node
-//   GraphDef in nested scopes open → first paint; a flat 100,000-node level; pan frame time;
-//   peak RSS. Run: QT_QPA_PLATFORM=offscreen build/bench/bench_gui [InceptionV3.meta [inception|nested|flat]]
+//   GraphDef in nested scopes open → first paint; a flat 100,000-node level; pan and zoom frame
+//   times; peak RSS. Run: QT_QPA_PLATFORM=offscreen build/bench/bench_gui [InceptionV3.meta [inception|nested|flat]]
 //   (the second argument runs one case only, for profiling).
 #include <QApplication>
 #include <QElapsedTimer>
@@ -121,6 +121,30 @@ void panFrames(const char* what, GraphCanvas& canvas, qreal zoom) {
                 double(worst) / 1e6, zoom, (long long)v->items(v->viewport()->rect()).size());
 }
 
+// Wheel-like zoom steps (×1.1, ÷1.1) around `zoom`: every frame re-renders what is in view (the
+// cached pixmaps of edge layers and flat levels are per transform), unlike a pan frame.
+void zoomFrames(const char* what, GraphCanvas& canvas, qreal zoom) {
+    GraphView* v = canvas.view();
+    v->resetTransform();
+    v->scale(zoom, zoom);
+    v->centerOn(canvas.scene()->itemsBoundingRect().center());
+    v->viewport()->repaint();
+    QElapsedTimer t;
+    qint64 worst = 0, total = 0;
+    const int frames = 20;
+    for (int i = 0; i < frames; ++i) {
+        t.start();
+        const qreal f = i % 2 ? 1 / 1.1 : 1.1;
+        v->scale(f, f);
+        v->viewport()->repaint();
+        qint64 ns = t.nsecsElapsed();
+        total += ns;
+        worst = std::max(worst, ns);
+    }
+    std::printf("%-34s %6.2f ms mean, %.2f ms worst (zoom %.2f ↔ %.2f)\n", what, double(total) / frames / 1e6, double(worst) / 1e6,
+                zoom, zoom * 1.1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -136,6 +160,7 @@ int main(int argc, char** argv) {
         expandLargest("InceptionV3 expand another group", canvas);
         panFrames("InceptionV3 pan frame", canvas, 1.0);
         panFrames("InceptionV3 pan frame", canvas, 0.3);
+        zoomFrames("InceptionV3 zoom frame", canvas, 1.0);
     }
     if (only.empty() || only == "nested") {
         openAndPaint("synthetic 100k nested → first paint", writeSynthetic(100000, false), canvas);
@@ -146,6 +171,7 @@ int main(int argc, char** argv) {
         openAndPaint("synthetic 100k flat → first paint", writeSynthetic(100000, true), canvas);
         panFrames("synthetic 100k flat pan frame", canvas, 1.0);
         panFrames("synthetic 100k flat pan frame", canvas, 0.1);
+        zoomFrames("synthetic 100k flat zoom frame", canvas, 0.1);
     }
     std::printf("%-34s %6.0f MB\n", "peak RSS", peakRssMb());
     return 0;

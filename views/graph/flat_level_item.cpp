@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "views/graph/exposed_rect.h"
 #include "views/graph/graph_scene.h"
 
 namespace tfscope {
@@ -40,6 +41,10 @@ FlatLevelItem::FlatLevelItem(GraphScene& scene, const LevelLayout& level, QPoint
     setFlag(ItemUsesExtendedStyleOption);
     setAcceptHoverEvents(true);
     setZValue(0.5);
+    // Zoomed out, tens of thousands of boxes and edges are in view (~35 ms a frame at 100k nodes).
+    // The view keeps the visible part as a pixmap and, when panning, scrolls it and paints only
+    // the exposed strip; setHighlighted() and selection changes update() it, a zoom re-renders.
+    setCacheMode(DeviceCoordinateCache);
     std::unordered_map<std::string_view, int> opSlot;
     m_nodes.reserve(level.elements.size());
     m_slot.reserve(level.elements.size());
@@ -179,7 +184,8 @@ void FlatLevelItem::hoverMoveEvent(QGraphicsSceneHoverEvent* event) {
 
 void FlatLevelItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) {
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
-    const QRectF exposed = option->exposedRect.isEmpty() ? m_bounds : option->exposedRect;
+    const QRectF exposed = visibleExposedRect(painter, option, m_bounds);
+    if (exposed.isEmpty()) return;
     // Edges: batched by style into one drawLines() call each; none when nodes are a few pixels
     // wide, no control edges while small, arrowheads from 0.3.
     if (lod >= 0.04) {

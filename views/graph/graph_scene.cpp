@@ -1,6 +1,10 @@
 #include "views/graph/graph_scene.h"
 
-#include "views/graph/edge_item.h"
+#include <QPixmapCache>
+
+#include <algorithm>
+
+#include "views/graph/edge_layer_item.h"
 #include "views/graph/flat_level_item.h"
 #include "views/graph/node_item.h"
 
@@ -30,10 +34,14 @@ GraphScene::GraphScene(QObject* parent) : QGraphicsScene(parent) {
     // scan of their bounding rects is cheaper than a BSP tree in which every long fan-out edge sits
     // in hundreds of leaves (de-duplicating them dominated pan frames on InceptionV3).
     setItemIndexMethod(QGraphicsScene::NoIndex);
+    // Edge layers and flat levels keep a viewport-sized pixmap each (DeviceCoordinateCache); Qt's
+    // default 10 MB pixmap cache would evict them between frames on a large screen.
+    QPixmapCache::setCacheLimit(std::max(QPixmapCache::cacheLimit(), 96 * 1024));
     // A NodeItem selection clears the flat items' own selection.
     connect(this, &QGraphicsScene::selectionChanged, this, [this] {
         if (selectedItems().isEmpty()) return;
         for (FlatLevelItem* f : m_flat) f->setSelectedNode(kNoNode);
+        clearEdgeSelection();
     });
 }
 
@@ -43,6 +51,7 @@ void GraphScene::setLayout(const CanvasLayout& layout) {
     m_groups.clear();
     m_highlighted.clear();
     m_flat.clear();
+    m_edgeLayers.clear();
     m_itemCount = 0;
     m_drawnCount = 0;
     m_layout = layout;
@@ -81,14 +90,19 @@ void GraphScene::addLevel(const LevelLayout& level, QPointF origin) {
         ++m_itemCount;
         m_drawnCount += item->nodeCount() + int(level.edges.size());
     }
-    for (const LevelEdge& e : level.edges) {
-        if (flat) break;
-        QPolygonF poly;
-        poly.reserve(qsizetype(e.path.size()));
-        for (const LayoutPoint& p : e.path) poly << origin + QPointF(p.x, p.y);
-        auto* item = new EdgeItem(poly, e.control, e.count, labels ? edgeLabel(e) : QString());
-        addItem(item);
+    if (!flat && !level.edges.empty()) {
+        auto* layer = new EdgeLayerItem;
+        for (const LevelEdge& e : level.edges) {
+            QPolygonF poly;
+            poly.reserve(qsizetype(e.path.size()));
+            for (const LayoutPoint& p : e.path) poly << origin + QPointF(p.x, p.y);
+            layer->addEdge(poly, e.control, e.count, labels ? edgeLabel(e) : QString());
+        }
+        addItem(layer);
+        m_edgeLayers.push_back(layer);
         ++m_itemCount;
+        // Counted per edge: the view's antialiasing choice depends on how much is drawn.
+        m_drawnCount += layer->edgeCount() - 1;
     }
     for (size_t i = 0; i < level.elements.size(); ++i) {
         ElementRef el = level.elements[i];
@@ -137,6 +151,7 @@ QRectF GraphScene::selectNode(NodeId id) {
         QSignalBlocker block(this);
         clearSelection();
         for (FlatLevelItem* f : m_flat) f->setSelectedNode(kNoNode);
+        clearEdgeSelection();
         it->setSelected(true);
         return it->sceneBoundingRect();
     }
@@ -147,9 +162,28 @@ QRectF GraphScene::selectNode(NodeId id) {
                 clearSelection();
             }
             for (FlatLevelItem* g : m_flat) g->setSelectedNode(g == f ? id : kNoNode);
+            clearEdgeSelection();
             return f->nodeRect(id);
         }
     return {};
+}
+
+void GraphScene::edgeClicked(EdgeLayerItem* layer, int edge) {
+    {
+        QSignalBlocker block(this);
+        clearSelection();
+    }
+    for (FlatLevelItem* f : m_flat) f->setSelectedNode(kNoNode);
+    for (EdgeLayerItem* l : m_edgeLayers) l->setSelectedEdge(l == layer ? edge : -1);
+}
+
+void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* event) {
+    QGraphicsScene::mousePressEvent(event);
+    if (!mouseGrabberItem()) clearEdgeSelection();
+}
+
+void GraphScene::clearEdgeSelection() {
+    for (EdgeLayerItem* l : m_edgeLayers) l->setSelectedEdge(-1);
 }
 
 void GraphScene::highlightNodes(const std::vector<NodeId>& ids) {

@@ -1,8 +1,8 @@
 #pragma once
 // GraphScene: turns a CanvasLayout snapshot into items: one NodeItem per visible node, collapsed
-// group or expanded-group frame, one EdgeItem per laid-out (bundled) edge. A level with more than
-// flatThreshold() op nodes is one FlatLevelItem instead (nodes and edges painted by one item with its
-// own index). Rebuilt from scratch on each new snapshot; the scene owns its items (STYLE §3).
+// group or expanded-group frame, and one EdgeLayerItem per level holding all its laid-out (bundled)
+// edges. A level with more than flatThreshold() op nodes is one FlatLevelItem instead (nodes and
+// edges painted by one item with its own index). Rebuilt from scratch on each new snapshot; the scene owns its items (STYLE §3).
 
 #include <QGraphicsScene>
 #include <QHash>
@@ -11,6 +11,7 @@
 
 namespace tfscope {
 
+class EdgeLayerItem;
 class FlatLevelItem;
 class NodeItem;
 
@@ -34,14 +35,24 @@ public:
     // emitting nodeClicked. Returns its scene rect, empty when nothing shows it.
     QRectF selectNode(NodeId id);
     const std::vector<FlatLevelItem*>& flatItems() const { return m_flat; }
+    // One per drawn level that has edges (not the FlatLevelItem levels), outermost first.
+    const std::vector<EdgeLayerItem*>& edgeLayers() const { return m_edgeLayers; }
     // Levels with more op nodes than this are drawn by one FlatLevelItem (tests lower it).
     static int flatThreshold();
     static void setFlatThreshold(int nodes);
     // Called by a FlatLevelItem when the user clicks one of its nodes.
     void flatNodeClicked(NodeId id) { emit nodeClicked(id); }
+    // Called by an EdgeLayerItem when the user clicks edge `edge` of it: selects that edge only.
+    void edgeClicked(EdgeLayerItem* layer, int edge);
+    // Clears every edge selection.
+    void clearEdgeSelection();
 
 signals:
     void nodeClicked(int node);   // a node of a FlatLevelItem was selected by the user
+
+protected:
+    // A click on empty canvas also clears the edge selection.
+    void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
 
 private:
     void addLevel(const LevelLayout& level, QPointF origin);
@@ -52,6 +63,7 @@ private:
     QHash<int, NodeItem*> m_groups;
     std::vector<NodeItem*> m_highlighted;
     std::vector<FlatLevelItem*> m_flat;
+    std::vector<EdgeLayerItem*> m_edgeLayers;
     int m_itemCount = 0;
     int m_drawnCount = 0;
 };

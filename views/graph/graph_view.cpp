@@ -8,11 +8,37 @@
 #include <QWheelEvent>
 
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "views/graph/flat_level_item.h"
 #include "views/graph/node_item.h"
 
 namespace tfscope {
+namespace {
+
+// Turns the scene's item caches off while it is rendered for export: a cached item would otherwise
+// be drawn as its pixmap (an embedded raster image in an SVG, at screen resolution).
+class UncachedScene {
+public:
+    explicit UncachedScene(QGraphicsScene* scene) {
+        for (QGraphicsItem* it : scene->items())
+            if (it->cacheMode() != QGraphicsItem::NoCache) {
+                m_items.emplace_back(it, it->cacheMode());
+                it->setCacheMode(QGraphicsItem::NoCache);
+            }
+    }
+    ~UncachedScene() {
+        for (auto& [it, mode] : m_items) it->setCacheMode(mode);
+    }
+    UncachedScene(const UncachedScene&) = delete;
+    UncachedScene& operator=(const UncachedScene&) = delete;
+
+private:
+    std::vector<std::pair<QGraphicsItem*, QGraphicsItem::CacheMode>> m_items;
+};
+
+}  // namespace
 
 GraphView::GraphView(QWidget* parent) : QGraphicsView(parent) {
     setDragMode(ScrollHandDrag);
@@ -102,6 +128,7 @@ QString GraphView::exportPng(const QString& path) const {
     img.fill(Qt::white);
     QPainter p(&img);
     p.setRenderHint(QPainter::Antialiasing);
+    UncachedScene uncached(scene());
     scene()->render(&p, QRectF(img.rect()), r);
     p.end();
     if (!img.save(path, "PNG")) return tr("Could not write '%1'.").arg(path);
@@ -118,6 +145,7 @@ QString GraphView::exportSvg(const QString& path) const {
     gen.setTitle(QStringLiteral("tfscope graph"));
     QPainter p;
     if (!p.begin(&gen)) return tr("Could not write '%1'.").arg(path);
+    UncachedScene uncached(scene());
     scene()->render(&p, QRectF(QPointF(0, 0), r.size()), r);
     p.end();
     if (!QFile::exists(path)) return tr("Could not write '%1'.").arg(path);

@@ -47,6 +47,19 @@ struct ElementSizer {
     static constexpr double kGroupHeight = 40;
 };
 
+// When the widest rank of a laid-out level holds only sources (elements nothing at this level
+// feeds: variables, placeholders, unconnected nodes), at least kWrapMinElements of them, and is
+// wider than kWrapMinWidth, it is wrapped into a grid of ceil(sqrt(n)) columns above the rest of
+// the level: a TF2 top level (dozens of VarHandleOps and a few calls) is otherwise one long row
+// that fits the window only at an unreadable zoom.
+constexpr size_t kWrapMinElements = 8;
+constexpr double kWrapMinWidth = 1000;
+constexpr double kWrapGap = 16;
+// Applies that to `level`, laid out from `input` (computeLevelLayout() calls it): lays the other
+// elements out again without the wrapped ones, puts the grid on top and draws the grid's edges
+// straight. A level without such a rank is left untouched. Returns Cancelled like layoutGraph().
+Status wrapWideRanks(LevelLayout& level, const LayoutInput& input, Progress* progress);
+
 // Lays out `group`'s interior. `expandedSize(g)` returns the interior LevelLayout of an expanded
 // child group, or nullptr when g is collapsed.
 Result<std::shared_ptr<const LevelLayout>> computeLevelLayout(
