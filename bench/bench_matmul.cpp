@@ -77,7 +77,8 @@ int main() {
     struct Case { int64_t m, k, n; const char* what; };
     const Case cases[] = {{512, 512, 512, "square"}, {1024, 1024, 1024, "square"}, {2048, 2048, 2048, "square"},
                           {32768, 27, 32, "conv 3x3x3 -> 32, 32x32 batch 32"}, {8192, 288, 64, "conv 3x3x32 -> 64, 16x16 batch 32"},
-                          {12544, 576, 64, "ResNet-50 conv2 3x3x64 -> 64, batch 1"}, {32, 4096, 128, "dense 4096 -> 128, batch 32"},
+                          {12544, 576, 64, "ResNet-50 conv2 3x3x64 -> 64, batch 1"}, {49, 4608, 512, "ResNet-50 conv5 3x3x512 -> 512, batch 1"},
+                          {32, 4096, 128, "dense 4096 -> 128, batch 32"},
                           {1, 784, 512, "dense 784 -> 512, batch 1"}};
     for (const bool packed : {true, false}) {
         kernels::setPackedSgemmEnabled(packed);

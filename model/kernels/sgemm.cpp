@@ -249,11 +249,14 @@ void packedSgemm(KernelContext* ctx, const float* a, const float* b, float* c, i
     const Operand opB = transB ? Operand{b, 1, k} : Operand{b, n, 1};
     const int threads = ctx ? ctx->device().numThreads() : 1;
     const double work = double(m) * double(n) * double(k);
-    // Split the rows when there are enough for every thread, else the columns of a wide product.
+    // Splitting the rows makes every thread pack all of B (k x n); splitting the columns makes
+    // every thread read all of A (m x k). Split the dimension whose duplicate is smaller, when
+    // it has enough tiles for every thread.
     int64_t rowChunk = m, colChunk = n;
     if (threads > 1 && work >= 4.0e5) {
-        if (m >= 4 * kMR * threads) rowChunk = ((m + threads - 1) / threads + kMR - 1) / kMR * kMR;
-        else if (n >= 2 * kNR * threads) colChunk = ((n + threads - 1) / threads + kNR - 1) / kNR * kNR;
+        const bool rowsOk = m >= 4 * kMR * threads, colsOk = n >= 2 * kNR * threads;
+        if (rowsOk && (n <= m || !colsOk)) rowChunk = ((m + threads - 1) / threads + kMR - 1) / kMR * kMR;
+        else if (colsOk) colChunk = ((n + threads - 1) / threads + kNR - 1) / kNR * kNR;
     }
     const int64_t rowParts = (m + rowChunk - 1) / rowChunk, colParts = (n + colChunk - 1) / colChunk;
     auto part = [&](int64_t t) {
