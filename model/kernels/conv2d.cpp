@@ -99,15 +99,25 @@ Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep) {
                         const int64_t r = r0 + i;
                         const int64_t ox = r % ww.out, oy = (r / ww.out) % wh.out, img = r / (ww.out * wh.out);
                         T* dst = patches.get() + i * depth;
-                        for (int64_t y = 0; y < kh; ++y) {
+                        const int64_t span = kw * c;  // one filter row of the patch
+                        for (int64_t y = 0; y < kh; ++y, dst += span) {
                             const int64_t iy = oy * sh - wh.padBefore + y * dh;
-                            for (int64_t x = 0; x < kw; ++x, dst += c) {
-                                const int64_t ix = ox * sw - ww.padBefore + x * dw;
-                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) std::fill(dst, dst + c, T(0));
-                                else {
-                                    const T* src = in + ((img * h + iy) * w + ix) * c;
-                                    std::copy(src, src + c, dst);
-                                }
+                            if (iy < 0 || iy >= h) {
+                                std::fill(dst, dst + span, T(0));
+                                continue;
+                            }
+                            const T* row = in + (img * h + iy) * w * c;
+                            const int64_t ix0 = ox * sw - ww.padBefore;
+                            if (dw == 1 && ix0 >= 0 && ix0 + kw <= w) {
+                                // Undilated and inside the image: the filter row is contiguous.
+                                std::copy(row + ix0 * c, row + (ix0 + kw) * c, dst);
+                                continue;
+                            }
+                            for (int64_t x = 0; x < kw; ++x) {
+                                const int64_t ix = ix0 + x * dw;
+                                T* to = dst + x * c;
+                                if (ix < 0 || ix >= w) std::fill(to, to + c, T(0));
+                                else std::copy(row + ix * c, row + (ix + 1) * c, to);
                             }
                         }
                     }
