@@ -2,6 +2,9 @@
 //   tfscope run PATH --tag_set serve --signature_def K [--inputs 'x=in.npy;y=in.npz[arr]']
 //               [--input_exprs 'x=[[1,2]]'] [--input_examples 'inputs=[{"x":[1.0]}]']
 //               [--outdir D [--overwrite]] [--json] [--memory_limit BYTES] [--threads N]
+// A SparseTensor input takes --input_exprs 'k=sparse(indices=[[0,0]], values=[1.0], dense_shape=[1,3])',
+// a dense literal (every element an entry), or its components as 'k.indices', 'k.values',
+// 'k.dense_shape' in --inputs / --input_exprs.
 // Prints "Result for output key K:" and the value numpy-style for each output (sorted by key);
 // with --outdir also writes K.npy. --json prints one document (docs/cli-json.md).
 #include <CLI/CLI.hpp>
@@ -95,7 +98,7 @@ void registerRun(CLI::App& app, std::vector<Command>& out) {
     sub->add_option("--tag_set", opts->tagSet, "Comma-separated tags of the MetaGraphDef")->capture_default_str();
     sub->add_option("--signature_def", opts->signature, "Signature key")->capture_default_str();
     sub->add_option("--inputs", opts->inputs, "'x=file.npy;y=file.npz[name]'");
-    sub->add_option("--input_exprs", opts->exprs, "'x=[[1,2],[3,4]]' (literals, never evaluated)");
+    sub->add_option("--input_exprs", opts->exprs, "'x=[[1,2],[3,4]]' (literals, never evaluated); sparse inputs: 'x=sparse(indices=[[0,0]], values=[1.0], dense_shape=[1,3])'");
     sub->add_option("--input_examples", opts->examples, "'inputs=[{\"x\":[1.0]}]' (serialized tf.Example)");
     sub->add_option("--outdir", opts->outdir, "Write each output as <key>.npy here");
     sub->add_flag("--overwrite", opts->overwrite, "Overwrite existing .npy files in --outdir");

@@ -3,6 +3,7 @@
 // TensorArraySizeV3, TensorArrayCloseV3; StackV2, StackPushV2, StackPopV2, StackCloseV2.
 // Each creating node makes a fresh resource per run; its handle tensor holds the object itself (the
 // flow outputs are dummies that only order the writes and reads, as in TF).
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -10,6 +11,7 @@
 #include "model/exec/builtin_kernels.h"
 #include "model/exec/node_context.h"
 #include "model/exec/resource_manager.h"
+#include "model/exec/run_state.h"
 #include "tensor_shape.pb.h"
 
 namespace tfscope::exec {
@@ -27,9 +29,40 @@ struct PartialShape {
     }
 };
 
+// Element bytes a TensorArray or stack holds, counted against the run's memory cap until the
+// resource goes (its handle's last copy).
+class StorageCharge {
+public:
+    ~StorageCharge() {
+        if (m_memory) m_memory->release(m_bytes);
+    }
+    // ResourceExhausted naming the node if `t` would pass the cap.
+    Status charge(KernelContext& ctx, const Tensor& t) {
+        MemoryTracker* memory = static_cast<NodeContext&>(ctx).state().memory;
+        if (!memory) return Status::OK();
+        const uint64_t bytes = tensorBytes(t);
+        TFS_RETURN_IF_ERROR(memory->reserve(bytes, "node '" + ctx.nodeName() + "' (" + ctx.op() + ")"));
+        memory->add(bytes);
+        m_memory = memory;
+        m_bytes += bytes;
+        return Status::OK();
+    }
+    void refund(const Tensor& t) {
+        if (!m_memory) return;
+        const uint64_t bytes = std::min(tensorBytes(t), m_bytes);
+        m_memory->release(bytes);
+        m_bytes -= bytes;
+    }
+
+private:
+    MemoryTracker* m_memory = nullptr;  // Not owned; the Session's, which outlives its resources.
+    uint64_t m_bytes = 0;
+};
+
 class TensorArrayResource final : public Resource {
 public:
     const char* kind() const override { return "tensor array"; }
+    StorageCharge charge;
     std::mutex mutex;
     DType dtype = DType::Invalid;
     bool dynamicSize = false;
@@ -40,6 +73,7 @@ public:
 class StackResource final : public Resource {
 public:
     const char* kind() const override { return "stack"; }
+    StorageCharge charge;
     std::mutex mutex;
     DType dtype = DType::Invalid;
     int64_t maxSize = -1;  // < 0: unbounded
@@ -133,6 +167,7 @@ Status writeElement(KernelContext& ctx, TensorArrayResource& ta, int64_t index, 
     }
     if (ta.elements[size_t(index)].valid())
         return ctx.error("Could not write to TensorArray index " + std::to_string(index) + " because it has already been written to.");
+    TFS_RETURN_IF_ERROR(ta.charge.charge(ctx, value));
     ta.elements[size_t(index)] = std::move(value);
     return Status::OK();
 }
@@ -300,6 +335,7 @@ Status computeStackPush(KernelContext& ctx) {
     std::lock_guard<std::mutex> lock(st->mutex);
     if (st->maxSize >= 0 && int64_t(st->items.size()) >= st->maxSize)
         return ctx.error("Stack '" + st->name + "' is full at " + std::to_string(st->maxSize) + " elements.");
+    TFS_RETURN_IF_ERROR(st->charge.charge(ctx, *elem));
     st->items.push_back(*elem);
     return ctx.setOutput(0, *elem);
 }
@@ -311,6 +347,7 @@ Status computeStackPop(KernelContext& ctx) {
     if (st->items.empty()) return ctx.error("Stack '" + st->name + "' is empty.");
     Tensor t = std::move(st->items.back());
     st->items.pop_back();
+    st->charge.refund(t);
     return ctx.setOutput(0, std::move(t));
 }
 

@@ -11,6 +11,7 @@
 #include "model/exec/builtin_kernels.h"
 #include "model/exec/function_library.h"
 #include "model/exec/kernel.h"
+#include "model/exec/live_ledger.h"
 #include "model/exec/node_context.h"
 #include "model/exec/op_info.h"
 #include "model/exec/resource_manager.h"
@@ -266,6 +267,9 @@ Status Executor::runFrames(const std::vector<int>& order, const std::vector<Feed
     std::set<std::pair<int, int>> fetchSet;
     for (Endpoint e : fetches) fetchSet.insert({e.node, e.output});
     std::map<std::pair<int, int>, Value> fetched;
+    // Bytes held in slots, constants and fetches count against the memory cap until the run ends.
+    MemoryTracker* mem = m_state.memory;
+    LiveLedger ledger(mem);
 
     std::vector<Frame> frames(1);
     std::map<std::tuple<int, int, std::string>, int> frameIds;
@@ -294,6 +298,8 @@ Status Executor::runFrames(const std::vector<int>& order, const std::vector<Feed
         if (isMergeNode(node)) {
             if (e.slot < 0) return;
             if (!v.dead) {
+                ledger.drop(p.in[size_t(e.slot)]);
+                ledger.hold(v);
                 p.in[size_t(e.slot)] = v;
                 p.chosen = e.slot;
                 p.fired = true;
@@ -308,8 +314,13 @@ Status Executor::runFrames(const std::vector<int>& order, const std::vector<Feed
             }
             return;
         }
-        if (e.slot < 0) p.ctlDead = p.ctlDead || v.dead;
-        else p.in[size_t(e.slot)] = v;
+        if (e.slot < 0) {
+            p.ctlDead = p.ctlDead || v.dead;
+        } else {
+            ledger.drop(p.in[size_t(e.slot)]);
+            ledger.hold(v);
+            p.in[size_t(e.slot)] = v;
+        }
         if (--p.missing == 0) {
             p.fired = true;
             ready.push_back({frame, iter, e.to});
@@ -333,7 +344,12 @@ Status Executor::runFrames(const std::vector<int>& order, const std::vector<Feed
         }
         if (frame == 0 && iter == 0)
             for (size_t i = 0; i < out.size(); ++i)
-                if (fetchSet.count({x, int(i)})) fetched[{x, int(i)}] = out[i];
+                if (fetchSet.count({x, int(i)})) {
+                    Value& f = fetched[{x, int(i)}];
+                    ledger.drop(f);
+                    ledger.hold(out[i]);
+                    f = out[i];
+                }
         return Status::OK();
     };
 
@@ -374,6 +390,10 @@ Status Executor::runFrames(const std::vector<int>& order, const std::vector<Feed
         else pending.erase(pit);
         bool anyDead = ctlDead;
         for (const Value& v : in) anyDead = anyDead || v.dead;
+        // The inputs that arrived along edges (not fed) stay counted until this node is done.
+        std::vector<Value> counted;
+        for (size_t i = 0; i < in.size() && i < node.inputs.size(); ++i)
+            if (!fed.count(key(node.inputs[i]))) counted.push_back(in[i]);
         const std::string& op = node.def->op();
         const bool refOp = op.rfind("Ref", 0) == 0;
 
@@ -422,6 +442,7 @@ Status Executor::runFrames(const std::vector<int>& order, const std::vector<Feed
                 frames.push_back(std::move(f));
             }
             if (constant && !v.dead) {
+                ledger.hold(v);
                 frames[size_t(child)].constants.push_back({t.node, v});
                 for (int i = 0; i <= frames[size_t(child)].lastIter; ++i) TFS_RETURN_IF_ERROR(emit(t.node, child, i, {v}));
             } else {
@@ -440,7 +461,10 @@ Status Executor::runFrames(const std::vector<int>& order, const std::vector<Feed
             }
         } else if (opIs(node, "NextIteration", "RefNextIteration")) {
             TFS_ASSIGN_OR_RETURN(Value v, forwarded());
-            if (v.dead) continue;  // the loop has ended in this iteration
+            if (v.dead) {  // the loop has ended in this iteration
+                for (const Value& c : counted) ledger.drop(c);
+                continue;
+            }
             const int next = t.iter + 1;
             if (next > frames[size_t(t.frame)].lastIter) {
                 frames[size_t(t.frame)].lastIter = next;
@@ -453,6 +477,11 @@ Status Executor::runFrames(const std::vector<int>& order, const std::vector<Feed
             TFS_RETURN_IF_ERROR(computeNode(node, in, anyDead, &out));
             TFS_RETURN_IF_ERROR(emit(t.node, t.frame, t.iter, out));
         }
+        if (mem && mem->limit() && mem->live() > mem->limit())
+            return annotate(Status::resourceExhausted("Live tensors need " + std::to_string(mem->live()) + " bytes; the memory limit is " +
+                                                      std::to_string(mem->limit()) + " bytes."),
+                            node, m_graph);
+        for (const Value& v : counted) ledger.drop(v);
     }
 
     outputs->clear();

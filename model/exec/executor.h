@@ -11,7 +11,8 @@
 //
 // Limits: cancellation is checked between nodes; the MemoryTracker cap fails a run with
 // ResourceExhausted. A graph with TF1 while loops (Enter/Exit/NextIteration) runs as a dataflow over
-// (frame, iteration)-tagged values instead (runFrames); the memory cap is not tracked there.
+// (frame, iteration)-tagged values instead (runFrames); there the cap counts the values waiting in
+// input slots, loop constants and fetches (LiveLedger), and TensorArray / stack storage.
 
 #include <map>
 #include <string>

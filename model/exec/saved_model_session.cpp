@@ -45,6 +45,14 @@ Result<std::string> initOpName(const tensorflow::MetaGraphDef& metaGraph) {
     return std::string();
 }
 
+std::vector<std::string> tableInitializers(const tensorflow::MetaGraphDef& metaGraph) {
+    std::vector<std::string> out;
+    auto it = metaGraph.collection_def().find("table_initializer");
+    if (it == metaGraph.collection_def().end() || !it->second.has_node_list()) return out;
+    for (const auto& n : it->second.node_list().value()) out.push_back(n);
+    return out;
+}
+
 Status restoreCheckpoint(Session& session, const std::string& prefix, const std::vector<std::pair<std::string, Tensor>>& extraFeeds) {
     const auto& saver = session.metaGraph().saver_def();
     if (saver.restore_op_name().empty() || saver.filename_tensor_name().empty())
@@ -71,6 +79,11 @@ Result<std::unique_ptr<Session>> loadSavedModel(std::shared_ptr<const tensorflow
     if (!init.empty()) {
         Status st = session->run(assets, {}, {init}, nullptr);
         if (!st.ok()) return Status(st.code(), "Running the init op '" + init + "' failed: " + st.message());
+    } else if (auto tables = tableInitializers(mg); !tables.empty()) {
+        // No init op: the graph's own table initializers, as its producer runs them after loading
+        // (tf.Transform's transform_fn; a Scaffold's default local init op).
+        Status st = session->run(assets, {}, tables, nullptr);
+        if (!st.ok()) return Status(st.code(), "Running the table initializers failed: " + st.message());
     }
     return session;
 }

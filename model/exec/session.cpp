@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <malloc.h>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unsupported/Eigen/CXX11/Tensor>
 
@@ -14,6 +15,7 @@
 #include "model/exec/function_runner.h"
 #include "model/exec/resource_manager.h"
 #include "model/exec/run_state.h"
+#include "model/exec/sparse_feed.h"
 #include "model/exec/tensor_proto.h"
 #include "node_def.pb.h"
 
@@ -137,41 +139,95 @@ std::string joinQuoted(const std::vector<std::string>& xs) {
     return s.empty() ? "none" : s;
 }
 
-}  // namespace
+// The graph's dtype for a Placeholder (the truth when the signature's is missing or wrong, as in
+// half_plus_three); whether the tensor is computed by the graph rather than fed.
+void refineFromGraph(const ExecGraph& graph, const std::string& name, TensorSpec* spec, bool* computed) {
+    auto e = graph.endpoint(name);
+    const ExecNode* node = e.ok() ? &graph.node(e.value().node) : nullptr;
+    if (!node || !node->def) {
+        *computed = false;
+        return;
+    }
+    const std::string& op = node->def->op();
+    if (op == "Placeholder" || op == "PlaceholderWithDefault") {
+        auto it = node->def->attr().find("dtype");
+        if (it != node->def->attr().end() && spec) spec->dtype = baseType(int(it->second.type()));
+        if (op == "Placeholder") *computed = false;
+    }
+}
 
-static Result<std::map<std::string, TensorSpec>> specsOf(const google::protobuf::Map<std::string, tensorflow::TensorInfo>& infos,
-                                                         const ExecGraph& graph) {
+Result<std::map<std::string, TensorSpec>> specsOf(const google::protobuf::Map<std::string, tensorflow::TensorInfo>& infos,
+                                                  const ExecGraph& graph) {
     std::map<std::string, TensorSpec> out;
     for (const auto& [key, info] : infos) {
         TensorSpec spec;
-        if (info.encoding_case() != tensorflow::TensorInfo::kName)
-            return Status::unimplemented("Signature tensor '" + key + "' is sparse or composite; only dense tensors are supported.");
-        spec.tensorName = info.name();
         spec.dtype = baseType(int(info.dtype()));
         if (info.has_tensor_shape()) {
             bool unknown = false;
             spec.shape = shapeFromProto(info.tensor_shape(), &unknown);
             spec.unknownRank = unknown;
         }
-        // The graph is the truth when the signature's dtype is missing or wrong (half_plus_three).
-        auto e = graph.endpoint(info.name());
-        if (e.ok()) {
-            const ExecNode& node = graph.node(e.value().node);
-            if (node.def && (node.def->op() == "Placeholder" || node.def->op() == "PlaceholderWithDefault")) {
-                auto it = node.def->attr().find("dtype");
-                if (it != node.def->attr().end()) spec.dtype = baseType(int(it->second.type()));
-            }
+        bool computed = true;
+        if (info.encoding_case() == tensorflow::TensorInfo::kCooSparse) {
+            const auto& coo = info.coo_sparse();
+            spec.sparse = true;
+            spec.sparseNames = {coo.indices_tensor_name(), coo.values_tensor_name(), coo.dense_shape_tensor_name()};
+            spec.tensorName = coo.values_tensor_name();
+            refineFromGraph(graph, coo.values_tensor_name(), &spec, &computed);
+            refineFromGraph(graph, coo.indices_tensor_name(), nullptr, &computed);
+            refineFromGraph(graph, coo.dense_shape_tensor_name(), nullptr, &computed);
+        } else if (info.encoding_case() == tensorflow::TensorInfo::kName) {
+            spec.tensorName = info.name();
+            refineFromGraph(graph, info.name(), &spec, &computed);
+        } else {
+            return Status::unimplemented("Signature tensor '" + key + "' is a composite tensor; only dense and sparse tensors are supported.");
         }
+        spec.optional = computed;
         out[key] = spec;
     }
     return out;
+}
+
+}  // namespace
+
+// Whether the graph can compute `tensorName` from the signature's other inputs alone: no Placeholder
+// that is not a signature input lies upstream of it (TFMA's features come from its examples;
+// half_plus_two's `x` needs a placeholder outside the signature, so it must be fed).
+static bool computableFromInputs(const ExecGraph& graph, const std::string& tensorName, const std::set<int>& inputNodes) {
+    auto e = graph.endpoint(tensorName);
+    if (!e.ok()) return false;
+    std::vector<int> stack{e.value().node};
+    std::set<int> seen;
+    while (!stack.empty()) {
+        const int x = stack.back();
+        stack.pop_back();
+        if (!seen.insert(x).second) continue;
+        const ExecNode& node = graph.node(x);
+        if (!node.def) return false;
+        if (node.def->op() == "Placeholder" && !inputNodes.count(x)) return false;
+        for (Endpoint in : node.inputs)
+            if (!inputNodes.count(in.node)) stack.push_back(in.node);
+        for (int c : node.controlInputs) stack.push_back(c);
+    }
+    return true;
 }
 
 Result<std::map<std::string, TensorSpec>> Session::signatureInputs(const std::string& key) const {
     auto it = m_metaGraph->signature_def().find(key);
     if (it == m_metaGraph->signature_def().end())
         return Status::notFound("No signature '" + key + "'; the meta graph has " + joinQuoted(signatureKeys()) + ".");
-    return specsOf(it->second.inputs(), *m_graph);
+    TFS_ASSIGN_OR_RETURN(auto specs, specsOf(it->second.inputs(), *m_graph));
+    std::set<int> inputNodes;
+    for (const auto& [k, spec] : specs) {
+        const std::vector<std::string> names = spec.sparse ? std::vector<std::string>{spec.sparseNames.indices, spec.sparseNames.values,
+                                                                                      spec.sparseNames.denseShape}
+                                                           : std::vector<std::string>{spec.tensorName};
+        for (const auto& n : names)
+            if (auto e = m_graph->endpoint(n); e.ok()) inputNodes.insert(e.value().node);
+    }
+    for (auto& [k, spec] : specs)
+        if (spec.optional) spec.optional = computableFromInputs(*m_graph, spec.tensorName, inputNodes);
+    return specs;
 }
 
 Result<std::map<std::string, TensorSpec>> Session::signatureOutputs(const std::string& key) const {
@@ -190,8 +246,13 @@ Result<std::map<std::string, Tensor>> Session::runSignature(const std::string& k
     std::vector<std::pair<std::string, Tensor>> feeds;
     for (const auto& [k, t] : inputs) {
         auto it = inSpecs.find(k);
-        if (it == inSpecs.end())
+        if (it != inSpecs.end() && it->second.sparse) continue;
+        if (it == inSpecs.end()) {
+            bool component = false;
+            for (const auto& [sk, s] : inSpecs) component = component || (s.sparse && isSparseComponentKey(k, sk));
+            if (component) continue;
             return Status::invalidArgument("Signature '" + key + "' has no input '" + k + "'; its inputs are " + joinQuoted(inKeys) + ".");
+        }
         const TensorSpec& spec = it->second;
         if (spec.dtype != DType::Invalid && t.dtype() != spec.dtype)
             return Status::invalidArgument("Input '" + k + "' of signature '" + key + "' must be " + dtypeEnumName(spec.dtype) +
@@ -205,8 +266,18 @@ Result<std::map<std::string, Tensor>> Session::runSignature(const std::string& k
         }
         feeds.push_back({spec.tensorName, t});
     }
-    for (const auto& k : inKeys)
-        if (!inputs.count(k)) return Status::invalidArgument("Missing input '" + k + "' for signature '" + key + "'.");
+    for (const auto& [k, spec] : inSpecs) {
+        if (spec.sparse) {
+            auto f = sparseFeed(key, k, spec, inputs);
+            if (!f.ok() && f.status().code() == Status::Code::NotFound && spec.optional) continue;
+            if (!f.ok()) return f.status().code() == Status::Code::NotFound ? Status::invalidArgument(f.status().message()) : f.status();
+            feeds.push_back({spec.sparseNames.indices, f.value().indices});
+            feeds.push_back({spec.sparseNames.values, f.value().values});
+            feeds.push_back({spec.sparseNames.denseShape, f.value().denseShape});
+        } else if (!inputs.count(k) && !spec.optional) {
+            return Status::invalidArgument("Missing input '" + k + "' for signature '" + key + "'.");
+        }
+    }
     std::vector<std::string> keys = outputKeys;
     if (keys.empty())
         for (const auto& [k, s] : outSpecs) keys.push_back(k);

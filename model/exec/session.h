@@ -40,12 +40,20 @@ struct SessionOptions {
     int numThreads = 0;             // Eigen intra-op threads; 0 = all cores
 };
 
+// The component tensor names of a SparseTensor signature input (TensorInfo.coo_sparse).
+struct SparseTensorNames {
+    std::string indices, values, denseShape;
+};
+
 // What a signature input or output expects (from the SignatureDef, corrected by the graph).
 struct TensorSpec {
-    std::string tensorName;
+    std::string tensorName;        // for a sparse tensor, its values tensor
     DType dtype = DType::Invalid;  // Invalid when neither the signature nor the graph says
-    Shape shape;                   // -1 for free dims
+    Shape shape;                   // -1 for free dims; for a sparse tensor, its dense shape
     bool unknownRank = true;
+    bool sparse = false;           // a COO SparseTensor: see `sparseNames` and sparse_feed.h
+    SparseTensorNames sparseNames;
+    bool optional = false;         // an input computed inside the graph (not a Placeholder): may be left out
 };
 
 class Session {
@@ -68,7 +76,9 @@ public:
     Result<std::map<std::string, TensorSpec>> signatureInputs(const std::string& key) const;
     Result<std::map<std::string, TensorSpec>> signatureOutputs(const std::string& key) const;
     // Checks inputs against the signature (names, dtype, shape with -1 free) and runs it. Returns
-    // every output of the signature (or only `outputKeys`), by key.
+    // every output of the signature (or only `outputKeys`), by key. A sparse input `k` is given as
+    // a dense tensor under "k" or as components "k.indices", "k.values", "k.dense_shape"
+    // (sparse_feed.h). Inputs that the graph computes itself (TFMA's features) may be left out.
     Result<std::map<std::string, Tensor>> runSignature(const std::string& key, const std::map<std::string, Tensor>& inputs,
                                                        const std::vector<std::string>& outputKeys = {});
 

@@ -41,7 +41,10 @@ Result<Tensor> loadFileInput(const std::string& key, const std::string& spec) {
 
 }  // namespace
 
-Result<std::vector<std::pair<std::string, std::string>>> splitAssignments(std::string_view text, std::string_view option) {
+namespace {
+
+// "k=v<sep>k2=v2" -> pairs, splitting on `sep` outside brackets and quotes.
+Result<std::vector<std::pair<std::string, std::string>>> splitOn(std::string_view text, char sep, std::string_view option) {
     std::vector<std::pair<std::string, std::string>> out;
     int depth = 0;
     char quote = 0;
@@ -66,10 +69,47 @@ Result<std::vector<std::pair<std::string, std::string>>> splitAssignments(std::s
         if (c == '\'' || c == '"') quote = c;
         else if (c == '[' || c == '(' || c == '{') ++depth;
         else if (c == ']' || c == ')' || c == '}') --depth;
-        else if (c == ';' && depth == 0) TFS_RETURN_IF_ERROR(flush(i));
+        else if (c == sep && depth == 0) TFS_RETURN_IF_ERROR(flush(i));
     }
     TFS_RETURN_IF_ERROR(flush(text.size()));
     return out;
+}
+
+// "sparse(indices=[[0,0]], values=[1.0], dense_shape=[1,3])" -> the three component inputs of
+// `key` (exec/sparse_feed.h); the values are cast to `dtype`, indices and dense_shape to int64.
+Result<std::vector<std::pair<std::string, Tensor>>> parseSparseLiteral(const std::string& key, std::string_view text, DType dtype) {
+    std::string_view inner = text.substr(7, text.size() - 8);
+    TFS_ASSIGN_OR_RETURN(auto parts, splitOn(inner, ',', "sparse(...)"));
+    std::map<std::string, Tensor> got;
+    for (const auto& [name, value] : parts) {
+        DType want;
+        if (name == "indices" || name == "dense_shape") want = DType::Int64;
+        else if (name == "values") want = dtype;
+        else return Status::invalidArgument("Unknown sparse(...) field '" + name + "'; expected 'indices', 'values' and 'dense_shape'.");
+        if (got.count(name)) return Status::invalidArgument("The sparse(...) field '" + name + "' is given more than once.");
+        TFS_ASSIGN_OR_RETURN(Literal lit, parseLiteral(value));
+        auto t = literalToTensor(lit, want);
+        if (!t.ok()) return t.status().withContext("Field '" + name + "'");
+        got[name] = std::move(t).value();
+    }
+    for (const char* name : {"indices", "values", "dense_shape"})
+        if (!got.count(name)) return Status::invalidArgument(std::string("The sparse(...) value has no '") + name + "' field.");
+    // An empty list parses as a 1-D tensor; zero entries of a rank-R tensor are indices [0, R].
+    Tensor& indices = got["indices"];
+    if (indices.numElements() == 0) indices = Tensor(DType::Int64, {0, got["dense_shape"].numElements()});
+    if (got["values"].numElements() == 0 && dtype != DType::Invalid) got["values"] = Tensor(dtype, {0});
+    return std::vector<std::pair<std::string, Tensor>>{
+        {key + ".indices", got["indices"]}, {key + ".values", got["values"]}, {key + ".dense_shape", got["dense_shape"]}};
+}
+
+bool isSparseLiteral(std::string_view text) {
+    return text.size() >= 8 && text.substr(0, 7) == "sparse(" && text.back() == ')';
+}
+
+}  // namespace
+
+Result<std::vector<std::pair<std::string, std::string>>> splitAssignments(std::string_view text, std::string_view option) {
+    return splitOn(text, ';', option);
 }
 
 Result<std::map<std::string, Tensor>> parseRunInputs(std::string_view inputs, std::string_view exprs, std::string_view examples,
@@ -87,9 +127,15 @@ Result<std::map<std::string, Tensor>> parseRunInputs(std::string_view inputs, st
     }
     TFS_ASSIGN_OR_RETURN(auto literals, splitAssignments(exprs, "--input_exprs"));
     for (const auto& [key, text] : literals) {
+        auto it = expected.find(key);
+        if (isSparseLiteral(text)) {
+            auto parts = parseSparseLiteral(key, text, it == expected.end() ? DType::Invalid : it->second);
+            if (!parts.ok()) return parts.status().withContext("Input '" + key + "'");
+            for (auto& [k, t] : parts.value()) TFS_RETURN_IF_ERROR(add(k, std::move(t)));
+            continue;
+        }
         auto parsed = parseLiteral(text);
         if (!parsed.ok()) return parsed.status().withContext("Input '" + key + "'");
-        auto it = expected.find(key);
         auto t = literalToTensor(parsed.value(), it == expected.end() ? DType::Invalid : it->second);
         if (!t.ok()) return t.status().withContext("Input '" + key + "'");
         TFS_RETURN_IF_ERROR(add(key, std::move(t).value()));

@@ -2,6 +2,9 @@
 // The three input options of `tfscope run` (as saved_model_cli run):
 //   --inputs         'x=in.npy;y=in.npz[arr];z=in.npz'   (.npz without [name]: its first array)
 //   --input_exprs    'x=[[1,2],[3,4]];s=["a"]'           (literals, cast to the expected dtype)
+//                    'sp=sparse(indices=[[0,0]], values=[1.5], dense_shape=[1,3])'
+//                      (a SparseTensor input: the entries "sp.indices", "sp.values" (cast to the
+//                      expected dtype) and "sp.dense_shape" (int64), see exec/sparse_feed.h)
 //   --input_examples 'inputs=[{"x":[1.0]}]'              (serialized tf.Example, DT_STRING [n])
 // Items are separated by ';' outside brackets and quotes. A key given twice is an error.
 //

@@ -5,7 +5,6 @@
 
 #include "model/kernels/conv_util.h"
 #include "model/kernels/registry.h"
-#include "model/kernels/transpose.h"
 
 namespace tfscope::kernels {
 namespace {
@@ -14,74 +13,48 @@ template <bool kMax>
 Status poolImpl(KernelContext& ctx, const std::vector<int64_t>& ksize, const std::vector<int64_t>& strides) {
     TFS_ASSIGN_OR_RETURN(const Tensor* input, inputOf(ctx, 0));
     if (input->rank() != 4) return ctx.error("input must be 4-dimensional, got shape '" + shapeToString(input->shape()) + "'.");
-    Layout4 l;
-    const std::string format = ctx.attrString("data_format", "NHWC");
-    if (!Layout4::parse(format, l)) return ctx.error("Invalid data_format '" + format + "'.");
+    TFS_ASSIGN_OR_RETURN(Layout4 l, layoutAttr(ctx));
     if (ksize.size() != 4 || strides.size() != 4)
         return ctx.error("Sliding window ksize and strides must have 4 elements.");
     if (ksize[size_t(l.n)] != 1 || ksize[size_t(l.c)] != 1 || strides[size_t(l.n)] != 1 || strides[size_t(l.c)] != 1)
         return ctx.error("Pooling is not yet supported on the batch or depth dimensions.");
-    const std::string padding = ctx.attrString("padding", "");
-    std::vector<int64_t> pads = ctx.attrIntList("explicit_paddings");
-    if (padding != "EXPLICIT") pads.assign(8, 0);
-    if (pads.size() != 8) return ctx.error("explicit_paddings must have 8 elements.");
     const int64_t n = input->dim(l.n), h = input->dim(l.h), w = input->dim(l.w), c = input->dim(l.c);
-    const int64_t kh = ksize[size_t(l.h)], kw = ksize[size_t(l.w)], sh = strides[size_t(l.h)], sw = strides[size_t(l.w)];
-    Window wh, ww;
-    if (!computeWindow(h, kh, sh, 1, padding, pads[size_t(2 * l.h)], pads[size_t(2 * l.h + 1)], wh) ||
-        !computeWindow(w, kw, sw, 1, padding, pads[size_t(2 * l.w)], pads[size_t(2 * l.w + 1)], ww))
-        return ctx.error("Invalid padding '" + padding + "', ksize or strides.");
-    const bool nchw = format == "NCHW";
-    Tensor nhwc = *input;
-    if (nchw) { TFS_ASSIGN_OR_RETURN(nhwc, transposeTensor(ctx, *input, {0, 2, 3, 1})); }
-    const Shape outNhwc{n, wh.out, ww.out, c};
+    const int64_t kh = ksize[size_t(l.h)], kw = ksize[size_t(l.w)];
+    TFS_ASSIGN_OR_RETURN(Windows2D win, windows2D(ctx, *input, l, kh, kw, strides, {1, 1, 1, 1}));
+    const Window wh = win.h, ww = win.w;
     using PoolTypes = std::conditional_t<kMax, RealTypes, FloatTypes>;
     return dispatch(PoolTypes{}, ctx, input->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
         using C = ComputeType<T>;
-        // NHWC writes straight into the output (memory cap); NCHW goes through a temporary.
-        Tensor scratch;
-        Tensor* resultPtr = &scratch;
-        if (nchw) {
-            TFS_ASSIGN_OR_RETURN(scratch, Tensor::allocate(input->dtype(), outNhwc));
-        } else {
-            TFS_ASSIGN_OR_RETURN(resultPtr, ctx.allocateOutput(0, input->dtype(), outNhwc));
-        }
-        Tensor& result = *resultPtr;
-        const T* in = dataOf<T>(nhwc);
-        T* po = mutableDataOf<T>(result);
-        parallelFor(ctx, n * wh.out, double(ww.out * kh * kw * c), [&](int64_t r0, int64_t r1) {
-            std::vector<C> acc(static_cast<size_t>(c));
-            for (int64_t r = r0; r < r1; ++r) {
-                const int64_t oy = r % wh.out, img = r / wh.out;
-                const int64_t y0 = oy * sh - wh.padBefore;
-                for (int64_t ox = 0; ox < ww.out; ++ox) {
-                    const int64_t x0 = ox * sw - ww.padBefore;
-                    std::fill(acc.begin(), acc.end(), kMax ? std::numeric_limits<C>::lowest() : C(0));
-                    int64_t count = 0;
-                    for (int64_t iy = std::max<int64_t>(y0, 0); iy < std::min(y0 + kh, h); ++iy) {
-                        for (int64_t ix = std::max<int64_t>(x0, 0); ix < std::min(x0 + kw, w); ++ix) {
-                            const T* src = in + ((img * h + iy) * w + ix) * c;
-                            for (int64_t ch = 0; ch < c; ++ch) {
-                                if constexpr (kMax) acc[size_t(ch)] = std::max(acc[size_t(ch)], C(src[ch]));
-                                else acc[size_t(ch)] += C(src[ch]);
+        return computeNhwc<T>(ctx, *input, l, {n, wh.out, ww.out, c}, [&](const T* in, T* po) {
+            parallelFor(ctx, n * wh.out, double(ww.out * kh * kw * c), [&](int64_t r0, int64_t r1) {
+                std::vector<C> acc(static_cast<size_t>(c));
+                for (int64_t r = r0; r < r1; ++r) {
+                    const int64_t oy = r % wh.out, img = r / wh.out;
+                    const int64_t y0 = oy * win.sh - wh.padBefore;
+                    for (int64_t ox = 0; ox < ww.out; ++ox) {
+                        const int64_t x0 = ox * win.sw - ww.padBefore;
+                        std::fill(acc.begin(), acc.end(), kMax ? std::numeric_limits<C>::lowest() : C(0));
+                        int64_t count = 0;
+                        for (int64_t iy = std::max<int64_t>(y0, 0); iy < std::min(y0 + kh, h); ++iy) {
+                            for (int64_t ix = std::max<int64_t>(x0, 0); ix < std::min(x0 + kw, w); ++ix) {
+                                const T* src = in + ((img * h + iy) * w + ix) * c;
+                                for (int64_t ch = 0; ch < c; ++ch) {
+                                    if constexpr (kMax) acc[size_t(ch)] = std::max(acc[size_t(ch)], C(src[ch]));
+                                    else acc[size_t(ch)] += C(src[ch]);
+                                }
+                                ++count;
                             }
-                            ++count;
+                        }
+                        T* dst = po + ((img * wh.out + oy) * ww.out + ox) * c;
+                        for (int64_t ch = 0; ch < c; ++ch) {
+                            if constexpr (kMax) dst[ch] = T(acc[size_t(ch)]);
+                            else dst[ch] = T(count ? acc[size_t(ch)] / C(count) : C(0));
                         }
                     }
-                    T* dst = po + ((img * wh.out + oy) * ww.out + ox) * c;
-                    for (int64_t ch = 0; ch < c; ++ch) {
-                        if constexpr (kMax) dst[ch] = T(acc[size_t(ch)]);
-                        else dst[ch] = T(count ? acc[size_t(ch)] / C(count) : C(0));
-                    }
                 }
-            }
+            });
         });
-        if (nchw) {
-            TFS_ASSIGN_OR_RETURN(Tensor* o, ctx.allocateOutput(0, input->dtype(), {n, c, wh.out, ww.out}));
-            transposeData(ctx, dataOf<T>(result), outNhwc, {0, 3, 1, 2}, mutableDataOf<T>(*o));
-        }
-        return Status::OK();
     });
 }
 

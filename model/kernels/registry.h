@@ -50,9 +50,25 @@ void registerSegment(KernelList& list);           // UnsortedSegmentSum/Prod/Max
 void registerUnique(KernelList& list);            // Unique L2Loss
 void registerRandomUniform(KernelList& list);     // RandomUniform (not TF's stream)
 void registerStringOps(KernelList& list);         // AsString ReduceJoin StringLength (Static)RegexReplace RegexFullMatch
-void registerTensorList(KernelList& list);        // EmptyTensorList TensorListReserve/FromTensor/GetItem/SetItem/Stack/... (DT_VARIANT)
+void registerTensorListEmpty(KernelList& list);    // EmptyTensorList
+void registerTensorListReserve(KernelList& list);  // TensorListReserve
+void registerTensorListFromTensor(KernelList& list); // TensorListFromTensor
+void registerTensorListGetItem(KernelList& list);  // TensorListGetItem
+void registerTensorListSetItem(KernelList& list);  // TensorListSetItem
+void registerTensorListStack(KernelList& list);    // TensorListStack
+void registerTensorListGather(KernelList& list);   // TensorListGather
+void registerTensorListLength(KernelList& list);   // TensorListLength
+void registerTensorListElementShape(KernelList& list); // TensorListElementShape
+void registerTensorListPushBack(KernelList& list); // TensorListPushBack
+void registerTensorListPopBack(KernelList& list);  // TensorListPopBack
+void registerTensorListResize(KernelList& list);   // TensorListResize
+void registerTensorListScatter(KernelList& list);  // TensorListScatterIntoExistingList
 void registerStringToHashBucket(KernelList& list); // StringToHashBucketFast (FarmHash Fingerprint64)
-void registerSparseOps(KernelList& list);         // SparseToDense SparseReshape SparseFillEmptyRows SparseSegmentSum/Mean/SqrtN UpperBound LowerBound
+void registerSparseToDense(KernelList& list);     // SparseToDense
+void registerSparseReshape(KernelList& list);     // SparseReshape
+void registerSparseFillEmptyRows(KernelList& list); // SparseFillEmptyRows
+void registerSparseSegment(KernelList& list);     // SparseSegmentSum SparseSegmentMean SparseSegmentSqrtN
+void registerSearchSorted(KernelList& list);      // UpperBound LowerBound
 void registerSetOperation(KernelList& list);      // DenseToDenseSetOperation
 
 }  // namespace tfscope::kernels

@@ -82,19 +82,23 @@ Result<TwoShapes> twoShapeInputs(KernelContext& ctx) {
     return TwoShapes{a->dtype(), std::move(sa), std::move(sb)};
 }
 
+// Output `slot` := `values` as an int32 or int64 vector.
+Status setShapeOutput(KernelContext& ctx, int slot, DType dtype, const std::vector<int64_t>& values) {
+    TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(slot, dtype, {int64_t(values.size())}));
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (dtype == DType::Int32) mutableDataOf<int32_t>(*out)[i] = int32_t(values[i]);
+        else mutableDataOf<int64_t>(*out)[i] = values[i];
+    }
+    return Status::OK();
+}
+
 Status evalBroadcastArgs(KernelContext& ctx) {
     TFS_ASSIGN_OR_RETURN(TwoShapes in, twoShapeInputs(ctx));
     const Shape& sa = in.s0;
     const Shape& sb = in.s1;
     Broadcast bc;
     if (!bc.init({sa, sb})) return ctx.error("Incompatible shapes " + Broadcast::describe({sa, sb}) + ".");
-    const Shape& r = bc.outShape();
-    TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, in.dtype, {int64_t(r.size())}));
-    for (size_t i = 0; i < r.size(); ++i) {
-        if (in.dtype == DType::Int32) mutableDataOf<int32_t>(*out)[i] = int32_t(r[i]);
-        else mutableDataOf<int64_t>(*out)[i] = r[i];
-    }
-    return Status::OK();
+    return setShapeOutput(ctx, 0, in.dtype, bc.outShape());
 }
 
 // r0 / r1: the axes of the broadcast result that input 0 / input 1 was stretched along (its padded
@@ -115,15 +119,8 @@ Status evalBroadcastGradientArgs(KernelContext& ctx) {
             if (y == 1) r1.push_back(int64_t(i));
         }
     }
-    int slot = 0;
-    for (const std::vector<int64_t>* r : {&r0, &r1}) {
-        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(slot++, in.dtype, {int64_t(r->size())}));
-        for (size_t i = 0; i < r->size(); ++i) {
-            if (in.dtype == DType::Int32) mutableDataOf<int32_t>(*out)[i] = int32_t((*r)[i]);
-            else mutableDataOf<int64_t>(*out)[i] = (*r)[i];
-        }
-    }
-    return Status::OK();
+    TFS_RETURN_IF_ERROR(setShapeOutput(ctx, 0, in.dtype, r0));
+    return setShapeOutput(ctx, 1, in.dtype, r1);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "meta_graph.pb.h"
 #include "model/exec/model_session.h"
+#include "model/exec/run_state.h"
 #include "model/exec/session.h"
 #include "model/io/example_builder.h"
 #include "model/loader/model_loader.h"
@@ -56,6 +57,9 @@ private slots:
     void testMemoryLimit();
     void testCycleRejected();
     void testTf1WhileLoops();
+    void testTf1TensorArraysAndStacks();
+    void testLoopMemoryLimit();
+    void testSparseSignatureInputs();
 };
 
 void TestExec::testConstAndIdentity() {
@@ -497,6 +501,146 @@ void TestExec::testTf1WhileLoops() {
     // leaves dead and the Merge takes the other branch.
     QCOMPARE(z.value().at("cond_loop").data<int32_t>()[0], -1);
     QVERIFY(std::fabs(z.value().at("rnn_out").data<float>()[0] - 0.12435301f) < 1e-6f);
+}
+
+// tests/data/v1_tensor_arrays (make_fixtures.py): TensorArraySplitV3/ConcatV3/SizeV3/ReadV3 and
+// StackV2/StackPushV2/StackPopV2; the values are TensorFlow's (expected_outputs.json).
+void TestExec::testTf1TensorArraysAndStacks() {
+    auto model = ModelLoader::load(TFSCOPE_TEST_DATA "/v1_tensor_arrays");
+    QVERIFY2(model.ok(), model.status().toString().c_str());
+    auto session = openModelSession(model.value(), {"serve"});
+    QVERIFY2(session.ok(), session.status().toString().c_str());
+    Session& s = *session.value();
+    const Tensor x = Tensor::fromVector<float>({5, 2}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+    auto r = s.runSignature("serving_default", {{"x", x}, {"lengths", Tensor::fromVector<int64_t>({3}, {2, 1, 2})}});
+    QVERIFY2(r.ok(), r.status().toString().c_str());
+    const auto& out = r.value();
+    QCOMPARE(out.at("ta_size").dtype(), DType::Int32);
+    QCOMPARE(out.at("ta_size").data<int32_t>()[0], 3);
+    QCOMPARE(out.at("piece1").shape(), Shape({1, 2}));
+    QCOMPARE(out.at("piece1").data<float>()[0], 5.0f);
+    QCOMPARE(out.at("piece1").data<float>()[1], 6.0f);
+    QCOMPARE(out.at("concat").shape(), Shape({5, 2}));
+    for (int i = 0; i < 10; ++i) QCOMPARE(out.at("concat").data<float>()[i], float(10 * (i + 1)));
+    // Pushed 3 (row 0's sum) then 21 (row 1's sum times 3): popped last in, first out.
+    QCOMPARE(out.at("popped").shape(), Shape({2}));
+    QCOMPARE(out.at("popped").data<float>()[0], 21.0f);
+    QCOMPARE(out.at("popped").data<float>()[1], 3.0f);
+
+    // An empty piece: lengths [0, 3].
+    std::vector<float> half{-0.5f, -1.0f, -1.5f, -2.0f, -2.5f, -3.0f};
+    auto e = s.runSignature("serving_default", {{"x", Tensor::fromVector<float>({3, 2}, half)},
+                                                {"lengths", Tensor::fromVector<int64_t>({2}, {0, 3})}});
+    QVERIFY2(e.ok(), e.status().toString().c_str());
+    QCOMPARE(e.value().at("ta_size").data<int32_t>()[0], 2);
+    QCOMPARE(e.value().at("piece1").shape(), Shape({3, 2}));
+    QCOMPARE(e.value().at("concat").shape(), Shape({3, 2}));
+    for (int i = 0; i < 6; ++i) QCOMPARE(e.value().at("concat").data<float>()[i], half[size_t(i)] * 10.0f);
+    QCOMPARE(e.value().at("popped").data<float>()[0], -10.5f);
+    QCOMPARE(e.value().at("popped").data<float>()[1], -1.5f);
+
+    auto loop = s.runSignature("loop_rows", {{"n", Tensor::scalar<int32_t>(4)}, {"m", Tensor::scalar<int32_t>(3)}});
+    QVERIFY2(loop.ok(), loop.status().toString().c_str());
+    const Tensor& rows = loop.value().at("rows_sum");
+    QCOMPARE(rows.shape(), Shape({4}));
+    for (int i = 0; i < 4; ++i) QCOMPARE(rows.data<float>()[i], float(3 * i));
+}
+
+// The memory cap holds on the frame (TF1 loop) path: a loop that writes a 4000-byte row per
+// iteration into a TensorArray fails cleanly once the rows pass the cap, naming the node; the same
+// session then runs a small loop, and an uncapped session runs the big one.
+void TestExec::testLoopMemoryLimit() {
+    auto model = ModelLoader::load(TFSCOPE_TEST_DATA "/v1_tensor_arrays");
+    QVERIFY2(model.ok(), model.status().toString().c_str());
+    SessionOptions capped;
+    capped.memoryLimitBytes = 100000;
+    auto session = openModelSession(model.value(), {"serve"}, capped);
+    QVERIFY2(session.ok(), session.status().toString().c_str());
+    Session& s = *session.value();
+    auto big = s.runSignature("loop_rows", {{"n", Tensor::scalar<int32_t>(50)}, {"m", Tensor::scalar<int32_t>(1000)}});
+    QVERIFY(!big.ok());
+    QCOMPARE(big.status().code(), Status::Code::ResourceExhausted);
+    const std::string msg = big.status().message();
+    QVERIFY2(msg.find("node 'while/TensorArrayWrite/TensorArrayWriteV3' (TensorArrayWriteV3)") != std::string::npos, msg.c_str());
+    QVERIFY2(msg.find("memory limit of 100000 bytes") != std::string::npos, msg.c_str());
+    QCOMPARE(s.memory().live(), uint64_t(0));  // everything the failed run held is released
+
+    auto small = s.runSignature("loop_rows", {{"n", Tensor::scalar<int32_t>(5)}, {"m", Tensor::scalar<int32_t>(1000)}});
+    QVERIFY2(small.ok(), small.status().toString().c_str());
+    QCOMPARE(small.value().at("rows_sum").data<float>()[4], 4000.0f);
+    QVERIFY(s.memory().peak() >= 5 * 4000);  // the rows were counted
+    QVERIFY(s.memory().peak() <= 100000);
+
+    auto uncapped = openModelSession(model.value(), {"serve"});
+    QVERIFY2(uncapped.ok(), uncapped.status().toString().c_str());
+    auto all = uncapped.value()->runSignature("loop_rows", {{"n", Tensor::scalar<int32_t>(50)}, {"m", Tensor::scalar<int32_t>(1000)}});
+    QVERIFY2(all.ok(), all.status().toString().c_str());
+    QCOMPARE(all.value().at("rows_sum").data<float>()[49], 49000.0f);
+}
+
+// A SparseTensor signature input (coo_sparse): fed as components or as a dense tensor; the
+// signature's dtype and dense shape are checked.
+void TestExec::testSparseSignatureInputs() {
+    auto mg = std::make_shared<tensorflow::MetaGraphDef>();
+    const char* graph = R"(
+node { name: "i" op: "Placeholder" attr { key: "dtype" value { type: DT_INT64 } } }
+node { name: "v" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "s" op: "Placeholder" attr { key: "dtype" value { type: DT_INT64 } } }
+node { name: "z" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }
+       attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: -1 } } } }
+node { name: "d" op: "SparseToDense" input: "i" input: "s" input: "v" input: "z"
+       attr { key: "T" value { type: DT_FLOAT } } attr { key: "Tindices" value { type: DT_INT64 } } }
+)";
+    QVERIFY(google::protobuf::TextFormat::ParseFromString(graph, mg->mutable_graph_def()));
+    const char* sig = R"(
+inputs { key: "sp" value { dtype: DT_FLOAT tensor_shape { dim { size: -1 } dim { size: 3 } }
+         coo_sparse { values_tensor_name: "v:0" indices_tensor_name: "i:0" dense_shape_tensor_name: "s:0" } } }
+outputs { key: "dense" value { name: "d:0" dtype: DT_FLOAT } }
+)";
+    QVERIFY(google::protobuf::TextFormat::ParseFromString(sig, &(*mg->mutable_signature_def())["sig"]));
+    auto session = Session::create(mg);
+    QVERIFY2(session.ok(), session.status().toString().c_str());
+    Session& s = *session.value();
+    auto specs = s.signatureInputs("sig");
+    QVERIFY2(specs.ok(), specs.status().toString().c_str());
+    QVERIFY(specs.value().at("sp").sparse);
+    QCOMPARE(specs.value().at("sp").sparseNames.indices, std::string("i:0"));
+    QCOMPARE(specs.value().at("sp").dtype, DType::Float);
+
+    auto r = s.runSignature("sig", {{"sp.indices", Tensor::fromVector<int64_t>({2, 2}, {0, 1, 1, 2})},
+                                    {"sp.values", Tensor::fromVector<float>({2}, {2.5f, 4.0f})},
+                                    {"sp.dense_shape", Tensor::fromVector<int64_t>({2}, {2, 3})}});
+    QVERIFY2(r.ok(), r.status().toString().c_str());
+    const Tensor& d = r.value().at("dense");
+    QCOMPARE(d.shape(), Shape({2, 3}));
+    const std::vector<float> want{-1, 2.5f, -1, -1, -1, 4.0f};
+    for (int k = 0; k < 6; ++k) QCOMPARE(d.data<float>()[k], want[size_t(k)]);
+
+    // Dense: every element an entry.
+    auto dense = s.runSignature("sig", {{"sp", Tensor::fromVector<float>({1, 3}, {0.0f, 7.0f, 8.0f})}});
+    QVERIFY2(dense.ok(), dense.status().toString().c_str());
+    QCOMPARE(dense.value().at("dense").shape(), Shape({1, 3}));
+    QCOMPARE(dense.value().at("dense").data<float>()[0], 0.0f);
+    QCOMPARE(dense.value().at("dense").data<float>()[2], 8.0f);
+
+    auto wrongShape = s.runSignature("sig", {{"sp", Tensor::fromVector<float>({1, 2}, {1, 2})}});
+    QCOMPARE(wrongShape.status().code(), Status::Code::InvalidArgument);
+    QCOMPARE(QString::fromStdString(wrongShape.status().message()),
+             QStringLiteral("Sparse input 'sp' of signature 'sig' must have dense shape [-1,3]; got [1,2]."));
+    auto partial = s.runSignature("sig", {{"sp.values", Tensor::fromVector<float>({1}, {1})}});
+    QCOMPARE(partial.status().code(), Status::Code::InvalidArgument);
+    QVERIFY2(partial.status().message().find("needs all of 'sp.indices'") != std::string::npos, partial.status().message().c_str());
+    auto outside = s.runSignature("sig", {{"sp.indices", Tensor::fromVector<int64_t>({1, 2}, {0, 3})},
+                                          {"sp.values", Tensor::fromVector<float>({1}, {1})},
+                                          {"sp.dense_shape", Tensor::fromVector<int64_t>({2}, {1, 3})}});
+    QCOMPARE(outside.status().code(), Status::Code::InvalidArgument);
+    QVERIFY2(outside.status().message().find("index 3 of entry 0 is outside dense shape [1,3]") != std::string::npos,
+             outside.status().message().c_str());
+    auto missing = s.runSignature("sig", {});
+    QCOMPARE(QString::fromStdString(missing.status().message()), QStringLiteral("Missing input 'sp' for signature 'sig'."));
+    auto wrongType = s.runSignature("sig", {{"sp", Tensor::fromVector<int32_t>({1, 3}, {1, 2, 3})}});
+    QVERIFY2(wrongType.status().message().find("must have DT_FLOAT values; got DT_INT32") != std::string::npos,
+             wrongType.status().message().c_str());
 }
 
 QTEST_GUILESS_MAIN(TestExec)

@@ -26,6 +26,7 @@ private slots:
     void testLiteralErrors();
     void testExamples();
     void testRunInputs();
+    void testSparseRunInputs();
 };
 
 void TestIo::testReadNumpyFiles() {
@@ -159,6 +160,37 @@ void TestIo::testRunInputs() {
     QCOMPARE(noArray.status().code(), Status::Code::NotFound);
     auto noEq = io::parseRunInputs("", "[1]", "", {});
     QCOMPARE(QString::fromStdString(noEq.status().message()), QStringLiteral("Invalid --input_exprs item '[1]'; expected 'key=value'."));
+}
+
+// --input_exprs 'k=sparse(indices=..., values=..., dense_shape=...)': the three component inputs of
+// a SparseTensor signature input (exec/sparse_feed.h), values cast to the expected dtype.
+void TestIo::testSparseRunInputs() {
+    auto in = io::parseRunInputs("", "sp=sparse(indices=[[0, 0], [1, 2]], values=[1, 2.5], dense_shape=[2, 3]); "
+                                     "s=sparse(values=['a'], indices=[[0]], dense_shape=[4]); e=sparse(indices=[], values=[], dense_shape=[3, 1])",
+                                 "", {{"sp", DType::Float}, {"s", DType::String}, {"e", DType::Int64}});
+    QVERIFY2(in.ok(), in.status().toString().c_str());
+    const auto& v = in.value();
+    QCOMPARE(int(v.size()), 9);
+    QCOMPARE(v.at("sp.indices").dtype(), DType::Int64);
+    QCOMPARE(v.at("sp.indices").shape(), (Shape{2, 2}));
+    QCOMPARE(v.at("sp.indices").data<int64_t>()[3], int64_t(2));
+    QCOMPARE(v.at("sp.values").dtype(), DType::Float);
+    QCOMPARE(v.at("sp.values").data<float>()[1], 2.5f);
+    QCOMPARE(v.at("sp.dense_shape").dtype(), DType::Int64);
+    QCOMPARE(v.at("sp.dense_shape").data<int64_t>()[1], int64_t(3));
+    QCOMPARE(v.at("s.values").strings()[0], std::string("a"));
+    // No entries: indices [0, rank] and values [0] of the expected dtype.
+    QCOMPARE(v.at("e.indices").shape(), (Shape{0, 2}));
+    QCOMPARE(v.at("e.values").dtype(), DType::Int64);
+    QCOMPARE(v.at("e.values").shape(), (Shape{0}));
+
+    auto missing = io::parseRunInputs("", "sp=sparse(indices=[[0]], values=[1])", "", {});
+    QCOMPARE(QString::fromStdString(missing.status().message()),
+             QStringLiteral("Input 'sp': The sparse(...) value has no 'dense_shape' field."));
+    auto unknown = io::parseRunInputs("", "sp=sparse(indices=[[0]], values=[1], shape=[1])", "", {});
+    QVERIFY2(unknown.status().message().find("Unknown sparse(...) field 'shape'") != std::string::npos, unknown.status().message().c_str());
+    auto badValue = io::parseRunInputs("", "sp=sparse(indices=[[0]], values=['x'], dense_shape=[1])", "", {{"sp", DType::Float}});
+    QVERIFY2(!badValue.ok() && badValue.status().message().find("Field 'values'") != std::string::npos, badValue.status().message().c_str());
 }
 
 QTEST_GUILESS_MAIN(TestIo)

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "model/exec/model_session.h"
+#include "model/exec/sparse_feed.h"
 #include "model/exec/session.h"
 #include "model/io/example_builder.h"
 #include "model/loader/model.h"
@@ -70,6 +71,8 @@ private slots:
     void testFrozenGraphs();
     void testCustomOpsRefused();
     void testSignatureInputChecks();
+    void testTransformGraphSparseInputs();
+    void testTfmaEvalGraph();
 };
 
 void TestRealModelsRun::testHalfPlusTwoPredict_data() {
@@ -370,6 +373,120 @@ void TestRealModelsRun::testSignatureInputChecks() {
     auto unknown = s->runSignature("nope", {});
     QVERIFY(!unknown.ok());
     QCOMPARE(unknown.status().code(), Status::Code::NotFound);
+}
+
+// tf.Transform's transform_fn (tag `transform`): 18 COO sparse inputs [-1, -1]; a feature missing
+// from a row has no entry. The vocabularies are loaded by the graph's table initializers (it has no
+// init op). Expected values: TensorFlow 2.15 on the same inputs (tests/oracle/test_run_real.py runs
+// the same model through `tfscope run` against live TF).
+void TestRealModelsRun::testTransformGraphSparseInputs() {
+    auto s = open("tfx_transform_graph/transform_fn", {"transform"});
+    QVERIFY(s);
+    auto specs = s->signatureInputs("transform_signature");
+    QVERIFY2(specs.ok(), specs.status().toString().c_str());
+    QCOMPARE(int(specs.value().size()), 18);
+    QVERIFY(specs.value().at("company").sparse);
+    QCOMPARE(specs.value().at("company").dtype, DType::String);
+    QCOMPARE(specs.value().at("trip_seconds").dtype, DType::Int64);
+
+    // Row 0: Flash Cab, Cash, fare 40, 15 miles, hour 2, pickup lat 41.97, tips 2.5.
+    // Row 1: an unknown company, fare 12.5, 720 s, dropoff lon -87.63.
+    std::map<std::string, Tensor> in;
+    auto sparse = [&](const std::string& key, std::vector<int64_t> rows, Tensor values) {
+        std::vector<int64_t> idx;
+        for (int64_t r : rows) idx.insert(idx.end(), {r, 0});
+        in[sparseIndicesKey(key)] = Tensor::fromVector<int64_t>({int64_t(rows.size()), 2}, idx);
+        in[sparseValuesKey(key)] = values;
+        in[sparseDenseShapeKey(key)] = Tensor::fromVector<int64_t>({2}, {2, 1});
+    };
+    sparse("company", {0, 1}, Tensor::fromStrings({2}, {"Flash Cab", "Unknown Co"}));
+    sparse("payment_type", {0}, Tensor::fromStrings({1}, {"Cash"}));
+    sparse("fare", {0, 1}, Tensor::fromVector<float>({2}, {40.0f, 12.5f}));
+    sparse("trip_miles", {0}, Tensor::fromVector<float>({1}, {15.0f}));
+    sparse("trip_start_hour", {0}, Tensor::fromVector<int64_t>({1}, {2}));
+    sparse("pickup_latitude", {0}, Tensor::fromVector<float>({1}, {41.97f}));
+    sparse("tips", {0}, Tensor::fromVector<float>({1}, {2.5f}));
+    sparse("trip_seconds", {1}, Tensor::fromVector<int64_t>({1}, {720}));
+    sparse("dropoff_longitude", {1}, Tensor::fromVector<float>({1}, {-87.63f}));
+    for (const char* f : {"dropoff_census_tract", "dropoff_community_area", "pickup_census_tract", "pickup_community_area",
+                          "trip_start_day", "trip_start_month", "trip_start_timestamp"})
+        sparse(f, {}, Tensor(DType::Int64, {0}));
+    for (const char* f : {"dropoff_latitude", "pickup_longitude"}) sparse(f, {}, Tensor(DType::Float, {0}));
+    auto r = s->runSignature("transform_signature", in);
+    QVERIFY2(r.ok(), r.status().toString().c_str());
+    const auto& out = r.value();
+    QCOMPARE(int(out.size()), 17);
+    const std::map<std::string, std::vector<double>> want{
+        {"company_xf", {61, 59}}, {"dropoff_census_tract_xf", {0, 0}}, {"dropoff_community_area_xf", {0, 0}},
+        {"dropoff_latitude_xf", {0, 0}}, {"dropoff_longitude_xf", {9, 6}}, {"fare_xf", {2.794417142868042, 0.08275048434734344}},
+        {"payment_type_xf", {0, 9}}, {"pickup_census_tract_xf", {0, 0}}, {"pickup_community_area_xf", {0, 0}},
+        {"pickup_latitude_xf", {9, 0}}, {"pickup_longitude_xf", {9, 9}}, {"tips_xf", {0, 0}},
+        {"trip_miles_xf", {2.0427887439727783, -0.4496792256832123}}, {"trip_seconds_xf", {-0.9354328513145447, -0.0626230388879776}},
+        {"trip_start_day_xf", {0, 0}}, {"trip_start_hour_xf", {2, 0}}, {"trip_start_month_xf", {0, 0}}};
+    for (const auto& [key, w] : want) {
+        QVERIFY2(out.count(key), key.c_str());
+        QCOMPARE(out.at(key).shape(), Shape({2, 1}));
+        QVERIFY2(near(values(out.at(key)), w), (key + ": " + str(values(out.at(key)))).c_str());
+    }
+    QCOMPARE(out.at("company_xf").dtype(), DType::Int64);
+    QCOMPARE(out.at("fare_xf").dtype(), DType::Float);
+
+    // A dense fare (every row has one) gives the same as its sparse form.
+    in.erase(sparseIndicesKey("fare"));
+    in.erase(sparseValuesKey("fare"));
+    in.erase(sparseDenseShapeKey("fare"));
+    in["fare"] = Tensor::fromVector<float>({2, 1}, {40.0f, 12.5f});
+    auto dense = s->runSignature("transform_signature", in);
+    QVERIFY2(dense.ok(), dense.status().toString().c_str());
+    QVERIFY(near(values(dense.value().at("fare_xf")), want.at("fare_xf")));
+}
+
+// TFMA's EvalSavedModel (tag `eval`): fed only its serialized examples (features, labels and refs
+// are computed inside). The metric update ops run, then the values are read in a second run of
+// the same session, as TFMA does; TensorFlow 2.15 gives these values for the same examples.
+void TestRealModelsRun::testTfmaEvalGraph() {
+    auto s = open("tfx_trainer_current_Format-TFMA/1646034758", {"eval"});
+    QVERIFY(s);
+    auto specs = s->signatureInputs("eval");
+    QVERIFY2(specs.ok(), specs.status().toString().c_str());
+    QVERIFY(!specs.value().at("inputs/examples").optional);
+    QVERIFY(specs.value().at("labels").optional);
+    QVERIFY(specs.value().at("features/company").sparse);
+    const Tensor ex = examples(
+        R"([{"company": ["Taxi Affiliation Services"], "dropoff_census_tract": [17031081500], "dropoff_community_area": [8],
+            "dropoff_latitude": [41.89], "dropoff_longitude": [-87.63], "fare": [12.5], "payment_type": ["Credit Card"],
+            "pickup_census_tract": [17031839100], "pickup_community_area": [32], "pickup_latitude": [41.88],
+            "pickup_longitude": [-87.62], "trip_miles": [2.3], "trip_seconds": [720], "trip_start_day": [3],
+            "trip_start_hour": [14], "trip_start_month": [6], "trip_start_timestamp": [1400269500], "tips": [5.0]},
+           {"company": ["Flash Cab"], "fare": [40.0], "payment_type": ["Cash"], "trip_miles": [15.0], "trip_start_hour": [2],
+            "trip_start_day": [7], "trip_start_month": [12], "pickup_latitude": [41.97], "pickup_longitude": [-87.9], "tips": [0.0]},
+           {}])");
+    std::vector<std::string> updates, metricValues;
+    auto outSpecs = s->signatureOutputs("eval");
+    QVERIFY2(outSpecs.ok(), outSpecs.status().toString().c_str());
+    for (const auto& [k, spec] : outSpecs.value()) {
+        if (k.size() > 10 && k.compare(k.size() - 10, 10, "/update_op") == 0) updates.push_back(k);
+        if (k.size() > 6 && k.compare(k.size() - 6, 6, "/value") == 0) metricValues.push_back(k);
+    }
+    QCOMPARE(int(updates.size()), 9);
+    auto pred = s->runSignature("eval", {{"inputs/examples", ex}}, {"loss", "predictions/logistic", "predictions/class_ids"});
+    QVERIFY2(pred.ok(), pred.status().toString().c_str());
+    QVERIFY(near(values(pred.value().at("loss")), {0.5394940972328186}));
+    QVERIFY2(near(values(pred.value().at("predictions/logistic")), {0.3143448233604431, 0.2017117738723755, 0.2101655900478363}),
+             str(values(pred.value().at("predictions/logistic"))).c_str());
+    QCOMPARE(values(pred.value().at("predictions/class_ids")), std::vector<double>({0, 0, 0}));
+
+    auto up = s->runSignature("eval", {{"inputs/examples", ex}}, updates);
+    QVERIFY2(up.ok(), up.status().toString().c_str());
+    auto read = s->runSignature("eval", {{"inputs/examples", ex}}, metricValues);
+    QVERIFY2(read.ok(), read.status().toString().c_str());
+    const std::map<std::string, double> want{
+        {"metrics/accuracy/value", 0.6666666865348816}, {"metrics/accuracy_baseline/value", 0.6666666865348816},
+        {"metrics/auc/value", 1.0}, {"metrics/auc_precision_recall/value", 1.0},
+        {"metrics/average_loss/value", 0.5394940972328186}, {"metrics/label/mean/value", 0.3333333432674408},
+        {"metrics/precision/value", 0.0}, {"metrics/prediction/mean/value", 0.24207405745983124}, {"metrics/recall/value", 0.0}};
+    for (const auto& [k, w] : want)
+        QVERIFY2(near(values(read.value().at(k)), {w}, 1e-4), (k + ": " + str(values(read.value().at(k)))).c_str());
 }
 
 QTEST_GUILESS_MAIN(TestRealModelsRun)

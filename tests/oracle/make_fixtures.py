@@ -403,6 +403,16 @@ def make_dtypes():
     write_checkpoint_expected(d, [d / "all_dtypes"])
 
 
+def save_tf1_graph(d, g, signatures):
+    """Saves graph `g` (variables initialized) as a `serve` SavedModel in d, plus its expected.json."""
+    builder = tf1.saved_model.Builder(str(d))
+    with tf1.Session(graph=g) as sess:
+        sess.run(tf1.global_variables_initializer())
+        builder.add_meta_graph_and_variables(sess, ["serve"], signature_def_map=signatures, strip_default_attrs=True)
+        builder.save()
+    write_json(d / "expected.json", tf_facts.saved_model_facts(str(d)))
+
+
 def make_v1_loops():
     """TF1 control flow v1 loops (Enter/Exit/NextIteration/LoopCond) and TensorArrayV3 in one signature."""
     d = DATA / "v1_loops"
@@ -442,16 +452,67 @@ def make_v1_loops():
                  "nested": tf.identity(nested, name="nested"), "ta_total": total,
                  "cond_loop": tf.identity(cond_loop, name="cond_loop"), "rnn_out": tf.identity(rnn_out, name="rnn_out"),
                  "rnn_state": tf.identity(rnn_state, name="rnn_state")})
-            builder = tf1.saved_model.Builder(str(d))
-            with tf1.Session(graph=g) as sess:
-                sess.run(tf1.global_variables_initializer())
-                builder.add_meta_graph_and_variables(sess, ["serve"], signature_def_map={"serving_default": sig},
-                                                     strip_default_attrs=True)
-                builder.save()
-        write_json(d / "expected.json", tf_facts.saved_model_facts(str(d)))
+            save_tf1_graph(d, g, {"serving_default": sig})
         cases = [
             (["serve"], "serving_default", {"n": np.array(5, np.int32), "x": np.array([1.0, 2.0, -0.5, 3.0], np.float32)}),
             (["serve"], "serving_default", {"n": np.array(0, np.int32), "x": np.array([0.25], np.float32)}),
+        ]
+        write_json(d / "expected_outputs.json", {"cases": run_tf1_cases(d, cases)})
+    finally:
+        tf1.enable_control_flow_v2()
+
+
+def make_v1_tensor_arrays():
+    """TF1 TensorArray split/concat/size and the stack ops (StackV2/StackPushV2/StackPopV2), plus a
+    loop that writes one [m] float row per iteration into a dynamic TensorArray (for the memory cap)."""
+    d = DATA / "v1_tensor_arrays"
+    if d.exists():
+        shutil.rmtree(d)
+    sig_utils = tf1.saved_model.signature_def_utils
+    tf1.disable_control_flow_v2()
+    try:
+        g = tf.Graph()
+        with g.as_default():
+            x = tf1.placeholder(tf.float32, [None, 2], name="x")
+            lengths = tf1.placeholder(tf.int64, [None], name="lengths")
+            n = tf1.placeholder(tf.int32, [], name="n")
+            m = tf1.placeholder(tf.int32, [], name="m")
+            # Split x into pieces of `lengths` rows, read one back, concatenate all with a scale.
+            ta = tf1.TensorArray(tf.float32, size=tf.size(lengths), infer_shape=False, clear_after_read=False)
+            ta = ta.split(x, lengths)
+            piece1 = tf.identity(ta.read(1), name="piece1")
+            concat = tf.identity(ta.concat() * 10.0, name="concat")
+            ta_size = tf.identity(ta.size(), name="ta_size")
+            # A stack: push x's row sums in order, pop twice (last in, first out).
+            sums = tf.reduce_sum(x, axis=1)
+            h = tf.raw_ops.StackV2(max_size=-1, elem_type=tf.float32, stack_name="sums")
+            p0 = tf.raw_ops.StackPushV2(handle=h, elem=sums[0])
+            with tf.control_dependencies([p0]):
+                p1 = tf.raw_ops.StackPushV2(handle=h, elem=sums[1] * 3.0)
+            with tf.control_dependencies([p1]):
+                pop_a = tf.raw_ops.StackPopV2(handle=h, elem_type=tf.float32)
+            with tf.control_dependencies([pop_a]):
+                pop_b = tf.raw_ops.StackPopV2(handle=h, elem_type=tf.float32)
+            popped = tf.identity(tf.stack([pop_a, pop_b]), name="popped")
+            # A loop writing row i (value i, length m) for i < n into a dynamic TensorArray.
+            rows = tf1.TensorArray(tf.float32, size=0, dynamic_size=True)
+            _, rows = tf1.while_loop(lambda i, r: i < n, lambda i, r: (i + 1, r.write(i, tf.fill([m], tf.cast(i, tf.float32)))),
+                                     [tf.constant(0), rows])
+            rows_sum = tf.identity(tf.reduce_sum(rows.stack(), axis=1), name="rows_sum")
+            ops = {nd.op for nd in g.as_graph_def().node}
+            want = {"TensorArraySplitV3", "TensorArrayConcatV3", "TensorArraySizeV3", "StackV2", "StackPushV2", "StackPopV2",
+                    "Enter", "TensorArrayWriteV3"}
+            assert want <= ops, want - ops
+            sig = sig_utils.predict_signature_def(
+                {"x": x, "lengths": lengths},
+                {"piece1": piece1, "concat": concat, "ta_size": ta_size, "popped": popped})
+            loop_sig = sig_utils.predict_signature_def({"n": n, "m": m}, {"rows_sum": rows_sum})
+            save_tf1_graph(d, g, {"serving_default": sig, "loop_rows": loop_sig})
+        xs = np.array([[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]], np.float32)
+        cases = [
+            (["serve"], "serving_default", {"x": xs, "lengths": np.array([2, 1, 2], np.int64)}),
+            (["serve"], "serving_default", {"x": xs[:3] * -0.5, "lengths": np.array([0, 3], np.int64)}),
+            (["serve"], "loop_rows", {"n": np.array(4, np.int32), "m": np.array(3, np.int32)}),
         ]
         write_json(d / "expected_outputs.json", {"cases": run_tf1_cases(d, cases)})
     finally:
@@ -469,6 +530,7 @@ MAKERS = {
     "v1_sharded": make_v1_sharded,
     "dtypes": make_dtypes,
     "v1_loops": make_v1_loops,
+    "v1_tensor_arrays": make_v1_tensor_arrays,
 }
 
 

@@ -72,7 +72,7 @@ DATA_V1_CHECKPOINTS = ["v1_sharded/model.ckpt-?????-of-00002"]
 
 # The fixtures make_fixtures.py writes (other tests/data folders belong to other suites).
 OUR_FIXTURES = ["builder_multi", "dtypes", "keras_mlp", "partitioned", "sharded", "tf2_ckpt",
-                "tf2_module", "tutorial", "tutorial_v1only", "v1_sharded"]
+                "tf2_module", "tutorial", "tutorial_v1only", "v1_sharded", "v1_loops", "v1_tensor_arrays"]
 
 
 def fixture_dirs():

@@ -146,8 +146,9 @@ def fixture_cases():
         path = d / "expected_outputs.json"
         if path.exists():
             with open(path, encoding="utf-8") as f:
-                for case in json.load(f)["cases"]:
-                    name = oc.safe_name("fixture_%s_%s_%s" % (d.name, "_".join(case["tags"]), case["signature"]))
+                for i, case in enumerate(json.load(f)["cases"]):
+                    # The index keeps two cases of one signature apart (one name would drop the first).
+                    name = oc.safe_name("fixture_%s_%s_%s_%d" % (d.name, "_".join(case["tags"]), case["signature"], i))
                     cases.append((name, (str(d), case)))
     return cases
 

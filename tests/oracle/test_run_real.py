@@ -13,6 +13,7 @@ import unittest
 import numpy as np
 import tensorflow as tf
 from tensorflow.core.framework import types_pb2
+from tensorflow.core.protobuf import meta_graph_pb2
 
 MODELS = os.environ.get("TFSCOPE_SHARED_MODELS",
                         os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "testdata", "models"))
@@ -143,8 +144,126 @@ def decode(v):
     return v
 
 
+# tf.Transform's transform_fn (tag `transform`): 18 COO sparse [-1, -1] inputs. Rows are TAXI_EX plus
+# a tip; a feature missing from a row has no entry there. The graph has no init op: tf.Transform runs
+# its `table_initializer` collection after loading, and so does tfscope.
+TFT = "tfx_transform_graph/transform_fn"
+TFT_DTYPES = {"company": str, "payment_type": str, "fare": float, "tips": float, "trip_miles": float,
+              "dropoff_latitude": float, "dropoff_longitude": float, "pickup_latitude": float, "pickup_longitude": float}
+TFT_ROWS = [dict(r) for r in TAXI_EX]
+TFT_ROWS[0]["tips"] = [2.5]
+TFT_ROWS[1]["trip_seconds"] = [0]
+
+
+def tft_sparse_inputs(rows, features):
+    """{feature: (indices, values, dense_shape)} with one entry per row that has the feature."""
+    out = {}
+    for f in features:
+        idx, vals = [], []
+        for r, row in enumerate(rows):
+            if f in row:
+                idx.append([r, 0])
+                vals.append(TFT_DTYPES.get(f, int)(row[f][0]))
+        out[f] = (idx, vals, [len(rows), 1])
+    return out
+
+
+def tft_expr(parts, dense_key=None):
+    items = []
+    for k, (idx, vals, shape) in sorted(parts.items()):
+        if k == dense_key:  # every row has it: give it as a dense literal (each element an entry)
+            items.append("%s=%r" % (k, [[v] for v in vals]))
+        else:
+            items.append("%s=sparse(indices=%r, values=%r, dense_shape=%r)" % (k, idx, vals, shape))
+    return ";".join(items)
+
+
+def run_tf_transform(path, parts):
+    with tf.compat.v1.Session(graph=tf.Graph()) as sess:
+        mg = tf.compat.v1.saved_model.loader.load(sess, ["transform"], path)
+        assets = {}
+        for any_value in mg.collection_def["saved_model_assets"].any_list.value:
+            a = meta_graph_pb2.AssetFileDef()
+            any_value.Unpack(a)
+            assets[a.tensor_info.name] = os.path.join(path, "assets", a.filename)
+        sess.run(tf.compat.v1.tables_initializer(), feed_dict=assets)
+        sig = mg.signature_def["transform_signature"]
+        feed = {}
+        for k, (idx, vals, shape) in parts.items():
+            c = sig.inputs[k].coo_sparse
+            dt = tf.as_dtype(sig.inputs[k].dtype)
+            feed[c.indices_tensor_name] = np.array(idx, np.int64).reshape(-1, 2)
+            feed[c.values_tensor_name] = np.array(vals, dtype=object if dt == tf.string else dt.as_numpy_dtype)
+            feed[c.dense_shape_tensor_name] = np.array(shape, np.int64)
+        keys = sorted(sig.outputs)
+        return dict(zip(keys, sess.run([sig.outputs[k].name for k in keys], feed_dict=feed)))
+
+
+# TFMA's EvalSavedModel (tag `eval`): only `inputs/examples` is a placeholder; the features, labels
+# and refs are computed inside, so tfscope (as TF) takes just the examples. TF fetches metric
+# `value` and `update_op` tensors of one run in no fixed order, so those are compared in
+# tst_real_models_run (update, then read, in one session) and left out here.
+TFMA = "tfx_trainer_current_Format-TFMA/1646034758"
+TFMA_EX = [dict(TAXI_EX[0], tips=[5.0]), dict(TAXI_EX[1], tips=[0.0]), TAXI_EX[2]]
+
+
+def run_tf_eval(path, examples):
+    with tf.compat.v1.Session(graph=tf.Graph()) as sess:
+        mg = tf.compat.v1.saved_model.loader.load(sess, ["eval"], path)
+        sig = mg.signature_def["eval"]
+        feed = {sig.inputs["inputs/examples"].name: np.array([example_bytes(d) for d in examples], dtype=object)}
+        keys = sorted(k for k in sig.outputs if not k.startswith("metrics/"))
+        return dict(zip(keys, sess.run([sig.outputs[k].name for k in keys], feed_dict=feed)))
+
+
+def run_tfscope_raw(path, tags, sig_key, args):
+    p = subprocess.run([BIN, "run", path, "--tag_set", tags, "--signature_def", sig_key, "--json"] + args,
+                       capture_output=True, text=True, timeout=300)
+    if p.returncode != 0:
+        raise AssertionError("tfscope failed (%d): %s" % (p.returncode, p.stderr.strip()))
+    return json.loads(p.stdout)["outputs"]
+
+
 @unittest.skipUnless(BIN and os.path.exists(BIN), "TFSCOPE_BIN is not set")
 class TestRunReal(unittest.TestCase):
+    def assert_outputs_match(self, want, got, what, keys=None):
+        for k, w in want.items():
+            if keys is not None and k not in keys:
+                continue
+            w = np.asarray(w)
+            g = got[k]
+            want_dtype = "DT_STRING" if w.dtype == object else types_pb2.DataType.Name(tf.as_dtype(w.dtype).as_datatype_enum)
+            self.assertEqual(g["dtype"], want_dtype, k)
+            self.assertEqual(list(g["shape"]), list(w.shape), k)
+            gv = np.array(decode(g["value"]))
+            if w.dtype.kind == "f":
+                np.testing.assert_allclose(gv.astype(np.float64), w.astype(np.float64), rtol=1e-5, atol=1e-6,
+                                           err_msg="%s %s" % (what, k))
+            elif w.dtype == object:
+                self.assertEqual([x.decode() if isinstance(x, bytes) else x for x in w.ravel()], list(gv.ravel()), k)
+            else:
+                np.testing.assert_array_equal(gv, w, err_msg="%s %s" % (what, k))
+
+    def test_sparse_inputs_transform_graph(self):
+        path = os.path.join(MODELS, TFT)
+        features = sorted(TFT_DTYPES) + ["dropoff_census_tract", "dropoff_community_area", "pickup_census_tract",
+                                         "pickup_community_area", "trip_seconds", "trip_start_day", "trip_start_hour",
+                                         "trip_start_month", "trip_start_timestamp"]
+        for rows, dense_key in ((TFT_ROWS, None), (TFT_ROWS[:2], "fare")):
+            with self.subTest(rows=len(rows), dense=dense_key):
+                parts = tft_sparse_inputs(rows, features)
+                want = run_tf_transform(path, parts)
+                got = run_tfscope_raw(path, "transform", "transform_signature", ["--input_exprs", tft_expr(parts, dense_key)])
+                self.assertEqual(sorted(got), sorted(want))
+                self.assert_outputs_match(want, got, TFT)
+
+    def test_tfma_eval_graph(self):
+        path = os.path.join(MODELS, TFMA)
+        want = run_tf_eval(path, TFMA_EX)
+        got = run_tfscope_raw(path, "eval", "eval", ["--input_examples", "inputs/examples=" + json.dumps(TFMA_EX)])
+        self.assertTrue(any(k.startswith("metrics/") for k in got))
+        self.assert_outputs_match(want, got, TFMA)
+
     def test_signatures_match_tensorflow(self):
         with tempfile.TemporaryDirectory() as tmp:
             for d, sig, exprs, examples, arrays in CASES:
@@ -153,20 +272,7 @@ class TestRunReal(unittest.TestCase):
                     want = run_tf(path, sig, exprs, examples, arrays)
                     got = run_tfscope(path, sig, exprs, examples, arrays, tmp)
                     self.assertEqual(sorted(got.keys()), sorted(want.keys()))
-                    for k, w in want.items():
-                        w = np.asarray(w)
-                        g = got[k]
-                        want_dtype = "DT_STRING" if w.dtype == object else types_pb2.DataType.Name(tf.as_dtype(w.dtype).as_datatype_enum)
-                        self.assertEqual(g["dtype"], want_dtype, k)
-                        self.assertEqual(list(g["shape"]), list(w.shape), k)
-                        gv = np.array(decode(g["value"]))
-                        if w.dtype.kind == "f":
-                            np.testing.assert_allclose(gv.astype(np.float64), w.astype(np.float64), rtol=1e-5, atol=1e-6,
-                                                       err_msg="%s %s %s" % (d, sig, k))
-                        elif w.dtype == object:
-                            self.assertEqual([x.decode() if isinstance(x, bytes) else x for x in w.ravel()], list(gv.ravel()))
-                        else:
-                            np.testing.assert_array_equal(gv, w, err_msg="%s %s %s" % (d, sig, k))
+                    self.assert_outputs_match(want, got, "%s %s" % (d, sig))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,30 @@
+// TensorListSetItem: a new list with item i replaced.
+#include "model/kernels/registry.h"
+#include "model/kernels/tensor_list_util.h"
+
+namespace tfscope::kernels {
+namespace {
+
+Status evalSetItem(KernelContext& ctx) {
+    TFS_RETURN_IF_ERROR(checkInputCount(ctx, 3));
+    TFS_ASSIGN_OR_RETURN(auto list, listInput(ctx, 0));
+    TFS_ASSIGN_OR_RETURN(int64_t i, indexArg(ctx, 1, "index"));
+    TFS_ASSIGN_OR_RETURN(const Tensor* item, inputOf(ctx, 2));
+    TFS_RETURN_IF_ERROR(checkItem(ctx, *list, *item));
+    const bool resize = ctx.attrBool("resize_if_index_out_of_bounds", false);
+    if (i < 0 || (i >= int64_t(list->items.size()) && !resize))
+        return ctx.error("Trying to modify element " + std::to_string(i) + " in a list with " + std::to_string(list->items.size()) + " elements.");
+    auto next = std::make_shared<TensorList>(*list);
+    if (i >= int64_t(next->items.size())) next->items.resize(size_t(i) + 1);
+    next->items[size_t(i)] = *item;
+    return emitList(ctx, 0, std::move(next));
+}
+
+}  // namespace
+
+void registerTensorListSetItem(KernelList& list) {
+    static const KernelDef defs[] = {{"TensorListSetItem", evalSetItem}};
+    for (const KernelDef& d : defs) list.push_back(&d);
+}
+
+}  // namespace tfscope::kernels
