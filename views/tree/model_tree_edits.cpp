@@ -14,15 +14,6 @@ namespace tfscope {
 namespace {
 constexpr uint8_t kSomeSelected = 1, kSomeUnselected = 2;
 
-std::string escapeRegex(const std::string& s) {
-    static const std::string kSpecial = "\\^$.|?*+()[]{}";
-    std::string out;
-    for (char c : s) {
-        if (kSpecial.find(c) != std::string::npos) out += '\\';
-        out += c;
-    }
-    return out;
-}
 }  // namespace
 
 void ModelTreeModel::setEditSession(EditSession* session) {
@@ -89,7 +80,7 @@ void ModelTreeModel::refreshMarks() {
 }
 
 std::string ModelTreeModel::scopePath(const Item& it) const {
-    const std::string& name = m_model->summary().variables[size_t(it.a)].name;
+    const std::string& name = m_treePaths[size_t(it.a)];
     size_t pos = 0;  // just past the (it.b + 1)-th slash
     for (int d = 0; d <= it.b; ++d) {
         const size_t slash = name.find('/', pos);
@@ -165,8 +156,9 @@ bool ModelTreeModel::toggleCheck(int id, bool checked) {
         if (e < 0) return false;
         sel = {Selector::Kind::Name, items[size_t(e)].name};
     } else if (it.kind == Kind::Scope) {
-        // The scope's variables by their current names: a scope selector when renames kept them
-        // together (and nothing else is in it), otherwise an exact list as a regex.
+        // The variables under the scope by their current names. A `scope` rule on those names when
+        // it picks exactly them (no renames moved them, nothing else shares the prefix: TF1),
+        // otherwise a `variable_scope` rule on the tree path itself (TF2: names are checkpoint keys).
         std::vector<std::string> names;
         std::vector<int> stack{id};
         while (!stack.empty()) {
@@ -182,13 +174,7 @@ bool ModelTreeModel::toggleCheck(int id, bool checked) {
         for (const EditItem& e : items) inScopeNow += tfscope::inScope(e.name, scope) ? 1 : 0;
         bool together = inScopeNow == names.size();
         for (const std::string& n : names) together = together && tfscope::inScope(n, scope);
-        if (together) {
-            sel = {Selector::Kind::Scope, scope};
-        } else {
-            std::string re = "^(";
-            for (size_t i = 0; i < names.size(); ++i) re += (i ? "|" : "") + escapeRegex(names[i]);
-            sel = {Selector::Kind::Regex, re + ")$"};
-        }
+        sel = {together ? Selector::Kind::Scope : Selector::Kind::VariableScope, scope};
     } else {
         return false;
     }

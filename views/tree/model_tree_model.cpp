@@ -7,6 +7,7 @@
 #include <map>
 #include <queue>
 
+#include "model/edit/variable_paths.h"
 #include "model/loader/model.h"
 
 namespace tfscope {
@@ -61,6 +62,7 @@ void ModelTreeModel::rebuild() {
     m_items.clear();
     m_items.resize(1);
     m_variableItem.clear();
+    m_treePaths.clear();
     m_variablesSection = -1;
     if (!m_model) return;
     const ModelSummary& s = m_model->summary();
@@ -156,6 +158,7 @@ void ModelTreeModel::buildObjectGraph(int parent, int mg) {
 void ModelTreeModel::buildVariables(int parent) {
     const auto& vars = m_model->summary().variables;
     m_variableItem.assign(vars.size(), -1);
+    m_treePaths = variableTreePaths(m_model->summary());
     std::map<std::string, int> scopes;   // scope path → item
     std::map<std::string, int> byName;   // variable name → item
     for (int v = 0; v < int(vars.size()); ++v) {
@@ -168,11 +171,13 @@ void ModelTreeModel::buildVariables(int parent) {
                 continue;
             }
         }
+        // Scopes of the tree path: the graph name, or the object path where graph names collide.
+        const std::string& name = m_treePaths[size_t(v)];
         int at = parent;
         std::string path;
         int depth = 0;
-        for (size_t start = 0, slash; (slash = var.name.find('/', start)) != std::string::npos; start = slash + 1, ++depth) {
-            path = var.name.substr(0, slash);
+        for (size_t start = 0, slash; (slash = name.find('/', start)) != std::string::npos; start = slash + 1, ++depth) {
+            path = name.substr(0, slash);
             auto [it, inserted] = scopes.try_emplace(path, -1);
             if (inserted) it->second = add(at, Kind::Scope, v, depth);
             at = it->second;

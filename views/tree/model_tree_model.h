@@ -14,6 +14,7 @@
 #include <QAbstractItemModel>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace tfscope {
@@ -98,6 +99,7 @@ private:
     std::shared_ptr<const Model> m_model;
     std::vector<Item> m_items;   // [0] is the invisible root
     std::vector<int> m_variableItem;
+    std::vector<std::string> m_treePaths;  // per variable (model/edit/variable_paths.h)
     bool m_showSlots = true;
     EditSession* m_edits = nullptr;   // Not owned.
     std::vector<EditMark> m_marks;    // per item, when m_edits is active

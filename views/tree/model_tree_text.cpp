@@ -178,14 +178,15 @@ QVariant ModelTreeModel::display(const Item& it, int col) const {
         }
         return {};
     }
-    case Kind::Scope: return col == ColName ? QVariant(q(component(s.variables[size_t(it.a)].name, it.b))) : QVariant();
+    case Kind::Scope: return col == ColName ? QVariant(q(component(m_treePaths[size_t(it.a)], it.b))) : QVariant();
     case Kind::Variable: {
         const VariableSummary& v = s.variables[size_t(it.a)];
         switch (col) {
         case ColName: {
             if (v.isOptimizerSlot && !v.slotName.empty()) return QString(QStringLiteral("slot ") + q(v.slotName));
-            size_t slash = v.name.rfind('/');
-            return q(slash == std::string::npos ? v.name : v.name.substr(slash + 1));
+            const std::string& path = m_treePaths[size_t(it.a)];
+            const size_t slash = path.rfind('/');
+            return q(slash == std::string::npos ? path : path.substr(slash + 1));
         }
         case ColType: return shortType(v.dtypeName);
         case ColShape: return shapeText(v.shape);
