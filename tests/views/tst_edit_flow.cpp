@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFont>
 #include <QMenuBar>
+#include <QProcess>
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -64,6 +65,23 @@ std::vector<float> floats(const Tensor& t) {
     std::vector<float> out;
     for (int64_t i = 0; i < t.numElements(); ++i) out.push_back(t.data<float>()[i]);
     return out;
+}
+
+// The Scope item whose name-column path below the Variables section is `path` ("keras_api/metrics").
+QModelIndex scopeItem(ModelTreeModel* m, const QString& path) {
+    for (int r = 0; r < m->rowCount(); ++r) {
+        QModelIndex at = m->index(r, 0);
+        if (!at.data().toString().startsWith(QStringLiteral("Variables"))) continue;
+        for (const QString& part : path.split(QLatin1Char('/'))) {
+            QModelIndex next;
+            for (int k = 0; k < m->rowCount(at) && !next.isValid(); ++k)
+                if (m->index(k, 0, at).data().toString() == part) next = m->index(k, 0, at);
+            if (!next.isValid()) return {};
+            at = next;
+        }
+        return at;
+    }
+    return {};
 }
 
 QStringList dirListing(const QString& dir) { return QDir(dir).entryList(QDir::Files | QDir::NoDotAndDotDot, QDir::Name); }
@@ -203,6 +221,90 @@ private slots:
         QCOMPARE(v1.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
         QCOMPARE(v2.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
         QCOMPARE(w.tensorViewer()->tensorName(), QStringLiteral("v2"));
+    }
+
+    // The GUI's edit script, replayed by `tfscope export --script` (the built binary), gives the
+    // same checkpoint as the GUI's own export: same keys, dtypes, shapes and bytes. On the TF2 demo
+    // model (names are checkpoint keys) a scope checkbox writes one `variable_scope` rule.
+    void testScriptReplayedByCliMatchesGuiExport() {
+        MainWindow w;
+        w.setErrorDialogs(false);
+        QSignalSpy loaded(&w, &MainWindow::modelLoaded);
+        const QString demo = QStringLiteral(TFSCOPE_SOURCE_DIR "/resources/demo");
+        w.openPath(demo);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+        EditController* ec = w.editController();
+        QVERIFY(ec->session()->active());
+        ModelTreeModel* m = w.treePanel()->treeModel();
+        const QModelIndex conv1 = scopeItem(m, QStringLiteral("conv1")), metrics = scopeItem(m, QStringLiteral("keras_api/metrics"));
+        QVERIFY(conv1.isValid() && metrics.isValid());
+        QCOMPARE(m->rowCount(metrics), 2);  // metrics 0 and 1, each with count and total
+        QVERIFY(m->setData(conv1, Qt::Unchecked, Qt::CheckStateRole));
+        QVERIFY(m->setData(metrics, Qt::Unchecked, Qt::CheckStateRole));
+        QCOMPARE(ec->session()->set().selectedCount(), 12 - 2 - 4);
+        const std::string kernel = "layer_with_weights-3/kernel/.ATTRIBUTES/VARIABLE_VALUE";
+        const std::string bias = "layer_with_weights-2/bias/.ATTRIBUTES/VARIABLE_VALUE";
+        QVERIFY(w.selectItem(QString::fromStdString(kernel)));
+        QVERIFY(ec->apply(EditOp::rename(kernel, "head/kernel")).ok());
+        QVERIFY(ec->apply(EditOp::scale(bias, -3.0)).ok());
+        QVERIFY(ec->apply(EditOp::setCell("head/kernel", {0, 1}, 7.25)).ok());
+        QVERIFY(ec->apply(EditOp::addVariable("extra/scale", DType::Double, {2, 3}, EditOp::Init::Constant, 1.5)).ok());
+
+        QTemporaryDir dir;
+        const QString script = dir.filePath(QStringLiteral("edits.json"));
+        QVERIFY(ec->saveScript(script).ok());
+        QFile f(script);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray json = f.readAll();
+        QVERIFY2(json.contains(R"("variable_scope": "conv1/")"), json.constData());
+        // The metrics' tree path is their object path, which their checkpoint keys share: a plain scope.
+        QVERIFY2(json.contains(R"("scope": "keras_api/metrics/")"), json.constData());
+        QVERIFY2(!json.contains("regex") && json.size() < 1200, json.constData());
+
+        QSignalSpy done(ec, &EditController::exportFinished);
+        const QString guiOut = dir.filePath(QStringLiteral("gui/model.ckpt")), cliOut = dir.filePath(QStringLiteral("cli/model.ckpt"));
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("gui"))) && QDir().mkpath(dir.filePath(QStringLiteral("cli"))));
+        QVERIFY(ec->startExport(ExportFormat::Checkpoint, guiOut));
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+        QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
+
+        QProcess cli;
+        cli.start(QStringLiteral(TFSCOPE_BIN), {QStringLiteral("export"), demo, QStringLiteral("--script"), script,
+                                                QStringLiteral("--out"), cliOut, QStringLiteral("--format"), QStringLiteral("checkpoint")});
+        QVERIFY(cli.waitForFinished(60000));
+        QVERIFY2(cli.exitStatus() == QProcess::NormalExit && cli.exitCode() == 0, cli.readAllStandardError().constData());
+
+        auto gui = CheckpointReader::open(guiOut.toStdString());
+        auto cl = CheckpointReader::open(cliOut.toStdString());
+        QVERIFY2(gui.ok(), gui.status().message().c_str());
+        QVERIFY2(cl.ok(), cl.status().message().c_str());
+        const auto& ge = gui.value()->entries();
+        const auto& ce = cl.value()->entries();
+        QCOMPARE(ce.size(), ge.size());
+        QCOMPARE(ge.size(), size_t(6 + 1 + 1));  // 6 variables, the added one, the object graph
+        for (size_t i = 0; i < ge.size(); ++i) {
+            QCOMPARE(ce[i].key, ge[i].key);
+            QCOMPARE(ce[i].dtype, ge[i].dtype);
+            QCOMPARE(ce[i].shape, ge[i].shape);
+            auto a = gui.value()->read(ge[i].key);
+            auto b = cl.value()->read(ce[i].key);
+            QVERIFY(a.ok() && b.ok());
+            QVERIFY2(a.value().sameContent(b.value()), ge[i].key.c_str());
+            if (ge[i].dtype == DType::String) continue;
+            for (int64_t k = 0; k < a.value().numElements(); ++k) QCOMPARE(b.value().elementAsDouble(k), a.value().elementAsDouble(k));
+        }
+        // The edits are in both: the renamed cell, the scaled bias, the added constant; conv1 and the metrics are gone.
+        auto src = w.model()->checkpoint();
+        QCOMPARE(cl.value()->read("head/kernel").value().elementAsDouble(1), 7.25);
+        const Tensor srcBias = src->read(bias).value(), outBias = cl.value()->read(bias).value();
+        QCOMPARE(outBias.numElements(), srcBias.numElements());
+        for (int64_t k = 0; k < srcBias.numElements(); ++k) QCOMPARE(outBias.elementAsDouble(k), double(float(srcBias.elementAsDouble(k) * -3.0)));
+        const Tensor extra = cl.value()->read("extra/scale").value();
+        QCOMPARE(extra.dtype(), DType::Double);
+        QCOMPARE(extra.shape(), Shape({2, 3}));
+        QCOMPARE(extra.elementAsDouble(5), 1.5);
+        QVERIFY(!cl.value()->find("layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE"));
+        QVERIFY(!cl.value()->find("keras_api/metrics/1/count/.ATTRIBUTES/VARIABLE_VALUE"));
     }
 
     void testExportOverSourceRefused() {
