@@ -450,6 +450,57 @@ private slots:
         QCOMPARE(floats(w.tensorViewer()->tableModel()->tensor()), (std::vector<float>(3, 1.0f)));
         QVERIFY(w.tensorViewer()->tableModel()->isEditable());
     }
+
+    // Added variables are rows at the end of Variables (marked, checkable, following renames and
+    // undo); selecting one shows its values.
+    void testAddedVariableRows() {
+        MainWindow w;
+        open(w);
+        if (QTest::currentTestFailed()) return;
+        EditController* ec = w.editController();
+        ModelTreeModel* m = w.treePanel()->treeModel();
+        QModelIndex vars;
+        for (int r = 0; r < m->rowCount(); ++r)
+            if (m->index(r, 0).data().toString().startsWith(QStringLiteral("Variables"))) vars = m->index(r, 0);
+        QVERIFY(vars.isValid());
+        QCOMPARE(m->rowCount(vars), 2);  // v1, v2
+        QSignalSpy inserted(m, &QAbstractItemModel::rowsInserted);
+        QVERIFY(ec->apply(EditOp::addVariable("extra/bias", DType::Float, {2}, EditOp::Init::Constant, 0.5)).ok());
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(m->rowCount(vars), 3);
+        const QModelIndex row = m->index(2, 0, vars);
+        QCOMPARE(ModelTreeModel::Kind(row.data(ModelTreeModel::KindRole).toInt()), ModelTreeModel::Kind::AddedVariable);
+        QCOMPARE(row.data().toString(), QStringLiteral("extra/bias  [added]"));
+        QCOMPARE(row.siblingAtColumn(ModelTreeModel::ColType).data().toString(), QStringLiteral("float"));
+        QCOMPARE(row.siblingAtColumn(ModelTreeModel::ColShape).data().toString(), QStringLiteral("(2)"));
+        QVERIFY(row.data(ModelTreeModel::ModifiedRole).toBool());
+        QVERIFY(row.data(Qt::FontRole).value<QFont>().bold());
+        QVERIFY(row.flags() & Qt::ItemIsUserCheckable);
+        QCOMPARE(row.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QVERIFY(m->setData(row, Qt::Unchecked, Qt::CheckStateRole));
+        QVERIFY(!ec->session()->item("extra/bias")->selected);
+        QCOMPARE(vars.siblingAtColumn(ModelTreeModel::ColInfo).data().toString(), QStringLiteral("8 params, 32 bytes — 2 of 3 selected for export, 2 edit(s)"));
+
+        // The tree's selection shows it (through the proxy the view uses).
+        w.treePanel()->selectSource(row);
+        QCOMPARE(w.tensorViewer()->tensorName(), QStringLiteral("extra/bias"));
+        QCOMPARE(floats(w.tensorViewer()->tableModel()->tensor()), (std::vector<float>{0.5f, 0.5f}));
+        QCOMPARE(ec->currentVariable(), QStringLiteral("extra/bias"));
+
+        QVERIFY(ec->apply(EditOp::rename("extra/bias", "head/bias")).ok());
+        QCOMPARE(m->index(2, 0, vars).data().toString(), QStringLiteral("head/bias  [added]"));
+        QVERIFY(ec->apply(EditOp::addVariable("step", DType::Int64, {}, EditOp::Init::Zeros)).ok());
+        QCOMPARE(m->rowCount(vars), 4);
+        QCOMPARE(m->index(3, 0, vars).data().toString(), QStringLiteral("step  [added]"));
+        QUndoStack* stack = ec->session()->undoStack();
+        while (stack->canUndo()) stack->undo();
+        QCOMPARE(m->rowCount(vars), 2);
+        QCOMPARE(vars.siblingAtColumn(ModelTreeModel::ColInfo).data().toString(), QStringLiteral("8 params, 32 bytes — 2 of 2 selected for export"));
+        stack->redo();  // the add again
+        QCOMPARE(m->rowCount(vars), 3);
+        QCOMPARE(m->index(2, 0, vars).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QCOMPARE(w.treePanel()->proxy()->rowCount(w.treePanel()->proxy()->mapFromSource(vars)), 3);
+    }
 };
 
 QTEST_MAIN(TestEditFlow)

@@ -72,6 +72,7 @@ EditController::EditController(QWidget* window, TreePanel* tree, TensorViewer* v
     connect(m_session, &EditSession::changed, this, &EditController::onChanged);
     connect(m_viewer->tableModel(), &TensorTableModel::cellEditRequested, this, &EditController::onCellEdit);
     connect(m_runner, &ExportRunner::finished, this, &EditController::onExportFinished);
+    connect(m_session->undoStack(), &QUndoStack::cleanChanged, this, [this](bool clean) { emit unsavedEditsChanged(!clean); });
     m_tree->treeModel()->setEditSession(m_session);
 }
 
@@ -106,6 +107,21 @@ bool EditController::showVariable(const QString& key) {
     updateActions();
     return true;
 }
+
+bool EditController::showAdded(const QString& name) {
+    const EditItem* added = m_session->item(name.toStdString());
+    if (!added || !added->added()) return false;
+    Result<Tensor> t = m_session->set().value(*added);
+    if (!t.ok()) return false;
+    m_current = name;
+    m_currentKey.clear();
+    m_viewer->setTensor(m_current, std::move(t).value());
+    m_viewer->tableModel()->setEditable(true);
+    updateActions();
+    return true;
+}
+
+bool EditController::hasUnsavedEdits() const { return m_session->active() && !m_session->undoStack()->isClean(); }
 
 void EditController::onChanged() {
     updateActions();
@@ -202,7 +218,7 @@ void EditController::addEditActions(QMenu* edit) {
     act(tr("De&lete Variable"), [this] { if (needCurrent()) run(EditOp::remove(m_current.toStdString())); }, true);
     act(tr("&Add Variable…"), &EditController::addVariableDialog, false);
     edit->addSeparator();
-    act(tr("Save Edit &Script…"), &EditController::saveScriptDialog, false);
+    act(tr("Save Edit &Script…"), [this] { (void)saveScriptDialog(); }, false);
     updateActions();
 }
 
@@ -309,16 +325,7 @@ void EditController::addVariableDialog() {
     if (!s) return report(Status::invalidArgument("Invalid shape '" + shape->text().toStdString() + "'."));
     const EditOp::Init i = init->currentIndex() == 0 ? EditOp::Init::Zeros : init->currentIndex() == 1 ? EditOp::Init::Ones : EditOp::Init::Constant;
     if (!apply(EditOp::addVariable(name->text().toStdString(), DType(dtype->currentData().toInt()), *s, i, value->value())).ok()) return;
-    // The tree lists the model's variables only; show the new one in the tensor viewer.
-    const EditItem* added = m_session->item(name->text().toStdString());
-    if (!added) return;
-    Result<Tensor> t = m_session->set().value(*added);
-    if (!t.ok()) return;
-    m_current = name->text();
-    m_currentKey.clear();
-    m_viewer->setTensor(m_current, std::move(t).value());
-    m_viewer->tableModel()->setEditable(true);
-    updateActions();
+    showAdded(name->text());  // its row in the tree is the last one under Variables
 }
 
 bool EditController::startExport(ExportFormat format, const QString& out) {
@@ -361,14 +368,16 @@ void EditController::exportDialog(ExportFormat format) {
 Status EditController::saveScript(const QString& path) {
     Status s = m_session->saveScript(path);
     report(s);
-    if (s.ok()) emit message(tr("Saved the edit script to %1.").arg(path));
+    if (!s.ok()) return s;
+    m_session->undoStack()->setClean();
+    emit message(tr("Saved the edit script to %1.").arg(path));
     return s;
 }
 
-void EditController::saveScriptDialog() {
+bool EditController::saveScriptDialog() {
     const QString path = QFileDialog::getSaveFileName(m_window, tr("Save edit script"), QStringLiteral("edits.json"),
                                                       tr("Edit scripts (*.json)"));
-    if (!path.isEmpty()) (void)saveScript(path);
+    return !path.isEmpty() && saveScript(path).ok();
 }
 
 }  // namespace tfscope

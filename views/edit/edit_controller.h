@@ -52,6 +52,8 @@ public:
     // Shows the current value of the variable stored under checkpoint key `key` (its current name,
     // edits applied). False when there is no edit session for the model.
     bool showVariable(const QString& key);
+    // Shows the variable the edits added under the current name `name`; false if there is none.
+    bool showAdded(const QString& name);
     // Current name of the variable in the tensor viewer, "" if none.
     QString currentVariable() const { return m_current; }
 
@@ -61,11 +63,17 @@ public:
     // there is nothing to export. Result: exportFinished.
     bool startExport(ExportFormat format, const QString& out);
     Status saveScript(const QString& path);
+    // Asks for a file and saves the edit script there; false when cancelled or refused.
+    bool saveScriptDialog();
+    // True when edits were made since the model was opened or the script was last saved.
+    bool hasUnsavedEdits() const;
 
 signals:
     // Status-bar text: refusals, "Renamed …", export results.
     void message(const QString& text);
     void exportFinished(bool ok, const QString& message);
+    // Edits pending (not saved as a script) or not any more.
+    void unsavedEditsChanged(bool pending);
 
 private:
     void onChanged();
@@ -81,7 +89,6 @@ private:
     void fromNpyDialog();
     void addVariableDialog();
     void exportDialog(ExportFormat format);
-    void saveScriptDialog();
     void updateActions();
 
     QWidget* m_window;        // Not owned.

@@ -1,13 +1,16 @@
-// ModelTreeModel with an EditSession: export checkboxes on variables (tri-state on scopes) and
-// marks on renamed, edited and deleted variables. Items map to EditItems by checkpoint key.
+// ModelTreeModel with an EditSession: export checkboxes on variables (tri-state on scopes), marks
+// on renamed, edited and deleted variables, and rows for added ones (the last rows of Variables).
+// Items map to EditItems by checkpoint key.
 #include "views/tree/model_tree_model.h"
 
 #include <QColor>
 #include <QFont>
+#include <QLocale>
 
 #include <unordered_map>
 
 #include "model/loader/model.h"
+#include "model/loader/model_summary.h"
 #include "views/edit/edit_session.h"
 
 namespace tfscope {
@@ -27,6 +30,67 @@ void ModelTreeModel::setEditSession(EditSession* session) {
         });
     }
     refreshMarks();
+}
+
+void ModelTreeModel::syncAddedRows(bool notify) {
+    std::vector<int> added;
+    if (m_edits && m_edits->active() && m_model && m_variablesSection >= 0) {
+        const auto& items = m_edits->set().items();
+        for (int i = 0; i < int(items.size()); ++i)
+            if (items[size_t(i)].added()) added.push_back(i);
+    }
+    const size_t had = m_firstAddedItem < 0 ? 0 : m_items.size() - size_t(m_firstAddedItem);
+    if (had == added.size()) {
+        m_added = std::move(added);
+        return;
+    }
+    // Marks are recomputed before each end*Rows(): views read the new rows' data right away.
+    const int section = m_variablesSection;
+    const QModelIndex parent = createIndex(m_items[size_t(section)].row, 0, quintptr(section));
+    if (had > 0) {
+        const int first = int(m_items[size_t(section)].children.size() - had);
+        if (notify) beginRemoveRows(parent, first, first + int(had) - 1);
+        m_items.resize(size_t(m_firstAddedItem));
+        m_items[size_t(section)].children.resize(size_t(first));
+        m_firstAddedItem = -1;
+        m_added.clear();
+        computeMarks();
+        if (notify) endRemoveRows();
+    }
+    if (added.empty()) return;
+    const int first = int(m_items[size_t(section)].children.size());
+    if (notify) beginInsertRows(parent, first, first + int(added.size()) - 1);
+    m_firstAddedItem = int(m_items.size());
+    for (int k = 0; k < int(added.size()); ++k) add(section, Kind::AddedVariable, k);
+    m_added = std::move(added);
+    computeMarks();
+    if (notify) endInsertRows();
+}
+
+const EditItem* ModelTreeModel::addedItem(const Item& it) const {
+    if (it.kind != Kind::AddedVariable || !m_edits || !m_edits->active() || size_t(it.a) >= m_added.size()) return nullptr;
+    const auto& items = m_edits->set().items();
+    const size_t i = size_t(m_added[size_t(it.a)]);
+    return i < items.size() && items[i].added() ? &items[i] : nullptr;
+}
+
+QVariant ModelTreeModel::addedDisplay(const Item& it, int column) const {
+    const EditItem* e = addedItem(it);
+    if (!e) return {};
+    switch (column) {
+    case ColName: return QString(QString::fromStdString(e->name) + tr("  [added]"));
+    case ColType: {  // as the other rows: "DT_FLOAT" -> "float"
+        const QString enumName = QString::fromStdString(dtypeEnumName(e->dtype));
+        return enumName.startsWith(QStringLiteral("DT_")) ? enumName.mid(3).toLower() : enumName;
+    }
+    case ColShape: return QString::fromStdString(formatShapeCli(OptionalShape(e->shape)));
+    case ColInfo: {
+        int64_t n = 1;
+        for (int64_t d : e->shape) n *= d;
+        return tr("%1 params, added by an edit").arg(QLocale::c().toString(qint64(n)));
+    }
+    }
+    return {};
 }
 
 void ModelTreeModel::computeMarks() {
@@ -52,6 +116,12 @@ void ModelTreeModel::computeMarks() {
         m.modified = e.modified();
         m.subtree = e.selected ? kSomeSelected : kSomeUnselected;
     }
+    for (size_t k = 0; m_firstAddedItem >= 0 && k < m_added.size() && size_t(m_firstAddedItem) + k < m_items.size(); ++k) {
+        EditMark& m = m_marks[size_t(m_firstAddedItem) + k];
+        m.editItem = m_added[k];
+        m.modified = true;
+        m.subtree = items[size_t(m_added[k])].selected ? kSomeSelected : kSomeUnselected;
+    }
     // Children come after their parents, so one backward pass folds every subtree.
     for (size_t id = m_items.size() - 1; id > 0; --id) {
         const int p = m_items[id].parent;
@@ -62,6 +132,7 @@ void ModelTreeModel::computeMarks() {
 }
 
 void ModelTreeModel::refreshMarks() {
+    syncAddedRows(true);
     computeMarks();
     if (m_variablesSection < 0) return;
     // Every parent in the variables subtree announces its children (proxies and views need the range).
@@ -91,7 +162,7 @@ std::string ModelTreeModel::scopePath(const Item& it) const {
 }
 
 QVariant ModelTreeModel::editData(const Item& it, int id, int column, int role) const {
-    if (it.kind != Kind::Variable && it.kind != Kind::Scope && id != m_variablesSection) return {};
+    if (it.kind != Kind::Variable && it.kind != Kind::Scope && it.kind != Kind::AddedVariable && id != m_variablesSection) return {};
     const EditMark& m = m_marks[size_t(id)];
     if (id == m_variablesSection) {
         if (role != Qt::DisplayRole || column != ColInfo) return {};
@@ -102,9 +173,10 @@ QVariant ModelTreeModel::editData(const Item& it, int id, int column, int role) 
     }
     const EditItem* e = m.editItem >= 0 ? &m_edits->set().items()[size_t(m.editItem)] : nullptr;
     switch (role) {
+    case EditNameRole: return e ? QString::fromStdString(e->name) : QString();
     case Qt::CheckStateRole:
         if (column != ColName) return {};
-        if (it.kind == Kind::Variable) return e ? QVariant(e->selected ? Qt::Checked : Qt::Unchecked) : QVariant();
+        if (it.kind == Kind::Variable || it.kind == Kind::AddedVariable) return e ? QVariant(e->selected ? Qt::Checked : Qt::Unchecked) : QVariant();
         if (m.subtree == 0) return {};
         return m.subtree == kSomeSelected ? Qt::Checked : m.subtree == kSomeUnselected ? Qt::Unchecked : Qt::PartiallyChecked;
     case ModifiedRole: return m.modified;
@@ -117,6 +189,7 @@ QVariant ModelTreeModel::editData(const Item& it, int id, int column, int role) 
     }
     case Qt::ForegroundRole:
         if (!m.modified) return {};
+        if (it.kind == Kind::AddedVariable) return QColor(0x1a, 0x7f, 0x37);
         return m.deleted ? QColor(Qt::gray) : QColor(0xb0, 0x50, 0x00);
     case Qt::DisplayRole:
     case Qt::ToolTipRole: {
@@ -137,7 +210,8 @@ Qt::ItemFlags ModelTreeModel::flags(const QModelIndex& index) const {
     if (!index.isValid() || m_marks.empty() || index.column() != ColName) return f;
     const int id = int(index.internalId());
     const Item& it = m_items[size_t(id)];
-    if ((it.kind == Kind::Variable && m_marks[size_t(id)].editItem >= 0) || (it.kind == Kind::Scope && m_marks[size_t(id)].subtree))
+    if (((it.kind == Kind::Variable || it.kind == Kind::AddedVariable) && m_marks[size_t(id)].editItem >= 0) ||
+        (it.kind == Kind::Scope && m_marks[size_t(id)].subtree))
         f |= Qt::ItemIsUserCheckable;
     return f;
 }
@@ -151,7 +225,7 @@ bool ModelTreeModel::toggleCheck(int id, bool checked) {
     const Item& it = m_items[size_t(id)];
     const auto& items = m_edits->set().items();
     Selector sel;
-    if (it.kind == Kind::Variable) {
+    if (it.kind == Kind::Variable || it.kind == Kind::AddedVariable) {
         const int e = m_marks[size_t(id)].editItem;
         if (e < 0) return false;
         sel = {Selector::Kind::Name, items[size_t(e)].name};

@@ -31,6 +31,7 @@ void ModelTreeModel::setModel(std::shared_ptr<const Model> model) {
     beginResetModel();
     m_model = std::move(model);
     rebuild();
+    syncAddedRows(false);
     computeMarks();
     endResetModel();
 }
@@ -40,6 +41,7 @@ void ModelTreeModel::setShowSlots(bool show) {
     beginResetModel();
     m_showSlots = show;
     rebuild();
+    syncAddedRows(false);
     computeMarks();
     endResetModel();
 }
@@ -64,6 +66,8 @@ void ModelTreeModel::rebuild() {
     m_variableItem.clear();
     m_treePaths.clear();
     m_variablesSection = -1;
+    m_firstAddedItem = -1;
+    m_added.clear();
     if (!m_model) return;
     const ModelSummary& s = m_model->summary();
     int model = add(0, Kind::Section, SecModel);

@@ -20,6 +20,7 @@
 namespace tfscope {
 
 class EditSession;
+struct EditItem;
 class Model;
 
 class ModelTreeModel : public QAbstractItemModel {
@@ -35,11 +36,13 @@ public:
         AssetPathRole,             // absolute path of an asset file
         SignatureRole,             // "metaGraph/signatureKey"
         MetaGraphRole,             // meta graph index, -1 if none
-        ModifiedRole,              // variables/scopes with an edit session: renamed, value edited or deleted
+        ModifiedRole,              // variables/scopes with an edit session: renamed, value edited, deleted or added
+        EditNameRole,              // with an edit session: the variable's current name ("" if none or deleted)
     };
     enum class Kind {
         Section, Info, MetaGraph, Signature, SignatureSide, SignatureTensor, Collection, CollectionValue,
         SaverField, Function, Asset, AssetExtra, ObjectNode, Scope, Variable, CheckpointListing, Warning,
+        AddedVariable,  // a variable the edits added (last rows of Variables; a = its rank among added ones)
     };
 
     explicit ModelTreeModel(QObject* parent = nullptr);
@@ -92,6 +95,10 @@ private:
     };
     void computeMarks();
     void refreshMarks();
+    // Rows for the added variables; `notify`: inside begin/endInsert/RemoveRows (else in a reset).
+    void syncAddedRows(bool notify);
+    const EditItem* addedItem(const Item& it) const;
+    QVariant addedDisplay(const Item& it, int column) const;
     QVariant editData(const Item& it, int id, int column, int role) const;
     bool toggleCheck(int id, bool checked);
     std::string scopePath(const Item& it) const;
@@ -104,6 +111,8 @@ private:
     EditSession* m_edits = nullptr;   // Not owned.
     std::vector<EditMark> m_marks;    // per item, when m_edits is active
     int m_variablesSection = -1;
+    std::vector<int> m_added;          // EditSet item index of each added variable, in order
+    int m_firstAddedItem = -1;         // m_items index of the first added row (they are the last items)
 };
 
 }  // namespace tfscope

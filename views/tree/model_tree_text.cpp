@@ -206,6 +206,7 @@ QVariant ModelTreeModel::display(const Item& it, int col) const {
         return {};
     }
     case Kind::Warning: return col == ColName ? QVariant(q(m.warnings()[size_t(it.a)])) : QVariant();
+    case Kind::AddedVariable: return addedDisplay(it, col);
     }
     return {};
 }
@@ -217,7 +218,8 @@ QVariant ModelTreeModel::userRole(const Item& it, int role) const {
     case KindRole: return int(it.kind);
     case MetaGraphRole:
         return it.kind == Kind::Section || it.kind == Kind::Info || it.kind == Kind::Variable || it.kind == Kind::Scope ||
-                       it.kind == Kind::AssetExtra || it.kind == Kind::CheckpointListing || it.kind == Kind::Warning
+                       it.kind == Kind::AssetExtra || it.kind == Kind::CheckpointListing || it.kind == Kind::Warning ||
+                       it.kind == Kind::AddedVariable
                    ? QVariant(-1) : QVariant(it.a);
     case VariableRole: return it.kind == Kind::Variable ? it.a : -1;
     case CheckpointKeyRole:

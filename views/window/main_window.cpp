@@ -1,6 +1,8 @@
 #include "views/window/main_window.h"
 
 #include <QAction>
+#include <QCloseEvent>
+#include <QAbstractButton>
 #include <QApplication>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -34,7 +36,7 @@
 namespace tfscope {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-    setWindowTitle(QStringLiteral("tfscope"));
+    setWindowTitle(QStringLiteral("tfscope[*]"));
     setAcceptDrops(true);
     resize(1400, 860);
     m_tabs = new QTabWidget(this);
@@ -77,6 +79,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_progress->hide();
     m_cancel->hide();
     m_edit = new EditController(this, m_tree, m_tensor);
+    connect(m_edit, &EditController::unsavedEditsChanged, this, &QWidget::setWindowModified);
     createActions();
 
     connect(&m_loader, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
@@ -125,7 +128,7 @@ void MainWindow::createActions() {
     act(file, tr("Export Graph as &SVG…"), QKeySequence(), [this] { exportGraph(true); });
     createEditActions(file, edit);
     file->addSeparator();
-    act(file, tr("&Quit"), QKeySequence::Quit, [] { QApplication::quit(); });
+    act(file, tr("&Quit"), QKeySequence::Quit, [this] { close(); });
     menuBar()->addMenu(edit);
     act(edit, tr("&Find…"), QKeySequence::Find, [this] { findDialog(); });
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -139,6 +142,7 @@ void MainWindow::createActions() {
 }
 
 void MainWindow::openPath(const QString& path) {
+    if (!confirmDiscardEdits()) return;
     m_loader.cancel();
     m_loadingPath = path;
     m_statusLabel->setText(tr("Opening %1…").arg(path));
@@ -191,7 +195,7 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     }
     updateVersionMenu();
     addRecent(root);
-    setWindowTitle(QStringLiteral("%1 — tfscope").arg(QFileInfo(root).fileName()));
+    setWindowTitle(QStringLiteral("%1[*] — tfscope").arg(QFileInfo(root).fileName()));
     m_edit->setModel(m_model);
     m_tree->treeModel()->setModel(m_model);
     m_properties->clearPanel();
@@ -223,6 +227,8 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
         }
     }
     if (kind == ModelTreeModel::Kind::Variable && !key.isEmpty()) showTensor(key);
+    if (kind == ModelTreeModel::Kind::AddedVariable && m_edit->showAdded(source.data(ModelTreeModel::EditNameRole).toString()))
+        m_tabs->setCurrentWidget(m_tensor);
     if (!node.isEmpty() && m_canvas->graph()) {
         NodeId id = m_canvas->graph()->find(node.toStdString());
         if (id != kNoNode) {
@@ -327,6 +333,27 @@ bool MainWindow::selectItem(const QString& item) {
     if (!i.isValid()) return false;
     m_tree->selectSource(i);
     return true;
+}
+
+bool MainWindow::confirmDiscardEdits() {
+    if (!m_errorDialogs || !m_edit->hasUnsavedEdits()) return true;
+    QMessageBox box(QMessageBox::Question, tr("Unsaved edits"),
+                    tr("The variables of %1 have edits that are not saved as an edit script.")
+                        .arg(m_model ? QFileInfo(QString::fromStdString(m_model->rootPath())).fileName() : QString()),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setInformativeText(tr("Save them as an edit script (tfscope export --script replays it)?"));
+    box.button(QMessageBox::Save)->setText(tr("Save Edit Script…"));
+    box.setDefaultButton(QMessageBox::Save);
+    switch (box.exec()) {
+    case QMessageBox::Save: return m_edit->saveScriptDialog();
+    case QMessageBox::Discard: return true;
+    default: return false;
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (confirmDiscardEdits()) event->accept();
+    else event->ignore();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
