@@ -14,6 +14,8 @@
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "shared_models.h"
 #include <QTreeView>
 #include <QUndoStack>
 
@@ -328,6 +330,7 @@ private slots:
     }
 
     void testSavedModelExport() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         MainWindow w;
         w.setErrorDialogs(false);
         QSignalSpy loaded(&w, &MainWindow::modelLoaded);
@@ -379,6 +382,7 @@ private slots:
 
     // A scope's tri-state box deselects/selects everything under it (slots included) in one step.
     void testScopeCheckbox() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         MainWindow w;
         w.setErrorDialogs(false);
         QSignalSpy loaded(&w, &MainWindow::modelLoaded);

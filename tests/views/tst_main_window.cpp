@@ -10,6 +10,8 @@
 #include <QUndoStack>
 #include <QTest>
 
+#include "shared_models.h"
+
 #include <algorithm>
 
 #include "dialog_driver.h"
@@ -28,6 +30,7 @@ using namespace tfscope;
 
 namespace {
 const QString kTutorial = QStringLiteral(TFSCOPE_TEST_DATA "/tutorial");
+const QString kDemo = QStringLiteral(TFSCOPE_SOURCE_DIR "/resources/demo");
 const QString kHalfPlusTwo = QStringLiteral(TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123");
 }
 
@@ -35,6 +38,7 @@ class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
     void testOpenErrorKeepsPreviousModel() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         MainWindow w;
         w.setErrorDialogs(false);
         QSignalSpy loaded(&w, &MainWindow::modelLoaded);
@@ -65,6 +69,7 @@ private slots:
     }
 
     void testPropertiesOfKnownNode() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         MainWindow w;
         w.setErrorDialogs(false);
         QSignalSpy loaded(&w, &MainWindow::modelLoaded);
@@ -83,6 +88,7 @@ private slots:
     }
 
     void testSelectVariableShowsTensor() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         MainWindow w;
         w.setErrorDialogs(false);
         QSignalSpy loaded(&w, &MainWindow::modelLoaded);
@@ -142,7 +148,7 @@ private slots:
             text = box->text();
             box->button(QMessageBox::Cancel)->click();
         });
-        w.openPath(kHalfPlusTwo);
+        w.openPath(kDemo);
         QCOMPARE(text, QStringLiteral("The variables of tutorial have edits that are not saved as an edit script."));
         QVERIFY(!w.isBusy());
         QCOMPARE(QString::fromStdString(w.model()->rootPath()), kTutorial);
@@ -173,9 +179,9 @@ private slots:
         QVERIFY(ec->apply(EditOp::fill("v2", 4.0)).ok());
         QVERIFY(w.isWindowModified());
         onNextModal<QMessageBox>([](QMessageBox* box) { box->button(QMessageBox::Discard)->click(); });
-        w.openPath(kHalfPlusTwo);
+        w.openPath(kDemo);
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 20000);
-        QCOMPARE(w.windowTitle(), QStringLiteral("00000123[*] — tfscope"));
+        QCOMPARE(w.windowTitle(), QStringLiteral("demo[*] — tfscope"));
         QVERIFY(!w.isWindowModified());
         w.setErrorDialogs(false);
     }

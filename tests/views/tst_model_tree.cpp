@@ -6,6 +6,8 @@
 #include <QSortFilterProxyModel>
 #include <QTest>
 
+#include "shared_models.h"
+
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
@@ -40,6 +42,7 @@ class TestModelTree : public QObject {
     Q_OBJECT
 private slots:
     void testHalfPlusTwoTf1() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto model = load("serving_saved_model_half_plus_two_cpu/00000123");
         QVERIFY(model);
         ModelTreeModel tree;
@@ -79,6 +82,7 @@ private slots:
     }
 
     void testTf2ObjectGraphAndFilter() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto model = load("serving_saved_model_half_plus_two_tf2_cpu/00000123");
         QVERIFY(model);
         TreePanel panel;
