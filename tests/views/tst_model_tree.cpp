@@ -110,6 +110,29 @@ private slots:
         QVERIFY(!p->mapFromSource(child(tree, {}, QStringLiteral("Model"))).isValid());
     }
 
+    // The demo's two Keras metrics each hold "count" and "total" (same graph names): the tree
+    // places those four by object path, so no two siblings share a name.
+    void testDemoMetricsDisambiguated() {
+        auto m = ModelLoader::load(TFSCOPE_SOURCE_DIR "/resources/demo");
+        QVERIFY(m.ok());
+        ModelTreeModel tree;
+        QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        tree.setModel(m.value());
+        const QModelIndex vars = child(tree, {}, QStringLiteral("Variables"));
+        QVERIFY(vars.isValid());
+        QCOMPARE(names(tree, vars), (QStringList{QStringLiteral("conv1"), QStringLiteral("conv2"), QStringLiteral("dense1"), QStringLiteral("keras_api"), QStringLiteral("probabilities")}));
+        const QModelIndex metrics = child(tree, child(tree, vars, QStringLiteral("keras_api")), QStringLiteral("metrics"));
+        QCOMPARE(names(tree, metrics), (QStringList{QStringLiteral("0"), QStringLiteral("1")}));
+        for (const QString& k : {QStringLiteral("0"), QStringLiteral("1")}) {
+            const QModelIndex metric = child(tree, metrics, k);
+            QCOMPARE(names(tree, metric), (QStringList{QStringLiteral("count"), QStringLiteral("total")}));
+            const QModelIndex count = child(tree, metric, QStringLiteral("count"));
+            QCOMPARE(count.data(ModelTreeModel::CheckpointKeyRole).toString(),
+                     QStringLiteral("keras_api/metrics/%1/count/.ATTRIBUTES/VARIABLE_VALUE").arg(k));
+        }
+        QCOMPARE(names(tree, child(tree, vars, QStringLiteral("conv1"))), (QStringList{QStringLiteral("bias"), QStringLiteral("kernel")}));
+    }
+
     void testSlotToggleOnCheckpoint() {
         // A TF2 checkpoint with Adam slots (made by tests/oracle) when present; else skip.
         const QString dir = QStringLiteral(TFSCOPE_TEST_DATA "/tf2_ckpt");

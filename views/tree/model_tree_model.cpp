@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <QLocale>
 
+#include <algorithm>
 #include <map>
 #include <queue>
 
@@ -163,9 +164,14 @@ void ModelTreeModel::buildVariables(int parent) {
     const auto& vars = m_model->summary().variables;
     m_variableItem.assign(vars.size(), -1);
     m_treePaths = variableTreePaths(m_model->summary());
+    // By tree path, so scopes made from object paths sort among the others (a slot's path
+    // extends its variable's, so the variable comes first).
+    std::vector<int> order(vars.size());
+    for (int v = 0; v < int(vars.size()); ++v) order[size_t(v)] = v;
+    std::stable_sort(order.begin(), order.end(), [this](int a, int b) { return m_treePaths[size_t(a)] < m_treePaths[size_t(b)]; });
     std::map<std::string, int> scopes;   // scope path → item
     std::map<std::string, int> byName;   // variable name → item
-    for (int v = 0; v < int(vars.size()); ++v) {
+    for (int v : order) {
         const VariableSummary& var = vars[size_t(v)];
         if (var.isOptimizerSlot && !m_showSlots) continue;
         if (var.isOptimizerSlot) {
