@@ -3,6 +3,11 @@
 // undo/redo through the Edit menu's actions, background export read back with CheckpointReader,
 // the saved edit script replayed by the core, and the refusal to export over the opened model.
 #include <QAction>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QDir>
 #include <QFile>
 #include <QFont>
@@ -21,7 +26,9 @@
 
 #include <functional>
 
+#include "dialog_driver.h"
 #include "model/checkpoint/checkpoint_reader.h"
+#include "model/io/npy.h"
 #include "model/edit/edit_op.h"
 #include "model/edit/edit_set.h"
 #include "model/loader/model.h"
@@ -504,6 +511,152 @@ private slots:
         QCOMPARE(m->rowCount(vars), 3);
         QCOMPARE(m->index(2, 0, vars).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
         QCOMPARE(w.treePanel()->proxy()->rowCount(w.treePanel()->proxy()->mapFromSource(vars)), 3);
+    }
+
+    // The Edit menu's dialogs driven as a user would (fields filled, OK pressed), each checked by
+    // the edit it pushed and the values it left.
+    void testEditDialogs() {
+        MainWindow w;
+        open(w);
+        if (QTest::currentTestFailed()) return;
+        EditController* ec = w.editController();
+        QUndoStack* stack = ec->session()->undoStack();
+        auto trigger = [&](const QString& text) {
+            QAction* a = findAction(&w, QStringLiteral("&Edit"), text);
+            QVERIFY2(a && a->isEnabled(), qPrintable(text));
+            a->trigger();
+        };
+        auto last = [&]() -> const EditOp& { return ec->session()->set().edits().back(); };
+        auto vals = [&](const std::string& name) {
+            std::vector<double> out;
+            const Tensor t = ec->session()->value(name).value();
+            for (int64_t i = 0; i < t.numElements(); ++i) out.push_back(t.elementAsDouble(i));
+            return out;
+        };
+        QVERIFY(w.selectItem(QStringLiteral("v1")));
+
+        // Rename (F2): the dialog offers the current name.
+        QString label, offered;
+        onNextModal<QInputDialog>([&](QInputDialog* d) {
+            label = d->labelText();
+            offered = d->textValue();
+            d->setTextValue(QStringLiteral("net/v1"));
+            d->accept();
+        });
+        trigger(QStringLiteral("Re&name Variable"));
+        QCOMPARE(label, QStringLiteral("New name for 'v1':"));
+        QCOMPARE(offered, QStringLiteral("v1"));
+        QCOMPARE(int(last().kind), int(EditKind::Rename));
+        QCOMPARE(last().to, std::string("net/v1"));
+        QCOMPARE(ec->currentVariable(), QStringLiteral("net/v1"));
+        // Cancel pushes nothing.
+        onNextModal<QInputDialog>([](QInputDialog* d) {
+            d->setTextValue(QStringLiteral("ignored"));
+            d->reject();
+        });
+        trigger(QStringLiteral("Re&name Variable"));
+        QCOMPARE(stack->count(), 1);
+
+        // Set / scale / add to all values.
+        auto number = [&](const QString& action, double v) {
+            onNextModal<QInputDialog>([v](QInputDialog* d) {
+                d->setDoubleValue(v);
+                d->accept();
+            });
+            trigger(action);
+        };
+        number(QStringLiteral("Set All &Values"), 4.5);
+        QCOMPARE(int(last().kind), int(EditKind::Fill));
+        QCOMPARE(vals("net/v1"), (std::vector<double>{4.5, 4.5, 4.5}));
+        number(QStringLiteral("S&cale Values"), 2.0);
+        QCOMPARE(int(last().kind), int(EditKind::Scale));
+        QCOMPARE(vals("net/v1"), (std::vector<double>{9, 9, 9}));
+        number(QStringLiteral("A&dd to Values"), -1.25);
+        QCOMPARE(int(last().kind), int(EditKind::Add));
+        QCOMPARE(vals("net/v1"), (std::vector<double>{7.75, 7.75, 7.75}));
+        QCOMPARE(floats(w.tensorViewer()->tableModel()->tensor()), (std::vector<float>{7.75f, 7.75f, 7.75f}));
+
+        // Replace from .npy through the file dialog.
+        QTemporaryDir dir;
+        const QString npy = dir.filePath(QStringLiteral("v1.npy"));
+        QVERIFY(io::writeNpy(npy.toStdString(), Tensor::fromVector<float>({3}, {0.5f, 1.5f, 2.5f})).ok());
+        onNextModal<QFileDialog>([&](QFileDialog* d) {
+            d->selectFile(npy);
+            static_cast<QDialog*>(d)->accept();  // QFileDialog::accept() is protected there
+        });
+        trigger(QStringLiteral("Re&place from .npy"));
+        QCOMPARE(int(last().kind), int(EditKind::FromNpy));
+        QCOMPARE(last().path, npy.toStdString());
+        QCOMPARE(vals("net/v1"), (std::vector<double>{0.5, 1.5, 2.5}));
+
+        // Cast: the list starts at the current dtype.
+        QString startDtype;
+        onNextModal<QInputDialog>([&](QInputDialog* d) {
+            startDtype = d->textValue();
+            d->setTextValue(QStringLiteral("float64"));
+            d->accept();
+        });
+        trigger(QStringLiteral("Cas&t to Dtype"));
+        QCOMPARE(startDtype, QStringLiteral("float32"));
+        QCOMPARE(int(last().kind), int(EditKind::Cast));
+        QCOMPARE(ec->session()->item("net/v1")->dtype, DType::Double);
+        QCOMPARE(w.tensorViewer()->tableModel()->tensor().dtype(), DType::Double);
+
+        // Add variable: a constant, then one from .npy.
+        auto addVariable = [&](const QString& name, int init, const QString& dtype, const QString& shape, double value, const QString& path) {
+            onNextModal<QDialog>([=](QDialog* d) {
+                QCOMPARE(d->windowTitle(), QStringLiteral("Add variable"));
+                d->findChild<QLineEdit*>(QStringLiteral("name"))->setText(name);
+                d->findChild<QComboBox*>(QStringLiteral("init"))->setCurrentIndex(init);
+                auto* dt = d->findChild<QComboBox*>(QStringLiteral("dtype"));
+                dt->setCurrentIndex(dt->findText(dtype));
+                d->findChild<QLineEdit*>(QStringLiteral("shape"))->setText(shape);
+                d->findChild<QDoubleSpinBox*>(QStringLiteral("value"))->setValue(value);
+                d->findChild<QLineEdit*>(QStringLiteral("npy"))->setText(path);
+                d->accept();
+            });
+            trigger(QStringLiteral("&Add Variable"));
+        };
+        addVariable(QStringLiteral("extra/k"), 2, QStringLiteral("int32"), QStringLiteral("2, 2"), 3.0, {});
+        QCOMPARE(int(last().kind), int(EditKind::AddVariable));
+        QCOMPARE(ec->session()->item("extra/k")->dtype, DType::Int32);
+        QCOMPARE(ec->session()->item("extra/k")->shape, Shape({2, 2}));
+        QCOMPARE(vals("extra/k"), (std::vector<double>{3, 3, 3, 3}));
+        QCOMPARE(ec->currentVariable(), QStringLiteral("extra/k"));
+        addVariable(QStringLiteral("extra/npy"), 3, QStringLiteral("int32"), QStringLiteral("9"), 0, npy);
+        QCOMPARE(last().init, EditOp::Init::Npy);
+        QCOMPARE(ec->session()->item("extra/npy")->dtype, DType::Float);
+        QCOMPARE(vals("extra/npy"), (std::vector<double>{0.5, 1.5, 2.5}));
+
+        // Delete (no dialog): the shown variable goes.
+        QVERIFY(w.selectItem(QStringLiteral("v2")));
+        trigger(QStringLiteral("De&lete Variable"));
+        QCOMPARE(int(last().kind), int(EditKind::Delete));
+        QVERIFY(!ec->session()->item("v2"));
+
+        // Select for Export > By Scope or Regex: deselect the scope 'extra/'.
+        onNextModal<QDialog>([](QDialog* d) {
+            d->findChild<QComboBox*>(QStringLiteral("action"))->setCurrentIndex(1);
+            d->findChild<QComboBox*>(QStringLiteral("kind"))->setCurrentIndex(0);
+            d->findChild<QLineEdit*>(QStringLiteral("pattern"))->setText(QStringLiteral("extra/"));
+            d->accept();
+        });
+        trigger(QStringLiteral("By &Scope or Regex"));
+        QCOMPARE(int(last().kind), int(EditKind::Deselect));
+        QCOMPARE(int(last().selector.kind), int(Selector::Kind::Scope));
+        QVERIFY(!ec->session()->item("extra/k")->selected && !ec->session()->item("extra/npy")->selected);
+        QVERIFY(ec->session()->item("net/v1")->selected);
+
+        // Rename by regex.
+        onNextModal<QDialog>([](QDialog* d) {
+            d->findChild<QLineEdit*>(QStringLiteral("first"))->setText(QStringLiteral("^extra/(.*)$"));
+            d->findChild<QLineEdit*>(QStringLiteral("second"))->setText(QStringLiteral("added/$1"));
+            d->accept();
+        });
+        trigger(QStringLiteral("Rename by Re&gex"));
+        QCOMPARE(int(last().kind), int(EditKind::RenameRegex));
+        QVERIFY(ec->session()->item("added/k") && ec->session()->item("added/npy"));
+        QCOMPARE(stack->count(), 11);  // one step per accepted dialog and the delete
     }
 };
 

@@ -8,13 +8,16 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <limits>
 
 #include "model/loader/model.h"
@@ -45,6 +48,12 @@ std::optional<Shape> parseShape(QString text) {
     return shape;
 }
 
+// The dtypes a variable can be added as or cast to (value_ops edits them).
+constexpr DType kEditableDtypes[] = {DType::Float, DType::Double, DType::Half, DType::BFloat16, DType::Int32,
+                                     DType::Int64, DType::Int8, DType::UInt8, DType::Bool};
+
+QString dtypeLabel(DType d) { return QString::fromLatin1(dtypeShortName(d).data(), qsizetype(dtypeShortName(d).size())); }
+
 // A pair of line edits in an OK/Cancel dialog; false when cancelled.
 bool askTwo(QWidget* parent, const QString& title, const QString& label1, QString& v1, const QString& label2, QString& v2) {
     QDialog dialog(parent);
@@ -52,6 +61,8 @@ bool askTwo(QWidget* parent, const QString& title, const QString& label1, QStrin
     auto* form = new QFormLayout(&dialog);
     auto* e1 = new QLineEdit(v1, &dialog);
     auto* e2 = new QLineEdit(v2, &dialog);
+    e1->setObjectName(QStringLiteral("first"));
+    e2->setObjectName(QStringLiteral("second"));
     form->addRow(label1, e1);
     form->addRow(label2, e2);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
@@ -215,6 +226,7 @@ void EditController::addEditActions(QMenu* edit) {
     act(tr("S&cale Values…"), [this] { valueDialog(EditKind::Scale); }, true);
     act(tr("A&dd to Values…"), [this] { valueDialog(EditKind::Add); }, true);
     act(tr("Re&place from .npy…"), &EditController::fromNpyDialog, true);
+    act(tr("Cas&t to Dtype…"), &EditController::castDialog, true);
     act(tr("De&lete Variable"), [this] { if (needCurrent()) run(EditOp::remove(m_current.toStdString())); }, true);
     act(tr("&Add Variable…"), &EditController::addVariableDialog, false);
     edit->addSeparator();
@@ -243,10 +255,13 @@ void EditController::selectDialog() {
     dialog.setWindowTitle(tr("Select variables for export"));
     auto* form = new QFormLayout(&dialog);
     auto* action = new QComboBox(&dialog);
+    action->setObjectName(QStringLiteral("action"));
     action->addItems({tr("Select"), tr("Deselect")});
     auto* kind = new QComboBox(&dialog);
-    kind->addItems({tr("Scope"), tr("Regex (searched in the name)")});
+    kind->setObjectName(QStringLiteral("kind"));
+    kind->addItems({tr("Scope of the current names"), tr("Variable scope (as in the tree)"), tr("Regex (searched in the name)")});
     auto* pattern = new QLineEdit(&dialog);
+    pattern->setObjectName(QStringLiteral("pattern"));
     const int slash = int(m_current.lastIndexOf(QLatin1Char('/')));
     if (slash > 0) pattern->setText(m_current.left(slash + 1));
     form->addRow(tr("Action:"), action);
@@ -257,7 +272,8 @@ void EditController::selectDialog() {
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     if (dialog.exec() != QDialog::Accepted) return;
-    Selector s{kind->currentIndex() == 0 ? Selector::Kind::Scope : Selector::Kind::Regex, pattern->text().toStdString()};
+    constexpr Selector::Kind kKinds[] = {Selector::Kind::Scope, Selector::Kind::VariableScope, Selector::Kind::Regex};
+    Selector s{kKinds[std::clamp(kind->currentIndex(), 0, 2)], pattern->text().toStdString()};
     run(action->currentIndex() == 0 ? EditOp::select(std::move(s)) : EditOp::deselect(std::move(s)));
 }
 
@@ -295,36 +311,85 @@ void EditController::fromNpyDialog() {
     if (!path.isEmpty()) run(EditOp::fromNpy(m_current.toStdString(), QFileInfo(path).absoluteFilePath().toStdString()));
 }
 
+void EditController::castDialog() {
+    if (!needCurrent()) return;
+    const EditItem* item = m_session->item(m_current.toStdString());
+    QStringList names;
+    int current = 0;
+    for (DType d : kEditableDtypes) {
+        if (item && d == item->dtype) current = int(names.size());
+        names << dtypeLabel(d);
+    }
+    bool ok = false;
+    const QString to = QInputDialog::getItem(m_window, tr("Cast values"), tr("New dtype for '%1':").arg(m_current), names, current, false, &ok);
+    if (!ok) return;
+    const auto d = dtypeFromName(to.toStdString());
+    if (d) run(EditOp::cast(m_current.toStdString(), *d));
+}
+
 void EditController::addVariableDialog() {
     QDialog dialog(m_window);
     dialog.setWindowTitle(tr("Add variable"));
     auto* form = new QFormLayout(&dialog);
     auto* name = new QLineEdit(&dialog);
+    name->setObjectName(QStringLiteral("name"));
     auto* dtype = new QComboBox(&dialog);
-    for (DType d : {DType::Float, DType::Double, DType::Half, DType::BFloat16, DType::Int32, DType::Int64, DType::Int8,
-                    DType::UInt8, DType::Bool})
-        dtype->addItem(QString::fromLatin1(dtypeShortName(d).data(), qsizetype(dtypeShortName(d).size())), int(d));
+    dtype->setObjectName(QStringLiteral("dtype"));
+    for (DType d : kEditableDtypes) dtype->addItem(dtypeLabel(d), int(d));
     auto* shape = new QLineEdit(&dialog);
+    shape->setObjectName(QStringLiteral("shape"));
     shape->setPlaceholderText(tr("e.g. 3, 4 (empty: a scalar)"));
     auto* init = new QComboBox(&dialog);
-    init->addItems({tr("Zeros"), tr("Ones"), tr("Constant")});
+    init->setObjectName(QStringLiteral("init"));
+    init->addItems({tr("Zeros"), tr("Ones"), tr("Constant"), tr("From .npy (its dtype and shape)")});
     auto* value = new QDoubleSpinBox(&dialog);
+    value->setObjectName(QStringLiteral("value"));
     value->setRange(-1e12, 1e12);
     value->setDecimals(6);
+    auto* npyRow = new QWidget(&dialog);
+    auto* npyLayout = new QHBoxLayout(npyRow);
+    npyLayout->setContentsMargins(0, 0, 0, 0);
+    auto* npy = new QLineEdit(npyRow);
+    npy->setObjectName(QStringLiteral("npy"));
+    auto* browse = new QPushButton(tr("Browse…"), npyRow);
+    npyLayout->addWidget(npy, 1);
+    npyLayout->addWidget(browse);
+    connect(browse, &QPushButton::clicked, &dialog, [&dialog, npy, init] {
+        const QString path = QFileDialog::getOpenFileName(&dialog, tr("Values of the new variable"), QString(), tr("NumPy arrays (*.npy)"));
+        if (path.isEmpty()) return;
+        npy->setText(path);
+        init->setCurrentIndex(3);
+    });
+    auto enable = [=](int i) {
+        dtype->setEnabled(i != 3);
+        shape->setEnabled(i != 3);
+        value->setEnabled(i == 2);
+        npyRow->setEnabled(i == 3);
+    };
+    connect(init, &QComboBox::currentIndexChanged, &dialog, enable);
+    enable(0);
     form->addRow(tr("Name:"), name);
+    form->addRow(tr("Initial value:"), init);
     form->addRow(tr("Dtype:"), dtype);
     form->addRow(tr("Shape:"), shape);
-    form->addRow(tr("Initial value:"), init);
     form->addRow(tr("Constant:"), value);
+    form->addRow(tr(".npy file:"), npyRow);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     form->addRow(buttons);
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     if (dialog.exec() != QDialog::Accepted) return;
-    std::optional<Shape> s = parseShape(shape->text());
-    if (!s) return report(Status::invalidArgument("Invalid shape '" + shape->text().toStdString() + "'."));
-    const EditOp::Init i = init->currentIndex() == 0 ? EditOp::Init::Zeros : init->currentIndex() == 1 ? EditOp::Init::Ones : EditOp::Init::Constant;
-    if (!apply(EditOp::addVariable(name->text().toStdString(), DType(dtype->currentData().toInt()), *s, i, value->value())).ok()) return;
+    const std::string newName = name->text().toStdString();
+    EditOp op;
+    if (init->currentIndex() == 3) {
+        op = EditOp::addVariable(newName, DType::Invalid, {}, EditOp::Init::Npy, 0, QFileInfo(npy->text()).absoluteFilePath().toStdString());
+    } else {
+        std::optional<Shape> s = parseShape(shape->text());
+        if (!s) return report(Status::invalidArgument("Invalid shape '" + shape->text().toStdString() + "'."));
+        const EditOp::Init i = init->currentIndex() == 0 ? EditOp::Init::Zeros : init->currentIndex() == 1 ? EditOp::Init::Ones : EditOp::Init::Constant;
+        op = EditOp::addVariable(newName, DType(dtype->currentData().toInt()), *s, i, value->value());
+    }
+    if (!apply(std::move(op)).ok()) return;
     showAdded(name->text());  // its row in the tree is the last one under Variables
 }
 

@@ -87,6 +87,7 @@ private:
     void renameRegexDialog();
     void valueDialog(EditKind kind);
     void fromNpyDialog();
+    void castDialog();
     void addVariableDialog();
     void exportDialog(ExportFormat format);
     void updateActions();
