@@ -2,6 +2,8 @@
 // variables a=0.5, b=2, c=3 with their tensors, the slot toggle and the model tester.
 #include <QAbstractItemModelTester>
 #include <QFileInfo>
+#include <QImage>
+#include <QPixmap>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QTest>
@@ -13,6 +15,7 @@
 #include "model/loader/model_loader.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
+#include "views/window/icons.h"
 
 using namespace tfscope;
 
@@ -131,6 +134,43 @@ private slots:
                      QStringLiteral("keras_api/metrics/%1/count/.ATTRIBUTES/VARIABLE_VALUE").arg(k));
         }
         QCOMPARE(names(tree, child(tree, vars, QStringLiteral("conv1"))), (QStringList{QStringLiteral("bias"), QStringLiteral("kernel")}));
+    }
+
+    // The own SVG icons load from the resource and draw something; tree kinds carry theirs.
+    void testIcons() {
+        const QStringList names{QStringLiteral("open"), QStringLiteral("reload"), QStringLiteral("fit"), QStringLiteral("zoom-in"),
+                                QStringLiteral("zoom-out"), QStringLiteral("run"), QStringLiteral("export"), QStringLiteral("variable"),
+                                QStringLiteral("signature"), QStringLiteral("function"), QStringLiteral("asset"), QStringLiteral("scope"),
+                                QStringLiteral("graph")};
+        const QByteArray sheet = qgetenv("TFSCOPE_ICON_SHEET");
+        QImage all(int(names.size()) * 68, 64, QImage::Format_ARGB32);
+        all.fill(Qt::white);
+        for (int i = 0; i < int(names.size()); ++i) {
+            const QIcon icon = tfscopeIcon(names[i]);
+            QVERIFY2(!icon.isNull(), qPrintable(names[i]));
+            const QImage img = icon.pixmap(64, 64).toImage();
+            QCOMPARE(img.size(), QSize(64, 64));
+            int opaque = 0;
+            for (int y = 0; y < 64; ++y)
+                for (int x = 0; x < 64; ++x) opaque += qAlpha(img.pixel(x, y)) > 128;
+            QVERIFY2(opaque > 200, qPrintable(names[i]));
+            for (int y = 0; y < 64; ++y)
+                for (int x = 0; x < 64; ++x)
+                    if (qAlpha(img.pixel(x, y)) > 0) all.setPixel(i * 68 + x, y, img.pixel(x, y));
+        }
+        if (!sheet.isEmpty()) all.save(QString::fromLocal8Bit(sheet));
+        QVERIFY(tfscopeIcon(u"no-such-icon").isNull());
+
+        auto m = ModelLoader::load(TFSCOPE_SOURCE_DIR "/resources/demo");
+        QVERIFY(m.ok());
+        ModelTreeModel tree;
+        tree.setModel(m.value());
+        const QModelIndex vars = child(tree, {}, QStringLiteral("Variables"));
+        const QModelIndex conv1 = child(tree, vars, QStringLiteral("conv1"));
+        QVERIFY(!conv1.data(Qt::DecorationRole).value<QIcon>().isNull());
+        QVERIFY(!child(tree, conv1, QStringLiteral("kernel")).data(Qt::DecorationRole).value<QIcon>().isNull());
+        QVERIFY(!conv1.siblingAtColumn(ModelTreeModel::ColType).data(Qt::DecorationRole).isValid());
+        QVERIFY(!vars.data(Qt::DecorationRole).isValid());
     }
 
     void testSlotToggleOnCheckpoint() {

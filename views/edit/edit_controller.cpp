@@ -27,6 +27,7 @@
 #include "views/tensor/tensor_viewer.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
+#include "views/window/icons.h"
 
 namespace tfscope {
 namespace {
@@ -234,15 +235,18 @@ void EditController::addEditActions(QMenu* edit) {
     updateActions();
 }
 
-void EditController::addExportActions(QMenu* file) {
+QAction* EditController::addExportActions(QMenu* file) {
     auto act = [this, file](const QString& text, ExportFormat format) {
         QAction* a = file->addAction(text);
         connect(a, &QAction::triggered, this, [this, format] { exportDialog(format); });
         m_needSet.push_back(a);
+        return a;
     };
-    act(tr("Export &Checkpoint…"), ExportFormat::Checkpoint);
+    QAction* checkpoint = act(tr("Export &Checkpoint…"), ExportFormat::Checkpoint);
+    checkpoint->setIcon(tfscopeIcon(u"export"));
     act(tr("Export Saved&Model…"), ExportFormat::SavedModel);
     updateActions();
+    return checkpoint;
 }
 
 void EditController::updateActions() {

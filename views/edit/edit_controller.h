@@ -44,7 +44,8 @@ public:
     EditSession* session() const { return m_session; }
     ExportRunner* exporter() const { return m_runner; }
     void addEditActions(QMenu* edit);
-    void addExportActions(QMenu* file);
+    // Returns Export Checkpoint… (for a toolbar).
+    QAction* addExportActions(QMenu* file);
     // Message boxes for refusals and export results (default), or only the signals (tests).
     void setDialogs(bool on) { m_dialogs = on; }
 

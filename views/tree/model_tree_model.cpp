@@ -10,6 +10,7 @@
 
 #include "model/edit/variable_paths.h"
 #include "model/loader/model.h"
+#include "views/window/icons.h"
 
 namespace tfscope {
 namespace {
@@ -237,9 +238,24 @@ QVariant ModelTreeModel::data(const QModelIndex& index, int role) const {
         if (v.isValid()) return v;
     }
     if (role == Qt::DisplayRole) return display(it, index.column());
+    if (role == Qt::DecorationRole) return index.column() == ColName ? decoration(it) : QVariant();
     if (role == Qt::ToolTipRole && index.column() == ColName) return display(it, ColName);
     if (role >= KindRole) return userRole(it, role);
     return {};
+}
+
+QVariant ModelTreeModel::decoration(const Item& it) const {
+    switch (it.kind) {
+    case Kind::MetaGraph: return tfscopeIcon(u"graph");
+    case Kind::Signature: return tfscopeIcon(u"signature");
+    case Kind::Function: return tfscopeIcon(u"function");
+    case Kind::Asset:
+    case Kind::AssetExtra: return tfscopeIcon(u"asset");
+    case Kind::Scope: return tfscopeIcon(u"scope");
+    case Kind::Variable:
+    case Kind::AddedVariable: return tfscopeIcon(u"variable");
+    default: return {};
+    }
 }
 
 QModelIndex ModelTreeModel::indexForVariable(int v) const {

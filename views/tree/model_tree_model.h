@@ -86,6 +86,7 @@ private:
     void buildVariables(int parent);
     QVariant display(const Item& it, int column) const;
     QVariant userRole(const Item& it, int role) const;
+    QVariant decoration(const Item& it) const;  // the kind's icon (views/window/icons.h)
     // model_tree_edits.cpp: checkboxes and modified marks.
     struct EditMark {
         int editItem = -1;      // index into EditSet::items(), -1 if none (deleted, not in checkpoint)

@@ -19,6 +19,7 @@
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QToolBar>
 #include <QToolButton>
 #include <QTreeView>
 
@@ -32,6 +33,7 @@
 #include "views/tensor/tensor_viewer.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
+#include "views/window/icons.h"
 
 namespace tfscope {
 
@@ -104,39 +106,48 @@ MainWindow::~MainWindow() {
 }
 
 void MainWindow::createActions() {
-    auto act = [this](QMenu* menu, const QString& text, const QKeySequence& key, auto fn) {
+    auto act = [this](QMenu* menu, const QString& text, const QKeySequence& key, auto fn, QStringView icon = {}) {
         QAction* a = menu->addAction(text);
         a->setShortcut(key);
+        if (!icon.isEmpty()) a->setIcon(tfscopeIcon(icon));
         connect(a, &QAction::triggered, this, fn);
         return a;
     };
     QMenu* file = menuBar()->addMenu(tr("&File"));
     auto* edit = new QMenu(tr("&Edit"), this);  // filled below; added after File
-    act(file, tr("&Open File…"), QKeySequence::Open, [this] {
+    QAction* open = act(file, tr("&Open File…"), QKeySequence::Open, [this] {
         QString p = QFileDialog::getOpenFileName(this, tr("Open model file"));
         if (!p.isEmpty()) openPath(p);
-    });
+    }, u"open");
     act(file, tr("Open &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] {
         QString p = QFileDialog::getExistingDirectory(this, tr("Open SavedModel or checkpoint folder"));
         if (!p.isEmpty()) openPath(p);
     });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_versionMenu = file->addMenu(tr("Open &Version"));
-    act(file, tr("&Reload"), QKeySequence(Qt::Key_F5), [this] { reload(); });
+    QAction* reloadAction = act(file, tr("&Reload"), QKeySequence(Qt::Key_F5), [this] { reload(); }, u"reload");
     file->addSeparator();
     act(file, tr("Export Graph as &PNG…"), QKeySequence(), [this] { exportGraph(false); });
     act(file, tr("Export Graph as &SVG…"), QKeySequence(), [this] { exportGraph(true); });
-    createEditActions(file, edit);
+    QAction* exportCheckpoint = createEditActions(file, edit);
     file->addSeparator();
     act(file, tr("&Quit"), QKeySequence::Quit, [this] { close(); });
     menuBar()->addMenu(edit);
     act(edit, tr("&Find…"), QKeySequence::Find, [this] { findDialog(); });
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    act(view, tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { m_canvas->view()->fitAll(); });
-    act(view, tr("Zoom &In"), QKeySequence::ZoomIn, [this] { m_canvas->view()->scaleView(1.25); });
-    act(view, tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { m_canvas->view()->scaleView(0.8); });
+    QAction* fit = act(view, tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { m_canvas->view()->fitAll(); }, u"fit");
+    QAction* zoomIn = act(view, tr("Zoom &In"), QKeySequence::ZoomIn, [this] { m_canvas->view()->scaleView(1.25); }, u"zoom-in");
+    QAction* zoomOut = act(view, tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { m_canvas->view()->scaleView(0.8); }, u"zoom-out");
     QMenu* signature = menuBar()->addMenu(tr("&Signature"));
-    act(signature, tr("&Run…"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { showRunner(); });
+    QAction* run = act(signature, tr("&Run…"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { showRunner(); }, u"run");
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("MainToolBar"));
+    bar->setIconSize(QSize(20, 20));
+    bar->addActions({open, reloadAction});
+    bar->addSeparator();
+    bar->addActions({fit, zoomIn, zoomOut});
+    bar->addSeparator();
+    bar->addActions({run, exportCheckpoint});
     updateRecentMenu();
     updateVersionMenu();
 }

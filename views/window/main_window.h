@@ -70,7 +70,7 @@ protected:
 
 private:
     void createActions();
-    void createEditActions(QMenu* file, QMenu* edit);
+    QAction* createEditActions(QMenu* file, QMenu* edit);  // returns Export Checkpoint… for the toolbar
     void onLoaded();
     void setModel(std::shared_ptr<const Model> model);
     void onTreeCurrent(const QModelIndex& source);
