@@ -503,6 +503,14 @@ private slots:
         QVERIFY(ec->apply(EditOp::addVariable("step", DType::Int64, {}, EditOp::Init::Zeros)).ok());
         QCOMPARE(m->rowCount(vars), 4);
         QCOMPARE(m->index(3, 0, vars).data().toString(), QStringLiteral("step  [added]"));
+        // Adding a row keeps the tree's current row, so the viewer stays on the variable shown.
+        QCOMPARE(w.tensorViewer()->tensorName(), QStringLiteral("head/bias"));
+        QCOMPARE(w.treePanel()->proxy()->mapToSource(w.treePanel()->view()->currentIndex()).row(), 2);
+        if (const QByteArray shot = qgetenv("TFSCOPE_EDIT_SCREENSHOT"); !shot.isEmpty()) {
+            w.treePanel()->view()->expandAll();
+            w.treePanel()->view()->setColumnWidth(ModelTreeModel::ColName, 260);
+            w.grab().save(QString::fromLocal8Bit(shot) + QStringLiteral("added.png"));
+        }
         QUndoStack* stack = ec->session()->undoStack();
         while (stack->canUndo()) stack->undo();
         QCOMPARE(m->rowCount(vars), 2);

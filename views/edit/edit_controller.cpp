@@ -94,6 +94,7 @@ void EditController::setModel(std::shared_ptr<const Model> model) {
     m_model = std::move(model);
     m_current.clear();
     m_currentKey.clear();
+    m_currentAdded = -1;
     m_session->setModel(m_model);
 }
 
@@ -101,6 +102,7 @@ bool EditController::showVariable(const QString& key) {
     m_viewer->tableModel()->setEditable(false);
     if (!m_session->active()) return false;
     m_currentKey = key.toStdString();
+    m_currentAdded = -1;
     const EditItem* item = m_session->itemForSourceKey(m_currentKey);
     if (!item) {
         m_current.clear();
@@ -127,10 +129,22 @@ bool EditController::showAdded(const QString& name) {
     if (!t.ok()) return false;
     m_current = name;
     m_currentKey.clear();
+    m_currentAdded = 0;
+    for (const EditItem& i : m_session->set().items()) {
+        if (&i == added) break;
+        m_currentAdded += i.added() ? 1 : 0;
+    }
     m_viewer->setTensor(m_current, std::move(t).value());
     m_viewer->tableModel()->setEditable(true);
     updateActions();
     return true;
+}
+
+const EditItem* EditController::addedItem(int rank) const {
+    if (!m_session->active()) return nullptr;
+    for (const EditItem& i : m_session->set().items())
+        if (i.added() && rank-- == 0) return &i;
+    return nullptr;
 }
 
 bool EditController::hasUnsavedEdits() const { return m_session->active() && !m_session->undoStack()->isClean(); }
@@ -140,11 +154,13 @@ void EditController::onChanged() {
     if (m_current.isEmpty() && m_currentKey.empty()) return;
     // Leave the viewer alone when it shows something else now (a run output, another tensor).
     const bool ours = m_viewer->tensorName() == m_current || (m_current.isEmpty() && m_viewer->tensorName() == q(m_currentKey));
-    const EditItem* item = m_currentKey.empty() ? m_session->item(m_current.toStdString())
-                                                : m_session->itemForSourceKey(m_currentKey);
+    const EditItem* item = !m_currentKey.empty() ? m_session->itemForSourceKey(m_currentKey)
+                         : m_currentAdded >= 0  ? addedItem(m_currentAdded)  // follows renames
+                                                : m_session->item(m_current.toStdString());
     if (!item) {
         if (ours && !m_current.isEmpty()) m_viewer->showError(m_current, tr("Deleted by an edit (Ctrl+Z to undo)."));
         m_current.clear();
+        m_currentAdded = -1;
         updateActions();
         return;
     }

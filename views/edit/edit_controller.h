@@ -30,6 +30,7 @@ namespace tfscope {
 
 class EditSession;
 class ExportRunner;
+struct EditItem;
 class Model;
 class TensorViewer;
 class TreePanel;
@@ -92,6 +93,7 @@ private:
     void addVariableDialog();
     void exportDialog(ExportFormat format);
     void updateActions();
+    const EditItem* addedItem(int rank) const;  // the rank-th added variable, nullptr if none
 
     QWidget* m_window;        // Not owned.
     TreePanel* m_tree;        // Not owned.
@@ -102,6 +104,7 @@ private:
     std::shared_ptr<const Model> m_model;
     QString m_current;        // current name of the variable shown
     std::string m_currentKey; // its checkpoint key, "" for an added variable
+    int m_currentAdded = -1;  // for an added variable: its rank among the added ones
     bool m_dialogs = true;
     std::vector<QAction*> m_needSet;      // enabled when the model has variables
     std::vector<QAction*> m_needCurrent;  // enabled when a variable is shown

@@ -44,24 +44,26 @@ void ModelTreeModel::syncAddedRows(bool notify) {
         m_added = std::move(added);
         return;
     }
-    // Marks are recomputed before each end*Rows(): views read the new rows' data right away.
+    // Only the tail changes (rows show the k-th added variable, looked up live), so the view keeps
+    // its current row. Marks are recomputed before end*Rows(): views read the new rows at once.
     const int section = m_variablesSection;
     const QModelIndex parent = createIndex(m_items[size_t(section)].row, 0, quintptr(section));
-    if (had > 0) {
-        const int first = int(m_items[size_t(section)].children.size() - had);
-        if (notify) beginRemoveRows(parent, first, first + int(had) - 1);
-        m_items.resize(size_t(m_firstAddedItem));
-        m_items[size_t(section)].children.resize(size_t(first));
-        m_firstAddedItem = -1;
-        m_added.clear();
+    const int firstAddedRow = int(m_items[size_t(section)].children.size() - had);
+    if (added.size() < had) {
+        const int keep = int(added.size());
+        if (notify) beginRemoveRows(parent, firstAddedRow + keep, firstAddedRow + int(had) - 1);
+        m_items.resize(size_t(m_firstAddedItem + keep));
+        m_items[size_t(section)].children.resize(size_t(firstAddedRow + keep));
+        if (keep == 0) m_firstAddedItem = -1;
+        m_added = std::move(added);
         computeMarks();
         if (notify) endRemoveRows();
+        return;
     }
-    if (added.empty()) return;
-    const int first = int(m_items[size_t(section)].children.size());
-    if (notify) beginInsertRows(parent, first, first + int(added.size()) - 1);
-    m_firstAddedItem = int(m_items.size());
-    for (int k = 0; k < int(added.size()); ++k) add(section, Kind::AddedVariable, k);
+    const int first = firstAddedRow + int(had);
+    if (notify) beginInsertRows(parent, first, firstAddedRow + int(added.size()) - 1);
+    if (had == 0) m_firstAddedItem = int(m_items.size());
+    for (int k = int(had); k < int(added.size()); ++k) add(section, Kind::AddedVariable, k);
     m_added = std::move(added);
     computeMarks();
     if (notify) endInsertRows();
