@@ -37,7 +37,7 @@ constexpr SelectorName kSelectorNames[] = {
     {Selector::Kind::All, "all", false},          {Selector::Kind::Name, "name", true},
     {Selector::Kind::Scope, "scope", true},       {Selector::Kind::Regex, "regex", true},
     {Selector::Kind::Trainable, "trainable", false}, {Selector::Kind::NonTrainable, "non_trainable", false},
-    {Selector::Kind::OptimizerSlots, "optimizer_slots", false},
+    {Selector::Kind::OptimizerSlots, "optimizer_slots", false}, {Selector::Kind::VariableScope, "variable_scope", true},
 };
 
 const char* initName(EditOp::Init i) {
@@ -150,7 +150,10 @@ Result<EditOp> fromJson(const Json& j, int n, const std::string& baseDir) {
             if (sn.hasPattern) { TFS_ASSIGN_OR_RETURN(op.selector.pattern, f.str(sn.name)); }
             found = true;
         }
-        if (!found) return f.error("'" + opName + "' needs one of all, name, scope, regex, trainable, non_trainable, optimizer_slots.");
+        if (!found) {
+            return f.error("'" + opName +
+                           "' needs one of all, name, scope, variable_scope, regex, trainable, non_trainable, optimizer_slots.");
+        }
         break;
     }
     case EditKind::Rename: {
@@ -237,6 +240,7 @@ std::string EditOp::describe() const {
         case Selector::Kind::Trainable: return verb + " trainable";
         case Selector::Kind::NonTrainable: return verb + " non-trainable";
         case Selector::Kind::OptimizerSlots: return verb + " optimizer slots";
+        case Selector::Kind::VariableScope: return verb + " variable scope '" + selector.pattern + "'";
         }
         return verb;
     }

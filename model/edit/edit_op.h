@@ -19,9 +19,12 @@ namespace tfscope {
 
 // Which variables a select/deselect edit touches.
 struct Selector {
-    enum class Kind { All, Name, Scope, Regex, Trainable, NonTrainable, OptimizerSlots };
+    enum class Kind { All, Name, Scope, Regex, Trainable, NonTrainable, OptimizerSlots, VariableScope };
     Kind kind = Kind::All;
-    std::string pattern;  // Name: exact name; Scope: prefix ("dnn/" or "dnn"); Regex: ECMAScript, full match
+    // Name: exact name; Scope: prefix of the current name ("dnn/" or "dnn"); Regex: ECMAScript,
+    // searched in the name; VariableScope: scope of the source variable's tree path
+    // (EditItem::treePath, unchanged by renames), what a scope's checkbox in the GUI selects.
+    std::string pattern;
 };
 
 enum class EditKind {

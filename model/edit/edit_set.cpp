@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "model/edit/value_ops.h"
+#include "model/edit/variable_paths.h"
 #include "model/io/npy.h"
 #include "model/loader/model.h"
 
@@ -69,10 +70,17 @@ Result<EditSet> EditSet::build(std::shared_ptr<const Model> model, std::shared_p
     set.m_model = std::move(model);
     set.m_reader = std::move(reader);
     std::unordered_map<std::string, const VariableSummary*> byKey;
+    std::unordered_map<std::string, std::string> pathByKey;
     bool haveTrainable = false;
     if (set.m_model) {
-        for (const VariableSummary& v : set.m_model->summary().variables) {
-            if (!v.checkpointKey.empty()) byKey[v.checkpointKey] = &v;
+        const auto& vars = set.m_model->summary().variables;
+        const std::vector<std::string> paths = variableTreePaths(set.m_model->summary());
+        for (size_t i = 0; i < vars.size(); ++i) {
+            const VariableSummary& v = vars[i];
+            if (!v.checkpointKey.empty()) {
+                byKey[v.checkpointKey] = &v;
+                pathByKey[v.checkpointKey] = paths[i];
+            }
             haveTrainable = haveTrainable || v.trainable;
         }
     }
@@ -84,6 +92,8 @@ Result<EditSet> EditSet::build(std::shared_ptr<const Model> model, std::shared_p
         EditItem item;
         item.name = e.key;
         item.sourceKey = e.key;
+        auto path = pathByKey.find(e.key);
+        item.treePath = path == pathByKey.end() ? e.key : path->second;
         item.dtype = e.dtype;
         item.shape = e.shape;
         auto it = byKey.find(e.key);
@@ -216,6 +226,7 @@ Status EditSet::applyOne(const EditOp& op) {
             case Selector::Kind::Trainable: hit = i.trainable; break;
             case Selector::Kind::NonTrainable: hit = !i.trainable; break;
             case Selector::Kind::OptimizerSlots: hit = i.optimizerSlot; break;
+            case Selector::Kind::VariableScope: hit = !i.added() && inScope(i.treePath, s.pattern); break;
             }
             if (!hit) continue;
             ++matched;
@@ -223,6 +234,8 @@ Status EditSet::applyOne(const EditOp& op) {
         }
         if (s.kind == Selector::Kind::Name && matched == 0)
             return Status::notFound("Variable '" + s.pattern + "' does not exist.");
+        if (s.kind == Selector::Kind::VariableScope && matched == 0)
+            return Status::notFound("No variable is in variable scope '" + s.pattern + "'.");
         return Status::OK();
     }
     case EditKind::Rename: {

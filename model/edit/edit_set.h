@@ -33,6 +33,8 @@ inline constexpr const char* kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
 struct EditItem {
     std::string name;               // current (exported) name
     std::string sourceKey;          // bundle key in the source, "" for an added variable
+    std::string treePath;           // source variable's place in the variables tree (variable_paths.h); sourceKey
+                                    // when the model has no such variable, "" for an added variable
     DType dtype = DType::Invalid;   // current dtype
     Shape shape;                    // current shape
     bool selected = true;

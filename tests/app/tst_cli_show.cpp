@@ -7,6 +7,8 @@
 
 #include <QProcess>
 
+#include "shared_models.h"
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -72,6 +74,7 @@ private slots:
         row("versions_2v_json", {u"versions"_s, u"$MODELS/serving_saved_model_half_plus_two_2_versions"_s, u"--json"_s});
     }
     void testGolden() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         QFETCH(QStringList, args);
         const QString name = QString::fromUtf8(QTest::currentDataTag());
         Run r = runTfscope(expand(args));
@@ -113,6 +116,7 @@ private slots:
             << u"tfscope: $MODELS/serving_saved_model_half_plus_two_cpu/00000123: Not a TF Serving base folder (no numeric version folder holding a SavedModel).\n"_s;
     }
     void testErrors() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         QFETCH(QStringList, args);
         QFETCH(int, exitCode);
         QFETCH(QString, stderrText);

@@ -7,6 +7,7 @@
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/edit/edit_set.h"
 #include "model/edit/value_ops.h"
+#include "model/edit/variable_paths.h"
 #include "model/io/npy.h"
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
@@ -76,6 +77,48 @@ private slots:
         QCOMPARE(bad.message(), std::string("Invalid regular expression '('."));
         Status missing = set.apply(EditOp::select({Selector::Kind::Name, "nope"}));
         QCOMPARE(missing.message(), std::string("Variable 'nope' does not exist."));
+    }
+
+    // variable_scope matches the source variable's tree path (graph name; slots under their
+    // variable), not the checkpoint key, and survives renames.
+    void testVariableScope() {
+        EditSet set = openSet(kTf2);
+        const EditItem* kernelSlot = set.find("model/layer_with_weights-0/kernel/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE");
+        QVERIFY(kernelSlot);
+        QCOMPARE(kernelSlot->treePath, std::string("dense/kernel/m"));
+        QCOMPARE(set.find("save_counter/.ATTRIBUTES/VARIABLE_VALUE")->treePath, std::string("save_counter"));
+        QVERIFY(set.apply(EditOp::renameScope("model/", "net/")).ok());
+        QVERIFY(set.apply(EditOp::deselect({Selector::Kind::VariableScope, "dense/"})).ok());
+        QCOMPARE(names(set), (QStringList{"optimizer/beta_1/.ATTRIBUTES/VARIABLE_VALUE", "optimizer/beta_2/.ATTRIBUTES/VARIABLE_VALUE",
+                                          "optimizer/decay/.ATTRIBUTES/VARIABLE_VALUE", "optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE",
+                                          "optimizer/learning_rate/.ATTRIBUTES/VARIABLE_VALUE", "save_counter/.ATTRIBUTES/VARIABLE_VALUE"}));
+        QVERIFY(set.apply(EditOp::select({Selector::Kind::VariableScope, "dense/kernel"})).ok());
+        QCOMPARE(set.selectedCount(), 6 + 3);  // the kernel and its m and v slots
+        Status none = set.apply(EditOp::select({Selector::Kind::VariableScope, "Adam/dense"}));
+        QCOMPARE(none.message(), std::string("No variable is in variable scope 'Adam/dense'."));
+        auto ops = parseEditScript(set.editScript(), "");
+        QVERIFY(ops.ok());
+        QCOMPARE(int(ops->at(1).selector.kind), int(Selector::Kind::VariableScope));
+        QCOMPARE(ops->at(1).selector.pattern, std::string("dense/"));
+        QCOMPARE(ops->at(1).describe(), std::string("Deselect variable scope 'dense/'"));
+    }
+
+    // Two Keras metrics each hold "count" and "total": their tree paths are their object paths.
+    void testTreePathsDisambiguate() {
+        auto model = ModelLoader::load(TFSCOPE_SOURCE_DIR "/resources/demo");
+        QVERIFY(model.ok());
+        const auto& vars = (*model)->summary().variables;
+        const std::vector<std::string> paths = variableTreePaths((*model)->summary());
+        QCOMPARE(paths.size(), vars.size());
+        QStringList counts, convs;
+        for (size_t i = 0; i < vars.size(); ++i) {
+            if (vars[i].name == "count" || vars[i].name == "total") counts << QString::fromStdString(paths[i]);
+            if (vars[i].name.starts_with("conv1/")) convs << QString::fromStdString(paths[i]);
+        }
+        counts.sort();
+        QCOMPARE(counts, (QStringList{"keras_api/metrics/0/count", "keras_api/metrics/0/total",
+                                      "keras_api/metrics/1/count", "keras_api/metrics/1/total"}));
+        QCOMPARE(convs, (QStringList{"conv1/bias", "conv1/kernel"}));
     }
 
     void testSlotHeuristics() {

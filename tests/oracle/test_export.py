@@ -9,6 +9,9 @@
   assignment made in TensorFlow.
 - tf2_ckpt (tf.train.Checkpoint): export without optimizer state; Checkpoint(model=...).restore()
   .assert_existing_objects_matched() passes and the values are the source's.
+- tf2_ckpt with an edit script `deselect variable_scope dense/kernel` (what the GUI's scope
+  checkbox writes): TensorFlow sees every key but the kernel and its two Adam slots, and a
+  Checkpoint(model=...) restore fills the bias with the source's value.
 - half_plus_two (shared, TF1): a set to 3 computes 3x+2 through tf.compat.v1.saved_model.load.
 - disk full: a 64 KiB tmpfs (only where mount is permitted) -> exit 1, nothing left behind.
 """
@@ -148,6 +151,29 @@ class ExportOracle(unittest.TestCase):
         # The kept optimizer-free graph also restores into a model + optimizer without complaint
         # about missing keys for the objects that exist in it.
         self.assertEqual(int(ckpt.save_counter.numpy()), 2)
+
+    def test_tf2_checkpoint_variable_scope_script(self):
+        src = DATA / "tf2_ckpt" / "ckpt-2"
+        script = self.tmp / "edits.json"
+        script.write_text(json.dumps({"format": "tfscope-edit-script", "version": 1,
+                                      "edits": [{"op": "deselect", "variable_scope": "dense/kernel"}]}))
+        out = self.tmp / "no_kernel"
+        tfscope(src, "--script", script, "--out", out)
+        _, src_dtypes, _ = keys_of(src)
+        reader, dtypes, _ = keys_of(out)
+        kernel = "model/layer_with_weights-0/kernel/"
+        dropped = {kernel + ".ATTRIBUTES/VARIABLE_VALUE",
+                   kernel + ".OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE",
+                   kernel + ".OPTIMIZER_SLOT/optimizer/v/.ATTRIBUTES/VARIABLE_VALUE"}
+        self.assertTrue(dropped <= set(src_dtypes))
+        self.assertEqual(set(dtypes), set(src_dtypes) - dropped)
+        model = tf.keras.Sequential([tf.keras.layers.Dense(2, input_shape=(3,), name="dense")], name="net")
+        initial_kernel = model.layers[0].kernel.numpy()
+        tf.train.Checkpoint(model=model).restore(str(out)).expect_partial()
+        np.testing.assert_array_equal(
+            model.layers[0].bias.numpy(),
+            tf.train.load_checkpoint(str(src)).get_tensor("model/layer_with_weights-0/bias/.ATTRIBUTES/VARIABLE_VALUE"))
+        np.testing.assert_array_equal(model.layers[0].kernel.numpy(), initial_kernel)
 
     def test_half_plus_two_a_set_to_3(self):
         src = SHARED / "serving_saved_model_half_plus_two_cpu" / "00000123"

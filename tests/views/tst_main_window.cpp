@@ -1,12 +1,24 @@
 // MainWindow: opening off the GUI thread, open-error handling (the previous model stays open and
-// the message names the file), the properties panel text for a known node, selecting items.
+// the message names the file), the properties panel text for a known node, selecting items, the
+// unsaved-edits marker and prompt.
+#include <QAbstractButton>
+#include <QFile>
+#include <QFileDialog>
+#include <QMessageBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QUndoStack>
 #include <QTest>
+
+#include "shared_models.h"
 
 #include <algorithm>
 
+#include "dialog_driver.h"
+#include "model/edit/edit_op.h"
 #include "model/graph/graph_index.h"
+#include "views/edit/edit_controller.h"
+#include "views/edit/edit_session.h"
 #include "views/graph/graph_canvas.h"
 #include "views/panels/properties_panel.h"
 #include "views/panels/node_properties.h"
@@ -17,6 +29,8 @@
 using namespace tfscope;
 
 namespace {
+const QString kTutorial = QStringLiteral(TFSCOPE_TEST_DATA "/tutorial");
+const QString kDemo = QStringLiteral(TFSCOPE_SOURCE_DIR "/resources/demo");
 const QString kHalfPlusTwo = QStringLiteral(TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123");
 }
 
@@ -24,6 +38,7 @@ class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
     void testOpenErrorKeepsPreviousModel() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         MainWindow w;
         w.setErrorDialogs(false);
         QSignalSpy loaded(&w, &MainWindow::modelLoaded);
@@ -54,6 +69,7 @@ private slots:
     }
 
     void testPropertiesOfKnownNode() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         MainWindow w;
         w.setErrorDialogs(false);
         QSignalSpy loaded(&w, &MainWindow::modelLoaded);
@@ -72,6 +88,7 @@ private slots:
     }
 
     void testSelectVariableShowsTensor() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         MainWindow w;
         w.setErrorDialogs(false);
         QSignalSpy loaded(&w, &MainWindow::modelLoaded);
@@ -103,6 +120,70 @@ private slots:
         QVERIFY(w.canvas()->graph()->isFunctionBody());
         emit w.properties()->functionLinkActivated(QString());  // "back to the main graph"
         QCOMPARE(w.canvas()->graph(), main);
+    }
+
+    // Pending edits: windowModified ([*] in the title), and opening another model or closing asks
+    // Save Edit Script… / Discard / Cancel.
+    void testUnsavedEditsPrompt() {
+        MainWindow w;
+        w.setErrorDialogs(false);
+        QSignalSpy loaded(&w, &MainWindow::modelLoaded);
+        w.openPath(kTutorial);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+        QCOMPARE(w.windowTitle(), QStringLiteral("tutorial[*] — tfscope"));
+        QVERIFY(!w.isWindowModified());
+        EditController* ec = w.editController();
+        QVERIFY(ec->apply(EditOp::scale("v1", 2.0)).ok());
+        QVERIFY(w.isWindowModified());
+        ec->session()->undoStack()->undo();
+        QVERIFY(!w.isWindowModified());
+        ec->session()->undoStack()->redo();
+        QVERIFY(w.isWindowModified());
+        w.setErrorDialogs(true);
+        w.show();
+
+        // Cancel: the other model is not opened, the window does not close.
+        QString text;
+        onNextModal<QMessageBox>([&](QMessageBox* box) {
+            text = box->text();
+            box->button(QMessageBox::Cancel)->click();
+        });
+        w.openPath(kDemo);
+        QCOMPARE(text, QStringLiteral("The variables of tutorial have edits that are not saved as an edit script."));
+        QVERIFY(!w.isBusy());
+        QCOMPARE(QString::fromStdString(w.model()->rootPath()), kTutorial);
+        onNextModal<QMessageBox>([](QMessageBox* box) { box->button(QMessageBox::Cancel)->click(); });
+        QVERIFY(!w.close());
+        QVERIFY(w.isVisible());
+        QVERIFY(w.isWindowModified());
+
+        // Save Edit Script…: the file dialog, then the edits count as saved.
+        QTemporaryDir dir;
+        const QString script = dir.filePath(QStringLiteral("edits.json"));
+        onNextModal<QMessageBox>([&](QMessageBox* box) {
+            QCOMPARE(box->button(QMessageBox::Save)->text(), QStringLiteral("Save Edit Script…"));
+            onNextModal<QFileDialog>([&](QFileDialog* d) {
+                d->selectFile(script);
+                static_cast<QDialog*>(d)->accept();  // QFileDialog::accept(), protected there
+            });
+            box->button(QMessageBox::Save)->click();
+        });
+        QVERIFY(w.confirmDiscardEdits());
+        QFile f(script);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY2(f.readAll().contains(R"("op": "scale")"), "the saved script holds the edit");
+        QVERIFY(!w.isWindowModified());
+        QVERIFY(w.confirmDiscardEdits());  // nothing pending: no prompt (no handler is waiting)
+
+        // Discard: the other model opens and the marker goes.
+        QVERIFY(ec->apply(EditOp::fill("v2", 4.0)).ok());
+        QVERIFY(w.isWindowModified());
+        onNextModal<QMessageBox>([](QMessageBox* box) { box->button(QMessageBox::Discard)->click(); });
+        w.openPath(kDemo);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 20000);
+        QCOMPARE(w.windowTitle(), QStringLiteral("demo[*] — tfscope"));
+        QVERIFY(!w.isWindowModified());
+        w.setErrorDialogs(false);
     }
 };
 

@@ -2,15 +2,20 @@
 // variables a=0.5, b=2, c=3 with their tensors, the slot toggle and the model tester.
 #include <QAbstractItemModelTester>
 #include <QFileInfo>
+#include <QImage>
+#include <QPixmap>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QTest>
+
+#include "shared_models.h"
 
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
+#include "views/window/icons.h"
 
 using namespace tfscope;
 
@@ -40,6 +45,7 @@ class TestModelTree : public QObject {
     Q_OBJECT
 private slots:
     void testHalfPlusTwoTf1() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto model = load("serving_saved_model_half_plus_two_cpu/00000123");
         QVERIFY(model);
         ModelTreeModel tree;
@@ -79,6 +85,7 @@ private slots:
     }
 
     void testTf2ObjectGraphAndFilter() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto model = load("serving_saved_model_half_plus_two_tf2_cpu/00000123");
         QVERIFY(model);
         TreePanel panel;
@@ -104,6 +111,66 @@ private slots:
         QVERIFY(found.isValid());
         QVERIFY(p->mapFromSource(found).isValid());
         QVERIFY(!p->mapFromSource(child(tree, {}, QStringLiteral("Model"))).isValid());
+    }
+
+    // The demo's two Keras metrics each hold "count" and "total" (same graph names): the tree
+    // places those four by object path, so no two siblings share a name.
+    void testDemoMetricsDisambiguated() {
+        auto m = ModelLoader::load(TFSCOPE_SOURCE_DIR "/resources/demo");
+        QVERIFY(m.ok());
+        ModelTreeModel tree;
+        QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        tree.setModel(m.value());
+        const QModelIndex vars = child(tree, {}, QStringLiteral("Variables"));
+        QVERIFY(vars.isValid());
+        QCOMPARE(names(tree, vars), (QStringList{QStringLiteral("conv1"), QStringLiteral("conv2"), QStringLiteral("dense1"), QStringLiteral("keras_api"), QStringLiteral("probabilities")}));
+        const QModelIndex metrics = child(tree, child(tree, vars, QStringLiteral("keras_api")), QStringLiteral("metrics"));
+        QCOMPARE(names(tree, metrics), (QStringList{QStringLiteral("0"), QStringLiteral("1")}));
+        for (const QString& k : {QStringLiteral("0"), QStringLiteral("1")}) {
+            const QModelIndex metric = child(tree, metrics, k);
+            QCOMPARE(names(tree, metric), (QStringList{QStringLiteral("count"), QStringLiteral("total")}));
+            const QModelIndex count = child(tree, metric, QStringLiteral("count"));
+            QCOMPARE(count.data(ModelTreeModel::CheckpointKeyRole).toString(),
+                     QStringLiteral("keras_api/metrics/%1/count/.ATTRIBUTES/VARIABLE_VALUE").arg(k));
+        }
+        QCOMPARE(names(tree, child(tree, vars, QStringLiteral("conv1"))), (QStringList{QStringLiteral("bias"), QStringLiteral("kernel")}));
+    }
+
+    // The own SVG icons load from the resource and draw something; tree kinds carry theirs.
+    void testIcons() {
+        const QStringList names{QStringLiteral("open"), QStringLiteral("reload"), QStringLiteral("fit"), QStringLiteral("zoom-in"),
+                                QStringLiteral("zoom-out"), QStringLiteral("run"), QStringLiteral("export"), QStringLiteral("variable"),
+                                QStringLiteral("signature"), QStringLiteral("function"), QStringLiteral("asset"), QStringLiteral("scope"),
+                                QStringLiteral("graph")};
+        const QByteArray sheet = qgetenv("TFSCOPE_ICON_SHEET");
+        QImage all(int(names.size()) * 68, 64, QImage::Format_ARGB32);
+        all.fill(Qt::white);
+        for (int i = 0; i < int(names.size()); ++i) {
+            const QIcon icon = tfscopeIcon(names[i]);
+            QVERIFY2(!icon.isNull(), qPrintable(names[i]));
+            const QImage img = icon.pixmap(64, 64).toImage();
+            QCOMPARE(img.size(), QSize(64, 64));
+            int opaque = 0;
+            for (int y = 0; y < 64; ++y)
+                for (int x = 0; x < 64; ++x) opaque += qAlpha(img.pixel(x, y)) > 128;
+            QVERIFY2(opaque > 200, qPrintable(names[i]));
+            for (int y = 0; y < 64; ++y)
+                for (int x = 0; x < 64; ++x)
+                    if (qAlpha(img.pixel(x, y)) > 0) all.setPixel(i * 68 + x, y, img.pixel(x, y));
+        }
+        if (!sheet.isEmpty()) all.save(QString::fromLocal8Bit(sheet));
+        QVERIFY(tfscopeIcon(u"no-such-icon").isNull());
+
+        auto m = ModelLoader::load(TFSCOPE_SOURCE_DIR "/resources/demo");
+        QVERIFY(m.ok());
+        ModelTreeModel tree;
+        tree.setModel(m.value());
+        const QModelIndex vars = child(tree, {}, QStringLiteral("Variables"));
+        const QModelIndex conv1 = child(tree, vars, QStringLiteral("conv1"));
+        QVERIFY(!conv1.data(Qt::DecorationRole).value<QIcon>().isNull());
+        QVERIFY(!child(tree, conv1, QStringLiteral("kernel")).data(Qt::DecorationRole).value<QIcon>().isNull());
+        QVERIFY(!conv1.siblingAtColumn(ModelTreeModel::ColType).data(Qt::DecorationRole).isValid());
+        QVERIFY(!vars.data(Qt::DecorationRole).isValid());
     }
 
     void testSlotToggleOnCheckpoint() {

@@ -8,13 +8,16 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <limits>
 
 #include "model/loader/model.h"
@@ -24,6 +27,7 @@
 #include "views/tensor/tensor_viewer.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
+#include "views/window/icons.h"
 
 namespace tfscope {
 namespace {
@@ -45,6 +49,12 @@ std::optional<Shape> parseShape(QString text) {
     return shape;
 }
 
+// The dtypes a variable can be added as or cast to (value_ops edits them).
+constexpr DType kEditableDtypes[] = {DType::Float, DType::Double, DType::Half, DType::BFloat16, DType::Int32,
+                                     DType::Int64, DType::Int8, DType::UInt8, DType::Bool};
+
+QString dtypeLabel(DType d) { return QString::fromLatin1(dtypeShortName(d).data(), qsizetype(dtypeShortName(d).size())); }
+
 // A pair of line edits in an OK/Cancel dialog; false when cancelled.
 bool askTwo(QWidget* parent, const QString& title, const QString& label1, QString& v1, const QString& label2, QString& v2) {
     QDialog dialog(parent);
@@ -52,6 +62,8 @@ bool askTwo(QWidget* parent, const QString& title, const QString& label1, QStrin
     auto* form = new QFormLayout(&dialog);
     auto* e1 = new QLineEdit(v1, &dialog);
     auto* e2 = new QLineEdit(v2, &dialog);
+    e1->setObjectName(QStringLiteral("first"));
+    e2->setObjectName(QStringLiteral("second"));
     form->addRow(label1, e1);
     form->addRow(label2, e2);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
@@ -72,6 +84,7 @@ EditController::EditController(QWidget* window, TreePanel* tree, TensorViewer* v
     connect(m_session, &EditSession::changed, this, &EditController::onChanged);
     connect(m_viewer->tableModel(), &TensorTableModel::cellEditRequested, this, &EditController::onCellEdit);
     connect(m_runner, &ExportRunner::finished, this, &EditController::onExportFinished);
+    connect(m_session->undoStack(), &QUndoStack::cleanChanged, this, [this](bool clean) { emit unsavedEditsChanged(!clean); });
     m_tree->treeModel()->setEditSession(m_session);
 }
 
@@ -81,6 +94,7 @@ void EditController::setModel(std::shared_ptr<const Model> model) {
     m_model = std::move(model);
     m_current.clear();
     m_currentKey.clear();
+    m_currentAdded = -1;
     m_session->setModel(m_model);
 }
 
@@ -88,6 +102,7 @@ bool EditController::showVariable(const QString& key) {
     m_viewer->tableModel()->setEditable(false);
     if (!m_session->active()) return false;
     m_currentKey = key.toStdString();
+    m_currentAdded = -1;
     const EditItem* item = m_session->itemForSourceKey(m_currentKey);
     if (!item) {
         m_current.clear();
@@ -107,16 +122,45 @@ bool EditController::showVariable(const QString& key) {
     return true;
 }
 
+bool EditController::showAdded(const QString& name) {
+    const EditItem* added = m_session->item(name.toStdString());
+    if (!added || !added->added()) return false;
+    Result<Tensor> t = m_session->set().value(*added);
+    if (!t.ok()) return false;
+    m_current = name;
+    m_currentKey.clear();
+    m_currentAdded = 0;
+    for (const EditItem& i : m_session->set().items()) {
+        if (&i == added) break;
+        m_currentAdded += i.added() ? 1 : 0;
+    }
+    m_viewer->setTensor(m_current, std::move(t).value());
+    m_viewer->tableModel()->setEditable(true);
+    updateActions();
+    return true;
+}
+
+const EditItem* EditController::addedItem(int rank) const {
+    if (!m_session->active()) return nullptr;
+    for (const EditItem& i : m_session->set().items())
+        if (i.added() && rank-- == 0) return &i;
+    return nullptr;
+}
+
+bool EditController::hasUnsavedEdits() const { return m_session->active() && !m_session->undoStack()->isClean(); }
+
 void EditController::onChanged() {
     updateActions();
     if (m_current.isEmpty() && m_currentKey.empty()) return;
     // Leave the viewer alone when it shows something else now (a run output, another tensor).
     const bool ours = m_viewer->tensorName() == m_current || (m_current.isEmpty() && m_viewer->tensorName() == q(m_currentKey));
-    const EditItem* item = m_currentKey.empty() ? m_session->item(m_current.toStdString())
-                                                : m_session->itemForSourceKey(m_currentKey);
+    const EditItem* item = !m_currentKey.empty() ? m_session->itemForSourceKey(m_currentKey)
+                         : m_currentAdded >= 0  ? addedItem(m_currentAdded)  // follows renames
+                                                : m_session->item(m_current.toStdString());
     if (!item) {
         if (ours && !m_current.isEmpty()) m_viewer->showError(m_current, tr("Deleted by an edit (Ctrl+Z to undo)."));
         m_current.clear();
+        m_currentAdded = -1;
         updateActions();
         return;
     }
@@ -199,22 +243,26 @@ void EditController::addEditActions(QMenu* edit) {
     act(tr("S&cale Values…"), [this] { valueDialog(EditKind::Scale); }, true);
     act(tr("A&dd to Values…"), [this] { valueDialog(EditKind::Add); }, true);
     act(tr("Re&place from .npy…"), &EditController::fromNpyDialog, true);
+    act(tr("Cas&t to Dtype…"), &EditController::castDialog, true);
     act(tr("De&lete Variable"), [this] { if (needCurrent()) run(EditOp::remove(m_current.toStdString())); }, true);
     act(tr("&Add Variable…"), &EditController::addVariableDialog, false);
     edit->addSeparator();
-    act(tr("Save Edit &Script…"), &EditController::saveScriptDialog, false);
+    act(tr("Save Edit &Script…"), [this] { (void)saveScriptDialog(); }, false);
     updateActions();
 }
 
-void EditController::addExportActions(QMenu* file) {
+QAction* EditController::addExportActions(QMenu* file) {
     auto act = [this, file](const QString& text, ExportFormat format) {
         QAction* a = file->addAction(text);
         connect(a, &QAction::triggered, this, [this, format] { exportDialog(format); });
         m_needSet.push_back(a);
+        return a;
     };
-    act(tr("Export &Checkpoint…"), ExportFormat::Checkpoint);
+    QAction* checkpoint = act(tr("Export &Checkpoint…"), ExportFormat::Checkpoint);
+    checkpoint->setIcon(tfscopeIcon(u"export"));
     act(tr("Export Saved&Model…"), ExportFormat::SavedModel);
     updateActions();
+    return checkpoint;
 }
 
 void EditController::updateActions() {
@@ -227,10 +275,13 @@ void EditController::selectDialog() {
     dialog.setWindowTitle(tr("Select variables for export"));
     auto* form = new QFormLayout(&dialog);
     auto* action = new QComboBox(&dialog);
+    action->setObjectName(QStringLiteral("action"));
     action->addItems({tr("Select"), tr("Deselect")});
     auto* kind = new QComboBox(&dialog);
-    kind->addItems({tr("Scope"), tr("Regex (searched in the name)")});
+    kind->setObjectName(QStringLiteral("kind"));
+    kind->addItems({tr("Scope of the current names"), tr("Variable scope (as in the tree)"), tr("Regex (searched in the name)")});
     auto* pattern = new QLineEdit(&dialog);
+    pattern->setObjectName(QStringLiteral("pattern"));
     const int slash = int(m_current.lastIndexOf(QLatin1Char('/')));
     if (slash > 0) pattern->setText(m_current.left(slash + 1));
     form->addRow(tr("Action:"), action);
@@ -241,7 +292,8 @@ void EditController::selectDialog() {
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     if (dialog.exec() != QDialog::Accepted) return;
-    Selector s{kind->currentIndex() == 0 ? Selector::Kind::Scope : Selector::Kind::Regex, pattern->text().toStdString()};
+    constexpr Selector::Kind kKinds[] = {Selector::Kind::Scope, Selector::Kind::VariableScope, Selector::Kind::Regex};
+    Selector s{kKinds[std::clamp(kind->currentIndex(), 0, 2)], pattern->text().toStdString()};
     run(action->currentIndex() == 0 ? EditOp::select(std::move(s)) : EditOp::deselect(std::move(s)));
 }
 
@@ -279,46 +331,86 @@ void EditController::fromNpyDialog() {
     if (!path.isEmpty()) run(EditOp::fromNpy(m_current.toStdString(), QFileInfo(path).absoluteFilePath().toStdString()));
 }
 
+void EditController::castDialog() {
+    if (!needCurrent()) return;
+    const EditItem* item = m_session->item(m_current.toStdString());
+    QStringList names;
+    int current = 0;
+    for (DType d : kEditableDtypes) {
+        if (item && d == item->dtype) current = int(names.size());
+        names << dtypeLabel(d);
+    }
+    bool ok = false;
+    const QString to = QInputDialog::getItem(m_window, tr("Cast values"), tr("New dtype for '%1':").arg(m_current), names, current, false, &ok);
+    if (!ok) return;
+    const auto d = dtypeFromName(to.toStdString());
+    if (d) run(EditOp::cast(m_current.toStdString(), *d));
+}
+
 void EditController::addVariableDialog() {
     QDialog dialog(m_window);
     dialog.setWindowTitle(tr("Add variable"));
     auto* form = new QFormLayout(&dialog);
     auto* name = new QLineEdit(&dialog);
+    name->setObjectName(QStringLiteral("name"));
     auto* dtype = new QComboBox(&dialog);
-    for (DType d : {DType::Float, DType::Double, DType::Half, DType::BFloat16, DType::Int32, DType::Int64, DType::Int8,
-                    DType::UInt8, DType::Bool})
-        dtype->addItem(QString::fromLatin1(dtypeShortName(d).data(), qsizetype(dtypeShortName(d).size())), int(d));
+    dtype->setObjectName(QStringLiteral("dtype"));
+    for (DType d : kEditableDtypes) dtype->addItem(dtypeLabel(d), int(d));
     auto* shape = new QLineEdit(&dialog);
+    shape->setObjectName(QStringLiteral("shape"));
     shape->setPlaceholderText(tr("e.g. 3, 4 (empty: a scalar)"));
     auto* init = new QComboBox(&dialog);
-    init->addItems({tr("Zeros"), tr("Ones"), tr("Constant")});
+    init->setObjectName(QStringLiteral("init"));
+    init->addItems({tr("Zeros"), tr("Ones"), tr("Constant"), tr("From .npy (its dtype and shape)")});
     auto* value = new QDoubleSpinBox(&dialog);
+    value->setObjectName(QStringLiteral("value"));
     value->setRange(-1e12, 1e12);
     value->setDecimals(6);
+    auto* npyRow = new QWidget(&dialog);
+    auto* npyLayout = new QHBoxLayout(npyRow);
+    npyLayout->setContentsMargins(0, 0, 0, 0);
+    auto* npy = new QLineEdit(npyRow);
+    npy->setObjectName(QStringLiteral("npy"));
+    auto* browse = new QPushButton(tr("Browse…"), npyRow);
+    npyLayout->addWidget(npy, 1);
+    npyLayout->addWidget(browse);
+    connect(browse, &QPushButton::clicked, &dialog, [&dialog, npy, init] {
+        const QString path = QFileDialog::getOpenFileName(&dialog, tr("Values of the new variable"), QString(), tr("NumPy arrays (*.npy)"));
+        if (path.isEmpty()) return;
+        npy->setText(path);
+        init->setCurrentIndex(3);
+    });
+    auto enable = [=](int i) {
+        dtype->setEnabled(i != 3);
+        shape->setEnabled(i != 3);
+        value->setEnabled(i == 2);
+        npyRow->setEnabled(i == 3);
+    };
+    connect(init, &QComboBox::currentIndexChanged, &dialog, enable);
+    enable(0);
     form->addRow(tr("Name:"), name);
+    form->addRow(tr("Initial value:"), init);
     form->addRow(tr("Dtype:"), dtype);
     form->addRow(tr("Shape:"), shape);
-    form->addRow(tr("Initial value:"), init);
     form->addRow(tr("Constant:"), value);
+    form->addRow(tr(".npy file:"), npyRow);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     form->addRow(buttons);
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     if (dialog.exec() != QDialog::Accepted) return;
-    std::optional<Shape> s = parseShape(shape->text());
-    if (!s) return report(Status::invalidArgument("Invalid shape '" + shape->text().toStdString() + "'."));
-    const EditOp::Init i = init->currentIndex() == 0 ? EditOp::Init::Zeros : init->currentIndex() == 1 ? EditOp::Init::Ones : EditOp::Init::Constant;
-    if (!apply(EditOp::addVariable(name->text().toStdString(), DType(dtype->currentData().toInt()), *s, i, value->value())).ok()) return;
-    // The tree lists the model's variables only; show the new one in the tensor viewer.
-    const EditItem* added = m_session->item(name->text().toStdString());
-    if (!added) return;
-    Result<Tensor> t = m_session->set().value(*added);
-    if (!t.ok()) return;
-    m_current = name->text();
-    m_currentKey.clear();
-    m_viewer->setTensor(m_current, std::move(t).value());
-    m_viewer->tableModel()->setEditable(true);
-    updateActions();
+    const std::string newName = name->text().toStdString();
+    EditOp op;
+    if (init->currentIndex() == 3) {
+        op = EditOp::addVariable(newName, DType::Invalid, {}, EditOp::Init::Npy, 0, QFileInfo(npy->text()).absoluteFilePath().toStdString());
+    } else {
+        std::optional<Shape> s = parseShape(shape->text());
+        if (!s) return report(Status::invalidArgument("Invalid shape '" + shape->text().toStdString() + "'."));
+        const EditOp::Init i = init->currentIndex() == 0 ? EditOp::Init::Zeros : init->currentIndex() == 1 ? EditOp::Init::Ones : EditOp::Init::Constant;
+        op = EditOp::addVariable(newName, DType(dtype->currentData().toInt()), *s, i, value->value());
+    }
+    if (!apply(std::move(op)).ok()) return;
+    showAdded(name->text());  // its row in the tree is the last one under Variables
 }
 
 bool EditController::startExport(ExportFormat format, const QString& out) {
@@ -361,14 +453,16 @@ void EditController::exportDialog(ExportFormat format) {
 Status EditController::saveScript(const QString& path) {
     Status s = m_session->saveScript(path);
     report(s);
-    if (s.ok()) emit message(tr("Saved the edit script to %1.").arg(path));
+    if (!s.ok()) return s;
+    m_session->undoStack()->setClean();
+    emit message(tr("Saved the edit script to %1.").arg(path));
     return s;
 }
 
-void EditController::saveScriptDialog() {
+bool EditController::saveScriptDialog() {
     const QString path = QFileDialog::getSaveFileName(m_window, tr("Save edit script"), QStringLiteral("edits.json"),
                                                       tr("Edit scripts (*.json)"));
-    if (!path.isEmpty()) (void)saveScript(path);
+    return !path.isEmpty() && saveScript(path).ok();
 }
 
 }  // namespace tfscope

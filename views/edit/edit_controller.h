@@ -30,6 +30,7 @@ namespace tfscope {
 
 class EditSession;
 class ExportRunner;
+struct EditItem;
 class Model;
 class TensorViewer;
 class TreePanel;
@@ -44,7 +45,8 @@ public:
     EditSession* session() const { return m_session; }
     ExportRunner* exporter() const { return m_runner; }
     void addEditActions(QMenu* edit);
-    void addExportActions(QMenu* file);
+    // Returns Export Checkpoint… (for a toolbar).
+    QAction* addExportActions(QMenu* file);
     // Message boxes for refusals and export results (default), or only the signals (tests).
     void setDialogs(bool on) { m_dialogs = on; }
 
@@ -52,6 +54,8 @@ public:
     // Shows the current value of the variable stored under checkpoint key `key` (its current name,
     // edits applied). False when there is no edit session for the model.
     bool showVariable(const QString& key);
+    // Shows the variable the edits added under the current name `name`; false if there is none.
+    bool showAdded(const QString& name);
     // Current name of the variable in the tensor viewer, "" if none.
     QString currentVariable() const { return m_current; }
 
@@ -61,11 +65,17 @@ public:
     // there is nothing to export. Result: exportFinished.
     bool startExport(ExportFormat format, const QString& out);
     Status saveScript(const QString& path);
+    // Asks for a file and saves the edit script there; false when cancelled or refused.
+    bool saveScriptDialog();
+    // True when edits were made since the model was opened or the script was last saved.
+    bool hasUnsavedEdits() const;
 
 signals:
     // Status-bar text: refusals, "Renamed …", export results.
     void message(const QString& text);
     void exportFinished(bool ok, const QString& message);
+    // Edits pending (not saved as a script) or not any more.
+    void unsavedEditsChanged(bool pending);
 
 private:
     void onChanged();
@@ -79,10 +89,11 @@ private:
     void renameRegexDialog();
     void valueDialog(EditKind kind);
     void fromNpyDialog();
+    void castDialog();
     void addVariableDialog();
     void exportDialog(ExportFormat format);
-    void saveScriptDialog();
     void updateActions();
+    const EditItem* addedItem(int rank) const;  // the rank-th added variable, nullptr if none
 
     QWidget* m_window;        // Not owned.
     TreePanel* m_tree;        // Not owned.
@@ -93,6 +104,7 @@ private:
     std::shared_ptr<const Model> m_model;
     QString m_current;        // current name of the variable shown
     std::string m_currentKey; // its checkpoint key, "" for an added variable
+    int m_currentAdded = -1;  // for an added variable: its rank among the added ones
     bool m_dialogs = true;
     std::vector<QAction*> m_needSet;      // enabled when the model has variables
     std::vector<QAction*> m_needCurrent;  // enabled when a variable is shown

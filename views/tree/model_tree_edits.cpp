@@ -1,28 +1,22 @@
-// ModelTreeModel with an EditSession: export checkboxes on variables (tri-state on scopes) and
-// marks on renamed, edited and deleted variables. Items map to EditItems by checkpoint key.
+// ModelTreeModel with an EditSession: export checkboxes on variables (tri-state on scopes), marks
+// on renamed, edited and deleted variables, and rows for added ones (the last rows of Variables).
+// Items map to EditItems by checkpoint key.
 #include "views/tree/model_tree_model.h"
 
 #include <QColor>
 #include <QFont>
+#include <QLocale>
 
 #include <unordered_map>
 
 #include "model/loader/model.h"
+#include "model/loader/model_summary.h"
 #include "views/edit/edit_session.h"
 
 namespace tfscope {
 namespace {
 constexpr uint8_t kSomeSelected = 1, kSomeUnselected = 2;
 
-std::string escapeRegex(const std::string& s) {
-    static const std::string kSpecial = "\\^$.|?*+()[]{}";
-    std::string out;
-    for (char c : s) {
-        if (kSpecial.find(c) != std::string::npos) out += '\\';
-        out += c;
-    }
-    return out;
-}
 }  // namespace
 
 void ModelTreeModel::setEditSession(EditSession* session) {
@@ -36,6 +30,69 @@ void ModelTreeModel::setEditSession(EditSession* session) {
         });
     }
     refreshMarks();
+}
+
+void ModelTreeModel::syncAddedRows(bool notify) {
+    std::vector<int> added;
+    if (m_edits && m_edits->active() && m_model && m_variablesSection >= 0) {
+        const auto& items = m_edits->set().items();
+        for (int i = 0; i < int(items.size()); ++i)
+            if (items[size_t(i)].added()) added.push_back(i);
+    }
+    const size_t had = m_firstAddedItem < 0 ? 0 : m_items.size() - size_t(m_firstAddedItem);
+    if (had == added.size()) {
+        m_added = std::move(added);
+        return;
+    }
+    // Only the tail changes (rows show the k-th added variable, looked up live), so the view keeps
+    // its current row. Marks are recomputed before end*Rows(): views read the new rows at once.
+    const int section = m_variablesSection;
+    const QModelIndex parent = createIndex(m_items[size_t(section)].row, 0, quintptr(section));
+    const int firstAddedRow = int(m_items[size_t(section)].children.size() - had);
+    if (added.size() < had) {
+        const int keep = int(added.size());
+        if (notify) beginRemoveRows(parent, firstAddedRow + keep, firstAddedRow + int(had) - 1);
+        m_items.resize(size_t(m_firstAddedItem + keep));
+        m_items[size_t(section)].children.resize(size_t(firstAddedRow + keep));
+        if (keep == 0) m_firstAddedItem = -1;
+        m_added = std::move(added);
+        computeMarks();
+        if (notify) endRemoveRows();
+        return;
+    }
+    const int first = firstAddedRow + int(had);
+    if (notify) beginInsertRows(parent, first, firstAddedRow + int(added.size()) - 1);
+    if (had == 0) m_firstAddedItem = int(m_items.size());
+    for (int k = int(had); k < int(added.size()); ++k) add(section, Kind::AddedVariable, k);
+    m_added = std::move(added);
+    computeMarks();
+    if (notify) endInsertRows();
+}
+
+const EditItem* ModelTreeModel::addedItem(const Item& it) const {
+    if (it.kind != Kind::AddedVariable || !m_edits || !m_edits->active() || size_t(it.a) >= m_added.size()) return nullptr;
+    const auto& items = m_edits->set().items();
+    const size_t i = size_t(m_added[size_t(it.a)]);
+    return i < items.size() && items[i].added() ? &items[i] : nullptr;
+}
+
+QVariant ModelTreeModel::addedDisplay(const Item& it, int column) const {
+    const EditItem* e = addedItem(it);
+    if (!e) return {};
+    switch (column) {
+    case ColName: return QString(QString::fromStdString(e->name) + tr("  [added]"));
+    case ColType: {  // as the other rows: "DT_FLOAT" -> "float"
+        const QString enumName = QString::fromStdString(dtypeEnumName(e->dtype));
+        return enumName.startsWith(QStringLiteral("DT_")) ? enumName.mid(3).toLower() : enumName;
+    }
+    case ColShape: return QString::fromStdString(formatShapeCli(OptionalShape(e->shape)));
+    case ColInfo: {
+        int64_t n = 1;
+        for (int64_t d : e->shape) n *= d;
+        return tr("%1 params, added by an edit").arg(QLocale::c().toString(qint64(n)));
+    }
+    }
+    return {};
 }
 
 void ModelTreeModel::computeMarks() {
@@ -61,6 +118,12 @@ void ModelTreeModel::computeMarks() {
         m.modified = e.modified();
         m.subtree = e.selected ? kSomeSelected : kSomeUnselected;
     }
+    for (size_t k = 0; m_firstAddedItem >= 0 && k < m_added.size() && size_t(m_firstAddedItem) + k < m_items.size(); ++k) {
+        EditMark& m = m_marks[size_t(m_firstAddedItem) + k];
+        m.editItem = m_added[k];
+        m.modified = true;
+        m.subtree = items[size_t(m_added[k])].selected ? kSomeSelected : kSomeUnselected;
+    }
     // Children come after their parents, so one backward pass folds every subtree.
     for (size_t id = m_items.size() - 1; id > 0; --id) {
         const int p = m_items[id].parent;
@@ -71,6 +134,7 @@ void ModelTreeModel::computeMarks() {
 }
 
 void ModelTreeModel::refreshMarks() {
+    syncAddedRows(true);
     computeMarks();
     if (m_variablesSection < 0) return;
     // Every parent in the variables subtree announces its children (proxies and views need the range).
@@ -89,7 +153,7 @@ void ModelTreeModel::refreshMarks() {
 }
 
 std::string ModelTreeModel::scopePath(const Item& it) const {
-    const std::string& name = m_model->summary().variables[size_t(it.a)].name;
+    const std::string& name = m_treePaths[size_t(it.a)];
     size_t pos = 0;  // just past the (it.b + 1)-th slash
     for (int d = 0; d <= it.b; ++d) {
         const size_t slash = name.find('/', pos);
@@ -100,7 +164,7 @@ std::string ModelTreeModel::scopePath(const Item& it) const {
 }
 
 QVariant ModelTreeModel::editData(const Item& it, int id, int column, int role) const {
-    if (it.kind != Kind::Variable && it.kind != Kind::Scope && id != m_variablesSection) return {};
+    if (it.kind != Kind::Variable && it.kind != Kind::Scope && it.kind != Kind::AddedVariable && id != m_variablesSection) return {};
     const EditMark& m = m_marks[size_t(id)];
     if (id == m_variablesSection) {
         if (role != Qt::DisplayRole || column != ColInfo) return {};
@@ -111,9 +175,10 @@ QVariant ModelTreeModel::editData(const Item& it, int id, int column, int role) 
     }
     const EditItem* e = m.editItem >= 0 ? &m_edits->set().items()[size_t(m.editItem)] : nullptr;
     switch (role) {
+    case EditNameRole: return e ? QString::fromStdString(e->name) : QString();
     case Qt::CheckStateRole:
         if (column != ColName) return {};
-        if (it.kind == Kind::Variable) return e ? QVariant(e->selected ? Qt::Checked : Qt::Unchecked) : QVariant();
+        if (it.kind == Kind::Variable || it.kind == Kind::AddedVariable) return e ? QVariant(e->selected ? Qt::Checked : Qt::Unchecked) : QVariant();
         if (m.subtree == 0) return {};
         return m.subtree == kSomeSelected ? Qt::Checked : m.subtree == kSomeUnselected ? Qt::Unchecked : Qt::PartiallyChecked;
     case ModifiedRole: return m.modified;
@@ -126,6 +191,7 @@ QVariant ModelTreeModel::editData(const Item& it, int id, int column, int role) 
     }
     case Qt::ForegroundRole:
         if (!m.modified) return {};
+        if (it.kind == Kind::AddedVariable) return QColor(0x1a, 0x7f, 0x37);
         return m.deleted ? QColor(Qt::gray) : QColor(0xb0, 0x50, 0x00);
     case Qt::DisplayRole:
     case Qt::ToolTipRole: {
@@ -146,7 +212,8 @@ Qt::ItemFlags ModelTreeModel::flags(const QModelIndex& index) const {
     if (!index.isValid() || m_marks.empty() || index.column() != ColName) return f;
     const int id = int(index.internalId());
     const Item& it = m_items[size_t(id)];
-    if ((it.kind == Kind::Variable && m_marks[size_t(id)].editItem >= 0) || (it.kind == Kind::Scope && m_marks[size_t(id)].subtree))
+    if (((it.kind == Kind::Variable || it.kind == Kind::AddedVariable) && m_marks[size_t(id)].editItem >= 0) ||
+        (it.kind == Kind::Scope && m_marks[size_t(id)].subtree))
         f |= Qt::ItemIsUserCheckable;
     return f;
 }
@@ -160,13 +227,14 @@ bool ModelTreeModel::toggleCheck(int id, bool checked) {
     const Item& it = m_items[size_t(id)];
     const auto& items = m_edits->set().items();
     Selector sel;
-    if (it.kind == Kind::Variable) {
+    if (it.kind == Kind::Variable || it.kind == Kind::AddedVariable) {
         const int e = m_marks[size_t(id)].editItem;
         if (e < 0) return false;
         sel = {Selector::Kind::Name, items[size_t(e)].name};
     } else if (it.kind == Kind::Scope) {
-        // The scope's variables by their current names: a scope selector when renames kept them
-        // together (and nothing else is in it), otherwise an exact list as a regex.
+        // The variables under the scope by their current names. A `scope` rule on those names when
+        // it picks exactly them (no renames moved them, nothing else shares the prefix: TF1),
+        // otherwise a `variable_scope` rule on the tree path itself (TF2: names are checkpoint keys).
         std::vector<std::string> names;
         std::vector<int> stack{id};
         while (!stack.empty()) {
@@ -182,13 +250,7 @@ bool ModelTreeModel::toggleCheck(int id, bool checked) {
         for (const EditItem& e : items) inScopeNow += tfscope::inScope(e.name, scope) ? 1 : 0;
         bool together = inScopeNow == names.size();
         for (const std::string& n : names) together = together && tfscope::inScope(n, scope);
-        if (together) {
-            sel = {Selector::Kind::Scope, scope};
-        } else {
-            std::string re = "^(";
-            for (size_t i = 0; i < names.size(); ++i) re += (i ? "|" : "") + escapeRegex(names[i]);
-            sel = {Selector::Kind::Regex, re + ")$"};
-        }
+        sel = {together ? Selector::Kind::Scope : Selector::Kind::VariableScope, scope};
     } else {
         return false;
     }

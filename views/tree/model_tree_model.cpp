@@ -4,10 +4,13 @@
 #include <QFileInfo>
 #include <QLocale>
 
+#include <algorithm>
 #include <map>
 #include <queue>
 
+#include "model/edit/variable_paths.h"
 #include "model/loader/model.h"
+#include "views/window/icons.h"
 
 namespace tfscope {
 namespace {
@@ -30,6 +33,7 @@ void ModelTreeModel::setModel(std::shared_ptr<const Model> model) {
     beginResetModel();
     m_model = std::move(model);
     rebuild();
+    syncAddedRows(false);
     computeMarks();
     endResetModel();
 }
@@ -39,6 +43,7 @@ void ModelTreeModel::setShowSlots(bool show) {
     beginResetModel();
     m_showSlots = show;
     rebuild();
+    syncAddedRows(false);
     computeMarks();
     endResetModel();
 }
@@ -61,7 +66,10 @@ void ModelTreeModel::rebuild() {
     m_items.clear();
     m_items.resize(1);
     m_variableItem.clear();
+    m_treePaths.clear();
     m_variablesSection = -1;
+    m_firstAddedItem = -1;
+    m_added.clear();
     if (!m_model) return;
     const ModelSummary& s = m_model->summary();
     int model = add(0, Kind::Section, SecModel);
@@ -156,9 +164,15 @@ void ModelTreeModel::buildObjectGraph(int parent, int mg) {
 void ModelTreeModel::buildVariables(int parent) {
     const auto& vars = m_model->summary().variables;
     m_variableItem.assign(vars.size(), -1);
+    m_treePaths = variableTreePaths(m_model->summary());
+    // By tree path, so scopes made from object paths sort among the others (a slot's path
+    // extends its variable's, so the variable comes first).
+    std::vector<int> order(vars.size());
+    for (int v = 0; v < int(vars.size()); ++v) order[size_t(v)] = v;
+    std::stable_sort(order.begin(), order.end(), [this](int a, int b) { return m_treePaths[size_t(a)] < m_treePaths[size_t(b)]; });
     std::map<std::string, int> scopes;   // scope path → item
     std::map<std::string, int> byName;   // variable name → item
-    for (int v = 0; v < int(vars.size()); ++v) {
+    for (int v : order) {
         const VariableSummary& var = vars[size_t(v)];
         if (var.isOptimizerSlot && !m_showSlots) continue;
         if (var.isOptimizerSlot) {
@@ -168,11 +182,13 @@ void ModelTreeModel::buildVariables(int parent) {
                 continue;
             }
         }
+        // Scopes of the tree path: the graph name, or the object path where graph names collide.
+        const std::string& name = m_treePaths[size_t(v)];
         int at = parent;
         std::string path;
         int depth = 0;
-        for (size_t start = 0, slash; (slash = var.name.find('/', start)) != std::string::npos; start = slash + 1, ++depth) {
-            path = var.name.substr(0, slash);
+        for (size_t start = 0, slash; (slash = name.find('/', start)) != std::string::npos; start = slash + 1, ++depth) {
+            path = name.substr(0, slash);
             auto [it, inserted] = scopes.try_emplace(path, -1);
             if (inserted) it->second = add(at, Kind::Scope, v, depth);
             at = it->second;
@@ -222,9 +238,24 @@ QVariant ModelTreeModel::data(const QModelIndex& index, int role) const {
         if (v.isValid()) return v;
     }
     if (role == Qt::DisplayRole) return display(it, index.column());
+    if (role == Qt::DecorationRole) return index.column() == ColName ? decoration(it) : QVariant();
     if (role == Qt::ToolTipRole && index.column() == ColName) return display(it, ColName);
     if (role >= KindRole) return userRole(it, role);
     return {};
+}
+
+QVariant ModelTreeModel::decoration(const Item& it) const {
+    switch (it.kind) {
+    case Kind::MetaGraph: return tfscopeIcon(u"graph");
+    case Kind::Signature: return tfscopeIcon(u"signature");
+    case Kind::Function: return tfscopeIcon(u"function");
+    case Kind::Asset:
+    case Kind::AssetExtra: return tfscopeIcon(u"asset");
+    case Kind::Scope: return tfscopeIcon(u"scope");
+    case Kind::Variable:
+    case Kind::AddedVariable: return tfscopeIcon(u"variable");
+    default: return {};
+    }
 }
 
 QModelIndex ModelTreeModel::indexForVariable(int v) const {

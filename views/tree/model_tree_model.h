@@ -14,11 +14,13 @@
 #include <QAbstractItemModel>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace tfscope {
 
 class EditSession;
+struct EditItem;
 class Model;
 
 class ModelTreeModel : public QAbstractItemModel {
@@ -34,11 +36,13 @@ public:
         AssetPathRole,             // absolute path of an asset file
         SignatureRole,             // "metaGraph/signatureKey"
         MetaGraphRole,             // meta graph index, -1 if none
-        ModifiedRole,              // variables/scopes with an edit session: renamed, value edited or deleted
+        ModifiedRole,              // variables/scopes with an edit session: renamed, value edited, deleted or added
+        EditNameRole,              // with an edit session: the variable's current name ("" if none or deleted)
     };
     enum class Kind {
         Section, Info, MetaGraph, Signature, SignatureSide, SignatureTensor, Collection, CollectionValue,
         SaverField, Function, Asset, AssetExtra, ObjectNode, Scope, Variable, CheckpointListing, Warning,
+        AddedVariable,  // a variable the edits added (last rows of Variables; a = its rank among added ones)
     };
 
     explicit ModelTreeModel(QObject* parent = nullptr);
@@ -82,6 +86,7 @@ private:
     void buildVariables(int parent);
     QVariant display(const Item& it, int column) const;
     QVariant userRole(const Item& it, int role) const;
+    QVariant decoration(const Item& it) const;  // the kind's icon (views/window/icons.h)
     // model_tree_edits.cpp: checkboxes and modified marks.
     struct EditMark {
         int editItem = -1;      // index into EditSet::items(), -1 if none (deleted, not in checkpoint)
@@ -91,6 +96,10 @@ private:
     };
     void computeMarks();
     void refreshMarks();
+    // Rows for the added variables; `notify`: inside begin/endInsert/RemoveRows (else in a reset).
+    void syncAddedRows(bool notify);
+    const EditItem* addedItem(const Item& it) const;
+    QVariant addedDisplay(const Item& it, int column) const;
     QVariant editData(const Item& it, int id, int column, int role) const;
     bool toggleCheck(int id, bool checked);
     std::string scopePath(const Item& it) const;
@@ -98,10 +107,13 @@ private:
     std::shared_ptr<const Model> m_model;
     std::vector<Item> m_items;   // [0] is the invisible root
     std::vector<int> m_variableItem;
+    std::vector<std::string> m_treePaths;  // per variable (model/edit/variable_paths.h)
     bool m_showSlots = true;
     EditSession* m_edits = nullptr;   // Not owned.
     std::vector<EditMark> m_marks;    // per item, when m_edits is active
     int m_variablesSection = -1;
+    std::vector<int> m_added;          // EditSet item index of each added variable, in order
+    int m_firstAddedItem = -1;         // m_items index of the first added row (they are the last items)
 };
 
 }  // namespace tfscope

@@ -178,14 +178,15 @@ QVariant ModelTreeModel::display(const Item& it, int col) const {
         }
         return {};
     }
-    case Kind::Scope: return col == ColName ? QVariant(q(component(s.variables[size_t(it.a)].name, it.b))) : QVariant();
+    case Kind::Scope: return col == ColName ? QVariant(q(component(m_treePaths[size_t(it.a)], it.b))) : QVariant();
     case Kind::Variable: {
         const VariableSummary& v = s.variables[size_t(it.a)];
         switch (col) {
         case ColName: {
             if (v.isOptimizerSlot && !v.slotName.empty()) return QString(QStringLiteral("slot ") + q(v.slotName));
-            size_t slash = v.name.rfind('/');
-            return q(slash == std::string::npos ? v.name : v.name.substr(slash + 1));
+            const std::string& path = m_treePaths[size_t(it.a)];
+            const size_t slash = path.rfind('/');
+            return q(slash == std::string::npos ? path : path.substr(slash + 1));
         }
         case ColType: return shortType(v.dtypeName);
         case ColShape: return shapeText(v.shape);
@@ -205,6 +206,7 @@ QVariant ModelTreeModel::display(const Item& it, int col) const {
         return {};
     }
     case Kind::Warning: return col == ColName ? QVariant(q(m.warnings()[size_t(it.a)])) : QVariant();
+    case Kind::AddedVariable: return addedDisplay(it, col);
     }
     return {};
 }
@@ -216,7 +218,8 @@ QVariant ModelTreeModel::userRole(const Item& it, int role) const {
     case KindRole: return int(it.kind);
     case MetaGraphRole:
         return it.kind == Kind::Section || it.kind == Kind::Info || it.kind == Kind::Variable || it.kind == Kind::Scope ||
-                       it.kind == Kind::AssetExtra || it.kind == Kind::CheckpointListing || it.kind == Kind::Warning
+                       it.kind == Kind::AssetExtra || it.kind == Kind::CheckpointListing || it.kind == Kind::Warning ||
+                       it.kind == Kind::AddedVariable
                    ? QVariant(-1) : QVariant(it.a);
     case VariableRole: return it.kind == Kind::Variable ? it.a : -1;
     case CheckpointKeyRole:

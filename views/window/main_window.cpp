@@ -1,6 +1,8 @@
 #include "views/window/main_window.h"
 
 #include <QAction>
+#include <QCloseEvent>
+#include <QAbstractButton>
 #include <QApplication>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -17,6 +19,7 @@
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QToolBar>
 #include <QToolButton>
 #include <QTreeView>
 
@@ -30,11 +33,12 @@
 #include "views/tensor/tensor_viewer.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
+#include "views/window/icons.h"
 
 namespace tfscope {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-    setWindowTitle(QStringLiteral("tfscope"));
+    setWindowTitle(QStringLiteral("tfscope[*]"));
     setAcceptDrops(true);
     resize(1400, 860);
     m_tabs = new QTabWidget(this);
@@ -77,6 +81,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_progress->hide();
     m_cancel->hide();
     m_edit = new EditController(this, m_tree, m_tensor);
+    connect(m_edit, &EditController::unsavedEditsChanged, this, &QWidget::setWindowModified);
     createActions();
 
     connect(&m_loader, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
@@ -101,44 +106,54 @@ MainWindow::~MainWindow() {
 }
 
 void MainWindow::createActions() {
-    auto act = [this](QMenu* menu, const QString& text, const QKeySequence& key, auto fn) {
+    auto act = [this](QMenu* menu, const QString& text, const QKeySequence& key, auto fn, QStringView icon = {}) {
         QAction* a = menu->addAction(text);
         a->setShortcut(key);
+        if (!icon.isEmpty()) a->setIcon(tfscopeIcon(icon));
         connect(a, &QAction::triggered, this, fn);
         return a;
     };
     QMenu* file = menuBar()->addMenu(tr("&File"));
     auto* edit = new QMenu(tr("&Edit"), this);  // filled below; added after File
-    act(file, tr("&Open File…"), QKeySequence::Open, [this] {
+    QAction* open = act(file, tr("&Open File…"), QKeySequence::Open, [this] {
         QString p = QFileDialog::getOpenFileName(this, tr("Open model file"));
         if (!p.isEmpty()) openPath(p);
-    });
+    }, u"open");
     act(file, tr("Open &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] {
         QString p = QFileDialog::getExistingDirectory(this, tr("Open SavedModel or checkpoint folder"));
         if (!p.isEmpty()) openPath(p);
     });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_versionMenu = file->addMenu(tr("Open &Version"));
-    act(file, tr("&Reload"), QKeySequence(Qt::Key_F5), [this] { reload(); });
+    QAction* reloadAction = act(file, tr("&Reload"), QKeySequence(Qt::Key_F5), [this] { reload(); }, u"reload");
     file->addSeparator();
     act(file, tr("Export Graph as &PNG…"), QKeySequence(), [this] { exportGraph(false); });
     act(file, tr("Export Graph as &SVG…"), QKeySequence(), [this] { exportGraph(true); });
-    createEditActions(file, edit);
+    QAction* exportCheckpoint = createEditActions(file, edit);
     file->addSeparator();
-    act(file, tr("&Quit"), QKeySequence::Quit, [] { QApplication::quit(); });
+    act(file, tr("&Quit"), QKeySequence::Quit, [this] { close(); });
     menuBar()->addMenu(edit);
     act(edit, tr("&Find…"), QKeySequence::Find, [this] { findDialog(); });
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    act(view, tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { m_canvas->view()->fitAll(); });
-    act(view, tr("Zoom &In"), QKeySequence::ZoomIn, [this] { m_canvas->view()->scaleView(1.25); });
-    act(view, tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { m_canvas->view()->scaleView(0.8); });
+    QAction* fit = act(view, tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { m_canvas->view()->fitAll(); }, u"fit");
+    QAction* zoomIn = act(view, tr("Zoom &In"), QKeySequence::ZoomIn, [this] { m_canvas->view()->scaleView(1.25); }, u"zoom-in");
+    QAction* zoomOut = act(view, tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { m_canvas->view()->scaleView(0.8); }, u"zoom-out");
     QMenu* signature = menuBar()->addMenu(tr("&Signature"));
-    act(signature, tr("&Run…"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { showRunner(); });
+    QAction* run = act(signature, tr("&Run…"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { showRunner(); }, u"run");
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("MainToolBar"));
+    bar->setIconSize(QSize(20, 20));
+    bar->addActions({open, reloadAction});
+    bar->addSeparator();
+    bar->addActions({fit, zoomIn, zoomOut});
+    bar->addSeparator();
+    bar->addActions({run, exportCheckpoint});
     updateRecentMenu();
     updateVersionMenu();
 }
 
 void MainWindow::openPath(const QString& path) {
+    if (!confirmDiscardEdits()) return;
     m_loader.cancel();
     m_loadingPath = path;
     m_statusLabel->setText(tr("Opening %1…").arg(path));
@@ -191,7 +206,7 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     }
     updateVersionMenu();
     addRecent(root);
-    setWindowTitle(QStringLiteral("%1 — tfscope").arg(QFileInfo(root).fileName()));
+    setWindowTitle(QStringLiteral("%1[*] — tfscope").arg(QFileInfo(root).fileName()));
     m_edit->setModel(m_model);
     m_tree->treeModel()->setModel(m_model);
     m_properties->clearPanel();
@@ -223,6 +238,8 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
         }
     }
     if (kind == ModelTreeModel::Kind::Variable && !key.isEmpty()) showTensor(key);
+    if (kind == ModelTreeModel::Kind::AddedVariable && m_edit->showAdded(source.data(ModelTreeModel::EditNameRole).toString()))
+        m_tabs->setCurrentWidget(m_tensor);
     if (!node.isEmpty() && m_canvas->graph()) {
         NodeId id = m_canvas->graph()->find(node.toStdString());
         if (id != kNoNode) {
@@ -327,6 +344,27 @@ bool MainWindow::selectItem(const QString& item) {
     if (!i.isValid()) return false;
     m_tree->selectSource(i);
     return true;
+}
+
+bool MainWindow::confirmDiscardEdits() {
+    if (!m_errorDialogs || !m_edit->hasUnsavedEdits()) return true;
+    QMessageBox box(QMessageBox::Question, tr("Unsaved edits"),
+                    tr("The variables of %1 have edits that are not saved as an edit script.")
+                        .arg(m_model ? QFileInfo(QString::fromStdString(m_model->rootPath())).fileName() : QString()),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setInformativeText(tr("Save them as an edit script (tfscope export --script replays it)?"));
+    box.button(QMessageBox::Save)->setText(tr("Save Edit Script…"));
+    box.setDefaultButton(QMessageBox::Save);
+    switch (box.exec()) {
+    case QMessageBox::Save: return m_edit->saveScriptDialog();
+    case QMessageBox::Discard: return true;
+    default: return false;
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (confirmDiscardEdits()) event->accept();
+    else event->ignore();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

@@ -36,8 +36,12 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
+    // Both ask first when edits are pending (Save edit script / Discard / Cancel) and do nothing on Cancel.
     void openPath(const QString& path);
     void reload();
+    // With edits pending and dialogs on: asks to save the edit script, discard the edits, or cancel.
+    // True when it is fine to drop the edits (saved, discarded, none pending, or dialogs off).
+    bool confirmDiscardEdits();
     std::shared_ptr<const Model> model() const { return m_model; }
     // Loading, laying out or computing statistics.
     bool isBusy() const;
@@ -62,10 +66,11 @@ signals:
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     void createActions();
-    void createEditActions(QMenu* file, QMenu* edit);
+    QAction* createEditActions(QMenu* file, QMenu* edit);  // returns Export Checkpoint… for the toolbar
     void onLoaded();
     void setModel(std::shared_ptr<const Model> model);
     void onTreeCurrent(const QModelIndex& source);

@@ -35,12 +35,13 @@ void MainWindow::setErrorDialogs(bool on) {
 }
 
 // File > Export Checkpoint/SavedModel and the Edit menu's variable edits (undo/redo first).
-void MainWindow::createEditActions(QMenu* file, QMenu* edit) {
+QAction* MainWindow::createEditActions(QMenu* file, QMenu* edit) {
     file->addSeparator();
-    m_edit->addExportActions(file);
+    QAction* exportCheckpoint = m_edit->addExportActions(file);
     m_edit->addEditActions(edit);
     edit->addSeparator();
     connect(m_edit, &EditController::message, m_statusLabel, &QLabel::setText);
+    return exportCheckpoint;
 }
 
 void MainWindow::addRecent(const QString& path) {

@@ -1,0 +1,34 @@
+#pragma once
+// Drives modal dialogs in Qt Test: `onNextModal<T>(fn)` runs fn(dialog) from the event loop as soon
+// as a modal widget of type T (QDialog, QMessageBox, QInputDialog, QFileDialog) is the active one,
+// so a test can fill its fields and accept it while the code under test sits in exec().
+//
+//   onNextModal<QMessageBox>([](QMessageBox* box) { box->button(QMessageBox::Discard)->click(); });
+//   window.openPath(other);            // shows the box; returns after fn() closed it
+//
+// Gives up after 10 s (fn is not called) so a test never hangs on a dialog that did not appear;
+// the test then fails on what the dialog should have done.
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QTimer>
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+
+template <typename T>
+void onNextModal(std::function<void(T*)> fn) {
+    auto* timer = new QTimer;
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    timer->setInterval(10);
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, clock, fn = std::move(fn)] {
+        T* w = qobject_cast<T*>(QApplication::activeModalWidget());
+        if (w && !w->isVisible()) w = nullptr;
+        if (!w && clock->elapsed() < 10000) return;
+        timer->stop();
+        timer->deleteLater();
+        if (w) fn(w);
+    });
+    timer->start();
+}
