@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <string>
 
 #include "graph.pb.h"
 #include "model/graph/graph_index.h"
@@ -99,7 +100,9 @@ void expandLargest(const char* what, GraphCanvas& canvas) {
                 (long long)bestCount, canvas.scene()->itemCountBuilt());
 }
 
-void panFrames(const char* what, GraphCanvas& canvas, qreal zoom) {
+// Centres the view at `zoom`, then times `frames` calls of `step` (each followed by a full repaint).
+template <typename Step>
+void timeFrames(const char* what, GraphCanvas& canvas, qreal zoom, int frames, Step step, const std::string& detail) {
     GraphView* v = canvas.view();
     v->resetTransform();
     v->scale(zoom, zoom);
@@ -107,42 +110,33 @@ void panFrames(const char* what, GraphCanvas& canvas, qreal zoom) {
     v->viewport()->repaint();
     QElapsedTimer t;
     qint64 worst = 0, total = 0;
-    const int frames = 30;
     for (int i = 0; i < frames; ++i) {
         t.start();
-        v->horizontalScrollBar()->setValue(v->horizontalScrollBar()->value() + (i % 2 ? -60 : 80));
+        step(v, i);
         v->viewport()->repaint();
         qint64 ns = t.nsecsElapsed();
         total += ns;
         worst = std::max(worst, ns);
     }
+    std::printf("%-34s %6.2f ms mean, %.2f ms worst (%s)\n", what, double(total) / frames / 1e6, double(worst) / 1e6, detail.c_str());
+}
+
+void panFrames(const char* what, GraphCanvas& canvas, qreal zoom) {
+    timeFrames(what, canvas, zoom, 30, [](GraphView* v, int i) {
+        v->horizontalScrollBar()->setValue(v->horizontalScrollBar()->value() + (i % 2 ? -60 : 80));
+    }, "zoom " + std::to_string(zoom).substr(0, 4));
+    GraphView* v = canvas.view();
     if (const char* shot = std::getenv("BENCH_GUI_SHOT")) v->viewport()->grab().save(QString::fromUtf8(shot) + QString::number(zoom) + QStringLiteral(".png"));
-    std::printf("%-34s %6.2f ms mean, %.2f ms worst (zoom %.2f, %lld items in view)\n", what, double(total) / frames / 1e6,
-                double(worst) / 1e6, zoom, (long long)v->items(v->viewport()->rect()).size());
+    std::printf("%-34s %lld items in view\n", "", (long long)v->items(v->viewport()->rect()).size());
 }
 
 // Wheel-like zoom steps (×1.1, ÷1.1) around `zoom`: every frame re-renders what is in view (the
 // cached pixmaps of edge layers and flat levels are per transform), unlike a pan frame.
 void zoomFrames(const char* what, GraphCanvas& canvas, qreal zoom) {
-    GraphView* v = canvas.view();
-    v->resetTransform();
-    v->scale(zoom, zoom);
-    v->centerOn(canvas.scene()->itemsBoundingRect().center());
-    v->viewport()->repaint();
-    QElapsedTimer t;
-    qint64 worst = 0, total = 0;
-    const int frames = 20;
-    for (int i = 0; i < frames; ++i) {
-        t.start();
+    timeFrames(what, canvas, zoom, 20, [](GraphView* v, int i) {
         const qreal f = i % 2 ? 1 / 1.1 : 1.1;
         v->scale(f, f);
-        v->viewport()->repaint();
-        qint64 ns = t.nsecsElapsed();
-        total += ns;
-        worst = std::max(worst, ns);
-    }
-    std::printf("%-34s %6.2f ms mean, %.2f ms worst (zoom %.2f ↔ %.2f)\n", what, double(total) / frames / 1e6, double(worst) / 1e6,
-                zoom, zoom * 1.1);
+    }, "zoom " + std::to_string(zoom).substr(0, 4) + " <-> x1.1");
 }
 
 }  // namespace
@@ -166,6 +160,8 @@ int main(int argc, char** argv) {
         openAndPaint("synthetic 100k nested → first paint", writeSynthetic(100000, false), canvas);
         expandLargest("synthetic 100k expand one group", canvas);
         panFrames("synthetic 100k pan frame", canvas, 1.0);
+        zoomFrames("synthetic 100k zoom frame", canvas, 1.0);
+        zoomFrames("synthetic 100k zoom frame", canvas, 0.2);
     }
     if (only.empty() || only == "flat") {
         openAndPaint("synthetic 100k flat → first paint", writeSynthetic(100000, true), canvas);

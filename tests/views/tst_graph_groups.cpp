@@ -12,24 +12,12 @@
 #include "views/graph/graph_scene.h"
 #include "views/graph/graph_view.h"
 #include "views/graph/node_item.h"
+#include "tests/views/graph_text.h"
 
 using namespace tfscope;
+using tfscope::testing::graphFrom;
 
 namespace {
-
-std::shared_ptr<const GraphIndex> graphFrom(const QString& text) {
-    auto g = std::make_shared<tensorflow::GraphDef>();
-    for (const QString& spec : text.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
-        auto* n = g->add_node();
-        const QStringList parts = spec.trimmed().split(QStringLiteral("<-"));
-        n->set_name(parts[0].toStdString());
-        n->set_op("Identity");
-        if (parts.size() > 1)
-            for (const QString& in : parts[1].split(QLatin1Char(','))) n->add_input(in.trimmed().toStdString());
-    }
-    auto index = GraphIndex::build(g);
-    return index.ok() ? index.value() : nullptr;
-}
 
 // "label" per element at one level, groups marked with '+', series with '*'.
 QString levelText(const GroupTree& t, int g) {

@@ -118,7 +118,18 @@ private slots:
         QVERIFY(w.selectItem(QString::fromStdString(*it)));
         QVERIFY(w.canvas()->graph() != main);
         QVERIFY(w.canvas()->graph()->isFunctionBody());
-        emit w.properties()->functionLinkActivated(QString());  // "back to the main graph"
+        const QString f = QString::fromStdString(*it);
+        QCOMPARE(w.properties()->toPlainText(), QStringLiteral("Function %1\nMain graph \u203a %1").arg(f));
+        // A call link inside f opens g below it on the trail; f's link steps back to f.
+        const QString g = QString::fromStdString(*std::find_if(fns.begin(), fns.end(), [&](const std::string& x) { return x != *it; }));
+        emit w.properties()->functionLinkActivated(g);
+        auto gGraph = w.canvas()->graph();
+        QVERIFY(gGraph != main && gGraph->isFunctionBody());
+        QCOMPARE(w.properties()->toPlainText(), QStringLiteral("Function %2\nMain graph \u203a %1 \u203a %2").arg(f, g));
+        emit w.properties()->functionLinkActivated(f);
+        QVERIFY(w.canvas()->graph() != gGraph);
+        QCOMPARE(w.properties()->toPlainText(), QStringLiteral("Function %1\nMain graph \u203a %1").arg(f));
+        emit w.properties()->functionLinkActivated(QString());  // "Main graph"
         QCOMPARE(w.canvas()->graph(), main);
     }
 

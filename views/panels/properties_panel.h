@@ -1,6 +1,7 @@
 #pragma once
-// PropertiesPanel: shows nodePropertiesHtml() for the selected node in a text browser, with a
-// breadcrumb of the graphs visited (main graph → function → ...). Links are turned into signals.
+// PropertiesPanel: shows nodePropertiesHtml() for the selected node in a text browser; links
+// (nodes, functions, variables) are turned into signals. The window also shows its function
+// trail (main graph › f › g) here.
 
 #include <QTextBrowser>
 

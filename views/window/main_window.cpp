@@ -18,6 +18,7 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
+#include <QUrl>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QToolButton>
@@ -211,6 +212,7 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     m_tree->treeModel()->setModel(m_model);
     m_properties->clearPanel();
     m_runner->setModel(m_model);
+    m_functionTrail.clear();
     m_canvas->setGraph(m_model->metaGraphCount() > 0 ? m_model->graphIndex(0) : nullptr);
     m_tabs->setTabText(0, tr("Graph"));
     m_tabs->setCurrentWidget(m_model->metaGraphCount() > 0 ? static_cast<QWidget*>(m_canvas) : m_tensor);
@@ -251,7 +253,10 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
             m_properties->showNode(m_canvas->graph(), id, &m_model->summary());
         }
     }
-    if (kind == ModelTreeModel::Kind::Function) openFunction(source.data(ModelTreeModel::FunctionRole).toString());
+    if (kind == ModelTreeModel::Kind::Function) {
+        m_functionTrail.clear();  // picked from the library, not called from the graph shown
+        openFunction(source.data(ModelTreeModel::FunctionRole).toString());
+    }
     const QString asset = source.data(ModelTreeModel::AssetPathRole).toString();
     if (!asset.isEmpty()) openAsset(asset);
 }
@@ -295,22 +300,40 @@ void MainWindow::openFunction(const QString& name) {
     if (!main) return;
     m_tabs->setCurrentWidget(m_canvas);
     if (name.isEmpty()) {
+        m_functionTrail.clear();
         m_canvas->setGraph(main);
         m_tabs->setTabText(0, tr("Graph"));
         m_properties->clearPanel();
         return;
     }
-    // Nested calls resolve in the graph shown (a function body keeps its library).
-    auto from = m_canvas->graph() ? m_canvas->graph() : main;
+    // A function already on the trail is a step back; any other is called from the graph shown,
+    // so it resolves there first (a function body keeps its library), then in the main graph.
+    const qsizetype onTrail = m_functionTrail.indexOf(name);
+    auto from = onTrail < 0 && m_canvas->graph() ? m_canvas->graph() : main;
     auto body = from->functionBody(name.toStdString());
     if (!body.ok() && from != main) body = main->functionBody(name.toStdString());
     if (!body.ok()) {
         m_statusLabel->setText(QString::fromStdString(body.status().message()));
         return;
     }
+    if (onTrail >= 0) m_functionTrail.resize(onTrail + 1);
+    else m_functionTrail.append(name);
     m_canvas->setGraph(body.value());
     m_tabs->setTabText(0, tr("Graph: %1").arg(name));
-    m_properties->showText(tr("<p>Function <b>%1</b></p><p><a href=\"func:\">← back to the main graph</a></p>").arg(name.toHtmlEscaped()));
+    m_properties->showText(functionTrailHtml());
+}
+
+QString MainWindow::functionTrailHtml() const {
+    // Main graph › f › g, each earlier step a link back to it.
+    QString html = tr("<p>Function <b>%1</b></p><p>").arg(m_functionTrail.last().toHtmlEscaped());
+    html += QStringLiteral("<a href=\"func:\">%1</a>").arg(tr("Main graph"));
+    for (qsizetype i = 0; i < m_functionTrail.size(); ++i) {
+        const QString escaped = m_functionTrail[i].toHtmlEscaped();
+        html += QStringLiteral(" \u203a ");
+        if (i + 1 == m_functionTrail.size()) html += QStringLiteral("<b>%1</b>").arg(escaped);
+        else html += QStringLiteral("<a href=\"func:%1\">%2</a>").arg(QString::fromLatin1(QUrl::toPercentEncoding(m_functionTrail[i])), escaped);
+    }
+    return html + QStringLiteral("</p>");
 }
 
 void MainWindow::openAsset(const QString& path) {

@@ -6,6 +6,7 @@
 
 #include <QFutureWatcher>
 #include <QMainWindow>
+#include <QStringList>
 
 #include <memory>
 
@@ -78,8 +79,10 @@ private:
     void showTensor(const QString& key);
     void revealNodeByName(const QString& name);
     void openAsset(const QString& path);
-    // Shows library function `name` as the canvas graph ("" = back to the main graph).
+    // Shows library function `name` as the canvas graph ("" = back to the main graph) and the trail
+    // of functions opened from call nodes (main graph › f › g) as links back.
     void openFunction(const QString& name);
+    QString functionTrailHtml() const;
     void addRecent(const QString& path);
     void updateRecentMenu();
     void updateVersionMenu();
@@ -103,6 +106,7 @@ private:
 
     std::shared_ptr<const Model> m_model;
     QString m_loadingPath;
+    QStringList m_functionTrail;             // functions opened from the main graph down, shown last
     QString m_servingBase;                   // base folder whose versions the menu lists
     std::vector<ServingVersion> m_versions;
     QFutureWatcher<JobOutcome<Model>> m_loader;
