@@ -17,13 +17,6 @@ namespace {
 
 using ConvTypes = TypeList<float, double, Eigen::half, Eigen::bfloat16, int32_t>;
 
-// The float GEMM takes the epilogue; other types never get one (computeConv2D refuses).
-template <typename T>
-void convGemm(KernelContext& ctx, const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n, const GemmEpilogue* ep) {
-    if constexpr (std::is_same_v<T, float>) gemmFloat(&ctx, a, b, c, m, k, n, false, false, ep ? *ep : GemmEpilogue{});
-    else gemm(ctx, a, b, c, m, k, n, false, false);
-}
-
 Status evalConv2D(KernelContext& ctx) {
     TFS_RETURN_IF_ERROR(checkInputCount(ctx, 2));
     return computeConv2D(ctx, nullptr);
@@ -86,7 +79,7 @@ Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep) {
         T* po = mutableDataOf<T>(result);
         const int64_t rows = n * wh.out * ww.out, depth = kh * kw * c;
         if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && wh.padBefore == 0 && ww.padBefore == 0 && wh.out == h && ww.out == w) {
-            convGemm(ctx, in, flt, po, rows, c, f, ep);
+            gemm(ctx, in, flt, po, rows, c, f, false, false, ep);
         } else {
             // im2col in blocks of at most ~16 MB of patches.
             const int64_t blockRows = std::max<int64_t>(1, std::min<int64_t>(rows, (int64_t(16) << 20) / int64_t(sizeof(T)) / depth));
@@ -122,7 +115,7 @@ Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep) {
                         }
                     }
                 });
-                convGemm(ctx, patches.get(), flt, po + r0 * f, count, depth, f, ep);
+                gemm(ctx, patches.get(), flt, po + r0 * f, count, depth, f, false, false, ep);
             }
         }
         if (nchw) {

@@ -39,17 +39,20 @@ void gemmLoop(KernelContext* ctx, const T* a, const T* b, T* c, int64_t m, int64
     else rows(0, m);
 }
 
+// `ep` (the fused kernels' bias / batch norm / Relu) applies to float, half and bfloat16 products;
+// REQUIRES: ep == nullptr for other types.
 template <typename T>
-void gemmAny(KernelContext* ctx, const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {
+void gemmAny(KernelContext* ctx, const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB,
+             const GemmEpilogue* ep = nullptr) {
     if constexpr (std::is_same_v<T, float>) {
-        gemmFloat(ctx, a, b, c, m, k, n, transA, transB);
+        gemmFloat(ctx, a, b, c, m, k, n, transA, transB, ep ? *ep : GemmEpilogue{});
     } else if constexpr (std::is_same_v<T, double>) {
         gemmEigen(ctx, a, b, c, m, k, n, transA, transB);
     } else if constexpr (kIsHalfLike<T>) {
         std::vector<float> fa(static_cast<size_t>(m * k)), fb(static_cast<size_t>(k * n)), fc(static_cast<size_t>(m * n));
         for (size_t i = 0; i < fa.size(); ++i) fa[i] = float(a[i]);
         for (size_t i = 0; i < fb.size(); ++i) fb[i] = float(b[i]);
-        gemmFloat(ctx, fa.data(), fb.data(), fc.data(), m, k, n, transA, transB);
+        gemmFloat(ctx, fa.data(), fb.data(), fc.data(), m, k, n, transA, transB, ep ? *ep : GemmEpilogue{});
         for (size_t i = 0; i < fc.size(); ++i) c[i] = T(fc[i]);
     } else {
         gemmLoop(ctx, a, b, c, m, k, n, transA, transB);
@@ -57,8 +60,9 @@ void gemmAny(KernelContext* ctx, const T* a, const T* b, T* c, int64_t m, int64_
 }
 
 template <typename T>
-void gemm(KernelContext& ctx, const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {
-    gemmAny(&ctx, a, b, c, m, k, n, transA, transB);
+void gemm(KernelContext& ctx, const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB,
+          const GemmEpilogue* ep = nullptr) {
+    gemmAny(&ctx, a, b, c, m, k, n, transA, transB, ep);
 }
 template <typename T>
 void gemmSerial(const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {

@@ -34,11 +34,7 @@ Status computeMatMul(KernelContext& ctx, const GemmEpilogue* ep) {
         using T = typename decltype(tag)::type;
         TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, a->dtype(), {m, n}));
         if (m == 0 || n == 0) return Status::OK();
-        if constexpr (std::is_same_v<T, float>) {
-            gemmFloat(&ctx, dataOf<T>(*a), dataOf<T>(*b), mutableDataOf<T>(*out), m, k, n, ta, tb, ep ? *ep : GemmEpilogue{});
-        } else {
-            gemm(ctx, dataOf<T>(*a), dataOf<T>(*b), mutableDataOf<T>(*out), m, k, n, ta, tb);
-        }
+        gemm(ctx, dataOf<T>(*a), dataOf<T>(*b), mutableDataOf<T>(*out), m, k, n, ta, tb, ep);
         return Status::OK();
     });
 }

@@ -8,6 +8,7 @@ Each fixture gets expected.json (what TensorFlow reports about it) and, for Save
 expected_outputs.json (TensorFlow's outputs of each signature for fixed inputs).
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -413,14 +414,23 @@ def save_tf1_graph(d, g, signatures):
     write_json(d / "expected.json", tf_facts.saved_model_facts(str(d)))
 
 
+@contextlib.contextmanager
+def control_flow_v1():
+    """TF1 loops and conditionals as Enter/Exit/Switch/Merge (what old .meta files hold), restored after."""
+    tf1.disable_control_flow_v2()
+    try:
+        yield
+    finally:
+        tf1.enable_control_flow_v2()
+
+
 def make_v1_loops():
     """TF1 control flow v1 loops (Enter/Exit/NextIteration/LoopCond) and TensorArrayV3 in one signature."""
     d = DATA / "v1_loops"
     if d.exists():
         shutil.rmtree(d)
     sig_utils = tf1.saved_model.signature_def_utils
-    tf1.disable_control_flow_v2()
-    try:
+    with control_flow_v1():
         g = tf.Graph()
         with g.as_default():
             n = tf1.placeholder(tf.int32, [], name="n")
@@ -458,8 +468,6 @@ def make_v1_loops():
             (["serve"], "serving_default", {"n": np.array(0, np.int32), "x": np.array([0.25], np.float32)}),
         ]
         write_json(d / "expected_outputs.json", {"cases": run_tf1_cases(d, cases)})
-    finally:
-        tf1.enable_control_flow_v2()
 
 
 def make_v1_tensor_arrays():
@@ -469,8 +477,7 @@ def make_v1_tensor_arrays():
     if d.exists():
         shutil.rmtree(d)
     sig_utils = tf1.saved_model.signature_def_utils
-    tf1.disable_control_flow_v2()
-    try:
+    with control_flow_v1():
         g = tf.Graph()
         with g.as_default():
             x = tf1.placeholder(tf.float32, [None, 2], name="x")
@@ -515,8 +522,6 @@ def make_v1_tensor_arrays():
             (["serve"], "loop_rows", {"n": np.array(4, np.int32), "m": np.array(3, np.int32)}),
         ]
         write_json(d / "expected_outputs.json", {"cases": run_tf1_cases(d, cases)})
-    finally:
-        tf1.enable_control_flow_v2()
 
 
 MAKERS = {

@@ -26,4 +26,13 @@ inline std::shared_ptr<const GraphIndex> graphFrom(const QString& text) {
     return index.ok() ? index.value() : nullptr;
 }
 
+// n nodes "op_0".."op_{n-1}" in chains of ten (op_1 reads op_0, ...; op_10 starts a new chain):
+// one flat level, wide enough to pass a lowered flat threshold.
+inline QString flatChainsText(int n) {
+    QString text;
+    for (int i = 0; i < n; ++i)
+        text += i % 10 ? QStringLiteral("op_%1<-op_%2;").arg(i).arg(i - 1) : QStringLiteral("op_%1;").arg(i);
+    return text;
+}
+
 }  // namespace tfscope::testing

@@ -176,9 +176,7 @@ private slots:
     void testCachedFlatLevelRepaintsHighlight() {
         const int oldThreshold = GraphScene::flatThreshold();
         GraphScene::setFlatThreshold(100);
-        QString text;
-        for (int i = 0; i < 600; ++i)
-            text += i % 10 ? QStringLiteral("op_%1<-op_%2;").arg(i).arg(i - 1) : QStringLiteral("op_%1;").arg(i);
+        const QString text = testing::flatChainsText(600);
         GraphCanvas canvas;
         const bool shown = showGraph(canvas, text);
         GraphScene::setFlatThreshold(oldThreshold);

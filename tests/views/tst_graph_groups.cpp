@@ -130,9 +130,7 @@ private slots:
     void testFlatLevelItem() {
         const int oldThreshold = GraphScene::flatThreshold();
         GraphScene::setFlatThreshold(100);
-        QString text;
-        for (int i = 0; i < 600; ++i)
-            text += i % 10 ? QStringLiteral("op_%1<-op_%2;").arg(i).arg(i - 1) : QStringLiteral("op_%1;").arg(i);
+        const QString text = testing::flatChainsText(600);
         GraphCanvas canvas;
         canvas.resize(900, 600);
         canvas.show();
