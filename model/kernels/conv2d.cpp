@@ -1,21 +1,101 @@
 // Conv2D: NHWC input [N,H,W,C] and filter [KH,KW,C,F] (NCHW inputs are transposed to NHWC and
 // back, a superset of TF's CPU kernel), strides, dilations, SAME / VALID / EXPLICIT padding.
-// im2col into row blocks, then one GEMM per block on the thread pool; 1x1 stride-1 convolutions
-// are a single GEMM without copies. computeConv2D also serves _FusedConv2D (fused_conv2d.cpp),
+// im2col into row blocks, then one GEMM per block (float: each thread builds a small block and
+// multiplies it by the filter packed once, while the block is in cache); 1x1 stride-1
+// convolutions are a single GEMM without copies. computeConv2D also serves _FusedConv2D (fused_conv2d.cpp),
 // whose epilogue rides on the float GEMM.
 #include "model/kernels/conv2d.h"
 
 #include <memory>
+#include <vector>
 
 #include "model/kernels/conv_util.h"
 #include "model/kernels/gemm.h"
 #include "model/kernels/registry.h"
+#include "model/kernels/sgemm.h"
 #include "model/kernels/transpose.h"
 
 namespace tfscope::kernels {
 namespace {
 
 using ConvTypes = TypeList<float, double, Eigen::half, Eigen::bfloat16, int32_t>;
+
+// The im2col geometry of one convolution: patch row r (output pixel r of the NHWC output) holds
+// the kh x kw x c input window under that pixel, zeros where it lies in the padding.
+struct Im2col {
+    int64_t h, w, c, kh, kw, sh, sw, dh, dw;
+    Window wh, ww;
+
+    int64_t depth() const { return kh * kw * c; }
+
+    template <typename T>
+    void rows(const T* in, int64_t r0, int64_t count, T* dst) const {
+        const int64_t span = kw * c;  // one filter row of the patch
+        for (int64_t r = r0; r < r0 + count; ++r) {
+            const int64_t ox = r % ww.out, oy = (r / ww.out) % wh.out, img = r / (ww.out * wh.out);
+            const int64_t ix0 = ox * sw - ww.padBefore;
+            for (int64_t y = 0; y < kh; ++y, dst += span) {
+                const int64_t iy = oy * sh - wh.padBefore + y * dh;
+                if (iy < 0 || iy >= h) {
+                    std::fill(dst, dst + span, T(0));
+                    continue;
+                }
+                const T* row = in + (img * h + iy) * w * c;
+                if (dw == 1 && ix0 >= 0 && ix0 + kw <= w) {
+                    // Undilated and inside the image: the filter row is contiguous (often only a
+                    // few elements, so a loop rather than a memmove call).
+                    const T* src = row + ix0 * c;
+                    for (int64_t q = 0; q < span; ++q) dst[q] = src[q];
+                    continue;
+                }
+                for (int64_t x = 0; x < kw; ++x) {
+                    const int64_t ix = ix0 + x * dw;
+                    T* to = dst + x * c;
+                    if (ix < 0 || ix >= w) std::fill(to, to + c, T(0));
+                    else std::copy(row + ix * c, row + (ix + 1) * c, to);
+                }
+            }
+        }
+    }
+};
+
+// im2col into blocks of at most ~16 MB of patches, then one (threaded) GEMM per block.
+template <typename T>
+void convIm2col(KernelContext& ctx, const Im2col& geo, const T* in, const T* flt, int64_t f, T* po, int64_t rows,
+                const GemmEpilogue* ep) {
+    const int64_t depth = geo.depth();
+    const int64_t blockRows = std::max<int64_t>(1, std::min<int64_t>(rows, (int64_t(16) << 20) / int64_t(sizeof(T)) / depth));
+    // Every element is written (zeros for padding), so no zero-fill pass first.
+    std::unique_ptr<T[]> patches(new T[size_t(blockRows * depth)]);
+    for (int64_t r0 = 0; r0 < rows; r0 += blockRows) {
+        const int64_t count = std::min(blockRows, rows - r0);
+        parallelFor(ctx, count, double(depth), [&](int64_t b, int64_t e) { geo.rows(in, r0 + b, e - b, patches.get() + b * depth); });
+        gemm(ctx, patches.get(), flt, po + r0 * f, count, depth, f, false, false, ep);
+    }
+}
+
+// float on the packed GEMM: the filter is packed once, then each thread takes row blocks whose
+// patches (about 96 KiB) it builds and multiplies while they are still in its cache.
+void convFloatBlocked(KernelContext& ctx, const Im2col& geo, const float* in, const float* flt, int64_t f, float* po,
+                      int64_t rows, const GemmEpilogue* ep) {
+    const int64_t depth = geo.depth();
+    const PackedSgemmB packed(flt, depth, f, false);
+    const int threads = numThreads(ctx);
+    int64_t blockRows = std::max<int64_t>(48, (int64_t(96) << 10) / int64_t(sizeof(float)) / depth);
+    blockRows = std::min(blockRows, (rows + 2 * threads - 1) / (2 * threads));  // work for every thread
+    blockRows = std::max<int64_t>(6, (blockRows + 5) / 6 * 6);
+    const int64_t blocks = (rows + blockRows - 1) / blockRows;
+    const GemmEpilogue none;
+    parallelFor(ctx, blocks, double(blockRows * depth * f), [&](int64_t b0, int64_t b1) {
+        thread_local std::vector<float> patches;
+        if (patches.size() < size_t(blockRows * depth)) patches.resize(size_t(blockRows * depth));
+        for (int64_t b = b0; b < b1; ++b) {
+            const int64_t r0 = b * blockRows, count = std::min(blockRows, rows - r0);
+            geo.rows(in, r0, count, patches.data());
+            packedSgemmRows(patches.data(), depth, packed, po + r0 * f, f, count, ep ? *ep : none);
+        }
+    });
+}
 
 Status evalConv2D(KernelContext& ctx) {
     TFS_RETURN_IF_ERROR(checkInputCount(ctx, 2));
@@ -77,46 +157,15 @@ Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep) {
         const T* in = dataOf<T>(nhwc);
         const T* flt = dataOf<T>(*filter);
         T* po = mutableDataOf<T>(result);
-        const int64_t rows = n * wh.out * ww.out, depth = kh * kw * c;
+        const Im2col geo{h, w, c, kh, kw, sh, sw, dh, dw, wh, ww};
+        const int64_t rows = n * wh.out * ww.out;
         if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && wh.padBefore == 0 && ww.padBefore == 0 && wh.out == h && ww.out == w) {
             gemm(ctx, in, flt, po, rows, c, f, false, false, ep);
+        } else if constexpr (std::is_same_v<T, float>) {
+            if (packedSgemmAvailable()) convFloatBlocked(ctx, geo, in, flt, f, po, rows, ep);
+            else convIm2col(ctx, geo, in, flt, f, po, rows, ep);
         } else {
-            // im2col in blocks of at most ~16 MB of patches.
-            const int64_t blockRows = std::max<int64_t>(1, std::min<int64_t>(rows, (int64_t(16) << 20) / int64_t(sizeof(T)) / depth));
-            // Every element is written below (zeros for padding), so no zero-fill pass first.
-            std::unique_ptr<T[]> patches(new T[size_t(blockRows * depth)]);
-            for (int64_t r0 = 0; r0 < rows; r0 += blockRows) {
-                const int64_t count = std::min(blockRows, rows - r0);
-                parallelFor(ctx, count, double(depth), [&](int64_t b, int64_t e) {
-                    for (int64_t i = b; i < e; ++i) {
-                        const int64_t r = r0 + i;
-                        const int64_t ox = r % ww.out, oy = (r / ww.out) % wh.out, img = r / (ww.out * wh.out);
-                        T* dst = patches.get() + i * depth;
-                        const int64_t span = kw * c;  // one filter row of the patch
-                        for (int64_t y = 0; y < kh; ++y, dst += span) {
-                            const int64_t iy = oy * sh - wh.padBefore + y * dh;
-                            if (iy < 0 || iy >= h) {
-                                std::fill(dst, dst + span, T(0));
-                                continue;
-                            }
-                            const T* row = in + (img * h + iy) * w * c;
-                            const int64_t ix0 = ox * sw - ww.padBefore;
-                            if (dw == 1 && ix0 >= 0 && ix0 + kw <= w) {
-                                // Undilated and inside the image: the filter row is contiguous.
-                                std::copy(row + ix0 * c, row + (ix0 + kw) * c, dst);
-                                continue;
-                            }
-                            for (int64_t x = 0; x < kw; ++x) {
-                                const int64_t ix = ix0 + x * dw;
-                                T* to = dst + x * c;
-                                if (ix < 0 || ix >= w) std::fill(to, to + c, T(0));
-                                else std::copy(row + ix * c, row + (ix + 1) * c, to);
-                            }
-                        }
-                    }
-                });
-                gemm(ctx, patches.get(), flt, po + r0 * f, count, depth, f, false, false, ep);
-            }
+            convIm2col(ctx, geo, in, flt, f, po, rows, ep);
         }
         if (nchw) {
             TFS_ASSIGN_OR_RETURN(Tensor* o, ctx.allocateOutput(0, input->dtype(), {n, f, wh.out, ww.out}));

@@ -75,6 +75,8 @@ void parallelFor(KernelContext& ctx, int64_t n, double cost, const std::function
                              [&fn](Eigen::Index b, Eigen::Index e) { fn(int64_t(b), int64_t(e)); });
 }
 
+int numThreads(KernelContext& ctx) { return ctx.device().numThreads(); }
+
 Status forwardAs(KernelContext& ctx, int i, const Tensor& t, Shape shape) {
     return ctx.setOutput(i, t.reshaped(std::move(shape)));
 }

@@ -128,6 +128,8 @@ bool isScalar(const Tensor& t);
 
 // Splits [0, n) across the context's thread pool; `cost` is the work per element in cycles.
 void parallelFor(KernelContext& ctx, int64_t n, double cost, const std::function<void(int64_t, int64_t)>& fn);
+// Threads of the context's pool (1 without a pool).
+int numThreads(KernelContext& ctx);
 
 // Copies a tensor's elements as output `i` without copying storage (shares the buffer).
 Status forwardAs(KernelContext& ctx, int i, const Tensor& t, Shape shape);

@@ -42,10 +42,6 @@ struct Operand {
     int64_t rs, cs;
 };
 
-struct FreeDeleter {
-    void operator()(float* p) const { std::free(p); }
-};
-
 // Per-thread packing space, grown on demand and kept for the thread's life.
 float* scratch(size_t floats) {
     thread_local std::unique_ptr<float, FreeDeleter> buffer;
@@ -192,6 +188,32 @@ kAvx2 void microKernel(int64_t kc, const float* a, int64_t lda, const float* b, 
     }
 }
 
+// Rows [0, m) of `a` (already offset to the block's depth) times one packed kc x nc block of B
+// into c; j is the output column of c's first column. packedA: room for a kMC x kKC A block.
+kAvx2 void multiplyBlock(Operand a, const float* packedB, int64_t kc, int64_t nc, float* c, int64_t ldc, int64_t m,
+                         bool accumulate, const GemmEpilogue* ep, int64_t j, float* packedA) {
+    for (int64_t ic = 0; ic < m; ic += kMC) {
+        const int64_t mc = std::min(kMC, m - ic);
+        // Rows with contiguous depth are read in place; other layouts are packed first.
+        const float* blockA = a.p + ic * a.rs;
+        const bool inPlace = a.cs == 1;
+        if (!inPlace) packA({blockA, a.rs, a.cs}, mc, kc, packedA);
+        for (int64_t jr = 0; jr < nc; jr += kNR) {
+            const int64_t nr = std::min(kNR, nc - jr);
+            float* cBlock = c + ic * ldc + jr;
+            for (int64_t ir = 0; ir < mc; ir += kMR) {
+                const int64_t mr = std::min(kMR, mc - ir);
+                if (inPlace)
+                    microKernel<false>(kc, blockA + ir * a.rs, a.rs, packedB + jr * kc, cBlock + ir * ldc, ldc, mr, nr, accumulate,
+                                       ep, j + jr);
+                else
+                    microKernel<true>(kc, packedA + ir * kc, 0, packedB + jr * kc, cBlock + ir * ldc, ldc, mr, nr, accumulate,
+                                      ep, j + jr);
+            }
+        }
+    }
+}
+
 // The whole product for rows [0, m) x columns [0, n) on the calling thread; j0 is the output
 // column of c's first column (for the epilogue's per-column arrays).
 kAvx2 void gemmBlocked(Operand a, Operand b, float* c, int64_t ldc, int64_t m, int64_t k, int64_t n,
@@ -203,29 +225,31 @@ kAvx2 void gemmBlocked(Operand a, Operand b, float* c, int64_t ldc, int64_t m, i
         const int64_t nc = std::min(kNC, n - jc);
         for (int64_t pc = 0; pc < k; pc += kKC) {
             const int64_t kc = std::min(kKC, k - pc);
-            const bool accumulate = pc > 0;
-            const GemmEpilogue* last = pc + kc == k ? ep : nullptr;
             packB({b.p + pc * b.rs + jc * b.cs, b.rs, b.cs}, kc, nc, packedB);
-            for (int64_t ic = 0; ic < m; ic += kMC) {
-                const int64_t mc = std::min(kMC, m - ic);
-                // Rows with contiguous depth are read in place; other layouts are packed first.
-                const float* blockA = a.p + ic * a.rs + pc * a.cs;
-                const bool inPlace = a.cs == 1;
-                if (!inPlace) packA({blockA, a.rs, a.cs}, mc, kc, packedA);
-                for (int64_t jr = 0; jr < nc; jr += kNR) {
-                    const int64_t nr = std::min(kNR, nc - jr);
-                    float* cBlock = c + ic * ldc + jc + jr;
-                    for (int64_t ir = 0; ir < mc; ir += kMR) {
-                        const int64_t mr = std::min(kMR, mc - ir);
-                        if (inPlace)
-                            microKernel<false>(kc, blockA + ir * a.rs, a.rs, packedB + jr * kc, cBlock + ir * ldc, ldc, mr, nr,
-                                               accumulate, last, j0 + jc + jr);
-                        else
-                            microKernel<true>(kc, packedA + ir * kc, 0, packedB + jr * kc, cBlock + ir * ldc, ldc, mr, nr,
-                                              accumulate, last, j0 + jc + jr);
-                    }
-                }
-            }
+            multiplyBlock({a.p + pc * a.cs, a.rs, a.cs}, packedB, kc, nc, c + jc, ldc, m, pc > 0, pc + kc == k ? ep : nullptr,
+                          j0 + jc, packedA);
+        }
+    }
+}
+
+// All of B, block after block in the order gemmBlocked packs them: the block at columns jc and
+// depth pc starts at jc * k + pc * (its width rounded up to 16).
+kAvx2 void packWholeB(Operand b, int64_t k, int64_t n, float* out) {
+    for (int64_t jc = 0; jc < n; jc += kNC) {
+        const int64_t nc = std::min(kNC, n - jc), ncr = (nc + kNR - 1) / kNR * kNR;
+        for (int64_t pc = 0; pc < k; pc += kKC)
+            packB({b.p + pc * b.rs + jc * b.cs, b.rs, b.cs}, std::min(kKC, k - pc), nc, out + jc * k + pc * ncr);
+    }
+}
+
+kAvx2 void rowsTimesPackedB(const float* a, int64_t lda, const float* packedB, int64_t k, int64_t n, float* c, int64_t ldc,
+                            int64_t m, const GemmEpilogue* ep) {
+    for (int64_t jc = 0; jc < n; jc += kNC) {
+        const int64_t nc = std::min(kNC, n - jc), ncr = (nc + kNR - 1) / kNR * kNR;
+        for (int64_t pc = 0; pc < k; pc += kKC) {
+            const int64_t kc = std::min(kKC, k - pc);
+            multiplyBlock({a + pc, lda, 1}, packedB + jc * k + pc * ncr, kc, nc, c + jc, ldc, m, pc > 0,
+                          pc + kc == k ? ep : nullptr, jc, nullptr);  // A is read in place
         }
     }
 }
@@ -273,6 +297,26 @@ void packedSgemm(KernelContext* ctx, const float* a, const float* b, float* c, i
     ctx->device().parallelFor(parts, Eigen::TensorOpCost(0, 0, 1e9), [&](Eigen::Index first, Eigen::Index end) {
         for (Eigen::Index t = first; t < end; ++t) part(t);
     });
+}
+
+PackedSgemmB::PackedSgemmB(const float* b, int64_t k, int64_t n, bool transB) : m_k(k), m_n(n) {
+    const size_t floats = size_t(std::max<int64_t>(k, 1) * ((n + kNR - 1) / kNR * kNR));
+    m_data.reset(static_cast<float*>(std::aligned_alloc(64, (floats * sizeof(float) + 63) / 64 * 64)));
+    if (!m_data) throw std::bad_alloc();
+    if (k > 0 && n > 0) packWholeB(transB ? Operand{b, 1, k} : Operand{b, n, 1}, k, n, m_data.get());
+}
+
+void packedSgemmRows(const float* a, int64_t lda, const PackedSgemmB& b, float* c, int64_t ldc, int64_t m, const GemmEpilogue& ep) {
+    if (m <= 0 || b.n() <= 0) return;
+    const GemmEpilogue* epp = ep.empty() ? nullptr : &ep;
+    if (b.k() <= 0) {
+        for (int64_t i = 0; i < m; ++i) {
+            std::fill(c + i * ldc, c + i * ldc + b.n(), 0.0f);
+            if (epp) applyEpilogue(ep, c + i * ldc, 1, b.n(), ldc, 0);
+        }
+        return;
+    }
+    rowsTimesPackedB(a, lda, b.m_data.get(), b.k(), b.n(), c, ldc, m, epp);
 }
 
 }  // namespace tfscope::kernels

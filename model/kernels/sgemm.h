@@ -12,6 +12,8 @@
 // the rows (or, for short and wide products, the columns); each packs its own blocks.
 
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 
 #include "model/kernels/gemm_epilogue.h"
 #include "model/kernels/kernel_util.h"
@@ -27,5 +29,28 @@ void setPackedSgemmEnabled(bool enabled);
 // must not overlap.
 void packedSgemm(KernelContext* ctx, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n,
                  bool transA, bool transB, const GemmEpilogue& ep);
+
+struct FreeDeleter {
+    void operator()(float* p) const { std::free(p); }
+};
+
+// B [k,n] (or [n,k] if transB) packed once for products with many row blocks of A: a
+// convolution multiplies its filter by one im2col block after another, each still in cache.
+// REQUIRES: packedSgemmAvailable(). Throws std::bad_alloc.
+class PackedSgemmB {
+public:
+    PackedSgemmB(const float* b, int64_t k, int64_t n, bool transB);
+    int64_t k() const { return m_k; }
+    int64_t n() const { return m_n; }
+
+private:
+    friend void packedSgemmRows(const float*, int64_t, const PackedSgemmB&, float*, int64_t, int64_t, const GemmEpilogue&);
+    std::unique_ptr<float, FreeDeleter> m_data;
+    int64_t m_k, m_n;
+};
+
+// C[m, n] (row stride ldc) = A[m, k] (row stride lda, contiguous depth) * B, then `ep`, on the
+// calling thread.
+void packedSgemmRows(const float* a, int64_t lda, const PackedSgemmB& b, float* c, int64_t ldc, int64_t m, const GemmEpilogue& ep);
 
 }  // namespace tfscope::kernels

@@ -2,7 +2,9 @@
 // the Eigen contraction against a plain double-precision loop, across the block edges of the
 // packed kernel (6-row and 16-column tiles, 256-deep and 144-row blocks, 3072-column panels), all
 // four transpose combinations, on the thread pool and the calling thread; and the fused epilogue
-// (bias, batch norm, Relu, Relu6) against the scalar order the unfused kernels use.
+// (bias, batch norm, Relu, Relu6) against the scalar order the unfused kernels use. Conv2D's
+// float paths (each thread's im2col block times the filter packed once, and the whole-im2col
+// Eigen path) against a double-precision convolution across padding, stride, dilation and depth.
 #include "tests/model/kernel_test_util.h"  // Eigen's ThreadPool before Qt's `signals` macro
 
 #include <QtTest>
@@ -74,6 +76,70 @@ bool checkProduct(const Product& p, bool threaded, const GemmEpilogue& ep, QStri
     return true;
 }
 
+struct Conv {
+    int64_t n, h, w, c, kh, kw, f, stride, dilation;
+    const char* padding;
+};
+
+// Conv2D through the registered kernel against a double-precision loop over the same window.
+bool checkConv(const Conv& cv, QString* why) {
+    const auto x = randomVector(size_t(cv.n * cv.h * cv.w * cv.c), 7), k = randomVector(size_t(cv.kh * cv.kw * cv.c * cv.f), 8);
+    const bool same = std::string(cv.padding) == "SAME";
+    auto outSize = [&](int64_t in, int64_t kk) {
+        const int64_t eff = (kk - 1) * cv.dilation + 1;
+        return same ? (in + cv.stride - 1) / cv.stride : (in - eff + cv.stride) / cv.stride;
+    };
+    auto padBefore = [&](int64_t in, int64_t kk, int64_t out) {
+        const int64_t eff = (kk - 1) * cv.dilation + 1;
+        return same ? std::max<int64_t>(0, (out - 1) * cv.stride + eff - in) / 2 : 0;
+    };
+    const int64_t oh = outSize(cv.h, cv.kh), ow = outSize(cv.w, cv.kw);
+    const int64_t ph = padBefore(cv.h, cv.kh, oh), pw = padBefore(cv.w, cv.kw, ow);
+    const auto node = testing::NodeBuilder("Conv2D")
+                          .type("T", DType::Float)
+                          .attr("strides", std::vector<int64_t>{1, cv.stride, cv.stride, 1})
+                          .attr("dilations", std::vector<int64_t>{1, cv.dilation, cv.dilation, 1})
+                          .attr("padding", cv.padding)
+                          .build();
+    auto r = testing::runKernel(node, {Tensor::fromVector<float>({cv.n, cv.h, cv.w, cv.c}, x),
+                                       Tensor::fromVector<float>({cv.kh, cv.kw, cv.c, cv.f}, k)});
+    if (!r.ok()) {
+        *why = QString::fromStdString(r.status().message());
+        return false;
+    }
+    const Tensor& out = r.value()[0];
+    if (out.shape() != Shape{cv.n, oh, ow, cv.f}) {
+        *why = QStringLiteral("shape %1").arg(QString::fromStdString(shapeToString(out.shape())));
+        return false;
+    }
+    const float* got = out.data<float>();
+    for (int64_t b = 0; b < cv.n; ++b)
+        for (int64_t oy = 0; oy < oh; ++oy)
+            for (int64_t ox = 0; ox < ow; ++ox)
+                for (int64_t o = 0; o < cv.f; ++o) {
+                    double s = 0, bound = 0;
+                    for (int64_t y = 0; y < cv.kh; ++y)
+                        for (int64_t xx = 0; xx < cv.kw; ++xx) {
+                            const int64_t iy = oy * cv.stride - ph + y * cv.dilation, ix = ox * cv.stride - pw + xx * cv.dilation;
+                            if (iy < 0 || iy >= cv.h || ix < 0 || ix >= cv.w) continue;
+                            for (int64_t ch = 0; ch < cv.c; ++ch) {
+                                const double v = double(x[size_t(((b * cv.h + iy) * cv.w + ix) * cv.c + ch)]) *
+                                                 double(k[size_t(((y * cv.kw + xx) * cv.c + ch) * cv.f + o)]);
+                                s += v;
+                                bound += std::fabs(v);
+                            }
+                        }
+                    const double g = got[((b * oh + oy) * ow + ox) * cv.f + o];
+                    if (!(std::fabs(g - s) <= 1e-6 * (bound + 1.0))) {
+                        *why = QStringLiteral("%1x%2 kernel, stride %3, dilation %4, %5, c=%6 f=%7: out[%8,%9,%10,%11] = %12, expected %13")
+                                   .arg(cv.kh).arg(cv.kw).arg(cv.stride).arg(cv.dilation).arg(cv.padding).arg(cv.c).arg(cv.f)
+                                   .arg(b).arg(oy).arg(ox).arg(o).arg(g, 0, 'g', 9).arg(s, 0, 'g', 9);
+                        return false;
+                    }
+                }
+    return true;
+}
+
 }  // namespace
 
 class TestGemm : public QObject {
@@ -86,6 +152,8 @@ private slots:
     void testEpilogue();
     void testReluKeepsNaN();
     void testEmptyDepth();
+    void testConvolutions_data();
+    void testConvolutions();
 };
 
 void TestGemm::testProducts_data() {
@@ -175,6 +243,28 @@ void TestGemm::testEmptyDepth() {
         ep.act = GemmActivation::Relu6;
         gemmFloat(nullptr, nullptr, nullptr, c.data(), 2, 0, 3, false, false, ep);
         QCOMPARE(c, (std::vector<float>{0.0f, 2.5f, 6.0f, 0.0f, 2.5f, 6.0f}));
+    }
+}
+
+void TestGemm::testConvolutions_data() {
+    QTest::addColumn<bool>("packed");
+    QTest::newRow("packed") << true;
+    QTest::newRow("eigen") << false;
+}
+
+void TestGemm::testConvolutions() {
+    QFETCH(bool, packed);
+    setPackedSgemmEnabled(packed);
+    if (packed && !packedSgemmAvailable()) QSKIP("This CPU has no AVX2/FMA: the packed GEMM is not used here.");
+    // Row counts that are not multiples of the 6-row tile or of the per-thread blocks; depths
+    // below one tile and past the 256-deep block; filter counts off the 16-column tile.
+    const Conv convs[] = {{2, 9, 7, 5, 3, 3, 20, 1, 1, "SAME"},    {1, 13, 11, 40, 5, 3, 33, 2, 1, "VALID"},
+                          {3, 10, 10, 3, 3, 3, 16, 1, 2, "SAME"},  {2, 32, 32, 3, 3, 3, 32, 1, 1, "SAME"},
+                          {1, 8, 9, 64, 3, 3, 7, 2, 1, "SAME"},    {1, 1, 1, 2, 3, 3, 5, 1, 1, "SAME"},
+                          {2, 6, 6, 4, 1, 1, 18, 2, 1, "VALID"}};
+    for (const Conv& cv : convs) {
+        QString why;
+        QVERIFY2(checkConv(cv, &why), qPrintable(why));
     }
 }
 
