@@ -11,12 +11,12 @@
 
 namespace tfscope {
 
-HeapBuffer::HeapBuffer(size_t size) : m_size(size) {
+HeapBuffer::HeapBuffer(size_t size, bool zeroFill) : m_size(size) {
     size_t rounded = (size + 63) / 64 * 64;
     if (rounded == 0) rounded = 64;
     m_data = static_cast<std::byte*>(std::aligned_alloc(64, rounded));
     if (!m_data) throw std::bad_alloc();
-    std::memset(m_data, 0, rounded);
+    if (zeroFill) std::memset(m_data, 0, rounded);
 }
 
 HeapBuffer::~HeapBuffer() { std::free(m_data); }

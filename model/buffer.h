@@ -24,10 +24,10 @@ public:
     virtual std::byte* mutableData() { return nullptr; }
 };
 
-// 64-byte aligned, zero-initialised heap storage.
+// 64-byte aligned heap storage, zero-initialised unless the owner writes every byte itself.
 class HeapBuffer final : public Buffer {
 public:
-    explicit HeapBuffer(size_t size);
+    explicit HeapBuffer(size_t size, bool zeroFill = true);
     ~HeapBuffer() override;
     HeapBuffer(const HeapBuffer&) = delete;
     HeapBuffer& operator=(const HeapBuffer&) = delete;

@@ -42,7 +42,22 @@ Tensor::Tensor(DType dtype, Shape shape) : m_dtype(dtype), m_shape(std::move(sha
     }
 }
 
+Tensor::Tensor(DType dtype, Shape shape, NoZeroFill) : m_dtype(dtype), m_shape(std::move(shape)) {
+    m_numElements = shapeNumElements(m_shape);
+    if (m_numElements < 0) throw std::bad_alloc();
+    m_buffer = std::make_shared<HeapBuffer>(byteSize(), false);
+    m_owned = true;
+}
+
 Result<Tensor> Tensor::allocate(DType dtype, Shape shape, size_t maxBytes) {
+    return allocateImpl(dtype, std::move(shape), maxBytes, true);
+}
+
+Result<Tensor> Tensor::allocateUninitialized(DType dtype, Shape shape, size_t maxBytes) {
+    return allocateImpl(dtype, std::move(shape), maxBytes, !isPod(dtype));
+}
+
+Result<Tensor> Tensor::allocateImpl(DType dtype, Shape shape, size_t maxBytes, bool zeroFill) {
     int64_t n = shapeNumElements(shape);
     if (n < 0) return Status::invalidArgument("Invalid tensor shape '" + shapeToString(shape) + "'.");
     size_t elem = dtypeSize(dtype);
@@ -52,7 +67,8 @@ Result<Tensor> Tensor::allocate(DType dtype, Shape shape, size_t maxBytes) {
                                          std::string(dtypeShortName(dtype)) + "' exceeds the memory limit of " +
                                          std::to_string(maxBytes) + " bytes.");
     try {
-        return Tensor(dtype, std::move(shape));
+        if (zeroFill) return Tensor(dtype, shape);
+        return Tensor(dtype, shape, NoZeroFill{});
     } catch (const std::bad_alloc&) {
         return Status::resourceExhausted("Out of memory allocating tensor of shape '" + shapeToString(shape) + "'.");
     }
@@ -82,7 +98,7 @@ Tensor Tensor::fromStrings(Shape shape, std::vector<std::string> values) {
 std::byte* Tensor::mutableRawData() {
     if (!m_buffer) return nullptr;
     if (!m_owned || m_buffer.use_count() > 1) {
-        auto fresh = std::make_shared<HeapBuffer>(byteSize());
+        auto fresh = std::make_shared<HeapBuffer>(byteSize(), false);  // filled by the copy below
         if (byteSize()) std::memcpy(fresh->mutableData(), m_buffer->data() + m_offset, byteSize());
         m_buffer = fresh;
         m_offset = 0;

@@ -53,6 +53,9 @@ public:
     // Checked allocation: fails with InvalidArgument for negative/overflowing shapes and with
     // ResourceExhausted above maxBytes.
     static Result<Tensor> allocate(DType dtype, Shape shape, size_t maxBytes = size_t(1) << 40);
+    // allocate() without the zero fill of POD element data, for a caller that writes every
+    // element; other dtypes are initialised as by allocate().
+    static Result<Tensor> allocateUninitialized(DType dtype, Shape shape, size_t maxBytes = size_t(1) << 40);
     // A read-only view of `bytes` starting at `offset`. REQUIRES: isPod(dtype) and the range fits.
     static Tensor view(DType dtype, Shape shape, std::shared_ptr<const Buffer> bytes, size_t offset);
     static Tensor fromStrings(Shape shape, std::vector<std::string> values);
@@ -77,6 +80,9 @@ public:
     // Bytes of element data for POD dtypes (numElements * dtypeSize); 0 otherwise.
     size_t byteSize() const { return size_t(m_numElements) * dtypeSize(m_dtype); }
     bool isView() const { return m_buffer && !m_owned; }
+    // How many tensors share this one's element storage (0 without any): a tensor whose storage
+    // others share is never changed in place (mutableRawData() copies first).
+    long storageUseCount() const { return m_buffer.use_count(); }
 
     const std::byte* rawData() const { return m_buffer ? m_buffer->data() + m_offset : nullptr; }
     std::byte* mutableRawData();  // detaches shared or mapped storage first
@@ -98,6 +104,10 @@ public:
     bool sameContent(const Tensor& other) const;
 
 private:
+    struct NoZeroFill {};
+    Tensor(DType dtype, Shape shape, NoZeroFill);
+    static Result<Tensor> allocateImpl(DType dtype, Shape shape, size_t maxBytes, bool zeroFill);
+
     DType m_dtype = DType::Invalid;
     Shape m_shape;
     int64_t m_numElements = 0;

@@ -28,6 +28,7 @@ namespace tfscope::exec {
 
 class ResourceManager;
 class FunctionRunner;
+class DerivedCache;
 
 class KernelContext {
 public:
@@ -45,6 +46,10 @@ public:
     // Allocates output i honouring the run's memory cap; the returned pointer stays valid until
     // the kernel returns.
     virtual Result<Tensor*> allocateOutput(int i, DType dtype, Shape shape) = 0;
+    // allocateOutput() without zero-filling the elements: for kernels that write every one.
+    virtual Result<Tensor*> allocateOutputUninitialized(int i, DType dtype, Shape shape) {
+        return allocateOutput(i, dtype, std::move(shape));
+    }
     // Forwards an existing tensor (no copy) as output i.
     virtual Status setOutput(int i, Tensor t) = 0;
 
@@ -65,6 +70,9 @@ public:
     // Calls a function of the library (PartitionedCall, If, While...).
     virtual FunctionRunner& functions() = 0;
     virtual bool isCancelled() const = 0;
+    // Data kernels derive from their inputs and keep between runs (a packed filter); nullptr
+    // where nothing is kept.
+    virtual DerivedCache* derivedCache() { return nullptr; }
 
     // "Node 'n' (Op): message" — shape/dtype errors must name the node, op and shapes.
     Status error(const std::string& message) const;

@@ -37,7 +37,15 @@ Status NodeContext::checkIndex(int i) {
     return Status::OK();
 }
 
-Result<Tensor*> NodeContext::allocateOutput(int i, DType dtype, Shape shape) {
+Result<Tensor*> NodeContext::allocateOutput(int i, DType dtype, Shape shape) { return allocate(i, dtype, std::move(shape), true); }
+
+Result<Tensor*> NodeContext::allocateOutputUninitialized(int i, DType dtype, Shape shape) {
+    return allocate(i, dtype, std::move(shape), false);
+}
+
+DerivedCache* NodeContext::derivedCache() { return m_state.resources ? &m_state.resources->derived() : nullptr; }
+
+Result<Tensor*> NodeContext::allocate(int i, DType dtype, Shape shape, bool zeroFill) {
     TFS_RETURN_IF_ERROR(checkIndex(i));
     int64_t n = shapeNumElements(shape);
     if (n < 0) return error("Invalid output shape '" + shapeToString(shape) + "'.");
@@ -46,7 +54,7 @@ Result<Tensor*> NodeContext::allocateOutput(int i, DType dtype, Shape shape) {
         Status st = m_state.memory->reserve(bytes, "node '" + m_def.name() + "' (" + m_def.op() + ")");
         if (!st.ok()) return st;
     }
-    auto t = Tensor::allocate(dtype, std::move(shape));
+    auto t = zeroFill ? Tensor::allocate(dtype, std::move(shape)) : Tensor::allocateUninitialized(dtype, std::move(shape));
     if (!t.ok()) return error(t.status().message());
     Value& v = m_outputs[size_t(i)];
     v = Value{};

@@ -31,12 +31,14 @@ public:
     Result<const Tensor*> input(int i) const override;
     int numOutputs() const override { return int(m_outputs.size()); }
     Result<Tensor*> allocateOutput(int i, DType dtype, Shape shape) override;
+    Result<Tensor*> allocateOutputUninitialized(int i, DType dtype, Shape shape) override;
     Status setOutput(int i, Tensor t) override;
     const tensorflow::AttrValue* attr(std::string_view name) const override;
     Eigen::ThreadPoolDevice& device() override { return *m_state.device; }
     ResourceManager& resources() override { return *m_state.resources; }
     FunctionRunner& functions() override { return *m_state.functions; }
     bool isCancelled() const override { return m_state.cancelled && m_state.cancelled->load(); }
+    DerivedCache* derivedCache() override;
 
     // Executor side.
     std::vector<Tensor>& inputs() { return m_inputs; }
@@ -52,6 +54,7 @@ public:
     RunState& state() { return m_state; }
 
 private:
+    Result<Tensor*> allocate(int i, DType dtype, Shape shape, bool zeroFill);
     Status checkIndex(int i);
     const tensorflow::NodeDef& m_def;
     std::string m_key;

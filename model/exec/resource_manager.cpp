@@ -26,6 +26,7 @@ void ResourceManager::clear() {
     m_resources.clear();
     m_checkpoints.clear();
     m_constants.clear();
+    m_derived.clear();
 }
 
 Result<std::shared_ptr<const CheckpointReader>> ResourceManager::checkpoint(const std::string& prefix) {

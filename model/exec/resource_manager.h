@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/exec/derived_cache.h"
 #include "model/status.h"
 #include "model/tensor.h"
 
@@ -80,12 +81,15 @@ public:
     bool cachedConstant(const void* node, Tensor* out) const;
     void cacheConstant(const void* node, Tensor t);
 
+    DerivedCache& derived() { return m_derived; }
+
 private:
     std::shared_ptr<Resource> lookupOrCreateBase(const std::string& container, const std::string& name, const Factory& create);
     mutable std::mutex m_mutex;
     std::map<std::pair<std::string, std::string>, std::shared_ptr<Resource>> m_resources;
     std::map<std::string, std::shared_ptr<const CheckpointReader>> m_checkpoints;
     std::unordered_map<const void*, Tensor> m_constants;
+    DerivedCache m_derived;
 };
 
 // A scalar DT_RESOURCE tensor holding `resource`.

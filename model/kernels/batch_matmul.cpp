@@ -56,7 +56,7 @@ Status evalBatchMatMulImpl(KernelContext& ctx) {
     });
     return dispatch(BatchMatMulTypes{}, ctx, x->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
-        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, x->dtype(), outShape));
+        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, x->dtype(), outShape));
         if (out->numElements() == 0) return Status::OK();
         const T* px = dataOf<T>(*x);
         const T* py = dataOf<T>(*y);

@@ -24,7 +24,7 @@ Status evalBiasAdd(KernelContext& ctx) {
     for (int d = channelDim + 1; d < value->rank(); ++d) inner *= value->dim(d);
     return dispatch(NumberTypes{}, ctx, value->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
-        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, value->dtype(), value->shape()));
+        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, value->dtype(), value->shape()));
         const T* x = dataOf<T>(*value);
         const T* b = dataOf<T>(*bias);
         T* y = mutableDataOf<T>(*out);

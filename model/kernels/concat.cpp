@@ -14,7 +14,7 @@ Status concatAlong(KernelContext& ctx, const std::vector<const Tensor*>& ins, in
     for (int d = 0; d < axis; ++d) outer *= outShape[size_t(d)];
     return dispatchCopy(ctx, ins[0]->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
-        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, ins[0]->dtype(), outShape));
+        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, ins[0]->dtype(), outShape));
         if (out->numElements() == 0) return Status::OK();
         std::vector<int64_t> rowLen(ins.size());
         int64_t outRow = 0;

@@ -28,31 +28,40 @@ struct Im2col {
 
     int64_t depth() const { return kh * kw * c; }
 
+    // Rows [r0, r0 + count) x depth [d0, d0 + kd) of the patch matrix into dst (row stride kd).
     template <typename T>
-    void rows(const T* in, int64_t r0, int64_t count, T* dst) const {
+    void slice(const T* in, int64_t r0, int64_t count, int64_t d0, int64_t kd, T* dst) const {
         const int64_t span = kw * c;  // one filter row of the patch
+        const int64_t d1 = d0 + kd;
         for (int64_t r = r0; r < r0 + count; ++r) {
             const int64_t ox = r % ww.out, oy = (r / ww.out) % wh.out, img = r / (ww.out * wh.out);
             const int64_t ix0 = ox * sw - ww.padBefore;
-            for (int64_t y = 0; y < kh; ++y, dst += span) {
+            for (int64_t d = d0; d < d1;) {
+                const int64_t y = d / span, rowEnd = std::min(d1, (y + 1) * span);
                 const int64_t iy = oy * sh - wh.padBefore + y * dh;
                 if (iy < 0 || iy >= h) {
-                    std::fill(dst, dst + span, T(0));
+                    std::fill(dst, dst + (rowEnd - d), T(0));
+                    dst += rowEnd - d;
+                    d = rowEnd;
                     continue;
                 }
                 const T* row = in + (img * h + iy) * w * c;
                 if (dw == 1 && ix0 >= 0 && ix0 + kw <= w) {
                     // Undilated and inside the image: the filter row is contiguous (often only a
                     // few elements, so a loop rather than a memmove call).
-                    const T* src = row + ix0 * c;
-                    for (int64_t q = 0; q < span; ++q) dst[q] = src[q];
+                    const T* src = row + ix0 * c + (d - y * span);
+                    for (int64_t q = 0; q < rowEnd - d; ++q) dst[q] = src[q];
+                    dst += rowEnd - d;
+                    d = rowEnd;
                     continue;
                 }
-                for (int64_t x = 0; x < kw; ++x) {
-                    const int64_t ix = ix0 + x * dw;
-                    T* to = dst + x * c;
-                    if (ix < 0 || ix >= w) std::fill(to, to + c, T(0));
-                    else std::copy(row + ix * c, row + (ix + 1) * c, to);
+                while (d < rowEnd) {  // one filter tap (or the part of it in the slice) at a time
+                    const int64_t x = (d - y * span) / c, ch = d - y * span - x * c;
+                    const int64_t len = std::min(c - ch, rowEnd - d), ix = ix0 + x * dw;
+                    if (ix < 0 || ix >= w) std::fill(dst, dst + len, T(0));
+                    else std::copy(row + ix * c + ch, row + ix * c + ch + len, dst);
+                    dst += len;
+                    d += len;
                 }
             }
         }
@@ -69,32 +78,24 @@ void convIm2col(KernelContext& ctx, const Im2col& geo, const T* in, const T* flt
     std::unique_ptr<T[]> patches(new T[size_t(blockRows * depth)]);
     for (int64_t r0 = 0; r0 < rows; r0 += blockRows) {
         const int64_t count = std::min(blockRows, rows - r0);
-        parallelFor(ctx, count, double(depth), [&](int64_t b, int64_t e) { geo.rows(in, r0 + b, e - b, patches.get() + b * depth); });
+        parallelFor(ctx, count, double(depth), [&](int64_t b, int64_t e) { geo.slice(in, r0 + b, e - b, 0, depth, patches.get() + b * depth); });
         gemm(ctx, patches.get(), flt, po + r0 * f, count, depth, f, false, false, ep);
     }
 }
 
-// float on the packed GEMM: the filter is packed once, then each thread takes row blocks whose
-// patches (about 96 KiB) it builds and multiplies while they are still in its cache.
-void convFloatBlocked(KernelContext& ctx, const Im2col& geo, const float* in, const float* flt, int64_t f, float* po,
-                      int64_t rows, const GemmEpilogue* ep) {
-    const int64_t depth = geo.depth();
-    const PackedSgemmB packed(flt, depth, f, false);
-    const int threads = numThreads(ctx);
-    int64_t blockRows = std::max<int64_t>(48, (int64_t(96) << 10) / int64_t(sizeof(float)) / depth);
-    blockRows = std::min(blockRows, (rows + 2 * threads - 1) / (2 * threads));  // work for every thread
-    blockRows = std::max<int64_t>(6, (blockRows + 5) / 6 * 6);
-    const int64_t blocks = (rows + blockRows - 1) / blockRows;
-    const GemmEpilogue none;
-    parallelFor(ctx, blocks, double(blockRows * depth * f), [&](int64_t b0, int64_t b1) {
-        thread_local std::vector<float> patches;
-        if (patches.size() < size_t(blockRows * depth)) patches.resize(size_t(blockRows * depth));
-        for (int64_t b = b0; b < b1; ++b) {
-            const int64_t r0 = b * blockRows, count = std::min(blockRows, rows - r0);
-            geo.rows(in, r0, count, patches.data());
-            packedSgemmRows(patches.data(), depth, packed, po + r0 * f, f, count, ep ? *ep : none);
-        }
-    });
+// float on the packed GEMM: the filter is packed once, then each thread multiplies it by blocks of
+// patch rows and depth that it builds (pointwise: reads in place) while they are in its cache.
+void convFloatPacked(KernelContext& ctx, const Im2col& geo, bool pointwise, const float* in, const Tensor& filter, int64_t f,
+                     float* po, int64_t rows, const GemmEpilogue* ep) {
+    const std::shared_ptr<const PackedSgemmB> packed = packedSgemmB(ctx, filter, geo.depth(), f, false);
+    SgemmRowsA a;
+    if (pointwise) {
+        a.a = in;
+        a.lda = geo.c;
+    } else {
+        a.fill = [&](int64_t r0, int64_t count, int64_t d0, int64_t kd, float* dst) { geo.slice(in, r0, count, d0, kd, dst); };
+    }
+    packedSgemmParallel(ctx, a, *packed, po, rows, ep ? *ep : GemmEpilogue{});
 }
 
 Status evalConv2D(KernelContext& ctx) {
@@ -145,9 +146,9 @@ Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep) {
         Tensor* out = nullptr;
         Tensor tmp;
         if (nchw) {
-            TFS_ASSIGN_OR_RETURN(tmp, Tensor::allocate(input->dtype(), outNhwc));
+            TFS_ASSIGN_OR_RETURN(tmp, Tensor::allocateUninitialized(input->dtype(), outNhwc));
         } else {
-            TFS_ASSIGN_OR_RETURN(out, ctx.allocateOutput(0, input->dtype(), outNhwc));
+            TFS_ASSIGN_OR_RETURN(out, ctx.allocateOutputUninitialized(0, input->dtype(), outNhwc));
         }
         Tensor& result = nchw ? tmp : *out;
         if (result.numElements() == 0) {
@@ -159,16 +160,19 @@ Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep) {
         T* po = mutableDataOf<T>(result);
         const Im2col geo{h, w, c, kh, kw, sh, sw, dh, dw, wh, ww};
         const int64_t rows = n * wh.out * ww.out;
-        if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && wh.padBefore == 0 && ww.padBefore == 0 && wh.out == h && ww.out == w) {
-            gemm(ctx, in, flt, po, rows, c, f, false, false, ep);
-        } else if constexpr (std::is_same_v<T, float>) {
-            if (packedSgemmAvailable()) convFloatBlocked(ctx, geo, in, flt, f, po, rows, ep);
+        const bool pointwise =
+            kh == 1 && kw == 1 && sh == 1 && sw == 1 && wh.padBefore == 0 && ww.padBefore == 0 && wh.out == h && ww.out == w;
+        bool packed = false;
+        if constexpr (std::is_same_v<T, float>) packed = rows >= 4 && packedSgemmAvailable();
+        if constexpr (std::is_same_v<T, float>) {
+            if (packed) convFloatPacked(ctx, geo, pointwise, in, *filter, f, po, rows, ep);
+        }
+        if (!packed) {
+            if (pointwise) gemm(ctx, in, flt, po, rows, c, f, false, false, ep);
             else convIm2col(ctx, geo, in, flt, f, po, rows, ep);
-        } else {
-            convIm2col(ctx, geo, in, flt, f, po, rows, ep);
         }
         if (nchw) {
-            TFS_ASSIGN_OR_RETURN(Tensor* o, ctx.allocateOutput(0, input->dtype(), {n, f, wh.out, ww.out}));
+            TFS_ASSIGN_OR_RETURN(Tensor* o, ctx.allocateOutputUninitialized(0, input->dtype(), {n, f, wh.out, ww.out}));
             transposeData(ctx, dataOf<T>(tmp), outNhwc, {0, 3, 1, 2}, mutableDataOf<T>(*o));
         }
         return Status::OK();

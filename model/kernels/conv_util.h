@@ -92,14 +92,14 @@ inline Result<Windows2D> windows2D(const KernelContext& ctx, const Tensor& input
 template <typename T, typename F>
 Status computeNhwc(KernelContext& ctx, const Tensor& input, const Layout4& l, const Shape& outNhwc, F&& compute) {
     if (!l.nchw()) {
-        TFS_ASSIGN_OR_RETURN(Tensor * out, ctx.allocateOutput(0, input.dtype(), outNhwc));
+        TFS_ASSIGN_OR_RETURN(Tensor * out, ctx.allocateOutputUninitialized(0, input.dtype(), outNhwc));
         compute(dataOf<T>(input), mutableDataOf<T>(*out));
         return Status::OK();
     }
     TFS_ASSIGN_OR_RETURN(Tensor nhwc, transposeTensor(ctx, input, {0, 2, 3, 1}));
-    TFS_ASSIGN_OR_RETURN(Tensor scratch, Tensor::allocate(input.dtype(), outNhwc));
+    TFS_ASSIGN_OR_RETURN(Tensor scratch, Tensor::allocateUninitialized(input.dtype(), outNhwc));
     compute(dataOf<T>(nhwc), mutableDataOf<T>(scratch));
-    TFS_ASSIGN_OR_RETURN(Tensor * o, ctx.allocateOutput(0, input.dtype(), {outNhwc[0], outNhwc[3], outNhwc[1], outNhwc[2]}));
+    TFS_ASSIGN_OR_RETURN(Tensor * o, ctx.allocateOutputUninitialized(0, input.dtype(), {outNhwc[0], outNhwc[3], outNhwc[1], outNhwc[2]}));
     transposeData(ctx, dataOf<T>(scratch), outNhwc, {0, 3, 1, 2}, mutableDataOf<T>(*o));
     return Status::OK();
 }

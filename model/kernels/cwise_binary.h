@@ -48,7 +48,7 @@ Status evalBinary(KernelContext& ctx, Types types, Op op, double cost = 1) {
         using T = typename decltype(tag)::type;
         using O = std::conditional_t<kBoolOut, bool, T>;
         TFS_RETURN_IF_ERROR((checkIntegerOperands<T, Op>(ctx, *y)));
-        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, dtypeOf<O>(), bc.outShape()));
+        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, dtypeOf<O>(), bc.outShape()));
         if (bc.numElements() == 0) return Status::OK();
         O* po = mutableDataOf<O>(*out);
         if constexpr (kIsHalfLike<T>) {

@@ -18,7 +18,7 @@ Status evalUnary(KernelContext& ctx, Types types, Op op, double cost = 4) {
     return dispatch(types, ctx, x->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
         using O = std::conditional_t<kBoolOut, bool, T>;
-        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, dtypeOf<O>(), x->shape()));
+        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, dtypeOf<O>(), x->shape()));
         if (x->numElements() == 0) return Status::OK();
         const T* in = dataOf<T>(*x);
         O* po = mutableDataOf<O>(*out);

@@ -67,7 +67,7 @@ Status evalFusedBatchNormImpl(KernelContext& ctx) {
             mul[size_t(ch)] = scale[ch] / std::sqrt(float(var[size_t(ch)]) + epsilon);
             add[size_t(ch)] = offset[ch] - float(mean[size_t(ch)]) * mul[size_t(ch)];
         }
-        TFS_ASSIGN_OR_RETURN(Tensor* y, ctx.allocateOutput(0, x.dtype(), x.shape()));
+        TFS_ASSIGN_OR_RETURN(Tensor* y, ctx.allocateOutputUninitialized(0, x.dtype(), x.shape()));
         T* py = mutableDataOf<T>(*y);
         parallelFor(ctx, outer * c, double(inner) * 2, [&](int64_t r0, int64_t r1) {
             for (int64_t r = r0; r < r1; ++r) {

@@ -3,6 +3,7 @@
 
 #include "model/kernels/gemm.h"
 #include "model/kernels/registry.h"
+#include "model/kernels/sgemm.h"
 
 namespace tfscope::kernels {
 namespace {
@@ -32,8 +33,18 @@ Status computeMatMul(KernelContext& ctx, const GemmEpilogue* ep) {
     if (ep && a->dtype() != DType::Float) return ctx.error("Fused matrix products support only float inputs.");
     return dispatch(MatMulTypes{}, ctx, a->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
-        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, a->dtype(), {m, n}));
+        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, a->dtype(), {m, n}));
         if (m == 0 || n == 0) return Status::OK();
+        if constexpr (std::is_same_v<T, float>) {
+            // B (usually a layer's weights) packed once per Session, kept in the DerivedCache.
+            if (!ta && m >= 4 && k > 0 && packedSgemmAvailable()) {
+                SgemmRowsA rowsA;
+                rowsA.a = dataOf<float>(*a);
+                rowsA.lda = k;
+                packedSgemmParallel(ctx, rowsA, *packedSgemmB(ctx, *b, k, n, tb), mutableDataOf<float>(*out), m, ep ? *ep : GemmEpilogue{});
+                return Status::OK();
+            }
+        }
         gemm(ctx, dataOf<T>(*a), dataOf<T>(*b), mutableDataOf<T>(*out), m, k, n, ta, tb, ep);
         return Status::OK();
     });

@@ -47,7 +47,7 @@ Status padImpl(KernelContext& ctx, Mode mode, bool hasConstant) {
     }
     return dispatchCopy(ctx, x->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
-        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, x->dtype(), outShape));
+        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, x->dtype(), outShape));
         if (out->numElements() == 0) return Status::OK();
         const T fillValue = constant ? dataOf<T>(*constant)[0] : T();
         const T* in = dataOf<T>(*x);

@@ -4,6 +4,8 @@
 // static leaves), so the linker can never pick an AVX2 copy for code that runs on any CPU.
 #include "model/kernels/sgemm.h"
 
+#include "model/exec/derived_cache.h"
+
 #include <immintrin.h>
 
 #include <algorithm>
@@ -242,14 +244,28 @@ kAvx2 void packWholeB(Operand b, int64_t k, int64_t n, float* out) {
     }
 }
 
-kAvx2 void rowsTimesPackedB(const float* a, int64_t lda, const float* packedB, int64_t k, int64_t n, float* c, int64_t ldc,
-                            int64_t m, const GemmEpilogue* ep) {
-    for (int64_t jc = 0; jc < n; jc += kNC) {
+// Rows [r0, r1) x columns [c0, c1) of C = A * packed B: A a row block of at most kMC rows and
+// one depth slice at a time (read in place, or filled into `buffer` by a.fill), multiplied by
+// every column of the range while it is in cache.
+kAvx2 void rowsTimesPackedB(const SgemmRowsA& a, const float* packedB, int64_t k, int64_t n, float* c, int64_t ldc, int64_t r0,
+                            int64_t r1, int64_t c0, int64_t c1, const GemmEpilogue* ep, float* buffer) {
+    for (int64_t jc = c0 / kNC * kNC; jc < c1; jc += kNC) {
         const int64_t nc = std::min(kNC, n - jc), ncr = (nc + kNR - 1) / kNR * kNR;
-        for (int64_t pc = 0; pc < k; pc += kKC) {
-            const int64_t kc = std::min(kKC, k - pc);
-            multiplyBlock({a + pc, lda, 1}, packedB + jc * k + pc * ncr, kc, nc, c + jc, ldc, m, pc > 0,
-                          pc + kc == k ? ep : nullptr, jc, nullptr);  // A is read in place
+        const int64_t from = std::max(jc, c0), to = std::min(jc + nc, c1);  // `from` is a multiple of 16
+        for (int64_t ic = r0; ic < r1; ic += kMC) {
+            const int64_t mc = std::min(kMC, r1 - ic);
+            for (int64_t pc = 0; pc < k; pc += kKC) {
+                const int64_t kc = std::min(kKC, k - pc);
+                Operand block{nullptr, kc, 1};
+                if (a.fill) {
+                    a.fill(ic, mc, pc, kc, buffer);
+                    block.p = buffer;
+                } else {
+                    block = {a.a + ic * a.lda + pc, a.lda, 1};
+                }
+                multiplyBlock(block, packedB + jc * k + pc * ncr + (from - jc) * kc, kc, to - from, c + ic * ldc + from, ldc, mc,
+                              pc > 0, pc + kc == k ? ep : nullptr, from, nullptr);
+            }
         }
     }
 }
@@ -301,22 +317,54 @@ void packedSgemm(KernelContext* ctx, const float* a, const float* b, float* c, i
 
 PackedSgemmB::PackedSgemmB(const float* b, int64_t k, int64_t n, bool transB) : m_k(k), m_n(n) {
     const size_t floats = size_t(std::max<int64_t>(k, 1) * ((n + kNR - 1) / kNR * kNR));
-    m_data.reset(static_cast<float*>(std::aligned_alloc(64, (floats * sizeof(float) + 63) / 64 * 64)));
+    m_bytes = (floats * sizeof(float) + 63) / 64 * 64;
+    m_data.reset(static_cast<float*>(std::aligned_alloc(64, m_bytes)));
     if (!m_data) throw std::bad_alloc();
     if (k > 0 && n > 0) packWholeB(transB ? Operand{b, 1, k} : Operand{b, n, 1}, k, n, m_data.get());
 }
 
-void packedSgemmRows(const float* a, int64_t lda, const PackedSgemmB& b, float* c, int64_t ldc, int64_t m, const GemmEpilogue& ep) {
-    if (m <= 0 || b.n() <= 0) return;
+void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64_t ldc, int64_t r0, int64_t r1, int64_t c0,
+                     int64_t c1, const GemmEpilogue& ep) {
+    c1 = std::min(c1, b.n());
+    if (r1 <= r0 || c1 <= c0) return;
     const GemmEpilogue* epp = ep.empty() ? nullptr : &ep;
     if (b.k() <= 0) {
-        for (int64_t i = 0; i < m; ++i) {
-            std::fill(c + i * ldc, c + i * ldc + b.n(), 0.0f);
-            if (epp) applyEpilogue(ep, c + i * ldc, 1, b.n(), ldc, 0);
+        for (int64_t i = r0; i < r1; ++i) {
+            std::fill(c + i * ldc + c0, c + i * ldc + c1, 0.0f);
+            if (epp) applyEpilogue(ep, c + i * ldc + c0, 1, c1 - c0, ldc, c0);
         }
         return;
     }
-    rowsTimesPackedB(a, lda, b.m_data.get(), b.k(), b.n(), c, ldc, m, epp);
+    float* buffer = a.fill ? scratch(size_t(kMC * kKC)) : nullptr;
+    rowsTimesPackedB(a, b.m_data.get(), b.k(), b.n(), c, ldc, r0, r1, c0, c1, epp, buffer);
+}
+
+int64_t packedSgemmColumnStep() { return kNR; }
+
+void packedSgemmParallel(KernelContext& ctx, const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64_t m, const GemmEpilogue& ep) {
+    const int64_t n = b.n();
+    const int threads = numThreads(ctx);
+    int64_t rowChunk = m, colChunk = n;
+    if (threads > 1 && m < 4 * kMC && n >= 2 * kNR * threads) colChunk = ((n + threads - 1) / threads + kNR - 1) / kNR * kNR;
+    else if (threads > 1) rowChunk = std::max<int64_t>(8 * kMR, ((m + 4 * threads - 1) / (4 * threads) + kMR - 1) / kMR * kMR);
+    const int64_t rowParts = (m + rowChunk - 1) / rowChunk, colParts = (n + colChunk - 1) / colChunk;
+    parallelFor(ctx, rowParts * colParts, double(rowChunk) * double(colChunk) * double(b.k()), [&](int64_t t0, int64_t t1) {
+        for (int64_t t = t0; t < t1; ++t) {
+            const int64_t r0 = (t / colParts) * rowChunk, c0 = (t % colParts) * colChunk;
+            packedSgemmRows(a, b, c, n, r0, std::min(m, r0 + rowChunk), c0, std::min(n, c0 + colChunk), ep);
+        }
+    });
+}
+
+std::shared_ptr<const PackedSgemmB> packedSgemmB(KernelContext& ctx, const Tensor& b, int64_t k, int64_t n, bool transB) {
+    const char* kind = transB ? "sgemm.packed_b.transposed" : "sgemm.packed_b";
+    exec::DerivedCache* cache = ctx.derivedCache();
+    if (cache) {
+        if (auto hit = cache->find(b, kind)) return std::static_pointer_cast<const PackedSgemmB>(hit);
+    }
+    auto packed = std::make_shared<const PackedSgemmB>(b.data<float>(), k, n, transB);
+    if (cache) cache->insert(b, kind, packed, packed->bytes());
+    return packed;
 }
 
 }  // namespace tfscope::kernels

@@ -15,7 +15,7 @@ Status evalSoftmaxImpl(KernelContext& ctx) {
     return dispatch(FloatTypes{}, ctx, x->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
         using C = std::conditional_t<std::is_same_v<T, double>, double, float>;
-        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, x->dtype(), x->shape()));
+        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, x->dtype(), x->shape()));
         const int64_t depth = x->dim(x->rank() - 1);
         if (depth == 0 || x->numElements() == 0) return Status::OK();
         const int64_t rows = x->numElements() / depth;

@@ -11,7 +11,7 @@ Result<Tensor> transposeTensor(KernelContext& ctx, const Tensor& in, const std::
     Result<Tensor> result = Status::internal("unreachable");
     Status s = dispatchCopy(ctx, in.dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
-        TFS_ASSIGN_OR_RETURN(Tensor t, Tensor::allocate(in.dtype(), permutedShape(in.shape(), perm)));
+        TFS_ASSIGN_OR_RETURN(Tensor t, Tensor::allocateUninitialized(in.dtype(), permutedShape(in.shape(), perm)));
         transposeData(ctx, dataOf<T>(in), in.shape(), perm, mutableDataOf<T>(t));
         result = std::move(t);
         return Status::OK();
@@ -45,7 +45,7 @@ Status evalTransposeImpl(KernelContext& ctx) {
     if (identity && !(kConjugate && isComplex(x->dtype()))) return ctx.setOutput(0, *x);
     return dispatchCopy(ctx, x->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
-        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutput(0, x->dtype(), permutedShape(x->shape(), perm)));
+        TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, x->dtype(), permutedShape(x->shape(), perm)));
         T* po = mutableDataOf<T>(*out);
         transposeData(ctx, dataOf<T>(*x), x->shape(), perm, po);
         if (kConjugate && x->dtype() == DType::Complex64) {

@@ -11,12 +11,14 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "attr_value.pb.h"
 #include "node_def.pb.h"
+#include "model/exec/derived_cache.h"
 #include "model/exec/kernel.h"
 #include "model/tensor.h"
 
@@ -74,6 +76,13 @@ public:
         m_outputs[size_t(i)] = std::move(t).value();
         return &m_outputs[size_t(i)];
     }
+    // Filled with 0xFF bytes (NaN for floats, -1 for integers), so a kernel that asks for an
+    // uninitialised output and leaves an element unwritten fails its test.
+    Result<Tensor*> allocateOutputUninitialized(int i, DType dtype, Shape shape) override {
+        TFS_ASSIGN_OR_RETURN(Tensor * t, allocateOutput(i, dtype, std::move(shape)));
+        if (isPod(dtype) && t->byteSize()) std::memset(t->mutableRawData(), 0xFF, t->byteSize());
+        return t;
+    }
     Status setOutput(int i, Tensor t) override {
         if (i < 0) return Status::invalidArgument("Output index out of range.");
         if (size_t(i) >= m_outputs.size()) m_outputs.resize(size_t(i) + 1);
@@ -88,6 +97,8 @@ public:
     exec::ResourceManager& resources() override { std::abort(); }
     exec::FunctionRunner& functions() override { std::abort(); }
     bool isCancelled() const override { return false; }
+    exec::DerivedCache* derivedCache() override { return m_derived; }
+    void setDerivedCache(exec::DerivedCache* cache) { m_derived = cache; }
 
     std::vector<Tensor>& outputs() { return m_outputs; }
 
@@ -95,6 +106,7 @@ private:
     tensorflow::NodeDef m_node;
     std::vector<Tensor> m_inputs;
     std::vector<Tensor> m_outputs;
+    exec::DerivedCache* m_derived = nullptr;
 };
 
 inline const exec::KernelDef* findLibraryKernel(const std::string& op) {
@@ -105,10 +117,11 @@ inline const exec::KernelDef* findLibraryKernel(const std::string& op) {
 
 // Runs the library kernel for node.op() on inputs; the outputs or the kernel's error.
 inline Result<std::vector<Tensor>> runKernel(const tensorflow::NodeDef& node, std::vector<Tensor> inputs,
-                                             int numOutputs = 1) {
+                                             int numOutputs = 1, exec::DerivedCache* cache = nullptr) {
     const exec::KernelDef* def = findLibraryKernel(node.op());
     if (!def) return Status::notFound("No kernel for '" + node.op() + "'.");
     TestKernelContext ctx(node, std::move(inputs), numOutputs);
+    ctx.setDerivedCache(cache);
     Status s = def->compute(ctx);
     if (!s.ok()) return s;
     return std::move(ctx.outputs());

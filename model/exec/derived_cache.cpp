@@ -1,0 +1,51 @@
+#include "model/exec/derived_cache.h"
+
+namespace tfscope::exec {
+
+std::shared_ptr<const void> DerivedCache::find(const Tensor& source, std::string_view kind) const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto it = m_entries.find(Key{source.rawData(), std::string(kind)});
+    if (it == m_entries.end()) return nullptr;
+    const Tensor& kept = it->second.source;
+    if (kept.dtype() != source.dtype() || kept.shape() != source.shape()) return nullptr;
+    return it->second.value;
+}
+
+void DerivedCache::insert(const Tensor& source, std::string_view kind, std::shared_ptr<const void> value, size_t bytes) {
+    if (!source.rawData()) return;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    for (auto it = m_entries.begin(); it != m_entries.end();) {
+        if (it->second.source.storageUseCount() == 1) {  // only this cache holds it: never found again
+            m_bytes -= it->second.bytes;
+            it = m_entries.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    Key key{source.rawData(), std::string(kind)};
+    if (auto it = m_entries.find(key); it != m_entries.end()) {  // same storage, another shape
+        m_bytes -= it->second.bytes;
+        m_entries.erase(it);
+    }
+    if (bytes > m_maxBytes - m_bytes) return;
+    m_entries.emplace(std::move(key), Entry{source, std::move(value), bytes});
+    m_bytes += bytes;
+}
+
+void DerivedCache::clear() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_entries.clear();
+    m_bytes = 0;
+}
+
+size_t DerivedCache::bytes() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_bytes;
+}
+
+size_t DerivedCache::size() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_entries.size();
+}
+
+}  // namespace tfscope::exec

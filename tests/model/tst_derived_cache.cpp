@@ -1,0 +1,149 @@
+// DerivedCache (what kernels keep between runs, e.g. a packed convolution filter): a hit only for
+// the same storage, never a stale value after the source changed, intermediates dropped once
+// nothing else holds them, and the size cap. Conv2D and MatMul through the cache give the values
+// they give without it.
+#include "tests/model/kernel_test_util.h"  // Eigen's ThreadPool before Qt's `signals` macro
+
+#include <QtTest>
+
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "model/exec/derived_cache.h"
+#include "model/kernels/sgemm.h"
+
+using namespace tfscope;
+using namespace tfscope::exec;
+
+namespace {
+
+Tensor randomTensor(Shape shape, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    std::vector<float> v(size_t(shapeNumElements(shape)));
+    for (float& x : v) x = dist(rng);
+    return Tensor::fromVector<float>(std::move(shape), v);
+}
+
+tensorflow::NodeDef conv2d() {
+    return testing::NodeBuilder("Conv2D")
+        .type("T", DType::Float)
+        .attr("strides", std::vector<int64_t>{1, 1, 1, 1})
+        .attr("padding", "SAME")
+        .build();
+}
+
+}  // namespace
+
+class TestDerivedCache : public QObject {
+    Q_OBJECT
+private slots:
+    void testHitOnlyForSameStorage();
+    void testIntermediatesAreDropped();
+    void testCap();
+    void testConvReusesPackedFilter();
+    void testConvSeesChangedFilter();
+    void testMatMulThroughCache();
+};
+
+void TestDerivedCache::testHitOnlyForSameStorage() {
+    DerivedCache cache;
+    Tensor a = randomTensor({4, 4}, 1);
+    auto value = std::make_shared<int>(7);
+    cache.insert(a, "k", value, 64);
+    QCOMPARE(cache.size(), size_t(1));
+    QCOMPARE(cache.bytes(), size_t(64));
+    Tensor sameStorage = a;
+    QCOMPARE(cache.find(sameStorage, "k"), std::shared_ptr<const void>(value));
+    QVERIFY(!cache.find(a, "other kind"));
+    QVERIFY(!cache.find(a.reshaped({16}), "k"));                  // same storage, another shape
+    QVERIFY(!cache.find(randomTensor({4, 4}, 1), "k"));            // same values, other storage
+    // Writing to a tensor whose storage the cache shares copies it first: the copy is a miss,
+    // and the original keeps its values and its entry.
+    const float before = a.data<float>()[0];
+    sameStorage.mutableData<float>()[0] = 42.0f;
+    QVERIFY(!cache.find(sameStorage, "k"));
+    QCOMPARE(a.data<float>()[0], before);
+    QVERIFY(cache.find(a, "k"));
+}
+
+void TestDerivedCache::testIntermediatesAreDropped() {
+    DerivedCache cache;
+    Tensor weights = randomTensor({8}, 2);
+    cache.insert(weights, "k", std::make_shared<int>(1), 100);
+    {
+        Tensor intermediate = randomTensor({8}, 3);
+        cache.insert(intermediate, "k", std::make_shared<int>(2), 1000);
+        QCOMPARE(cache.size(), size_t(2));
+    }
+    // Only the cache holds the intermediate now: the next insert drops it, not the weights.
+    Tensor other = randomTensor({8}, 4);
+    cache.insert(other, "k", std::make_shared<int>(3), 10);
+    QCOMPARE(cache.size(), size_t(2));
+    QCOMPARE(cache.bytes(), size_t(110));
+    QVERIFY(cache.find(weights, "k"));
+    QVERIFY(cache.find(other, "k"));
+}
+
+void TestDerivedCache::testCap() {
+    DerivedCache cache(100);
+    Tensor a = randomTensor({2}, 5), b = randomTensor({2}, 6);
+    cache.insert(a, "k", std::make_shared<int>(1), 60);
+    cache.insert(b, "k", std::make_shared<int>(2), 60);  // would pass the cap: not kept
+    QVERIFY(cache.find(a, "k"));
+    QVERIFY(!cache.find(b, "k"));
+    QCOMPARE(cache.bytes(), size_t(60));
+    cache.clear();
+    QCOMPARE(cache.size(), size_t(0));
+    QCOMPARE(cache.bytes(), size_t(0));
+}
+
+void TestDerivedCache::testConvReusesPackedFilter() {
+    if (!kernels::packedSgemmAvailable()) QSKIP("This CPU has no AVX2/FMA: filters are not packed here.");
+    const Tensor x = randomTensor({2, 7, 7, 5}, 7), filter = randomTensor({3, 3, 5, 20}, 8);
+    auto uncached = testing::runKernel(conv2d(), {x, filter});
+    QVERIFY(uncached.ok());
+    DerivedCache cache;
+    for (int run = 0; run < 2; ++run) {
+        auto cached = testing::runKernel(conv2d(), {x, filter}, 1, &cache);
+        QVERIFY2(cached.ok(), cached.status().message().c_str());
+        QVERIFY(cached.value()[0].sameContent(uncached.value()[0]));
+        QCOMPARE(cache.size(), size_t(1));  // the second run found the first run's packing
+    }
+    QVERIFY(cache.bytes() >= size_t(3 * 3 * 5 * 32 * 4));  // 20 columns padded to two 16-column panels
+}
+
+void TestDerivedCache::testConvSeesChangedFilter() {
+    if (!kernels::packedSgemmAvailable()) QSKIP("This CPU has no AVX2/FMA: filters are not packed here.");
+    const Tensor x = randomTensor({1, 6, 6, 3}, 9);
+    Tensor filter = randomTensor({3, 3, 3, 16}, 10);
+    DerivedCache cache;
+    QVERIFY(testing::runKernel(conv2d(), {x, filter}, 1, &cache).ok());
+    // An assignment that writes the variable's tensor in place (AssignAddVariableOp does).
+    for (int64_t i = 0; i < filter.numElements(); ++i) filter.mutableData<float>()[i] *= 2.0f;
+    auto cached = testing::runKernel(conv2d(), {x, filter}, 1, &cache);
+    auto fresh = testing::runKernel(conv2d(), {x, filter});
+    QVERIFY(cached.ok() && fresh.ok());
+    QVERIFY(cached.value()[0].sameContent(fresh.value()[0]));
+}
+
+void TestDerivedCache::testMatMulThroughCache() {
+    const Tensor a = randomTensor({9, 30}, 11), b = randomTensor({30, 21}, 12);
+    const auto node = testing::NodeBuilder("MatMul").type("T", DType::Float).build();
+    auto plain = testing::runKernel(node, {a, b});
+    DerivedCache cache;
+    auto first = testing::runKernel(node, {a, b}, 1, &cache);
+    auto second = testing::runKernel(node, {a, b}, 1, &cache);
+    QVERIFY(plain.ok() && first.ok() && second.ok());
+    QVERIFY(first.value()[0].sameContent(plain.value()[0]));
+    QVERIFY(second.value()[0].sameContent(plain.value()[0]));
+    // Element [2, 5] against a double-precision dot product.
+    double want = 0;
+    for (int64_t q = 0; q < 30; ++q) want += double(a.data<float>()[2 * 30 + q]) * double(b.data<float>()[q * 21 + 5]);
+    QVERIFY(std::abs(double(first.value()[0].data<float>()[2 * 21 + 5]) - want) < 1e-5);
+    QCOMPARE(cache.size(), size_t(kernels::packedSgemmAvailable() ? 1 : 0));
+}
+
+QTEST_APPLESS_MAIN(TestDerivedCache)
+#include "tst_derived_cache.moc"
