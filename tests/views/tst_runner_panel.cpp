@@ -108,6 +108,7 @@ private slots:
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
         QCoreApplication::setOrganizationName(QStringLiteral("tfscope-test"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_runner_panel"));
+        TFSCOPE_REQUIRE_SHARED_MODELS();  // every case runs a shared model
         m_model = loadModel();
         QVERIFY(m_model);
     }
