@@ -1,6 +1,7 @@
 // RunnerPanel (Signature > Run): the form generated from a SignatureDef, literal validation, the
 // background run and its outputs, executor errors shown in the panel, tf.Example rows from the
-// graph's ParseExample keys, cancel, .npy output, remembered inputs, and the main-window dock.
+// graph's ParseExample keys, cancel, .npy output, remembered inputs, optional inputs the graph
+// computes (TFMA), and the main-window dock.
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
@@ -14,11 +15,16 @@
 #include <QTest>
 #include <QTreeWidget>
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+
 #include "model/exec/model_session.h"
 #include "model/io/literal.h"
 #include "model/io/npy.h"
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
+#include "shared_models.h"
 #include "views/runner/example_editor.h"
 #include "views/runner/input_editor.h"
 #include "views/runner/runner_panel.h"
@@ -27,9 +33,13 @@
 #include "views/window/main_window.h"
 
 using namespace tfscope;
+using namespace Qt::StringLiterals;
 
 namespace {
 const QString kHalfPlusTwo = QStringLiteral(TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123");
+// TFMA's EvalSavedModel: signature `eval` (tag `eval`) takes serialized examples; its 38 other
+// inputs (features, labels, input_refs, tfma/version) are computed from them inside the graph.
+const QString kTfma = QStringLiteral(TFSCOPE_SHARED_MODELS "/tfx_trainer_current_Format-TFMA/1646034758");
 
 std::shared_ptr<const Model> loadModel() {
     auto m = ModelLoader::load(kHalfPlusTwo.toStdString());
@@ -55,6 +65,33 @@ bool openForm(RunnerPanel& panel, const QString& signature) {
     return ready.count() > 0 || ready.wait(30000);
 }
 
+// Fills the tf.Example table: one map of feature key -> cell per example. False if a key is unknown.
+bool setExamples(ExampleEditor* ex, const std::vector<std::map<QString, QString>>& examples) {
+    ex->setExampleCount(int(examples.size()));
+    for (int e = 0; e < int(examples.size()); ++e) {
+        for (const auto& [key, text] : examples[size_t(e)]) {
+            const auto& fs = ex->features();
+            auto f = std::find_if(fs.begin(), fs.end(), [&](const io::ExampleFeature& x) { return QString::fromStdString(x.key) == key; });
+            if (f == fs.end()) return false;
+            ex->setCell(int(f - fs.begin()), e, text);
+        }
+    }
+    return true;
+}
+
+std::vector<double> doubles(const Tensor& t) {
+    std::vector<double> out;
+    for (int64_t i = 0; i < t.numElements(); ++i) out.push_back(t.elementAsDouble(i));
+    return out;
+}
+
+bool near(const std::vector<double>& got, const std::vector<double>& want, double tol = 1e-5) {
+    if (got.size() != want.size()) return false;
+    for (size_t i = 0; i < got.size(); ++i)
+        if (std::abs(got[i] - want[i]) > tol * std::max(1.0, std::abs(want[i]))) return false;
+    return true;
+}
+
 bool runAndWait(RunnerPanel& panel) {
     QSignalSpy done(&panel, &RunnerPanel::runFinished);
     QTest::mouseClick(panel.runButton(), Qt::LeftButton);
@@ -71,6 +108,7 @@ private slots:
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
         QCoreApplication::setOrganizationName(QStringLiteral("tfscope-test"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_runner_panel"));
+        TFSCOPE_REQUIRE_SHARED_MODELS();  // every case runs a shared model
         m_model = loadModel();
         QVERIFY(m_model);
     }
@@ -292,6 +330,111 @@ private slots:
         QVERIFY(panel.runButton()->isEnabled());
         QVERIFY(openForm(panel, QStringLiteral("serving_default")));  // another signature, its own inputs
         QCOMPARE(panel.editor(QStringLiteral("x"))->literalEdit()->toPlainText(), QStringLiteral("[[3.0], [4.0]]"));
+    }
+
+    // Inputs the graph computes (TFMA's features and labels) may stay empty and are then left out
+    // of the run, as `tfscope run` leaves them out; given a value, they are fed instead.
+    void testOptionalInputsComputedByGraph() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
+        auto loaded = ModelLoader::load(kTfma.toStdString());
+        QVERIFY2(loaded.ok(), loaded.status().toString().c_str());
+        auto tfma = loaded.value();
+        // The three examples of tst_real_models_run and tests/oracle/test_run_real.py (TFMA_EX).
+        const std::vector<std::map<QString, QString>> examples{
+            {{u"company"_s, u"Taxi Affiliation Services"_s}, {u"dropoff_census_tract"_s, u"17031081500"_s},
+             {u"dropoff_community_area"_s, u"8"_s}, {u"dropoff_latitude"_s, u"41.89"_s}, {u"dropoff_longitude"_s, u"-87.63"_s},
+             {u"fare"_s, u"12.5"_s}, {u"payment_type"_s, u"Credit Card"_s}, {u"pickup_census_tract"_s, u"17031839100"_s},
+             {u"pickup_community_area"_s, u"32"_s}, {u"pickup_latitude"_s, u"41.88"_s}, {u"pickup_longitude"_s, u"-87.62"_s},
+             {u"trip_miles"_s, u"2.3"_s}, {u"trip_seconds"_s, u"720"_s}, {u"trip_start_day"_s, u"3"_s},
+             {u"trip_start_hour"_s, u"14"_s}, {u"trip_start_month"_s, u"6"_s}, {u"trip_start_timestamp"_s, u"1400269500"_s},
+             {u"tips"_s, u"5.0"_s}},
+            {{u"company"_s, u"Flash Cab"_s}, {u"fare"_s, u"40.0"_s}, {u"payment_type"_s, u"Cash"_s}, {u"trip_miles"_s, u"15.0"_s},
+             {u"trip_start_hour"_s, u"2"_s}, {u"trip_start_day"_s, u"7"_s}, {u"trip_start_month"_s, u"12"_s},
+             {u"pickup_latitude"_s, u"41.97"_s}, {u"pickup_longitude"_s, u"-87.9"_s}, {u"tips"_s, u"0.0"_s}},
+            {}};
+        // What TensorFlow 2.15 and `tfscope run` give for them (labels computed: tips > 20% of fare).
+        const std::vector<double> logistic{0.3143448233604431, 0.2017117738723755, 0.2101655900478363};
+        const double loss = 0.5394940972328186;
+        {
+            RunnerPanel panel;
+            panel.setModel(tfma);
+            QVERIFY(openForm(panel, QStringLiteral("eval")));
+            QVERIFY2(panel.errorText().isEmpty(), qPrintable(panel.errorText()));
+            QCOMPARE(int(panel.editors().size()), 39);
+            InputEditor* in = panel.editors().front();  // the one required input comes first
+            QCOMPARE(in->key(), std::string("inputs/examples"));
+            QVERIFY(!in->isOptional());
+            QCOMPARE(in->source(), InputEditor::Source::Examples);
+            for (size_t i = 1; i < panel.editors().size(); ++i) {
+                InputEditor* e = panel.editors()[i];
+                QVERIFY2(e->isOptional() && e->isOmitted() && e->isValid(), e->key().c_str());
+                QCOMPARE(e->literalEdit()->toPlainText(), QString());  // no zeros: they would replace what the graph computes
+            }
+            InputEditor* labels = panel.editor(QStringLiteral("labels"));
+            QVERIFY(labels);
+            QCOMPARE(labels->spec().dtype, DType::Int64);
+            const QString omitted = QStringLiteral("Empty: left out of the run; the graph computes it.");
+            QCOMPARE(labels->validationText(), omitted);
+            const auto labelTexts = labels->findChildren<QLabel*>();
+            QVERIFY(std::any_of(labelTexts.begin(), labelTexts.end(),
+                                [](QLabel* l) { return l->text().contains(QStringLiteral("(optional: computed by the graph)")); }));
+            auto message = std::find_if(labelTexts.begin(), labelTexts.end(), [&](QLabel* l) { return l->text() == omitted; });
+            QVERIFY(message != labelTexts.end());
+            QVERIFY2(!(*message)->styleSheet().contains(QStringLiteral("#c62828")), qPrintable((*message)->styleSheet()));  // not red
+            // An optional input on the .npy source with no file chosen is empty too.
+            labels->setSource(InputEditor::Source::Npy);
+            QVERIFY(labels->isOmitted());
+            labels->setSource(InputEditor::Source::Literal);
+
+            QVERIFY(setExamples(in->exampleEditor(), examples));
+            QVERIFY2(in->isValid(), qPrintable(in->validationText()));
+            QVERIFY2(panel.runButton()->isEnabled(), qPrintable(panel.runButton()->toolTip()));
+            QVERIFY(runAndWait(panel));
+            QVERIFY2(panel.errorText().isEmpty(), qPrintable(panel.errorText()));
+            QVERIFY(near(doubles(panel.outputs().at("loss")), {loss}));
+            QVERIFY(near(doubles(panel.outputs().at("predictions/logistic")), logistic));
+            QCOMPARE(doubles(panel.outputs().at("predictions/class_ids")), std::vector<double>({0, 0, 0}));
+
+            // A value given for an optional input is fed instead: every label 1 makes the loss
+            // mean(-log(logistic)).
+            typeLiteral(labels, QStringLiteral("[1, 1, 1]"));
+            QVERIFY(labels->isValid());
+            QVERIFY(!labels->isOmitted());
+            QVERIFY(runAndWait(panel));
+            QVERIFY2(panel.errorText().isEmpty(), qPrintable(panel.errorText()));
+            double fed = 0;
+            for (double p : logistic) fed -= std::log(p) / 3;
+            QVERIFY2(near(doubles(panel.outputs().at("loss")), {fed}), qPrintable(QString::number(doubles(panel.outputs().at("loss"))[0])));
+            QVERIFY(near(doubles(panel.outputs().at("predictions/logistic")), logistic));
+
+            // Emptied again, it is computed again.
+            typeLiteral(labels, QString());
+            QVERIFY(labels->isOmitted());
+            QVERIFY(runAndWait(panel));
+            QVERIFY(near(doubles(panel.outputs().at("loss")), {loss}));
+        }
+        // The remembered inputs keep the empty optional inputs empty (the last run's, not the
+        // earlier "[1, 1, 1]").
+        RunnerPanel panel;
+        panel.setModel(tfma);
+        QVERIFY(openForm(panel, QStringLiteral("eval")));
+        InputEditor* in = panel.editor(QStringLiteral("inputs/examples"));
+        QCOMPARE(in->exampleEditor()->exampleCount(), 3);
+        QVERIFY(in->isValid());
+        for (InputEditor* e : panel.editors()) QVERIFY2(e == in || (e->isOmitted() && e->literalEdit()->toPlainText().isEmpty()), e->key().c_str());
+        QVERIFY(panel.runButton()->isEnabled());
+        QVERIFY(runAndWait(panel));
+        QVERIFY2(panel.errorText().isEmpty(), qPrintable(panel.errorText()));
+        QVERIFY(near(doubles(panel.outputs().at("predictions/logistic")), logistic));
+
+        // An empty required input still blocks the run, with the usual message.
+        in->setSource(InputEditor::Source::Literal);
+        typeLiteral(in, QString());
+        QVERIFY(!in->isValid());
+        QVERIFY(!in->isOmitted());
+        QCOMPARE(in->validationText(), QStringLiteral("Enter a value for 'inputs/examples'."));
+        QVERIFY(!panel.runButton()->isEnabled());
+        QCOMPARE(panel.runButton()->toolTip(), QStringLiteral("Input 'inputs/examples': Enter a value for 'inputs/examples'."));
     }
 
     void testMainWindowRunDock() {

@@ -47,10 +47,11 @@ InputEditor::InputEditor(const std::string& key, const exec::TensorSpec& spec, s
                          QWidget* parent)
     : QWidget(parent), m_key(key), m_spec(spec) {
     const bool examples = !features.empty();
-    auto* title = new QLabel(QStringLiteral("<b>%1</b> &nbsp; %2 &nbsp; <span style=\"color:gray\">%3</span>")
-                                 .arg(QString::fromStdString(key).toHtmlEscaped(), specText(spec).toHtmlEscaped(),
-                                      QString::fromStdString(spec.tensorName).toHtmlEscaped()),
-                             this);
+    QString titleText = QStringLiteral("<b>%1</b> &nbsp; %2 &nbsp; <span style=\"color:gray\">%3</span>")
+                            .arg(QString::fromStdString(key).toHtmlEscaped(), specText(spec).toHtmlEscaped(),
+                                 QString::fromStdString(spec.tensorName).toHtmlEscaped());
+    if (spec.optional) titleText += QStringLiteral(" &nbsp; <i>%1</i>").arg(tr("(optional: computed by the graph)").toHtmlEscaped());
+    auto* title = new QLabel(titleText, this);
     title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_sourceBox = new QComboBox(this);
     m_sourceBox->addItem(tr("Literal"), int(Source::Literal));
@@ -88,7 +89,14 @@ InputEditor::InputEditor(const std::string& key, const exec::TensorSpec& spec, s
 
     m_literal = new QPlainTextEdit(this);
     m_literal->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_literal->setPlaceholderText(tr("A literal, e.g. [[1.0, 2.0], [3.0, 4.0]]"));
+    m_literal->setPlaceholderText(spec.optional ? tr("Empty: the graph computes it; or a literal to feed instead")
+                                                : tr("A literal, e.g. [[1.0, 2.0], [3.0, 4.0]]"));
+    if (spec.optional) {
+        const QString tip = tr("Optional: the graph computes this input. Leave it empty to let the graph compute it, "
+                               "or give a value to feed instead.");
+        title->setToolTip(tip);
+        m_literal->setToolTip(tip);
+    }
     m_literal->setFixedHeight(m_literal->fontMetrics().lineSpacing() * 3 + 12);
     m_literal->setTabChangesFocus(true);
     m_npyLabel = new QLabel(tr("No file loaded."), this);
@@ -123,8 +131,9 @@ InputEditor::InputEditor(const std::string& key, const exec::TensorSpec& spec, s
         validate();
     });
     if (examples) setSource(Source::Examples);
-    // A small numeric input starts as zeros of its shape (free dims 1), so the form shows the nesting.
-    if (!examples && !spec.unknownRank && isPod(spec.dtype)) {
+    // A small numeric input starts as zeros of its shape (free dims 1), so the form shows the nesting;
+    // an optional one starts empty (zeros would replace what the graph computes).
+    if (!examples && !spec.optional && !spec.unknownRank && isPod(spec.dtype)) {
         Shape shape = spec.shape;
         for (int64_t& d : shape) d = std::max<int64_t>(d, 1);
         if (shapeNumElements(shape) <= kMaxPrefillElements) fill(QStringLiteral("0"));
@@ -140,26 +149,38 @@ void InputEditor::setSource(Source source) {
 }
 
 QString InputEditor::validationText() const {
+    if (m_omitted) return omittedText();
     return m_value.ok() ? m_warning : QString::fromStdString(m_value.status().message());
 }
 
+QString InputEditor::omittedText() { return tr("Empty: left out of the run; the graph computes it."); }
+
 void InputEditor::validate() {
     m_warning.clear();
+    m_omitted = false;
     switch (source()) {
     case Source::Literal: {
         const std::string text = m_literal->toPlainText().trimmed().toStdString();
         if (text.empty()) {
-            m_value = Status::invalidArgument("Enter a value for '" + m_key + "'.");
+            m_omitted = m_spec.optional;
+            m_value = m_omitted ? Status::notFound("No value for '" + m_key + "'; the graph computes it.")
+                                : Status::invalidArgument("Enter a value for '" + m_key + "'.");
             break;
         }
         auto lit = io::parseLiteral(text);
         m_value = lit.ok() ? io::literalToTensor(lit.value(), m_spec.dtype) : Result<Tensor>(lit.status());
         break;
     }
-    case Source::Npy: m_value = m_npy; break;
+    case Source::Npy:
+        m_omitted = m_spec.optional && m_npyPath.isEmpty();  // no file chosen
+        m_value = m_npy;
+        break;
     case Source::Examples: m_value = m_examples->value(); break;
     }
-    if (m_value.ok()) {
+    if (m_omitted) {
+        m_message->setStyleSheet(QStringLiteral("color: gray"));
+        m_message->setText(omittedText());
+    } else if (m_value.ok()) {
         const Tensor& t = m_value.value();
         QString text = tr("✓ %1").arg(tensorText(t));
         if (!shapeFits(m_spec, t.shape())) {

@@ -3,11 +3,13 @@
 // signature, then one of three sources: a literal (`[[1, 2], [3, 4]]`, parsed by io/literal and
 // validated as you type), a .npy file, or tf.Example rows (ExampleEditor, for a DT_STRING input
 // that feeds ParseExample). Each -1 dimension gets a spin box; "Fill" writes a literal of that
-// shape. The spin boxes follow the shape of a valid literal.
+// shape. The spin boxes follow the shape of a valid literal. An optional input (the graph computes
+// it, TensorSpec::optional) starts empty and may stay so: it is then left out of the run, as
+// `tfscope run` leaves out what is not given.
 //
 //   auto* e = new InputEditor("x", spec, {}, parent);
 //   e->literalEdit()->setPlainText("[[1.0], [2.0]]");
-//   if (e->isValid()) feeds["x"] = e->value().value();
+//   if (e->isValid() && !e->isOmitted()) feeds["x"] = e->value().value();
 
 #include <QString>
 #include <QVariantMap>
@@ -42,8 +44,11 @@ public:
     Source source() const;
     void setSource(Source source);
 
-    // The tensor to feed, or why there is none (shown under the editor).
-    bool isValid() const { return m_value.ok(); }
+    // The tensor to feed, or why there is none (shown under the editor). An optional input left
+    // empty is valid and omitted: not fed, the graph computes it (value() holds why).
+    bool isValid() const { return m_omitted || m_value.ok(); }
+    bool isOmitted() const { return m_omitted; }
+    bool isOptional() const { return m_spec.optional; }
     const Result<Tensor>& value() const { return m_value; }
     QString validationText() const;
 
@@ -63,6 +68,7 @@ signals:
     void validityChanged();
 
 private:
+    static QString omittedText();
     void validate();
     void chooseNpy();
 
@@ -79,6 +85,7 @@ private:
     Result<Tensor> m_npy = Status::invalidArgument("Choose a .npy file.");
     Result<Tensor> m_value = Status::invalidArgument("Enter a value.");
     QString m_warning;
+    bool m_omitted = false;
 };
 
 }  // namespace tfscope

@@ -14,6 +14,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 #include "model/exec/model_session.h"
@@ -313,16 +314,23 @@ void RunnerPanel::buildForm() {
         return;
     }
     if (!it->second.status.ok()) setError(QString::fromStdString(it->second.status.message()));
-    m_title->setText(tr("<b>%1</b> &nbsp; <span style=\"color:gray\">%2</span> &nbsp; %3 input(s)")
-                         .arg(m_key.toHtmlEscaped(), method.toHtmlEscaped())
-                         .arg(it->second.inputs.size()));
+    const auto& inputs = it->second.inputs;
+    const auto optional = std::count_if(inputs.begin(), inputs.end(), [](const auto& in) { return in.second.optional; });
+    QString count = tr("%1 input(s)").arg(inputs.size());
+    if (optional) count += tr(", %1 optional (computed by the graph)").arg(optional);
+    m_title->setText(tr("<b>%1</b> &nbsp; <span style=\"color:gray\">%2</span> &nbsp; %3")
+                         .arg(m_key.toHtmlEscaped(), method.toHtmlEscaped(), count.toHtmlEscaped()));
+    // Required inputs first (TFMA's one examples input would be lost among its computed features).
     int row = 0;
-    for (const auto& [k, spec] : it->second.inputs) {
-        auto f = it->second.features.find(k);
-        auto* editor = new InputEditor(k, spec, f == it->second.features.end() ? std::vector<io::ExampleFeature>{} : f->second, m_form);
-        m_formLayout->insertWidget(row++, editor);
-        m_editors.push_back(editor);
-        connect(editor, &InputEditor::validityChanged, this, &RunnerPanel::updateRunEnabled);
+    for (const bool optionalPass : {false, true}) {
+        for (const auto& [k, spec] : inputs) {
+            if (spec.optional != optionalPass) continue;
+            auto f = it->second.features.find(k);
+            auto* editor = new InputEditor(k, spec, f == it->second.features.end() ? std::vector<io::ExampleFeature>{} : f->second, m_form);
+            m_formLayout->insertWidget(row++, editor);
+            m_editors.push_back(editor);
+            connect(editor, &InputEditor::validityChanged, this, &RunnerPanel::updateRunEnabled);
+        }
     }
     restoreInputs();
     updateRunEnabled();
@@ -359,7 +367,8 @@ void RunnerPanel::updateRunEnabled() {
 void RunnerPanel::run() {
     if (!canRun() || m_running) return;
     std::map<std::string, Tensor> inputs;
-    for (const InputEditor* e : m_editors) inputs[e->key()] = e->value().value();
+    for (const InputEditor* e : m_editors)
+        if (!e->isOmitted()) inputs[e->key()] = e->value().value();  // an empty optional input: the graph computes it
     saveInputs();
     m_outputs.clear();
     m_outputList->clear();

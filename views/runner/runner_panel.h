@@ -3,6 +3,8 @@
 // InputEditor per input: literal, .npy file or tf.Example rows), Run in the background with a busy
 // bar, Cancel and the elapsed time, then the outputs (double-click opens one in the tensor viewer,
 // "Save outputs as .npy"). The last inputs are remembered per model path + signature (QSettings).
+// Inputs the graph computes itself (TFMA's features and labels) are optional and listed after the
+// required ones; left empty, they are not fed, as in `tfscope run`.
 //
 //   auto* runner = new RunnerPanel(dock);
 //   runner->setModel(model);                       // drops the previous session
