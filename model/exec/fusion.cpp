@@ -38,6 +38,7 @@ struct Uses {
     std::vector<std::vector<std::pair<int, int>>> data;  // per node: (consumer, output index)
     std::vector<int> control;
     std::vector<int> returned;
+    std::vector<char> taken;  // already part of a fused chain: no second chain may extend into it
 };
 
 Uses usesOf(const std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns) {
@@ -45,6 +46,7 @@ Uses usesOf(const std::vector<ExecNode>& nodes, const std::vector<Endpoint>& ret
     u.data.resize(nodes.size());
     u.control.assign(nodes.size(), 0);
     u.returned.assign(nodes.size(), 0);
+    u.taken.assign(nodes.size(), 0);
     for (size_t i = 0; i < nodes.size(); ++i) {
         for (const Endpoint& e : nodes[i].inputs) u.data[size_t(e.node)].push_back({int(i), e.output});
         for (int c : nodes[i].controlInputs) ++u.control[size_t(c)];
@@ -57,10 +59,22 @@ Uses usesOf(const std::vector<ExecNode>& nodes, const std::vector<Endpoint>& ret
 int soleConsumer(const std::vector<ExecNode>& nodes, const Uses& u, int x) {
     if (u.control[size_t(x)] || u.returned[size_t(x)] || u.data[size_t(x)].size() != 1) return -1;
     const auto [consumer, output] = u.data[size_t(x)][0];
-    if (output != 0 || consumer == x) return -1;
+    if (output != 0 || consumer == x || u.taken[size_t(consumer)]) return -1;
     const ExecNode& c = nodes[size_t(consumer)];
     if (c.inputs.empty() || !(c.inputs[0] == Endpoint{x, 0})) return -1;
     return consumer;
+}
+
+// Like soleConsumer, but x may be either input of the reader (an Add): {reader, input index}, or
+// {-1, -1}.
+std::pair<int, int> soleReader(const std::vector<ExecNode>& nodes, const Uses& u, int x) {
+    if (u.control[size_t(x)] || u.returned[size_t(x)] || u.data[size_t(x)].size() != 1) return {-1, -1};
+    const auto [consumer, output] = u.data[size_t(x)][0];
+    if (output != 0 || consumer == x || u.taken[size_t(consumer)]) return {-1, -1};
+    const ExecNode& c = nodes[size_t(consumer)];
+    for (size_t i = 0; i < c.inputs.size(); ++i)
+        if (c.inputs[i] == Endpoint{x, 0}) return {consumer, int(i)};
+    return {-1, -1};
 }
 
 bool onlyOutputZeroUsed(const Uses& u, int x) {
@@ -110,6 +124,17 @@ bool extendChain(const std::vector<ExecNode>& nodes, const Uses& u, int start, C
             next = soleConsumer(nodes, u, cur);
         }
     }
+    if (conv) {
+        // A ResNet block's end: + the shortcut (either operand of the Add).
+        const auto [reader, at] = soleReader(nodes, u, cur);
+        if (reader >= 0 && isOp(nodes[size_t(reader)], {"Add", "AddV2"}) && nodes[size_t(reader)].inputs.size() == 2 &&
+            typeAttrIs(nodes[size_t(reader)], "T", kDtFloat, false)) {
+            chain->ops.push_back("Add");
+            chain->args.push_back(nodes[size_t(reader)].inputs[size_t(1 - at)]);
+            chain->nodes.push_back(cur = reader);
+            next = soleConsumer(nodes, u, cur);
+        }
+    }
     if (next >= 0 && isOp(nodes[size_t(next)], {"Relu", "Relu6"}) && nodes[size_t(next)].inputs.size() == 1 &&
         typeAttrIs(nodes[size_t(next)], "T", kDtFloat, false)) {
         chain->ops.push_back(nodes[size_t(next)].def->op());
@@ -127,7 +152,7 @@ std::string tensorName(const std::vector<ExecNode>& nodes, Endpoint e) {
 int fuseKernelChains(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
                      std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed) {
     absorbed->assign(nodes.size(), 0);
-    const Uses uses = usesOf(nodes, returns);
+    Uses uses = usesOf(nodes, returns);
     int fused = 0;
     for (size_t i = 0; i < nodes.size(); ++i) {
         if (!isOp(nodes[i], {"Conv2D", "MatMul"})) continue;
@@ -156,6 +181,9 @@ int fuseKernelChains(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& 
         last.controlInputs = std::move(control);
         owned->push_back(std::move(def));
         for (size_t k = 0; k + 1 < chain.nodes.size(); ++k) (*absorbed)[size_t(chain.nodes[k])] = 1;
+        // Two chains can meet at one Add (a ResNet stage's first block: the main branch and the
+        // projected shortcut); the first takes it, the other ends before it.
+        for (int n : chain.nodes) uses.taken[size_t(n)] = 1;
         ++fused;
     }
     return fused;

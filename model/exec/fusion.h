@@ -1,10 +1,12 @@
 #pragma once
 // Kernel fusion at load time, as TF's grappler remapper does: a chain
-//   Conv2D | MatMul  ->  [BiasAdd]  ->  [FusedBatchNorm/V2/V3, is_training=false]  ->  [Relu | Relu6]
-// of float ops (at least one op after the product; batch norm only after Conv2D), whose
-// intermediate outputs feed only the next op of the chain, runs as one _FusedConv2D / _FusedMatMul
-// node: the bias, batch norm and activation are applied to each GEMM tile while it is in cache,
-// instead of three more passes over memory.
+//   Conv2D | MatMul  ->  [BiasAdd]  ->  [FusedBatchNorm/V2/V3, is_training=false]  ->  [Add | AddV2]
+//     ->  [Relu | Relu6]
+// of float ops (at least one op after the product; batch norm and Add only after Conv2D; the
+// chain may be either operand of the Add, whose other operand becomes the fused node's last arg,
+// e.g. a ResNet block's shortcut), whose intermediate outputs feed only the next op of the chain,
+// runs as one _FusedConv2D / _FusedMatMul node: the bias, batch norm, addend and activation are
+// applied to each GEMM tile while it is in cache, instead of more passes over memory.
 //
 //   std::vector<std::unique_ptr<tensorflow::NodeDef>> owned;
 //   std::vector<char> absorbed(nodes.size());

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/kernels/conv_util.h"
+#include "model/kernels/fused_epilogue.h"
 #include "model/kernels/gemm.h"
 #include "model/kernels/registry.h"
 #include "model/kernels/sgemm.h"
@@ -105,7 +106,7 @@ Status evalConv2D(KernelContext& ctx) {
 
 }  // namespace
 
-Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep) {
+Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep, const Tensor* residual) {
     TFS_ASSIGN_OR_RETURN(const Tensor* input, inputOf(ctx, 0));
     TFS_ASSIGN_OR_RETURN(const Tensor* filter, inputOf(ctx, 1));
     TFS_RETURN_IF_ERROR(checkSameDType(ctx, *input, *filter));
@@ -141,6 +142,16 @@ Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep) {
     Tensor nhwc = *input;
     if (nchw) { TFS_ASSIGN_OR_RETURN(nhwc, transposeTensor(ctx, *input, {0, 2, 3, 1})); }
     const Shape outNhwc{n, wh.out, ww.out, f};
+    // A residual of the output's shape rides in the GEMM's epilogue; any other (broadcast, NCHW)
+    // is added afterwards, and the activation with it.
+    const bool residualInGemm = residual && ep && !nchw && residual->dtype() == DType::Float && residual->shape() == outNhwc;
+    const GemmActivation residualAct = ep ? ep->act : GemmActivation::None;
+    GemmEpilogue local;
+    if (residual && ep) {
+        local = *ep;
+        if (!residualInGemm) local.act = GemmActivation::None;
+        ep = &local;
+    }
     return dispatch(ConvTypes{}, ctx, input->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
         Tensor* out = nullptr;
@@ -152,12 +163,19 @@ Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep) {
         }
         Tensor& result = nchw ? tmp : *out;
         if (result.numElements() == 0) {
-            if (nchw) { TFS_RETURN_IF_ERROR(ctx.allocateOutput(0, input->dtype(), {n, f, wh.out, ww.out}).status()); }
+            if (nchw) { TFS_ASSIGN_OR_RETURN(out, ctx.allocateOutput(0, input->dtype(), {n, f, wh.out, ww.out})); }
+            if (residual && !residualInGemm) return addResidual(ctx, *out, *residual, residualAct);
             return Status::OK();
         }
         const T* in = dataOf<T>(nhwc);
         const T* flt = dataOf<T>(*filter);
         T* po = mutableDataOf<T>(result);
+        if constexpr (std::is_same_v<T, float>) {
+            if (residualInGemm) {
+                local.residual = residual->data<float>();
+                local.out = po;
+            }
+        }
         const Im2col geo{h, w, c, kh, kw, sh, sw, dh, dw, wh, ww};
         const int64_t rows = n * wh.out * ww.out;
         const bool pointwise =
@@ -174,7 +192,9 @@ Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep) {
         if (nchw) {
             TFS_ASSIGN_OR_RETURN(Tensor* o, ctx.allocateOutputUninitialized(0, input->dtype(), {n, f, wh.out, ww.out}));
             transposeData(ctx, dataOf<T>(tmp), outNhwc, {0, 3, 1, 2}, mutableDataOf<T>(*o));
+            out = o;
         }
+        if (residual && !residualInGemm) return addResidual(ctx, *out, *residual, residualAct);
         return Status::OK();
     });
 }

@@ -12,6 +12,8 @@ namespace tfscope::kernels {
 // Convolves input 0 (NHWC or NCHW per `data_format`) with filter input 1 using the node's
 // strides, padding, explicit_paddings and dilations, and writes output 0. `ep` (float only; other
 // dtypes get an error) is applied to every output element, by output channel. Not owned.
-Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep);
+// `residual` (with `ep`, float only): added after ep's batch norm and before its activation, in the
+// GEMM's epilogue when it has the NHWC output's shape, else with broadcasting afterwards.
+Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep, const Tensor* residual = nullptr);
 
 }  // namespace tfscope::kernels

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "model/kernels/broadcast.h"
+
 namespace tfscope::kernels {
 namespace {
 
@@ -56,6 +58,12 @@ Result<FusedEpilogue> FusedEpilogue::fromNode(KernelContext& ctx, int firstArg, 
         }
         ++next;
     }
+    if (next < ops.size() && ops[next] == "Add") {
+        TFS_ASSIGN_OR_RETURN(fused.residual, inputOf(ctx, arg++));
+        if (fused.residual->dtype() != DType::Float)
+            return ctx.error("Fused Add must be a float tensor, got '" + dtypeEnumName(fused.residual->dtype()) + "'.");
+        ++next;
+    }
     if (next < ops.size() && (ops[next] == "Relu" || ops[next] == "Relu6")) {
         fused.act = ops[next] == "Relu" ? GemmActivation::Relu : GemmActivation::Relu6;
         ++next;
@@ -65,6 +73,21 @@ Result<FusedEpilogue> FusedEpilogue::fromNode(KernelContext& ctx, int firstArg, 
         return ctx.error("Expected " + std::to_string(arg) + " inputs for fused_ops '" + joined(ops) + "', got " +
                          std::to_string(ctx.numInputs()) + ".");
     return fused;
+}
+
+Status addResidual(KernelContext& ctx, Tensor product, const Tensor& residual, GemmActivation act) {
+    if (product.dtype() != DType::Float || residual.dtype() != DType::Float)
+        return ctx.error("Fused Add supports only float tensors.");
+    Broadcast bc;
+    if (!bc.init({product.shape(), residual.shape()}))
+        return ctx.error("Incompatible shapes " + Broadcast::describe({product.shape(), residual.shape()}) + ".");
+    TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, DType::Float, bc.outShape()));
+    if (bc.numElements() == 0) return Status::OK();
+    GemmEpilogue only;
+    only.act = act;
+    broadcastBinary(ctx, bc, product.data<float>(), residual.data<float>(), mutableDataOf<float>(*out),
+                    [&only](float a, float b) { return epilogueValue(only, a + b, 0); });
+    return Status::OK();
 }
 
 }  // namespace tfscope::kernels

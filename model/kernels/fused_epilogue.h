@@ -7,7 +7,8 @@
 //
 // fused_ops is, in this order, an optional "BiasAdd" (one arg: bias [C]), an optional
 // "FusedBatchNorm" (four args: scale, offset, mean, variance [C], attr epsilon; inference form),
-// and an optional "Relu" or "Relu6". TF's remapper emits {BiasAdd}, {BiasAdd, Relu},
+// an optional "Add" (one arg: the addend, e.g. a ResNet block's shortcut; see `residual`), and an
+// optional "Relu" or "Relu6". TF's remapper emits {BiasAdd}, {BiasAdd, Relu},
 // {FusedBatchNorm}, {FusedBatchNorm, Relu}...; tfscope's fusion pass may also emit
 // {BiasAdd, FusedBatchNorm, Relu} (Keras convolutions with a bias followed by batch norm).
 
@@ -23,6 +24,10 @@ struct FusedEpilogue {
     const float* bias = nullptr;  // the node's input; not owned
     std::vector<float> scale, shift;
     GemmActivation act = GemmActivation::None;
+    // The "Add" arg. The GEMM adds it in its epilogue when it has the output's shape (and the
+    // output is NHWC / row-major); otherwise the kernel adds it with broadcasting afterwards
+    // (addResidual), then applies `act`. epilogue() leaves it out.
+    const Tensor* residual = nullptr;
 
     // Valid while this object and the node's inputs live.
     GemmEpilogue epilogue() const;
@@ -31,5 +36,9 @@ struct FusedEpilogue {
     // `channels`. Errors name the unsupported op sequence or the mismatching arg.
     static Result<FusedEpilogue> fromNode(KernelContext& ctx, int firstArg, int64_t channels);
 };
+
+// Output 0 = act(product + residual) with numpy broadcasting, like Add then Relu/Relu6; `product` is
+// the fused product so far (it may be the current output 0: it is copied, not referenced).
+Status addResidual(KernelContext& ctx, Tensor product, const Tensor& residual, GemmActivation act);
 
 }  // namespace tfscope::kernels

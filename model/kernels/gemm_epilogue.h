@@ -10,7 +10,8 @@
 //
 // Order, as the unfused kernels compute it: v = c; v += bias[j]; v = v * scale[j] + shift[j] (batch
 // norm with scale = gamma / sqrt(variance + epsilon), shift = beta - mean * scale, as
-// fused_batch_norm.cpp computes them); then the activation.
+// fused_batch_norm.cpp computes them); v += the residual's element (a ResNet block's shortcut,
+// same shape as the output); then the activation.
 
 #include <algorithm>
 #include <cmath>
@@ -25,14 +26,20 @@ struct GemmEpilogue {
     const float* scale = nullptr;   // scale and shift: both [cols], or both null
     const float* shift = nullptr;
     GemmActivation act = GemmActivation::None;
+    // The element at address q of the output `out` adds residual[q - out] (same layout as the
+    // output). Both null, or both set.
+    const float* residual = nullptr;
+    const float* out = nullptr;
 
-    bool empty() const { return !bias && !scale && act == GemmActivation::None; }
+    bool empty() const { return !bias && !scale && !residual && act == GemmActivation::None; }
 };
 
-// One element of column j; the vector GEMM follows the same order.
-inline float epilogueValue(const GemmEpilogue& ep, float v, int64_t j) {
+// One element of column j, stored at `at` in the output (needed only with a residual); the vector
+// GEMM follows the same order.
+inline float epilogueValue(const GemmEpilogue& ep, float v, int64_t j, const float* at = nullptr) {
     if (ep.bias) v += ep.bias[j];
     if (ep.scale) v = v * ep.scale[j] + ep.shift[j];
+    if (ep.residual) v += ep.residual[at - ep.out];
     switch (ep.act) {
     case GemmActivation::Relu: return std::isnan(v) ? v : std::max(v, 0.0f);
     case GemmActivation::Relu6: return std::isnan(v) ? v : std::min(std::max(v, 0.0f), 6.0f);
@@ -45,7 +52,7 @@ inline float epilogueValue(const GemmEpilogue& ep, float v, int64_t j) {
 inline void applyEpilogue(const GemmEpilogue& ep, float* c, int64_t rows, int64_t cols, int64_t ldc, int64_t j0) {
     if (ep.empty()) return;
     for (int64_t i = 0; i < rows; ++i)
-        for (int64_t j = 0; j < cols; ++j) c[i * ldc + j] = epilogueValue(ep, c[i * ldc + j], j0 + j);
+        for (int64_t j = 0; j < cols; ++j) c[i * ldc + j] = epilogueValue(ep, c[i * ldc + j], j0 + j, c + i * ldc + j);
 }
 
 }  // namespace tfscope::kernels

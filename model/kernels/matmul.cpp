@@ -1,6 +1,7 @@
 // MatMul: a [M,K] x b [K,N] with transpose_a / transpose_b, on the thread pool.
 #include "model/kernels/matmul.h"
 
+#include "model/kernels/fused_epilogue.h"
 #include "model/kernels/gemm.h"
 #include "model/kernels/registry.h"
 #include "model/kernels/sgemm.h"
@@ -17,7 +18,7 @@ Status evalMatMul(KernelContext& ctx) {
 
 }  // namespace
 
-Status computeMatMul(KernelContext& ctx, const GemmEpilogue* ep) {
+Status computeMatMul(KernelContext& ctx, const GemmEpilogue* ep, const Tensor* residual) {
     TFS_ASSIGN_OR_RETURN(const Tensor* a, inputOf(ctx, 0));
     TFS_ASSIGN_OR_RETURN(const Tensor* b, inputOf(ctx, 1));
     TFS_RETURN_IF_ERROR(checkSameDType(ctx, *a, *b));
@@ -31,9 +32,18 @@ Status computeMatMul(KernelContext& ctx, const GemmEpilogue* ep) {
         return ctx.error("Matrix size-incompatible: In[0]: '" + shapeToString(a->shape()) + "', In[1]: '" +
                          shapeToString(b->shape()) + "'.");
     if (ep && a->dtype() != DType::Float) return ctx.error("Fused matrix products support only float inputs.");
-    return dispatch(MatMulTypes{}, ctx, a->dtype(), [&](auto tag) -> Status {
+    GemmEpilogue beforeResidual;  // a residual is added after the product, then the activation
+    const GemmActivation residualAct = ep ? ep->act : GemmActivation::None;
+    Tensor product;
+    if (ep && residual) {
+        beforeResidual = *ep;
+        beforeResidual.act = GemmActivation::None;
+        ep = &beforeResidual;
+    }
+    TFS_RETURN_IF_ERROR(dispatch(MatMulTypes{}, ctx, a->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
         TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, a->dtype(), {m, n}));
+        product = *out;  // shares the storage the product is written to
         if (m == 0 || n == 0) return Status::OK();
         if constexpr (std::is_same_v<T, float>) {
             // B (usually a layer's weights) packed once per Session, kept in the DerivedCache.
@@ -47,7 +57,9 @@ Status computeMatMul(KernelContext& ctx, const GemmEpilogue* ep) {
         }
         gemm(ctx, dataOf<T>(*a), dataOf<T>(*b), mutableDataOf<T>(*out), m, k, n, ta, tb, ep);
         return Status::OK();
-    });
+    }));
+    if (residual && ep) return addResidual(ctx, product, *residual, residualAct);
+    return Status::OK();
 }
 
 void registerMatMul(KernelList& list) {

@@ -11,6 +11,8 @@ namespace tfscope::kernels {
 
 // Output 0 = op(input 0) x op(input 1) with the node's transpose_a / transpose_b; `ep` (float only;
 // other dtypes get an error) is applied to every output element, by column. Not owned.
-Status computeMatMul(KernelContext& ctx, const GemmEpilogue* ep);
+// `residual` (with `ep`): added with broadcasting after the product and ep's bias, before ep's
+// activation (_FusedMatMul's "Add").
+Status computeMatMul(KernelContext& ctx, const GemmEpilogue* ep, const Tensor* residual = nullptr);
 
 }  // namespace tfscope::kernels

@@ -98,9 +98,10 @@ kAvx2 void packB(Operand b, int64_t kc, int64_t nc, float* out) {
     }
 }
 
-kAvx2 inline __m256 epilogue8(const GemmEpilogue& ep, __m256 v, int64_t j) {
+kAvx2 inline __m256 epilogue8(const GemmEpilogue& ep, __m256 v, int64_t j, const float* at) {
     if (ep.bias) v = _mm256_add_ps(v, _mm256_loadu_ps(ep.bias + j));
     if (ep.scale) v = _mm256_add_ps(_mm256_mul_ps(v, _mm256_loadu_ps(ep.scale + j)), _mm256_loadu_ps(ep.shift + j));
+    if (ep.residual) v = _mm256_add_ps(v, _mm256_loadu_ps(ep.residual + (at - ep.out)));
     // max(0, v) returns its second operand when either is NaN, so NaN stays NaN as in TF's Relu.
     if (ep.act == GemmActivation::Relu) v = _mm256_max_ps(_mm256_setzero_ps(), v);
     else if (ep.act == GemmActivation::Relu6) v = _mm256_min_ps(_mm256_set1_ps(6.0f), _mm256_max_ps(_mm256_setzero_ps(), v));
@@ -113,8 +114,8 @@ kAvx2 inline void storeRow(float* c, __m256 lo, __m256 hi, bool accumulate, cons
         hi = _mm256_add_ps(hi, _mm256_loadu_ps(c + 8));
     }
     if (ep) {
-        lo = epilogue8(*ep, lo, j);
-        hi = epilogue8(*ep, hi, j + 8);
+        lo = epilogue8(*ep, lo, j, c);
+        hi = epilogue8(*ep, hi, j + 8, c + 8);
     }
     _mm256_storeu_ps(c, lo);
     _mm256_storeu_ps(c + 8, hi);
@@ -185,7 +186,7 @@ kAvx2 void microKernel(int64_t kc, const float* a, int64_t lda, const float* b, 
         for (int64_t q = 0; q < nr; ++q) {
             float v = tile[r * kNR + q];
             if (accumulate) v += c[r * ldc + q];
-            c[r * ldc + q] = ep ? epilogueValue(*ep, v, j + q) : v;
+            c[r * ldc + q] = ep ? epilogueValue(*ep, v, j + q, c + r * ldc + q) : v;
         }
     }
 }

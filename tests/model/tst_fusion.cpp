@@ -53,6 +53,24 @@ std::string convChain(const std::string& training, bool extraBiasConsumer) {
 
 const char* kInference = " attr { key: 'is_training' value { b: false } } ";
 
+// A ResNet block's end: x [1,5,5,2] -> Conv2D -> FusedBatchNormV3 (inference) -> AddV2 with the
+// shortcut placeholder s (the chain as the Add's first or second operand) -> Relu -> Identity.
+std::string residualChain(bool chainFirst) {
+    std::string g = "node { name: 'x' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
+    g += "node { name: 's' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
+    g += floatConst("w", {3, 3, 2, 3}, -0.4f, 0.13f);
+    g += floatConst("gamma", {3}, 0.9f, 0.1f) + floatConst("beta", {3}, -0.1f, 0.05f);
+    g += floatConst("mean", {3}, 0.2f, -0.1f) + floatConst("var", {3}, 0.5f, 0.2f);
+    g += std::string("node { name: 'conv' op: 'Conv2D' input: 'x' input: 'w'") + kT +
+         "attr { key: 'strides' value { list { i: 1 i: 1 i: 1 i: 1 } } } attr { key: 'padding' value { s: 'SAME' } } }\n";
+    g += std::string("node { name: 'bn' op: 'FusedBatchNormV3' input: 'conv' input: 'gamma' input: 'beta' input: 'mean' input: 'var'") +
+         kT + "attr { key: 'U' value { type: DT_FLOAT } } attr { key: 'epsilon' value { f: 0.001 } }" + kInference + "}\n";
+    g += std::string("node { name: 'add' op: 'AddV2' input: '") + (chainFirst ? "bn' input: 's'" : "s' input: 'bn'") + kT + "}\n";
+    g += std::string("node { name: 'relu' op: 'Relu' input: 'add'") + kT + "}\n";
+    g += std::string("node { name: 'y' op: 'Identity' input: 'relu'") + kT + "}\n";
+    return g;
+}
+
 std::shared_ptr<const ExecGraph> graphOf(const std::string& text, bool fuse, tensorflow::GraphDef* storage) {
     if (!google::protobuf::TextFormat::ParseFromString(text, storage)) return nullptr;
     auto g = ExecGraph::fromGraphDef(*storage, nullptr, fuse);
@@ -93,6 +111,10 @@ private slots:
     void testFusedValuesMatch();
     void testFetchAndFeedIntermediate();
     void testMatMulBiasRelu6();
+    void testResidualAddFused();
+    void testResidualAddValues_data();
+    void testResidualAddValues();
+    void testTwoChainsMeetAtAdd();
 };
 
 void TestFusion::testConvChainFused() {
@@ -203,6 +225,93 @@ void TestFusion::testMatMulBiasRelu6() {
     float maxv = 0;
     for (int64_t i = 0; i < a[0].numElements(); ++i) maxv = std::max(maxv, a[0].data<float>()[i]);
     QCOMPARE(maxv, 6.0f);  // Relu6 clipped at least one value
+}
+
+void TestFusion::testResidualAddFused() {
+    for (bool chainFirst : {true, false}) {
+        tensorflow::GraphDef storage;
+        auto g = graphOf(residualChain(chainFirst), true, &storage);
+        QVERIFY(g);
+        const ExecNode& relu = g->node(g->find("relu"));
+        QCOMPARE(QString::fromStdString(relu.def->op()), QStringLiteral("_FusedConv2D"));
+        const auto& ops = relu.def->attr().at("fused_ops").list().s();
+        QCOMPARE(ops.size(), 3);
+        QCOMPARE(QString::fromStdString(ops[0] + "," + ops[1] + "," + ops[2]), QStringLiteral("FusedBatchNorm,Add,Relu"));
+        QCOMPARE(relu.inputs.size(), size_t(7));  // x, w, gamma, beta, mean, var, s
+        QCOMPARE(relu.inputs[6].node, g->find("s"));
+        QVERIFY(g->isAbsorbed(g->find("bn")) && g->isAbsorbed(g->find("add")));
+    }
+}
+
+void TestFusion::testResidualAddValues_data() {
+    QTest::addColumn<bool>("chainFirst");
+    QTest::addColumn<QList<qint64>>("shortcut");
+    // The output's shape rides in the GEMM's epilogue; the others are broadcast afterwards.
+    QTest::newRow("same shape") << true << QList<qint64>{1, 5, 5, 3};
+    QTest::newRow("same shape, chain second") << false << QList<qint64>{1, 5, 5, 3};
+    QTest::newRow("per channel") << false << QList<qint64>{3};
+    QTest::newRow("broadcast up to batch 2") << true << QList<qint64>{2, 1, 1, 3};
+}
+
+void TestFusion::testResidualAddValues() {
+    QFETCH(bool, chainFirst);
+    QFETCH(QList<qint64>, shortcut);
+    auto fused = sessionFor(residualChain(chainFirst), true), plain = sessionFor(residualChain(chainFirst), false);
+    QVERIFY(fused && plain);
+    const Tensor x = input({1, 5, 5, 2});
+    Tensor s = input(std::vector<int64_t>(shortcut.begin(), shortcut.end()));
+    for (int64_t i = 0; i < s.numElements(); ++i) s.mutableData<float>()[i] = std::cos(float(i) * 1.3f) * 1.5f;
+    std::vector<Tensor> a, b;
+    Status st = fused->run({{"x", x}, {"s", s}}, {"y"}, {}, &a);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    st = plain->run({{"x", x}, {"s", s}}, {"y"}, {}, &b);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QCOMPARE(a[0].shape(), b[0].shape());
+    QCOMPARE(a[0].dim(0), shortcut[0] == 2 ? int64_t(2) : int64_t(1));
+    const QString diff = compare(a[0], b[0]);
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+    int zeros = 0;
+    for (int64_t i = 0; i < a[0].numElements(); ++i) zeros += a[0].data<float>()[i] == 0.0f;
+    QVERIFY(zeros > 0 && zeros < a[0].numElements());  // the Relu after the Add clipped something
+}
+
+void TestFusion::testTwoChainsMeetAtAdd() {
+    // A ResNet stage's first block: the main branch and the projected shortcut, each
+    // Conv2D -> FusedBatchNormV3, meet at one AddV2 -> Relu. One chain takes the Add and the Relu,
+    // the other ends at its batch norm and feeds the first as its addend: both still fuse.
+    std::string text = "node { name: 'x' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
+    text += floatConst("gamma", {3}, 0.9f, 0.1f) + floatConst("beta", {3}, -0.1f, 0.05f);
+    text += floatConst("mean", {3}, 0.2f, -0.1f) + floatConst("var", {3}, 0.5f, 0.2f);
+    for (const char* branch : {"a", "b"}) {
+        const std::string b(branch);
+        text += floatConst("w" + b, {b == "a" ? 3 : 1, b == "a" ? 3 : 1, 2, 3}, b == "a" ? -0.4f : 0.3f, 0.13f);
+        text += "node { name: 'conv" + b + "' op: 'Conv2D' input: 'x' input: 'w" + b + "'" + kT +
+                "attr { key: 'strides' value { list { i: 1 i: 1 i: 1 i: 1 } } } attr { key: 'padding' value { s: 'SAME' } } }\n";
+        text += "node { name: 'bn" + b + "' op: 'FusedBatchNormV3' input: 'conv" + b +
+                "' input: 'gamma' input: 'beta' input: 'mean' input: 'var'" + kT + "attr { key: 'U' value { type: DT_FLOAT } }" +
+                kInference + "}\n";
+    }
+    text += std::string("node { name: 'add' op: 'AddV2' input: 'bna' input: 'bnb'") + kT + "}\n";
+    text += std::string("node { name: 'relu' op: 'Relu' input: 'add'") + kT + "}\n";
+    tensorflow::GraphDef storage;
+    auto g = graphOf(text, true, &storage);
+    QVERIFY(g);
+    const ExecNode& relu = g->node(g->find("relu"));
+    QCOMPARE(QString::fromStdString(relu.def->op()), QStringLiteral("_FusedConv2D"));
+    QCOMPARE(relu.inputs.size(), size_t(7));  // x, w, gamma, beta, mean, var, the other branch
+    const int other = relu.inputs[6].node;
+    QVERIFY(other == g->find("bna") || other == g->find("bnb"));
+    QCOMPARE(QString::fromStdString(g->node(other).def->op()), QStringLiteral("_FusedConv2D"));
+    QVERIFY(!g->isAbsorbed(other));
+    auto fused = sessionFor(text, true), plain = sessionFor(text, false);
+    QVERIFY(fused && plain);
+    const Tensor x = input({1, 5, 5, 2});
+    std::vector<Tensor> a, b;
+    Status st = fused->run({{"x", x}}, {"relu"}, {}, &a);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QVERIFY(plain->run({{"x", x}}, {"relu"}, {}, &b).ok());
+    const QString diff = compare(a[0], b[0]);
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
 }
 
 QTEST_APPLESS_MAIN(TestFusion)

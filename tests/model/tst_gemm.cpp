@@ -53,18 +53,24 @@ void reference(const Product& p, const std::vector<float>& a, const std::vector<
         }
 }
 
-// Runs gemmFloat on the test thread pool (or the calling thread) and checks every element.
-bool checkProduct(const Product& p, bool threaded, const GemmEpilogue& ep, QString* why) {
+// Runs gemmFloat on the test thread pool (or the calling thread) and checks every element;
+// `residual`: the epilogue also adds a matrix of C's shape.
+bool checkProduct(const Product& p, bool threaded, GemmEpilogue ep, QString* why, bool residual = false) {
     const auto a = randomVector(size_t(p.m * p.k), 1), b = randomVector(size_t(p.k * p.n), 2);
     std::vector<double> want, bound;
     reference(p, a, b, &want, &bound);
     std::vector<float> c(size_t(p.m * p.n), std::numeric_limits<float>::quiet_NaN());
+    const auto addend = randomVector(c.size(), 6);
+    if (residual) {
+        ep.residual = addend.data();
+        ep.out = c.data();
+    }
     testing::TestKernelContext ctx(testing::NodeBuilder("MatMul").build(), {});
     gemmFloat(threaded ? &ctx : nullptr, a.data(), b.data(), c.data(), p.m, p.k, p.n, p.ta, p.tb, ep);
     for (int64_t i = 0; i < p.m; ++i)
         for (int64_t j = 0; j < p.n; ++j) {
             const size_t at = size_t(i * p.n + j);
-            const float expected = epilogueValue(ep, float(want[at]), j);
+            const float expected = epilogueValue(ep, float(want[at]), j, c.data() + at);
             const double tol = 1e-6 * (bound[at] + 1.0) * (ep.scale ? 4.0 : 1.0);
             if (!(std::fabs(double(c[at]) - double(expected)) <= tol)) {
                 *why = QStringLiteral("m=%1 k=%2 n=%3 ta=%4 tb=%5: C[%6,%7] = %8, expected %9")
@@ -186,11 +192,15 @@ void TestGemm::testEpilogue_data() {
     QTest::addColumn<bool>("bias");
     QTest::addColumn<bool>("batchNorm");
     QTest::addColumn<int>("act");
+    QTest::addColumn<bool>("residual");
     for (bool packed : {true, false}) {
-        QTest::addRow("%s bias", packed ? "packed" : "eigen") << packed << true << false << int(GemmActivation::None);
-        QTest::addRow("%s bias relu", packed ? "packed" : "eigen") << packed << true << false << int(GemmActivation::Relu);
-        QTest::addRow("%s batch norm relu6", packed ? "packed" : "eigen") << packed << false << true << int(GemmActivation::Relu6);
-        QTest::addRow("%s bias batch norm relu", packed ? "packed" : "eigen") << packed << true << true << int(GemmActivation::Relu);
+        const char* name = packed ? "packed" : "eigen";
+        QTest::addRow("%s bias", name) << packed << true << false << int(GemmActivation::None) << false;
+        QTest::addRow("%s bias relu", name) << packed << true << false << int(GemmActivation::Relu) << false;
+        QTest::addRow("%s batch norm relu6", name) << packed << false << true << int(GemmActivation::Relu6) << false;
+        QTest::addRow("%s bias batch norm relu", name) << packed << true << true << int(GemmActivation::Relu) << false;
+        QTest::addRow("%s batch norm residual relu", name) << packed << false << true << int(GemmActivation::Relu) << true;
+        QTest::addRow("%s residual", name) << packed << false << false << int(GemmActivation::None) << true;
     }
 }
 
@@ -199,6 +209,7 @@ void TestGemm::testEpilogue() {
     QFETCH(bool, bias);
     QFETCH(bool, batchNorm);
     QFETCH(int, act);
+    QFETCH(bool, residual);
     setPackedSgemmEnabled(packed);
     if (packed && !packedSgemmAvailable()) QSKIP("This CPU has no AVX2/FMA: the packed GEMM is not used here.");
     const int64_t n = 37;  // two full 16-column tiles and a partial one
@@ -212,7 +223,7 @@ void TestGemm::testEpilogue() {
     ep.act = GemmActivation(act);
     for (Product p : {Product{1, 9, n, false, false}, Product{20, 300, n, false, true}, Product{100, 8, n, true, false}}) {
         QString why;
-        QVERIFY2(checkProduct(p, true, ep, &why), qPrintable(why));
+        QVERIFY2(checkProduct(p, true, ep, &why, residual), qPrintable(why));
     }
 }
 
