@@ -27,9 +27,14 @@ void DerivedCache::insert(const Tensor& source, std::string_view kind, std::shar
         m_bytes -= it->second.bytes;
         m_entries.erase(it);
     }
-    if (bytes > m_maxBytes - m_bytes) return;
+    if (m_bytes > m_maxBytes || bytes > m_maxBytes - m_bytes) return;
     m_entries.emplace(std::move(key), Entry{source, std::move(value), bytes});
     m_bytes += bytes;
+}
+
+void DerivedCache::setMaxBytes(size_t maxBytes) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_maxBytes = maxBytes;
 }
 
 void DerivedCache::clear() {

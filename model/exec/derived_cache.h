@@ -27,6 +27,8 @@ class DerivedCache {
 public:
     explicit DerivedCache(size_t maxBytes = size_t(1) << 30) : m_maxBytes(maxBytes) {}
 
+    // A new cap for later inserts (a Session with a memory limit keeps a quarter of it at most).
+    void setMaxBytes(size_t maxBytes);
     // The value inserted for `source` under `kind`, or nullptr.
     std::shared_ptr<const void> find(const Tensor& source, std::string_view kind) const;
     // Keeps `value` (of about `bytes`) for `source` under `kind` if the cap allows.
@@ -43,8 +45,8 @@ private:
     };
     using Key = std::pair<const void*, std::string>;
 
-    const size_t m_maxBytes;
     mutable std::mutex m_mutex;
+    size_t m_maxBytes;
     std::map<Key, Entry, std::less<>> m_entries;
     size_t m_bytes = 0;
 };

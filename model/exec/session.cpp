@@ -53,6 +53,9 @@ Result<std::unique_ptr<Session>> Session::create(std::shared_ptr<const tensorflo
     s->m_library = std::make_unique<FunctionLibrary>(s->m_metaGraph->graph_def().library());
     TFS_ASSIGN_OR_RETURN(s->m_graph, ExecGraph::fromGraphDef(s->m_metaGraph->graph_def(), s->m_library.get()));
     s->m_resources = std::make_unique<ResourceManager>();
+    // Packed weights count against no run's limit: keep them to a quarter of it.
+    if (options.memoryLimitBytes > 0)
+        s->m_resources->derived().setMaxBytes(size_t(std::min<uint64_t>(options.memoryLimitBytes / 4, uint64_t(1) << 30)));
     s->m_memory = std::make_unique<MemoryTracker>(options.memoryLimitBytes);
     int threads = options.numThreads > 0 ? options.numThreads : int(std::max(1u, std::thread::hardware_concurrency()));
     s->m_pool = std::make_unique<Pool>(threads);

@@ -36,7 +36,8 @@ class MemoryTracker;
 struct RunState;
 
 struct SessionOptions {
-    uint64_t memoryLimitBytes = 0;  // live tensor bytes per run; 0 = unlimited
+    uint64_t memoryLimitBytes = 0;  // live tensor bytes per run; 0 = unlimited (packed weights kept
+                                    // between runs: at most a quarter of it, else 1 GiB)
     int numThreads = 0;             // Eigen intra-op threads; 0 = all cores
 };
 

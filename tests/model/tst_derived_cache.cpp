@@ -94,6 +94,14 @@ void TestDerivedCache::testCap() {
     QVERIFY(cache.find(a, "k"));
     QVERIFY(!cache.find(b, "k"));
     QCOMPARE(cache.bytes(), size_t(60));
+    cache.setMaxBytes(200);  // room again
+    cache.insert(b, "k", std::make_shared<int>(2), 60);
+    QVERIFY(cache.find(b, "k"));
+    cache.setMaxBytes(50);  // below what is kept: nothing more, nothing dropped
+    Tensor c = randomTensor({2}, 13);
+    cache.insert(c, "k", std::make_shared<int>(3), 1);
+    QVERIFY(!cache.find(c, "k"));
+    QCOMPARE(cache.bytes(), size_t(120));
     cache.clear();
     QCOMPARE(cache.size(), size_t(0));
     QCOMPARE(cache.bytes(), size_t(0));
