@@ -79,6 +79,21 @@ bool showGraph(GraphCanvas& canvas, const QString& text) {
 class TestCanvas : public QObject {
     Q_OBJECT
 private slots:
+    // A node revealed while the graph's first layout is still running (the window selects a
+    // variable's node right after a load, on a busy machine) is revealed once the layout lands:
+    // its collapsed scope opens and the node is selected.
+    void testRevealBeforeFirstLayout() {
+        GraphCanvas canvas;
+        canvas.resize(900, 600);
+        canvas.show();
+        canvas.setGraph(graphFrom(QStringLiteral("a; s/b<-a; s/t/c<-s/b; d<-s/t/c")));
+        const NodeId c = canvas.graph()->find("s/t/c");
+        QVERIFY(c != kNoNode);
+        QVERIFY(!canvas.scene()->nodeItem(c));  // no layout yet: applyResult() needs the event loop
+        canvas.revealNode(c);
+        QTRY_VERIFY_WITH_TIMEOUT(canvas.scene()->nodeItem(c) && canvas.scene()->nodeItem(c)->isSelected(), 30000);
+        QCOMPARE(canvas.selectedNode(), c);
+    }
     // All edges of a level are one item; a click near an edge selects that edge, a click elsewhere
     // reaches the node under it.
     void testEdgeLayerHitTestAndSelect() {

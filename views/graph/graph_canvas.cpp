@@ -1,5 +1,7 @@
 #include "views/graph/graph_canvas.h"
 
+#include <utility>
+
 #include <QGridLayout>
 #include <QPainter>
 #include <QTimer>
@@ -37,6 +39,7 @@ GraphCanvas::~GraphCanvas() {
 void GraphCanvas::setGraph(std::shared_ptr<const GraphIndex> index) {
     m_index = std::move(index);
     m_selected = kNoNode;
+    m_revealWhenLaidOut = kNoNode;
     m_highlight.clear();
     m_layout = CanvasLayout();
     m_scene->setLayout(m_layout);
@@ -94,6 +97,7 @@ void GraphCanvas::applyResult() {
         if (QRectF r = m_scene->selectNode(target); !r.isEmpty()) m_view->centerOn(r.center());
     QTimer::singleShot(0, m_minimap, &Minimap::refit);
     emit layoutReady();
+    if (const NodeId deferred = std::exchange(m_revealWhenLaidOut, kNoNode); deferred != kNoNode) revealNode(deferred);
 }
 
 void GraphCanvas::setExpanded(int group, bool expanded) {
@@ -107,7 +111,12 @@ void GraphCanvas::setExpanded(int group, bool expanded) {
 void GraphCanvas::toggleGroup(int group) { setExpanded(group, !m_layout.isExpanded(group)); }
 
 void GraphCanvas::revealNode(NodeId node) {
-    if (!m_layout.tree || node < 0 || node >= m_layout.tree->index().nodeCount()) return;
+    if (!m_layout.tree) {
+        // The graph's first layout is still running (a busy machine): reveal once it lands.
+        if (m_index && node >= 0 && node < m_index->nodeCount()) m_revealWhenLaidOut = m_selected = node;
+        return;
+    }
+    if (node < 0 || node >= m_layout.tree->index().nodeCount()) return;
     m_selected = node;
     CanvasLayout next = m_layout;
     int deepest = -1;

@@ -62,6 +62,7 @@ private:
     quint64 m_running = 0;
     bool m_fitPending = false;
     NodeId m_pendingReveal = kNoNode;
+    NodeId m_revealWhenLaidOut = kNoNode;  // asked for before the graph's first layout landed
     NodeId m_selected = kNoNode;
     std::vector<NodeId> m_highlight;
 };
