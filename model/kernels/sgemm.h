@@ -8,8 +8,16 @@
 //
 // Blocking follows the usual Goto/BLIS scheme: B in KC x NC blocks packed into 16-column panels,
 // A in MC x KC blocks (read in place when its rows are contiguous, else packed into 6-row
-// panels), a 6x16 register-tile micro-kernel. Threads split
-// the rows (or, for short and wide products, the columns); each packs its own blocks.
+// panels), a 6x16 register-tile micro-kernel. Threads split the rows (or, for short and wide
+// products, the columns); each packs its own blocks.
+//
+// For a B used again and again (a layer's weights), PackedSgemmB packs it once (packedSgemmB()
+// keeps it in the Session's DerivedCache), and packedSgemmParallel() multiplies it by rows of A
+// that are in memory or made on demand a block at a time (a convolution's im2col):
+//
+//   SgemmRowsA a;
+//   a.fill = [&](int64_t r0, int64_t rows, int64_t d0, int64_t depth, float* dst) { ... };
+//   packedSgemmParallel(ctx, a, *packedSgemmB(ctx, filter, k, n, false), out, m, epilogue);
 
 #include <cstdint>
 #include <cstdlib>
