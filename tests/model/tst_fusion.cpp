@@ -55,16 +55,17 @@ const char* kInference = " attr { key: 'is_training' value { b: false } } ";
 
 // A ResNet block's end: x [1,5,5,2] -> Conv2D -> FusedBatchNormV3 (inference) -> AddV2 with the
 // shortcut placeholder s (the chain as the Add's first or second operand) -> Relu -> Identity.
-std::string residualChain(bool chainFirst) {
+std::string residualChain(bool chainFirst, bool nchw = false) {
+    const std::string format = nchw ? " attr { key: 'data_format' value { s: 'NCHW' } } " : "";
     std::string g = "node { name: 'x' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
     g += "node { name: 's' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
     g += floatConst("w", {3, 3, 2, 3}, -0.4f, 0.13f);
     g += floatConst("gamma", {3}, 0.9f, 0.1f) + floatConst("beta", {3}, -0.1f, 0.05f);
     g += floatConst("mean", {3}, 0.2f, -0.1f) + floatConst("var", {3}, 0.5f, 0.2f);
-    g += std::string("node { name: 'conv' op: 'Conv2D' input: 'x' input: 'w'") + kT +
+    g += std::string("node { name: 'conv' op: 'Conv2D' input: 'x' input: 'w'") + kT + format +
          "attr { key: 'strides' value { list { i: 1 i: 1 i: 1 i: 1 } } } attr { key: 'padding' value { s: 'SAME' } } }\n";
     g += std::string("node { name: 'bn' op: 'FusedBatchNormV3' input: 'conv' input: 'gamma' input: 'beta' input: 'mean' input: 'var'") +
-         kT + "attr { key: 'U' value { type: DT_FLOAT } } attr { key: 'epsilon' value { f: 0.001 } }" + kInference + "}\n";
+         kT + format + "attr { key: 'U' value { type: DT_FLOAT } } attr { key: 'epsilon' value { f: 0.001 } }" + kInference + "}\n";
     g += std::string("node { name: 'add' op: 'AddV2' input: '") + (chainFirst ? "bn' input: 's'" : "s' input: 'bn'") + kT + "}\n";
     g += std::string("node { name: 'relu' op: 'Relu' input: 'add'") + kT + "}\n";
     g += std::string("node { name: 'y' op: 'Identity' input: 'relu'") + kT + "}\n";
@@ -228,9 +229,9 @@ void TestFusion::testMatMulBiasRelu6() {
 }
 
 void TestFusion::testResidualAddFused() {
-    for (bool chainFirst : {true, false}) {
+    for (int variant = 0; variant < 3; ++variant) {  // chain first, chain second, NCHW
         tensorflow::GraphDef storage;
-        auto g = graphOf(residualChain(chainFirst), true, &storage);
+        auto g = graphOf(residualChain(variant != 1, variant == 2), true, &storage);
         QVERIFY(g);
         const ExecNode& relu = g->node(g->find("relu"));
         QCOMPARE(QString::fromStdString(relu.def->op()), QStringLiteral("_FusedConv2D"));
@@ -246,19 +247,22 @@ void TestFusion::testResidualAddFused() {
 void TestFusion::testResidualAddValues_data() {
     QTest::addColumn<bool>("chainFirst");
     QTest::addColumn<QList<qint64>>("shortcut");
+    QTest::addColumn<bool>("nchw");
     // The output's shape rides in the GEMM's epilogue; the others are broadcast afterwards.
-    QTest::newRow("same shape") << true << QList<qint64>{1, 5, 5, 3};
-    QTest::newRow("same shape, chain second") << false << QList<qint64>{1, 5, 5, 3};
-    QTest::newRow("per channel") << false << QList<qint64>{3};
-    QTest::newRow("broadcast up to batch 2") << true << QList<qint64>{2, 1, 1, 3};
+    QTest::newRow("same shape") << true << QList<qint64>{1, 5, 5, 3} << false;
+    QTest::newRow("same shape, chain second") << false << QList<qint64>{1, 5, 5, 3} << false;
+    QTest::newRow("per channel") << false << QList<qint64>{3} << false;
+    QTest::newRow("broadcast up to batch 2") << true << QList<qint64>{2, 1, 1, 3} << false;
+    QTest::newRow("NCHW") << true << QList<qint64>{1, 3, 5, 5} << true;
 }
 
 void TestFusion::testResidualAddValues() {
     QFETCH(bool, chainFirst);
     QFETCH(QList<qint64>, shortcut);
-    auto fused = sessionFor(residualChain(chainFirst), true), plain = sessionFor(residualChain(chainFirst), false);
+    QFETCH(bool, nchw);
+    auto fused = sessionFor(residualChain(chainFirst, nchw), true), plain = sessionFor(residualChain(chainFirst, nchw), false);
     QVERIFY(fused && plain);
-    const Tensor x = input({1, 5, 5, 2});
+    const Tensor x = nchw ? input({1, 2, 5, 5}) : input({1, 5, 5, 2});
     Tensor s = input(std::vector<int64_t>(shortcut.begin(), shortcut.end()));
     for (int64_t i = 0; i < s.numElements(); ++i) s.mutableData<float>()[i] = std::cos(float(i) * 1.3f) * 1.5f;
     std::vector<Tensor> a, b;
