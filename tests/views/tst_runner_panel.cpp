@@ -12,6 +12,7 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -120,6 +121,7 @@ private slots:
         QVERIFY(openForm(panel, QStringLiteral("serving_default")));
         QCOMPARE(panel.signature(), QStringLiteral("serving_default"));
         QCOMPARE(int(panel.editors().size()), 1);
+        QVERIFY(!panel.optionalToggle());  // nothing optional: no fold
         InputEditor* x = panel.editor(QStringLiteral("x"));
         QVERIFY(x);
         QCOMPARE(x->spec().tensorName, std::string("x:0"));
@@ -369,7 +371,15 @@ private slots:
                 InputEditor* e = panel.editors()[i];
                 QVERIFY2(e->isOptional() && e->isOmitted() && e->isValid(), e->key().c_str());
                 QCOMPARE(e->literalEdit()->toPlainText(), QString());  // no zeros: they would replace what the graph computes
+                QVERIFY2(e->isHidden(), e->key().c_str());                // folded away until asked for
             }
+            QToolButton* fold = panel.optionalToggle();
+            QVERIFY(fold);
+            QVERIFY(!fold->isChecked());
+            QVERIFY(!in->isHidden());
+            QCOMPARE(fold->text(), QStringLiteral("Optional inputs (38): the graph computes them; give one a value to feed it instead"));
+            fold->click();
+            for (InputEditor* e : panel.editors()) QVERIFY2(!e->isHidden(), e->key().c_str());
             InputEditor* labels = panel.editor(QStringLiteral("labels"));
             QVERIFY(labels);
             QCOMPARE(labels->spec().dtype, DType::Int64);
@@ -420,6 +430,7 @@ private slots:
         QVERIFY(openForm(panel, QStringLiteral("eval")));
         InputEditor* in = panel.editor(QStringLiteral("inputs/examples"));
         QCOMPARE(in->exampleEditor()->exampleCount(), 3);
+        QVERIFY(panel.optionalToggle() && !panel.optionalToggle()->isChecked());  // all empty again: folded
         QVERIFY(in->isValid());
         for (InputEditor* e : panel.editors()) QVERIFY2(e == in || (e->isOmitted() && e->literalEdit()->toPlainText().isEmpty()), e->key().c_str());
         QVERIFY(panel.runButton()->isEnabled());

@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -297,6 +298,8 @@ void RunnerPanel::onSessionOpened() {
 void RunnerPanel::clearForm() {
     for (InputEditor* e : m_editors) delete e;
     m_editors.clear();
+    delete m_optionalToggle;
+    m_optionalToggle = nullptr;
     updateRunEnabled();
 }
 
@@ -323,6 +326,21 @@ void RunnerPanel::buildForm() {
     // Required inputs first (TFMA's one examples input would be lost among its computed features).
     int row = 0;
     for (const bool optionalPass : {false, true}) {
+        if (optionalPass && optional) {
+            // TFMA's eval graph has 38 of them: folded away until asked for.
+            m_optionalToggle = new QToolButton(m_form);
+            m_optionalToggle->setCheckable(true);
+            m_optionalToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+            m_optionalToggle->setAutoRaise(true);
+            m_optionalToggle->setText(tr("Optional inputs (%1): the graph computes them; give one a value to feed it instead")
+                                          .arg(optional));
+            m_formLayout->insertWidget(row++, m_optionalToggle);
+            connect(m_optionalToggle, &QToolButton::toggled, this, [this](bool shown) {
+                m_optionalToggle->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
+                for (InputEditor* e : m_editors)
+                    if (e->isOptional()) e->setVisible(shown);
+            });
+        }
         for (const auto& [k, spec] : inputs) {
             if (spec.optional != optionalPass) continue;
             auto f = it->second.features.find(k);
@@ -333,6 +351,13 @@ void RunnerPanel::buildForm() {
         }
     }
     restoreInputs();
+    if (m_optionalToggle) {
+        const bool given = std::any_of(m_editors.begin(), m_editors.end(), [](InputEditor* e) { return e->isOptional() && !e->isOmitted(); });
+        m_optionalToggle->setChecked(given);
+        m_optionalToggle->setArrowType(given ? Qt::DownArrow : Qt::RightArrow);
+        for (InputEditor* e : m_editors)
+            if (e->isOptional()) e->setVisible(given);
+    }
     updateRunEnabled();
     emit formReady();
 }

@@ -30,6 +30,7 @@ class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QToolButton;
 class QTreeWidget;
 class QVBoxLayout;
 
@@ -66,6 +67,9 @@ public:
     bool canRun() const;
     const std::vector<InputEditor*>& editors() const { return m_editors; }
     InputEditor* editor(const QString& key) const;
+    // Shows or hides the optional inputs (those the graph computes); null when there are none.
+    // They start hidden unless one of them has a remembered value.
+    QToolButton* optionalToggle() const { return m_optionalToggle; }
 
     void run();
     void cancel();
@@ -112,6 +116,7 @@ private:
     QWidget* m_form;
     QVBoxLayout* m_formLayout;
     std::vector<InputEditor*> m_editors;
+    QToolButton* m_optionalToggle = nullptr;
     QPushButton* m_run;
     QPushButton* m_cancel;
     QPushButton* m_save;
