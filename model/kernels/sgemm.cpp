@@ -44,7 +44,8 @@ struct Operand {
     int64_t rs, cs;
 };
 
-// Per-thread packing space, grown on demand and kept for the thread's life.
+// Per-thread space for the A blocks SgemmRowsA::fill makes, grown on demand and kept for the
+// thread's life.
 float* scratch(size_t floats) {
     thread_local std::unique_ptr<float, FreeDeleter> buffer;
     thread_local size_t capacity = 0;
@@ -55,25 +56,6 @@ float* scratch(size_t floats) {
         capacity = floats;
     }
     return buffer.get();
-}
-
-// Packs rows [0, mc) x depth [0, kc) of `a` into 6-row panels: panel q holds, for each depth p,
-// rows 6q..6q+5 contiguously; rows past mc are zero.
-kAvx2 void packA(Operand a, int64_t mc, int64_t kc, float* out) {
-    for (int64_t i0 = 0; i0 < mc; i0 += kMR, out += kc * kMR) {
-        const int64_t mr = std::min(kMR, mc - i0);
-        const float* base = a.p + i0 * a.rs;
-        if (mr == kMR && a.rs == 1) {
-            for (int64_t p = 0; p < kc; ++p) std::memcpy(out + p * kMR, base + p * a.cs, kMR * sizeof(float));
-            continue;
-        }
-        for (int64_t p = 0; p < kc; ++p) {
-            float* dst = out + p * kMR;
-            int64_t r = 0;
-            for (; r < mr; ++r) dst[r] = base[r * a.rs + p * a.cs];
-            for (; r < kMR; ++r) dst[r] = 0.0f;
-        }
-    }
 }
 
 // Packs depth [0, kc) x columns [0, nc) of `b` into 16-column panels; columns past nc are zero.
@@ -121,54 +103,34 @@ kAvx2 inline void storeRow(float* c, __m256 lo, __m256 hi, bool accumulate, cons
     _mm256_storeu_ps(c + 8, hi);
 }
 
-// c[0..mr) x [0..nr) (+)= the 6 x kc A panel times the packed kc x 16 B panel; `ep` (if not null)
-// is applied after the sum, with j the output column of c's first column. kPackedA: `a` is a
-// packed panel (depth p, row r at a[p * 6 + r]); else `a` is the matrix itself, row r at
-// a + r * lda with contiguous depth, read in place (rows past mr repeat row 0 and are not stored).
-template <bool kPackedA>
+// c[0..mr) x [0..nr) (+)= rows of A times the packed kc x 16 B panel; `ep` (if not null) is
+// applied after the sum, with j the output column of c's first column. Row r of A is at
+// a + r * lda with contiguous depth (rows past mr repeat row 0 and are not stored).
 kAvx2 void microKernel(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int64_t mr, int64_t nr,
                        bool accumulate, const GemmEpilogue* ep, int64_t j) {
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
     __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-    if constexpr (kPackedA) {
-        for (int64_t p = 0; p < kc; ++p, a += kMR, b += kNR) {
-            const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
-            __m256 x = _mm256_broadcast_ss(a);
-            c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
-            x = _mm256_broadcast_ss(a + 1);
-            c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
-            x = _mm256_broadcast_ss(a + 2);
-            c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
-            x = _mm256_broadcast_ss(a + 3);
-            c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
-            x = _mm256_broadcast_ss(a + 4);
-            c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
-            x = _mm256_broadcast_ss(a + 5);
-            c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
-        }
-    } else {
-        const float* a0 = a;
-        const float* a1 = mr > 1 ? a + lda : a;
-        const float* a2 = mr > 2 ? a + 2 * lda : a;
-        const float* a3 = mr > 3 ? a + 3 * lda : a;
-        const float* a4 = mr > 4 ? a + 4 * lda : a;
-        const float* a5 = mr > 5 ? a + 5 * lda : a;
-        for (int64_t p = 0; p < kc; ++p, b += kNR) {
-            const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
-            __m256 x = _mm256_broadcast_ss(a0 + p);
-            c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
-            x = _mm256_broadcast_ss(a1 + p);
-            c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
-            x = _mm256_broadcast_ss(a2 + p);
-            c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
-            x = _mm256_broadcast_ss(a3 + p);
-            c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
-            x = _mm256_broadcast_ss(a4 + p);
-            c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
-            x = _mm256_broadcast_ss(a5 + p);
-            c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
-        }
+    const float* a0 = a;
+    const float* a1 = mr > 1 ? a + lda : a;
+    const float* a2 = mr > 2 ? a + 2 * lda : a;
+    const float* a3 = mr > 3 ? a + 3 * lda : a;
+    const float* a4 = mr > 4 ? a + 4 * lda : a;
+    const float* a5 = mr > 5 ? a + 5 * lda : a;
+    for (int64_t p = 0; p < kc; ++p, b += kNR) {
+        const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+        __m256 x = _mm256_broadcast_ss(a0 + p);
+        c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
+        x = _mm256_broadcast_ss(a1 + p);
+        c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+        x = _mm256_broadcast_ss(a2 + p);
+        c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+        x = _mm256_broadcast_ss(a3 + p);
+        c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+        x = _mm256_broadcast_ss(a4 + p);
+        c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
+        x = _mm256_broadcast_ss(a5 + p);
+        c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
     }
     if (mr == kMR && nr == kNR) {
         storeRow(c, c00, c01, accumulate, ep, j);
@@ -191,52 +153,23 @@ kAvx2 void microKernel(int64_t kc, const float* a, int64_t lda, const float* b, 
     }
 }
 
-// Rows [0, m) of `a` (already offset to the block's depth) times one packed kc x nc block of B
-// into c; j is the output column of c's first column. packedA: room for a kMC x kKC A block.
-kAvx2 void multiplyBlock(Operand a, const float* packedB, int64_t kc, int64_t nc, float* c, int64_t ldc, int64_t m,
-                         bool accumulate, const GemmEpilogue* ep, int64_t j, float* packedA) {
+// Rows [0, m) of A (row i at a + i * lda, already offset to the block's depth) times one packed
+// kc x nc block of B into c; j is the output column of c's first column.
+kAvx2 void multiplyBlock(const float* a, int64_t lda, const float* packedB, int64_t kc, int64_t nc, float* c, int64_t ldc, int64_t m,
+                         bool accumulate, const GemmEpilogue* ep, int64_t j) {
     for (int64_t ic = 0; ic < m; ic += kMC) {
         const int64_t mc = std::min(kMC, m - ic);
-        // Rows with contiguous depth are read in place; other layouts are packed first.
-        const float* blockA = a.p + ic * a.rs;
-        const bool inPlace = a.cs == 1;
-        if (!inPlace) packA({blockA, a.rs, a.cs}, mc, kc, packedA);
         for (int64_t jr = 0; jr < nc; jr += kNR) {
             const int64_t nr = std::min(kNR, nc - jr);
-            float* cBlock = c + ic * ldc + jr;
-            for (int64_t ir = 0; ir < mc; ir += kMR) {
-                const int64_t mr = std::min(kMR, mc - ir);
-                if (inPlace)
-                    microKernel<false>(kc, blockA + ir * a.rs, a.rs, packedB + jr * kc, cBlock + ir * ldc, ldc, mr, nr, accumulate,
-                                       ep, j + jr);
-                else
-                    microKernel<true>(kc, packedA + ir * kc, 0, packedB + jr * kc, cBlock + ir * ldc, ldc, mr, nr, accumulate,
-                                      ep, j + jr);
-            }
+            for (int64_t ir = 0; ir < mc; ir += kMR)
+                microKernel(kc, a + (ic + ir) * lda, lda, packedB + jr * kc, c + (ic + ir) * ldc + jr, ldc, std::min(kMR, mc - ir), nr,
+                            accumulate, ep, j + jr);
         }
     }
 }
 
-// The whole product for rows [0, m) x columns [0, n) on the calling thread; j0 is the output
-// column of c's first column (for the epilogue's per-column arrays).
-kAvx2 void gemmBlocked(Operand a, Operand b, float* c, int64_t ldc, int64_t m, int64_t k, int64_t n,
-                       const GemmEpilogue* ep, int64_t j0) {
-    const int64_t ncMax = std::min(kNC, (n + kNR - 1) / kNR * kNR);
-    float* packedB = scratch(size_t(kKC * ncMax + kMC * kKC));
-    float* packedA = packedB + kKC * ncMax;
-    for (int64_t jc = 0; jc < n; jc += kNC) {
-        const int64_t nc = std::min(kNC, n - jc);
-        for (int64_t pc = 0; pc < k; pc += kKC) {
-            const int64_t kc = std::min(kKC, k - pc);
-            packB({b.p + pc * b.rs + jc * b.cs, b.rs, b.cs}, kc, nc, packedB);
-            multiplyBlock({a.p + pc * a.cs, a.rs, a.cs}, packedB, kc, nc, c + jc, ldc, m, pc > 0, pc + kc == k ? ep : nullptr,
-                          j0 + jc, packedA);
-        }
-    }
-}
-
-// All of B, block after block in the order gemmBlocked packs them: the block at columns jc and
-// depth pc starts at jc * k + pc * (its width rounded up to 16).
+// All of B in KC x NC blocks of 16-column panels: the block at columns jc and depth pc starts at
+// jc * k + pc * (its width rounded up to 16).
 kAvx2 void packWholeB(Operand b, int64_t k, int64_t n, float* out) {
     for (int64_t jc = 0; jc < n; jc += kNC) {
         const int64_t nc = std::min(kNC, n - jc), ncr = (nc + kNR - 1) / kNR * kNR;
@@ -245,27 +178,28 @@ kAvx2 void packWholeB(Operand b, int64_t k, int64_t n, float* out) {
     }
 }
 
-// Rows [r0, r1) x columns [c0, c1) of C = A * packed B: A a row block of at most kMC rows and
-// one depth slice at a time (read in place, or filled into `buffer` by a.fill), multiplied by
-// every column of the range while it is in cache.
+// Rows [r0, r1) x columns [c0, c1) of C = A * packed B. A in memory: each KC-deep block of B
+// meets every row block in turn (the Goto order). A made by a.fill: each row block is filled one
+// depth slice at a time into `buffer` and meets every column of the range while it is in cache.
 kAvx2 void rowsTimesPackedB(const SgemmRowsA& a, const float* packedB, int64_t k, int64_t n, float* c, int64_t ldc, int64_t r0,
                             int64_t r1, int64_t c0, int64_t c1, const GemmEpilogue* ep, float* buffer) {
     for (int64_t jc = c0 / kNC * kNC; jc < c1; jc += kNC) {
         const int64_t nc = std::min(kNC, n - jc), ncr = (nc + kNR - 1) / kNR * kNR;
         const int64_t from = std::max(jc, c0), to = std::min(jc + nc, c1);  // `from` is a multiple of 16
+        auto block = [&](const float* rows, int64_t lda, int64_t ic, int64_t mc, int64_t pc, int64_t kc) {
+            multiplyBlock(rows, lda, packedB + jc * k + pc * ncr + (from - jc) * kc, kc, to - from, c + ic * ldc + from, ldc, mc, pc > 0,
+                          pc + kc == k ? ep : nullptr, from);
+        };
+        if (!a.fill) {
+            for (int64_t pc = 0; pc < k; pc += kKC) block(a.a + r0 * a.lda + pc, a.lda, r0, r1 - r0, pc, std::min(kKC, k - pc));
+            continue;
+        }
         for (int64_t ic = r0; ic < r1; ic += kMC) {
             const int64_t mc = std::min(kMC, r1 - ic);
             for (int64_t pc = 0; pc < k; pc += kKC) {
                 const int64_t kc = std::min(kKC, k - pc);
-                Operand block{nullptr, kc, 1};
-                if (a.fill) {
-                    a.fill(ic, mc, pc, kc, buffer);
-                    block.p = buffer;
-                } else {
-                    block = {a.a + ic * a.lda + pc, a.lda, 1};
-                }
-                multiplyBlock(block, packedB + jc * k + pc * ncr + (from - jc) * kc, kc, to - from, c + ic * ldc + from, ldc, mc,
-                              pc > 0, pc + kc == k ? ep : nullptr, from, nullptr);
+                a.fill(ic, mc, pc, kc, buffer);
+                block(buffer, kc, ic, mc, pc, kc);
             }
         }
     }
@@ -280,40 +214,19 @@ void setPackedSgemmEnabled(bool enabled) { g_enabled.store(enabled, std::memory_
 void packedSgemm(KernelContext* ctx, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n,
                  bool transA, bool transB, const GemmEpilogue& ep) {
     if (m <= 0 || n <= 0) return;
-    const GemmEpilogue* epp = ep.empty() ? nullptr : &ep;
-    if (k <= 0) {
-        std::fill(c, c + m * n, 0.0f);
-        if (epp) applyEpilogue(ep, c, m, n, n, 0);
-        return;
+    const PackedSgemmB packed(b, k, n, transB);
+    SgemmRowsA rows;
+    if (!transA) {
+        rows.a = a;
+        rows.lda = k;
+    } else {  // A is [k, m]: its rows are gathered a block at a time
+        rows.fill = [a, m](int64_t r0, int64_t count, int64_t d0, int64_t depth, float* dst) {
+            for (int64_t d = 0; d < depth; ++d)
+                for (int64_t r = 0; r < count; ++r) dst[r * depth + d] = a[(d0 + d) * m + r0 + r];
+        };
     }
-    const Operand opA = transA ? Operand{a, 1, m} : Operand{a, k, 1};
-    const Operand opB = transB ? Operand{b, 1, k} : Operand{b, n, 1};
-    const int threads = ctx ? ctx->device().numThreads() : 1;
-    const double work = double(m) * double(n) * double(k);
-    // Splitting the rows makes every thread pack all of B (k x n); splitting the columns makes
-    // every thread read all of A (m x k). Split the dimension whose duplicate is smaller, when
-    // it has enough tiles for every thread.
-    int64_t rowChunk = m, colChunk = n;
-    if (threads > 1 && work >= 4.0e5) {
-        const bool rowsOk = m >= 4 * kMR * threads, colsOk = n >= 2 * kNR * threads;
-        if (rowsOk && (n <= m || !colsOk)) rowChunk = ((m + threads - 1) / threads + kMR - 1) / kMR * kMR;
-        else if (colsOk) colChunk = ((n + threads - 1) / threads + kNR - 1) / kNR * kNR;
-    }
-    const int64_t rowParts = (m + rowChunk - 1) / rowChunk, colParts = (n + colChunk - 1) / colChunk;
-    auto part = [&](int64_t t) {
-        const int64_t i0 = (t / colParts) * rowChunk, j0 = (t % colParts) * colChunk;
-        const int64_t mm = std::min(rowChunk, m - i0), nn = std::min(colChunk, n - j0);
-        gemmBlocked({opA.p + i0 * opA.rs, opA.rs, opA.cs}, {opB.p + j0 * opB.cs, opB.rs, opB.cs}, c + i0 * n + j0, n,
-                    mm, k, nn, epp, j0);
-    };
-    const int64_t parts = rowParts * colParts;
-    if (parts == 1) {
-        part(0);
-        return;
-    }
-    ctx->device().parallelFor(parts, Eigen::TensorOpCost(0, 0, 1e9), [&](Eigen::Index first, Eigen::Index end) {
-        for (Eigen::Index t = first; t < end; ++t) part(t);
-    });
+    if (ctx) packedSgemmParallel(*ctx, rows, packed, c, m, ep);
+    else packedSgemmRows(rows, packed, c, n, 0, m, 0, n, ep);
 }
 
 PackedSgemmB::PackedSgemmB(const float* b, int64_t k, int64_t n, bool transB) : m_k(k), m_n(n) {

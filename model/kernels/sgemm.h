@@ -6,14 +6,14 @@
 //
 //   if (packedSgemmAvailable()) packedSgemm(&ctx, a, b, c, m, k, n, false, false, epilogue);
 //
-// Blocking follows the usual Goto/BLIS scheme: B in KC x NC blocks packed into 16-column panels,
-// A in MC x KC blocks (read in place when its rows are contiguous, else packed into 6-row
-// panels), a 6x16 register-tile micro-kernel. Threads split the rows (or, for short and wide
-// products, the columns); each packs its own blocks.
+// Blocking follows the usual Goto/BLIS scheme: B in KC x NC blocks packed into 16-column panels
+// (PackedSgemmB, once per product), A in MC x KC blocks read in place (rows with contiguous depth;
+// a transposed A is gathered a block at a time), a 6x16 register-tile micro-kernel. Threads split
+// the rows, or, for few rows, the columns (packedSgemmParallel).
 //
-// For a B used again and again (a layer's weights), PackedSgemmB packs it once (packedSgemmB()
-// keeps it in the Session's DerivedCache), and packedSgemmParallel() multiplies it by rows of A
-// that are in memory or made on demand a block at a time (a convolution's im2col):
+// For a B used again and again (a layer's weights), packedSgemmB() keeps the packing in the
+// Session's DerivedCache, and packedSgemmParallel() multiplies it by rows of A that are in memory
+// or made on demand a block at a time (a convolution's im2col):
 //
 //   SgemmRowsA a;
 //   a.fill = [&](int64_t r0, int64_t rows, int64_t d0, int64_t depth, float* dst) { ... };
