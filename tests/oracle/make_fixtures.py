@@ -50,10 +50,16 @@ def write_json(path, obj):
         f.write(text + "\n")
 
 
-def fresh_dir(name):
+def removed_dir(name):
+    """DATA/name with nothing there (TF's SavedModel writers want to create the folder)."""
     d = DATA / name
     if d.exists():
         shutil.rmtree(d)
+    return d
+
+
+def fresh_dir(name):
+    d = removed_dir(name)
     d.mkdir(parents=True)
     return d
 
@@ -103,9 +109,7 @@ def make_tutorial():
 # ------------------------------------------------------------------ builder_multi
 
 def make_builder_multi():
-    d = DATA / "builder_multi"
-    if d.exists():
-        shutil.rmtree(d)
+    d = removed_dir("builder_multi")
     src_dir = Path("/tmp/tfscope_fixture_src")  # a fixed path: it is recorded in the graph
     src_dir.mkdir(exist_ok=True)
     vocab_src = src_dir / "vocab.txt"
@@ -225,8 +229,7 @@ class Scaler(tf.Module):
 
 
 def make_tf2_module():
-    d = fresh_dir("tf2_module")
-    shutil.rmtree(d)
+    d = removed_dir("tf2_module")
     m = Scaler()
     tf.saved_model.save(m, str(d), signatures={"serving_default": m.serve, "scale": m.scale})
     write_json(d / "expected.json", tf_facts.saved_model_facts(str(d)))
@@ -251,8 +254,7 @@ def run_tf2_cases(d, cases):
 # ------------------------------------------------------------------ keras_mlp
 
 def make_keras_mlp():
-    d = fresh_dir("keras_mlp")
-    shutil.rmtree(d)
+    d = removed_dir("keras_mlp")
     tf.keras.backend.clear_session()
     tf.keras.utils.set_random_seed(7)
     model = tf.keras.Sequential([
@@ -426,9 +428,7 @@ def control_flow_v1():
 
 def make_v1_loops():
     """TF1 control flow v1 loops (Enter/Exit/NextIteration/LoopCond) and TensorArrayV3 in one signature."""
-    d = DATA / "v1_loops"
-    if d.exists():
-        shutil.rmtree(d)
+    d = removed_dir("v1_loops")
     sig_utils = tf1.saved_model.signature_def_utils
     with control_flow_v1():
         g = tf.Graph()
@@ -473,9 +473,7 @@ def make_v1_loops():
 def make_v1_tensor_arrays():
     """TF1 TensorArray split/concat/size and the stack ops (StackV2/StackPushV2/StackPopV2), plus a
     loop that writes one [m] float row per iteration into a dynamic TensorArray (for the memory cap)."""
-    d = DATA / "v1_tensor_arrays"
-    if d.exists():
-        shutil.rmtree(d)
+    d = removed_dir("v1_tensor_arrays")
     sig_utils = tf1.saved_model.signature_def_utils
     with control_flow_v1():
         g = tf.Graph()
