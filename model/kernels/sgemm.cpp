@@ -205,6 +205,24 @@ kAvx2 void rowsTimesPackedB(const SgemmRowsA& a, const float* packedB, int64_t k
     }
 }
 
+// Rows [r0, r1) x columns [c0, c1) (c0 a multiple of 16) of C (row stride ldc) = A * B, then `ep`,
+// on the calling thread.
+void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64_t ldc, int64_t r0, int64_t r1, int64_t c0,
+                     int64_t c1, const GemmEpilogue& ep) {
+    c1 = std::min(c1, b.n());
+    if (r1 <= r0 || c1 <= c0) return;
+    const GemmEpilogue* epp = ep.empty() ? nullptr : &ep;
+    if (b.k() <= 0) {
+        for (int64_t i = r0; i < r1; ++i) {
+            std::fill(c + i * ldc + c0, c + i * ldc + c1, 0.0f);
+            if (epp) applyEpilogue(ep, c + i * ldc + c0, 1, c1 - c0, ldc, c0);
+        }
+        return;
+    }
+    float* buffer = a.fill ? scratch(size_t(kMC * kKC)) : nullptr;
+    rowsTimesPackedB(a, b.data(), b.k(), b.n(), c, ldc, r0, r1, c0, c1, epp, buffer);
+}
+
 }  // namespace
 
 bool packedSgemmAvailable() { return g_enabled.load(std::memory_order_relaxed) && cpuHasAvx2Fma(); }
@@ -237,23 +255,6 @@ PackedSgemmB::PackedSgemmB(const float* b, int64_t k, int64_t n, bool transB) : 
     if (k > 0 && n > 0) packWholeB(transB ? Operand{b, 1, k} : Operand{b, n, 1}, k, n, m_data.get());
 }
 
-void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64_t ldc, int64_t r0, int64_t r1, int64_t c0,
-                     int64_t c1, const GemmEpilogue& ep) {
-    c1 = std::min(c1, b.n());
-    if (r1 <= r0 || c1 <= c0) return;
-    const GemmEpilogue* epp = ep.empty() ? nullptr : &ep;
-    if (b.k() <= 0) {
-        for (int64_t i = r0; i < r1; ++i) {
-            std::fill(c + i * ldc + c0, c + i * ldc + c1, 0.0f);
-            if (epp) applyEpilogue(ep, c + i * ldc + c0, 1, c1 - c0, ldc, c0);
-        }
-        return;
-    }
-    float* buffer = a.fill ? scratch(size_t(kMC * kKC)) : nullptr;
-    rowsTimesPackedB(a, b.m_data.get(), b.k(), b.n(), c, ldc, r0, r1, c0, c1, epp, buffer);
-}
-
-int64_t packedSgemmColumnStep() { return kNR; }
 
 void packedSgemmParallel(KernelContext& ctx, const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64_t m, const GemmEpilogue& ep) {
     const int64_t n = b.n();

@@ -43,7 +43,7 @@ struct FreeDeleter {
     void operator()(float* p) const { std::free(p); }
 };
 
-// The rows of A for packedSgemmRows: in memory (row i at a + i * lda, contiguous depth), or made
+// The rows of A for packedSgemmParallel: in memory (row i at a + i * lda, contiguous depth), or made
 // on demand by `fill` (a convolution's im2col), one block at a time while it fits the cache:
 // fill(r0, rows, d0, depth, dst) writes rows [r0, r0 + rows) x depth [d0, d0 + depth) of A to
 // dst with row stride `depth`. fill may be called from several threads at once.
@@ -62,10 +62,9 @@ public:
     int64_t k() const { return m_k; }
     int64_t n() const { return m_n; }
     size_t bytes() const { return m_bytes; }
+    const float* data() const { return m_data.get(); }  // KC x NC blocks of 16-column panels
 
 private:
-    friend void packedSgemmRows(const SgemmRowsA&, const PackedSgemmB&, float*, int64_t, int64_t, int64_t, int64_t, int64_t,
-                                const GemmEpilogue&);
     std::unique_ptr<float, FreeDeleter> m_data;
     int64_t m_k, m_n;
     size_t m_bytes = 0;
@@ -74,12 +73,6 @@ private:
 // `b` (a float matrix [k,n], or [n,k] if transB, e.g. a convolution filter) packed, from the
 // context's DerivedCache when the same tensor was packed before (weights: once per Session).
 std::shared_ptr<const PackedSgemmB> packedSgemmB(KernelContext& ctx, const Tensor& b, int64_t k, int64_t n, bool transB);
-
-// Rows [r0, r1) x columns [c0, c1) of C (row stride ldc) = A * B, then `ep`, on the calling thread.
-// REQUIRES: c0 is a multiple of packedSgemmColumnStep().
-void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64_t ldc, int64_t r0, int64_t r1, int64_t c0,
-                     int64_t c1, const GemmEpilogue& ep);
-int64_t packedSgemmColumnStep();
 
 // C[m, n] = A * B, then `ep`, on the context's threads: rows split among them, or, for few rows
 // (a CNN's late layers at batch 1), columns, so each thread reads only its part of B.
