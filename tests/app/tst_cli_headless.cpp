@@ -5,11 +5,14 @@
 // (PATH and a scratch HOME only) in an empty scratch folder.
 #include <QtTest>
 
-#include <QImage>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QSet>
 #include <QTemporaryDir>
+
+#ifdef TFSCOPE_WITH_GUI
+#include <QImage>
+#include <QSet>
+#endif
 
 using namespace Qt::StringLiterals;
 
