@@ -84,6 +84,9 @@ int runGui(int argc, char** argv) {
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("tfscope"));
     QCoreApplication::setApplicationName(QStringLiteral("tfscope"));
+#ifdef TFSCOPE_APP_ID
+    QGuiApplication::setDesktopFileName(QStringLiteral(TFSCOPE_APP_ID));  // Wayland's app id: the installed .desktop
+#endif
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Browse TensorFlow SavedModels, checkpoints and GraphDefs."));
     parser.addHelpOption();

@@ -65,9 +65,10 @@ for size in 16 22 24 32 48 64 128 256; do
   ok
 done
 if [ -n "$(find "$USR/share/tfscope/demo" -name 'expected*.json')" ]; then fail "test fixtures in the installed demo"; fi
-# No build or source path is baked into the binary (the demo is found relative to it).
+# No build or source path is baked into the binary (the demo is found relative to it); Qt's
+# QStringLiteral keeps strings as UTF-16, hence both encodings.
 for p in "$SOURCE" "$BUILD"; do
-  if strings -a "$BIN" | grep -F -- "$p" >/dev/null; then fail "usr/bin/tfscope contains the path $p"; fi
+  if { strings -a "$BIN"; strings -a -el "$BIN"; } | grep -F -- "$p" >/dev/null; then fail "usr/bin/tfscope contains the path $p"; fi
 done
 ok
 
