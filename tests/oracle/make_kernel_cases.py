@@ -207,7 +207,9 @@ def cases():
             if op in ("Sinh", "Cosh", "Exp", "Expm1") and dt == F16:
                 x = np.clip(x, -8, 8)
             add(f"{op}_{dt.name}", op, [(x.reshape(3, 4), dt)])
-        if op in ("Neg", "Abs", "Square", "Sign", "Relu", "Relu6", "Round", "Reciprocal"):
+        # No integer Round: TF 2.21's CPU kernel returns zeros for integer Round (tf.round itself
+        # never calls it for integers, it returns x), so TF is no reference for it.
+        if op in ("Neg", "Abs", "Square", "Sign", "Relu", "Relu6", "Reciprocal"):
             x = np.array([-7, -2, -1, 1, 2, 7])
             add(f"{op}_int32", op, [(x, I32)])
     add("IsNan_special", "IsNan", [(np.array([np.nan, np.inf, -np.inf, 0.0]), F32)])

@@ -27,4 +27,6 @@ export TF_CPP_MIN_LOG_LEVEL=2
 # The reference is TensorFlow's portable (Eigen) CPU kernels: TF switches oneDNN on only on some
 # CPUs, and oneDNN changes both the values and which cases TF accepts.
 export TF_ENABLE_ONEDNN_OPTS=0
+# tf.keras is Keras 2 (the tf-keras package), as the fixtures were made.
+export TF_USE_LEGACY_KERAS=1
 "$PY" -m unittest -v "${tests[@]%.py}"
