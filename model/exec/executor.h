@@ -29,7 +29,6 @@ namespace tensorflow { class NodeDef; }
 namespace tfscope::exec {
 
 struct RunState;
-struct Value;
 struct KernelDef;
 class FunctionLibrary;
 

@@ -32,7 +32,6 @@
 #include <set>
 #include <string>
 #include <tuple>
-#include <unordered_map>
 #include <vector>
 
 #include "model/exec/exec_graph.h"
