@@ -8,7 +8,7 @@
 #include "app/cli.h"
 
 #ifdef TFSCOPE_WITH_GUI
-int runGui(int argc, char** argv);  // app/gui_main.cpp
+int runGui(int argc, char** argv);  // app/gui/gui_main.cpp
 #endif
 
 namespace tfscope::cli {

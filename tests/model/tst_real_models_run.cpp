@@ -1,5 +1,5 @@
 // Runs the shared real TensorFlow models natively and checks their documented outputs
-// (/work/shared/testdata/models/MANIFEST.md).
+// (MANIFEST.md in the shared models folder, ../shared/testdata/models); skipped without it.
 #include <QtTest>
 
 #include <cmath>
@@ -10,6 +10,7 @@
 #include "model/io/example_builder.h"
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
+#include "shared_models.h"
 
 using namespace tfscope;
 using namespace tfscope::exec;
@@ -58,6 +59,7 @@ Tensor examples(const char* text) { return io::examplesFromText(text).value(); }
 class TestRealModelsRun : public QObject {
     Q_OBJECT
 private slots:
+    void initTestCase() { TFSCOPE_REQUIRE_SHARED_MODELS(); }  // every case runs a shared model
     void testHalfPlusTwoPredict_data();
     void testHalfPlusTwoPredict();
     void testHalfPlusTwoRegressClassify_data();
