@@ -11,9 +11,9 @@
 
 inline bool tfscopeSharedModelsPresent() { return QFileInfo(QStringLiteral(TFSCOPE_SHARED_MODELS)).isDir(); }
 
-#define TFSCOPE_REQUIRE_SHARED_MODELS()                                                                        \
-    do {                                                                                                        \
-        if (!tfscopeSharedModelsPresent())                                                                      \
-            QSKIP("The shared real models are missing: " TFSCOPE_SHARED_MODELS                                   \
-                  " (../shared/testdata/models beside the checkout) does not exist.");                         \
+#define TFSCOPE_REQUIRE_SHARED_MODELS()                                                \
+    do {                                                                               \
+        if (!tfscopeSharedModelsPresent())                                             \
+            QSKIP("The shared real models are missing: " TFSCOPE_SHARED_MODELS         \
+                  " (../shared/testdata/models beside the checkout) does not exist."); \
     } while (false)

@@ -12,14 +12,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "model/checkpoint/bundle_writer.h"
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/edit/edit_set.h"
-#include "model/checkpoint/bundle_writer.h"
 #include "model/export/exporter.h"
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
-#include "model/progress.h"
 #include "model/loader/model_protos.h"
+#include "model/progress.h"
 #include "shared_models.h"
 #include "trackable_object_graph.pb.h"
 

@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "model/exec/model_session.h"
-#include "model/exec/sparse_feed.h"
 #include "model/exec/session.h"
+#include "model/exec/sparse_feed.h"
 #include "model/io/example_builder.h"
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
