@@ -9,7 +9,7 @@ namespace tfscope {
 
 namespace {
 
-// Bytes needed for a value with N significant bits (N = 0..63), TF_FORMAT_FACTS §2.6.
+// Bytes needed for a value with N significant bits (N = 0..63), docs/formats.md#slice-keys.
 constexpr uint8_t kBitsToLength[64] = {1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4,
                                        4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 7, 7,
                                        7, 7, 7, 7, 7, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 10};

@@ -6,8 +6,8 @@
 //   TFS_ASSIGN_OR_RETURN(SliceKey k, decodeSliceKey(key));
 //   TFS_ASSIGN_OR_RETURN(ShapeAndSlice s, parseShapeAndSlice("10 20 0,5:-"));
 //
-// Byte layout: TF_FORMAT_FACTS §2.6 (upstream tensorflow/core/util/saved_tensor_slice_util.cc and
-// tensorflow/core/lib/strings/ordered_code.cc); text form §2.7 (tensor_slice.cc).
+// Byte layout: docs/formats.md#slice-keys (upstream tensorflow/core/util/saved_tensor_slice_util.cc and
+// tensorflow/core/lib/strings/ordered_code.cc); text form: #shape-and-slice-strings (tensor_slice.cc).
 
 #include <cstdint>
 #include <string>
@@ -54,7 +54,7 @@ struct ShapeAndSlice {
     TensorSliceSpec slice;  // one extent per dimension of fullShape
     bool whole = true;      // "" : the whole tensor, shape taken from the checkpoint
 };
-// RestoreV2/SaveV2 form "d0 d1 ... SLICE" or "" (TF_FORMAT_FACTS §2.7). Checks that the slice
+// RestoreV2/SaveV2 form "d0 d1 ... SLICE" or "" (docs/formats.md#shape-and-slice-strings). Checks that the slice
 // lies within the shape.
 Result<ShapeAndSlice> parseShapeAndSlice(std::string_view text);
 std::string formatShapeAndSlice(const Shape& fullShape, const TensorSliceSpec& slice);
