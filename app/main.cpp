@@ -2,6 +2,9 @@
 #include <CLI/CLI.hpp>
 
 #include <cstring>
+#include <exception>
+#include <new>
+#include <string>
 #include <iostream>
 #include <sstream>
 
@@ -46,8 +49,18 @@ int runCli(int argc, char** argv) {
         int code = app.exit(e);
         return code == 0 ? 0 : tfscope::cli::kExitUsage;
     }
-    for (auto& c : commands)
-        if (c.sub && c.sub->parsed()) return c.run();
+    // The exception boundary of every subcommand: out of memory or any other exception is a
+    // message and exit code 1, not an abort.
+    for (auto& c : commands) {
+        if (!c.sub || !c.sub->parsed()) continue;
+        try {
+            return c.run();
+        } catch (const std::bad_alloc&) {
+            return tfscope::cli::fail("out of memory: the command needed more memory than is available (see --memory_limit where the command has it).");
+        } catch (const std::exception& e) {
+            return tfscope::cli::fail(std::string("unexpected error: ") + e.what());
+        }
+    }
     return tfscope::cli::kExitUsage;
 }
 
