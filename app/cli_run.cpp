@@ -7,6 +7,8 @@
 // 'k.dense_shape' in --inputs / --input_exprs.
 // Prints "Result for output key K:" and the value numpy-style for each output (sorted by key);
 // with --outdir also writes K.npy. --json prints one document (docs/cli-json.md).
+// With --fetches 'name:0,other' the run is by tensor name, for graphs without signatures too
+// (app/cli_run_fetches.cpp).
 #include <CLI/CLI.hpp>
 
 #include <filesystem>

@@ -125,7 +125,8 @@ Result<Tensor> parseNpy(std::string_view bytes) {
     int64_t n = shapeNumElements(shape);
     if (n < 0) return Status::invalidArgument("Invalid .npy shape '" + std::string(shapeText) + "'.");
     std::string_view data = bytes.substr(start + headerLen);
-    if (descr.itemSize == 0 && descr.dtype != DType::String) return Status::invalidArgument("Invalid .npy item size.");
+    // A zero item size ('S0', 'U0') would make any element count fit in no data.
+    if (descr.itemSize == 0) return Status::invalidArgument("Invalid .npy item size 0 in '" + std::string(descrText) + "'.");
     if (descr.itemSize > 0 && uint64_t(n) > data.size() / descr.itemSize)
         return Status::invalidArgument("The .npy data is truncated: " + std::to_string(data.size()) + " bytes for " + std::to_string(n) +
                                        " elements of " + std::to_string(descr.itemSize) + " bytes.");

@@ -2,6 +2,7 @@
 // (tests/data/fuzz_regressions): each must now fail with a message, not crash or read out of bounds
 // (the sanitizer build runs this too).
 //   npy_bool_item_size_2.npy  descr '|b2': a 2-byte "bool" copied into 1-byte elements
+//   npy_zero_item_size.npy    descr '<U0' with 10^11 elements: no data needed, a huge allocation
 //   npz_offset_overflow.npz   zip offsets near 2^64 wrapped the bounds checks
 #include <QtTest>
 
@@ -29,6 +30,11 @@ private slots:
         auto big = io::parseNpy(bytes);
         QVERIFY(!big.ok());
         QVERIFY2(big.status().message().find("item size too large") != std::string::npos, big.status().message().c_str());
+    }
+    void testNpyZeroItemSize() {
+        auto t = io::parseNpy(data("npy_zero_item_size.npy"));
+        QVERIFY(!t.ok());
+        QVERIFY2(t.status().message().find("Invalid .npy item size 0") != std::string::npos, t.status().message().c_str());
     }
     void testNpzOffsetsCannotWrap() {
         auto r = io::parseNpz(data("npz_offset_overflow.npz"));
