@@ -5,6 +5,7 @@
 #include "attr_value.pb.h"
 #include "graph.pb.h"
 #include "meta_graph.pb.h"
+#include "model/exec/op_info.h"
 #include "model/exec/tensor_proto.h"
 #include "node_def.pb.h"
 #include "tensor_shape.pb.h"
@@ -120,6 +121,33 @@ Result<std::vector<Tensor>> runFetches(Session& session, const std::vector<std::
     }
     std::vector<Tensor> out;
     TFS_RETURN_IF_ERROR(session.run(canonicalFeeds, names, {}, &out));
+    return out;
+}
+
+Result<std::vector<std::pair<std::string, Tensor>>> evaluateNode(Session& session, const std::string& signatureKey,
+                                                                 const std::map<std::string, Tensor>& inputs, const std::string& node,
+                                                                 const RunTicket* ticket) {
+    const tensorflow::GraphDef& graph = session.metaGraph().graph_def();
+    const tensorflow::NodeDef* def = findNode(graph, node);
+    if (!def) return Status::notFound("The graph has no node '" + node + "'.");
+    const int outputs = totalOutputs(outputArgs(*def));
+    if (outputs == 0) return Status::invalidArgument("Node '" + node + "' (" + def->op() + ") has no outputs to show.");
+    std::vector<std::string> fetches;
+    for (int k = 0; k < outputs; ++k) fetches.push_back(node + ":" + std::to_string(k));
+    std::vector<std::pair<std::string, Tensor>> feeds;
+    if (!signatureKey.empty()) {
+        TFS_ASSIGN_OR_RETURN(feeds, session.signatureFeeds(signatureKey, inputs));
+    } else {
+        for (const auto& [name, value] : inputs) {
+            TFS_ASSIGN_OR_RETURN(std::string canonical, canonicalTensorName(name));
+            TFS_RETURN_IF_ERROR(checkFeed(graph, canonical, value));
+            feeds.push_back({canonical, value});
+        }
+    }
+    std::vector<Tensor> values;
+    TFS_RETURN_IF_ERROR(session.run(feeds, fetches, {}, &values, ticket));
+    std::vector<std::pair<std::string, Tensor>> out;
+    for (size_t i = 0; i < fetches.size(); ++i) out.push_back({fetches[i], values[i]});
     return out;
 }
 

@@ -12,6 +12,7 @@
 // producer 21 wrote `shape {}` for "unknown", so there an empty shape is not taken as scalar.
 // Feeds of other tensors are checked against `_output_shapes` only.
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,6 +42,13 @@ std::vector<TensorSpec> graphPlaceholders(const tensorflow::GraphDef& graph);
 // a fetch needs fails the run naming it, its dtype and shape.
 Result<std::vector<Tensor>> runFetches(Session& session, const std::vector<std::pair<std::string, Tensor>>& feeds,
                                        const std::vector<std::string>& fetches);
+
+// Evaluate (the window): every output of node `node`, run with the feeds of signature
+// `signatureKey` from `inputs` (by input key), or with `inputs` keyed by tensor name when the key is
+// empty. Pairs of ("node:k", value).
+Result<std::vector<std::pair<std::string, Tensor>>> evaluateNode(Session& session, const std::string& signatureKey,
+                                                                 const std::map<std::string, Tensor>& inputs, const std::string& node,
+                                                                 const RunTicket* ticket = nullptr);
 
 // "dense/BiasAdd:0" -> "dense__BiasAdd_0": '/' becomes "__" and ':' becomes '_' (file names of
 // `tfscope run --fetches --outdir`).

@@ -92,6 +92,7 @@ private slots:
     void testSharedFrozenAndMeta();
     void testSignatureWithIntermediates();
     void testCancelIsPerRun();
+    void testEvaluateNode();
 };
 
 void TestFetchRun::testFixturesMatchTensorFlow_data() {
@@ -298,6 +299,22 @@ void TestFetchRun::testCancelIsPerRun() {
     st = s->run(feeds, {"Identity:0"}, {}, &out, &later);
     QVERIFY2(st.ok(), st.toString().c_str());
     QCOMPARE(out[0].shape(), (Shape{1, 3}));
+}
+
+void TestFetchRun::testEvaluateNode() {
+    auto s = open(fixture("saver/model.ckpt.meta"));
+    QVERIFY(s);
+    std::ifstream in(fixture("saver/expected_fetches.json"));
+    const json c = json::parse(in).at("cases").at(0);
+    auto r = evaluateNode(*s, "", {{"x", floats(c.at("feeds").at("x:0"))}}, "hidden");
+    QVERIFY2(r.ok(), r.status().toString().c_str());
+    QCOMPARE(int(r.value().size()), 1);
+    QCOMPARE(QString::fromStdString(r.value()[0].first), QStringLiteral("hidden:0"));
+    QVERIFY(mismatch(r.value()[0].second, floats(c.at("fetches").at("hidden:0"))).isEmpty());
+    auto none = evaluateNode(*s, "", {}, "train");
+    QVERIFY(!none.ok());
+    QVERIFY2(none.status().message().find("has no outputs") != std::string::npos, none.status().message().c_str());
+    QCOMPARE(evaluateNode(*s, "", {}, "nope").status().code(), Status::Code::NotFound);
 }
 
 QTEST_GUILESS_MAIN(TestFetchRun)

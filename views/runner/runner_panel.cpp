@@ -280,6 +280,8 @@ void RunnerPanel::openSession() {
     updateRunEnabled();
 }
 
+std::shared_ptr<exec::Session> RunnerPanel::currentSession() const { return m_session ? m_session->session : nullptr; }
+
 void RunnerPanel::onSessionOpened() {
     m_opening = false;
     auto f = m_opener.future();
