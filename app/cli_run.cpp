@@ -7,6 +7,8 @@
 // 'k.dense_shape' in --inputs / --input_exprs.
 // Prints "Result for output key K:" and the value numpy-style for each output (sorted by key);
 // with --outdir also writes K.npy. --json prints one document (docs/cli-json.md).
+// With --fetches 'name:0,other' the run is by tensor name, for graphs without signatures too
+// (app/cli_run_fetches.cpp).
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
@@ -15,6 +17,7 @@
 #include <sstream>
 
 #include "app/cli.h"
+#include "app/cli_run_fetches.h"
 #include "model/exec/model_session.h"
 #include "model/format/numpy_format.h"
 #include "model/format/tensor_json.h"
@@ -32,6 +35,8 @@ struct RunOptions {
     std::string tagSet = "serve";
     std::string signature = "serving_default";
     std::string inputs, exprs, examples, outdir;
+    std::string fetches;  // tensor names: see app/cli_run_fetches.cpp
+    bool signatureGiven = false;
     bool overwrite = false;
     bool json = false;
     uint64_t memoryLimit = 0;
@@ -48,6 +53,9 @@ nlohmann::ordered_json jsonTensor(const Tensor& t) {
 }
 
 int runRun(const RunOptions& o) {
+    if (!o.fetches.empty())
+        return runWithFetches({o.path, o.tagSet, o.signatureGiven ? o.signature : std::string(), o.fetches, o.inputs, o.exprs,
+                               o.examples, o.outdir, o.overwrite, o.json, o.memoryLimit, o.threads});
     auto model = ModelLoader::load(o.path);
     if (!model.ok()) return fail(model.status().message());
     exec::SessionOptions so;
@@ -96,7 +104,9 @@ void registerRun(CLI::App& app, std::vector<Command>& out) {
     auto* sub = app.add_subcommand("run", "Run a SignatureDef natively (like saved_model_cli run).");
     sub->add_option("path", opts->path, "SavedModel folder, TF Serving base folder, GraphDef or MetaGraph")->required();
     sub->add_option("--tag_set", opts->tagSet, "Comma-separated tags of the MetaGraphDef")->capture_default_str();
-    sub->add_option("--signature_def", opts->signature, "Signature key")->capture_default_str();
+    auto* sig = sub->add_option("--signature_def", opts->signature, "Signature key")->capture_default_str();
+    sub->add_option("--fetches", opts->fetches,
+                    "'node:0,other:1': tensors to fetch; without --signature_def the input keys are tensor names");
     sub->add_option("--inputs", opts->inputs, "'x=file.npy;y=file.npz[name]'");
     sub->add_option("--input_exprs", opts->exprs, "'x=[[1,2],[3,4]]' (literals, never evaluated); sparse inputs: 'x=sparse(indices=[[0,0]], values=[1.0], dense_shape=[1,3])'");
     sub->add_option("--input_examples", opts->examples, "'inputs=[{\"x\":[1.0]}]' (serialized tf.Example)");
@@ -105,7 +115,10 @@ void registerRun(CLI::App& app, std::vector<Command>& out) {
     sub->add_flag("--json", opts->json, "Print one JSON document");
     sub->add_option("--memory_limit", opts->memoryLimit, "Fail cleanly above this many bytes of live tensors (0 = none)");
     sub->add_option("--threads", opts->threads, "Intra-op threads (0 = all cores)");
-    out.push_back({sub, [opts] { return runRun(*opts); }});
+    out.push_back({sub, [opts, sig] {
+                       opts->signatureGiven = sig->count() > 0;
+                       return runRun(*opts);
+                   }});
 }
 
 }  // namespace tfscope::cli

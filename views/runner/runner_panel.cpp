@@ -11,6 +11,8 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
+
+#include "views/runner/run_memory.h"
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -49,7 +51,9 @@ Result<RunnerSession> openRunnerSession(std::shared_ptr<const Model> model, int 
     out.model = model;
     out.metaGraph = metaGraph;
     const std::vector<std::string>& tags = model->summary().metaGraphs[size_t(metaGraph)].tags;
-    TFS_ASSIGN_OR_RETURN(std::unique_ptr<exec::Session> session, exec::openModelSession(model, tags));
+    exec::SessionOptions options;
+    options.memoryLimitBytes = runnerMemoryLimit();  // views/runner/run_memory.h
+    TFS_ASSIGN_OR_RETURN(std::unique_ptr<exec::Session> session, exec::openModelSession(model, tags, options));
     out.session = std::move(session);
     auto graph = model->graphIndex(metaGraph);
     for (const std::string& key : out.session->signatureKeys()) {
@@ -276,6 +280,8 @@ void RunnerPanel::openSession() {
     updateRunEnabled();
 }
 
+std::shared_ptr<exec::Session> RunnerPanel::currentSession() const { return m_session ? m_session->session : nullptr; }
+
 void RunnerPanel::onSessionOpened() {
     m_opening = false;
     auto f = m_opener.future();
@@ -406,9 +412,10 @@ void RunnerPanel::run() {
     const std::string key = m_key.toStdString();
     m_clock.start();
     m_running = true;
-    m_runner.setFuture(runJob<JobOutcome<RunOutputs>>([session, key, inputs](Progress& progress) {
+    const exec::RunTicket ticket = session->runTicket();  // a Cancel from now on stops this run
+    m_runner.setFuture(runJob<JobOutcome<RunOutputs>>([session, key, inputs, ticket](Progress& progress) {
         if (progress.isCancelled()) return JobOutcome<RunOutputs>{Status::cancelled("The run was cancelled."), nullptr};
-        return JobOutcome<RunOutputs>::from(session->runSignature(key, inputs));
+        return JobOutcome<RunOutputs>::from(session->runSignature(key, inputs, {}, {}, nullptr, &ticket));
     }));
     m_busy->show();
     m_ticker.start();
