@@ -5,6 +5,7 @@
 #include <regex>
 #include <unordered_map>
 
+#include "model/edit/optimizer_state.h"
 #include "model/edit/value_ops.h"
 #include "model/edit/variable_paths.h"
 #include "model/io/npy.h"
@@ -39,7 +40,6 @@ std::string dtypeText(DType d) { return std::string(dtypeShortName(d)); }
 
 bool looksLikeOptimizerSlot(std::string_view key) {
     if (key.find("/.OPTIMIZER_SLOT/") != std::string_view::npos) return true;
-    if (key.starts_with("optimizer/")) return true;
     static const std::regex kTf1Slot(
         "(Adagrad|AdagradDA|Adam|Adadelta|Ftrl|Momentum|RMSProp|ProximalAdagrad|Nadam|Adamax)(_[0-9]+)?");
     std::string last(lastComponent(key));
@@ -80,9 +80,29 @@ Result<EditSet> EditSet::build(std::shared_ptr<const Model> model, std::shared_p
             if (!v.checkpointKey.empty()) {
                 byKey[v.checkpointKey] = &v;
                 pathByKey[v.checkpointKey] = paths[i];
+                // Other names show and the window give the variable (display name, object path, tree path).
+                for (const std::string* alias : {&v.name, &v.objectPath, &paths[i]}) {
+                    if (alias->empty() || *alias == v.checkpointKey) continue;
+                    bool seen = false;
+                    auto [lo, hi] = set.m_aliases.equal_range(*alias);
+                    for (auto it = lo; it != hi; ++it) seen = seen || it->second == v.checkpointKey;
+                    if (!seen) {
+                        set.m_aliases.emplace(*alias, v.checkpointKey);
+                        set.m_aliasesByKey[v.checkpointKey].push_back(*alias);
+                    }
+                }
             }
             haveTrainable = haveTrainable || v.trainable;
         }
+    }
+    // TF2: optimizer state comes from the object graph (optimizer_state.h), not from key names.
+    std::optional<OptimizerState> optimizerState;
+    if (set.m_reader->find(kObjectGraphKey)) {
+        TFS_ASSIGN_OR_RETURN(Tensor g, set.m_reader->read(kObjectGraphKey));
+        if (g.dtype() != DType::String || g.numElements() != 1)
+            return Status::corruption("'" + std::string(kObjectGraphKey) + "' is not a string scalar.");
+        TFS_ASSIGN_OR_RETURN(OptimizerState st, findOptimizerState(g.strings()[0]));
+        optimizerState = std::move(st);
     }
     for (const CheckpointEntry& e : set.m_reader->entries()) {
         if (e.key == kObjectGraphKey) {
@@ -98,7 +118,8 @@ Result<EditSet> EditSet::build(std::shared_ptr<const Model> model, std::shared_p
         item.shape = e.shape;
         auto it = byKey.find(e.key);
         const VariableSummary* v = it == byKey.end() ? nullptr : it->second;
-        item.optimizerSlot = looksLikeOptimizerSlot(e.key) || (v && v->isOptimizerSlot);
+        item.optimizerSlot = optimizerState ? optimizerState->stateKeys.count(e.key) > 0
+                                            : looksLikeOptimizerSlot(e.key) || (v && v->isOptimizerSlot);
         item.trainable = haveTrainable ? (v && v->trainable) : heuristicTrainable(e.key, item.optimizerSlot);
         set.m_items.push_back(std::move(item));
     }
@@ -117,10 +138,39 @@ EditItem* EditSet::findMutable(std::string_view name) {
     return nullptr;
 }
 
+std::vector<EditItem*> EditSet::matching(std::string_view name) {
+    if (EditItem* exact = findMutable(name)) return {exact};
+    std::vector<EditItem*> out;
+    auto [lo, hi] = m_aliases.equal_range(std::string(name));
+    for (auto it = lo; it != hi; ++it)
+        for (EditItem& i : m_items)
+            if (i.sourceKey == it->second && std::find(out.begin(), out.end(), &i) == out.end()) out.push_back(&i);
+    return out;
+}
+
+Status EditSet::ambiguous(std::string_view name, const std::vector<EditItem*>& items) {
+    std::string list;
+    for (const EditItem* i : items) list += (list.empty() ? "'" : ", '") + i->name + "'";
+    return Status::invalidArgument("The name '" + std::string(name) + "' is ambiguous: it matches " +
+                                   std::to_string(items.size()) + " variables: " + list + ".");
+}
+
 Result<EditItem*> EditSet::require(std::string_view name) {
-    EditItem* item = findMutable(name);
-    if (!item) return Status::notFound("Variable '" + std::string(name) + "' does not exist.");
+    std::vector<EditItem*> items = matching(name);
+    if (items.empty()) return Status::notFound("Variable '" + std::string(name) + "' does not exist.");
+    if (items.size() > 1) return ambiguous(name, items);
+    return items.front();
+}
+
+Result<const EditItem*> EditSet::resolve(std::string_view name) const {
+    TFS_ASSIGN_OR_RETURN(EditItem * item, const_cast<EditSet*>(this)->require(name));
     return item;
+}
+
+const std::vector<std::string>& EditSet::aliases(const EditItem& item) const {
+    static const std::vector<std::string> kNone;
+    auto it = item.added() ? m_aliasesByKey.end() : m_aliasesByKey.find(item.sourceKey);
+    return it == m_aliasesByKey.end() ? kNone : it->second;
 }
 
 int EditSet::selectedCount() const {
@@ -215,14 +265,24 @@ Status EditSet::applyOne(const EditOp& op) {
         const Selector& s = op.selector;
         std::regex re;
         if (s.kind == Selector::Kind::Regex) { TFS_ASSIGN_OR_RETURN(re, compileRegex(s.pattern)); }
+        std::vector<EditItem*> named;
+        if (s.kind == Selector::Kind::Name) {
+            named = matching(s.pattern);
+            if (named.size() > 1) return ambiguous(s.pattern, named);
+        }
         int matched = 0;
         for (EditItem& i : m_items) {
             bool hit = false;
             switch (s.kind) {
             case Selector::Kind::All: hit = true; break;
-            case Selector::Kind::Name: hit = i.name == s.pattern; break;
+            case Selector::Kind::Name: hit = !named.empty() && named.front() == &i; break;
             case Selector::Kind::Scope: hit = inScope(i.name, s.pattern); break;
-            case Selector::Kind::Regex: hit = std::regex_search(i.name, re); break;
+            case Selector::Kind::Regex: {
+                hit = std::regex_search(i.name, re);
+                if (!hit && !i.renamed())
+                    for (const std::string& alias : aliases(i)) hit = hit || std::regex_search(alias, re);
+                break;
+            }
             case Selector::Kind::Trainable: hit = i.trainable; break;
             case Selector::Kind::NonTrainable: hit = !i.trainable; break;
             case Selector::Kind::OptimizerSlots: hit = i.optimizerSlot; break;

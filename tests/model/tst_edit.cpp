@@ -121,12 +121,55 @@ private slots:
         QCOMPARE(convs, (QStringList{"conv1/bias", "conv1/kernel"}));
     }
 
+    // Every name show and the window give a variable works in an edit: display name (TF2
+    // full_name), object path, checkpoint key; an ambiguous one lists what it matched.
+    void testNamesAsShown() {
+        EditSet module = openSet(TFSCOPE_TEST_DATA "/tf2_module");
+        QVERIFY(module.apply(EditOp::fill("weight", 10)).ok());
+        const EditItem* w = module.find("weight/.ATTRIBUTES/VARIABLE_VALUE");
+        QVERIFY(w && w->valueEdited());
+        QCOMPARE(values(module, w->name), (std::vector<double>{10, 10, 10}));
+        QCOMPARE(module.resolve("weight").value(), w);
+        QVERIFY(module.apply(EditOp::setCell("bias", {1}, 5)).ok());          // display name
+        QVERIFY(module.apply(EditOp::setCell("child/bias", {2}, 6)).ok());    // object path
+        const std::vector<double> biasValues = values(module, "child/bias/.ATTRIBUTES/VARIABLE_VALUE");
+        QCOMPARE(biasValues.size(), size_t(3));
+        QCOMPARE(biasValues[1], 5.0);
+        QCOMPARE(biasValues[2], 6.0);
+
+        EditSet ckpt = openSet(TFSCOPE_TEST_DATA "/tf2_ckpt/ckpt-2");
+        const std::string kernel = "model/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE";
+        const std::string bias = "model/layer_with_weights-0/bias/.ATTRIBUTES/VARIABLE_VALUE";
+        const std::vector<double> k0 = values(ckpt, kernel), b0 = values(ckpt, bias);
+        QVERIFY(ckpt.apply(EditOp::scale("dense/kernel", 2)).ok());                     // display name
+        QVERIFY(ckpt.apply(EditOp::add("model/layer_with_weights-0/bias", 1)).ok());    // object path
+        QCOMPARE(values(ckpt, kernel)[0], 2 * k0[0]);
+        QCOMPARE(float(values(ckpt, bias)[1]), float(b0[1]) + 1.0f);
+        QVERIFY(ckpt.apply(EditOp::deselect({Selector::Kind::All, {}})).ok());
+        QVERIFY(ckpt.apply(EditOp::select({Selector::Kind::Name, "dense/bias"})).ok());
+        QCOMPARE(names(ckpt), QStringList{QString::fromStdString(bias)});
+        QVERIFY(ckpt.apply(EditOp::select({Selector::Kind::Regex, "^dense/kernel$"})).ok());
+        QCOMPARE(names(ckpt).size(), 2);
+        QVERIFY(ckpt.apply(EditOp::rename("dense/bias", "head/bias")).ok());
+        QVERIFY(ckpt.find("head/bias"));
+        Status missing = ckpt.apply(EditOp::fill("dense/nothing", 1));
+        QCOMPARE(missing.message(), std::string("Variable 'dense/nothing' does not exist."));
+
+        EditSet demo = openSet(TFSCOPE_SOURCE_DIR "/resources/demo");
+        Status amb = demo.apply(EditOp::fill("count", 0));
+        QVERIFY(!amb.ok());
+        QVERIFY2(amb.message().starts_with("The name 'count' is ambiguous: it matches 2 variables: '"), amb.message().c_str());
+        QVERIFY2(amb.message().find("keras_api/metrics/0/count/.ATTRIBUTES/VARIABLE_VALUE") != std::string::npos, amb.message().c_str());
+        QVERIFY(demo.apply(EditOp::fill("keras_api/metrics/1/count", 0)).ok());  // its tree path picks one
+    }
+
     void testSlotHeuristics() {
         QVERIFY(looksLikeOptimizerSlot("dnn/hiddenlayer_0/kernel/Adagrad"));
         QVERIFY(looksLikeOptimizerSlot("w/Adam_1"));
         QVERIFY(looksLikeOptimizerSlot("linear/x/weights/part_0/Ftrl_1"));
         QVERIFY(looksLikeOptimizerSlot("a/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE"));
-        QVERIFY(looksLikeOptimizerSlot("optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE"));
+        // A key prefix says nothing (Keras 3 keys weights under optimizer/): TF2 decides from the object graph.
+        QVERIFY(!looksLikeOptimizerSlot("optimizer/_trainable_variables/0/.ATTRIBUTES/VARIABLE_VALUE"));
         QVERIFY(!looksLikeOptimizerSlot("dnn/logits/kernel"));
         QVERIFY(!looksLikeOptimizerSlot("Adamant/kernel"));
         QVERIFY(inScope("dnn/w", "dnn"));
