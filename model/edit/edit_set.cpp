@@ -258,149 +258,161 @@ Status EditSet::applyRenames(const std::vector<std::pair<EditItem*, std::string>
     return Status::OK();
 }
 
+Status EditSet::select(const Selector& s, bool on) {
+    std::regex re;
+    if (s.kind == Selector::Kind::Regex) { TFS_ASSIGN_OR_RETURN(re, compileRegex(s.pattern)); }
+    std::vector<EditItem*> named;
+    if (s.kind == Selector::Kind::Name) {
+        named = matching(s.pattern);
+        if (named.size() > 1) return ambiguous(s.pattern, named);
+    }
+    int matched = 0;
+    for (EditItem& i : m_items) {
+        bool hit = false;
+        switch (s.kind) {
+        case Selector::Kind::All: hit = true; break;
+        case Selector::Kind::Name: hit = !named.empty() && named.front() == &i; break;
+        case Selector::Kind::Scope: hit = inScope(i.name, s.pattern); break;
+        case Selector::Kind::Regex: {
+            hit = std::regex_search(i.name, re);
+            if (!hit && !i.renamed())
+                for (const std::string& alias : aliases(i)) hit = hit || std::regex_search(alias, re);
+            break;
+        }
+        case Selector::Kind::Trainable: hit = i.trainable; break;
+        case Selector::Kind::NonTrainable: hit = !i.trainable; break;
+        case Selector::Kind::OptimizerSlots: hit = i.optimizerSlot; break;
+        case Selector::Kind::VariableScope: hit = !i.added() && inScope(i.treePath, s.pattern); break;
+        }
+        if (!hit) continue;
+        ++matched;
+        i.selected = on;
+    }
+    if (s.kind == Selector::Kind::Name && matched == 0) return Status::notFound("Variable '" + s.pattern + "' does not exist.");
+    if (s.kind == Selector::Kind::VariableScope && matched == 0)
+        return Status::notFound("No variable is in variable scope '" + s.pattern + "'.");
+    return Status::OK();
+}
+
+// A value edit on one variable: `change` gets its current value, editable.
+template <typename Change>
+Status EditSet::editValue(const std::string& name, Change change) {
+    TFS_ASSIGN_OR_RETURN(EditItem * item, require(name));
+    TFS_ASSIGN_OR_RETURN(Tensor t, editableValue(*item));
+    TFS_RETURN_IF_ERROR(change(t).withContext(item->name));
+    item->value = std::move(t);
+    return Status::OK();
+}
+
 Status EditSet::applyOne(const EditOp& op) {
-    switch (op.kind) {
-    case EditKind::Select:
-    case EditKind::Deselect: {
-        const Selector& s = op.selector;
-        std::regex re;
-        if (s.kind == Selector::Kind::Regex) { TFS_ASSIGN_OR_RETURN(re, compileRegex(s.pattern)); }
-        std::vector<EditItem*> named;
-        if (s.kind == Selector::Kind::Name) {
-            named = matching(s.pattern);
-            if (named.size() > 1) return ambiguous(s.pattern, named);
+    return std::visit([this](const auto& o) { return applyKind(o); }, op.op());
+}
+
+Status EditSet::applyKind(const edits::Select& o) { return select(o.selector, true); }
+Status EditSet::applyKind(const edits::Deselect& o) { return select(o.selector, false); }
+
+Status EditSet::applyKind(const edits::Rename& o) {
+    TFS_ASSIGN_OR_RETURN(EditItem * item, require(o.from));
+    if (o.to == item->name) return Status::OK();
+    return applyRenames({{item, o.to}});
+}
+
+Status EditSet::applyKind(const edits::RenameRegex& o) {
+    TFS_ASSIGN_OR_RETURN(std::regex re, compileRegex(o.pattern));
+    std::vector<std::pair<EditItem*, std::string>> renames;
+    for (EditItem& i : m_items) {
+        if (!std::regex_search(i.name, re)) continue;
+        std::string to = std::regex_replace(i.name, re, o.replacement, std::regex_constants::format_first_only);
+        if (to != i.name) renames.emplace_back(&i, to);
+    }
+    if (renames.empty()) return Status::notFound("No variable matches '" + o.pattern + "'.");
+    return applyRenames(renames);
+}
+
+Status EditSet::applyKind(const edits::RenameScope& o) {
+    std::vector<std::pair<EditItem*, std::string>> renames;
+    for (EditItem& i : m_items) {
+        if (!inScope(i.name, o.from)) continue;
+        // "dnn/" -> "model/dnn/" and "dnn" -> "model/dnn" both move "dnn/w" to "model/dnn/w".
+        std::string to = o.to;
+        if (!o.from.ends_with('/') && to.ends_with('/')) to.pop_back();
+        if (o.from.ends_with('/') && !to.empty() && !to.ends_with('/')) to += '/';
+        std::string renamed = to + i.name.substr(o.from.size());
+        if (renamed != i.name) renames.emplace_back(&i, renamed);
+    }
+    if (renames.empty()) return Status::notFound("No variable is in scope '" + o.from + "'.");
+    return applyRenames(renames);
+}
+
+Status EditSet::applyKind(const edits::SetCell& o) {
+    return editValue(o.name, [&](Tensor& t) { return value_ops::setCell(t, o.index, o.value); });
+}
+Status EditSet::applyKind(const edits::Fill& o) {
+    return editValue(o.name, [&](Tensor& t) { return value_ops::fill(t, o.value); });
+}
+Status EditSet::applyKind(const edits::Scale& o) {
+    return editValue(o.name, [&](Tensor& t) { return value_ops::scale(t, o.factor); });
+}
+Status EditSet::applyKind(const edits::Add& o) {
+    return editValue(o.name, [&](Tensor& t) { return value_ops::addScalar(t, o.value); });
+}
+
+Status EditSet::applyKind(const edits::FromNpy& o) {
+    TFS_ASSIGN_OR_RETURN(EditItem * item, require(o.name));
+    TFS_ASSIGN_OR_RETURN(Tensor t, io::readNpy(o.path));
+    if (t.shape() != item->shape) {
+        return Status::invalidArgument("Shape mismatch for '" + item->name + "': the variable has shape '" +
+                                       shapeToString(item->shape) + "' but '" + o.path + "' holds '" +
+                                       shapeToString(t.shape()) + "'.");
+    }
+    if (t.dtype() != item->dtype) {
+        return Status::invalidArgument("Dtype mismatch for '" + item->name + "': the variable is '" + dtypeText(item->dtype) +
+                                       "' but '" + o.path + "' holds '" + dtypeText(t.dtype()) + "'.");
+    }
+    item->value = std::move(t);
+    return Status::OK();
+}
+
+Status EditSet::applyKind(const edits::Cast& o) {
+    TFS_ASSIGN_OR_RETURN(EditItem * item, require(o.name));
+    if (o.dtype == item->dtype) return Status::OK();
+    TFS_ASSIGN_OR_RETURN(Tensor t, editableValue(*item));
+    TFS_ASSIGN_OR_RETURN(Tensor c, value_ops::cast(t, o.dtype));
+    item->dtype = o.dtype;
+    item->value = std::move(c);
+    return Status::OK();
+}
+
+Status EditSet::applyKind(const edits::AddVariable& o) {
+    if (o.name.empty()) return Status::invalidArgument("A new variable needs a name.");
+    if (o.name == kObjectGraphKey) return Status::invalidArgument("The name '" + o.name + "' is reserved.");
+    if (find(o.name)) return Status::invalidArgument("A variable named '" + o.name + "' already exists.");
+    Tensor t;
+    if (o.init == EditOp::Init::Npy) {
+        TFS_ASSIGN_OR_RETURN(t, io::readNpy(o.path));
+    } else {
+        TFS_RETURN_IF_ERROR(value_ops::checkEditable(o.dtype));
+        for (int64_t d : o.shape)
+            if (d < 0) return Status::invalidArgument("Invalid shape '" + shapeToString(o.shape) + "'.");
+        TFS_ASSIGN_OR_RETURN(t, Tensor::allocate(o.dtype, o.shape, size_t(1) << 34));
+        if (o.init != EditOp::Init::Zeros) {
+            TFS_RETURN_IF_ERROR(value_ops::fill(t, o.init == EditOp::Init::Ones ? 1.0 : o.value));
         }
-        int matched = 0;
-        for (EditItem& i : m_items) {
-            bool hit = false;
-            switch (s.kind) {
-            case Selector::Kind::All: hit = true; break;
-            case Selector::Kind::Name: hit = !named.empty() && named.front() == &i; break;
-            case Selector::Kind::Scope: hit = inScope(i.name, s.pattern); break;
-            case Selector::Kind::Regex: {
-                hit = std::regex_search(i.name, re);
-                if (!hit && !i.renamed())
-                    for (const std::string& alias : aliases(i)) hit = hit || std::regex_search(alias, re);
-                break;
-            }
-            case Selector::Kind::Trainable: hit = i.trainable; break;
-            case Selector::Kind::NonTrainable: hit = !i.trainable; break;
-            case Selector::Kind::OptimizerSlots: hit = i.optimizerSlot; break;
-            case Selector::Kind::VariableScope: hit = !i.added() && inScope(i.treePath, s.pattern); break;
-            }
-            if (!hit) continue;
-            ++matched;
-            i.selected = op.kind == EditKind::Select;
-        }
-        if (s.kind == Selector::Kind::Name && matched == 0)
-            return Status::notFound("Variable '" + s.pattern + "' does not exist.");
-        if (s.kind == Selector::Kind::VariableScope && matched == 0)
-            return Status::notFound("No variable is in variable scope '" + s.pattern + "'.");
-        return Status::OK();
     }
-    case EditKind::Rename: {
-        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
-        if (op.to == item->name) return Status::OK();
-        return applyRenames({{item, op.to}});
-    }
-    case EditKind::RenameRegex: {
-        TFS_ASSIGN_OR_RETURN(std::regex re, compileRegex(op.pattern));
-        std::vector<std::pair<EditItem*, std::string>> renames;
-        for (EditItem& i : m_items) {
-            if (!std::regex_search(i.name, re)) continue;
-            std::string to = std::regex_replace(i.name, re, op.to, std::regex_constants::format_first_only);
-            if (to != i.name) renames.emplace_back(&i, to);
-        }
-        if (renames.empty()) return Status::notFound("No variable matches '" + op.pattern + "'.");
-        return applyRenames(renames);
-    }
-    case EditKind::RenameScope: {
-        std::vector<std::pair<EditItem*, std::string>> renames;
-        for (EditItem& i : m_items) {
-            if (!inScope(i.name, op.pattern)) continue;
-            // "dnn/" -> "model/dnn/" and "dnn" -> "model/dnn" both move "dnn/w" to "model/dnn/w".
-            const std::string& from = op.pattern;
-            std::string to = op.to;
-            if (!from.ends_with('/') && to.ends_with('/')) to.pop_back();
-            if (from.ends_with('/') && !to.empty() && !to.ends_with('/')) to += '/';
-            std::string renamed = to + i.name.substr(from.size());
-            if (renamed != i.name) renames.emplace_back(&i, renamed);
-        }
-        if (renames.empty()) return Status::notFound("No variable is in scope '" + op.pattern + "'.");
-        return applyRenames(renames);
-    }
-    case EditKind::SetCell:
-    case EditKind::Fill:
-    case EditKind::Scale:
-    case EditKind::Add: {
-        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
-        TFS_ASSIGN_OR_RETURN(Tensor t, editableValue(*item));
-        Status s;
-        if (op.kind == EditKind::SetCell) s = value_ops::setCell(t, op.index, op.value);
-        else if (op.kind == EditKind::Fill) s = value_ops::fill(t, op.value);
-        else if (op.kind == EditKind::Scale) s = value_ops::scale(t, op.value);
-        else s = value_ops::addScalar(t, op.value);
-        TFS_RETURN_IF_ERROR(s.withContext(item->name));
-        item->value = std::move(t);
-        return Status::OK();
-    }
-    case EditKind::FromNpy: {
-        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
-        TFS_ASSIGN_OR_RETURN(Tensor t, io::readNpy(op.path));
-        if (t.shape() != item->shape) {
-            return Status::invalidArgument("Shape mismatch for '" + item->name + "': the variable has shape '" +
-                                           shapeToString(item->shape) + "' but '" + op.path + "' holds '" +
-                                           shapeToString(t.shape()) + "'.");
-        }
-        if (t.dtype() != item->dtype) {
-            return Status::invalidArgument("Dtype mismatch for '" + item->name + "': the variable is '" +
-                                           dtypeText(item->dtype) + "' but '" + op.path + "' holds '" +
-                                           dtypeText(t.dtype()) + "'.");
-        }
-        item->value = std::move(t);
-        return Status::OK();
-    }
-    case EditKind::Cast: {
-        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
-        if (op.dtype == item->dtype) return Status::OK();
-        TFS_ASSIGN_OR_RETURN(Tensor t, editableValue(*item));
-        TFS_ASSIGN_OR_RETURN(Tensor c, value_ops::cast(t, op.dtype));
-        item->dtype = op.dtype;
-        item->value = std::move(c);
-        return Status::OK();
-    }
-    case EditKind::AddVariable: {
-        if (op.name.empty()) return Status::invalidArgument("A new variable needs a name.");
-        if (op.name == kObjectGraphKey) return Status::invalidArgument("The name '" + op.name + "' is reserved.");
-        if (find(op.name)) return Status::invalidArgument("A variable named '" + op.name + "' already exists.");
-        Tensor t;
-        if (op.init == EditOp::Init::Npy) {
-            TFS_ASSIGN_OR_RETURN(t, io::readNpy(op.path));
-        } else {
-            TFS_RETURN_IF_ERROR(value_ops::checkEditable(op.dtype));
-            for (int64_t d : op.shape)
-                if (d < 0) return Status::invalidArgument("Invalid shape '" + shapeToString(op.shape) + "'.");
-            TFS_ASSIGN_OR_RETURN(t, Tensor::allocate(op.dtype, op.shape, size_t(1) << 34));
-            if (op.init != EditOp::Init::Zeros) {
-                TFS_RETURN_IF_ERROR(value_ops::fill(t, op.init == EditOp::Init::Ones ? 1.0 : op.value));
-            }
-        }
-        EditItem item;
-        item.name = op.name;
-        item.dtype = t.dtype();
-        item.shape = t.shape();
-        item.trainable = true;
-        item.value = std::move(t);
-        m_items.push_back(std::move(item));
-        return Status::OK();
-    }
-    case EditKind::Delete: {
-        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
-        m_items.erase(m_items.begin() + (item - m_items.data()));
-        return Status::OK();
-    }
-    }
-    return Status::internal("Unknown edit.");
+    EditItem item;
+    item.name = o.name;
+    item.dtype = t.dtype();
+    item.shape = t.shape();
+    item.trainable = true;
+    item.value = std::move(t);
+    m_items.push_back(std::move(item));
+    return Status::OK();
+}
+
+Status EditSet::applyKind(const edits::Delete& o) {
+    TFS_ASSIGN_OR_RETURN(EditItem * item, require(o.name));
+    m_items.erase(m_items.begin() + (item - m_items.data()));
+    return Status::OK();
 }
 
 }  // namespace tfscope

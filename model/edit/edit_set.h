@@ -99,6 +99,22 @@ private:
     static Status ambiguous(std::string_view name, const std::vector<EditItem*>& items);
     Result<EditItem*> require(std::string_view name);
     Status applyOne(const EditOp& op);
+    // One per kind of edit (EditOp::Variant).
+    Status applyKind(const edits::Select& o);
+    Status applyKind(const edits::Deselect& o);
+    Status applyKind(const edits::Rename& o);
+    Status applyKind(const edits::RenameRegex& o);
+    Status applyKind(const edits::RenameScope& o);
+    Status applyKind(const edits::SetCell& o);
+    Status applyKind(const edits::Fill& o);
+    Status applyKind(const edits::Scale& o);
+    Status applyKind(const edits::Add& o);
+    Status applyKind(const edits::FromNpy& o);
+    Status applyKind(const edits::Cast& o);
+    Status applyKind(const edits::AddVariable& o);
+    Status applyKind(const edits::Delete& o);
+    Status select(const Selector& s, bool on);
+    template <typename Change> Status editValue(const std::string& name, Change change);
     Status applyRenames(const std::vector<std::pair<EditItem*, std::string>>& renames);
     Result<Tensor> editableValue(const EditItem& item) const;
 
