@@ -6,6 +6,7 @@
 #include <QProcess>
 
 #include "model/checkpoint/checkpoint_reader.h"
+#include "shared_models.h"
 
 using namespace tfscope;
 using namespace Qt::StringLiterals;
@@ -98,6 +99,23 @@ private slots:
         QCOMPARE(missing.exitCode, 2);
         QVERIFY(missing.err.find("no_such_model") != std::string::npos);
         QCOMPARE(runTool({"diff", a, b, "--match", "name"}).exitCode, 2);
+    }
+
+    void testDiffServingVersions() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
+        const std::string base = TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_2_versions";
+        Run r = runTool({"diff", base, base, "--version", "123,124", "--exit-code"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.find("/00000123\nB: ") != std::string::npos && r.out.find("/00000124\n") != std::string::npos, r.out.c_str());
+        Run bad = runTool({"diff", base, base, "--version", "7"});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.find("no version 7 (versions: 123, 124)") != std::string::npos, bad.err.c_str());
+        const std::string tf1 = TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123";
+        const std::string tf2 = TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_tf2_cpu/00000123";
+        Run pairs = runTool({"diff", tf1, tf2, "--match", "shape"});
+        QCOMPARE(pairs.exitCode, 0);
+        QVERIFY2(pairs.out.find("paired by name: a <=> a/.ATTRIBUTES/VARIABLE_VALUE") != std::string::npos, pairs.out.c_str());
+        QVERIFY2(pairs.out.find("only A   a2 DT_FLOAT []") != std::string::npos, pairs.out.c_str());
     }
 
     void testLintExitCodesAndScript() {
