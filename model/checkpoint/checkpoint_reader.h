@@ -25,6 +25,10 @@ namespace tfscope {
 
 class Progress;
 
+// Key of a TF2 checkpoint's object graph (a serialized TrackableObjectGraph as a string scalar):
+// not a variable; the loader parses it, the editor never lists it and the exporter rewrites it.
+inline constexpr const char* kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
+
 // One extent per dimension; length -1 means the whole dimension.
 struct SliceExtent {
     int64_t start = 0;

@@ -3,6 +3,8 @@
 #include <bit>
 #include <charconv>
 
+#include "tensor_slice.pb.h"
+
 namespace tfscope {
 
 namespace {
@@ -22,6 +24,27 @@ bool parseInt(std::string_view s, int64_t& v) {
 }
 
 }  // namespace
+
+TensorSliceSpec sliceFromProto(const tensorflow::TensorSliceProto& p) {
+    TensorSliceSpec s;
+    for (const auto& e : p.extent()) {
+        if (e.has_length_case() == tensorflow::TensorSliceProto::Extent::kLength && e.length() >= 0)
+            s.push_back({e.start(), e.length()});
+        else
+            s.push_back({0, -1});
+    }
+    return s;
+}
+
+void sliceToProto(const TensorSliceSpec& s, tensorflow::TensorSliceProto* p) {
+    for (const SliceExtent& e : s) {
+        auto* x = p->add_extent();
+        if (e.length >= 0) {
+            x->set_start(e.start);
+            x->set_length(e.length);
+        }
+    }
+}
 
 void orderedWriteNumIncreasing(std::string& out, uint64_t v) {
     unsigned char buf[8];

@@ -15,6 +15,8 @@
 
 #include "model/checkpoint/checkpoint_reader.h"
 
+namespace tensorflow { class TensorSliceProto; }
+
 namespace tfscope {
 
 // Ordered-code primitives (exposed for tests).
@@ -36,6 +38,11 @@ struct SliceKey {
 Result<SliceKey> decodeSliceKey(std::string_view key);
 // True if `key` could be a slice key (starts with the 0x00 ordered-code tag; tensor names never do).
 inline bool isSliceKey(std::string_view key) { return !key.empty() && key[0] == '\0'; }
+
+// TensorSliceProto <-> TensorSliceSpec, as bundle entries and V1 tables store slices: an extent
+// without a length (or with a negative one) is the whole dimension.
+TensorSliceSpec sliceFromProto(const tensorflow::TensorSliceProto& p);
+void sliceToProto(const TensorSliceSpec& s, tensorflow::TensorSliceProto* p);
 
 // "0,5:-" for {{0,5},{0,-1}}; "" for rank 0. A full dimension is "-".
 std::string formatSliceSpec(const TensorSliceSpec& slice);

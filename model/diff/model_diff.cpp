@@ -15,7 +15,6 @@
 namespace tfscope {
 namespace {
 
-constexpr const char* kObjectGraph = "_CHECKPOINTABLE_OBJECT_GRAPH";
 constexpr std::string_view kAttributes = "/.ATTRIBUTES/";
 
 struct Var {
@@ -36,7 +35,7 @@ std::vector<Var> variablesOf(const Model& m) {
     for (const VariableSummary& v : m.summary().variables)
         if (!v.checkpointKey.empty()) byKey.emplace(v.checkpointKey, &v);
     for (const CheckpointEntry& e : m.checkpoint()->entries()) {
-        if (e.key == kObjectGraph) continue;
+        if (e.key == kObjectGraphKey) continue;
         Var v;
         v.key = e.key;
         v.entry = &e;

@@ -16,7 +16,6 @@
 namespace tfscope {
 namespace {
 
-constexpr const char* kObjectGraph = "_CHECKPOINTABLE_OBJECT_GRAPH";
 
 std::string stripAttributes(const std::string& key) {
     size_t at = key.find("/.ATTRIBUTES/");
@@ -72,7 +71,7 @@ std::vector<ExpectedVariable> expectedVariables(const Model& model, RestoreCheck
     const ModelSummary& s = model.summary();
     bool objectGraph = false;
     for (const MetaGraphSummary& mg : s.metaGraphs) objectGraph = objectGraph || mg.objectGraph.present;
-    objectGraph = objectGraph || (model.checkpoint() && model.checkpoint()->find(kObjectGraph));
+    objectGraph = objectGraph || (model.checkpoint() && model.checkpoint()->find(kObjectGraphKey));
     path = objectGraph ? RestoreCheck::Path::ObjectGraph : RestoreCheck::Path::SaverDef;
     std::map<std::string, ExpectedVariable> byKey;
     for (const VariableSummary& v : s.variables) {
@@ -164,8 +163,8 @@ Result<RestoreCheck> checkRestore(const Model& model, const CheckpointReader& ck
     }
     std::set<std::string> stateKeys;  // TF2: optimizer state from the object graph (optimizer_state.h)
     bool haveGraph = false;
-    if (ckpt.find(kObjectGraph)) {
-        auto g = ckpt.read(kObjectGraph);
+    if (ckpt.find(kObjectGraphKey)) {
+        auto g = ckpt.read(kObjectGraphKey);
         if (g.ok() && g->dtype() == DType::String && g->numElements() == 1) {
             auto st = findOptimizerState(g->strings()[0]);
             if (st.ok()) {
@@ -175,7 +174,7 @@ Result<RestoreCheck> checkRestore(const Model& model, const CheckpointReader& ck
         }
     }
     for (const CheckpointEntry& entry : ckpt.entries()) {
-        if (entry.key == kObjectGraph) continue;
+        if (entry.key == kObjectGraphKey) continue;
         if (haveGraph ? stateKeys.count(entry.key) > 0 : looksLikeOptimizerSlot(entry.key)) ++r.slotsInCheckpoint;
         if (!expectedKeys.count(entry.key)) r.unexpected.push_back(entry.key);
     }
