@@ -46,6 +46,7 @@ using tfscope::cli::kExitUsage;
 const tfscope::cli::Registrar kRegistrars[] = {
     tfscope::cli::registerShow, tfscope::cli::registerCkpt, tfscope::cli::registerVersions,
     tfscope::cli::registerScan, tfscope::cli::registerRun,  tfscope::cli::registerExport,
+    tfscope::cli::registerDiff, tfscope::cli::registerLint,
 };
 
 const char kWindowUsage[] =
