@@ -32,6 +32,7 @@ namespace {
 const tfscope::cli::Registrar kRegistrars[] = {
     tfscope::cli::registerShow, tfscope::cli::registerCkpt, tfscope::cli::registerVersions,
     tfscope::cli::registerScan, tfscope::cli::registerRun,  tfscope::cli::registerExport,
+    tfscope::cli::registerServe,
 };
 
 int runCli(int argc, char** argv) {
@@ -54,7 +55,7 @@ int runCli(int argc, char** argv) {
 bool isCliInvocation(int argc, char** argv) {
     if (argc < 2) return false;
     const char* a = argv[1];
-    static const char* kNames[] = {"show", "ckpt", "versions", "scan", "run", "export", "help", "--help", "-h"};
+    static const char* kNames[] = {"show", "ckpt", "versions", "scan", "run", "export", "serve", "help", "--help", "-h"};
     for (const char* n : kNames)
         if (std::strcmp(a, n) == 0) return true;
     return false;
