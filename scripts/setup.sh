@@ -10,7 +10,8 @@ PKGS=(build-essential cmake ninja-build pkg-config ccache
       libeigen3-dev libleveldb-dev libsnappy-dev libgraphviz-dev
       nlohmann-json3-dev libcli11-dev
       xvfb xauth fonts-dejavu-core
-      clang libclang-rt-14-dev)
+      clang libclang-rt-14-dev
+      libgrpc++-dev protobuf-compiler-grpc libcpp-httplib-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -30,6 +31,12 @@ if [ "${1:-}" = "--oracle" ]; then
     python3 -m venv "$VENV"
     # 2.15 is the last release whose tf.keras is Keras 2 (SavedModel export, TF1 compat APIs intact).
     "$VENV/bin/pip" install -q --disable-pip-version-check "tensorflow-cpu==2.15.1" "numpy<2"
+  fi
+  # TF Serving's own Python client for the `tfscope serve` tests, at the oracle's TF version. No deps:
+  # it asks for the `tensorflow` package, which tensorflow-cpu already is (grpcio and protobuf too).
+  if ! "$VENV/bin/python" -c "import tensorflow_serving.apis.prediction_service_pb2_grpc" 2>/dev/null; then
+    echo "setup: adding tensorflow-serving-api to the oracle venv"
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps "tensorflow-serving-api==2.15.1"
   fi
 fi
 echo "setup: ok"
