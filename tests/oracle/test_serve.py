@@ -447,6 +447,21 @@ class ServeVersions(unittest.TestCase):
             self.assertEqual(s.stub.Predict(req, timeout=30).model_spec.version.value, 123)
             req.model_spec.version_label = "canary"
             self.assertEqual(s.stub.Predict(req, timeout=30).model_spec.version.value, 124)
+            # ModelService/HandleReloadConfigRequest: serve 124 only, under another label.
+            from tensorflow_serving.apis import model_management_pb2
+            reload = model_management_pb2.ReloadConfigRequest()
+            c = reload.config.model_config_list.config.add()
+            c.name, c.base_path = "hp2", self.base
+            c.model_version_policy.specific.versions.append(124)
+            c.version_labels["only"] = 124
+            call = s.channel.unary_unary("/tensorflow.serving.ModelService/HandleReloadConfigRequest",
+                                         request_serializer=model_management_pb2.ReloadConfigRequest.SerializeToString,
+                                         response_deserializer=model_management_pb2.ReloadConfigResponse.FromString)
+            self.assertEqual(call(reload, timeout=60).status.error_code, 0)
+            self.assertEqual(self.states(s.rest("GET", "/v1/models/hp2")[1]), {123: "END", 124: "AVAILABLE"})
+            self.assertEqual(s.rest("POST", "/v1/models/hp2/labels/only:predict", {"instances": [[1.0]]}),
+                             (200, {"predictions": [[2.5]]}))
+            self.assertEqual(s.rest("POST", "/v1/models/hp2/labels/stable:predict", {"instances": [[1.0]]})[0], 400)
 
     def test_oversized_body(self):
         with Server("--model_name", "hp2", "--model_base_path", self.base, extra=("--max_request_bytes", "1000")) as s:
