@@ -99,7 +99,9 @@ int runServe(const ServeOptions& o) {
     builder.SetMaxReceiveMessageSize(int(std::min<uint64_t>(o.maxRequestBytes, INT32_MAX)));
     builder.SetMaxSendMessageSize(INT32_MAX);
     grpc::ResourceQuota quota("tfscope_serve");
-    quota.SetMaxThreads(o.grpcThreads > 0 ? o.grpcThreads : defaultThreads());
+    // gRPC's synchronous server answers RESOURCE_EXHAUSTED when it has no thread left for a call
+    // (it does not queue), so its bound is set well above the REST pool's.
+    quota.SetMaxThreads(o.grpcThreads > 0 ? o.grpcThreads : 4 * defaultThreads() + 64);
     builder.SetResourceQuota(quota);
     std::unique_ptr<grpc::Server> grpcServer = builder.BuildAndStart();
     if (!grpcServer || grpcPort == 0) return fail("Cannot listen for gRPC on " + o.grpcHost + ":" + std::to_string(o.port) + ".");
@@ -111,6 +113,9 @@ int runServe(const ServeOptions& o) {
         const int threads = o.restThreads > 0 ? o.restThreads : defaultThreads();
         http.new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
         http.set_payload_max_length(limits.maxBodyBytes);
+        // Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm holds
+        // the second one back until the client's delayed ACK (about 40 ms per request).
+        http.set_tcp_nodelay(true);
         http.set_read_timeout(o.restTimeoutMs / 1000, (o.restTimeoutMs % 1000) * 1000);
         http.set_write_timeout(o.restTimeoutMs / 1000, (o.restTimeoutMs % 1000) * 1000);
         auto handler = [&manager, &limits, &requestLog](const httplib::Request& req, httplib::Response& res) {
@@ -185,7 +190,7 @@ void registerServe(CLI::App& app, std::vector<Command>& out) {
     sub->add_option("--file_system_poll_wait_seconds", o->pollSeconds,
                     "Seconds between scans of the base paths (0: only at start)")->capture_default_str();
     sub->add_option("--rest_api_num_threads", o->restThreads, "REST worker threads (0: 2 x cores, at least 4)")->capture_default_str();
-    sub->add_option("--grpc_max_threads", o->grpcThreads, "gRPC worker threads at most (0: 2 x cores, at least 4)")->capture_default_str();
+    sub->add_option("--grpc_max_threads", o->grpcThreads, "gRPC threads at most; calls past it get RESOURCE_EXHAUSTED (0: 8 x cores + 64, at least 80)")->capture_default_str();
     sub->add_option("--rest_api_timeout_in_ms", o->restTimeoutMs, "REST read/write timeout")->capture_default_str();
     sub->add_option("--max_request_bytes", o->maxRequestBytes, "Largest request body (REST) or message (gRPC)")->capture_default_str();
     sub->add_option("--tensorflow_intra_op_parallelism", o->intraOpThreads, "Threads inside one op (0: all cores)")->capture_default_str();

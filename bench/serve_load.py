@@ -11,7 +11,7 @@ Models: half_plus_two (the shared 2-version base) and, with --resnet, a ResNet-5
 with random weights (fixed seed, nothing downloaded) saved as base/1.
 Needs the oracle venv and tensorflow-serving-api (scripts/setup.sh --oracle):
     ~/.cache/tfscope/venv/bin/python bench/serve_load.py --tfscope build/app/tfscope \
-        --bench_run build/bench/bench_run [--resnet] [--clients 1,8,32] [--requests 2000] [--seconds 20]
+        --bench_run build/bench/bench_run [--resnet [--workdir D]] [--clients 1,8,32] [--requests 2000] [--seconds 20]
 Loopback only; every loop is bounded in count and time."""
 import argparse
 import http.client
@@ -152,15 +152,17 @@ def main():
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--threads", type=int, default=2, help="intra-op threads of the server and of bench_run")
     ap.add_argument("--resnet", action="store_true")
+    ap.add_argument("--workdir", default="", help="keep the ResNet-50 base here (made once, reused)")
     args = ap.parse_args()
     import tensorflow as tf
     from tensorflow_serving.apis import predict_pb2
 
     cases = [("half_plus_two", os.path.join(MODELS, "serving_saved_model_half_plus_two_2_versions"), "x",
               np.array([[1.0], [2.0], [5.0]], np.float32), args.requests)]
-    tmp = tempfile.mkdtemp(prefix="serve_load_")
+    tmp = args.workdir or tempfile.mkdtemp(prefix="serve_load_")
     if args.resnet:
-        make_resnet(os.path.join(tmp, "resnet50"))
+        if not os.path.isdir(os.path.join(tmp, "resnet50", "1")):
+            make_resnet(os.path.join(tmp, "resnet50"))
         img = np.random.default_rng(1).random([1, 224, 224, 3], dtype=np.float32)
         cases.append(("resnet50", os.path.join(tmp, "resnet50"), None, img, max(args.requests // 20, 10)))
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 #include <limits>
-#include <stdexcept>
+#include <algorithm>
 
 #include "example.pb.h"
 #include "feature.pb.h"
@@ -14,10 +14,6 @@ namespace tfscope::serve {
 using nlohmann::json;
 
 namespace {
-
-struct TooDeep : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
 
 // {"b64": "..."} (exactly that one key, a string value): a binary string element.
 bool isB64Object(const json& v) {
@@ -120,21 +116,42 @@ Result<double> floatLeaf(const json& l, DType dtype, const std::string& what) {
 
 }  // namespace
 
+namespace {
+
+// The deepest nesting of arrays/objects in `body` (brackets inside strings do not count); stops
+// counting past `limit`. Checked before parsing so that the parser itself never goes deep.
+int nestingDepth(std::string_view body, int limit) {
+    int depth = 0, deepest = 0;
+    bool inString = false, escaped = false;
+    for (char c : body) {
+        if (inString) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') inString = false;
+            continue;
+        }
+        if (c == '"') inString = true;
+        else if (c == '[' || c == '{') {
+            deepest = std::max(deepest, ++depth);
+            if (deepest > limit) return deepest;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+}  // namespace
+
 Result<json> parseJsonBody(std::string_view body, const RequestLimits& limits) {
     if (body.size() > limits.maxBodyBytes)
         return Status::resourceExhausted("Request body of " + std::to_string(body.size()) + " bytes is above the limit of " +
                                          std::to_string(limits.maxBodyBytes) + " bytes.");
-    const int maxDepth = limits.maxJsonDepth;
-    json::parser_callback_t cb = [maxDepth](int depth, json::parse_event_t event, json&) {
-        if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) && depth >= maxDepth)
-            throw TooDeep("JSON nesting deeper than " + std::to_string(maxDepth) + " levels.");
-        return true;
-    };
+    if (nestingDepth(body, limits.maxJsonDepth) > limits.maxJsonDepth)
+        return Status::invalidArgument("JSON nesting deeper than " + std::to_string(limits.maxJsonDepth) + " levels.");
     json doc;
     try {
-        doc = json::parse(body.begin(), body.end(), cb);
-    } catch (const TooDeep& e) {
-        return Status::invalidArgument(e.what());
+        doc = json::parse(body.begin(), body.end());
     } catch (const json::parse_error& e) {
         // what(): "[json.exception.parse_error.101] parse error at line 1, column 25: <reason>"
         std::string what = e.what();

@@ -201,6 +201,9 @@ void TestServe::testLimits() {
     l.maxJsonDepth = 8;
     std::string deep = "{\"instances\": " + std::string(20, '[') + "1" + std::string(20, ']') + "}";
     QCOMPARE(parseJsonBody(deep, l).status().message(), std::string("JSON nesting deeper than 8 levels."));
+    // Brackets inside strings (escaped quotes too) do not count.
+    const std::string bracketsInStrings = "{\"s\": \"[[[[[[[[[[\\\"[[[[[[[[[[[\", \"t\": [[1]]}";
+    QVERIFY(parseJsonBody(bracketsInStrings, l).ok());
     // Very deep nesting at the default limit is refused, not a stack overflow.
     std::string deeper = "{\"a\": " + std::string(200000, '[') + std::string(200000, ']') + "}";
     QCOMPARE(parseJsonBody(deeper, RequestLimits{}).status().message(), std::string("JSON nesting deeper than 64 levels."));
