@@ -11,6 +11,7 @@ PKGS=(build-essential cmake ninja-build pkg-config ccache
       nlohmann-json3-dev libcli11-dev
       xvfb xauth fonts-dejavu-core
       clang libclang-rt-14-dev
+      dpkg-dev desktop-file-utils appstream shared-mime-info librsvg2-bin file binutils groff-base gzip
       libgrpc++-dev protobuf-compiler-grpc libcpp-httplib-dev)
 
 missing=()
@@ -26,17 +27,20 @@ fi
 
 if [ "${1:-}" = "--oracle" ]; then
   VENV="${TFSCOPE_VENV:-$HOME/.cache/tfscope/venv}"
-  if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import tensorflow, numpy" 2>/dev/null; then
-    echo "setup: creating oracle venv in $VENV (tensorflow-cpu, numpy)"
-    python3 -m venv "$VENV"
-    # 2.15 is the last release whose tf.keras is Keras 2 (SavedModel export, TF1 compat APIs intact).
-    "$VENV/bin/pip" install -q --disable-pip-version-check "tensorflow-cpu==2.15.1" "numpy<2"
+  TF_VERSION=2.21.0
+  # tf-keras is Keras 2 (the fixtures' SavedModel export; tests/oracle/run.sh sets TF_USE_LEGACY_KERAS=1).
+  if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c \
+      "import tensorflow as tf, tf_keras, numpy; assert tf.__version__ == '$TF_VERSION'" 2>/dev/null; then
+    # An older venv (tensorflow-cpu 2.15.1 until 2026-12) is recreated from scratch.
+    echo "setup: creating oracle venv in $VENV (tensorflow-cpu $TF_VERSION, tf-keras, numpy)"
+    python3 -m venv --clear "$VENV"
+    "$VENV/bin/pip" install -q --disable-pip-version-check "tensorflow-cpu==$TF_VERSION" "tf-keras==$TF_VERSION"
   fi
   # TF Serving's own Python client for the `tfscope serve` tests, at the oracle's TF version. No deps:
   # it asks for the `tensorflow` package, which tensorflow-cpu already is (grpcio and protobuf too).
   if ! "$VENV/bin/python" -c "import tensorflow_serving.apis.prediction_service_pb2_grpc" 2>/dev/null; then
     echo "setup: adding tensorflow-serving-api to the oracle venv"
-    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps "tensorflow-serving-api==2.15.1"
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps "tensorflow-serving-api==$TF_VERSION"
   fi
 fi
 echo "setup: ok"

@@ -6,7 +6,6 @@
   signature keys, method names, input/output names, dtypes and shapes, the files under assets/, and
   the variables' checkpoint keys against the variables bundle.
 - The committed tests/data/*/expected.json are what TensorFlow reports today.
-A case whose subcommand still prints "not implemented" is skipped with that message.
 """
 
 import json
