@@ -53,6 +53,9 @@ void logLine(const std::string& line) {
 }
 
 int defaultThreads() { return int(std::max(4u, 2 * std::thread::hardware_concurrency())); }
+// cpp-httplib keeps a worker on a keep-alive connection until it idles out: enough workers for a
+// few dozen concurrent clients, whatever the core count (they mostly wait on the model's Session).
+int defaultRestThreads() { return int(std::max(32u, 4 * std::thread::hardware_concurrency())); }
 
 int runServe(const ServeOptions& o) {
     // Signals are taken by sigtimedwait() in this thread only: block them before any thread starts.
@@ -110,12 +113,13 @@ int runServe(const ServeOptions& o) {
     httplib::Server http;
     std::thread httpThread;
     if (o.restPort > 0) {
-        const int threads = o.restThreads > 0 ? o.restThreads : defaultThreads();
+        const int threads = o.restThreads > 0 ? o.restThreads : defaultRestThreads();
         http.new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
         http.set_payload_max_length(limits.maxBodyBytes);
         // Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm holds
         // the second one back until the client's delayed ACK (about 40 ms per request).
         http.set_tcp_nodelay(true);
+        http.set_keep_alive_max_count(1000);
         http.set_read_timeout(o.restTimeoutMs / 1000, (o.restTimeoutMs % 1000) * 1000);
         http.set_write_timeout(o.restTimeoutMs / 1000, (o.restTimeoutMs % 1000) * 1000);
         auto handler = [&manager, &limits, &requestLog](const httplib::Request& req, httplib::Response& res) {
@@ -189,7 +193,7 @@ void registerServe(CLI::App& app, std::vector<Command>& out) {
     sub->add_option("--model_config_file", o->modelConfigFile, "Text-format ModelServerConfig (several models, version policies, labels)");
     sub->add_option("--file_system_poll_wait_seconds", o->pollSeconds,
                     "Seconds between scans of the base paths (0: only at start)")->capture_default_str();
-    sub->add_option("--rest_api_num_threads", o->restThreads, "REST worker threads (0: 2 x cores, at least 4)")->capture_default_str();
+    sub->add_option("--rest_api_num_threads", o->restThreads, "REST worker threads, one per open connection (0: 4 x cores, at least 32)")->capture_default_str();
     sub->add_option("--grpc_max_threads", o->grpcThreads, "gRPC threads at most; calls past it get RESOURCE_EXHAUSTED (0: 8 x cores + 64, at least 80)")->capture_default_str();
     sub->add_option("--rest_api_timeout_in_ms", o->restTimeoutMs, "REST read/write timeout")->capture_default_str();
     sub->add_option("--max_request_bytes", o->maxRequestBytes, "Largest request body (REST) or message (gRPC)")->capture_default_str();

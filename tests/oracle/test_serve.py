@@ -22,6 +22,8 @@ import urllib.request
 import numpy as np
 import tensorflow as tf
 
+import tolerance
+
 try:
     import grpc
     from tensorflow_serving.apis import classification_pb2, get_model_metadata_pb2, get_model_status_pb2
@@ -144,21 +146,27 @@ class Server:
         os.unlink(self.log.name)
 
 
+K = {}  # id(reference array) -> the reduction length behind it (tolerance.py)
+
+
 def tf1_run(export_dir, signature, feeds):
-    """Runs a signature with TensorFlow's TF1 loader (what TF Serving does); feeds by input key."""
+    """Runs a signature with TensorFlow's TF1 loader (what TF Serving does); feeds by input key.
+    Returns ({output key: value}, the MetaGraphDef); close() finds each value's reduction length."""
     with tf.compat.v1.Session(graph=tf.Graph()) as sess:
         mg = tf.compat.v1.saved_model.load(sess, ["serve"], export_dir)
         sig = mg.signature_def[signature]
         keys = sorted(sig.outputs)
         vals = sess.run([sig.outputs[k].name for k in keys], {sig.inputs[k].name: v for k, v in feeds.items()})
+        ks = tolerance.signature_reduction_lengths(sess.graph, sig)
+        for k, v in zip(keys, vals):
+            K[id(v)] = ks.get(k, 1)
         return dict(zip(keys, vals)), mg
 
 
-def close(test, got, want):
-    got, want = np.asarray(got), np.asarray(want)
-    test.assertEqual(got.shape, want.shape)
-    tol = 1e-6 * max(1.0, float(np.max(np.abs(want))) if want.size else 1.0)
-    np.testing.assert_allclose(got, want, rtol=1e-6, atol=tol)
+def close(test, got, want, k=None):
+    """The oracle's one float rule (tolerance.py), K from tf1_run when `want` came from it."""
+    want_k = k if k is not None else K.get(id(want), 1)
+    tolerance.assert_close(test, np.asarray(got, np.float32), np.asarray(want), "float32", want_k)
 
 
 class ServeHalfPlusTwo(unittest.TestCase):
