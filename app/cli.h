@@ -31,6 +31,7 @@ void registerRun(CLI::App& app, std::vector<Command>& out);
 void registerExport(CLI::App& app, std::vector<Command>& out);
 void registerDiff(CLI::App& app, std::vector<Command>& out);
 void registerLint(CLI::App& app, std::vector<Command>& out);
+void registerServe(CLI::App& app, std::vector<Command>& out);
 
 // Prints "tfscope: <message>" to stderr and returns kExitBadInput.
 int fail(const std::string& message);

@@ -47,6 +47,7 @@ const tfscope::cli::Registrar kRegistrars[] = {
     tfscope::cli::registerShow, tfscope::cli::registerCkpt, tfscope::cli::registerVersions,
     tfscope::cli::registerScan, tfscope::cli::registerRun,  tfscope::cli::registerExport,
     tfscope::cli::registerDiff, tfscope::cli::registerLint,
+    tfscope::cli::registerServe,
 };
 
 const char kWindowUsage[] =

@@ -67,8 +67,15 @@ meta_graphs {
 PBTXT
 fi
 
+# REST request bodies (tfscope serve): a few shapes of TF Serving's JSON.
+mkdir -p "$work/json"
+printf '%s' '{"instances": [1.0, 2.0, 5.0]}' > "$work/json/row"
+printf '%s' '{"signature_name": "s", "inputs": {"a": [[1, 2]], "s": [{"b64": "aGk="}, "t"], "b": true}}' > "$work/json/columnar"
+printf '%s' '{"instances": [{"a": 1, "s": "x", "b": false, "h": 0.5, "u": 255}, {"a": -3, "s": {"b64": "AA=="}, "b": true, "h": 1e3, "u": 0}]}' > "$work/json/named"
+printf '%s' '{"context": {"c": ["x"]}, "examples": [{"x": 1.0, "n": [1, 2]}, {"s": {"b64": "AAH/"}}]}' > "$work/json/examples"
+
 export ASAN_OPTIONS=detect_leaks=0
-for t in bundle:fuzz_bundle pb:fuzz_saved_model txt:fuzz_pbtxt; do
+for t in bundle:fuzz_bundle pb:fuzz_saved_model txt:fuzz_pbtxt json:fuzz_rest_json; do
   seeds=${t%%:*}; bin=${t##*:}
   if [ -n "${FUZZ_SECONDS:-}" ]; then limit=(-max_total_time="$FUZZ_SECONDS"); else limit=(-runs="$RUNS_EACH" -seed="$SEED"); fi
   echo "fuzz: $bin ${limit[*]}"

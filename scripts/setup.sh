@@ -11,7 +11,8 @@ PKGS=(build-essential cmake ninja-build pkg-config ccache
       nlohmann-json3-dev libcli11-dev
       xvfb xauth fonts-dejavu-core
       clang libclang-rt-14-dev clang-format
-      dpkg-dev desktop-file-utils appstream shared-mime-info librsvg2-bin file binutils groff-base gzip)
+      dpkg-dev desktop-file-utils appstream shared-mime-info librsvg2-bin file binutils groff-base gzip
+      libgrpc++-dev protobuf-compiler-grpc libcpp-httplib-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -34,6 +35,12 @@ if [ "${1:-}" = "--oracle" ]; then
     echo "setup: creating oracle venv in $VENV (tensorflow-cpu $TF_VERSION, tf-keras, numpy)"
     python3 -m venv --clear "$VENV"
     "$VENV/bin/pip" install -q --disable-pip-version-check "tensorflow-cpu==$TF_VERSION" "tf-keras==$TF_VERSION"
+  fi
+  # TF Serving's own Python client for the `tfscope serve` tests, at the oracle's TF version. No deps:
+  # it asks for the `tensorflow` package, which tensorflow-cpu already is (grpcio and protobuf too).
+  if ! "$VENV/bin/python" -c "import tensorflow_serving.apis.prediction_service_pb2_grpc" 2>/dev/null; then
+    echo "setup: adding tensorflow-serving-api to the oracle venv"
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps "tensorflow-serving-api==$TF_VERSION"
   fi
 fi
 echo "setup: ok"

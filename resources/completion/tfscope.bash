@@ -21,7 +21,7 @@ _tfscope() {
         words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
     fi
 
-    local commands="show ckpt versions scan run export diff lint help"
+    local commands="show ckpt versions scan run export diff lint serve help"
     local command="" i
     for ((i = 1; i < cword; i++)); do
         case " $commands " in *" ${words[i]} "*) command=${words[i]}; break ;; esac
@@ -33,7 +33,10 @@ _tfscope() {
     --screenshot | --outdir | --out | --save-script | --dir)
         case $prev in --outdir | --dir) _tfscope_paths -d ;; *) _tfscope_paths ;; esac
         return ;;
-    --inputs | --script | --from-npy)
+    --model_base_path)
+        _tfscope_paths -d
+        return ;;
+    --inputs | --script | --from-npy | --model_config_file)
         _tfscope_paths
         return ;;
     --format)
@@ -44,7 +47,9 @@ _tfscope() {
         return ;;
     --signature_def | --select | --run | --tensor_name | --tensor-name | --printoptions | --op_denylist | \
         --input_exprs | --input_examples | --memory_limit | --threads | --exclude | --rename | --set | \
-        --scale | --add)
+        --scale | --add | --model_name | --port | --grpc_host | --rest_api_port | --rest_api_host | \
+        --file_system_poll_wait_seconds | --rest_api_num_threads | --grpc_max_threads | --rest_api_timeout_in_ms | \
+        --max_request_bytes | --tensorflow_intra_op_parallelism)
         return ;;
     esac
 
@@ -61,6 +66,9 @@ _tfscope() {
                      --from-npy --script --save-script --out --format --state-file --json --help" ;;
     diff) options="--version --match --json --all --exit-code --help" ;;
     lint) options="--checkpoint --write-script --json --help" ;;
+    serve) options="--model_name --model_base_path --model_config_file --port --grpc_host --rest_api_port
+                    --rest_api_host --file_system_poll_wait_seconds --rest_api_num_threads --grpc_max_threads
+                    --rest_api_timeout_in_ms --max_request_bytes --tensorflow_intra_op_parallelism --verbose --help" ;;
     help)
         COMPREPLY=($(compgen -W "${commands% help}" -- "$cur"))
         return ;;
