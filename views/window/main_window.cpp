@@ -2,6 +2,9 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QAbstractButton>
 #include <QApplication>
 #include <QDockWidget>
@@ -29,6 +32,7 @@
 #include "views/edit/edit_controller.h"
 #include "views/graph/graph_canvas.h"
 #include "views/graph/graph_view.h"
+#include "views/graph/view_json.h"
 #include "views/panels/properties_panel.h"
 #include "views/runner/runner_panel.h"
 #include "views/tensor/tensor_viewer.h"
@@ -139,6 +143,23 @@ void MainWindow::createActions() {
     QAction* fit = act(view, tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { m_canvas->view()->fitAll(); }, u"fit");
     QAction* zoomIn = act(view, tr("Zoom &In"), QKeySequence::ZoomIn, [this] { m_canvas->view()->scaleView(1.25); }, u"zoom-in");
     QAction* zoomOut = act(view, tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { m_canvas->view()->scaleView(0.8); }, u"zoom-out");
+    view->addSeparator();
+    m_rawAction = view->addAction(tr("&Raw Graph (all nodes)"));
+    m_rawAction->setCheckable(true);
+    m_rawView = QSettings().value(QStringLiteral("canvas/rawView"), false).toBool();
+    m_rawAction->setChecked(m_rawView);
+    connect(m_rawAction, &QAction::toggled, this, [this](bool on) { setRawView(on); });
+    m_viewChooserMenu = view->addMenu(tr("&Meta Graph and Signature"));
+    m_viewChooser = new QComboBox(this);
+    m_viewChooser->setToolTip(tr("Meta graph (tag set) and signature the canvas shows"));
+    m_viewChooser->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(m_viewChooser, &QComboBox::activated, this, [this](int i) {
+        const QStringList v = m_viewChooser->itemData(i).toStringList();
+        if (v.size() != 2 || !m_model) return;
+        m_choice.metaGraph = v[0].toInt();
+        m_choice.signature = v[1].toStdString();
+        showChosenGraph();
+    });
     QMenu* signature = menuBar()->addMenu(tr("&Signature"));
     QAction* run = act(signature, tr("&Run…"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { showRunner(); }, u"run");
     QToolBar* bar = addToolBar(tr("Main"));
@@ -149,6 +170,9 @@ void MainWindow::createActions() {
     bar->addActions({fit, zoomIn, zoomOut});
     bar->addSeparator();
     bar->addActions({run, exportCheckpoint});
+    bar->addSeparator();
+    bar->addWidget(m_viewChooser);
+    bar->addAction(m_rawAction);
     updateRecentMenu();
     updateVersionMenu();
 }
@@ -213,8 +237,18 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     m_properties->clearPanel();
     m_runner->setModel(m_model);
     m_functionTrail.clear();
-    m_canvas->setGraph(m_model->metaGraphCount() > 0 ? m_model->graphIndex(0) : nullptr);
-    m_tabs->setTabText(0, tr("Graph"));
+    {
+        auto choice = chooseView(m_model->summary(), m_wantTagSet.toStdString(), m_wantSignature.toStdString());
+        m_wantTagSet.clear();
+        m_wantSignature.clear();
+        m_choice = choice.ok() ? choice.value() : chooseView(m_model->summary(), {}, {}).value();
+        if (!choice.ok()) {
+            emit loadFailed(QString::fromStdString(choice.status().message()));
+            if (m_errorDialogs) QMessageBox::warning(this, tr("Meta graph or signature"), QString::fromStdString(choice.status().message()));
+        }
+    }
+    fillViewChooser();
+    showChosenGraph();
     m_tabs->setCurrentWidget(m_model->metaGraphCount() > 0 ? static_cast<QWidget*>(m_canvas) : m_tensor);
     QString status = tr("%1 — %2").arg(root, QString::fromLatin1(modelFormatDisplayName(m_model->format())));
     if (!m_model->warnings().empty()) status += tr(" — %1 warning(s)").arg(m_model->warnings().size());
@@ -231,12 +265,23 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
         const QString sig = source.data(ModelTreeModel::SignatureRole).toString();
         const int mg = sig.section(QLatin1Char('/'), 0, 0).toInt();
         const std::string sigKey = sig.section(QLatin1Char('/'), 1).toStdString();
-        for (const SignatureSummary& s : m_model->summary().metaGraphs[size_t(mg)].signatures) {
-            if (s.key != sigKey) continue;
-            std::vector<std::string> names;
-            for (const auto& o : s.outputs) names.push_back(o.name);
-            m_canvas->highlightNodes(m_canvas->graph()->subgraphFor(names));
-            m_statusLabel->setText(tr("Signature %1 needs %2 nodes").arg(QString::fromStdString(s.key)).arg(m_canvas->graph()->subgraphFor(names).size()));
+        if (mg >= 0 && mg < m_model->metaGraphCount()) {
+            // The signature's meta graph and dataflow on the canvas; in the raw view its nodes
+            // are highlighted, looked up in its own meta graph.
+            if (mg != m_choice.metaGraph || sigKey != m_choice.signature) {
+                m_choice.metaGraph = mg;
+                m_choice.signature = sigKey;
+                showChosenGraph();
+            }
+            auto graph = m_model->graphIndex(mg);
+            for (const SignatureSummary& s : m_model->summary().metaGraphs[size_t(mg)].signatures) {
+                if (s.key != sigKey || !graph) continue;
+                std::vector<std::string> names;
+                for (const auto& o : s.outputs) names.push_back(o.name);
+                const std::vector<NodeId> needed = graph->subgraphFor(names);
+                if (m_rawView) m_canvas->highlightNodes(needed);
+                m_statusLabel->setText(tr("Signature %1 needs %2 nodes").arg(QString::fromStdString(s.key)).arg(needed.size()));
+            }
         }
     }
     if (kind == ModelTreeModel::Kind::Variable && !key.isEmpty()) showTensor(key);
@@ -296,13 +341,12 @@ void MainWindow::revealNodeByName(const QString& name) {
 }
 
 void MainWindow::openFunction(const QString& name) {
-    auto main = m_model && m_model->metaGraphCount() > 0 ? m_model->graphIndex(0) : nullptr;
+    auto main = m_model && m_choice.metaGraph < m_model->metaGraphCount() ? m_model->graphIndex(m_choice.metaGraph) : nullptr;
     if (!main) return;
     m_tabs->setCurrentWidget(m_canvas);
     if (name.isEmpty()) {
         m_functionTrail.clear();
-        m_canvas->setGraph(main);
-        m_tabs->setTabText(0, tr("Graph"));
+        showChosenGraph();
         m_properties->clearPanel();
         return;
     }
@@ -397,6 +441,94 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 void MainWindow::dropEvent(QDropEvent* event) {
     const auto urls = event->mimeData()->urls();
     if (!urls.isEmpty() && urls.front().isLocalFile()) openPath(urls.front().toLocalFile());
+}
+
+// The canvas's meta graph, signature and view kind.
+
+void MainWindow::requestView(const QString& tagSet, const QString& signature) {
+    m_wantTagSet = tagSet;
+    m_wantSignature = signature;
+    if (!m_model) return;
+    auto choice = chooseView(m_model->summary(), tagSet.toStdString(), signature.toStdString());
+    m_wantTagSet.clear();
+    m_wantSignature.clear();
+    if (!choice.ok()) {
+        m_statusLabel->setText(QString::fromStdString(choice.status().message()));
+        return;
+    }
+    m_choice = choice.value();
+    showChosenGraph();
+}
+
+void MainWindow::setRawView(bool raw, bool remember) {
+    if (remember) QSettings().setValue(QStringLiteral("canvas/rawView"), raw);
+    if (raw == m_rawView) return;
+    m_rawView = raw;
+    if (m_rawAction && m_rawAction->isChecked() != raw) {
+        QSignalBlocker block(m_rawAction);
+        m_rawAction->setChecked(raw);
+    }
+    if (m_model) showChosenGraph();
+}
+
+void MainWindow::fillViewChooser() {
+    m_viewChooser->clear();
+    m_viewChooserMenu->clear();
+    if (!m_model) return;
+    const auto& mgs = m_model->summary().metaGraphs;
+    auto add = [this](int mg, const QString& text, const std::string& sig) {
+        m_viewChooser->addItem(text, QStringList{QString::number(mg), QString::fromStdString(sig)});
+        QAction* a = m_viewChooserMenu->addAction(text);
+        connect(a, &QAction::triggered, this, [this, mg, sig] {
+            m_choice.metaGraph = mg;
+            m_choice.signature = sig;
+            showChosenGraph();
+        });
+    };
+    for (size_t mg = 0; mg < mgs.size(); ++mg) {
+        const QString tags = QString::fromStdString(tagSetText(mgs[mg]));
+        const QString label = tags.isEmpty() ? tr("meta graph %1").arg(mg) : tags;
+        for (const auto& sig : mgs[mg].signatures) add(int(mg), QStringLiteral("%1 \u203a %2").arg(label, QString::fromStdString(sig.key)), sig.key);
+        add(int(mg), tr("%1 \u203a whole graph").arg(label), std::string());
+    }
+    m_viewChooser->setEnabled(m_viewChooser->count() > 1);
+}
+
+void MainWindow::showChosenGraph() {
+    m_functionTrail.clear();
+    m_tabs->setTabText(0, tr("Graph"));
+    if (!m_model || m_choice.metaGraph >= m_model->metaGraphCount()) {
+        m_canvas->setGraph(nullptr);
+        return;
+    }
+    for (int i = 0; i < m_viewChooser->count(); ++i) {
+        const QStringList v = m_viewChooser->itemData(i).toStringList();
+        if (v.size() == 2 && v[0].toInt() == m_choice.metaGraph && v[1].toStdString() == m_choice.signature)
+            m_viewChooser->setCurrentIndex(i);
+    }
+    auto raw = m_model->graphIndex(m_choice.metaGraph);
+    if (m_rawView || !raw) {
+        m_canvas->setGraph(raw);
+        return;
+    }
+    auto view = buildModelView(*raw, modelViewOptions(m_model->summary(), m_choice));
+    if (!view.ok()) {
+        m_canvas->setGraph(raw);  // nothing to show in the model view: the raw graph
+        return;
+    }
+    m_canvas->setGraph(view.value()->index, view.value());
+}
+
+QJsonObject MainWindow::viewJson() const {
+    QJsonObject j = tfscope::viewJson(m_canvas->layout(), m_canvas->modelView());
+    j[QStringLiteral("view")] = m_canvas->modelView() ? QStringLiteral("model") : QStringLiteral("raw");
+    j[QStringLiteral("meta_graph")] = m_choice.metaGraph;
+    QJsonArray tags;
+    if (m_model && size_t(m_choice.metaGraph) < m_model->summary().metaGraphs.size())
+        for (const auto& t : m_model->summary().metaGraphs[size_t(m_choice.metaGraph)].tags) tags.append(QString::fromStdString(t));
+    j[QStringLiteral("tags")] = tags;
+    j[QStringLiteral("signature")] = QString::fromStdString(m_choice.signature);
+    return j;
 }
 
 }  // namespace tfscope
