@@ -3,8 +3,6 @@
 // TF2 function calls inlined, meta graph / signature choice.
 #include <QtTest>
 
-#include <cstdio>
-#include <map>
 
 #include "graph.pb.h"
 #include "model/graph/model_view.h"
@@ -111,11 +109,6 @@ void TestModelView::testInceptionPlumbingAside() {
                  std::string(v.name(n)).c_str());
     }
     QVERIFY(network > 300);
-    if (qEnvironmentVariableIsSet("DUMP")) {
-        std::map<std::string, int> ops;
-        for (NodeId n = 0; n < v.nodeCount(); ++n) if (v.name(n).substr(0, 7) == "module/") { ops[std::string(v.op(n))]++; if (ops[std::string(v.op(n))] < 3) std::printf("%s %s <- %s\n", std::string(v.name(n)).c_str(), std::string(v.op(n)).c_str(), v.inputs(n).empty() ? "" : std::string(v.inputs(n)[0].raw).c_str()); }
-        for (auto& [k, c] : ops) std::printf("%s %d\n", k.c_str(), c);
-    }
     const NodeId conv = v.find("module_apply_default/InceptionV3/InceptionV3/Conv2d_1a_3x3/Conv2D");
     QVERIFY(conv != kNoNode);
     QCOMPARE(view->folded[size_t(conv)].size(), size_t(1));

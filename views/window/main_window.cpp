@@ -42,6 +42,35 @@
 
 namespace tfscope {
 
+namespace {
+
+// The canvas node for a graph node name: itself, or in the model view the copy moved into a side
+// group ("(Initialization)/init").
+NodeId canvasNode(const GraphIndex& canvas, const std::string& name) {
+    NodeId id = canvas.find(name);
+    for (Plumbing p : {Plumbing::Initialization, Plumbing::SaveRestore, Plumbing::Training, Plumbing::Summaries,
+                       Plumbing::InputPipeline})
+        if (id == kNoNode) id = canvas.find(sideGroupScope(p) + "/" + name);
+    return id;
+}
+
+// Properties of canvas node `id`: in the model view, of the graph's own node of that name (the
+// view's copy has its weights folded away), or of the copy for a node inlined from a function.
+void showNodeProperties(PropertiesPanel* panel, const std::shared_ptr<const Model>& model, const ViewChoice& choice,
+                        const GraphCanvas* canvas, NodeId id) {
+    auto shown = canvas->graph();
+    if (!shown || id < 0 || id >= shown->nodeCount()) return;
+    if (canvas->modelView() && choice.metaGraph < model->metaGraphCount()) {
+        std::string_view name = shown->name(id);
+        if (!name.empty() && name.front() == '(' && name.find(")/") != std::string_view::npos) name = name.substr(name.find(")/") + 2);
+        auto raw = model->graphIndex(choice.metaGraph);
+        if (NodeId r = raw ? raw->find(name) : kNoNode; r != kNoNode) return panel->showNode(raw, r, &model->summary());
+    }
+    panel->showNode(shown, id, &model->summary());
+}
+
+}  // namespace
+
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(QStringLiteral("tfscope[*]"));
     setAcceptDrops(true);
@@ -288,14 +317,14 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
     if (kind == ModelTreeModel::Kind::AddedVariable && m_edit->showAdded(source.data(ModelTreeModel::EditNameRole).toString()))
         m_tabs->setCurrentWidget(m_tensor);
     if (!node.isEmpty() && m_canvas->graph()) {
-        NodeId id = m_canvas->graph()->find(node.toStdString());
+        NodeId id = canvasNode(*m_canvas->graph(), node.toStdString());
         if (id != kNoNode) {
             m_canvas->highlightNodes({id});
             if (kind != ModelTreeModel::Kind::Variable) {
                 m_canvas->revealNode(id);
                 m_tabs->setCurrentWidget(m_canvas);
             }
-            m_properties->showNode(m_canvas->graph(), id, &m_model->summary());
+            showNodeProperties(m_properties, m_model, m_choice, m_canvas, id);
         }
     }
     if (kind == ModelTreeModel::Kind::Function) {
@@ -318,7 +347,7 @@ bool MainWindow::showRunner(const QString& signature) {
 
 void MainWindow::onNodeSelected(int node) {
     if (!m_model || !m_canvas->graph()) return;
-    m_properties->showNode(m_canvas->graph(), node, &m_model->summary());
+    showNodeProperties(m_properties, m_model, m_choice, m_canvas, node);
 }
 
 void MainWindow::showTensor(const QString& key) {
@@ -333,11 +362,11 @@ void MainWindow::showTensor(const QString& key) {
 
 void MainWindow::revealNodeByName(const QString& name) {
     if (!m_canvas->graph()) return;
-    NodeId id = m_canvas->graph()->find(name.toStdString());
+    NodeId id = canvasNode(*m_canvas->graph(), name.toStdString());
     if (id == kNoNode) return;
     m_tabs->setCurrentWidget(m_canvas);
     m_canvas->revealNode(id);
-    if (m_model) m_properties->showNode(m_canvas->graph(), id, &m_model->summary());
+    if (m_model) showNodeProperties(m_properties, m_model, m_choice, m_canvas, id);
 }
 
 void MainWindow::openFunction(const QString& name) {
@@ -403,7 +432,7 @@ bool MainWindow::selectItem(const QString& item) {
                 return true;
             }
     }
-    if (m_canvas->graph() && m_canvas->graph()->find(item.toStdString()) != kNoNode) {
+    if (m_canvas->graph() && canvasNode(*m_canvas->graph(), item.toStdString()) != kNoNode) {
         revealNodeByName(item);
         return true;
     }
