@@ -10,7 +10,7 @@ PKGS=(build-essential cmake ninja-build pkg-config ccache
       libeigen3-dev libleveldb-dev libsnappy-dev libgraphviz-dev
       nlohmann-json3-dev libcli11-dev
       xvfb xauth fonts-dejavu-core
-      clang libclang-rt-14-dev
+      clang libclang-rt-14-dev clang-format
       dpkg-dev desktop-file-utils appstream shared-mime-info librsvg2-bin file binutils groff-base gzip)
 
 missing=()

@@ -44,14 +44,14 @@ finish() {
 
 setup() { bash scripts/setup.sh --oracle; }
 build() {
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTFSCOPE_CCACHE=ON >/dev/null
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTFSCOPE_CCACHE=ON -DTFSCOPE_WERROR=ON >/dev/null
   cmake --build build -j "$JOBS"
 }
 ctests() { cd build && ctest --output-on-failure -j "$JOBS"; }
 oracle() { TFSCOPE_BIN="$PWD/build/app/tfscope" bash tests/oracle/run.sh; }
 asan_build() {
   CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
-    -DTFSCOPE_SANITIZE=ON -DTFSCOPE_FUZZ=ON -DTFSCOPE_GUI=OFF -DTFSCOPE_CCACHE=ON >/dev/null
+    -DTFSCOPE_SANITIZE=ON -DTFSCOPE_WERROR=ON -DTFSCOPE_FUZZ=ON -DTFSCOPE_GUI=OFF -DTFSCOPE_CCACHE=ON >/dev/null
   cmake --build build-asan -j "$JOBS"
 }
 asan_tests() {

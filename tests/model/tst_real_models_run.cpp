@@ -1,16 +1,17 @@
 // Runs the shared real TensorFlow models natively and checks their documented outputs
-// (/work/shared/testdata/models/MANIFEST.md).
+// (MANIFEST.md in the shared models folder, ../shared/testdata/models); skipped without it.
 #include <QtTest>
 
 #include <cmath>
 
 #include "float_compare.h"
 #include "model/exec/model_session.h"
-#include "model/exec/sparse_feed.h"
 #include "model/exec/session.h"
+#include "model/exec/sparse_feed.h"
 #include "model/io/example_builder.h"
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
+#include "shared_models.h"
 
 using namespace tfscope;
 using namespace tfscope::exec;
@@ -62,6 +63,7 @@ Tensor examples(const char* text) { return io::examplesFromText(text).value(); }
 class TestRealModelsRun : public QObject {
     Q_OBJECT
 private slots:
+    void initTestCase() { TFSCOPE_REQUIRE_SHARED_MODELS(); }  // every case runs a shared model
     void testHalfPlusTwoPredict_data();
     void testHalfPlusTwoPredict();
     void testHalfPlusTwoRegressClassify_data();

@@ -14,7 +14,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"
 DEMO = REPO / "resources" / "demo"
-SHARED = (REPO / ".." / "shared" / "testdata" / "models").resolve()
+SHARED = Path(os.environ.get("TFSCOPE_SHARED_MODELS") or (REPO / ".." / "shared" / "testdata" / "models")).resolve()
+SHARED_MISSING = ("The shared real models are missing: %s (../shared/testdata/models beside the checkout) "
+                  "does not exist; only tests/data and resources/demo are compared." % SHARED)
 
 # Legacy V1 (TensorSlice) checkpoints among the shared models: no .index file marks them.
 SHARED_V1_CHECKPOINTS = [
@@ -107,6 +109,15 @@ def run_tfscope_json(test, args):
         return json.loads(out)
     except json.JSONDecodeError as e:
         test.fail("tfscope %s printed invalid JSON (%s): %s" % (" ".join(args), e, out[:500]))
+
+
+def add_shared_models_check(cls):
+    """Adds `test_shared_models_present`, which skips with SHARED_MISSING when the shared models are
+    absent, so a run without them says so instead of silently having fewer cases."""
+    def test_shared_models_present(self):
+        if not SHARED.is_dir():
+            self.skipTest(SHARED_MISSING)
+    cls.test_shared_models_present = test_shared_models_present
 
 
 def add_cases(cls, prefix, cases, make):

@@ -33,7 +33,7 @@ import tolerance  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
-SHARED = ROOT.parent / "shared" / "testdata" / "models"
+SHARED = Path(os.environ.get("TFSCOPE_SHARED_MODELS") or ROOT.parent / "shared" / "testdata" / "models")
 BIN = os.environ.get("TFSCOPE_BIN", str(ROOT / "build" / "app" / "tfscope"))
 tf1 = tf.compat.v1
 OG = "_CHECKPOINTABLE_OBJECT_GRAPH"
@@ -181,7 +181,7 @@ class ExportOracle(unittest.TestCase):
     def test_half_plus_two_a_set_to_3(self):
         src = SHARED / "serving_saved_model_half_plus_two_cpu" / "00000123"
         if not src.is_dir():
-            self.skipTest("shared test data missing")
+            self.skipTest("The shared real models are missing: %s does not exist" % SHARED)
         out = self.tmp / "hp2"
         tfscope(src, "--set", "a=3", "--out", out, "--format", "savedmodel")
         with tf.Graph().as_default(), tf1.Session() as sess:
@@ -192,7 +192,7 @@ class ExportOracle(unittest.TestCase):
     def test_tf1_savedmodel_rename_rewrites_restore_op(self):
         src = SHARED / "serving_saved_model_half_plus_two_cpu" / "00000123"
         if not src.is_dir():
-            self.skipTest("shared test data missing")
+            self.skipTest("The shared real models are missing: %s does not exist" % SHARED)
         out = self.tmp / "renamed_sm"
         tfscope(src, "--rename", "a=>alpha", "--scale", "b=2", "--out", out)
         _, dtypes, _ = keys_of(out / "variables" / "variables")
@@ -206,7 +206,7 @@ class ExportOracle(unittest.TestCase):
     def test_savedmodel_drop_refused(self):
         src = SHARED / "serving_saved_model_half_plus_two_cpu" / "00000123"
         if not src.is_dir():
-            self.skipTest("shared test data missing")
+            self.skipTest("The shared real models are missing: %s does not exist" % SHARED)
         r = tfscope(src, "--exclude", "^b$", "--out", self.tmp / "x", check=False)
         self.assertEqual(r.returncode, 1)
         self.assertIn("The SavedModel restores variable 'b'; it cannot be left out", r.stderr)

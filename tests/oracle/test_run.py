@@ -185,6 +185,7 @@ def shared_cases():
 
 oc.add_cases(TestRunMatchesTensorFlow, "run_matches_tf_expected_outputs", fixture_cases(),
              lambda a: lambda self: self.check_fixture_case(*a))
+oc.add_shared_models_check(TestRunMatchesTensorFlow)
 oc.add_cases(TestRunMatchesTensorFlow, "run_matches_tf_live", shared_cases(),
              lambda a: lambda self: self.check_shared_signature(*a))
 

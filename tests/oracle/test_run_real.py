@@ -228,6 +228,8 @@ def run_tfscope_raw(path, tags, sig_key, args):
     return json.loads(p.stdout)["outputs"]
 
 
+@unittest.skipUnless(os.path.isdir(MODELS), "The shared real models are missing: %s (../shared/testdata/models "
+                     "beside the checkout) does not exist" % os.path.abspath(MODELS))
 @unittest.skipUnless(BIN and os.path.exists(BIN), "TFSCOPE_BIN is not set")
 class TestRunReal(unittest.TestCase):
     def assert_outputs_match(self, want, got, what, ks, keys=None):

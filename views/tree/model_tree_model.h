@@ -3,7 +3,7 @@
 // with inputs/outputs, collections, SaverDef, functions, assets, object graph), the variables or
 // checkpoint tensors grouped by name scope (optimizer slots under their variable, hideable), the
 // checkpoint list and warnings. Items are a table of small index records pointing into the
-// Model's ModelSummary (never copies of it); display text is made in data() (STYLE §6).
+// Model's ModelSummary (never copies of it); display text is made in data() (docs/architecture.md#item-models).
 //
 //   auto* m = new ModelTreeModel(this);
 //   m->setModel(model);             // std::shared_ptr<const Model>
