@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "model/graph/op_meta.h"
+
 namespace tfscope {
 
 namespace {
@@ -12,6 +14,18 @@ bool endsWith(std::string_view s, std::string_view p) { return s.size() >= p.siz
 }  // namespace
 
 Plumbing plumbingForOp(std::string_view op) {
+    // The op metadata table first; the rules below add what a model view also puts aside
+    // (initial assignments, losses, queues).
+    if (const OpMeta m = opMeta(op); m.plumbing) {
+        switch (m.category) {
+        case OpCategory::SaveRestore: return Plumbing::SaveRestore;
+        case OpCategory::Initialization: return Plumbing::Initialization;
+        case OpCategory::Training: return Plumbing::Training;
+        case OpCategory::Summary: return Plumbing::Summaries;
+        case OpCategory::InputPipeline: return Plumbing::InputPipeline;
+        default: break;  // NoOp: decided by what it groups
+        }
+    }
     static constexpr std::array<std::string_view, 12> kSave = {
         "SaveV2", "RestoreV2", "MergeV2Checkpoints", "Save", "SaveSlices", "Restore", "RestoreSlice",
         "ShardedFilename", "ShardedFilespec", "RestoreV2", "SaveV3", "RestoreV3"};

@@ -2,8 +2,8 @@
 // Plumbing: which ops of a TensorFlow graph are not the user's network but TensorFlow's machinery
 // around it: variable initialization, checkpoint save/restore, training (gradients, optimizer
 // updates), summaries and input pipelines. The model view (model_view.h) collapses these into
-// labelled side groups. Classification by op type only; model_view.cpp adds the structure (what a
-// node feeds and is fed by).
+// labelled side groups. Classification by op type only (the op metadata table, op_meta.h, plus
+// a few rules of its own); model_view.cpp adds the structure (what a node feeds and is fed by).
 //
 //   if (plumbingForOp("RestoreV2") == Plumbing::SaveRestore) ...
 
