@@ -9,6 +9,7 @@
 #include <QTest>
 
 #include "shared_models.h"
+#include "views/panels/properties_panel.h"
 #include "views/window/main_window.h"
 
 using namespace tfscope;
@@ -52,6 +53,7 @@ private slots:
     void testEstimatorFolder();
     void testTfmaEvalMetaGraph();
     void testVdCnnEdgesStayNear();
+    void testPropertiesShowSummaryFirst();
 };
 
 void TestCanvasModelView::testInceptionV3() {
@@ -155,6 +157,18 @@ void TestCanvasModelView::testVdCnnEdgesStayNear() {
         }
     }
     firstView(kModels + QStringLiteral("/tfnet_graph_meta/vd_cnn.meta"), QStringLiteral("vd_cnn"), true);
+}
+
+// Before anything is selected, Properties says what the model is and how to call it.
+void TestCanvasModelView::testPropertiesShowSummaryFirst() {
+    MainWindow w;
+    w.setErrorDialogs(false);
+    w.openPath(QStringLiteral(TFSCOPE_SOURCE_DIR "/resources/demo"));
+    QVERIFY(QTest::qWaitFor([&] { return w.model() && !w.isBusy(); }, 60000));
+    const QString text = w.properties()->toPlainText();
+    QVERIFY2(text.startsWith(QStringLiteral("demo\nSavedModel")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Meta graph serve,")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Signature serving_default (shown)\ninputs:\n  image: DT_FLOAT (-1, 28, 28, 1)")), qPrintable(text));
 }
 
 QTEST_MAIN(TestCanvasModelView)

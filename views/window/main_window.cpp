@@ -13,6 +13,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -67,6 +68,32 @@ void showNodeProperties(PropertiesPanel* panel, const std::shared_ptr<const Mode
         if (NodeId r = raw ? raw->find(name) : kNoNode; r != kNoNode) return panel->showNode(raw, r, &model->summary());
     }
     panel->showNode(shown, id, &model->summary());
+}
+
+// The Properties panel before anything is selected: what the model is and how to call it.
+QString modelSummaryHtml(const Model& model, const ViewChoice& choice) {
+    const ModelSummary& sum = model.summary();
+    auto esc = [](const std::string& t) { return QString::fromStdString(t).toHtmlEscaped(); };
+    QString h = QStringLiteral("<p><b>%1</b><br>%2").arg(QString::fromStdString(model.rootPath()).section(QLatin1Char('/'), -1).toHtmlEscaped(),
+                                                          QString::fromLatin1(modelFormatDisplayName(model.format())));
+    if (!model.tensorflowVersion().empty()) h += QStringLiteral("<br>TensorFlow %1").arg(esc(model.tensorflowVersion()));
+    h += QStringLiteral("<br>%1 variables, %2 parameters, %3 bytes</p>")
+             .arg(sum.variables.size()).arg(sum.totalParams).arg(QLocale().formattedDataSize(qint64(sum.totalVariableBytes)));
+    if (size_t(choice.metaGraph) < sum.metaGraphs.size()) {
+        const MetaGraphSummary& mg = sum.metaGraphs[size_t(choice.metaGraph)];
+        h += QStringLiteral("<p>Meta graph <b>%1</b>, %2 nodes</p>").arg(esc(tagSetText(mg)).isEmpty() ? QStringLiteral("(no tags)") : esc(tagSetText(mg))).arg(mg.nodeCount);
+        auto tensors = [&](const std::vector<TensorInfoSummary>& ts) {
+            QString out;
+            for (const auto& t : ts)
+                out += QStringLiteral("<br>&nbsp;&nbsp;%1: %2 %3").arg(esc(t.key), esc(t.dtypeName), esc(formatShapeCli(t.shape)));
+            return out;
+        };
+        for (const SignatureSummary& sig : mg.signatures) {
+            h += QStringLiteral("<p>Signature <b>%1</b>%2").arg(esc(sig.key), sig.key == choice.signature ? QStringLiteral(" (shown)") : QString());
+            h += QStringLiteral("<br>inputs:") + tensors(sig.inputs) + QStringLiteral("<br>outputs:") + tensors(sig.outputs) + QStringLiteral("</p>");
+        }
+    }
+    return h;
 }
 
 }  // namespace
@@ -278,6 +305,7 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     }
     fillViewChooser();
     showChosenGraph();
+    m_properties->showText(modelSummaryHtml(*m_model, m_choice));
     m_tabs->setCurrentWidget(m_model->metaGraphCount() > 0 ? static_cast<QWidget*>(m_canvas) : m_tensor);
     QString status = tr("%1 — %2").arg(root, QString::fromLatin1(modelFormatDisplayName(m_model->format())));
     if (!m_model->warnings().empty()) status += tr(" — %1 warning(s)").arg(m_model->warnings().size());
