@@ -15,14 +15,17 @@ namespace {
 // One node of the graph with every inlined call replaced by its body. Function arguments and
 // returns, and the inlined calls themselves, are aliases that resolve to a real producer.
 struct Rec {
-    enum class Kind : unsigned char { Node, Arg, Retval, Call };
+    enum class Kind : unsigned char { Node,
+                                      Arg,
+                                      Retval,
+                                      Call };
     Kind kind = Kind::Node;
     std::string name;
     std::string_view op;
     const tensorflow::NodeDef* def = nullptr;
-    std::vector<std::pair<int, int>> data;   // producer rec, output index (unresolved)
+    std::vector<std::pair<int, int>> data;  // producer rec, output index (unresolved)
     std::vector<int> control;
-    std::vector<int> retvals;                // Call: the body's Retval recs by output index
+    std::vector<int> retvals;  // Call: the body's Retval recs by output index
 };
 
 bool isCallOp(std::string_view op) { return op == "StatefulPartitionedCall" || op == "PartitionedCall"; }
@@ -271,7 +274,8 @@ Result<std::shared_ptr<const ModelView>> Builder::build(const GraphIndex& raw) {
             };
             for (auto [p, o] : in[size_t(r)]) look(p);
             for (int p : ctl[size_t(r)]) look(p);
-            Plumbing c = training ? Plumbing::Training : all ? first : Plumbing::None;
+            Plumbing c = training ? Plumbing::Training : all ? first
+                                                             : Plumbing::None;
             if (c != Plumbing::None) {
                 cat[size_t(r)] = c;
                 changed = true;

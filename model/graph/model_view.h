@@ -23,9 +23,9 @@
 namespace tfscope {
 
 struct FoldedWeight {
-    std::string name;    // the variable or constant node ("conv1/kernel")
-    std::string dtype;   // "float32"
-    std::string shape;   // "[3,3,1,32]"; "" when unknown
+    std::string name;   // the variable or constant node ("conv1/kernel")
+    std::string dtype;  // "float32"
+    std::string shape;  // "[3,3,1,32]"; "" when unknown
 };
 
 struct ModelViewOptions {
@@ -33,17 +33,17 @@ struct ModelViewOptions {
     std::vector<std::string> outputs;  // signature output tensors; empty: the whole graph
     bool inlineFunctions = true;
     int maxInlineDepth = 4;
-    int maxInlinedNodes = 20000;       // bigger bodies stay calls
-    int fanOutLimit = 12;              // more data consumers than this: a count instead of edges
+    int maxInlinedNodes = 20000;  // bigger bodies stay calls
+    int fanOutLimit = 12;         // more data consumers than this: a count instead of edges
 };
 
 struct ModelView {
-    std::shared_ptr<const GraphIndex> index;   // the view's graph
+    std::shared_ptr<const GraphIndex> index;  // the view's graph
     // By view node id:
     std::vector<std::vector<FoldedWeight>> folded;
-    std::vector<int> fanOut;                   // data consumers drawn as a count (0: edges drawn)
-    std::vector<Plumbing> plumbing;            // side group of the node (None: the network)
-    int foldedNodes = 0;                       // raw nodes not drawn (weights, reads, Identity chains)
+    std::vector<int> fanOut;         // data consumers drawn as a count (0: edges drawn)
+    std::vector<Plumbing> plumbing;  // side group of the node (None: the network)
+    int foldedNodes = 0;             // raw nodes not drawn (weights, reads, Identity chains)
     int inlinedCalls = 0;
 };
 

@@ -11,7 +11,12 @@
 
 namespace tfscope {
 
-enum class Plumbing : unsigned char { None, Initialization, SaveRestore, Training, Summaries, InputPipeline };
+enum class Plumbing : unsigned char { None,
+                                      Initialization,
+                                      SaveRestore,
+                                      Training,
+                                      Summaries,
+                                      InputPipeline };
 
 // The side group an op of this type belongs to by its type alone (None: decided by structure).
 Plumbing plumbingForOp(std::string_view op);

@@ -17,7 +17,7 @@ namespace tfscope {
 
 struct ViewChoice {
     int metaGraph = 0;
-    std::string signature;   // "" = none
+    std::string signature;  // "" = none
 };
 
 // InvalidArgument naming the unknown tag set or signature and the ones there are.

@@ -3,7 +3,6 @@
 // TF2 function calls inlined, meta graph / signature choice.
 #include <QtTest>
 
-
 #include "graph.pb.h"
 #include "model/graph/model_view.h"
 #include "model/graph/view_choice.h"
@@ -70,9 +69,9 @@ void TestModelView::testHandMadeGraph() {
     auto index = GraphIndex::build(g).value();
     auto view = buildModelView(*index, {}).value();
     const GraphIndex& v = *view->index;
-    QCOMPARE(v.find("dense/kernel"), kNoNode);                  // folded
+    QCOMPARE(v.find("dense/kernel"), kNoNode);  // folded
     QCOMPARE(v.find("dense/MatMul/ReadVariableOp"), kNoNode);
-    QCOMPARE(v.find("dense/Identity"), kNoNode);                // Identity chain
+    QCOMPARE(v.find("dense/Identity"), kNoNode);  // Identity chain
     const NodeId mm = v.find("dense/MatMul");
     QVERIFY(mm != kNoNode);
     QCOMPARE(view->folded[size_t(mm)].size(), size_t(1));
@@ -81,16 +80,16 @@ void TestModelView::testHandMadeGraph() {
     QCOMPARE(view->folded[size_t(mm)][0].shape, std::string("[4,3]"));
     const NodeId relu = v.find("dense/Relu");
     QVERIFY(relu != kNoNode);
-    QCOMPARE(v.inputs(relu).size(), size_t(1));                  // control input dropped, Identity bypassed
+    QCOMPARE(v.inputs(relu).size(), size_t(1));  // control input dropped, Identity bypassed
     QCOMPARE(v.name(v.inputs(relu)[0].node), std::string_view("dense/MatMul"));
-    QCOMPARE(view->fanOut[size_t(relu)], 14);                    // > 12 consumers: a count
+    QCOMPARE(view->fanOut[size_t(relu)], 14);  // > 12 consumers: a count
     QCOMPARE(v.consumers(relu).size(), size_t(0));
     const NodeId assign = v.find("(Initialization)/dense/kernel/Assign");
     QVERIFY(assign != kNoNode);
     QCOMPARE(v.find("dense/kernel/Assign"), kNoNode);
     QVERIFY(v.find("(Initialization)/init") != kNoNode);
     QCOMPARE(view->plumbing[size_t(assign)], Plumbing::Initialization);
-    QCOMPARE(view->folded[size_t(assign)].size(), size_t(2));   // the variable and the zeros
+    QCOMPARE(view->folded[size_t(assign)].size(), size_t(2));  // the variable and the zeros
 }
 
 void TestModelView::testInceptionPlumbingAside() {
@@ -158,7 +157,7 @@ void TestModelView::testChooseView() {
     auto eval = chooseView(m->summary(), "eval", "");
     QVERIFY(eval.ok());
     QCOMPARE(eval.value().metaGraph, 0);
-    QCOMPARE(eval.value().signature, mgs[0].signatures.front().key);   // no serving_default: the first
+    QCOMPARE(eval.value().signature, mgs[0].signatures.front().key);  // no serving_default: the first
     auto serve = chooseView(m->summary(), "serve", "");
     QVERIFY(!serve.ok());
     QCOMPARE(serve.status().message(), std::string("No meta graph with tag set 'serve'; there are 'eval'."));

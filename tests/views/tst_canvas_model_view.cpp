@@ -152,8 +152,7 @@ void TestCanvasModelView::testVdCnnEdgesStayNear() {
         for (const auto& p : edge[QStringLiteral("path")].toArray()) {
             const double x = p.toArray()[0].toDouble(), y = p.toArray()[1].toDouble();
             QVERIFY2(x >= left && x <= right && y >= top && y <= bottom,
-                     qPrintable(QStringLiteral("%1 -> %2 at (%3, %4)").arg(edge[QStringLiteral("from")].toString(),
-                                                                          edge[QStringLiteral("to")].toString()).arg(x).arg(y)));
+                     qPrintable(QStringLiteral("%1 -> %2 at (%3, %4)").arg(edge[QStringLiteral("from")].toString(), edge[QStringLiteral("to")].toString()).arg(x).arg(y)));
         }
     }
     firstView(kModels + QStringLiteral("/tfnet_graph_meta/vd_cnn.meta"), QStringLiteral("vd_cnn"), true);

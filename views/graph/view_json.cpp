@@ -41,8 +41,7 @@ public:
                 if (m_view && size_t(el.id) < m_view->folded.size()) {
                     QJsonArray rows;
                     for (const FoldedWeight& w : m_view->folded[size_t(el.id)])
-                        rows.append(QJsonObject{{QStringLiteral("name"), qs(w.name)}, {QStringLiteral("dtype"), qs(w.dtype)},
-                                                {QStringLiteral("shape"), qs(w.shape)}});
+                        rows.append(QJsonObject{{QStringLiteral("name"), qs(w.name)}, {QStringLiteral("dtype"), qs(w.dtype)}, {QStringLiteral("shape"), qs(w.shape)}});
                     item[QStringLiteral("weights")] = rows;
                     item[QStringLiteral("fan_out")] = m_view->fanOut[size_t(el.id)];
                 }

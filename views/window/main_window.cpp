@@ -1,17 +1,17 @@
 #include "views/window/main_window.h"
 
+#include <QAbstractButton>
 #include <QAction>
+#include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QJsonArray>
-#include <QJsonObject>
-#include <QAbstractButton>
-#include <QApplication>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
@@ -22,11 +22,11 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
-#include <QUrl>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QToolButton>
 #include <QTreeView>
+#include <QUrl>
 
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/loader/model_loader.h"
@@ -74,11 +74,12 @@ void showNodeProperties(PropertiesPanel* panel, const std::shared_ptr<const Mode
 QString modelSummaryHtml(const Model& model, const ViewChoice& choice) {
     const ModelSummary& sum = model.summary();
     auto esc = [](const std::string& t) { return QString::fromStdString(t).toHtmlEscaped(); };
-    QString h = QStringLiteral("<p><b>%1</b><br>%2").arg(QString::fromStdString(model.rootPath()).section(QLatin1Char('/'), -1).toHtmlEscaped(),
-                                                          QString::fromLatin1(modelFormatDisplayName(model.format())));
+    QString h = QStringLiteral("<p><b>%1</b><br>%2").arg(QString::fromStdString(model.rootPath()).section(QLatin1Char('/'), -1).toHtmlEscaped(), QString::fromLatin1(modelFormatDisplayName(model.format())));
     if (!model.tensorflowVersion().empty()) h += QStringLiteral("<br>TensorFlow %1").arg(esc(model.tensorflowVersion()));
     h += QStringLiteral("<br>%1 variables, %2 parameters, %3 bytes</p>")
-             .arg(sum.variables.size()).arg(sum.totalParams).arg(QLocale().formattedDataSize(qint64(sum.totalVariableBytes)));
+             .arg(sum.variables.size())
+             .arg(sum.totalParams)
+             .arg(QLocale().formattedDataSize(qint64(sum.totalVariableBytes)));
     if (size_t(choice.metaGraph) < sum.metaGraphs.size()) {
         const MetaGraphSummary& mg = sum.metaGraphs[size_t(choice.metaGraph)];
         h += QStringLiteral("<p>Meta graph <b>%1</b>, %2 nodes</p>").arg(esc(tagSetText(mg)).isEmpty() ? QStringLiteral("(no tags)") : esc(tagSetText(mg))).arg(mg.nodeCount);
