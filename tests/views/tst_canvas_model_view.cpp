@@ -54,6 +54,7 @@ private slots:
     void testTfmaEvalMetaGraph();
     void testVdCnnEdgesStayNear();
     void testPropertiesShowSummaryFirst();
+    void testSelectingSignatureShowsIt();
 };
 
 void TestCanvasModelView::testInceptionV3() {
@@ -168,6 +169,22 @@ void TestCanvasModelView::testPropertiesShowSummaryFirst() {
     QVERIFY2(text.startsWith(QStringLiteral("demo\nSavedModel")), qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("Meta graph serve,")), qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("Signature serving_default (shown)\ninputs:\n  image: DT_FLOAT (-1, 28, 28, 1)")), qPrintable(text));
+}
+
+// Picking another signature in the Model tree shows its dataflow (in its own meta graph).
+void TestCanvasModelView::testSelectingSignatureShowsIt() {
+    MainWindow w;
+    w.setErrorDialogs(false);
+    w.setRawView(false, /*remember=*/false);
+    w.openPath(QStringLiteral(TFSCOPE_SOURCE_DIR "/resources/demo"));
+    QVERIFY(QTest::qWaitFor([&] { return w.model() && !w.isBusy(); }, 60000));
+    QCOMPARE(w.viewJson()[QStringLiteral("signature")].toString(), QStringLiteral("serving_default"));
+    QVERIFY(w.selectItem(QStringLiteral("classify_top1")));
+    QVERIFY(QTest::qWaitFor([&] { return !w.isBusy(); }, 60000));
+    const QJsonObject v = w.viewJson();
+    QCOMPARE(v[QStringLiteral("signature")].toString(), QStringLiteral("classify_top1"));
+    QCOMPARE(v[QStringLiteral("tags")].toArray(), QJsonArray{QStringLiteral("serve")});
+    QVERIFY(v[QStringLiteral("items")].toArray().size() > 3);
 }
 
 QTEST_MAIN(TestCanvasModelView)
