@@ -2,11 +2,16 @@
 // `tfscope --screenshot FILE.png [--select ITEM] [PATH]` waits until loading and layout are done,
 // renders the window to FILE.png and exits (works with QT_QPA_PLATFORM=offscreen). `--run SIGNATURE`
 // shows the Run panel for it and runs it first when its (remembered or zero-filled) inputs are valid.
+// `--view-json FILE.json` (with --screenshot) also writes what the canvas shows (docs/cli-json.md);
+// `--tag_set T --signature_def K` choose the meta graph and signature, `--raw` the raw graph view.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTimer>
 
 #include <cstdio>
@@ -26,8 +31,8 @@ QString demoModelPath() {
 // Polls until the window is idle, optionally selects an item (and waits again), then saves.
 class ScreenshotDriver : public QObject {
 public:
-    ScreenshotDriver(tfscope::MainWindow* w, QString file, QString select, QString run)
-        : m_window(w), m_file(std::move(file)), m_select(std::move(select)), m_run(std::move(run)) {
+    ScreenshotDriver(tfscope::MainWindow* w, QString file, QString select, QString run, QString json)
+        : m_window(w), m_file(std::move(file)), m_select(std::move(select)), m_run(std::move(run)), m_json(std::move(json)) {
         connect(&m_timer, &QTimer::timeout, this, [this] { tick(); });
         QObject::connect(w, &tfscope::MainWindow::loadFailed, this, [](const QString& m) {
             std::fprintf(stderr, "tfscope: %s\n", m.toUtf8().constData());
@@ -63,15 +68,35 @@ private:
             return;
         }
         m_timer.stop();
-        const bool ok = m_window->grab().save(m_file, "PNG");
+        bool ok = m_window->grab().save(m_file, "PNG");
         if (!ok) std::fprintf(stderr, "tfscope: could not write '%s'.\n", m_file.toUtf8().constData());
+        if (ok && !m_json.isEmpty()) ok = writeJson();
         QCoreApplication::exit(ok ? 0 : 1);
+    }
+
+    // Written to a temporary name, then renamed over FILE.
+    bool writeJson() {
+        const QString tmp = m_json + QStringLiteral(".tmp");
+        QFile f(tmp);
+        const QByteArray bytes = QJsonDocument(m_window->viewJson()).toJson(QJsonDocument::Indented);
+        bool ok = f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
+        f.close();
+        if (ok) {
+            QFile::remove(m_json);
+            ok = QFile::rename(tmp, m_json);
+        }
+        if (!ok) {
+            QFile::remove(tmp);
+            std::fprintf(stderr, "tfscope: could not write '%s'.\n", m_json.toUtf8().constData());
+        }
+        return ok;
     }
 
     tfscope::MainWindow* m_window;
     QString m_file;
     QString m_select;
     QString m_run;
+    QString m_json;
     int m_runStage = 0;
     QTimer m_timer;
     QElapsedTimer m_clock;
@@ -96,6 +121,14 @@ int runGui(int argc, char** argv) {
     QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Show the Run panel for SIGNATURE and run it (with --screenshot)."), QStringLiteral("SIGNATURE"));
     parser.addOption(select);
     parser.addOption(run);
+    QCommandLineOption viewJson(QStringLiteral("view-json"), QStringLiteral("With --screenshot: also write what the canvas shows to FILE.json."), QStringLiteral("FILE"));
+    QCommandLineOption tagSet(QStringLiteral("tag_set"), QStringLiteral("Show the meta graph with these tags (comma-separated)."), QStringLiteral("TAGS"));
+    QCommandLineOption signatureDef(QStringLiteral("signature_def"), QStringLiteral("Show this signature's dataflow."), QStringLiteral("KEY"));
+    QCommandLineOption rawView(QStringLiteral("raw"), QStringLiteral("Show the raw graph (all nodes) instead of the model view."));
+    parser.addOption(viewJson);
+    parser.addOption(tagSet);
+    parser.addOption(signatureDef);
+    parser.addOption(rawView);
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Model folder or file (default: the demo model)."));
     parser.process(app);
     const QStringList args = parser.positionalArguments();
@@ -105,8 +138,16 @@ int runGui(int argc, char** argv) {
     std::unique_ptr<ScreenshotDriver> driver;
     if (parser.isSet(shot)) {
         window.setErrorDialogs(false);
-        driver = std::make_unique<ScreenshotDriver>(&window, parser.value(shot), parser.value(select), parser.value(run));
+        driver = std::make_unique<ScreenshotDriver>(&window, parser.value(shot), parser.value(select), parser.value(run),
+                                                    parser.value(viewJson));
     }
+    if (parser.isSet(viewJson) && !parser.isSet(shot)) {
+        std::fprintf(stderr, "tfscope: --view-json needs --screenshot.\n");
+        return 2;
+    }
+    // A screenshot shows the model view unless --raw asks otherwise; neither is remembered.
+    if (parser.isSet(rawView) || parser.isSet(shot)) window.setRawView(parser.isSet(rawView), /*remember=*/false);
+    if (parser.isSet(tagSet) || parser.isSet(signatureDef)) window.requestView(parser.value(tagSet), parser.value(signatureDef));
     window.show();
     window.openPath(path);
     return app.exec();

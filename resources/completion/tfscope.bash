@@ -30,7 +30,7 @@ _tfscope() {
 
     # Options that take a value: complete the value.
     case $prev in
-    --screenshot | --outdir | --out | --save-script | --dir)
+    --screenshot | --view-json | --outdir | --out | --save-script | --dir)
         case $prev in --outdir | --dir) _tfscope_paths -d ;; *) _tfscope_paths ;; esac
         return ;;
     --model_base_path)
@@ -72,7 +72,7 @@ _tfscope() {
     help)
         COMPREPLY=($(compgen -W "${commands% help}" -- "$cur"))
         return ;;
-    *) options="--screenshot --select --run --help --version" ;;
+    *) options="--screenshot --view-json --select --run --tag_set --signature_def --raw --help --version" ;;
     esac
 
     if [[ $cur == -* ]]; then

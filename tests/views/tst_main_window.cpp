@@ -72,6 +72,7 @@ private slots:
         TFSCOPE_REQUIRE_SHARED_MODELS();
         MainWindow w;
         w.setErrorDialogs(false);
+        w.setRawView(true, /*remember=*/false);  // the graph's own nodes, weights not folded
         QSignalSpy loaded(&w, &MainWindow::modelLoaded);
         w.openPath(kHalfPlusTwo);
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
@@ -107,6 +108,7 @@ private slots:
     void testFunctionOpensAsGraph() {
         MainWindow w;
         w.setErrorDialogs(false);
+        w.setRawView(true, /*remember=*/false);  // the raw graph, whose call nodes name their functions
         QSignalSpy loaded(&w, &MainWindow::modelLoaded);
         w.openPath(QStringLiteral(TFSCOPE_SOURCE_DIR "/resources/demo"));
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);

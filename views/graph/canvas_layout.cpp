@@ -1,5 +1,7 @@
 #include "views/graph/canvas_layout.h"
 
+#include "model/graph/model_view.h"
+
 namespace tfscope {
 
 CanvasLayout initialCanvasLayout(std::shared_ptr<const GroupTree> tree) {
@@ -8,6 +10,41 @@ CanvasLayout initialCanvasLayout(std::shared_ptr<const GroupTree> tree) {
     c.expanded[GroupTree::kRoot] = 1;
     c.tree = std::move(tree);
     return c;
+}
+
+void openFirstView(CanvasLayout& layout) {
+    const GroupTree& tree = *layout.tree;
+    int g = GroupTree::kRoot;
+    for (int guard = 0; guard < 64; ++guard) {
+        int64_t network = tree.group(g).totalNodes;  // side groups aside
+        for (int c : tree.group(g).childGroups)
+            if (isSideGroupScope(tree.group(c).path)) network -= tree.group(c).totalNodes;
+        // The group holding most of the network; of two near halves (TF Hub's module and its
+        // applied copy), the one the graph's inputs feed.
+        auto fedFromOutside = [&](int c) {
+            const GraphIndex& gi = tree.index();
+            for (const NodeId* n = tree.subtreeBegin(c); n != tree.subtreeEnd(c); ++n)
+                for (const InputRef& in : gi.inputs(*n))
+                    if (in.node != kNoNode && !tree.contains(c, in.node)) return true;
+            return false;
+        };
+        int only = -1;
+        bool onlyFed = false;
+        for (int c : tree.group(g).childGroups) {
+            if (isSideGroupScope(tree.group(c).path) || 5 * tree.group(c).totalNodes < 2 * network) continue;
+            const bool fed = fedFromOutside(c);
+            if (only < 0 || (fed && !onlyFed) || (fed == onlyFed && tree.group(c).totalNodes > tree.group(only).totalNodes)) {
+                only = c;
+                onlyFed = fed;
+            }
+        }
+        if (only < 0) break;
+        layout.expanded[size_t(only)] = 1;
+        g = only;
+    }
+    for (int c : tree.group(g).childGroups)
+        if (!isSideGroupScope(tree.group(c).path) && !tree.group(c).series && tree.group(c).totalNodes <= kSmallGroup)
+            layout.expanded[size_t(c)] = 1;
 }
 
 Result<CanvasLayout> relayoutCanvas(CanvasLayout next, int changed, Progress* progress) {

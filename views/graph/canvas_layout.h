@@ -23,6 +23,12 @@ struct CanvasLayout {
 
 // A fresh layout: the root expanded, everything else collapsed.
 CanvasLayout initialCanvasLayout(std::shared_ptr<const GroupTree> tree);
+// The model view's first expansion: while one group holds most (at least 40%) of the visible
+// nodes (a model wrapped in "module/InceptionV3"; of two such, the one fed from outside), it is opened; then the small groups under it (layers of at
+// most kSmallGroup nodes) are opened too, so the first view shows the layers. Side groups
+// ("(Training)" …) stay closed.
+constexpr int64_t kSmallGroup = 40;
+void openFirstView(CanvasLayout& layout);
 // `next` has the new expansion flags and the previous levels; `changed` is the group that was
 // toggled (-1: none). Drops stale levels, computes missing ones bottom-up.
 Result<CanvasLayout> relayoutCanvas(CanvasLayout next, int changed, Progress* progress);

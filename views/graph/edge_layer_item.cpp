@@ -155,6 +155,11 @@ void EdgeLayerItem::mousePressEvent(QGraphicsSceneMouseEvent* event) {
 void EdgeLayerItem::hoverMoveEvent(QGraphicsSceneHoverEvent* event) {
     const int e = nearest(event->pos(), 4);
     setToolTip(e < 0 ? QString() : edgeToolTip(e));
+    if (e != m_hovered) {
+        if (m_hovered >= 0) update(m_edges[size_t(m_hovered)].paintBounds);
+        m_hovered = e;
+        if (m_hovered >= 0) update(m_edges[size_t(m_hovered)].paintBounds);
+    }
 }
 
 void EdgeLayerItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) {
@@ -228,6 +233,9 @@ void EdgeLayerItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
         }
     }
     if (lod < 0.7) return;
+    // Labels (shape, ×count) of every edge only when zoomed in; otherwise of the hovered and the
+    // selected edge, so a small graph at fit is not covered in text.
+    const bool allLabels = lod >= kAllLabelsZoom;
     QFont f = painter->font();
     f.setPointSizeF(7);
     painter->setFont(f);
@@ -236,6 +244,7 @@ void EdgeLayerItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     for (int i : visible) {
         const Edge& e = m_edges[size_t(i)];
         if (e.text.text().isEmpty()) continue;
+        if (!allLabels && i != m_selected && i != m_hovered) continue;
         const QPointF mid = labelAnchor(m_points.data() + e.begin, e.end - e.begin);
         // A static text hangs from its top-left; the label's baseline sits just above `mid`. The
         // whole label is tested: the view repaints narrow strips when panning a cached layer.

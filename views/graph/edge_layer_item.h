@@ -26,6 +26,8 @@ namespace tfscope {
 
 class EdgeLayerItem : public QGraphicsItem {
 public:
+    // Zoom (level of detail) from which every edge shows its label.
+    static constexpr double kAllLabelsZoom = 1.5;
     enum { Type = UserType + 4 };
     EdgeLayerItem();
     int type() const override { return Type; }
@@ -69,6 +71,7 @@ private:
     std::vector<Edge> m_edges;
     QRectF m_bounds;
     int m_selected = -1;
+    int m_hovered = -1;
 };
 
 }  // namespace tfscope

@@ -36,8 +36,10 @@ GraphCanvas::~GraphCanvas() {
     m_watcher.waitForFinished();
 }
 
-void GraphCanvas::setGraph(std::shared_ptr<const GraphIndex> index) {
+void GraphCanvas::setGraph(std::shared_ptr<const GraphIndex> index, std::shared_ptr<const ModelView> view) {
     m_index = std::move(index);
+    m_modelView = std::move(view);
+    m_scene->setModelView(m_modelView);
     m_selected = kNoNode;
     m_revealWhenLaidOut = kNoNode;
     m_highlight.clear();
@@ -51,8 +53,11 @@ void GraphCanvas::setGraph(std::shared_ptr<const GraphIndex> index) {
     quint64 gen = m_generation;
     m_running = gen;
     auto index2 = m_index;
-    m_watcher.setFuture(runJob<JobOutcome<CanvasLayout>>([index2](Progress& p) {
-        auto layout = relayoutCanvas(initialCanvasLayout(GroupTree::build(index2)), -1, &p);
+    const bool modelView = m_modelView != nullptr;
+    m_watcher.setFuture(runJob<JobOutcome<CanvasLayout>>([index2, modelView](Progress& p) {
+        CanvasLayout first = initialCanvasLayout(GroupTree::build(index2));
+        if (modelView) openFirstView(first);
+        auto layout = relayoutCanvas(std::move(first), -1, &p);
         JobOutcome<CanvasLayout> o;
         if (layout.ok()) o.value = std::make_shared<const CanvasLayout>(std::move(layout).value());
         else o.status = layout.status();

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 
+#include "model/graph/model_view.h"
 #include "views/graph/canvas_layout.h"
 #include "views/util/job.h"
 
@@ -27,7 +28,11 @@ public:
     explicit GraphCanvas(QWidget* parent = nullptr);
     ~GraphCanvas() override;
 
-    void setGraph(std::shared_ptr<const GraphIndex> index);
+    // `view` (optional) is the model view `index` was built by (buildModelView): its first view
+    // opens the single groups the network sits in and the small layers under them, and its op
+    // boxes list their folded weights.
+    void setGraph(std::shared_ptr<const GraphIndex> index, std::shared_ptr<const ModelView> view = nullptr);
+    const ModelView* modelView() const { return m_modelView.get(); }
     std::shared_ptr<const GraphIndex> graph() const { return m_index; }
     bool isBusy() const { return m_watcher.isRunning(); }
     GraphView* view() const { return m_view; }
@@ -56,6 +61,7 @@ private:
     GraphView* m_view;
     Minimap* m_minimap;
     std::shared_ptr<const GraphIndex> m_index;
+    std::shared_ptr<const ModelView> m_modelView;
     CanvasLayout m_layout;
     QFutureWatcher<JobOutcome<CanvasLayout>> m_watcher;
     quint64 m_generation = 0;

@@ -109,7 +109,8 @@ void GraphScene::addLevel(const LevelLayout& level, QPointF origin) {
                                    : QStringLiteral("%1 nodes").arg(g.totalNodes);
             bool open = m_layout.isExpanded(el.id);
             auto kind = open ? NodeItem::Kind::Frame : g.series ? NodeItem::Kind::Series : NodeItem::Kind::Group;
-            item = new NodeItem(kind, el.id, r, title, sub, g.series ? QColor(0xc9, 0xe4, 0xde) : QColor(0xd4, 0xe2, 0xf4));
+            item = new NodeItem(kind, el.id, r, title, sub, g.series ? QColor(0xc9, 0xe4, 0xde) : isSideGroupScope(g.path) ? QColor(0xe4, 0xe4, 0xe4)
+                                                                                                                           : QColor(0xd4, 0xe2, 0xf4));
             m_groups.insert(el.id, item);
             addItem(item);
             ++m_itemCount;
@@ -120,8 +121,19 @@ void GraphScene::addLevel(const LevelLayout& level, QPointF origin) {
             }
         } else if (!flat) {
             std::string_view op = gi.op(el.id);
-            item = new NodeItem(NodeItem::Kind::Op, el.id, r, QString::fromStdString(tree.nodeLabel(el.id)),
-                                QString::fromUtf8(op.data(), qsizetype(op.size())), colorForOp(op));
+            QString sub = QString::fromUtf8(op.data(), qsizetype(op.size()));
+            QString tip;
+            if (m_modelView && size_t(el.id) < m_modelView->folded.size()) {
+                // The first folded weight's shape fits beside the op; all of them are in the tooltip.
+                const auto& rows = m_modelView->folded[size_t(el.id)];
+                if (!rows.empty() && !rows.front().shape.empty()) sub += QStringLiteral(" %1").arg(QString::fromStdString(rows.front().shape));
+                if (rows.size() > 1) sub += QStringLiteral(" +%1").arg(rows.size() - 1);
+                if (int fan = m_modelView->fanOut[size_t(el.id)]) sub += QStringLiteral(" \u2192\u00d7%1").arg(fan);
+                for (const FoldedWeight& w : rows)
+                    tip += QStringLiteral("\n%1  %2 %3").arg(QString::fromStdString(w.name), QString::fromStdString(w.dtype), QString::fromStdString(w.shape));
+            }
+            item = new NodeItem(NodeItem::Kind::Op, el.id, r, QString::fromStdString(tree.nodeLabel(el.id)), sub, colorForOp(op));
+            if (!tip.isEmpty()) item->setToolTip(QString::fromStdString(std::string(gi.name(el.id))) + tip);
             m_nodes.insert(el.id, item);
             addItem(item);
             ++m_itemCount;

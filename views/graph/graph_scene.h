@@ -8,6 +8,7 @@
 #include <QGraphicsScene>
 #include <QHash>
 
+#include "model/graph/model_view.h"
 #include "views/graph/canvas_layout.h"
 
 namespace tfscope {
@@ -22,6 +23,8 @@ public:
     explicit GraphScene(QObject* parent = nullptr);
 
     void setLayout(const CanvasLayout& layout);
+    // Annotations of the model view the next layouts show (folded weights, fan-out counts), or null.
+    void setModelView(std::shared_ptr<const ModelView> view) { m_modelView = std::move(view); }
     const CanvasLayout& canvasLayout() const { return m_layout; }
     NodeItem* nodeItem(NodeId id) const { return m_nodes.value(id); }
     NodeItem* groupItem(int group) const { return m_groups.value(group); }
@@ -60,6 +63,7 @@ private:
     QString edgeLabel(const LevelEdge& e) const;
 
     CanvasLayout m_layout;
+    std::shared_ptr<const ModelView> m_modelView;
     QHash<int, NodeItem*> m_nodes;
     QHash<int, NodeItem*> m_groups;
     std::vector<NodeItem*> m_highlighted;

@@ -20,7 +20,11 @@ void Minimap::refit() {
     m_pixmap = QPixmap();
     if (m_sceneRect.isEmpty()) return updateVisibility();
     qreal s = std::min((width() - 4) / m_sceneRect.width(), (height() - 4) / m_sceneRect.height());
+    // Letterboxed; a layout far wider than tall (or the reverse) is stretched to a visible band
+    // instead of shrinking to a blank line.
     QSizeF size = m_sceneRect.size() * s;
+    constexpr qreal kMinBand = 16;
+    size = QSizeF(std::max(size.width(), std::min<qreal>(kMinBand, width() - 4)), std::max(size.height(), std::min<qreal>(kMinBand, height() - 4)));
     m_target = QRectF(QPointF((width() - size.width()) / 2, (height() - size.height()) / 2), size);
     m_pixmap = QPixmap(size.toSize() + QSize(1, 1));
     m_pixmap.fill(Qt::white);

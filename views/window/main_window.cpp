@@ -1,15 +1,19 @@
 #include "views/window/main_window.h"
 
-#include <QAction>
-#include <QCloseEvent>
 #include <QAbstractButton>
+#include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -18,17 +22,18 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
-#include <QUrl>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QToolButton>
 #include <QTreeView>
+#include <QUrl>
 
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/loader/model_loader.h"
 #include "views/edit/edit_controller.h"
 #include "views/graph/graph_canvas.h"
 #include "views/graph/graph_view.h"
+#include "views/graph/view_json.h"
 #include "views/panels/properties_panel.h"
 #include "views/runner/runner_panel.h"
 #include "views/tensor/tensor_viewer.h"
@@ -37,6 +42,62 @@
 #include "views/window/icons.h"
 
 namespace tfscope {
+
+namespace {
+
+// The canvas node for a graph node name: itself, or in the model view the copy moved into a side
+// group ("(Initialization)/init").
+NodeId canvasNode(const GraphIndex& canvas, const std::string& name) {
+    NodeId id = canvas.find(name);
+    for (Plumbing p : {Plumbing::Initialization, Plumbing::SaveRestore, Plumbing::Training, Plumbing::Summaries,
+                       Plumbing::InputPipeline})
+        if (id == kNoNode) id = canvas.find(sideGroupScope(p) + "/" + name);
+    return id;
+}
+
+// Properties of canvas node `id`: in the model view, of the graph's own node of that name (the
+// view's copy has its weights folded away), or of the copy for a node inlined from a function.
+void showNodeProperties(PropertiesPanel* panel, const std::shared_ptr<const Model>& model, const ViewChoice& choice,
+                        const GraphCanvas* canvas, NodeId id) {
+    auto shown = canvas->graph();
+    if (!shown || id < 0 || id >= shown->nodeCount()) return;
+    if (canvas->modelView() && choice.metaGraph < model->metaGraphCount()) {
+        std::string_view name = shown->name(id);
+        if (!name.empty() && name.front() == '(' && name.find(")/") != std::string_view::npos) name = name.substr(name.find(")/") + 2);
+        auto raw = model->graphIndex(choice.metaGraph);
+        if (NodeId r = raw ? raw->find(name) : kNoNode; r != kNoNode) return panel->showNode(raw, r, &model->summary());
+    }
+    panel->showNode(shown, id, &model->summary());
+}
+
+// The Properties panel before anything is selected: what the model is and how to call it.
+QString modelSummaryHtml(const Model& model, const ViewChoice& choice) {
+    const ModelSummary& sum = model.summary();
+    auto esc = [](const std::string& t) { return QString::fromStdString(t).toHtmlEscaped(); };
+    QString h = QStringLiteral("<p><b>%1</b><br>%2").arg(QString::fromStdString(model.rootPath()).section(QLatin1Char('/'), -1).toHtmlEscaped(), QString::fromLatin1(modelFormatDisplayName(model.format())));
+    if (!model.tensorflowVersion().empty()) h += QStringLiteral("<br>TensorFlow %1").arg(esc(model.tensorflowVersion()));
+    h += QStringLiteral("<br>%1 variables, %2 parameters, %3 bytes</p>")
+             .arg(sum.variables.size())
+             .arg(sum.totalParams)
+             .arg(QLocale().formattedDataSize(qint64(sum.totalVariableBytes)));
+    if (size_t(choice.metaGraph) < sum.metaGraphs.size()) {
+        const MetaGraphSummary& mg = sum.metaGraphs[size_t(choice.metaGraph)];
+        h += QStringLiteral("<p>Meta graph <b>%1</b>, %2 nodes</p>").arg(esc(tagSetText(mg)).isEmpty() ? QStringLiteral("(no tags)") : esc(tagSetText(mg))).arg(mg.nodeCount);
+        auto tensors = [&](const std::vector<TensorInfoSummary>& ts) {
+            QString out;
+            for (const auto& t : ts)
+                out += QStringLiteral("<br>&nbsp;&nbsp;%1: %2 %3").arg(esc(t.key), esc(t.dtypeName), esc(formatShapeCli(t.shape)));
+            return out;
+        };
+        for (const SignatureSummary& sig : mg.signatures) {
+            h += QStringLiteral("<p>Signature <b>%1</b>%2").arg(esc(sig.key), sig.key == choice.signature ? QStringLiteral(" (shown)") : QString());
+            h += QStringLiteral("<br>inputs:") + tensors(sig.inputs) + QStringLiteral("<br>outputs:") + tensors(sig.outputs) + QStringLiteral("</p>");
+        }
+    }
+    return h;
+}
+
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(QStringLiteral("tfscope[*]"));
@@ -142,6 +203,23 @@ void MainWindow::createActions() {
     QAction* fit = act(view, tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { m_canvas->view()->fitAll(); }, u"fit");
     QAction* zoomIn = act(view, tr("Zoom &In"), QKeySequence::ZoomIn, [this] { m_canvas->view()->scaleView(1.25); }, u"zoom-in");
     QAction* zoomOut = act(view, tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { m_canvas->view()->scaleView(0.8); }, u"zoom-out");
+    view->addSeparator();
+    m_rawAction = view->addAction(tr("&Raw Graph (all nodes)"));
+    m_rawAction->setCheckable(true);
+    m_rawView = QSettings().value(QStringLiteral("canvas/rawView"), false).toBool();
+    m_rawAction->setChecked(m_rawView);
+    connect(m_rawAction, &QAction::toggled, this, [this](bool on) { setRawView(on); });
+    m_viewChooserMenu = view->addMenu(tr("&Meta Graph and Signature"));
+    m_viewChooser = new QComboBox(this);
+    m_viewChooser->setToolTip(tr("Meta graph (tag set) and signature the canvas shows"));
+    m_viewChooser->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(m_viewChooser, &QComboBox::activated, this, [this](int i) {
+        const QStringList v = m_viewChooser->itemData(i).toStringList();
+        if (v.size() != 2 || !m_model) return;
+        m_choice.metaGraph = v[0].toInt();
+        m_choice.signature = v[1].toStdString();
+        showChosenGraph();
+    });
     QMenu* signature = menuBar()->addMenu(tr("&Signature"));
     QAction* run = act(signature, tr("&Run…"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { showRunner(); }, u"run");
     // Evaluate: the selected node's value with the runner's current inputs (views/runner/runner_evaluate.cpp).
@@ -161,6 +239,9 @@ void MainWindow::createActions() {
     bar->addActions({fit, zoomIn, zoomOut});
     bar->addSeparator();
     bar->addActions({run, exportCheckpoint});
+    bar->addSeparator();
+    bar->addWidget(m_viewChooser);
+    bar->addAction(m_rawAction);
     updateRecentMenu();
     updateVersionMenu();
 }
@@ -225,8 +306,19 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     m_properties->clearPanel();
     m_runner->setModel(m_model);
     m_functionTrail.clear();
-    m_canvas->setGraph(m_model->metaGraphCount() > 0 ? m_model->graphIndex(0) : nullptr);
-    m_tabs->setTabText(0, tr("Graph"));
+    {
+        auto choice = chooseView(m_model->summary(), m_wantTagSet.toStdString(), m_wantSignature.toStdString());
+        m_wantTagSet.clear();
+        m_wantSignature.clear();
+        m_choice = choice.ok() ? choice.value() : chooseView(m_model->summary(), {}, {}).value();
+        if (!choice.ok()) {
+            emit loadFailed(QString::fromStdString(choice.status().message()));
+            if (m_errorDialogs) QMessageBox::warning(this, tr("Meta graph or signature"), QString::fromStdString(choice.status().message()));
+        }
+    }
+    fillViewChooser();
+    showChosenGraph();
+    m_properties->showText(modelSummaryHtml(*m_model, m_choice));
     m_tabs->setCurrentWidget(m_model->metaGraphCount() > 0 ? static_cast<QWidget*>(m_canvas) : m_tensor);
     QString status = tr("%1 — %2").arg(root, QString::fromLatin1(modelFormatDisplayName(m_model->format())));
     if (!m_model->warnings().empty()) status += tr(" — %1 warning(s)").arg(m_model->warnings().size());
@@ -243,26 +335,37 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
         const QString sig = source.data(ModelTreeModel::SignatureRole).toString();
         const int mg = sig.section(QLatin1Char('/'), 0, 0).toInt();
         const std::string sigKey = sig.section(QLatin1Char('/'), 1).toStdString();
-        for (const SignatureSummary& s : m_model->summary().metaGraphs[size_t(mg)].signatures) {
-            if (s.key != sigKey) continue;
-            std::vector<std::string> names;
-            for (const auto& o : s.outputs) names.push_back(o.name);
-            m_canvas->highlightNodes(m_canvas->graph()->subgraphFor(names));
-            m_statusLabel->setText(tr("Signature %1 needs %2 nodes").arg(QString::fromStdString(s.key)).arg(m_canvas->graph()->subgraphFor(names).size()));
+        if (mg >= 0 && mg < m_model->metaGraphCount()) {
+            // The signature's meta graph and dataflow on the canvas; in the raw view its nodes
+            // are highlighted, looked up in its own meta graph.
+            if (mg != m_choice.metaGraph || sigKey != m_choice.signature) {
+                m_choice.metaGraph = mg;
+                m_choice.signature = sigKey;
+                showChosenGraph();
+            }
+            auto graph = m_model->graphIndex(mg);
+            for (const SignatureSummary& s : m_model->summary().metaGraphs[size_t(mg)].signatures) {
+                if (s.key != sigKey || !graph) continue;
+                std::vector<std::string> names;
+                for (const auto& o : s.outputs) names.push_back(o.name);
+                const std::vector<NodeId> needed = graph->subgraphFor(names);
+                if (m_rawView) m_canvas->highlightNodes(needed);
+                m_statusLabel->setText(tr("Signature %1 needs %2 nodes").arg(QString::fromStdString(s.key)).arg(needed.size()));
+            }
         }
     }
     if (kind == ModelTreeModel::Kind::Variable && !key.isEmpty()) showTensor(key);
     if (kind == ModelTreeModel::Kind::AddedVariable && m_edit->showAdded(source.data(ModelTreeModel::EditNameRole).toString()))
         m_tabs->setCurrentWidget(m_tensor);
     if (!node.isEmpty() && m_canvas->graph()) {
-        NodeId id = m_canvas->graph()->find(node.toStdString());
+        NodeId id = canvasNode(*m_canvas->graph(), node.toStdString());
         if (id != kNoNode) {
             m_canvas->highlightNodes({id});
             if (kind != ModelTreeModel::Kind::Variable) {
                 m_canvas->revealNode(id);
                 m_tabs->setCurrentWidget(m_canvas);
             }
-            m_properties->showNode(m_canvas->graph(), id, &m_model->summary());
+            showNodeProperties(m_properties, m_model, m_choice, m_canvas, id);
         }
     }
     if (kind == ModelTreeModel::Kind::Function) {
@@ -285,7 +388,7 @@ bool MainWindow::showRunner(const QString& signature) {
 
 void MainWindow::onNodeSelected(int node) {
     if (!m_model || !m_canvas->graph()) return;
-    m_properties->showNode(m_canvas->graph(), node, &m_model->summary());
+    showNodeProperties(m_properties, m_model, m_choice, m_canvas, node);
 }
 
 void MainWindow::showTensor(const QString& key) {
@@ -300,21 +403,20 @@ void MainWindow::showTensor(const QString& key) {
 
 void MainWindow::revealNodeByName(const QString& name) {
     if (!m_canvas->graph()) return;
-    NodeId id = m_canvas->graph()->find(name.toStdString());
+    NodeId id = canvasNode(*m_canvas->graph(), name.toStdString());
     if (id == kNoNode) return;
     m_tabs->setCurrentWidget(m_canvas);
     m_canvas->revealNode(id);
-    if (m_model) m_properties->showNode(m_canvas->graph(), id, &m_model->summary());
+    if (m_model) showNodeProperties(m_properties, m_model, m_choice, m_canvas, id);
 }
 
 void MainWindow::openFunction(const QString& name) {
-    auto main = m_model && m_model->metaGraphCount() > 0 ? m_model->graphIndex(0) : nullptr;
+    auto main = m_model && m_choice.metaGraph < m_model->metaGraphCount() ? m_model->graphIndex(m_choice.metaGraph) : nullptr;
     if (!main) return;
     m_tabs->setCurrentWidget(m_canvas);
     if (name.isEmpty()) {
         m_functionTrail.clear();
-        m_canvas->setGraph(main);
-        m_tabs->setTabText(0, tr("Graph"));
+        showChosenGraph();
         m_properties->clearPanel();
         return;
     }
@@ -371,7 +473,7 @@ bool MainWindow::selectItem(const QString& item) {
                 return true;
             }
     }
-    if (m_canvas->graph() && m_canvas->graph()->find(item.toStdString()) != kNoNode) {
+    if (m_canvas->graph() && canvasNode(*m_canvas->graph(), item.toStdString()) != kNoNode) {
         revealNodeByName(item);
         return true;
     }
@@ -409,6 +511,94 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 void MainWindow::dropEvent(QDropEvent* event) {
     const auto urls = event->mimeData()->urls();
     if (!urls.isEmpty() && urls.front().isLocalFile()) openPath(urls.front().toLocalFile());
+}
+
+// The canvas's meta graph, signature and view kind.
+
+void MainWindow::requestView(const QString& tagSet, const QString& signature) {
+    m_wantTagSet = tagSet;
+    m_wantSignature = signature;
+    if (!m_model) return;
+    auto choice = chooseView(m_model->summary(), tagSet.toStdString(), signature.toStdString());
+    m_wantTagSet.clear();
+    m_wantSignature.clear();
+    if (!choice.ok()) {
+        m_statusLabel->setText(QString::fromStdString(choice.status().message()));
+        return;
+    }
+    m_choice = choice.value();
+    showChosenGraph();
+}
+
+void MainWindow::setRawView(bool raw, bool remember) {
+    if (remember) QSettings().setValue(QStringLiteral("canvas/rawView"), raw);
+    if (raw == m_rawView) return;
+    m_rawView = raw;
+    if (m_rawAction && m_rawAction->isChecked() != raw) {
+        QSignalBlocker block(m_rawAction);
+        m_rawAction->setChecked(raw);
+    }
+    if (m_model) showChosenGraph();
+}
+
+void MainWindow::fillViewChooser() {
+    m_viewChooser->clear();
+    m_viewChooserMenu->clear();
+    if (!m_model) return;
+    const auto& mgs = m_model->summary().metaGraphs;
+    auto add = [this](int mg, const QString& text, const std::string& sig) {
+        m_viewChooser->addItem(text, QStringList{QString::number(mg), QString::fromStdString(sig)});
+        QAction* a = m_viewChooserMenu->addAction(text);
+        connect(a, &QAction::triggered, this, [this, mg, sig] {
+            m_choice.metaGraph = mg;
+            m_choice.signature = sig;
+            showChosenGraph();
+        });
+    };
+    for (size_t mg = 0; mg < mgs.size(); ++mg) {
+        const QString tags = QString::fromStdString(tagSetText(mgs[mg]));
+        const QString label = tags.isEmpty() ? tr("meta graph %1").arg(mg) : tags;
+        for (const auto& sig : mgs[mg].signatures) add(int(mg), QStringLiteral("%1 \u203a %2").arg(label, QString::fromStdString(sig.key)), sig.key);
+        add(int(mg), tr("%1 \u203a whole graph").arg(label), std::string());
+    }
+    m_viewChooser->setEnabled(m_viewChooser->count() > 1);
+}
+
+void MainWindow::showChosenGraph() {
+    m_functionTrail.clear();
+    m_tabs->setTabText(0, tr("Graph"));
+    if (!m_model || m_choice.metaGraph >= m_model->metaGraphCount()) {
+        m_canvas->setGraph(nullptr);
+        return;
+    }
+    for (int i = 0; i < m_viewChooser->count(); ++i) {
+        const QStringList v = m_viewChooser->itemData(i).toStringList();
+        if (v.size() == 2 && v[0].toInt() == m_choice.metaGraph && v[1].toStdString() == m_choice.signature)
+            m_viewChooser->setCurrentIndex(i);
+    }
+    auto raw = m_model->graphIndex(m_choice.metaGraph);
+    if (m_rawView || !raw) {
+        m_canvas->setGraph(raw);
+        return;
+    }
+    auto view = buildModelView(*raw, modelViewOptions(m_model->summary(), m_choice));
+    if (!view.ok()) {
+        m_canvas->setGraph(raw);  // nothing to show in the model view: the raw graph
+        return;
+    }
+    m_canvas->setGraph(view.value()->index, view.value());
+}
+
+QJsonObject MainWindow::viewJson() const {
+    QJsonObject j = tfscope::viewJson(m_canvas->layout(), m_canvas->modelView());
+    j[QStringLiteral("view")] = m_canvas->modelView() ? QStringLiteral("model") : QStringLiteral("raw");
+    j[QStringLiteral("meta_graph")] = m_choice.metaGraph;
+    QJsonArray tags;
+    if (m_model && size_t(m_choice.metaGraph) < m_model->summary().metaGraphs.size())
+        for (const auto& t : m_model->summary().metaGraphs[size_t(m_choice.metaGraph)].tags) tags.append(QString::fromStdString(t));
+    j[QStringLiteral("tags")] = tags;
+    j[QStringLiteral("signature")] = QString::fromStdString(m_choice.signature);
+    return j;
 }
 
 }  // namespace tfscope

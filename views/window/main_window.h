@@ -11,10 +11,13 @@
 #include <memory>
 
 #include "model/graph/graph_index.h"
+#include "model/graph/view_choice.h"
 #include "model/loader/model.h"
 #include "views/util/job.h"
 
+class QComboBox;
 class QDockWidget;
+class QJsonObject;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -51,6 +54,14 @@ public:
     // Selects ITEM: a graph node name, a variable / checkpoint tensor, or a tree item name.
     bool selectItem(const QString& item);
 
+    // The canvas's meta graph and signature (tag set "serve,gpu" or "" = the first meta graph;
+    // signature "" = serving_default or the first), applied to the next model opened or, with a
+    // model open, now. `raw` sets the raw graph view instead of the model view (remembered).
+    void requestView(const QString& tagSet, const QString& signature);
+    void setRawView(bool raw, bool remember = true);
+    bool rawView() const { return m_rawView; }
+    // Meta graph, signature and view kind shown, and what the canvas shows (docs/cli-json.md).
+    QJsonObject viewJson() const;
     GraphCanvas* canvas() const { return m_canvas; }
     TreePanel* treePanel() const { return m_tree; }
     TensorViewer* tensorViewer() const { return m_tensor; }
@@ -88,6 +99,9 @@ private:
     void updateVersionMenu();
     void exportGraph(bool svg);
     void findDialog();
+    // Model view or raw graph of m_choice on the canvas; the chooser follows.
+    void showChosenGraph();
+    void fillViewChooser();
 
     TreePanel* m_tree;
     GraphCanvas* m_canvas;
@@ -105,6 +119,13 @@ private:
     QMenu* m_versionMenu;
 
     std::shared_ptr<const Model> m_model;
+    ViewChoice m_choice;
+    QString m_wantTagSet;
+    QString m_wantSignature;
+    bool m_rawView = false;
+    QComboBox* m_viewChooser = nullptr;
+    QMenu* m_viewChooserMenu = nullptr;
+    QAction* m_rawAction = nullptr;
     QString m_loadingPath;
     QStringList m_functionTrail;             // functions opened from the main graph down, shown last
     QString m_servingBase;                   // base folder whose versions the menu lists

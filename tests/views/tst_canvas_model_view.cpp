@@ -1,0 +1,191 @@
+// The window's first view of real models (MainWindow::viewJson, what `tfscope --view-json`
+// writes): the model view shows the network with TensorFlow's plumbing in side groups, a TF2
+// Keras model as its layers, and the chosen meta graph; screenshots of model and raw views go to
+// build/tests/screenshots for eyes.
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSettings>
+#include <QTest>
+
+#include "shared_models.h"
+#include "views/panels/properties_panel.h"
+#include "views/window/main_window.h"
+
+using namespace tfscope;
+
+namespace {
+
+const QString kModels = QStringLiteral(TFSCOPE_SHARED_MODELS);
+
+// Opens `path` in a fresh window (model view unless `raw`), waits for the first layout, returns
+// the view JSON and saves a screenshot as `shot`.png.
+QJsonObject firstView(const QString& path, const QString& shot, bool raw = false, const QString& tags = {}) {
+    MainWindow w;
+    w.setErrorDialogs(false);
+    w.setRawView(raw, /*remember=*/false);
+    if (!tags.isEmpty()) w.requestView(tags, {});
+    w.show();
+    w.openPath(path);
+    if (!QTest::qWaitFor([&] { return w.model() && !w.isBusy(); }, 60000)) return {};
+    QTest::qWait(100);
+    if (!QTest::qWaitFor([&] { return !w.isBusy(); }, 60000)) return {};
+    const QString dir = QDir::cleanPath(QStringLiteral(TFSCOPE_BIN "/../../tests/screenshots"));
+    QDir().mkpath(dir);
+    w.grab().save(dir + QLatin1Char('/') + shot + (raw ? QStringLiteral("_raw.png") : QStringLiteral(".png")));
+    return w.viewJson();
+}
+
+QJsonObject item(const QJsonObject& view, const QString& name) {
+    for (const auto& v : view[QStringLiteral("items")].toArray())
+        if (v.toObject()[QStringLiteral("name")].toString() == name) return v.toObject();
+    return {};
+}
+
+}  // namespace
+
+class TestCanvasModelView : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { QCoreApplication::setOrganizationName(QStringLiteral("tfscope-tests")); }
+    void testInceptionV3();
+    void testDemoLayers();
+    void testEstimatorFolder();
+    void testTfmaEvalMetaGraph();
+    void testVdCnnEdgesStayNear();
+    void testPropertiesShowSummaryFirst();
+    void testSelectingSignatureShowsIt();
+};
+
+void TestCanvasModelView::testInceptionV3() {
+    TFSCOPE_REQUIRE_SHARED_MODELS();
+    const QString path = kModels + QStringLiteral("/tfnet_graph_meta/InceptionV3.meta");
+    const QJsonObject v = firstView(path, QStringLiteral("InceptionV3"));
+    QCOMPARE(v[QStringLiteral("view")].toString(), QStringLiteral("model"));
+    QStringList sideGroups;
+    for (const auto& e : v[QStringLiteral("items")].toArray()) {
+        const QJsonObject it = e.toObject();
+        const QString op = it[QStringLiteral("op")].toString();
+        if (it[QStringLiteral("kind")].toString() == QLatin1String("side-group")) sideGroups << it[QStringLiteral("name")].toString();
+        if (it.contains(QStringLiteral("side_group"))) continue;
+        QVERIFY2(op != QLatin1String("AssignVariableOp") && op != QLatin1String("RestoreV2") && op != QLatin1String("IdentityN"),
+                 qPrintable(it[QStringLiteral("name")].toString()));
+    }
+    QVERIFY2(sideGroups.contains(QStringLiteral("(Initialization)")), qPrintable(sideGroups.join(u',')));
+    QVERIFY2(sideGroups.contains(QStringLiteral("(Save & Restore)")), qPrintable(sideGroups.join(u',')));
+    // The network is opened down to its blocks; the first layer's convolution shows its weights.
+    const QJsonObject conv = item(v, QStringLiteral("module_apply_default/InceptionV3/InceptionV3/Conv2d_1a_3x3/Conv2D"));
+    QCOMPARE(conv[QStringLiteral("kind")].toString(), QStringLiteral("op"));
+    QCOMPARE(conv[QStringLiteral("weights")].toArray().at(0).toObject()[QStringLiteral("shape")].toString(), QStringLiteral("[3,3,3,32]"));
+    // Blocks in dataflow order, top to bottom.
+    double last = -1;
+    for (const char* block : {"Conv2d_1a_3x3", "Conv2d_2a_3x3", "MaxPool_3a_3x3", "Mixed_5b", "Mixed_6a", "Mixed_7c"}) {
+        const QJsonObject b = item(v, QStringLiteral("module_apply_default/InceptionV3/InceptionV3/") + QLatin1String(block));
+        QVERIFY2(!b.isEmpty(), block);
+        const double y = b[QStringLiteral("rect")].toArray().at(1).toDouble();
+        QVERIFY2(y > last, block);
+        last = y;
+    }
+    const QJsonObject raw = firstView(path, QStringLiteral("InceptionV3"), true);
+    QCOMPARE(raw[QStringLiteral("view")].toString(), QStringLiteral("raw"));
+    QVERIFY(!item(raw, QStringLiteral("module")).isEmpty());
+}
+
+void TestCanvasModelView::testDemoLayers() {
+    const QJsonObject v = firstView(QStringLiteral(TFSCOPE_SOURCE_DIR "/resources/demo"), QStringLiteral("demo"));
+    QCOMPARE(v[QStringLiteral("signature")].toString(), QStringLiteral("serving_default"));
+    for (const char* layer : {"conv1", "conv2", "dense1", "probabilities"}) {
+        const QJsonObject g = item(v, QStringLiteral("digits_cnn/") + QLatin1String(layer));
+        QCOMPARE(g[QStringLiteral("kind")].toString(), QStringLiteral("group"));
+    }
+    const QJsonObject conv = item(v, QStringLiteral("digits_cnn/conv1/Conv2D"));
+    const QJsonObject kernel = conv[QStringLiteral("weights")].toArray().at(0).toObject();
+    QCOMPARE(kernel[QStringLiteral("name")].toString(), QStringLiteral("conv1/kernel"));
+    QCOMPARE(kernel[QStringLiteral("dtype")].toString(), QStringLiteral("float32"));
+    QCOMPARE(kernel[QStringLiteral("shape")].toString(), QStringLiteral("[3,3,1,8]"));
+    for (const auto& e : v[QStringLiteral("items")].toArray())
+        QVERIFY(e.toObject()[QStringLiteral("op")].toString() != QLatin1String("StatefulPartitionedCall"));
+    firstView(QStringLiteral(TFSCOPE_SOURCE_DIR "/resources/demo"), QStringLiteral("demo"), true);
+}
+
+void TestCanvasModelView::testEstimatorFolder() {
+    TFSCOPE_REQUIRE_SHARED_MODELS();
+    const QString path = kModels + QStringLiteral("/tfx_trainer_current_Format-Serving");
+    const QJsonObject v = firstView(path, QStringLiteral("tfx_estimator"));
+    QCOMPARE(item(v, QStringLiteral("dnn"))[QStringLiteral("kind")].toString(), QStringLiteral("group"));
+    QCOMPARE(item(v, QStringLiteral("linear"))[QStringLiteral("kind")].toString(), QStringLiteral("group"));
+    for (const auto& e : v[QStringLiteral("items")].toArray()) {
+        const QJsonObject it = e.toObject();
+        if (it.contains(QStringLiteral("side_group"))) continue;
+        QVERIFY2(!it[QStringLiteral("name")].toString().startsWith(QLatin1String("checkpoint_initializer")),
+                 qPrintable(it[QStringLiteral("name")].toString()));
+    }
+    firstView(path, QStringLiteral("tfx_estimator"), true);
+}
+
+void TestCanvasModelView::testTfmaEvalMetaGraph() {
+    TFSCOPE_REQUIRE_SHARED_MODELS();
+    const QJsonObject v = firstView(kModels + QStringLiteral("/tfx_trainer_current_Format-TFMA"), QStringLiteral("tfma_eval"), false,
+                                    QStringLiteral("eval"));
+    QCOMPARE(v[QStringLiteral("tags")].toArray(), QJsonArray{QStringLiteral("eval")});
+    QVERIFY(!v[QStringLiteral("signature")].toString().isEmpty());
+    QVERIFY(v[QStringLiteral("items")].toArray().size() > 3);
+}
+
+// Control edges are hidden and plumbing is not wired to the network, so no edge loops far around.
+void TestCanvasModelView::testVdCnnEdgesStayNear() {
+    TFSCOPE_REQUIRE_SHARED_MODELS();
+    const QJsonObject v = firstView(kModels + QStringLiteral("/tfnet_graph_meta/vd_cnn.meta"), QStringLiteral("vd_cnn"));
+    const double margin = v[QStringLiteral("margin")].toDouble();
+    QVERIFY(margin > 0);
+    const QJsonArray edges = v[QStringLiteral("edges")].toArray();
+    QVERIFY(edges.size() > 3);
+    for (const auto& e : edges) {
+        const QJsonObject edge = e.toObject();
+        QVERIFY(!edge[QStringLiteral("control")].toBool());
+        const QJsonArray a = item(v, edge[QStringLiteral("from")].toString())[QStringLiteral("rect")].toArray();
+        const QJsonArray b = item(v, edge[QStringLiteral("to")].toString())[QStringLiteral("rect")].toArray();
+        QVERIFY(a.size() == 4 && b.size() == 4);
+        const double left = std::min(a[0].toDouble(), b[0].toDouble()) - margin;
+        const double right = std::max(a[0].toDouble() + a[2].toDouble(), b[0].toDouble() + b[2].toDouble()) + margin;
+        const double top = std::min(a[1].toDouble(), b[1].toDouble()) - margin;
+        const double bottom = std::max(a[1].toDouble() + a[3].toDouble(), b[1].toDouble() + b[3].toDouble()) + margin;
+        for (const auto& p : edge[QStringLiteral("path")].toArray()) {
+            const double x = p.toArray()[0].toDouble(), y = p.toArray()[1].toDouble();
+            QVERIFY2(x >= left && x <= right && y >= top && y <= bottom,
+                     qPrintable(QStringLiteral("%1 -> %2 at (%3, %4)").arg(edge[QStringLiteral("from")].toString(), edge[QStringLiteral("to")].toString()).arg(x).arg(y)));
+        }
+    }
+    firstView(kModels + QStringLiteral("/tfnet_graph_meta/vd_cnn.meta"), QStringLiteral("vd_cnn"), true);
+}
+
+// Before anything is selected, Properties says what the model is and how to call it.
+void TestCanvasModelView::testPropertiesShowSummaryFirst() {
+    MainWindow w;
+    w.setErrorDialogs(false);
+    w.openPath(QStringLiteral(TFSCOPE_SOURCE_DIR "/resources/demo"));
+    QVERIFY(QTest::qWaitFor([&] { return w.model() && !w.isBusy(); }, 60000));
+    const QString text = w.properties()->toPlainText();
+    QVERIFY2(text.startsWith(QStringLiteral("demo\nSavedModel")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Meta graph serve,")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Signature serving_default (shown)\ninputs:\n  image: DT_FLOAT (-1, 28, 28, 1)")), qPrintable(text));
+}
+
+// Picking another signature in the Model tree shows its dataflow (in its own meta graph).
+void TestCanvasModelView::testSelectingSignatureShowsIt() {
+    MainWindow w;
+    w.setErrorDialogs(false);
+    w.setRawView(false, /*remember=*/false);
+    w.openPath(QStringLiteral(TFSCOPE_SOURCE_DIR "/resources/demo"));
+    QVERIFY(QTest::qWaitFor([&] { return w.model() && !w.isBusy(); }, 60000));
+    QCOMPARE(w.viewJson()[QStringLiteral("signature")].toString(), QStringLiteral("serving_default"));
+    QVERIFY(w.selectItem(QStringLiteral("classify_top1")));
+    QVERIFY(QTest::qWaitFor([&] { return !w.isBusy(); }, 60000));
+    const QJsonObject v = w.viewJson();
+    QCOMPARE(v[QStringLiteral("signature")].toString(), QStringLiteral("classify_top1"));
+    QCOMPARE(v[QStringLiteral("tags")].toArray(), QJsonArray{QStringLiteral("serve")});
+    QVERIFY(v[QStringLiteral("items")].toArray().size() > 3);
+}
+
+QTEST_MAIN(TestCanvasModelView)
+#include "tst_canvas_model_view.moc"
