@@ -61,6 +61,7 @@ struct ChainSpec {
     bool scaleFromInput = false;      // s computed from a Placeholder: not an inference constant
     bool extraMulConsumer = false;    // the Mul's output is also read elsewhere
     bool extraProductConsumer = false;  // the product's output is also read elsewhere
+    int64_t cin = 2;                  // input channels (MatMul: input features)
 };
 
 // x -> product(w) -> [BiasAdd(c)] -> Mul(s) -> [AddV2/Add/Sub(b)] -> [Relu] -> y, with s and b
@@ -69,7 +70,7 @@ struct ChainSpec {
 std::string chainGraph(const ChainSpec& spec, int64_t* channelsOut = nullptr) {
     const bool conv = spec.product != "MatMul";
     const bool depthwise = spec.product == "DepthwiseConv2dNative";
-    const int64_t cin = 2, mult = 2;
+    const int64_t cin = spec.cin, mult = 2;
     const int64_t channels = depthwise ? cin * mult : 3;
     if (channelsOut) *channelsOut = channels;
     const std::string c = std::to_string(channels);
@@ -77,7 +78,7 @@ std::string chainGraph(const ChainSpec& spec, int64_t* channelsOut = nullptr) {
     g += "node { name: 'p' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
     if (depthwise) g += floatConst("w", {3, 3, cin, mult}, -0.4f, 0.13f);
     else if (conv) g += floatConst("w", {3, 3, cin, channels}, -0.4f, 0.13f);
-    else g += floatConst("w", {4, channels}, -0.4f, 0.13f);
+    else g += floatConst("w", {cin, channels}, -0.4f, 0.13f);
     g += floatConst("c", {channels}, -0.2f, 0.3f) + floatConst("gamma", {channels}, 0.9f, 0.1f) + floatConst("beta", {channels}, -0.1f, 0.05f);
     g += floatConst("mean", {channels}, 0.2f, -0.1f) + floatConst("var", {channels}, 0.5f, 0.2f) + floatConst("eps", {}, 0.001f, 0.0f);
     g += "node { name: 'gshape' op: 'Const' attr { key: 'dtype' value { type: DT_INT32 } } attr { key: 'value' value { tensor { dtype: DT_INT32 "
@@ -130,8 +131,8 @@ Tensor input(const std::vector<int64_t>& shape) {
     return t;
 }
 
-Tensor inputFor(const ChainSpec& spec) { return spec.product == "MatMul" ? input({3, 4}) : input({1, 5, 5, 2}); }
-int64_t reductionOf(const ChainSpec& spec) { return spec.product == "MatMul" ? 4 : spec.product == "Conv2D" ? 18 : 9; }
+Tensor inputFor(const ChainSpec& spec) { return spec.product == "MatMul" ? input({3, spec.cin}) : input({1, 5, 5, spec.cin}); }
+int64_t reductionOf(const ChainSpec& spec) { return spec.product == "MatMul" ? spec.cin : spec.product == "Conv2D" ? 9 * spec.cin : 9; }
 
 // The ops the run of `fetch` executes (its plan).
 std::vector<std::string> plannedOps(const ExecGraph& g, const std::string& fetch) {
@@ -253,14 +254,16 @@ void TestOptimize::testFoldedValuesMatch_data() {
     QTest::addColumn<bool>("scaleFirst");
     QTest::addColumn<QString>("shiftOp");
     QTest::addColumn<bool>("relu");
-    QTest::newRow("conv+mul+addv2+relu") << "Conv2D" << false << false << "AddV2" << true;
-    QTest::newRow("conv+bias+mul+sub") << "Conv2D" << true << false << "Sub" << false;
-    QTest::newRow("conv+s*y+add") << "Conv2D" << false << true << "Add" << true;
-    QTest::newRow("conv+mul only") << "Conv2D" << true << false << "" << false;
-    QTest::newRow("matmul+bias+mul+addv2+relu") << "MatMul" << true << false << "AddV2" << true;
-    QTest::newRow("matmul+mul+sub") << "MatMul" << false << true << "Sub" << false;
-    QTest::newRow("depthwise+mul+addv2+relu") << "DepthwiseConv2dNative" << false << false << "AddV2" << true;
-    QTest::newRow("depthwise+bias+mul+sub") << "DepthwiseConv2dNative" << true << true << "Sub" << false;
+    QTest::addColumn<int>("cin");  // filters of more than 256 elements: Const keeps their storage between runs
+    QTest::newRow("conv+mul+addv2+relu") << "Conv2D" << false << false << "AddV2" << true << 16;
+    QTest::newRow("conv+mul+addv2+relu small") << "Conv2D" << false << false << "AddV2" << true << 2;
+    QTest::newRow("conv+bias+mul+sub") << "Conv2D" << true << false << "Sub" << false << 16;
+    QTest::newRow("conv+s*y+add") << "Conv2D" << false << true << "Add" << true << 16;
+    QTest::newRow("conv+mul only") << "Conv2D" << true << false << "" << false << 16;
+    QTest::newRow("matmul+bias+mul+addv2+relu") << "MatMul" << true << false << "AddV2" << true << 100;
+    QTest::newRow("matmul+mul+sub") << "MatMul" << false << true << "Sub" << false << 100;
+    QTest::newRow("depthwise+mul+addv2+relu") << "DepthwiseConv2dNative" << false << false << "AddV2" << true << 16;
+    QTest::newRow("depthwise+bias+mul+sub") << "DepthwiseConv2dNative" << true << true << "Sub" << false << 16;
 }
 
 void TestOptimize::testFoldedValuesMatch() {
@@ -269,8 +272,9 @@ void TestOptimize::testFoldedValuesMatch() {
     QFETCH(bool, scaleFirst);
     QFETCH(QString, shiftOp);
     QFETCH(bool, relu);
+    QFETCH(int, cin);
     ChainSpec spec{.product = product.toStdString(), .biasAdd = biasAdd, .scaleFirst = scaleFirst, .shiftOp = shiftOp.toStdString(),
-                   .relu = relu};
+                   .relu = relu, .cin = cin};
     const std::string text = chainGraph(spec);
     tensorflow::GraphDef storage;
     auto g = graphOf(text, true, &storage);
@@ -289,6 +293,13 @@ void TestOptimize::testFoldedValuesMatch() {
     // The second run takes the folded filter from the cache: the same values again.
     QVERIFY(opt->run({{"x", x}}, {"y"}, {}, &again).ok());
     QVERIFY(again[0].sameContent(got[0]));
+    // The folded filter is the cached one: the same storage on every run (so it is packed once).
+    const std::string filter = (spec.shiftOp.empty() ? "mul" : "add") + std::string("/_tfs_folded_filter");
+    std::vector<Tensor> f1, f2;
+    QVERIFY(opt->run({{"x", x}}, {filter}, {}, &f1).ok());
+    QVERIFY(opt->run({{"x", x}}, {filter}, {}, &f2).ok());
+    if (cin > 2) QCOMPARE(f1[0].rawData(), f2[0].rawData());
+    else QVERIFY(f1[0].sameContent(f2[0]));  // a small Const is made anew each run, and so is its fold
 }
 
 void TestOptimize::testFetchAndFeedIntermediate() {
