@@ -3,9 +3,10 @@ Conv2D -> BatchNormalization -> GlobalAveragePooling2D -> Dense) exported with `
 whose BatchNormalization is written as Rsqrt/Mul/Sub/AddV2 on variables, not FusedBatchNormV3.
 Needs TensorFlow >= 2.16 (Keras 3); the oracle venv has 2.15, so run it with a current one:
 
-    /work/venvs/tf221/bin/python tests/oracle/make_keras3_bn.py tests/data/keras3_bn
+    TF_ENABLE_ONEDNN_OPTS=0 /work/venvs/tf221/bin/python tests/oracle/make_keras3_bn.py tests/data/keras3_bn
 
-expected_outputs.json holds the input and TensorFlow's serving_default output (row-major lists).
+expected_outputs.json holds the input and TensorFlow's serving_default output (row-major lists),
+checked by tests/model/tst_optimize.cpp (with and without the graph optimizer).
 """
 import json
 import os
