@@ -346,12 +346,21 @@ void TestOptimize::testOptimizerSwitch() {
 }
 
 void TestOptimize::testScaleNotPerChannel() {
-    // s = Identity of a [5,1,3] Const: broadcasts against [1,5,5,3] but is not per channel. The
-    // fold is chosen before values are known; the kernel refuses and says how to turn it off.
+    // s = a [5,1,3] Const times 2: broadcasts against [1,5,5,3] but is not per channel. A computed
+    // scale's shape is known only at run time; the kernel refuses and says how to turn it off.
+    const std::string strides = "attr { key: 'strides' value { list { i: 1 i: 1 i: 1 i: 1 } } } attr { key: 'padding' value { s: 'SAME' } }";
     std::string text = chainGraph({.shiftOp = "", .relu = false});
-    text += floatConst("s2", {5, 1, 3}, 0.5f, 0.1f) + op("s2i", "Identity", {"s2"}) + op("prod2", "Conv2D", {"x", "w"},
-            "attr { key: 'strides' value { list { i: 1 i: 1 i: 1 i: 1 } } } attr { key: 'padding' value { s: 'SAME' } }") +
-            op("mul2", "Mul", {"prod2", "s2i"});
+    text += floatConst("s2", {5, 1, 3}, 0.5f, 0.1f) + floatConst("two", {}, 2.0f, 0.0f) + op("s2x", "Mul", {"s2", "two"}) +
+            op("prod2", "Conv2D", {"x", "w"}, strides) + op("mul2", "Mul", {"prod2", "s2x"});
+    // The same Const used directly (through Identity) is seen not to be per channel: not folded.
+    text += op("s2i", "Identity", {"s2"}) + op("prod3", "Conv2D", {"x", "w"}, strides) + op("mul3", "Mul", {"prod3", "s2i"});
+    {
+        tensorflow::GraphDef storage;
+        auto g = graphOf(text, true, &storage);
+        QVERIFY(g);
+        QVERIFY(g->find("mul2/_tfs_folded_filter") >= 0);
+        QCOMPARE(g->find("mul3/_tfs_folded_filter"), -1);
+    }
     auto opt = sessionFor(text, true);
     QVERIFY(opt);
     std::vector<Tensor> out;
@@ -362,6 +371,10 @@ void TestOptimize::testScaleNotPerChannel() {
     QVERIFY2(st.message().find("TFSCOPE_OPTIMIZE=0") != std::string::npos, st.message().c_str());
     auto plain = sessionFor(text, false);
     QVERIFY(plain->run({{"x", inputFor({})}}, {"mul2"}, {}, &out).ok());
+    std::vector<Tensor> got3, want3;
+    QVERIFY(opt->run({{"x", inputFor({})}}, {"mul3"}, {}, &got3).ok());
+    QVERIFY(plain->run({{"x", inputFor({})}}, {"mul3"}, {}, &want3).ok());
+    QVERIFY(got3[0].sameContent(want3[0]));
 }
 
 // tests/data/keras3_bn: Keras 3 (TF 2.21) Conv2D -> BatchNormalization -> ReLU -> Conv2D(bias) ->

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "node_def.pb.h"
+#include "tensor.pb.h"
+#include "tensor_shape.pb.h"
 
 namespace tfscope::exec {
 namespace {
@@ -68,6 +70,21 @@ std::string tensorName(const std::vector<ExecNode>& nodes, Endpoint e) {
 
 void setType(tensorflow::NodeDef* def, const char* name) { (*def->mutable_attr())[name].set_type(tensorflow::DataType(kDtFloat)); }
 
+// False when `e` is (through Identity) a Const whose shape is not per channel: rank above the
+// product's, or a dim other than the last above 1. Computed values are checked by the kernels.
+bool constShapeMayFold(const std::vector<ExecNode>& nodes, Endpoint e, int outRank) {
+    const ExecNode* n = &nodes[size_t(e.node)];
+    for (int hops = 0; hops < 16 && isOp(*n, {"Identity"}) && n->inputs.size() == 1; ++hops) n = &nodes[size_t(n->inputs[0].node)];
+    if (!isOp(*n, {"Const"})) return true;
+    auto it = n->def->attr().find("value");
+    if (it == n->def->attr().end() || !it->second.has_tensor()) return false;
+    const auto& shape = it->second.tensor().tensor_shape();
+    if (shape.unknown_rank() || shape.dim_size() > outRank) return false;
+    for (int d = 0; d + 1 < shape.dim_size(); ++d)
+        if (shape.dim(d).size() != 1) return false;
+    return true;
+}
+
 struct Chain {
     int product = -1, biasAdd = -1, mul = -1, add = -1;
     Endpoint scale, shift, bias;
@@ -90,14 +107,15 @@ bool matchChain(const std::vector<ExecNode>& nodes, const Uses& u, int p, std::v
     }
     if (reader < 0 || !isOp(nodes[size_t(reader)], {"Mul"}) || nodes[size_t(reader)].inputs.size() != 2 || !floatT(nodes[size_t(reader)]))
         return false;
+    const int outRank = product.def->op() == "MatMul" ? 2 : 4;
     c->scale = nodes[size_t(reader)].inputs[size_t(1 - at)];
-    if (!constantInput(nodes, c->scale, memo)) return false;
+    if (!constantInput(nodes, c->scale, memo) || !constShapeMayFold(nodes, c->scale, outRank)) return false;
     c->mul = cur = reader;
     std::tie(reader, at) = soleReader(nodes, u, cur);
     if (reader >= 0 && nodes[size_t(reader)].inputs.size() == 2 && floatT(nodes[size_t(reader)]) &&
         (isOp(nodes[size_t(reader)], {"Add", "AddV2"}) || (isOp(nodes[size_t(reader)], {"Sub"}) && at == 0))) {
         Endpoint shift = nodes[size_t(reader)].inputs[size_t(1 - at)];
-        if (constantInput(nodes, shift, memo)) {
+        if (constantInput(nodes, shift, memo) && constShapeMayFold(nodes, shift, outRank)) {
             c->add = reader;
             c->shift = shift;
             c->subtract = nodes[size_t(reader)].def->op() == "Sub";

@@ -21,8 +21,9 @@
 // Mul stay in the graph, marked `absorbed`: they run only if something else needs them (a fetch),
 // and a run that feeds one must use the unoptimized graph, as for fusion.
 //
-// s and b must be per channel (one value, or one per output channel with all other dims 1); the
-// kernels check this on the values and fail naming the node otherwise.
+// s and b must be per channel (one value, or one per output channel with all other dims 1): a
+// Const of another shape is not folded; a computed one is checked by the kernels on its values,
+// which fail naming the node (and TFSCOPE_OPTIMIZE=0) otherwise.
 
 #include <memory>
 #include <string>
