@@ -6,11 +6,28 @@
 #include "graph.pb.h"
 #include "model/exec/function_library.h"
 #include "model/exec/fusion.h"
+#include "model/exec/optimize/optimize.h"
 #include "model/exec/op_info.h"
 #include "node_def.pb.h"
 #include "op_def.pb.h"
 
 namespace tfscope::exec {
+
+namespace {
+
+// The graph optimizer (optimize/optimize.h), then kernel fusion; a node either absorbs stays absorbed.
+void optimizeAndFuse(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
+                     std::vector<std::unique_ptr<tensorflow::NodeDef>>& owned, std::vector<char>& absorbed,
+                     std::unordered_map<std::string, int>& byName) {
+    std::vector<char> folded;
+    const size_t before = nodes.size();
+    if (graphOptimizerEnabled()) optimizeGraph(nodes, returns, &owned, &folded);
+    for (size_t i = before; i < nodes.size(); ++i) byName[nodes[i].name] = int(i);
+    fuseKernelChains(nodes, returns, &owned, &absorbed);
+    for (size_t i = 0; i < folded.size() && i < absorbed.size(); ++i) absorbed[i] = char(absorbed[i] | folded[i]);
+}
+
+}  // namespace
 namespace {
 
 bool parseInt(std::string_view s, int* out) {
@@ -132,7 +149,7 @@ Result<std::shared_ptr<const ExecGraph>> ExecGraph::fromGraphDef(const tensorflo
         g->m_nodes.push_back(std::move(n));
     }
     TFS_RETURN_IF_ERROR(g->resolveInputs(false, library));
-    if (fuse) fuseKernelChains(g->m_nodes, g->m_returns, &g->m_owned, &g->m_absorbed);
+    if (fuse) optimizeAndFuse(g->m_nodes, g->m_returns, g->m_owned, g->m_absorbed, g->m_byName);
     return std::shared_ptr<const ExecGraph>(std::move(g));
 }
 
@@ -192,7 +209,7 @@ Result<std::shared_ptr<const ExecGraph>> ExecGraph::fromFunction(const tensorflo
         if (n < 0) return Status::notFound("Control return '" + name + "' names unknown node '" + nodeName + "'.");
         g->m_controlReturns.push_back(n);
     }
-    if (fuse) fuseKernelChains(g->m_nodes, g->m_returns, &g->m_owned, &g->m_absorbed);
+    if (fuse) optimizeAndFuse(g->m_nodes, g->m_returns, g->m_owned, g->m_absorbed, g->m_byName);
     return std::shared_ptr<const ExecGraph>(std::move(g));
 }
 

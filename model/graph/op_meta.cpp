@@ -102,6 +102,7 @@ const Row kRows[] = {
     {"Conv2D", C::Convolution, in(1)}, {"Conv3D", C::Convolution, in(1)}, {"DepthwiseConv2dNative", C::Convolution, in(1)},
     {"Conv2DBackpropInput", C::Convolution, in(1)},  // also a transposed convolution's forward pass
     {"_FusedConv2D", C::Convolution, in(1) | in(2)},
+    {"_TfsFoldFilter", C::Convolution, in(0)}, {"_TfsFoldBias", C::Convolution, in(0)},  // model/exec/optimize
     // MatMul / dense.
     {"MatMul", C::MatMul, in(1)}, {"_FusedMatMul", C::MatMul, in(1) | in(2)}, {"BatchMatMul", C::MatMul},
     {"BatchMatMulV2", C::MatMul}, {"BatchMatMulV3", C::MatMul}, {"Einsum", C::MatMul}, {"SparseMatMul", C::MatMul, in(1)},

@@ -1,6 +1,10 @@
 // libraryKernels(): every math/NN/shape/string kernel of model/kernels/, registered by name.
 #include "model/kernels/registry.h"
 
+namespace tfscope::kernels {
+void registerFoldScaleShift(KernelList& list);  // _TfsFoldFilter _TfsFoldBias (the graph optimizer's, model/exec/optimize)
+}  // namespace tfscope::kernels
+
 namespace tfscope::exec {
 
 const std::vector<const KernelDef*>& libraryKernels() {
@@ -40,6 +44,7 @@ const std::vector<const KernelDef*>& libraryKernels() {
         kernels::registerWhere(list);
         kernels::registerOneHot(list);
         kernels::registerSetOperation(list);
+        kernels::registerFoldScaleShift(list);
         kernels::registerCumsum(list);
         kernels::registerReverse(list);
         kernels::registerTopK(list);

@@ -1,0 +1,30 @@
+#pragma once
+// The load-time graph optimizer: passes that rewrite an ExecGraph's nodes before kernel fusion
+// (fusion.h). ExecGraph::fromGraphDef/fromFunction run it when they fuse; a graph built without
+// fusion (the unfused twin a run that feeds an absorbed node uses) is left as written.
+//
+//   int rewritten = optimizeGraph(nodes, returns, &owned, &absorbed);
+//
+// Passes: fold_scale_shift.h (a per-channel scale/shift after Conv2D/MatMul/DepthwiseConv2dNative
+// into its weights and bias).
+
+#include <memory>
+#include <vector>
+
+#include "model/exec/exec_graph.h"
+
+namespace tensorflow { class NodeDef; }
+
+namespace tfscope::exec {
+
+// Runs every pass. `absorbed` ends with one entry per node (nodes may be appended). Returns the
+// number of rewrites.
+int optimizeGraph(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
+                  std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed);
+
+// Process-wide switch, on by default; TFSCOPE_OPTIMIZE=0 in the environment turns it off. Graphs
+// built while it is off stay unoptimized. Thread-safe.
+bool graphOptimizerEnabled();
+void setGraphOptimizerEnabled(bool enabled);
+
+}  // namespace tfscope::exec

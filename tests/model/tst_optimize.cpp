@@ -1,0 +1,445 @@
+// The load-time graph optimizer (model/exec/optimize/): which nodes are inference constants, which
+// Conv2D/MatMul/DepthwiseConv2dNative -> [BiasAdd] -> Mul -> [Add/Sub] chains fold into the
+// product's weights and bias (and which stay apart), that folded graphs give the unoptimized
+// graph's values (also when an intermediate is fetched or fed, and on a second run, which takes the
+// folded filter from the cache), and a Keras 3 export (tests/data/keras3_bn, make_keras3_bn.py)
+// whose decomposed BatchNormalization no longer runs on activations and whose outputs are
+// TensorFlow 2.21's.
+#include <QtTest>
+
+#include <google/protobuf/text_format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+
+#include "float_compare.h"
+#include "function.pb.h"
+#include "graph.pb.h"
+#include "meta_graph.pb.h"
+#include "model/exec/exec_graph.h"
+#include "model/exec/executor.h"
+#include "model/exec/model_session.h"
+#include "model/exec/optimize/fold_scale_shift.h"
+#include "model/exec/optimize/optimize.h"
+#include "model/exec/session.h"
+#include "model/loader/model_loader.h"
+#include "node_def.pb.h"
+
+using namespace tfscope;
+using namespace tfscope::exec;
+
+namespace {
+
+std::string floatConst(const std::string& name, const std::vector<int64_t>& shape, float start, float step) {
+    int64_t count = 1;
+    std::string dims;
+    for (int64_t d : shape) {
+        count *= d;
+        dims += "dim { size: " + std::to_string(d) + " } ";
+    }
+    std::string values;
+    for (int64_t i = 0; i < count; ++i) values += "float_val: " + std::to_string(start + step * float(i % 7) - step * float(i % 3)) + " ";
+    return "node { name: '" + name + "' op: 'Const' attr { key: 'dtype' value { type: DT_FLOAT } } attr { key: 'value' value { tensor { "
+           "dtype: DT_FLOAT tensor_shape { " + dims + "} " + values + "} } } }\n";
+}
+
+const char* kT = " attr { key: 'T' value { type: DT_FLOAT } } ";
+
+std::string op(const std::string& name, const std::string& type, const std::vector<std::string>& inputs, const std::string& extra = "") {
+    std::string s = "node { name: '" + name + "' op: '" + type + "'";
+    for (const auto& i : inputs) s += " input: '" + i + "'";
+    return s + kT + extra + "}\n";
+}
+
+struct ChainSpec {
+    std::string product = "Conv2D";  // Conv2D, MatMul, DepthwiseConv2dNative
+    bool biasAdd = false;
+    bool scaleFirst = false;          // Mul(s, y) instead of Mul(y, s)
+    std::string shiftOp = "AddV2";   // AddV2, Add, Sub or "" (no shift)
+    bool relu = true;
+    bool scaleFromInput = false;      // s computed from a Placeholder: not an inference constant
+    bool extraMulConsumer = false;    // the Mul's output is also read elsewhere
+    bool extraProductConsumer = false;  // the product's output is also read elsewhere
+    int64_t cin = 2;                  // input channels (MatMul: input features)
+};
+
+// x -> product(w) -> [BiasAdd(c)] -> Mul(s) -> [AddV2/Add/Sub(b)] -> [Relu] -> y, with s and b
+// decomposed batch norm: s = gamma * rsqrt(var + eps) (gamma reshaped to [1,1,1,C] through a
+// Reshape of a Const), b = beta - mean * s.
+std::string chainGraph(const ChainSpec& spec, int64_t* channelsOut = nullptr) {
+    const bool conv = spec.product != "MatMul";
+    const bool depthwise = spec.product == "DepthwiseConv2dNative";
+    const int64_t cin = spec.cin, mult = 2;
+    const int64_t channels = depthwise ? cin * mult : 3;
+    if (channelsOut) *channelsOut = channels;
+    const std::string c = std::to_string(channels);
+    std::string g = "node { name: 'x' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
+    g += "node { name: 'p' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
+    if (depthwise) g += floatConst("w", {3, 3, cin, mult}, -0.4f, 0.13f);
+    else if (conv) g += floatConst("w", {3, 3, cin, channels}, -0.4f, 0.13f);
+    else g += floatConst("w", {cin, channels}, -0.4f, 0.13f);
+    g += floatConst("c", {channels}, -0.2f, 0.3f) + floatConst("gamma", {channels}, 0.9f, 0.1f) + floatConst("beta", {channels}, -0.1f, 0.05f);
+    g += floatConst("mean", {channels}, 0.2f, -0.1f) + floatConst("var", {channels}, 0.5f, 0.2f) + floatConst("eps", {}, 0.001f, 0.0f);
+    g += "node { name: 'gshape' op: 'Const' attr { key: 'dtype' value { type: DT_INT32 } } attr { key: 'value' value { tensor { dtype: DT_INT32 "
+         "tensor_shape { dim { size: " + std::string(conv ? "4" : "2") + " } } " + (conv ? "int_val: 1 int_val: 1 int_val: 1 " : "int_val: 1 ") +
+         "int_val: " + c + " } } } }\n";
+    g += op("gamma_r", "Reshape", {"gamma", "gshape"});
+    g += op("var_eps", "AddV2", {spec.scaleFromInput ? "p" : "var", "eps"});
+    g += op("rsqrt", "Rsqrt", {"var_eps"});
+    g += op("scale", "Mul", {"rsqrt", "gamma_r"});
+    g += op("scale_flat", "Squeeze", {"scale"});
+    g += op("mean_s", "Mul", {"mean", "scale_flat"});
+    g += op("shift", "Sub", {"beta", "mean_s"});
+    const std::string strides = "attr { key: 'strides' value { list { i: 1 i: 1 i: 1 i: 1 } } } attr { key: 'padding' value { s: 'SAME' } }";
+    g += op("prod", spec.product, {"x", "w"}, conv ? strides : "");
+    std::string y = "prod";
+    if (spec.extraProductConsumer) g += op("other_p", "Identity", {"prod"});
+    if (spec.biasAdd) { g += op("bias", "BiasAdd", {"prod", "c"}); y = "bias"; }
+    g += op("mul", "Mul", spec.scaleFirst ? std::vector<std::string>{"scale", y} : std::vector<std::string>{y, "scale"});
+    y = "mul";
+    if (spec.extraMulConsumer) g += op("other", "Identity", {"mul"});
+    if (!spec.shiftOp.empty()) { g += op("add", spec.shiftOp, {"mul", "shift"}); y = "add"; }
+    if (spec.relu) { g += op("relu", "Relu", {y}); y = "relu"; }
+    g += op("y", "Identity", {y});
+    return g;
+}
+
+std::unique_ptr<Session> sessionFor(const std::string& text, bool optimize) {
+    setGraphOptimizerEnabled(optimize);
+    auto mg = std::make_shared<tensorflow::MetaGraphDef>();
+    if (!google::protobuf::TextFormat::ParseFromString(text, mg->mutable_graph_def())) return nullptr;
+    auto s = Session::create(mg, {});
+    setGraphOptimizerEnabled(true);
+    return s.ok() ? std::move(s).value() : nullptr;
+}
+
+std::shared_ptr<const ExecGraph> graphOf(const std::string& text, bool optimize, tensorflow::GraphDef* storage) {
+    setGraphOptimizerEnabled(optimize);
+    std::shared_ptr<const ExecGraph> out;
+    if (google::protobuf::TextFormat::ParseFromString(text, storage)) {
+        auto g = ExecGraph::fromGraphDef(*storage, nullptr, true);
+        if (g.ok()) out = std::move(g).value();
+    }
+    setGraphOptimizerEnabled(true);
+    return out;
+}
+
+Tensor input(const std::vector<int64_t>& shape) {
+    Tensor t(DType::Float, Shape(shape));
+    for (int64_t i = 0; i < t.numElements(); ++i) t.mutableData<float>()[i] = std::sin(float(i) * 0.7f) * 2.0f;
+    return t;
+}
+
+Tensor inputFor(const ChainSpec& spec) { return spec.product == "MatMul" ? input({3, spec.cin}) : input({1, 5, 5, spec.cin}); }
+int64_t reductionOf(const ChainSpec& spec) { return spec.product == "MatMul" ? spec.cin : spec.product == "Conv2D" ? 9 * spec.cin : 9; }
+
+// The ops the run of `fetch` executes (its plan).
+std::vector<std::string> plannedOps(const ExecGraph& g, const std::string& fetch) {
+    std::vector<std::string> ops;
+    auto e = g.endpoint(fetch);
+    if (!e.ok()) return ops;
+    auto order = Executor::plan(g, {}, {e.value()}, {});
+    if (!order.ok()) return ops;
+    for (int n : order.value())
+        if (g.node(n).def) ops.push_back(g.node(n).def->op());
+    return ops;
+}
+
+int countOf(const std::vector<std::string>& ops, const std::string& op) { return int(std::count(ops.begin(), ops.end(), op)); }
+
+}  // namespace
+
+class TestOptimize : public QObject {
+    Q_OBJECT
+private slots:
+    void cleanup() { setGraphOptimizerEnabled(true); }
+    void testConstantInput();
+    void testChainFolds();
+    void testChainsLeftApart();
+    void testFoldedValuesMatch_data();
+    void testFoldedValuesMatch();
+    void testFetchAndFeedIntermediate();
+    void testOptimizerSwitch();
+    void testScaleNotPerChannel();
+    void testKeras3BatchNorm();
+};
+
+void TestOptimize::testConstantInput() {
+    std::string text = chainGraph({});
+    text += "node { name: 'h' op: 'VarHandleOp' attr { key: 'dtype' value { type: DT_FLOAT } } attr { key: 'shape' value { shape { } } } }\n"
+            "node { name: 'read' op: 'ReadVariableOp' input: 'h' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
+    text += op("read_sq", "Rsqrt", {"read"}) + op("mixed", "Mul", {"read_sq", "x"}) + op("pooled", "Mean", {"gamma", "eps"});
+    tensorflow::GraphDef storage;
+    auto g = graphOf(text, false, &storage);
+    QVERIFY(g);
+    std::vector<char> memo;
+    auto isConst = [&](const char* name) { return constantInput(g->nodes(), Endpoint{g->find(name), 0}, &memo); };
+    for (const char* yes : {"gamma", "gamma_r", "var_eps", "rsqrt", "scale", "scale_flat", "mean_s", "shift", "read", "read_sq"})
+        QVERIFY2(isConst(yes), yes);
+    for (const char* no : {"x", "prod", "mul", "add", "relu", "mixed", "pooled", "h"}) QVERIFY2(!isConst(no), no);
+}
+
+void TestOptimize::testChainFolds() {
+    tensorflow::GraphDef storage;
+    auto g = graphOf(chainGraph({}), true, &storage);
+    QVERIFY(g);
+    // The Add became a BiasAdd over the folded product, which kernel fusion then took into the Relu.
+    const ExecNode& relu = g->node(g->find("relu"));
+    QCOMPARE(QString::fromStdString(relu.def->op()), QStringLiteral("_FusedConv2D"));
+    const int filter = g->find("add/_tfs_folded_filter");
+    const int bias = g->find("add/_tfs_folded_bias");
+    QVERIFY(filter >= 0 && bias >= 0);
+    QCOMPARE(relu.inputs[1].node, filter);
+    QCOMPARE(relu.inputs[2].node, bias);
+    QCOMPARE(QString::fromStdString(g->node(filter).def->op()), QStringLiteral("_TfsFoldFilter"));
+    QCOMPARE(g->node(filter).inputs[0].node, g->find("w"));
+    QCOMPARE(g->node(filter).inputs[1].node, g->find("scale"));
+    for (const char* name : {"prod", "mul", "add"}) QVERIFY2(g->isAbsorbed(g->find(name)), name);
+    QVERIFY(!g->isAbsorbed(g->find("relu")));
+    // The run of y computes no activation-sized Mul or AddV2 any more: only the [C] vectors' ones.
+    const auto ops = plannedOps(*g, "y");
+    QCOMPARE(countOf(ops, "Mul"), 2);    // scale, mean_s
+    QCOMPARE(countOf(ops, "AddV2"), 1);  // var_eps
+    QCOMPARE(countOf(ops, "Conv2D"), 0);
+    tensorflow::GraphDef plain;
+    auto u = graphOf(chainGraph({}), false, &plain);
+    QVERIFY(u);
+    const auto before = plannedOps(*u, "y");
+    QCOMPARE(countOf(before, "Mul"), 3);
+    QCOMPARE(countOf(before, "AddV2"), 2);
+    QCOMPARE(countOf(before, "Conv2D"), 1);  // a Conv2D followed by Mul fuses with nothing
+    QCOMPARE(countOf(before, "_FusedConv2D"), 0);
+}
+
+void TestOptimize::testChainsLeftApart() {
+    for (ChainSpec spec : {ChainSpec{.scaleFromInput = true}, ChainSpec{.extraProductConsumer = true}}) {
+        tensorflow::GraphDef storage;
+        auto g = graphOf(chainGraph(spec), true, &storage);
+        QVERIFY(g);
+        QCOMPARE(g->find("add/_tfs_folded_filter"), -1);
+        QVERIFY(!g->isAbsorbed(g->find("mul")));
+        QCOMPARE(QString::fromStdString(g->node(g->find("mul")).def->op()), QStringLiteral("Mul"));
+    }
+    // A Mul read twice folds alone (it becomes the BiasAdd); the Add after it stays.
+    {
+        tensorflow::GraphDef storage;
+        auto g = graphOf(chainGraph({.extraMulConsumer = true}), true, &storage);
+        QVERIFY(g);
+        QVERIFY(g->find("mul/_tfs_folded_filter") >= 0);
+        QCOMPARE(QString::fromStdString(g->node(g->find("mul")).def->op()), QStringLiteral("_FusedConv2D"));
+        QCOMPARE(QString::fromStdString(g->node(g->find("add")).def->op()), QStringLiteral("AddV2"));
+        auto opt = sessionFor(chainGraph({.extraMulConsumer = true}), true);
+        auto plain = sessionFor(chainGraph({.extraMulConsumer = true}), false);
+        std::vector<Tensor> got, want;
+        QVERIFY(opt->run({{"x", inputFor({})}}, {"y", "other"}, {}, &got).ok());
+        QVERIFY(plain->run({{"x", inputFor({})}}, {"y", "other"}, {}, &want).ok());
+        for (size_t i = 0; i < 2; ++i) {
+            std::string why = testing::compareToReference(got[i], want[i], 18);
+            QVERIFY2(why.empty(), why.c_str());
+        }
+    }
+    // A Sub whose second operand is the chain (b - y*s) is not a shift of the chain.
+    std::string text = chainGraph({.shiftOp = "", .relu = false});
+    text += op("rsub", "Sub", {"shift", "mul"});
+    tensorflow::GraphDef storage;
+    auto g = graphOf(text, true, &storage);
+    QVERIFY(g);
+    QCOMPARE(QString::fromStdString(g->node(g->find("rsub")).def->op()), QStringLiteral("Sub"));
+}
+
+void TestOptimize::testFoldedValuesMatch_data() {
+    QTest::addColumn<QString>("product");
+    QTest::addColumn<bool>("biasAdd");
+    QTest::addColumn<bool>("scaleFirst");
+    QTest::addColumn<QString>("shiftOp");
+    QTest::addColumn<bool>("relu");
+    QTest::addColumn<int>("cin");  // filters of more than 256 elements: Const keeps their storage between runs
+    QTest::newRow("conv+mul+addv2+relu") << "Conv2D" << false << false << "AddV2" << true << 16;
+    QTest::newRow("conv+mul+addv2+relu small") << "Conv2D" << false << false << "AddV2" << true << 2;
+    QTest::newRow("conv+bias+mul+sub") << "Conv2D" << true << false << "Sub" << false << 16;
+    QTest::newRow("conv+s*y+add") << "Conv2D" << false << true << "Add" << true << 16;
+    QTest::newRow("conv+mul only") << "Conv2D" << true << false << "" << false << 16;
+    QTest::newRow("matmul+bias+mul+addv2+relu") << "MatMul" << true << false << "AddV2" << true << 100;
+    QTest::newRow("matmul+mul+sub") << "MatMul" << false << true << "Sub" << false << 100;
+    QTest::newRow("depthwise+mul+addv2+relu") << "DepthwiseConv2dNative" << false << false << "AddV2" << true << 16;
+    QTest::newRow("depthwise+bias+mul+sub") << "DepthwiseConv2dNative" << true << true << "Sub" << false << 16;
+}
+
+void TestOptimize::testFoldedValuesMatch() {
+    QFETCH(QString, product);
+    QFETCH(bool, biasAdd);
+    QFETCH(bool, scaleFirst);
+    QFETCH(QString, shiftOp);
+    QFETCH(bool, relu);
+    QFETCH(int, cin);
+    ChainSpec spec{.product = product.toStdString(), .biasAdd = biasAdd, .scaleFirst = scaleFirst, .shiftOp = shiftOp.toStdString(),
+                   .relu = relu, .cin = cin};
+    const std::string text = chainGraph(spec);
+    tensorflow::GraphDef storage;
+    auto g = graphOf(text, true, &storage);
+    QVERIFY(g);
+    QVERIFY2(g->find((spec.shiftOp.empty() ? "mul" : "add") + std::string("/_tfs_folded_filter")) >= 0, "not folded");
+    auto opt = sessionFor(text, true);
+    auto plain = sessionFor(text, false);
+    QVERIFY(opt && plain);
+    const Tensor x = inputFor(spec);
+    std::vector<Tensor> want, got, again;
+    QVERIFY(plain->run({{"x", x}}, {"y"}, {}, &want).ok());
+    Status st = opt->run({{"x", x}}, {"y"}, {}, &got);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    std::string why = testing::compareToReference(got[0], want[0], reductionOf(spec));
+    QVERIFY2(why.empty(), why.c_str());
+    // The second run takes the folded filter from the cache: the same values again.
+    QVERIFY(opt->run({{"x", x}}, {"y"}, {}, &again).ok());
+    QVERIFY(again[0].sameContent(got[0]));
+    // The folded filter is the cached one: the same storage on every run (so it is packed once).
+    const std::string filter = (spec.shiftOp.empty() ? "mul" : "add") + std::string("/_tfs_folded_filter");
+    std::vector<Tensor> f1, f2;
+    QVERIFY(opt->run({{"x", x}}, {filter}, {}, &f1).ok());
+    QVERIFY(opt->run({{"x", x}}, {filter}, {}, &f2).ok());
+    if (cin > 2) QCOMPARE(f1[0].rawData(), f2[0].rawData());
+    else QVERIFY(f1[0].sameContent(f2[0]));  // a small Const is made anew each run, and so is its fold
+}
+
+void TestOptimize::testFetchAndFeedIntermediate() {
+    const std::string text = chainGraph({.biasAdd = true});
+    auto opt = sessionFor(text, true);
+    auto plain = sessionFor(text, false);
+    QVERIFY(opt && plain);
+    const Tensor x = inputFor({});
+    // Fetching the absorbed product, BiasAdd and Mul alongside y runs them as written.
+    std::vector<Tensor> want, got;
+    QVERIFY(plain->run({{"x", x}}, {"prod", "bias", "mul", "add", "y"}, {}, &want).ok());
+    Status st = opt->run({{"x", x}}, {"prod", "bias", "mul", "add", "y"}, {}, &got);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    for (size_t i = 0; i < want.size(); ++i) {
+        std::string why = testing::compareToReference(got[i], want[i], 18);
+        QVERIFY2(why.empty(), (std::to_string(i) + ": " + why).c_str());
+    }
+    // Feeding the absorbed Mul runs the unoptimized graph: y is relu(fed + shift).
+    Tensor fed = input({1, 5, 5, 3});
+    std::vector<Tensor> wantFed, gotFed;
+    QVERIFY(plain->run({{"mul", fed}}, {"y"}, {}, &wantFed).ok());
+    st = opt->run({{"mul", fed}}, {"y"}, {}, &gotFed);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QVERIFY(gotFed[0].sameContent(wantFed[0]));
+    // And the optimized graph again afterwards.
+    std::vector<Tensor> after;
+    QVERIFY(opt->run({{"x", x}}, {"y"}, {}, &after).ok());
+    QVERIFY(after[0].sameContent(got[4]));
+}
+
+void TestOptimize::testOptimizerSwitch() {
+    tensorflow::GraphDef storage;
+    auto off = graphOf(chainGraph({}), false, &storage);
+    QVERIFY(off);
+    QCOMPARE(off->find("add/_tfs_folded_filter"), -1);
+    QCOMPARE(QString::fromStdString(off->node(off->find("add")).def->op()), QStringLiteral("AddV2"));
+    // Without fusion (the unfused twin), nothing is optimized either.
+    tensorflow::GraphDef storage2;
+    QVERIFY(google::protobuf::TextFormat::ParseFromString(chainGraph({}), &storage2));
+    auto twin = ExecGraph::fromGraphDef(storage2, nullptr, false);
+    QVERIFY(twin.ok());
+    QCOMPARE(twin.value()->find("add/_tfs_folded_filter"), -1);
+    QVERIFY(graphOptimizerEnabled());
+}
+
+void TestOptimize::testScaleNotPerChannel() {
+    // s = a [5,1,3] Const times 2: broadcasts against [1,5,5,3] but is not per channel. A computed
+    // scale's shape is known only at run time; the kernel refuses and says how to turn it off.
+    const std::string strides = "attr { key: 'strides' value { list { i: 1 i: 1 i: 1 i: 1 } } } attr { key: 'padding' value { s: 'SAME' } }";
+    std::string text = chainGraph({.shiftOp = "", .relu = false});
+    text += floatConst("s2", {5, 1, 3}, 0.5f, 0.1f) + floatConst("two", {}, 2.0f, 0.0f) + op("s2x", "Mul", {"s2", "two"}) +
+            op("prod2", "Conv2D", {"x", "w"}, strides) + op("mul2", "Mul", {"prod2", "s2x"});
+    // The same Const used directly (through Identity) is seen not to be per channel: not folded.
+    text += op("s2i", "Identity", {"s2"}) + op("prod3", "Conv2D", {"x", "w"}, strides) + op("mul3", "Mul", {"prod3", "s2i"});
+    {
+        tensorflow::GraphDef storage;
+        auto g = graphOf(text, true, &storage);
+        QVERIFY(g);
+        QVERIFY(g->find("mul2/_tfs_folded_filter") >= 0);
+        QCOMPARE(g->find("mul3/_tfs_folded_filter"), -1);
+    }
+    auto opt = sessionFor(text, true);
+    QVERIFY(opt);
+    std::vector<Tensor> out;
+    Status st = opt->run({{"x", inputFor({})}}, {"mul2"}, {}, &out);
+    QVERIFY(!st.ok());
+    QVERIFY2(st.message().find("mul2/_tfs_folded_filter") != std::string::npos, st.message().c_str());
+    QVERIFY2(st.message().find("not one float per channel (3 channels)") != std::string::npos, st.message().c_str());
+    QVERIFY2(st.message().find("TFSCOPE_OPTIMIZE=0") != std::string::npos, st.message().c_str());
+    auto plain = sessionFor(text, false);
+    QVERIFY(plain->run({{"x", inputFor({})}}, {"mul2"}, {}, &out).ok());
+    std::vector<Tensor> got3, want3;
+    QVERIFY(opt->run({{"x", inputFor({})}}, {"mul3"}, {}, &got3).ok());
+    QVERIFY(plain->run({{"x", inputFor({})}}, {"mul3"}, {}, &want3).ok());
+    QVERIFY(got3[0].sameContent(want3[0]));
+}
+
+// tests/data/keras3_bn: Keras 3 (TF 2.21) Conv2D -> BatchNormalization -> ReLU -> Conv2D(bias) ->
+// BatchNormalization -> GlobalAveragePooling2D -> Dense, exported with model.export.
+void TestOptimize::testKeras3BatchNorm() {
+    std::ifstream f(TFSCOPE_TEST_DATA "/keras3_bn/expected_outputs.json");
+    QVERIFY(f.good());
+    const nlohmann::json expected = nlohmann::json::parse(f);
+    auto toTensor = [](const nlohmann::json& shape, const nlohmann::json& values) {
+        Shape s;
+        for (const auto& d : shape) s.push_back(d.get<int64_t>());
+        Tensor t(DType::Float, s);
+        for (size_t i = 0; i < values.size(); ++i) t.mutableData<float>()[i] = values[i].get<float>();
+        return t;
+    };
+    const Tensor x = toTensor(expected["input_shape"], expected["input"]);
+    const Tensor want = toTensor(expected["output_shape"], expected["output"]);
+    for (bool optimize : {true, false}) {
+        setGraphOptimizerEnabled(optimize);
+        auto model = ModelLoader::load(TFSCOPE_TEST_DATA "/keras3_bn");
+        QVERIFY2(model.ok(), model.status().toString().c_str());
+        auto session = openModelSession(model.value(), {"serve"});
+        QVERIFY2(session.ok(), session.status().toString().c_str());
+        auto r = session.value()->runSignature("serving_default", {{expected["input_key"].get<std::string>(), x}});
+        QVERIFY2(r.ok(), r.status().toString().c_str());
+        const Tensor& got = r.value().at(expected["output_key"].get<std::string>());
+        std::string why = testing::compareToReference(got, want, 3 * 3 * 4);
+        QVERIFY2(why.empty(), why.c_str());
+
+        // The body with the convolutions: with the optimizer, its run has no activation-sized Mul or
+        // AddV2 of the batch norms left (only the [C] vectors' ones), and both convolutions fuse.
+        const tensorflow::FunctionDef* body = nullptr;
+        for (const auto& fn : session.value()->metaGraph().graph_def().library().function())
+            for (const auto& n : fn.node_def())
+                if (n.op() == "Conv2D" && (!body || fn.node_def_size() > body->node_def_size())) body = &fn;
+        QVERIFY(body);
+        auto g = ExecGraph::fromFunction(*body, nullptr, true);
+        QVERIFY2(g.ok(), g.status().toString().c_str());
+        const ExecGraph& graph = *g.value();
+        auto order = Executor::plan(graph, {}, graph.returns(), graph.controlReturns());
+        QVERIFY(order.ok());
+        std::vector<std::string> ops;
+        int activationMuls = 0;
+        for (int n : order.value()) {
+            if (!graph.node(n).def) continue;
+            ops.push_back(graph.node(n).def->op());
+            const std::string& name = graph.node(n).name;
+            const std::string& op = graph.node(n).def->op();
+            if ((name.ends_with("batchnorm/mul_1") && op == "Mul") || (name.ends_with("batchnorm/add_1") && op == "AddV2")) ++activationMuls;
+        }
+        if (optimize) {
+            QCOMPARE(activationMuls, 0);
+            QCOMPARE(countOf(ops, "_FusedConv2D"), 2);
+            QCOMPARE(countOf(ops, "Mul"), 4);    // per batch norm: gamma * rsqrt, mean * scale
+            QCOMPARE(countOf(ops, "AddV2"), 2);  // per batch norm: var + eps
+            QCOMPARE(countOf(ops, "Conv2D"), 0);
+        } else {
+            QCOMPARE(activationMuls, 4);
+            QCOMPARE(countOf(ops, "_FusedConv2D"), 1);  // the second conv's BiasAdd only
+            QCOMPARE(countOf(ops, "Mul"), 6);
+            QCOMPARE(countOf(ops, "AddV2"), 4);
+        }
+    }
+    setGraphOptimizerEnabled(true);
+}
+
+QTEST_GUILESS_MAIN(TestOptimize)
+#include "tst_optimize.moc"
