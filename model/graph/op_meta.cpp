@@ -192,6 +192,8 @@ const Row kRows[] = {
     {"StaticRegexFullMatch", C::String}, {"StringToHashBucketFast", C::String}, {"StringToHashBucket", C::String},
     {"StringToHashBucketStrong", C::String}, {"StringSplit", C::String}, {"StringSplitV2", C::String},
     {"Substr", C::String}, {"StringToNumber", C::String},
+    {"StringUpper", C::String}, {"StringLower", C::String}, {"StringNGrams", C::String},
+    {"Bincount", C::Math}, {"DenseBincount", C::Math}, {"BoostedTreesBucketize", C::Math}, {"Dequantize", C::Math},
     // Lookup tables.
     {"HashTableV2", C::Lookup}, {"HashTable", C::Lookup}, {"MutableHashTableV2", C::Lookup},
     {"LookupTableFindV2", C::Lookup}, {"LookupTableImportV2", C::Lookup}, {"LookupTableSizeV2", C::Lookup},
