@@ -17,13 +17,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
+#include "model/checkpoint/checkpoint_reader.h"
+#include "model/edit/edit_set.h"
 #include "model/exec/model_session.h"
 #include "model/exec/session.h"
+#include "model/exec/session_variables.h"
 #include "model/graph/graph_index.h"
 #include "model/io/npy.h"
 #include "model/loader/model.h"
+#include "views/edit/edit_session.h"
 #include "views/runner/input_editor.h"
+#include "views/util/plural.h"
 
 namespace tfscope {
 
@@ -38,6 +44,15 @@ struct RunnerSession {
     int metaGraph = -1;
     std::shared_ptr<exec::Session> session;
     std::map<std::string, Signature> signatures;
+    // Checkpoint keys whose session variable holds an edited value now (changed by run jobs only).
+    std::set<std::string> edited;
+};
+
+// What a run job hands back.
+struct RunnerResult {
+    RunOutputs outputs;
+    int edited = 0;                  // edited variables the run used
+    std::vector<std::string> notes;  // edits it could not use
 };
 
 namespace {
@@ -104,6 +119,12 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
 
     m_run = new QPushButton(tr("Run"), this);
     m_run->setDefault(true);
+    m_runOriginal = new QPushButton(tr("Run with original values"), this);
+    m_runOriginal->setToolTip(tr("Run without the edits (the values in the model's files), for comparison"));
+    m_runOriginal->hide();
+    m_editsLabel = new QLabel(this);
+    m_editsLabel->setWordWrap(true);
+    m_editsLabel->hide();
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_busy = new QProgressBar(this);
     m_busy->setRange(0, 0);
@@ -112,6 +133,7 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
     m_status = new QLabel(this);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_run);
+    buttons->addWidget(m_runOriginal);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_busy);
     buttons->addWidget(m_status, 1);
@@ -123,7 +145,8 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
     m_errorLabel->hide();
 
     m_outputList = new QTreeWidget(this);
-    m_outputList->setHeaderLabels({tr("Output"), tr("DType"), tr("Shape"), tr("Values")});
+    m_outputList->setHeaderLabels({tr("Output"), tr("DType"), tr("Shape"), tr("Values"), tr("Original values")});
+    m_outputList->setColumnHidden(4, true);
     m_outputList->setRootIsDecorated(false);
     m_outputList->setToolTip(tr("Double-click an output to open it in the tensor viewer"));
     m_save = new QPushButton(tr("Save outputs as .npy…"), this);
@@ -136,6 +159,7 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
     layout->addLayout(top);
     layout->addWidget(m_title);
     layout->addWidget(scroll, 3);
+    layout->addWidget(m_editsLabel);
     layout->addLayout(buttons);
     layout->addWidget(m_errorLabel);
     layout->addLayout(outputsHeader);
@@ -144,6 +168,7 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
     m_ticker.setInterval(100);
     connect(&m_ticker, &QTimer::timeout, this, &RunnerPanel::tick);
     connect(m_run, &QPushButton::clicked, this, &RunnerPanel::run);
+    connect(m_runOriginal, &QPushButton::clicked, this, &RunnerPanel::runOriginal);
     connect(m_cancel, &QPushButton::clicked, this, &RunnerPanel::cancel);
     connect(&m_opener, &QFutureWatcherBase::finished, this, &RunnerPanel::onSessionOpened);
     connect(&m_runner, &QFutureWatcherBase::finished, this, &RunnerPanel::onRunFinished);
@@ -153,8 +178,9 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
         setSignature(spec.section(QLatin1Char('/'), 0, 0).toInt(), spec.section(QLatin1Char('/'), 1));
     });
     connect(m_outputList, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
-        auto it = m_outputs.find(item->text(0).toStdString());
-        if (it != m_outputs.end()) emit tensorActivated(m_key + QLatin1Char('/') + item->text(0), it->second);
+        const RunOutputs& shown = m_outputs.empty() ? m_originalOutputs : m_outputs;
+        auto it = shown.find(item->text(0).toStdString());
+        if (it != shown.end()) emit tensorActivated(m_key + QLatin1Char('/') + item->text(0), it->second);
     });
     connect(m_save, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Save outputs as .npy into"));
@@ -191,6 +217,7 @@ void RunnerPanel::setModel(std::shared_ptr<const Model> model) {
     m_metaGraph = -1;
     m_key.clear();
     m_outputs.clear();
+    m_originalOutputs.clear();
     m_error.clear();
     m_errorLabel->hide();
     m_outputList->clear();
@@ -214,6 +241,7 @@ void RunnerPanel::setModel(std::shared_ptr<const Model> model) {
     }
     m_signatureBox->setCurrentIndex(-1);
     m_populating = false;
+    updateEdits();
     m_title->setText(!m_model ? tr("Open a model to run its signatures.")
                      : m_signatureBox->count() ? tr("Choose a signature to run.")
                                                : tr("The model has no signatures to run."));
@@ -253,6 +281,7 @@ bool RunnerPanel::setSignature(int metaGraph, const QString& key) {
         m_populating = false;
     }
     m_outputs.clear();
+    m_originalOutputs.clear();
     m_outputList->clear();
     m_save->setEnabled(false);
     setError({});
@@ -378,6 +407,7 @@ bool RunnerPanel::canRun() const {
 void RunnerPanel::updateRunEnabled() {
     const bool running = m_running;
     m_run->setEnabled(!running && !m_opening && canRun());
+    m_runOriginal->setEnabled(m_run->isEnabled());
     m_cancel->setEnabled(running || m_opening);
     m_signatureBox->setEnabled(!running);
     QString why;
@@ -389,26 +419,105 @@ void RunnerPanel::updateRunEnabled() {
     m_run->setToolTip(why);
 }
 
-void RunnerPanel::run() {
+void RunnerPanel::setEditSession(EditSession* edits) {
+    if (m_edits) disconnect(m_edits, nullptr, this, nullptr);
+    m_edits = edits;
+    if (m_edits) connect(m_edits, &EditSession::changed, this, &RunnerPanel::updateEdits);
+    updateEdits();
+}
+
+namespace {
+// The value edits of `edits` a run of `model` can take (none when the edit session is for another model).
+exec::RunEdits currentRunEdits(const EditSession* edits, const std::shared_ptr<const Model>& model) {
+    if (!edits || !edits->active() || !model || edits->set().model() != model) return {};
+    return exec::runEdits(edits->set());
+}
+}  // namespace
+
+int RunnerPanel::editedCount() const { return int(currentRunEdits(m_edits, m_model).values.size()); }
+
+void RunnerPanel::updateEdits() {
+    const exec::RunEdits edits = currentRunEdits(m_edits, m_model);
+    QString text;
+    if (!edits.values.empty()) {
+        QStringList names;
+        for (const EditItem& i : m_edits->set().items())
+            if (i.valueEdited() && !i.added()) names << QString::fromStdString(i.name);
+        const int shown = 5;
+        QString list = names.mid(0, shown).join(QStringLiteral(", "));
+        if (names.size() > shown) list += tr(" and %1 more").arg(names.size() - shown);
+        text = tr("Run with %1: %2")
+                   .arg(countText(qint64(edits.values.size()), tr("%1 edited variable"), tr("%1 edited variables")), list.toHtmlEscaped());
+    }
+    for (const std::string& s : edits.skipped)
+        text += (text.isEmpty() ? QString() : QStringLiteral("<br>")) +
+                tr("Not used by runs: %1").arg(QString::fromStdString(s).toHtmlEscaped());
+    m_editsLabel->setText(text);
+    m_editsLabel->setVisible(!text.isEmpty());
+    m_runOriginal->setVisible(!edits.values.empty() || !m_originalOutputs.empty());
+}
+
+void RunnerPanel::run() { startRun(false); }
+
+void RunnerPanel::runOriginal() { startRun(true); }
+
+QVariantMap RunnerPanel::inputsState() const {
+    QVariantMap all;
+    all.insert(QStringLiteral("__signature"), QString(QString::number(m_metaGraph) + QLatin1Char('/') + m_key));
+    for (const InputEditor* e : m_editors) all.insert(QString::fromStdString(e->key()), e->state());
+    return all;
+}
+
+void RunnerPanel::startRun(bool original) {
     if (!canRun() || m_running) return;
     std::map<std::string, Tensor> inputs;
     for (const InputEditor* e : m_editors)
         if (!e->isOmitted()) inputs[e->key()] = e->value().value();  // an empty optional input: the graph computes it
     saveInputs();
-    m_outputs.clear();
+    // The session's variables take the current value edits (or, for the original run, none):
+    // edited values are written in, variables edited for an earlier run get their file value back.
+    std::vector<std::pair<std::string, Tensor>> writes;
+    if (!original) writes = currentRunEdits(m_edits, m_model).values;
+    std::set<std::string> writing;
+    for (const auto& w : writes) writing.insert(w.first);
+    std::vector<std::pair<std::string, Tensor>> restores;
+    for (const std::string& k : m_session->edited) {
+        if (writing.count(k)) continue;
+        auto t = m_model->checkpoint() ? m_model->checkpoint()->read(k, /*verifyCrc=*/false) : Result<Tensor>(Status::notFound(k));
+        if (t.ok()) restores.emplace_back(k, std::move(t).value());
+    }
+    m_runningOriginal = original;
+    (original ? m_originalOutputs : m_outputs).clear();
+    (original ? m_originalInputs : m_outputsInputs) = inputsState();
     m_outputList->clear();
     m_save->setEnabled(false);
     setError({});
     m_lastMs = -1;
     m_cancelRequested = false;
     m_runningSession = m_session;
-    auto session = m_session->session;
+    auto rs = m_session;
+    auto model = m_model;
     const std::string key = m_key.toStdString();
     m_clock.start();
     m_running = true;
-    m_runner.setFuture(runJob<JobOutcome<RunOutputs>>([session, key, inputs](Progress& progress) {
-        if (progress.isCancelled()) return JobOutcome<RunOutputs>{Status::cancelled("The run was cancelled."), nullptr};
-        return JobOutcome<RunOutputs>::from(session->runSignature(key, inputs));
+    m_runner.setFuture(runJob<JobOutcome<RunnerResult>>([rs, model, key, inputs, writes, restores](Progress& progress) {
+        if (progress.isCancelled()) return JobOutcome<RunnerResult>{Status::cancelled("The run was cancelled."), nullptr};
+        RunnerResult result;
+        for (const auto& [k, t] : restores)
+            if (exec::setSessionVariable(*rs->session, *model, k, t).ok()) rs->edited.erase(k);
+        for (const auto& [k, t] : writes) {
+            Status s = exec::setSessionVariable(*rs->session, *model, k, t);
+            if (!s.ok()) {
+                result.notes.push_back(s.message());
+                continue;
+            }
+            rs->edited.insert(k);
+            ++result.edited;
+        }
+        auto outputs = rs->session->runSignature(key, inputs);
+        if (!outputs.ok()) return JobOutcome<RunnerResult>{outputs.status(), nullptr};
+        result.outputs = std::move(outputs).value();
+        return JobOutcome<RunnerResult>::from(Result<RunnerResult>(std::move(result)));
     }));
     m_busy->show();
     m_ticker.start();
@@ -443,15 +552,21 @@ void RunnerPanel::onRunFinished() {
     if (m_cancelRequested || f.isCanceled() || f.resultCount() == 0) {
         m_status->setText(tr("Cancelled after %1.").arg(seconds(m_lastMs)));
     } else {
-        JobOutcome<RunOutputs> o = f.result();
+        JobOutcome<RunnerResult> o = f.result();
         if (o.status.code() == Status::Code::Cancelled) {
             m_status->setText(tr("Cancelled after %1.").arg(seconds(m_lastMs)));
         } else if (!o.status.ok()) {
             m_status->setText(tr("Failed after %1.").arg(seconds(m_lastMs)));
             setError(QString::fromStdString(o.status.message()));
         } else {
-            m_outputs = *o.value;
-            m_status->setText(tr("Done in %1.").arg(seconds(m_lastMs)));
+            (m_runningOriginal ? m_originalOutputs : m_outputs) = o.value->outputs;
+            QString done = tr("Done in %1").arg(seconds(m_lastMs));
+            if (m_runningOriginal) done += tr(", with the original values");
+            else if (o.value->edited > 0) done += tr(", with %1").arg(countText(o.value->edited, tr("%1 edited variable"), tr("%1 edited variables")));
+            m_status->setText(done + QLatin1Char('.'));
+            QStringList notes;
+            for (const std::string& n : o.value->notes) notes << QString::fromStdString(n);
+            if (!notes.isEmpty()) setError(tr("Edits not used: %1").arg(notes.join(QLatin1Char(' '))));
             showOutputs();
         }
     }
@@ -461,15 +576,24 @@ void RunnerPanel::onRunFinished() {
 
 void RunnerPanel::showOutputs() {
     m_outputList->clear();
-    for (const auto& [key, t] : m_outputs) {
+    // Both runs side by side while they had the same inputs; otherwise the newest alone.
+    const bool both = !m_outputs.empty() && !m_originalOutputs.empty() && m_outputsInputs == m_originalInputs;
+    const bool originalOnly = m_runningOriginal && !both;
+    const RunOutputs& main = originalOnly ? m_originalOutputs : m_outputs;
+    for (const auto& [key, t] : main) {
         auto* item = new QTreeWidgetItem(m_outputList);
         item->setText(0, QString::fromStdString(key));
         item->setText(1, QString::fromLatin1(dtypeShortName(t.dtype())));
         item->setText(2, QString::fromStdString(shapeToString(t.shape())));
         item->setText(3, valuesPreview(t));
+        auto orig = m_originalOutputs.find(key);
+        if (both && orig != m_originalOutputs.end()) item->setText(4, valuesPreview(orig->second));
     }
+    m_outputList->headerItem()->setText(3, originalOnly ? tr("Original values") : editedCount() > 0 || both ? tr("Edited values") : tr("Values"));
+    m_outputList->setColumnHidden(4, !both);
     for (int c = 0; c < 3; ++c) m_outputList->resizeColumnToContents(c);
-    m_save->setEnabled(!m_outputs.empty());
+    m_save->setEnabled(!main.empty());
+    updateEdits();
 }
 
 QString RunnerPanel::saveOutputs(const QString& dir) const {

@@ -41,7 +41,6 @@ namespace tfscope {
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(QStringLiteral("tfscope[*]"));
     setAcceptDrops(true);
-    resize(1400, 860);
     m_tabs = new QTabWidget(this);
     m_canvas = new GraphCanvas(m_tabs);
     m_tensor = new TensorViewer(m_tabs);
@@ -53,12 +52,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setCentralWidget(m_tabs);
 
     m_tree = new TreePanel(this);
-    auto* treeDock = new QDockWidget(tr("Model"), this);
+    auto* treeDock = m_treeDock = new QDockWidget(tr("Model"), this);
     treeDock->setObjectName(QStringLiteral("ModelDock"));
     treeDock->setWidget(m_tree);
     addDockWidget(Qt::LeftDockWidgetArea, treeDock);
     m_properties = new PropertiesPanel(this);
-    auto* propDock = new QDockWidget(tr("Properties"), this);
+    auto* propDock = m_propertiesDock = new QDockWidget(tr("Properties"), this);
     propDock->setObjectName(QStringLiteral("PropertiesDock"));
     propDock->setWidget(m_properties);
     addDockWidget(Qt::RightDockWidgetArea, propDock);
@@ -82,6 +81,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_progress->hide();
     m_cancel->hide();
     m_edit = new EditController(this, m_tree, m_tensor);
+    m_runner->setEditSession(m_edit->session());
     connect(m_edit, &EditController::unsavedEditsChanged, this, &QWidget::setWindowModified);
     createActions();
 
@@ -99,6 +99,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_properties, &PropertiesPanel::functionLinkActivated, this, &MainWindow::openFunction);
     connect(m_properties, &PropertiesPanel::variableLinkActivated, this,
             [this](int v) { m_tree->selectSource(m_tree->treeModel()->indexForVariable(v)); });
+    restoreLayout();
 }
 
 MainWindow::~MainWindow() {
@@ -116,14 +117,8 @@ void MainWindow::createActions() {
     };
     QMenu* file = menuBar()->addMenu(tr("&File"));
     auto* edit = new QMenu(tr("&Edit"), this);  // filled below; added after File
-    QAction* open = act(file, tr("&Open File…"), QKeySequence::Open, [this] {
-        QString p = QFileDialog::getOpenFileName(this, tr("Open model file"));
-        if (!p.isEmpty()) openPath(p);
-    }, u"open");
-    act(file, tr("Open &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] {
-        QString p = QFileDialog::getExistingDirectory(this, tr("Open SavedModel or checkpoint folder"));
-        if (!p.isEmpty()) openPath(p);
-    });
+    QAction* open = act(file, tr("&Open File…"), QKeySequence::Open, [this] { openFileDialog(); }, u"open");
+    act(file, tr("Open &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] { openFolderDialog(); });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_versionMenu = file->addMenu(tr("Open &Version"));
     QAction* reloadAction = act(file, tr("&Reload"), QKeySequence(Qt::Key_F5), [this] { reload(); }, u"reload");
@@ -139,8 +134,10 @@ void MainWindow::createActions() {
     QAction* fit = act(view, tr("&Fit Graph"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { m_canvas->view()->fitAll(); }, u"fit");
     QAction* zoomIn = act(view, tr("Zoom &In"), QKeySequence::ZoomIn, [this] { m_canvas->view()->scaleView(1.25); }, u"zoom-in");
     QAction* zoomOut = act(view, tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { m_canvas->view()->scaleView(0.8); }, u"zoom-out");
+    addPanelActions(view);
     QMenu* signature = menuBar()->addMenu(tr("&Signature"));
     QAction* run = act(signature, tr("&Run…"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { showRunner(); }, u"run");
+    addHelpMenu();
     QToolBar* bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("MainToolBar"));
     bar->setIconSize(QSize(20, 20));
@@ -149,6 +146,7 @@ void MainWindow::createActions() {
     bar->addActions({fit, zoomIn, zoomOut});
     bar->addSeparator();
     bar->addActions({run, exportCheckpoint});
+    view->addAction(bar->toggleViewAction());
     updateRecentMenu();
     updateVersionMenu();
 }
@@ -263,11 +261,12 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
 
 bool MainWindow::showRunner(const QString& signature) {
     const QModelIndex current = m_tree->proxy()->mapToSource(m_tree->view()->currentIndex());
-    if (!m_runner->selectSignature(signature.isEmpty() ? current.data(ModelTreeModel::SignatureRole).toString() : signature))
-        return false;
-    m_runnerDock->show();
+    // An empty request keeps the signature chosen in the panel (F5 reloads keep it too).
+    QString spec = signature.isEmpty() ? current.data(ModelTreeModel::SignatureRole).toString() : signature;
+    if (spec.isEmpty() && !m_runner->signature().isEmpty()) spec = QString::number(m_runner->metaGraph()) + QLatin1Char('/') + m_runner->signature();
+    if (!m_runner->selectSignature(spec)) return false;
+    m_runnerDock->show();  // in the Properties dock's place: the docks keep their sizes
     m_runnerDock->raise();
-    resizeDocks({m_runnerDock}, {520}, Qt::Horizontal);
     return true;
 }
 
@@ -386,8 +385,9 @@ bool MainWindow::confirmDiscardEdits() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (confirmDiscardEdits()) event->accept();
-    else event->ignore();
+    if (!confirmDiscardEdits()) return event->ignore();
+    saveLayout();
+    event->accept();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

@@ -57,8 +57,20 @@ public:
     PropertiesPanel* properties() const { return m_properties; }
     EditController* editController() const { return m_edit; }
     RunnerPanel* runner() const { return m_runner; }
-    // Shows the Run dock for SIGNATURE ("key" or "metaGraph/key"; "" = the selected or first one).
+    // Shows the Run dock for SIGNATURE ("key" or "metaGraph/key"; "" = the selected one, else the
+    // one already chosen in the panel, else the first).
     bool showRunner(const QString& signature = {});
+    QDockWidget* runnerDock() const { return m_runnerDock; }
+    QDockWidget* treeDock() const { return m_treeDock; }
+    QDockWidget* propertiesDock() const { return m_propertiesDock; }
+
+    // Window geometry, dock layout and the tree's column widths, in QSettings ("window/…");
+    // saved on close, restored by the constructor. Without saved geometry the first size fits
+    // the screen's available area.
+    void saveLayout() const;
+    void restoreLayout();
+    // Text of Help > About (version, Qt version, license).
+    static QString aboutText();
 
 signals:
     void modelLoaded();
@@ -87,6 +99,11 @@ private:
     void updateRecentMenu();
     void updateVersionMenu();
     void exportGraph(bool svg);
+    // main_window_layout.cpp: View menu's panels, Help menu, file dialogs that remember the folder.
+    void addPanelActions(QMenu* view);
+    void addHelpMenu();
+    void openFileDialog();
+    void openFolderDialog();
     void findDialog();
 
     TreePanel* m_tree;
@@ -97,6 +114,8 @@ private:
     EditController* m_edit;
     RunnerPanel* m_runner;
     QDockWidget* m_runnerDock;
+    QDockWidget* m_treeDock;
+    QDockWidget* m_propertiesDock;
     QTabWidget* m_tabs;
     QProgressBar* m_progress;
     QToolButton* m_cancel;
