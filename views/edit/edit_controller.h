@@ -69,6 +69,9 @@ public:
     Status saveScript(const QString& path);
     // Asks for a file and saves the edit script there; false when cancelled or refused.
     bool saveScriptDialog();
+    // The Edit menu's dialogs, for context menus: rename the variable shown; export (file dialog).
+    void renameCurrentDialog() { renameDialog(); }
+    void exportSelectedDialog(ExportFormat format) { exportDialog(format); }
     // True when edits were made since the model was opened, the script was last saved or the
     // edits were last exported.
     bool hasUnsavedEdits() const;

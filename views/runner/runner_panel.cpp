@@ -39,6 +39,10 @@ struct RunnerSession {
         Status status;  // signatureInputs / exampleFeatures errors
         std::map<std::string, exec::TensorSpec> inputs;
         std::map<std::string, std::vector<io::ExampleFeature>> features;  // DT_STRING inputs feeding ParseExample
+        // Inputs that are a PlaceholderWithDefault (TF2's serving_default_x): their default value.
+        // They are shown among the required inputs, pre-filled; the other optional inputs are
+        // computed by the graph.
+        std::map<std::string, Tensor> defaults;
     };
     std::shared_ptr<const Model> model;
     int metaGraph = -1;
@@ -76,6 +80,15 @@ Result<RunnerSession> openRunnerSession(std::shared_ptr<const Model> model, int 
         }
         sig.inputs = std::move(inputs).value();
         for (const auto& [k, spec] : sig.inputs) {
+            if (spec.optional && graph) {
+                const NodeId node = graph->find(GraphIndex::parseTensorName(spec.tensorName).first);
+                const auto in = node == kNoNode ? std::span<const InputRef>{} : graph->inputs(node);
+                if (node != kNoNode && graph->op(node) == "PlaceholderWithDefault" && !in.empty() && in[0].outputIndex >= 0) {
+                    std::vector<Tensor> value;
+                    const std::string from = std::string(graph->name(in[0].node)) + ":" + std::to_string(in[0].outputIndex);
+                    if (out.session->run({}, {from}, {}, &value).ok() && value.size() == 1) sig.defaults[k] = value[0];
+                }
+            }
             if (spec.dtype != DType::String || !graph) continue;
             auto features = io::exampleFeatures(*graph, spec.tensorName);
             if (features.ok() && !features.value().empty()) sig.features[k] = std::move(features).value();
@@ -103,7 +116,9 @@ QString seconds(qint64 ms) { return ms < 1000 ? QObject::tr("%1 ms").arg(ms) : Q
 
 RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
     m_signatureBox = new QComboBox(this);
-    m_signatureBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    // Long signature keys must not widen the dock (it would squeeze the graph).
+    m_signatureBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_signatureBox->setMinimumContentsLength(12);
     m_title = new QLabel(this);
     m_title->setWordWrap(true);
     auto* top = new QHBoxLayout;
@@ -131,9 +146,9 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
     m_busy->setMaximumWidth(120);
     m_busy->hide();
     m_status = new QLabel(this);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_run);
-    buttons->addWidget(m_runOriginal);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_busy);
     buttons->addWidget(m_status, 1);
@@ -159,7 +174,11 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
     layout->addLayout(top);
     layout->addWidget(m_title);
     layout->addWidget(scroll, 3);
-    layout->addWidget(m_editsLabel);
+    // "Run with 1 edited variable: a"  [Run with original values]; own row, so the dock stays narrow.
+    auto* editsRow = new QHBoxLayout;
+    editsRow->addWidget(m_editsLabel, 1);
+    editsRow->addWidget(m_runOriginal, 0, Qt::AlignTop);
+    layout->addLayout(editsRow);
     layout->addLayout(buttons);
     layout->addWidget(m_errorLabel);
     layout->addLayout(outputsHeader);
@@ -186,7 +205,7 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Save outputs as .npy into"));
         if (dir.isEmpty()) return;
         const QString error = saveOutputs(dir);
-        m_status->setText(error.isEmpty() ? tr("Saved %1 output(s) to %2").arg(m_outputs.size()).arg(dir) : QString());
+        m_status->setText(error.isEmpty() ? tr("Saved %1 to %2").arg(countText(qint64(m_outputs.size()), tr("%1 output"), tr("%1 outputs")), dir) : QString());
         if (!error.isEmpty()) setError(error);
     });
     setModel(nullptr);
@@ -347,9 +366,13 @@ void RunnerPanel::buildForm() {
     }
     if (!it->second.status.ok()) setError(QString::fromStdString(it->second.status.message()));
     const auto& inputs = it->second.inputs;
-    const auto optional = std::count_if(inputs.begin(), inputs.end(), [](const auto& in) { return in.second.optional; });
-    QString count = tr("%1 input(s)").arg(inputs.size());
-    if (optional) count += tr(", %1 optional (computed by the graph)").arg(optional);
+    const auto& defaults = it->second.defaults;
+    // Computed by the graph: optional inputs without a default value; those are folded away.
+    auto computed = [&](const std::string& k, const exec::TensorSpec& spec) { return spec.optional && !defaults.count(k); };
+    const auto optional = std::count_if(inputs.begin(), inputs.end(), [&](const auto& in) { return computed(in.first, in.second); });
+    QString count = countText(qint64(inputs.size()), tr("%1 input"), tr("%1 inputs"));
+    if (!defaults.empty()) count += tr(", %1 with a default").arg(defaults.size());
+    if (optional) count += tr(", %1 computed by the graph").arg(optional);
     m_title->setText(tr("<b>%1</b> &nbsp; <span style=\"color:gray\">%2</span> &nbsp; %3")
                          .arg(m_key.toHtmlEscaped(), method.toHtmlEscaped(), count.toHtmlEscaped()));
     // Required inputs first (TFMA's one examples input would be lost among its computed features).
@@ -367,13 +390,15 @@ void RunnerPanel::buildForm() {
             connect(m_optionalToggle, &QToolButton::toggled, this, [this](bool shown) {
                 m_optionalToggle->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
                 for (InputEditor* e : m_editors)
-                    if (e->isOptional()) e->setVisible(shown);
+                    if (e->isComputed()) e->setVisible(shown);
             });
         }
         for (const auto& [k, spec] : inputs) {
-            if (spec.optional != optionalPass) continue;
+            if (computed(k, spec) != optionalPass) continue;
             auto f = it->second.features.find(k);
             auto* editor = new InputEditor(k, spec, f == it->second.features.end() ? std::vector<io::ExampleFeature>{} : f->second, m_form);
+            auto d = defaults.find(k);
+            if (d != defaults.end()) editor->setDefault(d->second);
             m_formLayout->insertWidget(row++, editor);
             m_editors.push_back(editor);
             connect(editor, &InputEditor::validityChanged, this, &RunnerPanel::updateRunEnabled);
@@ -381,11 +406,11 @@ void RunnerPanel::buildForm() {
     }
     restoreInputs();
     if (m_optionalToggle) {
-        const bool given = std::any_of(m_editors.begin(), m_editors.end(), [](InputEditor* e) { return e->isOptional() && !e->isOmitted(); });
+        const bool given = std::any_of(m_editors.begin(), m_editors.end(), [](InputEditor* e) { return e->isComputed() && !e->isOmitted(); });
         m_optionalToggle->setChecked(given);
         m_optionalToggle->setArrowType(given ? Qt::DownArrow : Qt::RightArrow);
         for (InputEditor* e : m_editors)
-            if (e->isOptional()) e->setVisible(given);
+            if (e->isComputed()) e->setVisible(given);
     }
     updateRunEnabled();
     emit formReady();

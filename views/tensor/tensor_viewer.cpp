@@ -27,6 +27,8 @@ TensorViewer::TensorViewer(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     m_title = new QLabel(this);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_title->setWordWrap(true);  // a long name must not widen the centre and squeeze the docks
+    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto* top = new QHBoxLayout;
     top->addWidget(m_title, 1);
     auto* copy = new QPushButton(tr("Copy"), this);
@@ -162,7 +164,7 @@ void TensorViewer::showNotice(const QString& text) {
     m_notice->setVisible(!text.isEmpty());
 }
 
-QString TensorViewer::noticeText() const { return m_notice->isVisible() ? m_notice->text() : QString(); }
+QString TensorViewer::noticeText() const { return m_notice->isHidden() ? QString() : m_notice->text(); }
 
 void TensorViewer::copySelection() {
     const auto ranges = m_table->selectionModel() ? m_table->selectionModel()->selection() : QItemSelection();

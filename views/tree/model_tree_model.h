@@ -38,6 +38,7 @@ public:
         MetaGraphRole,             // meta graph index, -1 if none
         ModifiedRole,              // variables/scopes with an edit session: renamed, value edited, deleted or added
         EditNameRole,              // with an edit session: the variable's current name ("" if none or deleted)
+        CheckpointPrefixRole,      // a checkpoint of a checkpoint folder: its absolute prefix
     };
     enum class Kind {
         Section, Info, MetaGraph, Signature, SignatureSide, SignatureTensor, Collection, CollectionValue,

@@ -15,6 +15,7 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
@@ -25,15 +26,19 @@
 #include <QTreeView>
 
 #include "model/checkpoint/checkpoint_reader.h"
+#include "model/graph/run_subgraph.h"
 #include "model/loader/model_loader.h"
 #include "views/edit/edit_controller.h"
 #include "views/graph/graph_canvas.h"
 #include "views/graph/graph_view.h"
 #include "views/panels/properties_panel.h"
+#include "views/panels/tree_item_properties.h"
+#include "views/runner/input_editor.h"
 #include "views/runner/runner_panel.h"
 #include "views/tensor/tensor_viewer.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
+#include "views/util/plural.h"
 #include "views/window/icons.h"
 
 namespace tfscope {
@@ -65,7 +70,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_runner = new RunnerPanel(this);
     m_runnerDock = new QDockWidget(tr("Run"), this);
     m_runnerDock->setObjectName(QStringLiteral("RunDock"));
-    m_runnerDock->setWidget(m_runner);
+    // In a scroll area: the panel's minimum width must not widen the dock (and squeeze the graph)
+    // when it opens in the Properties dock's place.
+    auto* runScroll = new QScrollArea(m_runnerDock);
+    runScroll->setWidgetResizable(true);
+    runScroll->setFrameShape(QFrame::NoFrame);
+    runScroll->setWidget(m_runner);
+    m_runnerDock->setWidget(runScroll);
     tabifyDockWidget(propDock, m_runnerDock);
     m_runnerDock->hide();
 
@@ -89,8 +100,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(&m_loader, &QFutureWatcherBase::finished, this, &MainWindow::onLoaded);
     connect(m_cancel, &QToolButton::clicked, &m_loader, &QFutureWatcherBase::cancel);
     connect(m_tree, &TreePanel::currentSourceChanged, this, &MainWindow::onTreeCurrent);
+    connect(m_tree, &TreePanel::sourceActivated, this, &MainWindow::onTreeActivated);
+    connect(m_tree, &TreePanel::contextMenuRequested, this, [this](const QModelIndex& source, const QPoint& pos) {
+        QMenu* menu = treeMenu(source);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(pos);
+    });
     connect(m_canvas, &GraphCanvas::nodeSelected, this, &MainWindow::onNodeSelected);
     connect(m_canvas, &GraphCanvas::layoutFailed, this, [this](const QString& m) { m_statusLabel->setText(m); });
+    connect(m_runner, &RunnerPanel::runFinished, this, [this] { highlightSignature(m_runner->metaGraph(), m_runner->signature()); });
     connect(m_runner, &RunnerPanel::tensorActivated, this, [this](const QString& name, const Tensor& t) {
         m_tensor->setTensor(name, t);
         m_tabs->setCurrentWidget(m_tensor);
@@ -99,7 +117,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_properties, &PropertiesPanel::functionLinkActivated, this, &MainWindow::openFunction);
     connect(m_properties, &PropertiesPanel::variableLinkActivated, this,
             [this](int v) { m_tree->selectSource(m_tree->treeModel()->indexForVariable(v)); });
-    restoreLayout();
+    fitToScreen();
 }
 
 MainWindow::~MainWindow() {
@@ -215,7 +233,7 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     m_tabs->setTabText(0, tr("Graph"));
     m_tabs->setCurrentWidget(m_model->metaGraphCount() > 0 ? static_cast<QWidget*>(m_canvas) : m_tensor);
     QString status = tr("%1 — %2").arg(root, QString::fromLatin1(modelFormatDisplayName(m_model->format())));
-    if (!m_model->warnings().empty()) status += tr(" — %1 warning(s)").arg(m_model->warnings().size());
+    if (!m_model->warnings().empty()) status += tr(" — %1").arg(countText(qint64(m_model->warnings().size()), tr("%1 warning"), tr("%1 warnings")));
     m_statusLabel->setText(status);
     emit modelLoaded();
 }
@@ -225,17 +243,11 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
     const auto kind = ModelTreeModel::Kind(source.data(ModelTreeModel::KindRole).toInt());
     const QString key = source.data(ModelTreeModel::CheckpointKeyRole).toString();
     const QString node = source.data(ModelTreeModel::NodeNameRole).toString();
+    // Something about every item, never the previous item's text; a node's own view replaces it below.
+    m_properties->showText(treeItemHtml(source));
     if (kind == ModelTreeModel::Kind::Signature && m_canvas->graph()) {
         const QString sig = source.data(ModelTreeModel::SignatureRole).toString();
-        const int mg = sig.section(QLatin1Char('/'), 0, 0).toInt();
-        const std::string sigKey = sig.section(QLatin1Char('/'), 1).toStdString();
-        for (const SignatureSummary& s : m_model->summary().metaGraphs[size_t(mg)].signatures) {
-            if (s.key != sigKey) continue;
-            std::vector<std::string> names;
-            for (const auto& o : s.outputs) names.push_back(o.name);
-            m_canvas->highlightNodes(m_canvas->graph()->subgraphFor(names));
-            m_statusLabel->setText(tr("Signature %1 needs %2 nodes").arg(QString::fromStdString(s.key)).arg(m_canvas->graph()->subgraphFor(names).size()));
-        }
+        highlightSignature(sig.section(QLatin1Char('/'), 0, 0).toInt(), sig.section(QLatin1Char('/'), 1));
     }
     if (kind == ModelTreeModel::Kind::Variable && !key.isEmpty()) showTensor(key);
     if (kind == ModelTreeModel::Kind::AddedVariable && m_edit->showAdded(source.data(ModelTreeModel::EditNameRole).toString()))
@@ -244,10 +256,8 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
         NodeId id = m_canvas->graph()->find(node.toStdString());
         if (id != kNoNode) {
             m_canvas->highlightNodes({id});
-            if (kind != ModelTreeModel::Kind::Variable) {
-                m_canvas->revealNode(id);
-                m_tabs->setCurrentWidget(m_canvas);
-            }
+            m_canvas->revealNode(id);  // a variable: its node, while its values stay in view
+            if (kind != ModelTreeModel::Kind::Variable) m_tabs->setCurrentWidget(m_canvas);
             m_properties->showNode(m_canvas->graph(), id, &m_model->summary());
         }
     }
@@ -257,6 +267,40 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
     }
     const QString asset = source.data(ModelTreeModel::AssetPathRole).toString();
     if (!asset.isEmpty()) openAsset(asset);
+}
+
+namespace {
+// The graph tensors a signature input or output stands for (a sparse one: its components).
+void addTensorNames(const TensorInfoSummary& t, std::vector<std::string>& out) {
+    for (const std::string* n : {&t.name, &t.valuesTensor, &t.indicesTensor, &t.denseShapeTensor})
+        if (!n->empty()) out.push_back(*n);
+    for (const TensorInfoSummary& c : t.components) addTensorNames(c, out);
+}
+}  // namespace
+
+void MainWindow::highlightSignature(int metaGraph, const QString& key) {
+    if (!m_model || !m_canvas->graph() || metaGraph < 0 || metaGraph >= int(m_model->summary().metaGraphs.size())) return;
+    // The canvas shows meta graph 0's graph; another meta graph's signature has other nodes.
+    if (metaGraph != 0 || m_canvas->graph() != m_model->graphIndex(0)) return;
+    for (const SignatureSummary& s : m_model->summary().metaGraphs[size_t(metaGraph)].signatures) {
+        if (s.key != key.toStdString()) continue;
+        // What a run executes: the outputs' inputs back to the fed inputs. With the Run panel on this
+        // signature, the inputs it feeds (an empty optional one is computed by the graph instead).
+        const bool inRunner = m_runner->metaGraph() == metaGraph && m_runner->signature() == key && !m_runner->editors().empty();
+        std::vector<std::string> fetches, feeds;
+        for (const auto& o : s.outputs) addTensorNames(o, fetches);
+        for (const auto& in : s.inputs) {
+            if (inRunner) {
+                const InputEditor* e = m_runner->editor(QString::fromStdString(in.key));
+                if (e && e->isOmitted()) continue;
+            }
+            addTensorNames(in, feeds);
+        }
+        const std::vector<NodeId> nodes = runSubgraph(*m_canvas->graph(), fetches, feeds);
+        m_canvas->highlightNodes(nodes);
+        m_statusLabel->setText(tr("Signature %1 runs %2 for its inputs")
+                                   .arg(key, countText(qint64(nodes.size()), tr("%1 node"), tr("%1 nodes"))));
+    }
 }
 
 bool MainWindow::showRunner(const QString& signature) {

@@ -8,6 +8,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -58,24 +59,27 @@ void MainWindow::saveLayout() const {
     settings.setValue(kTreeHeaderKey, m_tree->view()->header()->saveState());
 }
 
+void MainWindow::fitToScreen() {
+    const QScreen* screen = QApplication::primaryScreen();
+    const QRect avail = screen ? screen->availableGeometry() : QRect(0, 0, 1400, 860);
+    const QSize size(std::min(1400, avail.width() * 9 / 10), std::min(860, avail.height() * 9 / 10));
+    resize(size);
+    move(avail.center() - QPoint(size.width() / 2, size.height() / 2));
+    // The docks' share of the width leaves the graph the larger part.
+    resizeDocks({m_treeDock, m_propertiesDock}, {size.width() * 28 / 100, size.width() * 21 / 100}, Qt::Horizontal);
+}
+
 void MainWindow::restoreLayout() {
     QSettings settings;
     const QByteArray geometry = settings.value(kGeometryKey).toByteArray();
-    if (geometry.isEmpty() || !restoreGeometry(geometry)) {
-        // First start: 1400×860 if the screen has room, else 90% of its available area.
-        const QScreen* screen = QApplication::primaryScreen();
-        const QRect avail = screen ? screen->availableGeometry() : QRect(0, 0, 1400, 860);
-        const QSize size(std::min(1400, avail.width() * 9 / 10), std::min(860, avail.height() * 9 / 10));
-        resize(size);
-        move(avail.center() - QPoint(size.width() / 2, size.height() / 2));
-        // Docks get a share of the width that leaves the graph the larger part.
-        resizeDocks({m_treeDock, m_propertiesDock}, {size.width() * 28 / 100, size.width() * 21 / 100}, Qt::Horizontal);
-    }
+    if (geometry.isEmpty() || !restoreGeometry(geometry)) fitToScreen();
     const QByteArray state = settings.value(kStateKey).toByteArray();
     if (!state.isEmpty()) restoreState(state, kLayoutVersion);
     const QByteArray header = settings.value(kTreeHeaderKey).toByteArray();
     if (!header.isEmpty()) m_tree->view()->header()->restoreState(header);
 }
+
+QString MainWindow::statusText() const { return m_statusLabel->text(); }
 
 void MainWindow::addPanelActions(QMenu* view) {
     view->addSeparator();

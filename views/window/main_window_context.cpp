@@ -1,0 +1,72 @@
+// MainWindow: the model tree's context menu (copy, show in graph, rename, export, open a
+// checkpoint of a checkpoint folder, run a signature) and what double click does.
+#include <QApplication>
+#include <QClipboard>
+#include <QLabel>
+#include <QMenu>
+
+#include "model/checkpoint/checkpoint_reader.h"
+#include "model/format/numpy_format.h"
+#include "views/edit/edit_controller.h"
+#include "views/edit/edit_session.h"
+#include "views/graph/graph_canvas.h"
+#include "views/tree/model_tree_model.h"
+#include "views/tree/tree_panel.h"
+#include "views/window/main_window.h"
+
+namespace tfscope {
+namespace {
+constexpr int64_t kMaxCopiedElements = 1 << 20;
+}  // namespace
+
+QMenu* MainWindow::treeMenu(const QModelIndex& source) {
+    auto* menu = new QMenu(this);
+    const auto kind = ModelTreeModel::Kind(source.data(ModelTreeModel::KindRole).toInt());
+    const QString name = source.siblingAtColumn(ModelTreeModel::ColName).data().toString();
+    const QString prefix = source.data(ModelTreeModel::CheckpointPrefixRole).toString();
+    const QString signature = source.data(ModelTreeModel::SignatureRole).toString();
+    const QString node = source.data(ModelTreeModel::NodeNameRole).toString();
+    const QString key = source.data(ModelTreeModel::CheckpointKeyRole).toString();
+    if (!prefix.isEmpty()) connect(menu->addAction(tr("&Open This Checkpoint")), &QAction::triggered, this, [this, prefix] { openPath(prefix); });
+    if (!signature.isEmpty()) connect(menu->addAction(tr("&Run…")), &QAction::triggered, this, [this, signature] { showRunner(signature); });
+    if (!node.isEmpty() && m_canvas->graph() && m_canvas->graph()->find(node.toStdString()) != kNoNode)
+        connect(menu->addAction(tr("Show in &Graph")), &QAction::triggered, this, [this, node] { revealNodeByName(node); });
+    if (!menu->isEmpty()) menu->addSeparator();
+    // The variable's current name (after renames), else what the row shows.
+    const QString editName = source.data(ModelTreeModel::EditNameRole).toString();
+    const QString copied = !editName.isEmpty() ? editName : kind == ModelTreeModel::Kind::Variable && !key.isEmpty() ? key : name;
+    connect(menu->addAction(tr("&Copy Name")), &QAction::triggered, this, [copied] { QApplication::clipboard()->setText(copied); });
+    if (kind == ModelTreeModel::Kind::Variable && !key.isEmpty()) {
+        QAction* value = menu->addAction(tr("Copy &Value"));
+        connect(value, &QAction::triggered, this, [this, key] {
+            // The current value: edits applied.
+            const EditItem* item = m_edit->session()->itemForSourceKey(key.toStdString());
+            Result<Tensor> t = item ? m_edit->session()->set().value(*item)
+                             : m_model && m_model->checkpoint() ? m_model->checkpoint()->read(key.toStdString(), false)
+                                                                : Result<Tensor>(Status::notFound("No checkpoint."));
+            if (!t.ok()) return m_statusLabel->setText(QString::fromStdString(t.status().message()));
+            if (t.value().numElements() > kMaxCopiedElements)
+                return m_statusLabel->setText(tr("'%1' has too many elements to copy; use Save .npy in the tensor view.").arg(key));
+            QApplication::clipboard()->setText(QString::fromStdString(formatNumpy(t.value())));
+        });
+        if (m_edit->session()->active()) {
+            menu->addSeparator();
+            connect(menu->addAction(tr("Re&name…")), &QAction::triggered, this, [this, source] {
+                m_tree->selectSource(source);  // the variable the Edit menu acts on
+                m_edit->renameCurrentDialog();
+            });
+            connect(menu->addAction(tr("&Export Selected Variables…")), &QAction::triggered, this,
+                    [this] { m_edit->exportSelectedDialog(ExportFormat::Checkpoint); });
+        }
+    }
+    return menu;
+}
+
+void MainWindow::onTreeActivated(const QModelIndex& source) {
+    const QString prefix = source.data(ModelTreeModel::CheckpointPrefixRole).toString();
+    if (!prefix.isEmpty()) return openPath(prefix);  // that checkpoint's values
+    const QString signature = source.data(ModelTreeModel::SignatureRole).toString();
+    if (!signature.isEmpty()) showRunner(signature);
+}
+
+}  // namespace tfscope
