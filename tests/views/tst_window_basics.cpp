@@ -450,6 +450,47 @@ private slots:
         QVERIFY2(text.contains(QStringLiteral("outputs\nfloat\n(-1, 1)\ny:0")), qPrintable(text));
     }
 
+    // F5 keeps the signature chosen in the Run panel.
+    void testReloadKeepsSignature() {
+        MainWindow w;
+        w.setErrorDialogs(false);
+        QVERIFY(open(w, kTf2Module));
+        QVERIFY(w.showRunner(QStringLiteral("scale")));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy() && !w.runner()->editors().empty(), 30000);
+        QSignalSpy loaded(&w, &MainWindow::modelLoaded);
+        w.reload();
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE(w.runner()->signature(), QStringLiteral("scale"));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy() && !w.runner()->editors().empty(), 30000);
+        QVERIFY(w.runner()->editor(QStringLiteral("factor")));
+    }
+
+    // The graph node's context menu: copy the name, highlight its consumers.
+    void testNodeMenu() {
+        MainWindow w;
+        w.setErrorDialogs(false);
+        QVERIFY(open(w, kTf2Module));
+        auto g = w.canvas()->graph();
+        const NodeId x = g->find("serving_default_x");
+        QVERIFY(x != kNoNode);
+        std::unique_ptr<QMenu> menu(w.nodeMenu(x));
+        QStringList texts;
+        for (QAction* act : menu->actions())
+            if (!act->isSeparator()) texts << act->text();
+        QCOMPARE(texts, (QStringList{QStringLiteral("&Copy Name"), QStringLiteral("Show &Properties"), QStringLiteral("Highlight &Inputs"),
+                                     QStringLiteral("Highlight &Outputs")}));
+        for (QAction* act : menu->actions()) {
+            if (act->text() == QStringLiteral("&Copy Name")) act->trigger();
+            if (act->text() == QStringLiteral("Highlight &Outputs")) act->trigger();
+        }
+        QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("serving_default_x"));
+        std::vector<NodeId> want{x};
+        for (const ConsumerRef& c : g->consumers(x)) want.push_back(c.node);
+        QVERIFY(want.size() >= 2);
+        QCOMPARE(w.canvas()->highlighted(), want);
+        QCOMPARE(w.statusText(), QStringLiteral("%1 consumer%2").arg(want.size() - 1).arg(want.size() == 2 ? QString() : QStringLiteral("s")));
+    }
+
     void testCountsSayOneItem() {
         MainWindow w;
         w.setErrorDialogs(false);

@@ -101,6 +101,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_cancel, &QToolButton::clicked, &m_loader, &QFutureWatcherBase::cancel);
     connect(m_tree, &TreePanel::currentSourceChanged, this, &MainWindow::onTreeCurrent);
     connect(m_tree, &TreePanel::sourceActivated, this, &MainWindow::onTreeActivated);
+    auto popup = [](QMenu* menu, const QPoint& pos) {
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(pos);
+    };
+    connect(m_canvas->view(), &GraphView::nodeContextMenu, this, [this, popup](int n, const QPoint& pos) { popup(nodeMenu(n), pos); });
+    connect(m_canvas->view(), &GraphView::groupContextMenu, this, [this, popup](int g, const QPoint& pos) { popup(groupMenu(g), pos); });
     connect(m_tree, &TreePanel::contextMenuRequested, this, [this](const QModelIndex& source, const QPoint& pos) {
         QMenu* menu = treeMenu(source);
         menu->setAttribute(Qt::WA_DeleteOnClose);
@@ -212,6 +218,10 @@ void MainWindow::onLoaded() {
 }
 
 void MainWindow::setModel(std::shared_ptr<const Model> model) {
+    // A reload (F5) of the same model keeps the signature chosen in the Run panel.
+    QString keepSignature;
+    if (m_model && model && m_model->rootPath() == model->rootPath() && !m_runner->signature().isEmpty() && !m_runnerDock->isHidden())
+        keepSignature = QString::number(m_runner->metaGraph()) + QLatin1Char('/') + m_runner->signature();
     m_model = std::move(model);
     const QString root = QString::fromStdString(m_model->rootPath());
     if (m_model->format() == ModelFormat::ServingBaseDir) {
@@ -228,6 +238,7 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     m_tree->treeModel()->setModel(m_model);
     m_properties->clearPanel();
     m_runner->setModel(m_model);
+    if (!keepSignature.isEmpty()) m_runner->selectSignature(keepSignature);
     m_functionTrail.clear();
     m_canvas->setGraph(m_model->metaGraphCount() > 0 ? m_model->graphIndex(0) : nullptr);
     m_tabs->setTabText(0, tr("Graph"));

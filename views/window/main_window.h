@@ -97,6 +97,9 @@ private:
     // main_window_context.cpp: the tree's context menu (caller owns it) and double click.
 public:
     QMenu* treeMenu(const QModelIndex& source);
+    // The graph canvas's context menus (caller owns them).
+    QMenu* nodeMenu(NodeId node);
+    QMenu* groupMenu(int group);
 private:
     void onTreeActivated(const QModelIndex& source);
     // Highlights the nodes a run of the signature executes for the inputs it is given.

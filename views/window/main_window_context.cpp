@@ -10,6 +10,8 @@
 #include "views/edit/edit_controller.h"
 #include "views/edit/edit_session.h"
 #include "views/graph/graph_canvas.h"
+#include "views/graph/graph_view.h"
+#include "views/util/plural.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
 #include "views/window/main_window.h"
@@ -67,6 +69,41 @@ void MainWindow::onTreeActivated(const QModelIndex& source) {
     if (!prefix.isEmpty()) return openPath(prefix);  // that checkpoint's values
     const QString signature = source.data(ModelTreeModel::SignatureRole).toString();
     if (!signature.isEmpty()) showRunner(signature);
+}
+
+QMenu* MainWindow::nodeMenu(NodeId node) {
+    auto* menu = new QMenu(this);
+    auto g = m_canvas->graph();
+    if (!g || node < 0 || node >= g->nodeCount()) return menu;
+    const QString name = QString::fromUtf8(g->name(node).data(), qsizetype(g->name(node).size()));
+    // Actions that compute something about the node (Evaluate …) go first, above this separator.
+    menu->addSeparator();
+    connect(menu->addAction(tr("&Copy Name")), &QAction::triggered, this, [name] { QApplication::clipboard()->setText(name); });
+    connect(menu->addAction(tr("Show &Properties")), &QAction::triggered, this, [this, name] { revealNodeByName(name); });
+    // Highlight the producers / consumers on the canvas (the Properties panel lists them by name).
+    connect(menu->addAction(tr("Highlight &Inputs")), &QAction::triggered, this, [this, node, g] {
+        std::vector<NodeId> nodes{node};
+        for (const InputRef& in : g->inputs(node))
+            if (in.node != kNoNode) nodes.push_back(in.node);
+        m_canvas->highlightNodes(nodes);
+        m_statusLabel->setText(countText(qint64(nodes.size() - 1), tr("%1 input"), tr("%1 inputs")));
+    });
+    connect(menu->addAction(tr("Highlight &Outputs")), &QAction::triggered, this, [this, node, g] {
+        std::vector<NodeId> nodes{node};
+        for (const ConsumerRef& c : g->consumers(node))
+            if (c.node != kNoNode) nodes.push_back(c.node);
+        m_canvas->highlightNodes(nodes);
+        m_statusLabel->setText(countText(qint64(nodes.size() - 1), tr("%1 consumer"), tr("%1 consumers")));
+    });
+    return menu;
+}
+
+QMenu* MainWindow::groupMenu(int group) {
+    auto* menu = new QMenu(this);
+    const bool expanded = m_canvas->layout().isExpanded(group);
+    connect(menu->addAction(expanded ? tr("&Collapse") : tr("&Expand")), &QAction::triggered, this,
+            [this, group, expanded] { m_canvas->setExpanded(group, !expanded); });
+    return menu;
 }
 
 }  // namespace tfscope

@@ -6,6 +6,7 @@
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -81,7 +82,15 @@ void MainWindow::exportGraph(bool svg) {
     const QString filter = svg ? tr("SVG images (*.svg)") : tr("PNG images (*.png)");
     QString path = QFileDialog::getSaveFileName(this, tr("Export graph"), svg ? QStringLiteral("graph.svg") : QStringLiteral("graph.png"), filter);
     if (path.isEmpty()) return;
-    QString error = svg ? m_canvas->view()->exportSvg(path) : m_canvas->view()->exportPng(path);
+    double scale = 1;
+    if (!svg) {
+        bool ok = false;
+        const QStringList scales{QStringLiteral("1×"), QStringLiteral("2×"), QStringLiteral("3×"), QStringLiteral("4×")};
+        const QString pick = QInputDialog::getItem(this, tr("Export graph"), tr("Scale (image pixels per layout unit):"), scales, 1, false, &ok);
+        if (!ok) return;
+        scale = pick.left(1).toDouble();
+    }
+    QString error = svg ? m_canvas->view()->exportSvg(path) : m_canvas->view()->exportPng(path, scale);
     if (!error.isEmpty()) QMessageBox::critical(this, tr("Export failed"), error);
     else statusBar()->showMessage(tr("Exported %1").arg(path), 4000);
 }
