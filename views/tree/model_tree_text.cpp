@@ -15,8 +15,6 @@ enum Section { SecModel, SecSignatures, SecCollections, SecSaver, SecFunctions, 
                SecVariables, SecCheckpoints, SecWarnings, SecAssetsExtra, SecCheckpointObjects };
 enum Info { InfoPath, InfoFormat, InfoOpened, InfoTfVersion, InfoProducer, InfoSize, InfoFiles, InfoFingerprint,
             InfoParams, InfoVariableBytes };
-constexpr int kSideStride = 1000000;
-constexpr int kVarDefBase = 1000000, kAssetFileBase = 2000000;
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 QString bytesText(uint64_t b) { return QLocale::c().formattedDataSize(qint64(b), 1, QLocale::DataSizeTraditionalFormat); }
@@ -106,10 +104,9 @@ QVariant ModelTreeModel::display(const Item& it, int col) const {
         return {};
     }
     case Kind::SignatureSide:
-        return col == ColName ? QVariant(it.c == 0 ? tr("inputs") : tr("outputs")) : QVariant();
+        return col == ColName ? QVariant(it.side == Side::Inputs ? tr("inputs") : tr("outputs")) : QVariant();
     case Kind::SignatureTensor: {
-        const SignatureSummary& sig = mgOf().signatures[size_t(it.b)];
-        const auto& t = (it.c / kSideStride == 0 ? sig.inputs : sig.outputs)[size_t(it.c % kSideStride)];
+        const TensorInfoSummary& t = signatureTensor(it);
         switch (col) {
         case ColName: return q(t.key);
         case ColType: return shortType(t.dtypeName);
@@ -126,12 +123,12 @@ QVariant ModelTreeModel::display(const Item& it, int col) const {
     }
     case Kind::CollectionValue: {
         const CollectionSummary& c = mgOf().collections[size_t(it.b)];
-        if (it.c >= kAssetFileBase) {
-            const AssetFileSummary& a = c.assetFiles[size_t(it.c - kAssetFileBase)];
+        if (it.part == Part::AssetFiles) {
+            const AssetFileSummary& a = c.assetFiles[size_t(it.c)];
             return col == ColName ? QVariant(q(a.filename)) : col == ColInfo ? QVariant(q(a.tensorName)) : QVariant();
         }
-        if (it.c >= kVarDefBase) {
-            const VariableDefSummary& v = c.variableDefs[size_t(it.c - kVarDefBase)];
+        if (it.part == Part::VariableDefs) {
+            const VariableDefSummary& v = c.variableDefs[size_t(it.c)];
             if (col == ColName) return q(v.variableName);
             if (col == ColType) return v.isResource ? tr("resource") : tr("ref");
             if (col == ColInfo) return tr("initializer %1%2").arg(q(v.initializerName), v.trainable ? tr(", trainable") : QString());
@@ -247,11 +244,10 @@ QVariant ModelTreeModel::userRole(const Item& it, int role) const {
     case NodeNameRole:
         if (it.kind == Kind::Variable) return q(s.variables[size_t(it.a)].graphNode);
         if (it.kind == Kind::SignatureTensor) {
-            const SignatureSummary& sig = s.metaGraphs[size_t(it.a)].signatures[size_t(it.b)];
-            const auto& t = (it.c / kSideStride == 0 ? sig.inputs : sig.outputs)[size_t(it.c % kSideStride)];
+            const TensorInfoSummary& t = signatureTensor(it);
             return q(t.name.substr(0, t.name.rfind(':')));
         }
-        if (it.kind == Kind::CollectionValue && it.c < kVarDefBase) {
+        if (it.kind == Kind::CollectionValue && it.part == Part::Values) {
             const std::string& v = s.metaGraphs[size_t(it.a)].collections[size_t(it.b)].values[size_t(it.c)];
             return q(v.substr(0, v.rfind(':')));
         }
