@@ -1,5 +1,5 @@
 // tfscope versions: the TF Serving view of a model base folder (numeric version subfolders; the
-// highest is what the default policy serves; other entries are ignored, TF_FORMAT_FACTS §5.7).
+// highest is what the default policy serves; other entries are ignored, docs/formats.md#tf-serving-base-folders).
 #include <CLI/CLI.hpp>
 
 #include <iostream>

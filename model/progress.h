@@ -1,6 +1,6 @@
 #pragma once
 // Progress: how long core calls report progress and learn they were cancelled.
-// The GUI adapts it to QPromise (views/job.h); the CLI passes nullptr or a printing one.
+// The GUI adapts it to QPromise (views/util/job.h); the CLI passes nullptr or a printing one.
 // Thread safety: cancel() may be called from any thread; report() from the worker.
 
 #include <atomic>

@@ -10,7 +10,8 @@ PKGS=(build-essential cmake ninja-build pkg-config ccache
       libeigen3-dev libleveldb-dev libsnappy-dev libgraphviz-dev
       nlohmann-json3-dev libcli11-dev
       xvfb xauth fonts-dejavu-core
-      clang libclang-rt-14-dev)
+      clang libclang-rt-14-dev clang-format
+      dpkg-dev desktop-file-utils appstream shared-mime-info librsvg2-bin file binutils groff-base gzip)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -25,11 +26,14 @@ fi
 
 if [ "${1:-}" = "--oracle" ]; then
   VENV="${TFSCOPE_VENV:-$HOME/.cache/tfscope/venv}"
-  if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import tensorflow, numpy" 2>/dev/null; then
-    echo "setup: creating oracle venv in $VENV (tensorflow-cpu, numpy)"
-    python3 -m venv "$VENV"
-    # 2.15 is the last release whose tf.keras is Keras 2 (SavedModel export, TF1 compat APIs intact).
-    "$VENV/bin/pip" install -q --disable-pip-version-check "tensorflow-cpu==2.15.1" "numpy<2"
+  TF_VERSION=2.21.0
+  # tf-keras is Keras 2 (the fixtures' SavedModel export; tests/oracle/run.sh sets TF_USE_LEGACY_KERAS=1).
+  if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c \
+      "import tensorflow as tf, tf_keras, numpy; assert tf.__version__ == '$TF_VERSION'" 2>/dev/null; then
+    # An older venv (tensorflow-cpu 2.15.1 until 2026-12) is recreated from scratch.
+    echo "setup: creating oracle venv in $VENV (tensorflow-cpu $TF_VERSION, tf-keras, numpy)"
+    python3 -m venv --clear "$VENV"
+    "$VENV/bin/pip" install -q --disable-pip-version-check "tensorflow-cpu==$TF_VERSION" "tf-keras==$TF_VERSION"
   fi
 fi
 echo "setup: ok"

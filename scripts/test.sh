@@ -4,35 +4,84 @@
 # the CLI and their suites run under AddressSanitizer + UndefinedBehaviorSanitizer, and a short,
 # repeatable libFuzzer smoke run of the fuzz/ targets. .ci/run calls this.
 #   --no-sanitize  skips the sanitizer and fuzz stages (a quicker local check).
-set -euo pipefail
+# A failing stage does not stop the others (only the stages that need a failed build are skipped);
+# the end prints every stage's result, and the exit status is non-zero if any stage failed.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --oracle
 JOBS=$(nproc)
 # One compiler cache for every clone of the repo on this machine (paths hashed relative to it).
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/tfscope/ccache}" CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
 
-echo "== build (RelWithDebInfo)"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTFSCOPE_CCACHE=ON >/dev/null
-cmake --build build -j "$JOBS"
-
-echo "== C++ tests"
-(cd build && ctest --output-on-failure -j "$JOBS")
-
-echo "== TensorFlow oracle tests"
-TFSCOPE_BIN="$PWD/build/app/tfscope" bash tests/oracle/run.sh
-
-if [ "${1:-}" = "--no-sanitize" ]; then
+summary=()
+failed=0
+# stage NAME COMMAND...: runs the command in a subshell that stops at its first error (set -e) and
+# records the result in $last ("ok"/"FAILED"); the script goes on either way. (Not called as an
+# `if` condition: bash ignores set -e inside anything run as a condition.)
+stage() {
+  local name=$1
+  shift
+  echo "== $name"
+  (set -e; "$@")
+  if (($? == 0)); then last=ok; else last=FAILED; failed=1; fi
+  summary+=("$name $last")
+}
+skipped() {
+  echo "== $1: SKIPPED ($2)"
+  summary+=("$1 skipped")
+}
+finish() {
+  local line
+  line=$(printf '%s, ' "${summary[@]}")
+  echo "== summary: ${line%, }"
+  if ((failed)); then
+    echo "== some stages FAILED" >&2
+    exit 1
+  fi
   echo "== all tests passed"
   exit 0
+}
+
+setup() { bash scripts/setup.sh --oracle; }
+build() {
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTFSCOPE_CCACHE=ON -DTFSCOPE_WERROR=ON >/dev/null
+  cmake --build build -j "$JOBS"
+}
+ctests() { cd build && ctest --output-on-failure -j "$JOBS"; }
+oracle() { TFSCOPE_BIN="$PWD/build/app/tfscope" bash tests/oracle/run.sh; }
+asan_build() {
+  CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
+    -DTFSCOPE_SANITIZE=ON -DTFSCOPE_WERROR=ON -DTFSCOPE_FUZZ=ON -DTFSCOPE_GUI=OFF -DTFSCOPE_CCACHE=ON >/dev/null
+  cmake --build build-asan -j "$JOBS"
+}
+asan_tests() {
+  cd build-asan
+  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --output-on-failure -j "$JOBS"
+}
+fuzz() { bash fuzz/smoke.sh; }
+
+stage setup setup
+stage build build
+if [ "$last" = ok ]; then
+  stage ctest ctests
+  stage oracle oracle
+else
+  skipped ctest "the build failed"
+  skipped oracle "the build failed"
 fi
 
-echo "== C++ tests under ASan + UBSan (clang; the model library, CLI and their tests, plus the libFuzzer targets)"
-CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
-  -DTFSCOPE_SANITIZE=ON -DTFSCOPE_FUZZ=ON -DTFSCOPE_GUI=OFF -DTFSCOPE_CCACHE=ON >/dev/null
-cmake --build build-asan -j "$JOBS"
-(cd build-asan && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j "$JOBS")
+if [ "${1:-}" = "--no-sanitize" ]; then
+  finish
+fi
 
-echo "== fuzz smoke (libFuzzer)"
-bash fuzz/smoke.sh
-echo "== all tests passed"
+echo "(the next stages are C++ tests under ASan + UBSan: clang; the model library, CLI and their tests, plus the libFuzzer targets)"
+stage asan-build asan_build
+if [ "$last" = ok ]; then
+  stage asan asan_tests
+  stage fuzz fuzz
+else
+  skipped asan "the sanitizer build failed"
+  skipped fuzz "the sanitizer build failed"
+fi
+finish

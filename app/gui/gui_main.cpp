@@ -16,17 +16,11 @@
 
 namespace {
 
-// The demo SavedModel: next to the sources (development) or next to the executable (install).
+// The demo SavedModel, found relative to the executable: <prefix>/bin/tfscope uses
+// <prefix>/share/tfscope/demo; in the build tree build/app/tfscope finds the copy the build puts
+// in build/share/tfscope/demo (app/CMakeLists.txt).
 QString demoModelPath() {
-    QStringList candidates;
-#ifdef TFSCOPE_DEMO_DIR
-    candidates << QStringLiteral(TFSCOPE_DEMO_DIR);
-#endif
-    const QString exeDir = QCoreApplication::applicationDirPath();
-    candidates << exeDir + QStringLiteral("/demo") << exeDir + QStringLiteral("/../share/tfscope/demo");
-    for (const QString& c : candidates)
-        if (QFileInfo::exists(c)) return QDir::cleanPath(c);
-    return candidates.front();
+    return QDir::cleanPath(QCoreApplication::applicationDirPath() + QStringLiteral("/../share/tfscope/demo"));
 }
 
 // Polls until the window is idle, optionally selects an item (and waits again), then saves.
@@ -90,6 +84,9 @@ int runGui(int argc, char** argv) {
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("tfscope"));
     QCoreApplication::setApplicationName(QStringLiteral("tfscope"));
+#ifdef TFSCOPE_APP_ID
+    QGuiApplication::setDesktopFileName(QStringLiteral(TFSCOPE_APP_ID));  // Wayland's app id: the installed .desktop
+#endif
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Browse TensorFlow SavedModels, checkpoints and GraphDefs."));
     parser.addHelpOption();

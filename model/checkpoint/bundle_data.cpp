@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "model/util/crc32c.h"
+#include "model/util/varint.h"
 
 namespace tfscope {
 
@@ -12,24 +13,6 @@ namespace {
 
 std::string inFile(const std::string& name, const MappedFile& shard) {
     return " for tensor '" + name + "' in '" + shard.path() + "'.";
-}
-
-void putVarint64(std::string& out, uint64_t v) {
-    while (v >= 0x80) {
-        out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-        v >>= 7;
-    }
-    out.push_back(static_cast<char>(v));
-}
-
-bool getVarint64(const unsigned char*& p, const unsigned char* end, uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift <= 63 && p < end; shift += 7) {
-        uint64_t b = *p++;
-        v |= (b & 0x7f) << shift;
-        if (!(b & 0x80)) return true;
-    }
-    return false;
 }
 
 uint32_t loadU32(const unsigned char* p, bool bigEndian) {

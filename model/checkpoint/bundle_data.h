@@ -1,5 +1,6 @@
 #pragma once
-// Tensor bytes in a bundle data shard <-> Tensor: the per-dtype layout of TF_FORMAT_FACTS §2.5
+// Tensor bytes in a bundle data shard <-> Tensor: the per-dtype layout of
+// docs/formats.md#tensor-data-layout
 // (raw little/big-endian POD bytes; DT_STRING as varint lengths + masked length checksum +
 // bytes), with size, range and masked crc32c checks. Used by BundleReader and BundleWriter.
 //

@@ -29,17 +29,6 @@ Status checkVersions(const tensorflow::VersionDef& v) {
     return Status::OK();
 }
 
-TensorSliceSpec sliceFromProto(const tensorflow::TensorSliceProto& p) {
-    TensorSliceSpec s;
-    for (const auto& e : p.extent()) {
-        if (e.has_length_case() == tensorflow::TensorSliceProto::Extent::kLength && e.length() >= 0)
-            s.push_back({e.start(), e.length()});
-        else
-            s.push_back({0, -1});
-    }
-    return s;
-}
-
 Result<CheckpointEntry> entryFromProto(std::string_view key, std::string_view value) {
     tensorflow::BundleEntryProto p;
     if (!p.ParseFromArray(value.data(), int(value.size())))

@@ -6,7 +6,7 @@
 //   TFS_ASSIGN_OR_RETURN(auto r, BundleReader::open("/m/variables/variables"));
 //   TFS_ASSIGN_OR_RETURN(Tensor t, r->read("a"));
 //
-// Layout: TF_FORMAT_FACTS §2 (upstream tensorflow/core/util/tensor_bundle/tensor_bundle.cc).
+// Layout: docs/formats.md#v2-checkpoints-tensor-bundle (upstream tensorflow/core/util/tensor_bundle/tensor_bundle.cc).
 // Thread safety: const methods may be called from several threads.
 
 #include <map>

@@ -33,16 +33,6 @@ Status errnoStatus(const std::string& path, const char* what) {
     return Status::ioError(path + ": " + what + " (" + std::strerror(errno) + ").");
 }
 
-void sliceToProto(const TensorSliceSpec& s, tensorflow::TensorSliceProto* p) {
-    for (const SliceExtent& e : s) {
-        auto* x = p->add_extent();
-        if (e.length >= 0) {
-            x->set_start(e.start);
-            x->set_length(e.length);
-        }
-    }
-}
-
 std::string entryToBytes(const CheckpointEntry& e) {
     tensorflow::BundleEntryProto p;
     p.set_dtype(tensorflow::DataType(int(e.dtype)));

@@ -12,7 +12,8 @@
 // `<file>.tempstate<hex>` in the target folder, fsync'd and renamed into place by finish() (data
 // first, index last). On error, abort() or destruction before finish(), the temp files are
 // removed and nothing at the final names is touched. After finish() or abort(), calls fail.
-// Layout: TF_FORMAT_FACTS §2, §3 (upstream tensorflow/core/util/tensor_bundle/tensor_bundle.cc).
+// Layout: docs/formats.md#v2-checkpoints-tensor-bundle, #sstable (upstream
+// tensorflow/core/util/tensor_bundle/tensor_bundle.cc).
 // Thread safety: none; use from one thread.
 
 #include <map>

@@ -1,6 +1,7 @@
 #include "model/checkpoint/checkpoint_path.h"
 
 #include "model/checkpoint/v1_reader.h"
+#include "model/util/file_kind.h"
 
 #include <filesystem>
 #include <fstream>
@@ -13,11 +14,6 @@ namespace tfscope {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool isFile(const std::string& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
-}
 
 std::string unescape(std::string_view s) {
     std::string out;
@@ -107,8 +103,7 @@ std::string soleCheckpointIn(const fs::path& dir) {
 }  // namespace
 
 Result<ResolvedCheckpoint> resolveCheckpointPath(const std::string& path) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
+    if (isDir(path)) {
         fs::path dir(path);
         std::string saved = (dir / "variables" / "variables").string();
         if (isFile(saved + ".index")) return ResolvedCheckpoint{saved, CheckpointFormat::V2Bundle};

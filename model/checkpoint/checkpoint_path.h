@@ -1,7 +1,7 @@
 #pragma once
 // Finding the checkpoint a user means: a V2 prefix, `PREFIX.index`, any `PREFIX.data-*`, a V1
 // file, a SavedModel folder (`<dir>/variables/variables`) or a folder with a `checkpoint` state
-// file (its `model_checkpoint_path`, TF_FORMAT_FACTS §1 checkpoint_state.proto).
+// file (its `model_checkpoint_path`, docs/formats.md#the-checkpoint-state-file).
 //
 //   TFS_ASSIGN_OR_RETURN(ResolvedCheckpoint c, resolveCheckpointPath("/runs/model_dir"));
 //   // c.path == "/runs/model_dir/model.ckpt-1000", c.format == CheckpointFormat::V2Bundle

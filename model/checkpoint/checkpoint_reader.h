@@ -8,7 +8,7 @@
 //   for (const CheckpointEntry& e : reader->entries()) ...
 //   TFS_ASSIGN_OR_RETURN(Tensor t, reader->read("dense/kernel"));
 //
-// On-disk layout: TF_FORMAT_FACTS §2 (bundle), §3 (table), §1 saved_tensor_slice.proto (V1);
+// On-disk layout: docs/formats.md#v2-checkpoints-tensor-bundle, #sstable, #v1-checkpoints;
 // upstream tensorflow/core/util/tensor_bundle/tensor_bundle.cc.
 // Thread safety: after open(), all const methods may be called from several threads.
 
@@ -24,6 +24,10 @@
 namespace tfscope {
 
 class Progress;
+
+// Key of a TF2 checkpoint's object graph (a serialized TrackableObjectGraph as a string scalar):
+// not a variable; the loader parses it, the editor never lists it and the exporter rewrites it.
+inline constexpr const char* kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
 
 // One extent per dimension; length -1 means the whole dimension.
 struct SliceExtent {

@@ -3,11 +3,13 @@
 #include <bit>
 #include <charconv>
 
+#include "tensor_slice.pb.h"
+
 namespace tfscope {
 
 namespace {
 
-// Bytes needed for a value with N significant bits (N = 0..63), TF_FORMAT_FACTS §2.6.
+// Bytes needed for a value with N significant bits (N = 0..63), docs/formats.md#slice-keys.
 constexpr uint8_t kBitsToLength[64] = {1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4,
                                        4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 7, 7,
                                        7, 7, 7, 7, 7, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 10};
@@ -22,6 +24,27 @@ bool parseInt(std::string_view s, int64_t& v) {
 }
 
 }  // namespace
+
+TensorSliceSpec sliceFromProto(const tensorflow::TensorSliceProto& p) {
+    TensorSliceSpec s;
+    for (const auto& e : p.extent()) {
+        if (e.has_length_case() == tensorflow::TensorSliceProto::Extent::kLength && e.length() >= 0)
+            s.push_back({e.start(), e.length()});
+        else
+            s.push_back({0, -1});
+    }
+    return s;
+}
+
+void sliceToProto(const TensorSliceSpec& s, tensorflow::TensorSliceProto* p) {
+    for (const SliceExtent& e : s) {
+        auto* x = p->add_extent();
+        if (e.length >= 0) {
+            x->set_start(e.start);
+            x->set_length(e.length);
+        }
+    }
+}
 
 void orderedWriteNumIncreasing(std::string& out, uint64_t v) {
     unsigned char buf[8];

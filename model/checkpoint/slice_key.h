@@ -6,14 +6,16 @@
 //   TFS_ASSIGN_OR_RETURN(SliceKey k, decodeSliceKey(key));
 //   TFS_ASSIGN_OR_RETURN(ShapeAndSlice s, parseShapeAndSlice("10 20 0,5:-"));
 //
-// Byte layout: TF_FORMAT_FACTS §2.6 (upstream tensorflow/core/util/saved_tensor_slice_util.cc and
-// tensorflow/core/lib/strings/ordered_code.cc); text form §2.7 (tensor_slice.cc).
+// Byte layout: docs/formats.md#slice-keys (upstream tensorflow/core/util/saved_tensor_slice_util.cc and
+// tensorflow/core/lib/strings/ordered_code.cc); text form: #shape-and-slice-strings (tensor_slice.cc).
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "model/checkpoint/checkpoint_reader.h"
+
+namespace tensorflow { class TensorSliceProto; }
 
 namespace tfscope {
 
@@ -37,6 +39,11 @@ Result<SliceKey> decodeSliceKey(std::string_view key);
 // True if `key` could be a slice key (starts with the 0x00 ordered-code tag; tensor names never do).
 inline bool isSliceKey(std::string_view key) { return !key.empty() && key[0] == '\0'; }
 
+// TensorSliceProto <-> TensorSliceSpec, as bundle entries and V1 tables store slices: an extent
+// without a length (or with a negative one) is the whole dimension.
+TensorSliceSpec sliceFromProto(const tensorflow::TensorSliceProto& p);
+void sliceToProto(const TensorSliceSpec& s, tensorflow::TensorSliceProto* p);
+
 // "0,5:-" for {{0,5},{0,-1}}; "" for rank 0. A full dimension is "-".
 std::string formatSliceSpec(const TensorSliceSpec& slice);
 // Parses "0,5:-" (rank = number of ':'-separated items).
@@ -47,7 +54,7 @@ struct ShapeAndSlice {
     TensorSliceSpec slice;  // one extent per dimension of fullShape
     bool whole = true;      // "" : the whole tensor, shape taken from the checkpoint
 };
-// RestoreV2/SaveV2 form "d0 d1 ... SLICE" or "" (TF_FORMAT_FACTS §2.7). Checks that the slice
+// RestoreV2/SaveV2 form "d0 d1 ... SLICE" or "" (docs/formats.md#shape-and-slice-strings). Checks that the slice
 // lies within the shape.
 Result<ShapeAndSlice> parseShapeAndSlice(std::string_view text);
 std::string formatShapeAndSlice(const Shape& fullShape, const TensorSliceSpec& slice);

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "model/buffer.h"
+#include "model/util/varint.h"
 
 namespace tfscope {
 
@@ -23,16 +24,6 @@ Status fromLevelDb(const leveldb::Status& s, const std::string& path) {
     if (s.IsNotFound()) return Status::notFound(path + ": File not found.");
     if (s.IsIOError()) return Status::ioError(path + ": Cannot read file ('" + detail + "').");
     return Status::corruption(path + ": Invalid table file ('" + detail + "').");
-}
-
-bool readVarint64(const unsigned char*& p, const unsigned char* end, uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift <= 63 && p < end; shift += 7) {
-        uint64_t b = *p++;
-        v |= (b & 0x7f) << shift;
-        if (!(b & 0x80)) return true;
-    }
-    return false;
 }
 
 }  // namespace
@@ -60,7 +51,7 @@ Result<std::unique_ptr<SSTable>> SSTable::open(const std::string& path) {
         for (int i = 0; i < 2; ++i) {
             uint64_t off = 0, size = 0;
             const uint64_t room = t->m_size - 48;
-            if (!readVarint64(p, end, off) || !readVarint64(p, end, size) || off > room || size > room - off)
+            if (!getVarint64(p, end, off) || !getVarint64(p, end, size) || off > room || size > room - off)
                 return Status::corruption(path + ": Invalid table file ('block handle past the end of the file').");
         }
     }
@@ -129,8 +120,8 @@ Result<std::vector<int>> sstableDataBlockTypes(const std::string& path) {
     if (n < 48) return bad();
     const unsigned char* p = base + n - 48;
     uint64_t metaOff, metaSize, indexOff, indexSize;
-    if (!readVarint64(p, base + n, metaOff) || !readVarint64(p, base + n, metaSize) ||
-        !readVarint64(p, base + n, indexOff) || !readVarint64(p, base + n, indexSize))
+    if (!getVarint64(p, base + n, metaOff) || !getVarint64(p, base + n, metaSize) ||
+        !getVarint64(p, base + n, indexOff) || !getVarint64(p, base + n, indexSize))
         return bad();
     if (indexOff > n || indexSize > n - indexOff || indexSize < 4) return bad();
     const unsigned char* block = base + indexOff;
@@ -141,7 +132,7 @@ Result<std::vector<int>> sstableDataBlockTypes(const std::string& path) {
     std::vector<int> types;
     for (p = block; p < end;) {
         uint64_t shared, nonShared, valueLen;
-        if (!readVarint64(p, end, shared) || !readVarint64(p, end, nonShared) || !readVarint64(p, end, valueLen))
+        if (!getVarint64(p, end, shared) || !getVarint64(p, end, nonShared) || !getVarint64(p, end, valueLen))
             return bad();
         if (nonShared > size_t(end - p)) return bad();
         p += nonShared;
@@ -149,7 +140,7 @@ Result<std::vector<int>> sstableDataBlockTypes(const std::string& path) {
         const unsigned char* v = p;
         p += valueLen;
         uint64_t off, size;
-        if (!readVarint64(v, p, off) || !readVarint64(v, p, size) || off > n || size >= n - off) return bad();
+        if (!getVarint64(v, p, off) || !getVarint64(v, p, size) || off > n || size >= n - off) return bad();
         types.push_back(base[off + size]);
     }
     return types;

@@ -5,7 +5,7 @@
 //   TFS_ASSIGN_OR_RETURN(auto table, SSTable::open("/m/variables/variables.index"));
 //   TFS_RETURN_IF_ERROR(table->forEach([](std::string_view k, std::string_view v) { ...; return Status::OK(); }));
 //
-// Layout: TF_FORMAT_FACTS §3 (upstream xla/tsl/lib/io/table.cc, format.cc). Snappy blocks are
+// Layout: docs/formats.md#sstable (upstream xla/tsl/lib/io/table.cc, format.cc). Snappy blocks are
 // handled by libleveldb. Thread safety: const methods may be called concurrently.
 
 #include <functional>

@@ -13,22 +13,12 @@
 #include "model/checkpoint/sstable.h"
 #include "model/half.h"
 #include "model/progress.h"
+#include "model/util/file_kind.h"
 #include "saved_tensor_slice.pb.h"
 
 namespace tfscope {
 
 namespace {
-
-TensorSliceSpec sliceFromProto(const tensorflow::TensorSliceProto& p) {
-    TensorSliceSpec s;
-    for (const auto& e : p.extent()) {
-        if (e.has_length_case() == tensorflow::TensorSliceProto::Extent::kLength && e.length() >= 0)
-            s.push_back({e.start(), e.length()});
-        else
-            s.push_back({0, -1});
-    }
-    return s;
-}
 
 // Fills `count` elements of T from `values` (size k): k == 0 → zeros, k < count → repeat last.
 template <typename T, typename Field, typename Convert>
@@ -142,8 +132,7 @@ Result<std::vector<std::string>> v1ShardFiles(const std::string& path) {
 }
 
 Result<std::unique_ptr<V1Reader>> V1Reader::open(const std::string& path) {
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(path, ec)) {
+    if (isFile(path)) {
         // One shard of several opens the whole set; any other file opens alone.
         TFS_ASSIGN_OR_RETURN(auto shards, v1ShardFiles(path));
         if (shards.size() > 1 && std::find(shards.begin(), shards.end(), path) != shards.end()) return openFiles(shards);

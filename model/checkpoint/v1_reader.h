@@ -9,7 +9,7 @@
 //   TFS_ASSIGN_OR_RETURN(auto all, V1Reader::open(".../model.ckpt"));  // every model.ckpt-?????-of-N
 //   TFS_ASSIGN_OR_RETURN(Tensor a, r->read("a"));
 //
-// Layout: TF_FORMAT_FACTS §1 saved_tensor_slice.proto (upstream tensor_slice_reader.cc).
+// Layout: docs/formats.md#v1-checkpoints (upstream tensor_slice_reader.cc).
 // Thread safety: const methods may be called from several threads.
 
 #include <memory>

@@ -27,9 +27,6 @@ namespace tfscope {
 
 class Model;
 
-// Bundle key of the TF2 object graph; never an item, rewritten at export.
-inline constexpr const char* kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
-
 struct EditItem {
     std::string name;               // current (exported) name
     std::string sourceKey;          // bundle key in the source, "" for an added variable

@@ -1,5 +1,5 @@
 // ParseExample (V1) and ParseExampleV2: serialized tf.Example protos -> dense and sparse tensors
-// (TF_FORMAT_FACTS §6.7). Dense features take `dense_shapes[k]` values per example (or the default
+// (docs/formats.md#example-parsing). Dense features take `dense_shapes[k]` values per example (or the default
 // when absent; a missing feature without default is an error); a leading -1 dim pads to the longest
 // example with the default. Sparse features give COO indices [nnz, rank+1], values and the shape.
 // Ragged outputs (V2 ragged_keys) are not supported.

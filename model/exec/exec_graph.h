@@ -7,7 +7,7 @@
 //   TFS_ASSIGN_OR_RETURN(Endpoint y, g->endpoint("y:0"));
 //
 // Input naming: GraphDef `node`, `node:k`, `^node`; FunctionDef `arg`, `node:out_arg:idx`, `^node`
-// (TF_FORMAT_FACTS §6.5), where idx counts within the output arg and is mapped to a flat index.
+// (docs/formats.md#function-library), where idx counts within the output arg and is mapped to a flat index.
 
 #include <memory>
 #include <string>

@@ -1,49 +1,22 @@
 #include "model/exec/executor.h"
 
-#include <algorithm>
 #include <deque>
 #include <map>
-#include <tuple>
 #include <set>
 #include <unordered_map>
 
 #include "attr_value.pb.h"
 #include "model/exec/builtin_kernels.h"
+#include "model/exec/executor_node.h"
+#include "model/exec/frame_scheduler.h"
 #include "model/exec/function_library.h"
 #include "model/exec/kernel.h"
-#include "model/exec/live_ledger.h"
 #include "model/exec/node_context.h"
-#include "model/exec/op_info.h"
-#include "model/exec/resource_manager.h"
 #include "model/exec/run_state.h"
 #include "node_def.pb.h"
 
 namespace tfscope::exec {
 namespace {
-
-uint64_t key(Endpoint e) { return (uint64_t(uint32_t(e.node)) << 32) | uint32_t(e.output); }
-
-bool opIs(const ExecNode& node, const char* a, const char* b) {
-    return node.def && (node.def->op() == a || node.def->op() == b);
-}
-bool isBackEdgeSource(const ExecNode& node) { return opIs(node, "NextIteration", "RefNextIteration"); }
-bool isMergeNode(const ExecNode& node) { return opIs(node, "Merge", "RefMerge"); }
-
-// "Node 'n' (Op): message", unless the kernel already said which node.
-Status annotate(const Status& st, const ExecNode& node, const ExecGraph& graph) {
-    Status out = st;
-    if (st.message().rfind("Node '", 0) != 0 && st.message().rfind("Function '", 0) != 0 && node.def)
-        out = Status(st.code(), "Node '" + node.name + "' (" + node.def->op() + "): " + st.message());
-    if (!graph.functionName().empty() && out.message().rfind("Function '", 0) != 0)
-        out = Status(out.code(), "Function '" + graph.functionName() + "': " + out.message());
-    return out;
-}
-
-Result<Tensor> deref(const std::shared_ptr<VariableResource>& var) {
-    std::lock_guard<std::mutex> lock(var->mutex);
-    if (!var->initialized) return Status::failedPrecondition("Attempting to use uninitialized value '" + var->name + "'.");
-    return var->value;
-}
 
 // Names of the functions a node calls: func-valued attrs and an op that is a library function.
 std::vector<std::string> calledFunctions(const tensorflow::NodeDef& def, const FunctionLibrary* library) {
@@ -119,11 +92,11 @@ Result<std::vector<int>> Executor::plan(const ExecGraph& graph, const std::vecto
                                         const std::vector<Endpoint>& fetches, const std::vector<int>& targets) {
     const size_t n = graph.nodes().size();
     std::unordered_map<uint64_t, int> fed;
-    for (const Feed& f : feeds) fed[key(f.at)] = 1;
+    for (const Feed& f : feeds) fed[endpointKey(f.at)] = 1;
     std::vector<char> needed(n, 0);
     std::vector<int> stack;
     for (Endpoint e : fetches)
-        if (!fed.count(key(e))) stack.push_back(e.node);
+        if (!fed.count(endpointKey(e))) stack.push_back(e.node);
     for (int t : targets) stack.push_back(t);
     while (!stack.empty()) {
         int x = stack.back();
@@ -132,7 +105,7 @@ Result<std::vector<int>> Executor::plan(const ExecGraph& graph, const std::vecto
         needed[size_t(x)] = 1;
         const ExecNode& node = graph.node(x);
         for (Endpoint e : node.inputs)
-            if (!fed.count(key(e))) stack.push_back(e.node);
+            if (!fed.count(endpointKey(e))) stack.push_back(e.node);
         for (int c : node.controlInputs) stack.push_back(c);
     }
     std::vector<int> indeg(n, 0);
@@ -143,7 +116,7 @@ Result<std::vector<int>> Executor::plan(const ExecGraph& graph, const std::vecto
         ++count;
         const ExecNode& node = graph.node(int(x));
         for (Endpoint e : node.inputs)
-            if (!fed.count(key(e)) && !isBackEdgeSource(graph.node(e.node))) { ++indeg[x]; consumers[size_t(e.node)].push_back(int(x)); }
+            if (!fed.count(endpointKey(e)) && flowOp(graph.node(e.node)) != FlowOp::NextIteration) { ++indeg[x]; consumers[size_t(e.node)].push_back(int(x)); }
         for (int c : node.controlInputs) { ++indeg[x]; consumers[size_t(c)].push_back(int(x)); }
     }
     std::deque<int> ready;
@@ -166,490 +139,158 @@ Result<std::vector<int>> Executor::plan(const ExecGraph& graph, const std::vecto
     return order;
 }
 
-Status Executor::computeNode(const ExecNode& node, std::vector<Value>& in, bool anyDead, std::vector<Value>* outp) {
-    const std::string& op = node.def->op();
-    std::vector<Value>& out = *outp;
-    if (!anyDead && op == "Identity" && in.size() == 1 && in[0].ref) {
-        // TF's Identity of a ref variable aliases its buffer, and Assign/AssignAdd write in place, so
-        // consumers see the value at the time they run: forward the reference, read it there.
-        out.push_back(in[0]);
-    } else if (anyDead && op != "ControlTrigger") {
-        out.resize(size_t(std::max(node.numOutputs, 1)));
-        for (auto& v : out) { v.dead = true; v.set = true; }
-    } else {
-        const KernelDef* kernel = kernelForNode(*node.def, m_state.library);
-        if (!kernel) return annotate(Status::unimplemented("No kernel for op '" + op + "'."), node, m_graph);
-        NodeContext ctx(*node.def, m_graph.functionName(), m_state, node.numOutputs, node.knownOutputs);
-        auto& kin = ctx.inputs();
-        auto& refs = ctx.refInputs();
-        kin.resize(in.size());
-        refs.resize(in.size());
-        Status st;
-        for (size_t i = 0; i < in.size() && st.ok(); ++i) {
-            if (takesRefInput(op, int(i))) {
-                if (!in[i].ref) st = Status::invalidArgument("Input " + std::to_string(i) + " must be a variable reference.");
-                refs[i] = in[i].ref;
-            } else if (in[i].ref) {
-                auto t = deref(in[i].ref);
-                if (t.ok()) kin[i] = std::move(t).value();
-                else st = t.status();
-            } else {
-                kin[i] = in[i].tensor;
-            }
-        }
-        in.clear();
-        if (st.ok()) st = kernel->compute(ctx);
-        if (!st.ok()) return annotate(st, node, m_graph);
-        out = std::move(ctx.outputs());
-    }
-    return Status::OK();
-}
-
 namespace {
 
-// One loop frame instance: a while loop's frame entered from iteration `parentIter` of `parent`.
-struct Frame {
-    int parent = -1;
-    int parentIter = 0;
-    int lastIter = 0;                                // iterations 0..lastIter exist
-    std::vector<std::pair<int, Value>> constants;    // (Enter node, value): visible in every iteration
-    std::set<int> liveExits;                         // Exit nodes that left the frame with a live value
-    std::set<int> deadExits;                         // Exit nodes that saw a dead value
+// Executor::run's pass over a graph without loops: each planned node once, in plan order. Values
+// are stored per node output and freed after their last consumer; fetched ones stay to the end.
+// The bytes stored count against RunState::memory until freed (at the latest when this is destroyed).
+class OrderedRun {
+public:
+    OrderedRun(const ExecGraph& graph, RunState& state, const std::vector<Feed>& feeds);
+    ~OrderedRun() { releaseAll(); }
+    OrderedRun(const OrderedRun&) = delete;
+    OrderedRun& operator=(const OrderedRun&) = delete;
+
+    Status run(const std::vector<int>& order, const std::vector<Endpoint>& fetches, std::vector<Tensor>* outputs);
+
+private:
+    void countUses(const std::vector<int>& order, const std::vector<Endpoint>& fetches);
+    Status runNode(int x);
+    // The node's input values (fed ones as fed) and whether any data or control input is dead.
+    Status gatherInputs(const ExecNode& node, std::vector<Value>* in, bool* anyDead) const;
+    void store(int x, std::vector<Value> out);
+    void releaseConsumedInputs(const ExecNode& node);
+    void release(Value& v);
+    void releaseAll();
+
+    const ExecGraph& m_graph;
+    RunState& m_state;
+    FedTensors m_fed;
+    std::unordered_map<uint64_t, int> m_uses;  // consumers still to run, per endpoint
+    std::vector<std::vector<Value>> m_values;  // by node, by output
+    std::vector<char> m_nodeDead;              // all outputs dead: a control edge from it is dead
 };
 
-// The inputs gathered so far for one node in one (frame, iteration).
-struct Pending {
-    std::vector<Value> in;
-    int missing = 0;   // inputs and control inputs still to come (not Merge)
-    int deadSeen = 0;  // Merge: dead inputs seen
-    bool ctlDead = false;
-    bool fired = false;
-    int chosen = -1;   // Merge: the live input
-};
+OrderedRun::OrderedRun(const ExecGraph& graph, RunState& state, const std::vector<Feed>& feeds)
+    : m_graph(graph), m_state(state), m_fed(fedTensors(feeds)), m_values(graph.nodes().size()), m_nodeDead(graph.nodes().size(), 0) {}
 
-struct Edge {
-    int to;
-    int slot;    // input index, -1 for a control edge
-    int output;  // producer output
-};
-
-}  // namespace
-
-// Runs a graph with TF1 while loops as a dataflow: each value is tagged with its frame instance and
-// iteration; a node runs in (frame, iteration) once all its inputs there have arrived (Merge on the
-// first live one). Enter moves a value into a child frame's iteration 0 (a constant Enter into every
-// iteration), NextIteration into the next iteration, Exit back to the parent. Dead values do not
-// cross NextIteration (the loop stops) and leave through Exit only once nothing else can run.
-Status Executor::runFrames(const std::vector<int>& order, const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches,
-                           std::vector<Tensor>* outputs) {
-    const size_t n = m_graph.nodes().size();
-    std::unordered_map<uint64_t, const Tensor*> fed;
-    for (const Feed& f : feeds) fed[key(f.at)] = &f.value;
-    std::vector<char> needed(n, 0);
-    for (int x : order) needed[size_t(x)] = 1;
-    std::vector<std::vector<Edge>> edges(n);
-    std::vector<int> forwardInputs(n, 0), backInputs(n, 0), inputCount(n, 0);
+Status OrderedRun::run(const std::vector<int>& order, const std::vector<Endpoint>& fetches, std::vector<Tensor>* outputs) {
+    countUses(order, fetches);
     for (int x : order) {
-        const ExecNode& node = m_graph.node(x);
-        for (size_t i = 0; i < node.inputs.size(); ++i) {
-            Endpoint e = node.inputs[i];
-            if (fed.count(key(e))) continue;
-            edges[size_t(e.node)].push_back({x, int(i), e.output});
-            ++inputCount[size_t(x)];
-            if (isBackEdgeSource(m_graph.node(e.node))) ++backInputs[size_t(x)];
-            else ++forwardInputs[size_t(x)];
-        }
-        for (int c : node.controlInputs) {
-            edges[size_t(c)].push_back({x, -1, 0});
-            ++inputCount[size_t(x)];
-        }
+        if (m_state.cancelled && m_state.cancelled->load()) return Status::cancelled("The run was cancelled.");
+        TFS_RETURN_IF_ERROR(runNode(x));
     }
-    std::set<std::pair<int, int>> fetchSet;
-    for (Endpoint e : fetches) fetchSet.insert({e.node, e.output});
-    std::map<std::pair<int, int>, Value> fetched;
-    // Bytes held in slots, constants and fetches count against the memory cap until the run ends.
-    MemoryTracker* mem = m_state.memory;
-    LiveLedger ledger(mem);
+    return collectFetches(m_graph, fetches, m_fed, [this](Endpoint e) -> const Value* {
+        const auto& src = m_values[size_t(e.node)];
+        return size_t(e.output) < src.size() && src[size_t(e.output)].set ? &src[size_t(e.output)] : nullptr;
+    }, outputs);
+}
 
-    std::vector<Frame> frames(1);
-    std::map<std::tuple<int, int, std::string>, int> frameIds;
-    std::map<std::tuple<int, int, int>, Pending> pending;  // (frame, iteration, node)
-    struct Task { int frame, iter, node; };
-    std::deque<Task> ready;
-
-    auto slotFor = [&](int frame, int iter, int x) -> Pending& {
-        auto [it, inserted] = pending.try_emplace({frame, iter, x});
-        Pending& p = it->second;
-        if (inserted) {
-            const ExecNode& node = m_graph.node(x);
-            p.in.resize(node.inputs.size());
-            for (size_t i = 0; i < node.inputs.size(); ++i) {
-                auto f = fed.find(key(node.inputs[i]));
-                if (f != fed.end()) { p.in[i].tensor = *f->second; p.in[i].set = true; }
-            }
-            p.missing = inputCount[size_t(x)];
-        }
-        return p;
-    };
-    auto deliver = [&](int frame, int iter, const Edge& e, const Value& v) {
-        const ExecNode& node = m_graph.node(e.to);
-        Pending& p = slotFor(frame, iter, e.to);
-        if (p.fired) return;
-        if (isMergeNode(node)) {
-            if (e.slot < 0) return;
-            if (!v.dead) {
-                ledger.drop(p.in[size_t(e.slot)]);
-                ledger.hold(v);
-                p.in[size_t(e.slot)] = v;
-                p.chosen = e.slot;
-                p.fired = true;
-                ready.push_back({frame, iter, e.to});
-                return;
-            }
-            const int expected = backInputs[size_t(e.to)] == 0 ? forwardInputs[size_t(e.to)]
-                                 : iter == 0 ? forwardInputs[size_t(e.to)] : backInputs[size_t(e.to)];
-            if (++p.deadSeen >= expected) {
-                p.fired = true;
-                ready.push_back({frame, iter, e.to});
-            }
-            return;
-        }
-        if (e.slot < 0) {
-            p.ctlDead = p.ctlDead || v.dead;
-        } else {
-            ledger.drop(p.in[size_t(e.slot)]);
-            ledger.hold(v);
-            p.in[size_t(e.slot)] = v;
-        }
-        if (--p.missing == 0) {
-            p.fired = true;
-            ready.push_back({frame, iter, e.to});
-        }
-    };
-    auto emit = [&](int x, int frame, int iter, const std::vector<Value>& out) {
-        bool allDead = !out.empty();
-        for (const Value& v : out) allDead = allDead && v.dead;
-        for (const Edge& e : edges[size_t(x)]) {
-            if (e.slot < 0) {
-                Value c;
-                c.dead = allDead;
-                c.set = true;
-                deliver(frame, iter, e, c);
-            } else if (size_t(e.output) < out.size() && out[size_t(e.output)].set) {
-                deliver(frame, iter, e, out[size_t(e.output)]);
-            } else {
-                return annotate(Status::invalidArgument("Output " + std::to_string(e.output) + " was not produced."),
-                                m_graph.node(x), m_graph);
-            }
-        }
-        if (frame == 0 && iter == 0)
-            for (size_t i = 0; i < out.size(); ++i)
-                if (fetchSet.count({x, int(i)})) {
-                    Value& f = fetched[{x, int(i)}];
-                    ledger.drop(f);
-                    ledger.hold(out[i]);
-                    f = out[i];
-                }
-        return Status::OK();
-    };
-
+void OrderedRun::countUses(const std::vector<int>& order, const std::vector<Endpoint>& fetches) {
     for (int x : order)
-        if (inputCount[size_t(x)] == 0) {
-            slotFor(0, 0, x).fired = true;
-            ready.push_back({0, 0, x});
-        }
+        for (Endpoint e : m_graph.node(x).inputs)
+            if (!m_fed.count(endpointKey(e))) ++m_uses[endpointKey(e)];
+    for (Endpoint e : fetches) m_uses[endpointKey(e)] += 1 << 30;  // pinned until the end
+}
 
-    while (true) {
-        if (ready.empty()) {
-            // Nothing can run: exits that only ever saw dead values leave their frames dead.
-            bool progress = false;
-            for (int f = 1; f < int(frames.size()); ++f) {
-                for (int x : frames[size_t(f)].deadExits) {
-                    if (frames[size_t(f)].liveExits.count(x)) continue;
-                    frames[size_t(f)].liveExits.insert(x);
-                    Value d;
-                    d.dead = true;
-                    d.set = true;
-                    TFS_RETURN_IF_ERROR(emit(x, frames[size_t(f)].parent, frames[size_t(f)].parentIter, {d}));
-                    progress = true;
-                }
-            }
-            if (!progress) break;
+Status OrderedRun::runNode(int x) {
+    const ExecNode& node = m_graph.node(x);
+    if (!node.def) return Status::invalidArgument("Function argument '" + node.name + "' was not supplied.");
+    std::vector<Value> in;
+    bool anyDead = false;
+    TFS_RETURN_IF_ERROR(gatherInputs(node, &in, &anyDead));
+    std::vector<Value> out;
+    if (flowOp(node) == FlowOp::Merge) {
+        int chosen = -1;
+        for (size_t i = 0; i < in.size(); ++i)
+            if (!in[i].dead) { chosen = int(i); break; }
+        TFS_RETURN_IF_ERROR(mergeOutputs(m_graph, node, in, chosen, &out));
+    } else {
+        TFS_RETURN_IF_ERROR(computeNode(m_graph, m_state, node, in, anyDead, &out));
+    }
+    in.clear();
+    store(x, std::move(out));
+    TFS_RETURN_IF_ERROR(checkMemoryCap(m_graph, node, m_state.memory));
+    releaseConsumedInputs(node);
+    return Status::OK();
+}
+
+Status OrderedRun::gatherInputs(const ExecNode& node, std::vector<Value>* inp, bool* anyDeadp) const {
+    std::vector<Value>& in = *inp;
+    bool& anyDead = *anyDeadp;
+    in.reserve(node.inputs.size());
+    for (int c : node.controlInputs) anyDead = anyDead || m_nodeDead[size_t(c)];
+    for (Endpoint e : node.inputs) {
+        auto f = m_fed.find(endpointKey(e));
+        if (f != m_fed.end()) {
+            Value v;
+            v.tensor = *f->second;
+            v.set = true;
+            in.push_back(std::move(v));
             continue;
         }
-        if (m_state.cancelled && m_state.cancelled->load()) return Status::cancelled("The run was cancelled.");
-        const Task t = ready.front();
-        ready.pop_front();
-        const ExecNode& node = m_graph.node(t.node);
-        if (!node.def) return Status::invalidArgument("Function argument '" + node.name + "' was not supplied.");
-        auto pit = pending.find({t.frame, t.iter, t.node});
-        std::vector<Value> in = std::move(pit->second.in);
-        const bool ctlDead = pit->second.ctlDead;
-        const int chosen = pit->second.chosen;
-        if (isMergeNode(node)) pit->second.in.clear();  // kept: later inputs of this iteration are ignored
-        else pending.erase(pit);
-        bool anyDead = ctlDead;
-        for (const Value& v : in) anyDead = anyDead || v.dead;
-        // The inputs that arrived along edges (not fed) stay counted until this node is done.
-        std::vector<Value> counted;
-        for (size_t i = 0; i < in.size() && i < node.inputs.size(); ++i)
-            if (!fed.count(key(node.inputs[i]))) counted.push_back(in[i]);
-        const std::string& op = node.def->op();
-        const bool refOp = op.rfind("Ref", 0) == 0;
-
-        auto forwarded = [&]() -> Result<Value> {
-            Value v = in.empty() ? Value{} : in[0];
-            v.set = true;
-            if (anyDead) { v = Value{}; v.dead = true; v.set = true; }
-            else if (v.ref && !refOp) {
-                auto r = deref(v.ref);
-                if (!r.ok()) return annotate(r.status(), node, m_graph);
-                v.ref.reset();
-                v.tensor = std::move(r).value();
-            }
-            return v;
-        };
-
-        if (isMergeNode(node)) {
-            std::vector<Value> out(2);
-            if (chosen < 0) {
-                for (auto& v : out) { v.dead = true; v.set = true; }
-            } else {
-                out[0] = in[size_t(chosen)];
-                if (out[0].ref && op == "Merge") {
-                    auto r = deref(out[0].ref);
-                    if (!r.ok()) return annotate(r.status(), node, m_graph);
-                    out[0].ref.reset();
-                    out[0].tensor = std::move(r).value();
-                }
-                out[1].tensor = Tensor::scalar<int32_t>(chosen);
-                out[1].set = true;
-            }
-            TFS_RETURN_IF_ERROR(emit(t.node, t.frame, t.iter, out));
-        } else if (opIs(node, "Enter", "RefEnter")) {
-            TFS_ASSIGN_OR_RETURN(Value v, forwarded());
-            const auto& attrs = node.def->attr();
-            auto nameIt = attrs.find("frame_name");
-            const std::string frameName = nameIt == attrs.end() ? std::string() : nameIt->second.s();
-            auto constIt = attrs.find("is_constant");
-            const bool constant = constIt != attrs.end() && constIt->second.b();
-            auto [fit, created] = frameIds.try_emplace({t.frame, t.iter, frameName}, int(frames.size()));
-            const int child = fit->second;
-            if (created) {
-                Frame f;
-                f.parent = t.frame;
-                f.parentIter = t.iter;
-                frames.push_back(std::move(f));
-            }
-            if (constant && !v.dead) {
-                ledger.hold(v);
-                frames[size_t(child)].constants.push_back({t.node, v});
-                for (int i = 0; i <= frames[size_t(child)].lastIter; ++i) TFS_RETURN_IF_ERROR(emit(t.node, child, i, {v}));
-            } else {
-                TFS_RETURN_IF_ERROR(emit(t.node, child, 0, {v}));
-            }
-        } else if (opIs(node, "Exit", "RefExit")) {
-            if (t.frame == 0) return annotate(Status::invalidArgument("Exit outside of a loop frame."), node, m_graph);
-            TFS_ASSIGN_OR_RETURN(Value v, forwarded());
-            Frame& f = frames[size_t(t.frame)];
-            if (v.dead) {
-                f.deadExits.insert(t.node);
-            } else {
-                f.liveExits.insert(t.node);
-                const int parent = f.parent, parentIter = f.parentIter;
-                TFS_RETURN_IF_ERROR(emit(t.node, parent, parentIter, {v}));
-            }
-        } else if (opIs(node, "NextIteration", "RefNextIteration")) {
-            TFS_ASSIGN_OR_RETURN(Value v, forwarded());
-            if (v.dead) {  // the loop has ended in this iteration
-                for (const Value& c : counted) ledger.drop(c);
-                continue;
-            }
-            const int next = t.iter + 1;
-            if (next > frames[size_t(t.frame)].lastIter) {
-                frames[size_t(t.frame)].lastIter = next;
-                const auto constants = frames[size_t(t.frame)].constants;
-                for (const auto& [x, cv] : constants) TFS_RETURN_IF_ERROR(emit(x, t.frame, next, {cv}));
-            }
-            TFS_RETURN_IF_ERROR(emit(t.node, t.frame, next, {v}));
-        } else {
-            std::vector<Value> out;
-            TFS_RETURN_IF_ERROR(computeNode(node, in, anyDead, &out));
-            TFS_RETURN_IF_ERROR(emit(t.node, t.frame, t.iter, out));
-        }
-        if (mem && mem->limit() && mem->live() > mem->limit())
-            return annotate(Status::resourceExhausted("Live tensors need " + std::to_string(mem->live()) + " bytes; the memory limit is " +
-                                                      std::to_string(mem->limit()) + " bytes."),
-                            node, m_graph);
-        for (const Value& v : counted) ledger.drop(v);
-    }
-
-    outputs->clear();
-    for (Endpoint e : fetches) {
-        auto f = fed.find(key(e));
-        if (f != fed.end()) { outputs->push_back(*f->second); continue; }
-        const std::string name = m_graph.node(e.node).name + ":" + std::to_string(e.output);
-        auto it = fetched.find({e.node, e.output});
-        if (it == fetched.end()) return Status::invalidArgument("Fetched tensor '" + name + "' was not produced.");
-        const Value& v = it->second;
-        if (v.dead) return Status::invalidArgument("Fetched tensor '" + name + "' is dead (its conditional branch was not taken).");
-        if (v.ref) {
-            TFS_ASSIGN_OR_RETURN(Tensor t, deref(v.ref));
-            outputs->push_back(std::move(t));
-        } else {
-            outputs->push_back(v.tensor);
-        }
+        const auto& src = m_values[size_t(e.node)];
+        if (size_t(e.output) >= src.size() || !src[size_t(e.output)].set)
+            return annotateNodeError(Status::invalidArgument("Input from '" + m_graph.node(e.node).name + ":" +
+                                                             std::to_string(e.output) + "', which was not produced."),
+                                     node, m_graph);
+        in.push_back(src[size_t(e.output)]);
+        anyDead = anyDead || in.back().dead;
     }
     return Status::OK();
 }
+
+void OrderedRun::store(int x, std::vector<Value> out) {
+    bool allDead = !out.empty();
+    for (auto& v : out) {
+        allDead = allDead && v.dead;
+        if (v.set && m_state.memory) m_state.memory->add(tensorBytes(v.tensor));
+    }
+    m_nodeDead[size_t(x)] = allDead;
+    m_values[size_t(x)] = std::move(out);
+}
+
+// Frees each input whose last consumer was this node.
+void OrderedRun::releaseConsumedInputs(const ExecNode& node) {
+    for (Endpoint e : node.inputs) {
+        auto it = m_uses.find(endpointKey(e));
+        if (it == m_uses.end()) continue;
+        if (--it->second == 0) {
+            auto& src = m_values[size_t(e.node)];
+            if (size_t(e.output) < src.size() && src[size_t(e.output)].set) release(src[size_t(e.output)]);
+        }
+    }
+}
+
+void OrderedRun::release(Value& v) {
+    if (m_state.memory) m_state.memory->release(tensorBytes(v.tensor));
+    v = Value{};
+}
+
+void OrderedRun::releaseAll() {
+    for (auto& vs : m_values)
+        for (auto& v : vs)
+            if (v.set) release(v);
+}
+
+}  // namespace
 
 Status Executor::run(const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches, const std::vector<int>& targets,
                      std::vector<Tensor>* outputs) {
     TFS_ASSIGN_OR_RETURN(std::vector<int> order, plan(m_graph, feeds, fetches, targets));
     if (m_state.callDepth == 0) TFS_RETURN_IF_ERROR(checkKernels(m_graph, order, m_state.library));
-    for (int x : order)
-        if (opIs(m_graph.node(x), "Enter", "RefEnter")) return runFrames(order, feeds, fetches, outputs);
-
-    const size_t n = m_graph.nodes().size();
-    std::unordered_map<uint64_t, const Tensor*> fed;
-    for (const Feed& f : feeds) fed[key(f.at)] = &f.value;
-    std::unordered_map<uint64_t, int> uses;
-    for (int x : order)
-        for (Endpoint e : m_graph.node(x).inputs)
-            if (!fed.count(key(e))) ++uses[key(e)];
-    for (Endpoint e : fetches) uses[key(e)] += 1 << 30;  // pinned until the end
-
-    std::vector<std::vector<Value>> values(n);
-    std::vector<char> nodeDead(n, 0);
-    uint64_t held = 0;
-    MemoryTracker* mem = m_state.memory;
-    auto release = [&](Value& v) {
-        uint64_t b = tensorBytes(v.tensor);
-        if (mem) mem->release(b);
-        held -= b;
-        v = Value{};
-    };
-    auto releaseAll = [&] {
-        for (auto& vs : values)
-            for (auto& v : vs)
-                if (v.set) release(v);
-    };
-
-    for (int x : order) {
-        if (m_state.cancelled && m_state.cancelled->load()) {
-            releaseAll();
-            return Status::cancelled("The run was cancelled.");
-        }
-        const ExecNode& node = m_graph.node(x);
-        if (!node.def) {
-            releaseAll();
-            return Status::invalidArgument("Function argument '" + node.name + "' was not supplied.");
-        }
-        const std::string& op = node.def->op();
-        std::vector<Value> in;
-        in.reserve(node.inputs.size());
-        bool anyDead = false;
-        for (int c : node.controlInputs) anyDead = anyDead || nodeDead[size_t(c)];
-        for (Endpoint e : node.inputs) {
-            auto f = fed.find(key(e));
-            if (f != fed.end()) {
-                Value v;
-                v.tensor = *f->second;
-                v.set = true;
-                in.push_back(std::move(v));
-                continue;
-            }
-            const auto& src = values[size_t(e.node)];
-            if (size_t(e.output) >= src.size() || !src[size_t(e.output)].set) {
-                releaseAll();
-                return annotate(Status::invalidArgument("Input from '" + m_graph.node(e.node).name + ":" + std::to_string(e.output) +
-                                                        "', which was not produced."), node, m_graph);
-            }
-            in.push_back(src[size_t(e.output)]);
-            anyDead = anyDead || in.back().dead;
-        }
-
-        std::vector<Value> out;
-        if (op == "Merge" || op == "RefMerge") {
-            out.resize(2);
-            int chosen = -1;
-            for (size_t i = 0; i < in.size(); ++i)
-                if (!in[i].dead) { chosen = int(i); break; }
-            if (chosen < 0) {
-                for (auto& v : out) { v.dead = true; v.set = true; }
-            } else {
-                out[0] = in[size_t(chosen)];
-                if (out[0].ref && op == "Merge") {
-                    auto t = deref(out[0].ref);
-                    if (!t.ok()) { releaseAll(); return annotate(t.status(), node, m_graph); }
-                    out[0].ref.reset();
-                    out[0].tensor = std::move(t).value();
-                }
-                out[1].tensor = Tensor::scalar<int32_t>(chosen);
-                out[1].set = true;
-            }
-        } else {
-            Status st = computeNode(node, in, anyDead, &out);
-            if (!st.ok()) {
-                releaseAll();
-                return st;
-            }
-        }
-        in.clear();
-        bool allDead = !out.empty();
-        for (auto& v : out) {
-            allDead = allDead && v.dead;
-            if (v.set) {
-                uint64_t b = tensorBytes(v.tensor);
-                held += b;
-                if (mem) mem->add(b);
-            }
-        }
-        nodeDead[size_t(x)] = allDead;
-        values[size_t(x)] = std::move(out);
-        if (mem && mem->limit() && mem->live() > mem->limit()) {
-            const uint64_t live = mem->live();
-            releaseAll();
-            return annotate(Status::resourceExhausted("Live tensors need " + std::to_string(live) +
-                                                      " bytes; the memory limit is " + std::to_string(mem->limit()) + " bytes."),
-                            node, m_graph);
-        }
-        for (Endpoint e : node.inputs) {
-            auto it = uses.find(key(e));
-            if (it == uses.end()) continue;
-            if (--it->second == 0) {
-                auto& src = values[size_t(e.node)];
-                if (size_t(e.output) < src.size() && src[size_t(e.output)].set) release(src[size_t(e.output)]);
-            }
-        }
+    if (hasLoops(order)) {
+        FrameScheduler frames(m_graph, m_state);
+        return frames.run(order, feeds, fetches, outputs);
     }
+    OrderedRun ordered(m_graph, m_state, feeds);
+    return ordered.run(order, fetches, outputs);
+}
 
-    outputs->clear();
-    for (Endpoint e : fetches) {
-        auto f = fed.find(key(e));
-        if (f != fed.end()) { outputs->push_back(*f->second); continue; }
-        const auto& src = values[size_t(e.node)];
-        const std::string name = m_graph.node(e.node).name + ":" + std::to_string(e.output);
-        if (size_t(e.output) >= src.size() || !src[size_t(e.output)].set) {
-            releaseAll();
-            return Status::invalidArgument("Fetched tensor '" + name + "' was not produced.");
-        }
-        const Value& v = src[size_t(e.output)];
-        if (v.dead) {
-            releaseAll();
-            return Status::invalidArgument("Fetched tensor '" + name + "' is dead (its conditional branch was not taken).");
-        }
-        if (v.ref) {
-            auto t = deref(v.ref);
-            if (!t.ok()) { releaseAll(); return t.status(); }
-            outputs->push_back(std::move(t).value());
-        } else {
-            outputs->push_back(v.tensor);
-        }
-    }
-    releaseAll();
-    (void)held;
-    return Status::OK();
+bool Executor::hasLoops(const std::vector<int>& order) const {
+    for (int x : order)
+        if (flowOp(m_graph.node(x)) == FlowOp::Enter) return true;
+    return false;
 }
 
 }  // namespace tfscope::exec

@@ -10,9 +10,11 @@
 //   TFS_RETURN_IF_ERROR(ex.run({{xEndpoint, x}}, {yEndpoint}, {}, &outs));
 //
 // Limits: cancellation is checked between nodes; the MemoryTracker cap fails a run with
-// ResourceExhausted. A graph with TF1 while loops (Enter/Exit/NextIteration) runs as a dataflow over
-// (frame, iteration)-tagged values instead (runFrames); there the cap counts the values waiting in
-// input slots, loop constants and fetches (LiveLedger), and TensorArray / stack storage.
+// ResourceExhausted. A graph without loops runs in one ordered pass (OrderedRun in executor.cpp).
+// A graph with TF1 while loops (Enter/Exit/NextIteration) runs as a dataflow over (frame,
+// iteration)-tagged values instead (FrameScheduler, frame_scheduler.h); there the cap counts the
+// values waiting in input slots, loop constants and fetches (LiveLedger), and TensorArray / stack
+// storage. One node's step (kernel, dead outputs, Merge) is shared: executor_node.h.
 
 #include <map>
 #include <string>
@@ -27,7 +29,6 @@ namespace tensorflow { class NodeDef; }
 namespace tfscope::exec {
 
 struct RunState;
-struct Value;
 struct KernelDef;
 class FunctionLibrary;
 
@@ -50,10 +51,8 @@ public:
                                          const std::vector<Endpoint>& fetches, const std::vector<int>& targets);
 
 private:
-    Status runFrames(const std::vector<int>& order, const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches,
-                     std::vector<Tensor>* outputs);
-    // Runs one non-Merge node on `in` (consumed); all outputs dead if `anyDead`. Errors are annotated.
-    Status computeNode(const ExecNode& node, std::vector<Value>& in, bool anyDead, std::vector<Value>* out);
+    // True if the planned nodes hold a TF1 while loop (an Enter): then FrameScheduler runs them.
+    bool hasLoops(const std::vector<int>& order) const;
     const ExecGraph& m_graph;
     RunState& m_state;
 };

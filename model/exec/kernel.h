@@ -1,14 +1,22 @@
 #pragma once
 // The kernel interface: what one op implementation sees when the executor runs a node.
-// One op per file under model/kernels/ (STYLE §5), registered by name in model/kernels/registry.cpp.
+// One op (or one family) per file under model/kernels/, registered by name in
+// model/kernels/registry.cpp (docs/architecture.md#kernels):
 //
-//   // model/kernels/relu.cpp
-//   Status computeRelu(KernelContext& ctx) {
-//       TFS_ASSIGN_OR_RETURN(const Tensor* x, ctx.input(0));
+//   // model/kernels/add_n.cpp
+//   namespace tfscope::kernels {
+//   namespace {
+//   Status evalAddN(KernelContext& ctx) {
+//       TFS_ASSIGN_OR_RETURN(const Tensor* x, inputOf(ctx, 0));
 //       TFS_ASSIGN_OR_RETURN(Tensor* y, ctx.allocateOutput(0, x->dtype(), x->shape()));
 //       ...
 //   }
-//   const KernelDef* registerRelu() { static const KernelDef d{"Relu", computeRelu}; return &d; }
+//   }  // namespace
+//   void registerAddN(KernelList& list) {   // declared in registry.h, called by libraryKernels()
+//       static const KernelDef def{"AddN", evalAddN};
+//       list.push_back(&def);
+//   }
+//   }  // namespace tfscope::kernels
 //
 // Attrs are read through the node's AttrValue map with defaults supplied by the caller
 // (the OpDef default), because SavedModels strip attrs equal to their defaults.

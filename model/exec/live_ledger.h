@@ -1,5 +1,5 @@
 #pragma once
-// LiveLedger: counts the bytes of tensors that the frame executor (Executor::runFrames) holds
+// LiveLedger: counts the bytes of tensors that the frame executor (FrameScheduler) holds
 // between nodes: values waiting in pending input slots, loop constants and fetched values. Copies
 // of one tensor share storage, so a buffer is counted once however many slots hold it, and
 // released from the MemoryTracker when the last holder drops it.

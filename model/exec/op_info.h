@@ -8,6 +8,7 @@
 //
 // The table (op_info.cpp) lists ops with zero or several outputs, or list outputs; any other op has a
 // single output. Upstream: each op's REGISTER_OP(...).Output(...) in tensorflow/core/ops/*.cc.
+// What an op is for display (category, colour, weight inputs, plumbing): model/graph/op_meta.h.
 
 #include <optional>
 #include <string>

@@ -1,6 +1,7 @@
 #pragma once
-// Loading a Session the way TF's C++ LoadSavedModel does (TF_FORMAT_FACTS §5.5), for any SavedModel,
-// TF1 or TF2, without special cases: feed saver_def.filename_tensor_name with the variables prefix
+// Loading a Session the way TF's C++ LoadSavedModel does
+// (docs/formats.md#loading-a-savedmodel-session), for any SavedModel, TF1 or TF2, without special
+// cases: feed saver_def.filename_tensor_name with the variables prefix
 // and run restore_op_name (RestoreV2/Assign or the TF2 restore function really run), then run the
 // init op (`__saved_model_init_op` signature, else `saved_model_main_op`, else `legacy_init_op`),
 // feeding every asset tensor with its path under assets/. A graph without any init op that lists

@@ -1,6 +1,6 @@
 #pragma once
 // Rewrites a TF2 checkpoint's `_CHECKPOINTABLE_OBJECT_GRAPH` (a serialized TrackableObjectGraph,
-// TF_FORMAT_FACTS §4) for an export that drops or renames bundle keys, so that
+// docs/formats.md#tf2-object-graph) for an export that drops or renames bundle keys, so that
 // tf.train.Checkpoint(...).restore() resolves every attribute that is left:
 // - an attribute whose checkpoint_key was dropped is removed (the object stays, without a value);
 // - an attribute whose key was renamed gets the new key;

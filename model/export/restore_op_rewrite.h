@@ -1,7 +1,7 @@
 #pragma once
 // Renames checkpoint keys inside a TF1 graph's saver: the string consts feeding the
 // `tensor_names` input (input 1) of every SaveV2 / RestoreV2 node (tf.train.Saver builds
-// `save/SaveV2/tensor_names` and `save/RestoreV2/tensor_names`, TF_FORMAT_FACTS §6.4). After the
+// `save/SaveV2/tensor_names` and `save/RestoreV2/tensor_names`, docs/formats.md#saverdef). After the
 // rewrite the graph saves and restores the renamed keys; shape_and_slices and dtypes are unchanged.
 //
 //   tensorflow::SavedModel sm = model->savedModel();

@@ -1,7 +1,7 @@
 #pragma once
 // The tf.Example features a graph parses from a string tensor: follows the tensor (through
 // Identity) to its ParseExample / ParseExampleV2 consumers and reads their feature keys from the
-// Const inputs and their dtypes / dense shapes from the attrs (TF_FORMAT_FACTS §6.7). The runner
+// Const inputs and their dtypes / dense shapes from the attrs (docs/formats.md#example-parsing). The runner
 // panel builds one row per feature; `tfscope run --input_examples` needs none of this.
 //
 //   TFS_ASSIGN_OR_RETURN(auto features, io::exampleFeatures(*model->graphIndex(0), "tf_example:0"));

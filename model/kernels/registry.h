@@ -1,5 +1,5 @@
 #pragma once
-// One registration function per kernel file (STYLE §5); libraryKernels() in registry.cpp calls
+// One registration function per kernel file (docs/architecture.md#kernels); libraryKernels() in registry.cpp calls
 // each by name, so no self-registering statics are dropped from the static library.
 
 #include <vector>

@@ -1,7 +1,7 @@
 #pragma once
 // LayoutEngine: places the nodes of a directed graph in layers (sources on top, edges pointing
 // down) and routes each edge as a polyline. Input and output are plain numbers, so a layout runs
-// off the GUI thread (STYLE §6): the caller measures labels, sends sizes, applies positions.
+// off the GUI thread (docs/architecture.md#graph-canvas): the caller measures labels, sends sizes, applies positions.
 //
 //   LayoutInput in;  in.nodes = {{0, 80, 30}, {1, 80, 30}};  in.edges = {{0, 1}};
 //   Progress progress;

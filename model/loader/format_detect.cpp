@@ -1,6 +1,7 @@
 #include "model/loader/format_detect.h"
 
 #include "model/checkpoint/checkpoint_path.h"
+#include "model/util/file_kind.h"
 
 #include <cerrno>
 #include <cstdint>
@@ -45,16 +46,6 @@ const char* modelFormatDisplayName(ModelFormat f) {
 namespace {
 
 constexpr uint64_t kTableMagic = 0xdb4775248b80fb57ull;
-
-bool isFile(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
-}
-
-bool isDir(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_directory(p, ec);
-}
 
 bool hasSavedModelFile(const fs::path& dir) {
     return isFile(dir / "saved_model.pb") || isFile(dir / "saved_model.pbtxt");

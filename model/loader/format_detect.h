@@ -5,7 +5,7 @@
 //   TFS_ASSIGN_OR_RETURN(DetectedFormat f, detectFormat("/models/half_plus_two"));
 //   if (f.format == ModelFormat::ServingBaseDir) ...  // numeric version subfolders
 //
-// Layouts recognised (TF_FORMAT_FACTS §5.1, §5.7, §2.1):
+// Layouts recognised (docs/formats.md#savedmodel-layout, #tf-serving-base-folders, #bundle-files):
 //   SavedModelDir    DIR/saved_model.pb | DIR/saved_model.pbtxt (+ variables/, assets/, assets.extra/)
 //   ServingBaseDir   DIR/<integer>/saved_model.pb ... (TF Serving base path)
 //   CheckpointDir    DIR/checkpoint (text CheckpointState), or DIR with exactly one PREFIX.index
@@ -13,7 +13,8 @@
 //                    or a V1 TensorSlice table file
 //   MetaGraph        a binary MetaGraphDef (.meta)
 //   GraphDefBinary   a binary GraphDef (.pb) ; GraphDefText a text GraphDef (.pbtxt/.pbtext)
-//   SavedModelText   a saved_model.pbtxt file given directly (opened as its folder)
+// A saved_model.pb / saved_model.pbtxt file given directly is SavedModelDir with its folder as path;
+// a SavedModel proto under another file name (binary or text) is SavedModelDir with the file as path.
 
 #include <string>
 

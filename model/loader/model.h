@@ -7,7 +7,7 @@
 //   for (const SignatureSummary& s : m->summary().metaGraphs[0].signatures) ...
 //   if (m->checkpoint()) m->checkpoint()->read("a");
 //
-// This header includes no generated protobuf header (STYLE §6): the raw protos are reachable
+// This header includes no generated protobuf header (docs/architecture.md#layers): the raw protos are reachable
 // through the forward-declared accessors below; include "model/loader/model_protos.h" to use them.
 // Every format is normalised to a tensorflow::SavedModel holding >= 1 MetaGraphDef: a bare .meta
 // becomes one meta graph, a frozen GraphDef becomes a MetaGraphDef with only graph_def set.

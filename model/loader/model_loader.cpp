@@ -16,6 +16,7 @@
 #include "model/loader/proto_io.h"
 #include "model/loader/summary_builder.h"
 #include "model/progress.h"
+#include "model/util/file_kind.h"
 #include "saved_model.pb.h"
 #include "trackable_object_graph.pb.h"
 
@@ -25,22 +26,7 @@ namespace tfscope {
 
 namespace {
 
-constexpr const char* kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
 constexpr size_t kMaxListedFiles = 20000;
-
-bool isFile(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
-}
-bool isDir(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_directory(p, ec);
-}
-uint64_t fileSize(const fs::path& p) {
-    std::error_code ec;
-    auto s = fs::file_size(p, ec);
-    return ec ? 0 : s;
-}
 
 std::string absolutePath(const std::string& path) {
     std::error_code ec;
@@ -100,7 +86,7 @@ private:
     }
     void warn(std::string w) { m_model.m_warnings.push_back(std::move(w)); }
     void addFile(const fs::path& p) {
-        m_model.m_files.push_back({p.string(), fileSize(p)});
+        m_model.m_files.push_back({p.string(), fileSizeOr0(p)});
     }
 
     Model& m_model;
@@ -206,7 +192,7 @@ Status ModelBuilder::loadSavedModel(const std::string& path) {
         }
     }
     for (const std::string& rel : listFilesRecursive(dir)) {
-        m_model.m_files.push_back({rel, fileSize(dir / rel)});
+        m_model.m_files.push_back({rel, fileSizeOr0(dir / rel)});
     }
     if (m_progress) m_progress->report(2, 3);
     return Status::OK();
@@ -381,7 +367,7 @@ Status ModelBuilder::finish() {
             if (!t.ok()) {
                 warn("Object graph not read: " + t.status().message());
             } else if (t->dtype() != DType::String || t->numElements() != 1 || !t->shape().empty()) {
-                warn("Checkpoint key '_CHECKPOINTABLE_OBJECT_GRAPH' is not a string scalar.");
+                warn("Checkpoint key '" + std::string(kObjectGraphKey) + "' is not a string scalar.");
             } else {
                 auto graph = std::make_shared<tensorflow::TrackableObjectGraph>();
                 Status st = parseBinaryProto(std::string(t->strings()[0]), *graph);

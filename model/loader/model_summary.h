@@ -1,13 +1,13 @@
 #pragma once
 // ModelSummary: a proto-free description of a loaded model for the GUI and the CLI (views/ never
-// include *.pb.h, STYLE §6). Built once by ModelLoader; read it through Model::summary().
+// include *.pb.h, docs/architecture.md#layers). Built once by ModelLoader; read it through Model::summary().
 //
 //   const ModelSummary& s = model->summary();
 //   for (const MetaGraphSummary& mg : s.metaGraphs)
 //       for (const SignatureSummary& sig : mg.signatures) print(sig.key, sig.inputs.size());
 //
 // Sources: MetaGraphDef (meta_graph.proto), SavedObjectGraph (saved_object_graph.proto),
-// the checkpoint's TrackableObjectGraph (`_CHECKPOINTABLE_OBJECT_GRAPH`, TF_FORMAT_FACTS §4) and
+// the checkpoint's TrackableObjectGraph (`_CHECKPOINTABLE_OBJECT_GRAPH`, docs/formats.md#tf2-object-graph) and
 // the bundle index. dtypes are kept as TF's raw enum value (incl. *_REF = base + 100) plus name.
 
 #include <cstdint>
@@ -107,7 +107,7 @@ struct FunctionSummary {
 };
 
 // One node of the TF2 object graph: the SavedObjectGraph (SavedModel) linked to the checkpoint's
-// TrackableObjectGraph (bundle_v2.cc VisitObjectsToRestore, TF_FORMAT_FACTS §4.6), or the
+// TrackableObjectGraph (bundle_v2.cc VisitObjectsToRestore, docs/formats.md#linking-the-savedobjectgraph), or the
 // TrackableObjectGraph alone for a standalone TF2 checkpoint.
 struct ObjectGraphNode {
     struct Child {

@@ -1,5 +1,5 @@
 // TF2 object graphs: BFS object paths, linking the SavedObjectGraph to the checkpoint's
-// TrackableObjectGraph (TF_FORMAT_FACTS §4.2, §4.3, §4.6).
+// TrackableObjectGraph (docs/formats.md#tf2-object-graph).
 #include <deque>
 #include <unordered_map>
 

@@ -3,7 +3,8 @@
 //
 //   m.m_summary = buildSummary(m);  // once, at the end of ModelLoader::load
 //
-// Object graph linking follows TF_FORMAT_FACTS §4 (paths, escaping) and §4.6 (VisitObjectsToRestore).
+// Object graph linking follows docs/formats.md#object-paths-and-keys (paths, escaping) and
+// #linking-the-savedobjectgraph (VisitObjectsToRestore).
 
 #include <string>
 #include <vector>
@@ -26,7 +27,7 @@ TensorInfoSummary summarizeTensorInfo(const std::string& key, const tensorflow::
 // functions reached through a call op or a (Stateful)PartitionedCall `f`; function names excluded.
 std::vector<std::string> opsUsedByGraph(const tensorflow::GraphDef& graph);
 
-// `.` → `..` then `/` → `.S` (TF_FORMAT_FACTS §4.2).
+// `.` → `..` then `/` → `.S` (docs/formats.md#object-paths-and-keys).
 std::string escapeLocalName(const std::string& name);
 // BFS object paths over children edges; unreachable nodes get "".
 std::vector<std::string> trackablePaths(const tensorflow::TrackableObjectGraph& graph);

@@ -19,8 +19,6 @@ namespace tfscope {
 
 namespace {
 
-constexpr const char* kObjectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
-
 bool isVariableOp(std::string_view op) {
     return op == "VariableV2" || op == "Variable" || op == "VarHandleOp" || op == "AutoReloadVariable";
 }

@@ -1,6 +1,6 @@
 #pragma once
 // CRC-32C (Castagnoli) as used by TensorFlow's tensor bundles and LevelDB tables, plus the
-// masking TF applies to stored checksums (TF_FORMAT_FACTS §2.4). Uses the SSE4.2 crc32
+// masking TF applies to stored checksums (docs/formats.md#crc32c-and-masking). Uses the SSE4.2 crc32
 // instruction when the CPU has it, a slicing-by-8 table otherwise.
 //
 //   uint32_t c = crc32c::value(bytes, n);

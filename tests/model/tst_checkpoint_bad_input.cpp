@@ -1,4 +1,4 @@
-// Corrupt checkpoints (copies of real TF files damaged in a QTemporaryDir): every case must fail
+// Corrupt checkpoints (copies of TF-written files from tests/data damaged in a QTemporaryDir): every case must fail
 // with the right Status code, a message naming the problem and the file, and no crash or
 // absurd allocation.
 #include <QtTest>
@@ -15,10 +15,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kModels = TFSCOPE_SHARED_MODELS;
 const std::string kData = std::string(TFSCOPE_TEST_DATA) + "/ckpt";
-// An uncompressed-index Keras bundle (1.2 MB data) and TF's two-shard merge.
-const std::string kKeras = kModels + "/kotlindl_mnist1_saved_model/variables/variables";
+// A Keras SavedModel's bundle written by TensorFlow 2.15 (uncompressed index, 17 tensors).
+const std::string kKeras = std::string(TFSCOPE_TEST_DATA) + "/keras_mlp/variables/variables";
 const std::string kKernel = "layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE";
 
 void copyBundle(const std::string& from, const std::string& to) {
@@ -134,7 +133,7 @@ private slots:
         } else if (k == "no header") {
             QVERIFY(writeSSTable(prefix + ".index", {{"a", entryBytes(1, {}, 0, 4)}}).ok());
         } else if (k == "not a checkpoint") {
-            fs::copy_file(kModels + "/serving_saved_model_half_plus_two_cpu/00000123/saved_model.pb", dir + "/saved_model.pb");
+            fs::copy_file(std::string(TFSCOPE_TEST_DATA) + "/keras_mlp/saved_model.pb", dir + "/saved_model.pb");
             open = dir + "/saved_model.pb";
         } else if (k == "missing") {
             open = dir + "/nothing";

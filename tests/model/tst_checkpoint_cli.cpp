@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "shared_models.h"
+
 namespace {
 
 const QString kData = QStringLiteral(TFSCOPE_TEST_DATA "/ckpt");
@@ -53,6 +55,7 @@ private slots:
         QFETCH(QString, path);
         QFETCH(QString, flag);
         QFETCH(QString, expected);
+        if (path.startsWith(kModels)) TFSCOPE_REQUIRE_SHARED_MODELS();
         QStringList args{path};
         if (!flag.isEmpty()) args << flag;
         Run r = tfscope(args);

@@ -11,6 +11,7 @@
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/checkpoint/slice_key.h"
 #include "model/half.h"
+#include "shared_models.h"
 
 using namespace tfscope;
 
@@ -43,6 +44,7 @@ class TestCheckpointReader : public QObject {
     Q_OBJECT
 private slots:
     void testHalfPlusTwoSnappyIndex() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto r = openOk(kModels + "/serving_saved_model_half_plus_two_cpu/00000123/variables/variables");
         QCOMPARE(r->format(), CheckpointFormat::V2Bundle);
         QCOMPARE(int(r->entries().size()), 5);
@@ -69,18 +71,23 @@ private slots:
         QTest::addRow("saved model dir") << QString::fromStdString(base);
     }
     void testPathForms() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         QFETCH(QString, path);
         auto r = openOk(path.toStdString());
         QCOMPARE(r->prefix(), kModels + "/serving_saved_model_half_plus_two_cpu/00000123/variables/variables");
         QCOMPARE(readOk(*r, "b").data<float>()[0], 2.f);
     }
 
-    void testCheckpointStateFolder() {
+    void testCheckpointStateFolderEstimator() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         // Estimator model_dir: `checkpoint` names model.ckpt-1000; global_step there is 1000.
         auto r = openOk(kModels + "/tfx_trainer_current_Format-Serving");
         QCOMPARE(r->prefix(), kModels + "/tfx_trainer_current_Format-Serving/model.ckpt-1000");
         QCOMPARE(int(r->entries().size()), 60);
         QCOMPARE(readOk(*r, "global_step").data<int64_t>()[0], int64_t(1000));
+    }
+
+    void testCheckpointStateFolder() {
         auto saver = openOk(kData + "/tf1_saver");
         QCOMPARE(values<float>(readOk(*saver, "w")), (std::vector<float>{1, 2, 3, 4}));
         QCOMPARE(readOk(*saver, "global_step").data<int64_t>()[0], int64_t(7));
@@ -89,6 +96,7 @@ private slots:
     }
 
     void testKerasOptimizerAndObjectGraph() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto r = openOk(kModels + "/kotlindl_mnist1_saved_model/variables/variables");
         QCOMPARE(readOk(*r, "optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE").data<int64_t>()[0], int64_t(9375));
         QCOMPARE(readOk(*r, "keras_api/metrics/0/count/.ATTRIBUTES/VARIABLE_VALUE").data<float>()[0], 10000.f);
@@ -101,6 +109,7 @@ private slots:
     }
 
     void testEveryRealBundleVerifies() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         int count = 0;
         for (const auto& f : std::filesystem::recursive_directory_iterator(kModels)) {
             if (f.path().extension() != ".index") continue;
@@ -129,6 +138,7 @@ private slots:
         QTest::addRow("stale absolute state") << QString::fromStdString(kModels + "/serving_bad_half_plus_two/00000123") << "Variable" << "Variable_1";
     }
     void testV1Checkpoints() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         QFETCH(QString, path);
         QFETCH(QString, a);
         QFETCH(QString, b);

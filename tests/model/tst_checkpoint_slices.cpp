@@ -1,4 +1,5 @@
-// Slice keys (ordered code) and shape_and_slice strings against TF_FORMAT_FACTS §2.6/§2.7.
+// Slice keys (ordered code) and shape_and_slice strings against docs/formats.md#slice-keys and
+// #shape-and-slice-strings.
 #include <QtTest>
 
 #include "model/checkpoint/slice_copy.h"

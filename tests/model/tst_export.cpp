@@ -1,4 +1,4 @@
-// Exports: every shared real V2 checkpoint round-trips value by value (and byte for byte for
+// Exports: every V2 checkpoint of tests/data and of the shared real models round-trips value by value (and byte for byte for
 // densely packed single-shard data files); the tutorial's v1-only export equals TF's
 // Saver({"v1": v1}) output; SavedModel exports; refusals; and fault tests (ENOTDIR, a file-size
 // limit, cancel, SIGKILL mid-export) that leave no partial output and an unchanged source.
@@ -12,14 +12,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "model/checkpoint/bundle_writer.h"
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/edit/edit_set.h"
-#include "model/checkpoint/bundle_writer.h"
 #include "model/export/exporter.h"
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
-#include "model/progress.h"
 #include "model/loader/model_protos.h"
+#include "model/progress.h"
+#include "shared_models.h"
 #include "trackable_object_graph.pb.h"
 
 using namespace tfscope;
@@ -86,56 +87,75 @@ void writeSynthetic(const std::string& prefix, int count, int mb) {
     QVERIFY((*w)->finish().ok());
 }
 
+// Exports every V2 checkpoint among `prefixes` unchanged and compares it with its source: same
+// entries and values; the data file byte-identical when the source is one densely packed shard.
+void roundTrip(const std::vector<std::string>& prefixes, int& compared, int& byteIdentical) {
+    QTemporaryDir dir;
+    for (const std::string& prefix : prefixes) {
+        auto reader = CheckpointReader::open(prefix);
+        if (!reader.ok() || (*reader)->format() != CheckpointFormat::V2Bundle) continue;
+        std::shared_ptr<const CheckpointReader> src = std::move(reader).value();
+        auto set = EditSet::fromCheckpoint(src);
+        QVERIFY(set.ok());
+        ExportOptions o;
+        o.out = dir.filePath(QString::number(compared++) + "/model").toStdString();
+        fs::create_directories(fs::path(o.out).parent_path());
+        auto r = exportCheckpoint(*set, o);
+        QVERIFY2(r.ok(), (prefix + ": " + r.status().toString()).c_str());
+        auto back = CheckpointReader::open(o.out);
+        QVERIFY2(back.ok(), back.status().toString().c_str());
+        QCOMPARE((*back)->entries().size(), src->entries().size());
+        bool packed = src->numShards() == 1;
+        uint64_t total = 0;
+        for (const CheckpointEntry& e : src->entries()) {
+            const CheckpointEntry* b = (*back)->find(e.key);
+            QVERIFY2(b, e.key.c_str());
+            QCOMPARE(b->dtype, e.dtype);
+            QCOMPARE(b->shape, e.shape);
+            auto x = src->read(e.key);
+            auto y = (*back)->read(e.key);
+            QVERIFY2(x.ok() && y.ok(), (prefix + " " + e.key).c_str());
+            QVERIFY2(x->sameContent(*y), (prefix + " " + e.key).c_str());
+            packed = packed && e.slices.empty();
+            total += e.size;
+        }
+        std::string srcData = prefix + ".data-00000-of-00001";
+        if (packed && fs::exists(srcData) && fs::file_size(srcData) == total) {
+            QVERIFY2(fileBytes(srcData) == fileBytes(o.out + ".data-00000-of-00001"), prefix.c_str());
+            ++byteIdentical;
+        } else {
+            qInfo("values only (sharded, partitioned or padded source): %s", prefix.c_str());
+        }
+    }
+}
+
 }  // namespace
 
 class TestExport : public QObject {
     Q_OBJECT
 private slots:
-    void testSharedCheckpointsRoundTrip() {
-        std::vector<std::string> prefixes = findCheckpoints(TFSCOPE_SHARED_MODELS);
-        for (const std::string& p : findCheckpoints(TFSCOPE_TEST_DATA)) prefixes.push_back(p);
-        QVERIFY(prefixes.size() >= 45);
-        QTemporaryDir dir;
-        int byteIdentical = 0, compared = 0;
-        for (const std::string& prefix : prefixes) {
-            auto reader = CheckpointReader::open(prefix);
-            if (!reader.ok() || (*reader)->format() != CheckpointFormat::V2Bundle) continue;
-            std::shared_ptr<const CheckpointReader> src = std::move(reader).value();
-            auto set = EditSet::fromCheckpoint(src);
-            QVERIFY(set.ok());
-            ExportOptions o;
-            o.out = dir.filePath(QString::number(compared++) + "/model").toStdString();
-            fs::create_directories(fs::path(o.out).parent_path());
-            auto r = exportCheckpoint(*set, o);
-            QVERIFY2(r.ok(), (prefix + ": " + r.status().toString()).c_str());
-            auto back = CheckpointReader::open(o.out);
-            QVERIFY2(back.ok(), back.status().toString().c_str());
-            QCOMPARE((*back)->entries().size(), src->entries().size());
-            bool packed = src->numShards() == 1;
-            uint64_t total = 0;
-            for (const CheckpointEntry& e : src->entries()) {
-                const CheckpointEntry* b = (*back)->find(e.key);
-                QVERIFY2(b, e.key.c_str());
-                QCOMPARE(b->dtype, e.dtype);
-                QCOMPARE(b->shape, e.shape);
-                auto x = src->read(e.key);
-                auto y = (*back)->read(e.key);
-                QVERIFY2(x.ok() && y.ok(), (prefix + " " + e.key).c_str());
-                QVERIFY2(x->sameContent(*y), (prefix + " " + e.key).c_str());
-                packed = packed && e.slices.empty();
-                total += e.size;
-            }
-            std::string srcData = prefix + ".data-00000-of-00001";
-            if (packed && fs::exists(srcData) && fs::file_size(srcData) == total) {
-                QVERIFY2(fileBytes(srcData) == fileBytes(o.out + ".data-00000-of-00001"), prefix.c_str());
-                ++byteIdentical;
-            } else {
-                qInfo("values only (sharded, partitioned or padded source): %s", prefix.c_str());
-            }
-        }
+    // The in-repo fixtures made by TensorFlow (tests/data): byte-identical where densely packed.
+    void testFixtureCheckpointsRoundTrip() {
+        std::vector<std::string> prefixes = findCheckpoints(TFSCOPE_TEST_DATA);
+        QVERIFY(prefixes.size() >= 16);
+        int compared = 0, byteIdentical = 0;
+        roundTrip(prefixes, compared, byteIdentical);
+        if (QTest::currentTestFailed()) return;
         qInfo("round-tripped %d checkpoints, %d data files byte-identical", compared, byteIdentical);
-        QVERIFY(compared >= 45);
-        QVERIFY(byteIdentical >= 40);
+        QVERIFY(compared >= 16);
+        QVERIFY(byteIdentical >= 11);
+    }
+
+    void testSharedCheckpointsRoundTrip() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
+        std::vector<std::string> prefixes = findCheckpoints(TFSCOPE_SHARED_MODELS);
+        QVERIFY(prefixes.size() >= 38);
+        int compared = 0, byteIdentical = 0;
+        roundTrip(prefixes, compared, byteIdentical);
+        if (QTest::currentTestFailed()) return;
+        qInfo("round-tripped %d checkpoints, %d data files byte-identical", compared, byteIdentical);
+        QVERIFY(compared >= 38);
+        QVERIFY(byteIdentical >= 38);
     }
 
     void testTutorialV1OnlyMatchesTensorFlow() {
@@ -185,6 +205,7 @@ private slots:
     }
 
     void testSavedModelHalfPlusTwo() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         const std::string src = TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123";
         EditSet set = openSet(src);
         QVERIFY(set.apply(EditOp::fill("a", 3)).ok());
@@ -211,6 +232,7 @@ private slots:
         QTest::addRow("cast") << 3 << "The SavedModel restores variable 'a'; it is restored as 'float32', so it cannot be cast to 'float64' in a SavedModel export.";
     }
     void testSavedModelRefusals() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         QFETCH(int, which);
         QFETCH(QString, message);
         EditSet set = openSet(TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123");
@@ -228,6 +250,7 @@ private slots:
     }
 
     void testTf1SavedModelRenameRewritesSaver() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         const std::string src = TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123";
         EditSet set = openSet(src);
         QVERIFY(set.apply(EditOp::rename("a", "alpha")).ok());
@@ -255,6 +278,7 @@ private slots:
     }
 
     void testTf2SavedModelRenameAllowed() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         EditSet set = openSet(TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_tf2_cpu/00000123");
         QVERIFY(set.apply(EditOp::scale("a/.ATTRIBUTES/VARIABLE_VALUE", 4)).ok());
         QTemporaryDir dir;
@@ -283,9 +307,11 @@ private slots:
         r = exportCheckpoint(set, o);
         QCOMPARE(r.status().message(), "Writing a 'checkpoint' state file into '" + src + "' would replace the opened model's one.");
         // A SavedModel export into its own folder is refused too.
-        EditSet sm = openSet(TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123");
+        const std::string smSrc = dir.filePath("sm").toStdString();
+        fs::copy(TFSCOPE_TEST_DATA "/keras_mlp", smSrc, fs::copy_options::recursive);
+        EditSet sm = openSet(smSrc);
         o.format = ExportFormat::SavedModel;
-        o.out = TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123/copy";
+        o.out = smSrc + "/copy";
         r = exportSavedModel(sm, o);
         QVERIFY(!r.ok());
         QVERIFY(r.status().message().find("is the opened model or lies inside it") != std::string::npos);

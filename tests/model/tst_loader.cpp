@@ -10,6 +10,7 @@
 #include "model/loader/format_detect.h"
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
+#include "shared_models.h"
 
 using namespace tfscope;
 namespace fs = std::filesystem;
@@ -90,6 +91,7 @@ private slots:
         row("graph pbtxt", "tfx_trainer_current_Format-Serving/graph.pbtxt", ModelFormat::GraphDefText, "graph.pbtxt");
     }
     void testDetectFormat() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         QFETCH(QString, rel);
         QFETCH(int, format);
         QFETCH(QString, pathSuffix);
@@ -100,6 +102,7 @@ private slots:
     }
 
     void testHalfPlusTwoCpu() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto m = mustLoad("serving_saved_model_half_plus_two_cpu/00000123");
         QVERIFY(m);
         QCOMPARE(m->format(), ModelFormat::SavedModelDir);
@@ -145,6 +148,7 @@ private slots:
     }
 
     void testTwoVersions() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto m = mustLoad("serving_saved_model_half_plus_two_2_versions");
         QVERIFY(m);
         QCOMPARE(m->format(), ModelFormat::ServingBaseDir);
@@ -160,6 +164,7 @@ private slots:
     }
 
     void testServingIgnoresNonNumeric() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         fs::path base = m_tmp / "base";
         fs::create_directories(base / "tmp");
         fs::copy(kModels + "/serving_batching_matrix_half_plus_two/1", base / "7", fs::copy_options::recursive);
@@ -172,6 +177,7 @@ private slots:
     }
 
     void testTf2ObjectGraphLinked() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto m = mustLoad("serving_saved_model_half_plus_two_tf2_cpu/00000123");
         QVERIFY(m);
         QVERIFY(m->trackableObjectGraph());
@@ -207,6 +213,7 @@ private slots:
     }
 
     void testKotlindlOptimizerSlots() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto m = mustLoad("kotlindl_mnist1_saved_model");
         QVERIFY(m);
         const auto& vars = m->summary().variables;
@@ -233,6 +240,7 @@ private slots:
     }
 
     void testCheckpointDirOnnx() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto m = mustLoad("onnx_regression/checkpoint");
         QVERIFY(m);
         QCOMPARE(m->format(), ModelFormat::CheckpointDir);
@@ -248,6 +256,7 @@ private slots:
     }
 
     void testCheckpointDirTfx() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto m = mustLoad("tfx_trainer_current_Format-Serving");
         QVERIFY(m);
         QCOMPARE(m->format(), ModelFormat::CheckpointDir);
@@ -275,6 +284,7 @@ private slots:
     }
 
     void testCheckpointPrefixListsSiblings() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto m = mustLoad("tfx_trainer_current_Format-Serving/model.ckpt-999.index");
         QVERIFY(m);
         QCOMPARE(m->format(), ModelFormat::CheckpointPrefix);
@@ -284,6 +294,7 @@ private slots:
     }
 
     void testInceptionMeta() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto m = mustLoad("tfnet_graph_meta/InceptionV3.meta");
         QVERIFY(m);
         QCOMPARE(m->format(), ModelFormat::MetaGraph);
@@ -299,6 +310,7 @@ private slots:
     }
 
     void testFrozenGraphDef() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto m = mustLoad("onnx_regression/graphdef/frozen.pb");
         QVERIFY(m);
         QCOMPARE(m->format(), ModelFormat::GraphDefBinary);
@@ -313,6 +325,7 @@ private slots:
     }
 
     void testGraphPbtxt() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto m = mustLoad("tfx_trainer_current_Format-Serving/graph.pbtxt");
         QVERIFY(m);
         QCOMPARE(m->format(), ModelFormat::GraphDefText);
@@ -320,6 +333,7 @@ private slots:
     }
 
     void testPbtxtSavedModel() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto m = mustLoad("tf_cc_half_plus_two_pbtxt/00000123");
         QVERIFY(m);
         const auto& mg = m->summary().metaGraphs.at(0);
@@ -331,6 +345,7 @@ private slots:
     }
 
     void testMissingVariablesDegrades() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto m = mustLoad("onnx_saved_model_with_redundant_inputs");
         QVERIFY(m);
         QVERIFY(!m->checkpoint());
@@ -339,6 +354,7 @@ private slots:
     }
 
     void testV1SessionBundle() {
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         auto m = mustLoad("serving_session_bundle_half_plus_two/00000123");
         QVERIFY(m);
         QCOMPARE(m->format(), ModelFormat::MetaGraph);

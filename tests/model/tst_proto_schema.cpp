@@ -14,6 +14,7 @@
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/loader/proto_io.h"
 #include "saved_model.pb.h"
+#include "shared_models.h"
 #include "trackable_object_graph.pb.h"
 
 using namespace tfscope;
@@ -61,6 +62,7 @@ private slots:
     void testNoUnknownFields_data() {
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("type");
+        TFSCOPE_REQUIRE_SHARED_MODELS();
         std::vector<std::pair<std::string, std::string>> rows;
         for (const auto& e : fs::recursive_directory_iterator(TFSCOPE_SHARED_MODELS)) {
             if (!e.is_regular_file() || underAssets(e.path())) continue;

@@ -1,7 +1,8 @@
 """Oracle: every committed expected_outputs.json (tests/data/*, resources/demo) is what TensorFlow
 computes now. Each case is re-run live through TensorFlow's TF1-style loader (the same load path
 tfscope's executor mirrors: restore, init op, then feed the signature inputs) and compared with
-the stored outputs (floats to 1e-5 relative, everything else exactly)."""
+the stored outputs (floats by tolerance.py's rule, K summed over the ops behind each output;
+everything else exactly)."""
 
 import json
 import os
@@ -14,6 +15,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import oracle_cases as oc  # noqa: E402
 import tf_facts  # noqa: E402
+import tolerance  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 tf1 = tf.compat.v1
@@ -28,8 +30,9 @@ def to_numpy(t):
     return np.array(flat, dtype=np_type).reshape(t["shape"])
 
 
-def run_case(export_dir, case):
-    """Outputs of one signature call as {key: numpy array}, via the TF1 loader."""
+def run_case(export_dir, case, ks=None):
+    """Outputs of one signature call as {key: numpy array}, via the TF1 loader; fills `ks` (a dict)
+    with each output's reduction length K (tolerance.graph_reduction_length)."""
     g = tf.Graph()
     with tf1.Session(graph=g) as sess:
         mg = tf1.saved_model.loader.load(sess, case["tags"], export_dir)
@@ -37,6 +40,8 @@ def run_case(export_dir, case):
         feeds = {sig.inputs[k].name: to_numpy(v) for k, v in case["inputs"].items()}
         keys = sorted(case["outputs"])
         values = sess.run([sig.outputs[k].name for k in keys], feed_dict=feeds)
+        if ks is not None:
+            ks.update(tolerance.signature_reduction_lengths(g, sig))
     return dict(zip(keys, values))
 
 
@@ -47,17 +52,14 @@ class TestExpectedOutputsMatchTensorFlow(unittest.TestCase):
         self.assertTrue(cases, "no cases")
         for case in cases:
             where = "%s tags %s signature '%s'" % (export_dir, case["tags"], case["signature"])
-            got = run_case(export_dir, case)
+            ks = {}
+            got = run_case(export_dir, case, ks)
             for key, want in case["outputs"].items():
                 value = np.asarray(got[key])
                 self.assertEqual(list(value.shape), want["shape"], "%s output '%s': shape" % (where, key))
                 expected = to_numpy(want)
-                if want["dtype"] in tf_facts.FLOAT_DTYPES or want["dtype"] in tf_facts.COMPLEX_DTYPES:
-                    ok = np.allclose(value, expected, rtol=1e-5, atol=1e-6, equal_nan=True)
-                else:
-                    ok = value.tolist() == expected.tolist()
-                self.assertTrue(ok, "%s output '%s': TF now %s, committed %s"
-                                % (where, key, value.tolist(), expected.tolist()))
+                tolerance.assert_close(self, value, expected, want["dtype"], ks.get(key, 1),
+                                       "%s output '%s' (TF now vs committed)" % (where, key))
 
 
 oc.add_cases(TestExpectedOutputsMatchTensorFlow, "expected_outputs_match_tf",

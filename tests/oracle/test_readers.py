@@ -6,7 +6,6 @@
   signature keys, method names, input/output names, dtypes and shapes, the files under assets/, and
   the variables' checkpoint keys against the variables bundle.
 - The committed tests/data/*/expected.json are what TensorFlow reports today.
-A case whose subcommand still prints "not implemented" is skipped with that message.
 """
 
 import json
@@ -157,6 +156,7 @@ class TestCommittedExpectationsAreCurrent(unittest.TestCase):
                                 "tests/oracle/make_fixtures.py" % (fixture_dir, diff))
 
 
+oc.add_shared_models_check(TestCkptMatchesTensorFlow)
 oc.add_cases(TestCkptMatchesTensorFlow, "ckpt_all_tensors_matches_tf", oc.checkpoint_cases(),
              lambda p: lambda self: self.check(p))
 oc.add_cases(TestShowMatchesTensorFlow, "show_signatures_match_tf_proto", oc.saved_model_cases(),

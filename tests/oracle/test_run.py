@@ -6,7 +6,8 @@ TensorFlow computes.
 - Shared real SavedModels: every signature whose inputs are all numeric is fed deterministic
   inputs (from the placeholders' static shapes, unknown dims = 2) and compared with TensorFlow run live on the same inputs. Signatures
   TensorFlow itself cannot run (custom op libraries, bad declared dtypes) are skipped with its error.
-Floats compare to 1e-5 relative / 1e-6 absolute, everything else exactly.
+Floats compare by tolerance.py's rule (K summed over the ops behind each output), everything else
+exactly.
 """
 
 import json
@@ -22,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import oracle_cases as oc  # noqa: E402
 import test_expected_outputs as teo  # noqa: E402
 import tf_facts  # noqa: E402
+import tolerance  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 NUMERIC = {"DT_FLOAT": np.float32, "DT_DOUBLE": np.float64, "DT_INT32": np.int32,
@@ -67,8 +69,8 @@ def tfscope_run_args(export_dir, tags, key, inputs, tmp):
 
 
 class TestRunMatchesTensorFlow(unittest.TestCase):
-    def run_and_compare(self, export_dir, tags, key, inputs, expected):
-        """expected: {output key: numpy array} from TensorFlow."""
+    def run_and_compare(self, export_dir, tags, key, inputs, expected, ks):
+        """expected: {output key: numpy array} from TensorFlow; ks: {output key: K}."""
         with tempfile.TemporaryDirectory() as tmp:
             args = tfscope_run_args(export_dir, tags, key, inputs, tmp)
             if args is None:
@@ -88,26 +90,32 @@ class TestRunMatchesTensorFlow(unittest.TestCase):
                 self.fail("%s: %s" % (where, e))
             ref = want.reshape(-1).tolist()
             if want_dt in tf_facts.FLOAT_DTYPES or want_dt in tf_facts.COMPLEX_DTYPES:
-                a, e = np.asarray(flat, dtype=np.complex128), np.asarray(ref, dtype=np.complex128)
-                close = np.isclose(a, e, rtol=1e-5, atol=1e-6, equal_nan=True)
-                if not close.all():
-                    i = int(np.flatnonzero(~close)[0])
-                    self.fail("%s element %d: tfscope %r != TF %r" % (where, i, flat[i], ref[i]))
+                tolerance.assert_close(self, np.asarray(flat, dtype=np.complex128), np.asarray(ref, dtype=np.complex128),
+                                       want_dt, ks.get(name, 1), where + " (tfscope vs TF)")
             else:
                 self.assertEqual(flat, ref, where)
 
     def check_fixture_case(self, export_dir, case):
         inputs = {k: teo.to_numpy(v) for k, v in case["inputs"].items()}
         expected = {k: teo.to_numpy(v) for k, v in case["outputs"].items()}
-        self.run_and_compare(export_dir, case["tags"], case["signature"], inputs, expected)
+        ks = signature_ks(export_dir, case["tags"], case["signature"])
+        self.run_and_compare(export_dir, case["tags"], case["signature"], inputs, expected, ks)
 
     def check_shared_signature(self, export_dir, tags, key):
         try:
-            inputs, expected = run_tf_on_generated_inputs(export_dir, tags, key)
+            inputs, expected, ks = run_tf_on_generated_inputs(export_dir, tags, key)
         except Exception as e:  # noqa: BLE001
             self.skipTest("TensorFlow itself cannot run it (%s: %s)"
                           % (type(e).__name__, str(e).strip().splitlines()[0][:200]))
-        self.run_and_compare(export_dir, tags, key, inputs, expected)
+        self.run_and_compare(export_dir, tags, key, inputs, expected, ks)
+
+
+def signature_ks(export_dir, tags, key):
+    """{output key: K} of a signature (its graph loaded with TensorFlow's TF1 loader)."""
+    g = tf.Graph()
+    with tf.compat.v1.Session(graph=g) as sess:
+        mg = tf.compat.v1.saved_model.loader.load(sess, tags, export_dir, clear_devices=True)
+        return tolerance.signature_reduction_lengths(g, mg.signature_def[key])
 
 
 def generated_input(shape, dt, salt):
@@ -121,7 +129,8 @@ def generated_input(shape, dt, salt):
 
 def run_tf_on_generated_inputs(export_dir, tags, key):
     """Loads the SavedModel with TensorFlow's TF1 loader, makes inputs from the placeholders'
-    static shapes (unknown dims = 2, unknown rank = a scalar) and runs the signature."""
+    static shapes (unknown dims = 2, unknown rank = a scalar) and runs the signature.
+    Returns (inputs, outputs, {output key: K})."""
     tf1 = tf.compat.v1
     g = tf.Graph()
     with tf1.Session(graph=g) as sess:
@@ -137,7 +146,8 @@ def run_tf_on_generated_inputs(export_dir, tags, key):
             feeds[ti.name] = inputs[name]
         keys = sorted(sig.outputs)
         values = sess.run([sig.outputs[k].name for k in keys], feed_dict=feeds)
-    return inputs, {k: np.asarray(v) for k, v in zip(keys, values)}
+        ks = tolerance.signature_reduction_lengths(g, sig)
+    return inputs, {k: np.asarray(v) for k, v in zip(keys, values)}, ks
 
 
 def fixture_cases():
@@ -175,6 +185,7 @@ def shared_cases():
 
 oc.add_cases(TestRunMatchesTensorFlow, "run_matches_tf_expected_outputs", fixture_cases(),
              lambda a: lambda self: self.check_fixture_case(*a))
+oc.add_shared_models_check(TestRunMatchesTensorFlow)
 oc.add_cases(TestRunMatchesTensorFlow, "run_matches_tf_live", shared_cases(),
              lambda a: lambda self: self.check_shared_signature(*a))
 

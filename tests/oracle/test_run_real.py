@@ -2,8 +2,8 @@
 
 For each runnable model + signature below, TF loads the SavedModel with the TF1 loader (what
 saved_model_cli run does, for TF1 and TF2 models alike) and runs the signature on the same inputs
-that tfscope gets on its command line. Floats must agree within 1e-5 relative; ints, strings and
-bools exactly. Needs TFSCOPE_BIN (tests/oracle/run.sh sets it)."""
+that tfscope gets on its command line. Floats must agree by tolerance.py's rule (K summed over the
+ops behind each output); ints, strings and bools exactly. Needs TFSCOPE_BIN (tests/oracle/run.sh sets it)."""
 import json
 import os
 import subprocess
@@ -14,6 +14,8 @@ import numpy as np
 import tensorflow as tf
 from tensorflow.core.framework import types_pb2
 from tensorflow.core.protobuf import meta_graph_pb2
+
+import tolerance
 
 MODELS = os.environ.get("TFSCOPE_SHARED_MODELS",
                         os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "testdata", "models"))
@@ -110,7 +112,7 @@ def run_tf(path, sig_key, exprs, examples, arrays):
             feed[sig.inputs[k].name] = v
         keys = sorted(sig.outputs.keys())
         outs = sess.run([sig.outputs[k].name for k in keys], feed_dict=feed)
-        return dict(zip(keys, outs))
+        return dict(zip(keys, outs)), tolerance.signature_reduction_lengths(sess.graph, sig)
 
 
 def run_tfscope(path, sig_key, exprs, examples, arrays, tmp):
@@ -196,7 +198,8 @@ def run_tf_transform(path, parts):
             feed[c.values_tensor_name] = np.array(vals, dtype=object if dt == tf.string else dt.as_numpy_dtype)
             feed[c.dense_shape_tensor_name] = np.array(shape, np.int64)
         keys = sorted(sig.outputs)
-        return dict(zip(keys, sess.run([sig.outputs[k].name for k in keys], feed_dict=feed)))
+        return (dict(zip(keys, sess.run([sig.outputs[k].name for k in keys], feed_dict=feed))),
+                tolerance.signature_reduction_lengths(sess.graph, sig))
 
 
 # TFMA's EvalSavedModel (tag `eval`): only `inputs/examples` is a placeholder; the features, labels
@@ -213,7 +216,8 @@ def run_tf_eval(path, examples):
         sig = mg.signature_def["eval"]
         feed = {sig.inputs["inputs/examples"].name: np.array([example_bytes(d) for d in examples], dtype=object)}
         keys = sorted(k for k in sig.outputs if not k.startswith("metrics/"))
-        return dict(zip(keys, sess.run([sig.outputs[k].name for k in keys], feed_dict=feed)))
+        return (dict(zip(keys, sess.run([sig.outputs[k].name for k in keys], feed_dict=feed))),
+                tolerance.signature_reduction_lengths(sess.graph, sig))
 
 
 def run_tfscope_raw(path, tags, sig_key, args):
@@ -224,9 +228,12 @@ def run_tfscope_raw(path, tags, sig_key, args):
     return json.loads(p.stdout)["outputs"]
 
 
+@unittest.skipUnless(os.path.isdir(MODELS), "The shared real models are missing: %s (../shared/testdata/models "
+                     "beside the checkout) does not exist" % os.path.abspath(MODELS))
 @unittest.skipUnless(BIN and os.path.exists(BIN), "TFSCOPE_BIN is not set")
 class TestRunReal(unittest.TestCase):
-    def assert_outputs_match(self, want, got, what, keys=None):
+    def assert_outputs_match(self, want, got, what, ks, keys=None):
+        """want: TF's outputs, ks: their reduction lengths K, got: tfscope's JSON outputs."""
         for k, w in want.items():
             if keys is not None and k not in keys:
                 continue
@@ -237,8 +244,8 @@ class TestRunReal(unittest.TestCase):
             self.assertEqual(list(g["shape"]), list(w.shape), k)
             gv = np.array(decode(g["value"]))
             if w.dtype.kind == "f":
-                np.testing.assert_allclose(gv.astype(np.float64), w.astype(np.float64), rtol=1e-5, atol=1e-6,
-                                           err_msg="%s %s" % (what, k))
+                tolerance.assert_close(self, gv.astype(np.float64), w, w.dtype.name, ks.get(k, 1),
+                                       "%s %s (tfscope vs TF)" % (what, k))
             elif w.dtype == object:
                 self.assertEqual([x.decode() if isinstance(x, bytes) else x for x in w.ravel()], list(gv.ravel()), k)
             else:
@@ -252,27 +259,27 @@ class TestRunReal(unittest.TestCase):
         for rows, dense_key in ((TFT_ROWS, None), (TFT_ROWS[:2], "fare")):
             with self.subTest(rows=len(rows), dense=dense_key):
                 parts = tft_sparse_inputs(rows, features)
-                want = run_tf_transform(path, parts)
+                want, ks = run_tf_transform(path, parts)
                 got = run_tfscope_raw(path, "transform", "transform_signature", ["--input_exprs", tft_expr(parts, dense_key)])
                 self.assertEqual(sorted(got), sorted(want))
-                self.assert_outputs_match(want, got, TFT)
+                self.assert_outputs_match(want, got, TFT, ks)
 
     def test_tfma_eval_graph(self):
         path = os.path.join(MODELS, TFMA)
-        want = run_tf_eval(path, TFMA_EX)
+        want, ks = run_tf_eval(path, TFMA_EX)
         got = run_tfscope_raw(path, "eval", "eval", ["--input_examples", "inputs/examples=" + json.dumps(TFMA_EX)])
         self.assertTrue(any(k.startswith("metrics/") for k in got))
-        self.assert_outputs_match(want, got, TFMA)
+        self.assert_outputs_match(want, got, TFMA, ks)
 
     def test_signatures_match_tensorflow(self):
         with tempfile.TemporaryDirectory() as tmp:
             for d, sig, exprs, examples, arrays in CASES:
                 with self.subTest(model=d, signature=sig):
                     path = os.path.join(MODELS, d)
-                    want = run_tf(path, sig, exprs, examples, arrays)
+                    want, ks = run_tf(path, sig, exprs, examples, arrays)
                     got = run_tfscope(path, sig, exprs, examples, arrays, tmp)
                     self.assertEqual(sorted(got.keys()), sorted(want.keys()))
-                    self.assert_outputs_match(want, got, "%s %s" % (d, sig))
+                    self.assert_outputs_match(want, got, "%s %s" % (d, sig), ks)
 
 
 if __name__ == "__main__":

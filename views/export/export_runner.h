@@ -1,7 +1,7 @@
 #pragma once
 // ExportRunner: runs exportEdits (model/export/exporter.h) on the Qt thread pool with progress and
-// cancel (STYLE §7). The EditSet is a snapshot, so the GUI may keep editing while it runs. The
-// exporter refuses an output that is, or lies inside, the opened model.
+// cancel (docs/architecture.md#background-jobs). The EditSet is a snapshot, so the GUI may keep
+// editing while it runs. The exporter refuses an output that is, or lies inside, the opened model.
 //
 //   runner->start(session->snapshot(), ExportFormat::Checkpoint, QStringLiteral("/out/model.ckpt"));
 //   connect(runner, &ExportRunner::finished, this, [](bool ok, const QString& message) { ... });

@@ -9,7 +9,7 @@
 //   scene->addItem(item);
 //   NodeId n = item->nodeAt(scenePos);                         // kNoNode when between nodes
 //
-// Selecting a node calls GraphScene::flatNodeSelected(), which emits GraphScene::nodeClicked.
+// Selecting a node calls GraphScene::flatNodeClicked(), which emits GraphScene::nodeClicked.
 
 #include <QColor>
 #include <QGraphicsItem>

@@ -1,7 +1,7 @@
 #pragma once
 // GraphCanvas: the graph tab: a GraphView over a GraphScene with a minimap in the corner. Owns the
 // expansion state; every change (first view, expand/collapse, reveal a node) is laid out on a
-// worker thread (newest request wins, STYLE §7) and the scene is rebuilt from the snapshot.
+// worker thread (newest request wins, docs/architecture.md#background-jobs) and the scene is rebuilt from the snapshot.
 //
 //   canvas->setGraph(model->graphIndex(0));      // top-level scopes, laid out off-thread
 //   connect(canvas, &GraphCanvas::nodeSelected, panel, &PropertiesPanel::showNode);

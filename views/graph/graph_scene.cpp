@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "model/graph/op_meta.h"
 #include "views/graph/edge_layer_item.h"
 #include "views/graph/flat_level_item.h"
 #include "views/graph/node_item.h"
@@ -17,16 +18,8 @@ int GraphScene::flatThreshold() { return g_flatThreshold; }
 void GraphScene::setFlatThreshold(int nodes) { g_flatThreshold = nodes; }
 
 QColor colorForOp(std::string_view op) {
-    auto has = [&](const char* s) { return op.find(s) != std::string_view::npos; };
-    if (op == "Const") return QColor(0xe8, 0xe8, 0xe8);
-    if (has("Variable") || op == "VarHandleOp" || op == "ReadVariableOp" || has("Assign")) return QColor(0xf6, 0xd8, 0xa8);
-    if (op == "Placeholder" || op == "_Arg" || op == "_Retval" || op == "PlaceholderWithDefault") return QColor(0xc8, 0xe6, 0xc9);
-    if (has("Conv") || has("MatMul") || has("Pool") || has("BiasAdd")) return QColor(0xbb, 0xd6, 0xf5);
-    if (has("Relu") || has("Sigmoid") || has("Tanh") || has("Softmax") || has("Elu")) return QColor(0xf8, 0xc4, 0xc4);
-    if (has("Norm")) return QColor(0xd6, 0xc8, 0xf0);
-    if (has("Call") || op == "If" || op == "While" || op == "StatelessIf" || op == "StatelessWhile") return QColor(0xff, 0xe0, 0x82);
-    if (has("Save") || has("Restore")) return QColor(0xd0, 0xd0, 0xd0);
-    return QColor(0xdf, 0xe9, 0xf2);
+    const Rgb c = opMeta(op).color;
+    return QColor(c.r, c.g, c.b);
 }
 
 GraphScene::GraphScene(QObject* parent) : QGraphicsScene(parent) {

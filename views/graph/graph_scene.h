@@ -2,7 +2,8 @@
 // GraphScene: turns a CanvasLayout snapshot into items: one NodeItem per visible node, collapsed
 // group or expanded-group frame, and one EdgeLayerItem per level holding all its laid-out (bundled)
 // edges. A level with more than flatThreshold() op nodes is one FlatLevelItem instead (nodes and
-// edges painted by one item with its own index). Rebuilt from scratch on each new snapshot; the scene owns its items (STYLE §3).
+// edges painted by one item with its own index). Rebuilt from scratch on each new snapshot; the
+// scene owns its items (docs/architecture.md#ownership).
 
 #include <QGraphicsScene>
 #include <QHash>

@@ -1,5 +1,5 @@
 #pragma once
-// GraphView: the canvas viewport: wheel and Ctrl +/- zoom (clamped, STYLE §6), drag to pan,
+// GraphView: the canvas viewport: wheel and Ctrl +/- zoom (clamped, docs/architecture.md#graph-canvas), drag to pan,
 // Ctrl+0 fit, double-click on a group to expand or collapse it, export to PNG or SVG.
 
 #include <QGraphicsView>

@@ -2,7 +2,8 @@
 // LevelLayout: the laid-out interior of one expanded group: its direct children (nodes, collapsed
 // groups, expanded groups sized by their own interior) and the edges between them, bundled (one
 // edge per child pair, with a count) when several graph edges join the same two children.
-// computeLevelLayout() is plain C++ and runs on a worker thread (GraphCanvasState).
+// computeLevelLayout() is plain C++ and runs on a worker thread (GraphCanvas calls it through
+// relayoutCanvas(), canvas_layout.h).
 
 #include <algorithm>
 #include <functional>
@@ -60,7 +61,7 @@ constexpr double kWrapGap = 16;
 // straight. A level without such a rank is left untouched. Returns Cancelled like layoutGraph().
 Status wrapWideRanks(LevelLayout& level, const LayoutInput& input, Progress* progress);
 
-// Lays out `group`'s interior. `expandedSize(g)` returns the interior LevelLayout of an expanded
+// Lays out `group`'s interior. `expandedInterior(g)` returns the interior LevelLayout of an expanded
 // child group, or nullptr when g is collapsed.
 Result<std::shared_ptr<const LevelLayout>> computeLevelLayout(
     const GroupTree& tree, int group, const std::function<const LevelLayout*(int)>& expandedInterior,

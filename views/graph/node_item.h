@@ -1,6 +1,6 @@
 #pragma once
 // NodeItem: one box on the graph canvas: a graph node (op), a collapsed group or series, or the
-// frame of an expanded group. Holds ids, not core pointers (STYLE §6). Paints with level of
+// frame of an expanded group. Holds ids, not core pointers (docs/architecture.md#ownership). Paints with level of
 // detail: below ~0.4 zoom only the filled shape, no text.
 
 #include <QColor>

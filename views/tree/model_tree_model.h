@@ -4,7 +4,7 @@
 // checkpoint tensors grouped by name scope (optimizer slots under their variable, hideable), the
 // checkpoint list and warnings. Items are a table of small index records pointing into the
 // Model's ModelSummary (never copies of it), with the list they are in typed (Side, Part); display
-// text is made in data().
+// text is made in data() (docs/architecture.md#item-models).
 //
 //   auto* m = new ModelTreeModel(this);
 //   m->setModel(model);             // std::shared_ptr<const Model>

@@ -1,6 +1,6 @@
 #pragma once
 // runJob: runs a core call that takes a plain-C++ Progress& on the Qt thread pool and hands back a
-// QFuture (STYLE §7). Progress reports become QFuture progress, QFuture::cancel() becomes
+// QFuture (docs/architecture.md#background-jobs). Progress reports become QFuture progress, QFuture::cancel() becomes
 // Progress::isCancelled(). Watch the future with a QFutureWatcher; `finished` also fires on cancel.
 //
 //   QFuture<JobOutcome<Model>> f = runJob<JobOutcome<Model>>([path](Progress& p) {

@@ -116,7 +116,7 @@ def main():
 
     for name, path in [("half_plus_two_v1", "serving_session_bundle_half_plus_two/00000123/export-00000-of-00001"),
                        ("kotlindl", "kotlindl_mnist1_saved_model/variables/variables")]:
-        p = os.path.join(os.environ.get("TFSCOPE_SHARED_MODELS", "/work/shared/testdata/models"), path)
+        p = os.path.join(os.environ.get("TFSCOPE_SHARED_MODELS") or os.path.join(HERE, "..", "..", "..", "..", "shared", "testdata", "models"), path)
         inspect(p, os.path.join(HERE, name + ".all_tensors.expected.txt"), all_tensors=True)
         inspect(p, os.path.join(HERE, name + ".list.expected.txt"))
 
