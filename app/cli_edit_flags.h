@@ -11,7 +11,9 @@
 #include "model/edit/edit_op.h"
 #include "model/status.h"
 
-namespace CLI { class App; }
+namespace CLI {
+class App;
+}
 
 namespace tfscope::cli {
 

@@ -38,7 +38,8 @@ std::vector<double> yOf(const Run& r) {
 
 QStringList runArgs(const QStringList& extra) {
     return QStringList{u"run"_s, kModule, u"--signature_def"_s, u"serving_default"_s, u"--input_exprs"_s, u"x=[[1.0, 2.0, 3.0]]"_s,
-                       u"--json"_s} + extra;
+                       u"--json"_s} +
+           extra;
 }
 
 }  // namespace

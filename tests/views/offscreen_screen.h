@@ -13,6 +13,8 @@ inline QString offscreenPlatform(const QTemporaryDir& dir, int width, int height
     QFile f(path);
     if (f.open(QIODevice::WriteOnly))
         f.write(QStringLiteral(R"({"screens": [{"name": "test", "x": 0, "y": 0, "width": %1, "height": %2, "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]})")
-                    .arg(width).arg(height).toUtf8());
+                    .arg(width)
+                    .arg(height)
+                    .toUtf8());
     return QStringLiteral("offscreen:configfile=") + path;
 }

@@ -8,8 +8,8 @@
 #include <QSet>
 #include <QTest>
 
-#include "shared_models.h"
 #include "offscreen_screen.h"
+#include "shared_models.h"
 
 namespace {
 

@@ -20,10 +20,10 @@
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
-#include <QSortFilterProxyModel>
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -31,9 +31,9 @@
 #include <QUndoStack>
 
 #include "dialog_driver.h"
-#include "offscreen_screen.h"
 #include "model/edit/edit_op.h"
 #include "model/graph/graph_index.h"
+#include "offscreen_screen.h"
 #include "shared_models.h"
 #include "views/edit/edit_controller.h"
 #include "views/edit/edit_session.h"
@@ -181,7 +181,7 @@ private slots:
         QTest::keyClicks(editor, QStringLiteral("abc"));
         QTest::keyClick(editor, Qt::Key_Return);
         QTRY_COMPARE(w.tensorViewer()->noticeText(),  // the delegate commits from a queued call
-                 QStringLiteral("'abc' is not a number: enter a number (2.5, -1e-3), nan, inf or -inf (true/false count as 1/0)."));
+                     QStringLiteral("'abc' is not a number: enter a number (2.5, -1e-3), nan, inf or -inf (true/false count as 1/0)."));
         QCOMPARE(cell.data().toString(), QStringLiteral("3"));
         QVERIFY(!w.editController()->hasUnsavedEdits());
     }

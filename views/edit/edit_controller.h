@@ -116,8 +116,8 @@ private:
     std::string m_currentKey; // its checkpoint key, "" for an added variable
     int m_currentAdded = -1;  // for an added variable: its rank among the added ones
     bool m_dialogs = true;
-    int m_exportingIndex = -1;  // undo-stack index of the export running
-    int m_exportedIndex = -1;   // undo-stack index at the last successful export
+    int m_exportingIndex = -1;            // undo-stack index of the export running
+    int m_exportedIndex = -1;             // undo-stack index at the last successful export
     std::vector<QAction*> m_needSet;      // enabled when the model has variables
     std::vector<QAction*> m_needCurrent;  // enabled when a variable is shown
 };

@@ -614,7 +614,8 @@ void RunnerPanel::showOutputs() {
         auto orig = m_originalOutputs.find(key);
         if (both && orig != m_originalOutputs.end()) item->setText(4, valuesPreview(orig->second));
     }
-    m_outputList->headerItem()->setText(3, originalOnly ? tr("Original values") : editedCount() > 0 || both ? tr("Edited values") : tr("Values"));
+    m_outputList->headerItem()->setText(3, originalOnly ? tr("Original values") : editedCount() > 0 || both ? tr("Edited values")
+                                                                                                            : tr("Values"));
     m_outputList->setColumnHidden(4, !both);
     for (int c = 0; c < 3; ++c) m_outputList->resizeColumnToContents(c);
     m_save->setEnabled(!main.empty());

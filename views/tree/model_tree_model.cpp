@@ -113,8 +113,10 @@ void ModelTreeModel::buildMetaGraph(int parent, int mg) {
         for (int i = 0; i < int(m.collections.size()); ++i) {
             const CollectionSummary& c = m.collections[size_t(i)];
             int ci = add(sec, Kind::Collection, mg, i);
-            const Part part = !c.variableDefs.empty() ? Part::VariableDefs : !c.assetFiles.empty() ? Part::AssetFiles : Part::Values;
-            const size_t n = part == Part::VariableDefs ? c.variableDefs.size() : part == Part::AssetFiles ? c.assetFiles.size() : c.values.size();
+            const Part part = !c.variableDefs.empty() ? Part::VariableDefs : !c.assetFiles.empty() ? Part::AssetFiles
+                                                                                                   : Part::Values;
+            const size_t n = part == Part::VariableDefs ? c.variableDefs.size() : part == Part::AssetFiles ? c.assetFiles.size()
+                                                                                                           : c.values.size();
             for (size_t k = 0; k < n && k < kMaxListed; ++k) m_items[size_t(add(ci, Kind::CollectionValue, mg, i, int(k)))].part = part;
         }
     }

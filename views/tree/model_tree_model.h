@@ -31,17 +31,17 @@ class ModelTreeModel : public QAbstractItemModel {
 public:
     enum Column { ColName, ColType, ColShape, ColInfo, ColumnCount };
     enum Roles {
-        KindRole = Qt::UserRole,   // ModelTreeModel::Kind as int
-        NodeNameRole,              // graph node to select ("" if none)
-        VariableRole,              // index into summary().variables, -1 if none
-        CheckpointKeyRole,         // tensor to show in the tensor viewer ("" if none)
-        FunctionRole,              // function name
-        AssetPathRole,             // absolute path of an asset file
-        SignatureRole,             // "metaGraph/signatureKey"
-        MetaGraphRole,             // meta graph index, -1 if none
-        ModifiedRole,              // variables/scopes with an edit session: renamed, value edited, deleted or added
-        EditNameRole,              // with an edit session: the variable's current name ("" if none or deleted)
-        CheckpointPrefixRole,      // a checkpoint of a checkpoint folder: its absolute prefix
+        KindRole = Qt::UserRole,  // ModelTreeModel::Kind as int
+        NodeNameRole,             // graph node to select ("" if none)
+        VariableRole,             // index into summary().variables, -1 if none
+        CheckpointKeyRole,        // tensor to show in the tensor viewer ("" if none)
+        FunctionRole,             // function name
+        AssetPathRole,            // absolute path of an asset file
+        SignatureRole,            // "metaGraph/signatureKey"
+        MetaGraphRole,            // meta graph index, -1 if none
+        ModifiedRole,             // variables/scopes with an edit session: renamed, value edited, deleted or added
+        EditNameRole,             // with an edit session: the variable's current name ("" if none or deleted)
+        CheckpointPrefixRole,     // a checkpoint of a checkpoint folder: its absolute prefix
     };
     enum class Kind {
         Section, Info, MetaGraph, Signature, SignatureSide, SignatureTensor, Collection, CollectionValue,
@@ -77,8 +77,12 @@ public:
 
 private:
     // Which list of a signature / collection an item is in (typed, not encoded in an index).
-    enum class Side : uint8_t { None, Inputs, Outputs };            // SignatureSide, SignatureTensor
-    enum class Part : uint8_t { Values, VariableDefs, AssetFiles };  // CollectionValue
+    enum class Side : uint8_t { None,
+                                Inputs,
+                                Outputs };  // SignatureSide, SignatureTensor
+    enum class Part : uint8_t { Values,
+                                VariableDefs,
+                                AssetFiles };  // CollectionValue
     struct Item {
         Kind kind = Kind::Section;
         int parent = -1;

@@ -1,9 +1,9 @@
 #include "views/window/main_window.h"
 
-#include <QAction>
-#include <QCloseEvent>
 #include <QAbstractButton>
+#include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFile>
@@ -19,11 +19,11 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
-#include <QUrl>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QToolButton>
 #include <QTreeView>
+#include <QUrl>
 
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/graph/run_subgraph.h"
@@ -141,7 +141,8 @@ void MainWindow::createActions() {
     };
     QMenu* file = menuBar()->addMenu(tr("&File"));
     auto* edit = new QMenu(tr("&Edit"), this);  // filled below; added after File
-    QAction* open = act(file, tr("&Open File…"), QKeySequence::Open, [this] { openFileDialog(); }, u"open");
+    QAction* open = act(
+        file, tr("&Open File…"), QKeySequence::Open, [this] { openFileDialog(); }, u"open");
     act(file, tr("Open &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] { openFolderDialog(); });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_versionMenu = file->addMenu(tr("Open &Version"));

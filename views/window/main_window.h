@@ -100,6 +100,7 @@ public:
     // The graph canvas's context menus (caller owns them).
     QMenu* nodeMenu(NodeId node);
     QMenu* groupMenu(int group);
+
 private:
     void onTreeActivated(const QModelIndex& source);
     // Highlights the nodes a run of the signature executes for the inputs it is given.

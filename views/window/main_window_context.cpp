@@ -11,9 +11,9 @@
 #include "views/edit/edit_session.h"
 #include "views/graph/graph_canvas.h"
 #include "views/graph/graph_view.h"
-#include "views/util/plural.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
+#include "views/util/plural.h"
 #include "views/window/main_window.h"
 
 namespace tfscope {
@@ -36,16 +36,17 @@ QMenu* MainWindow::treeMenu(const QModelIndex& source) {
     if (!menu->isEmpty()) menu->addSeparator();
     // The variable's current name (after renames), else what the row shows.
     const QString editName = source.data(ModelTreeModel::EditNameRole).toString();
-    const QString copied = !editName.isEmpty() ? editName : kind == ModelTreeModel::Kind::Variable && !key.isEmpty() ? key : name;
+    const QString copied = !editName.isEmpty() ? editName : kind == ModelTreeModel::Kind::Variable && !key.isEmpty() ? key
+                                                                                                                     : name;
     connect(menu->addAction(tr("&Copy Name")), &QAction::triggered, this, [copied] { QApplication::clipboard()->setText(copied); });
     if (kind == ModelTreeModel::Kind::Variable && !key.isEmpty()) {
         QAction* value = menu->addAction(tr("Copy &Value"));
         connect(value, &QAction::triggered, this, [this, key] {
             // The current value: edits applied.
             const EditItem* item = m_edit->session()->itemForSourceKey(key.toStdString());
-            Result<Tensor> t = item ? m_edit->session()->set().value(*item)
-                             : m_model && m_model->checkpoint() ? m_model->checkpoint()->read(key.toStdString(), false)
-                                                                : Result<Tensor>(Status::notFound("No checkpoint."));
+            Result<Tensor> t = item                               ? m_edit->session()->set().value(*item)
+                               : m_model && m_model->checkpoint() ? m_model->checkpoint()->read(key.toStdString(), false)
+                                                                  : Result<Tensor>(Status::notFound("No checkpoint."));
             if (!t.ok()) return m_statusLabel->setText(QString::fromStdString(t.status().message()));
             if (t.value().numElements() > kMaxCopiedElements)
                 return m_statusLabel->setText(tr("'%1' has too many elements to copy; use Save .npy in the tensor view.").arg(key));

@@ -117,9 +117,10 @@ void MainWindow::addHelpMenu() {
 }
 
 void MainWindow::openFileDialog() {
-    const QString filters = tr("Model files (saved_model.pb saved_model.pbtxt *.index *.meta *.pb *.pbtxt *.ckpt checkpoint);;"
-                               "SavedModel (saved_model.pb saved_model.pbtxt);;Checkpoint index (*.index);;"
-                               "MetaGraph (*.meta);;GraphDef (*.pb *.pbtxt);;All files (*)");
+    const QString filters = tr(
+        "Model files (saved_model.pb saved_model.pbtxt *.index *.meta *.pb *.pbtxt *.ckpt checkpoint);;"
+        "SavedModel (saved_model.pb saved_model.pbtxt);;Checkpoint index (*.index);;"
+        "MetaGraph (*.meta);;GraphDef (*.pb *.pbtxt);;All files (*)");
     const QString p = QFileDialog::getOpenFileName(this, tr("Open model file"), lastFolder(), filters);
     if (p.isEmpty()) return;
     rememberFolderOf(p, false);
