@@ -29,6 +29,8 @@ void registerVersions(CLI::App& app, std::vector<Command>& out);
 void registerScan(CLI::App& app, std::vector<Command>& out);
 void registerRun(CLI::App& app, std::vector<Command>& out);
 void registerExport(CLI::App& app, std::vector<Command>& out);
+void registerDiff(CLI::App& app, std::vector<Command>& out);
+void registerLint(CLI::App& app, std::vector<Command>& out);
 
 // Prints "tfscope: <message>" to stderr and returns kExitBadInput.
 int fail(const std::string& message);

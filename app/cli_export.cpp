@@ -119,7 +119,9 @@ std::vector<EditOp> commandLineEdits(const ExportArgs& a, const EditSet& set) {
         if (arrow == std::string::npos) throw UsageError{"--rename expects 'OLD=>NEW', got '" + r + "'."};
         std::string from = r.substr(0, arrow), to = r.substr(arrow + 2);
         // An existing name renames that variable; "scope/" moves a scope; anything else is a regex.
-        if (set.find(from)) ops.push_back(EditOp::rename(from, to));
+        // A name that resolves to no variable is a scope or regex; an ambiguous one fails in rename.
+        auto named = set.resolve(from);
+        if (named.ok() || named.status().code() != Status::Code::NotFound) ops.push_back(EditOp::rename(from, to));
         else if (!from.empty() && from.back() == '/') ops.push_back(EditOp::renameScope(from, to));
         else ops.push_back(EditOp::renameRegex(from, to));
     }
@@ -184,7 +186,8 @@ int runExport(const ExportArgs& a) {
         j["variables"] = nlohmann::ordered_json::array();
         for (const EditItem* i : set.exportItems()) {
             nlohmann::ordered_json v;
-            v["name"] = i->name;
+            auto rekey = i->added() ? report->rekeyed.end() : report->rekeyed.find(i->sourceKey);
+            v["name"] = rekey == report->rekeyed.end() ? i->name : rekey->second;
             v["source"] = i->sourceKey.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(i->sourceKey);
             v["dtype"] = dtypeEnumName(i->dtype);
             v["shape"] = i->shape;
@@ -195,6 +198,9 @@ int runExport(const ExportArgs& a) {
     } else {
         std::cout << "Exported " << set.selectedCount() << " variable(s) to '" << report->out << "' ("
                   << report->dataBytes << " data bytes).\n";
+        if (!report->rekeyed.empty())
+            std::cout << report->rekeyed.size() << " value(s) re-keyed under their path without the optimizer, e.g. '"
+                      << report->rekeyed.begin()->first << "' => '" << report->rekeyed.begin()->second << "'.\n";
     }
     return kExitOk;
 }

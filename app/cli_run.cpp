@@ -10,6 +10,8 @@
 // with --outdir also writes K.npy. --json prints one document (docs/cli-json.md).
 // --script and the value-edit flags of `tfscope export` edit variables for this run only: the
 // edited values are written into the session's variables (model/exec/session_variables.h).
+// With --fetches 'name:0,other' the run is by tensor name, for graphs without signatures too
+// (app/cli_run_fetches.cpp).
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
@@ -20,6 +22,7 @@
 #include "app/cli.h"
 #include "app/cli_edit_flags.h"
 #include "model/edit/edit_set.h"
+#include "app/cli_run_fetches.h"
 #include "model/exec/model_session.h"
 #include "model/exec/session.h"
 #include "model/exec/session_variables.h"
@@ -38,6 +41,8 @@ struct RunOptions {
     std::string tagSet = "serve";
     std::string signature = "serving_default";
     std::string inputs, exprs, examples, outdir;
+    std::string fetches;  // tensor names: see app/cli_run_fetches.cpp
+    bool signatureGiven = false;
     bool overwrite = false;
     bool json = false;
     uint64_t memoryLimit = 0;
@@ -84,6 +89,13 @@ int runRun(const RunOptions& o) {
         std::cerr << "tfscope: " << flagOps.status().message() << "\n";
         return kExitUsage;
     }
+    if (!o.fetches.empty() && (!o.script.empty() || !o.edits.empty())) {
+        std::cerr << "tfscope: --script and the value-edit flags work with --signature_def runs, not with --fetches.\n";
+        return kExitUsage;
+    }
+    if (!o.fetches.empty())
+        return runWithFetches({o.path, o.tagSet, o.signatureGiven ? o.signature : std::string(), o.fetches, o.inputs, o.exprs,
+                               o.examples, o.outdir, o.overwrite, o.json, o.memoryLimit, o.threads});
     auto model = ModelLoader::load(o.path);
     if (!model.ok()) return fail(model.status().message());
     exec::SessionOptions so;
@@ -140,7 +152,9 @@ void registerRun(CLI::App& app, std::vector<Command>& out) {
     auto* sub = app.add_subcommand("run", "Run a SignatureDef natively (like saved_model_cli run).");
     sub->add_option("path", opts->path, "SavedModel folder, TF Serving base folder, GraphDef or MetaGraph")->required();
     sub->add_option("--tag_set", opts->tagSet, "Comma-separated tags of the MetaGraphDef")->capture_default_str();
-    sub->add_option("--signature_def", opts->signature, "Signature key")->capture_default_str();
+    auto* sig = sub->add_option("--signature_def", opts->signature, "Signature key")->capture_default_str();
+    sub->add_option("--fetches", opts->fetches,
+                    "'node:0,other:1': tensors to fetch; without --signature_def the input keys are tensor names");
     sub->add_option("--inputs", opts->inputs, "'x=file.npy;y=file.npz[name]'");
     sub->add_option("--input_exprs", opts->exprs, "'x=[[1,2],[3,4]]' (literals, never evaluated); sparse inputs: 'x=sparse(indices=[[0,0]], values=[1.0], dense_shape=[1,3])'");
     sub->add_option("--input_examples", opts->examples, "'inputs=[{\"x\":[1.0]}]' (serialized tf.Example)");
@@ -151,7 +165,10 @@ void registerRun(CLI::App& app, std::vector<Command>& out) {
     sub->add_option("--threads", opts->threads, "Intra-op threads (0 = all cores)");
     sub->add_option("--script", opts->script, "JSON edit script (docs/edit-script.md) applied to the variables for this run");
     addValueEditFlags(*sub, opts->edits);
-    out.push_back({sub, [opts] { return runRun(*opts); }});
+    out.push_back({sub, [opts, sig] {
+                       opts->signatureGiven = sig->count() > 0;
+                       return runRun(*opts);
+                   }});
 }
 
 }  // namespace tfscope::cli

@@ -4,6 +4,8 @@
 // missing kernel blocks only if loading (restore, init op) or some signature reaches it; ops that sit
 // only in unreachable functions (Keras' GPU-only or backward functions) are listed as not needed.
 //   tfscope scan PATH [--tag_set serve] [--op_denylist A,B] [--json]
+//   tfscope scan PATH --fetches 'a:0,b;c:0' [--feeds 'x:0'] [--json]: per fetch set, what a run of
+//   it needs (app/cli_scan_fetches.cpp)
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -13,6 +15,7 @@
 #include <sstream>
 
 #include "app/cli.h"
+#include "app/cli_scan_fetches.h"
 #include "model/exec/exec_graph.h"
 #include "model/exec/executor.h"
 #include "model/exec/function_library.h"
@@ -29,6 +32,7 @@ struct ScanOptions {
     std::string denylist = "WriteFile,ReadFile,PrintV2";
     bool denylistGiven = false;
     bool json = false;
+    std::string fetches, feeds;
 };
 
 std::string pySet(const std::set<std::string>& xs) {
@@ -176,7 +180,10 @@ void registerScan(CLI::App& app, std::vector<Command>& out) {
     sub->add_option("--tag_set", opts->tagSet, "Comma-separated tags of one MetaGraphDef (default: all)");
     auto* d = sub->add_option("--op_denylist", opts->denylist, "Comma-separated ops to report");
     sub->add_flag("--json", opts->json, "Print one JSON document");
+    sub->add_option("--fetches", opts->fetches, "'a:0,b;c:0': report what each fetch set (';'-separated) needs to run");
+    sub->add_option("--feeds", opts->feeds, "With --fetches: 'x:0,y:0' tensors that are fed (they cut the graph)");
     out.push_back({sub, [opts, d] {
+                       if (!opts->fetches.empty()) return scanFetches({opts->path, opts->tagSet, opts->fetches, opts->feeds, opts->json});
                        opts->denylistGiven = d->count() > 0;
                        return runScan(*opts);
                    }});

@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <exception>
+#include <new>
+#include <string>
 #include <iostream>
 #include <sstream>
 #include <string_view>
@@ -43,6 +46,7 @@ using tfscope::cli::kExitUsage;
 const tfscope::cli::Registrar kRegistrars[] = {
     tfscope::cli::registerShow, tfscope::cli::registerCkpt, tfscope::cli::registerVersions,
     tfscope::cli::registerScan, tfscope::cli::registerRun,  tfscope::cli::registerExport,
+    tfscope::cli::registerDiff, tfscope::cli::registerLint,
 };
 
 const char kWindowUsage[] =
@@ -86,8 +90,20 @@ struct Cli {
             int code = app.exit(e);
             return code == 0 ? 0 : kExitUsage;
         }
-        for (auto& c : commands)
-            if (c.sub && c.sub->parsed()) return c.run();
+        // The exception boundary of every subcommand: out of memory or any other exception is a
+        // message and exit code 1, not an abort.
+        for (auto& c : commands) {
+            if (!c.sub || !c.sub->parsed()) continue;
+            try {
+                return c.run();
+            } catch (const std::bad_alloc&) {
+                return tfscope::cli::fail(
+                    "out of memory: the command needed more memory than is available (see --memory_limit where the "
+                    "command has it).");
+            } catch (const std::exception& e) {
+                return tfscope::cli::fail(std::string("unexpected error: ") + e.what());
+            }
+        }
         return kExitUsage;
     }
 };

@@ -76,4 +76,22 @@ for t in bundle:fuzz_bundle pb:fuzz_saved_model txt:fuzz_pbtxt; do
     "$work/$seeds" 2>"$work/$bin.log" || { tail -50 "$work/$bin.log"; exit 1; }
   grep -E "stat::number_of_executed_units|Done" "$work/$bin.log" | tail -2
 done
+# Run input parsers and a whole run of a mutated GraphDef (issue 12), seeded from tests/data.
+mkdir -p "$work/npy" "$work/npz" "$work/exprs" "$work/examples" "$work/graph"
+cp tests/data/io/*.npy "$work/npy/" 2>/dev/null || true
+cp tests/data/io/*.npz "$work/npz/" 2>/dev/null || true
+printf '\x01x=[[1.5,2],[3,4]]' > "$work/exprs/f32"
+printf '\x07x=["a","b\\u00e9"]' > "$work/exprs/str"
+printf '\x03sp=sparse(indices=[[0,0],[1,2]], values=[1,2], dense_shape=[2,3]);x:0=-7' > "$work/exprs/sparse"
+printf 'inputs=[{"x":[1.0,2.5],"s":["a"],"i":[3]},{}]' > "$work/examples/mixed"
+cp tests/data/fetch/frozen/frozen.pb tests/data/fetch/quantized/quantized.pb "$work/graph/" 2>/dev/null || true
+cp "$MODELS"/rust_addition/model.pb "$work/graph/add.pb" 2>/dev/null || true
+for t in npy:fuzz_npy npz:fuzz_npz exprs:fuzz_input_exprs examples:fuzz_input_examples graph:fuzz_run_graph; do
+  seeds=${t%%:*}; bin=${t##*:}
+  if [ -n "${FUZZ_SECONDS:-}" ]; then limit=(-max_total_time="$FUZZ_SECONDS"); else limit=(-runs="$RUNS_EACH" -seed="$SEED"); fi
+  echo "fuzz: $bin ${limit[*]}"
+  "$B/$bin" "${limit[@]}" -max_len=65536 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+    "$work/$seeds" 2>"$work/$bin.log" || { tail -50 "$work/$bin.log"; exit 1; }
+  grep -E "stat::number_of_executed_units|Done" "$work/$bin.log" | tail -2
+done
 echo "fuzz: smoke passed"

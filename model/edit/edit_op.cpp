@@ -10,23 +10,38 @@ namespace {
 
 using Json = nlohmann::json;
 
-struct KindName {
-    EditKind kind;
-    const char* name;
-};
-constexpr KindName kKindNames[] = {
-    {EditKind::Select, "select"},       {EditKind::Deselect, "deselect"},   {EditKind::Rename, "rename"},
-    {EditKind::RenameRegex, "rename_regex"}, {EditKind::RenameScope, "rename_scope"},
-    {EditKind::SetCell, "set_cell"},    {EditKind::Fill, "fill"},           {EditKind::Scale, "scale"},
-    {EditKind::Add, "add"},             {EditKind::FromNpy, "from_npy"},    {EditKind::Cast, "cast"},
-    {EditKind::AddVariable, "add_variable"}, {EditKind::Delete, "delete"},
-};
+// ---- The schema: one `name` and one `schema()` per kind, walked by the writer and the reader. ----
+// A field walker F has: F::Value<T> (T& or const T&), operator()(key, value) for strings, numbers,
+// integer lists and dtypes, path(key, string) for .npy paths, selector(selector) and init(key, init).
 
-const char* kindName(EditKind k) {
-    for (const KindName& kn : kKindNames)
-        if (kn.kind == k) return kn.name;
-    return "?";
-}
+template <typename T> struct Schema;
+
+#define TFS_EDIT_SCHEMA(Type, Name, ...)                                       \
+    template <> struct Schema<edits::Type> {                                   \
+        static constexpr const char* name = Name;                              \
+        template <typename F, typename O> static void fields(F& f, O& o) { __VA_ARGS__; } \
+    }
+
+TFS_EDIT_SCHEMA(Select, "select", f.selector(o.selector));
+TFS_EDIT_SCHEMA(Deselect, "deselect", f.selector(o.selector));
+TFS_EDIT_SCHEMA(Rename, "rename", f("from", o.from); f("to", o.to));
+TFS_EDIT_SCHEMA(RenameRegex, "rename_regex", f("pattern", o.pattern); f("replacement", o.replacement));
+TFS_EDIT_SCHEMA(RenameScope, "rename_scope", f("from", o.from); f("to", o.to));
+TFS_EDIT_SCHEMA(SetCell, "set_cell", f("name", o.name); f("index", o.index); f("value", o.value));
+TFS_EDIT_SCHEMA(Fill, "fill", f("name", o.name); f("value", o.value));
+TFS_EDIT_SCHEMA(Scale, "scale", f("name", o.name); f("factor", o.factor));
+TFS_EDIT_SCHEMA(Add, "add", f("name", o.name); f("value", o.value));
+TFS_EDIT_SCHEMA(FromNpy, "from_npy", f("name", o.name); f.path("path", o.path));
+TFS_EDIT_SCHEMA(Cast, "cast", f("name", o.name); f("dtype", o.dtype));
+TFS_EDIT_SCHEMA(Delete, "delete", f("name", o.name));
+// add_variable: the fields that follow depend on `init`, read (or written) first.
+TFS_EDIT_SCHEMA(AddVariable, "add_variable",
+                f("name", o.name); f.init("init", o.init);
+                if (o.init == edits::AddVariable::Init::Npy) f.path("path", o.path);
+                else { f("dtype", o.dtype); f("shape", o.shape); }
+                if (o.init == edits::AddVariable::Init::Constant) f("value", o.value));
+
+#undef TFS_EDIT_SCHEMA
 
 struct SelectorName {
     Selector::Kind kind;
@@ -40,14 +55,135 @@ constexpr SelectorName kSelectorNames[] = {
     {Selector::Kind::OptimizerSlots, "optimizer_slots", false}, {Selector::Kind::VariableScope, "variable_scope", true},
 };
 
-const char* initName(EditOp::Init i) {
-    switch (i) {
-    case EditOp::Init::Zeros: return "zeros";
-    case EditOp::Init::Ones: return "ones";
-    case EditOp::Init::Constant: return "constant";
-    case EditOp::Init::Npy: return "npy";
+constexpr std::pair<EditOp::Init, const char*> kInitNames[] = {
+    {EditOp::Init::Zeros, "zeros"}, {EditOp::Init::Ones, "ones"}, {EditOp::Init::Constant, "constant"}, {EditOp::Init::Npy, "npy"},
+};
+
+// Writes fields into a JSON object.
+struct Writer {
+    Json& j;
+    template <typename T> void operator()(const char* key, const T& v) { j[key] = v; }
+    void operator()(const char* key, const DType& d) { j[key] = std::string(dtypeShortName(d)); }
+    void path(const char* key, const std::string& p) { j[key] = p; }
+    void selector(const Selector& s) {
+        for (const SelectorName& sn : kSelectorNames)
+            if (sn.kind == s.kind) j[sn.name] = sn.hasPattern ? Json(s.pattern) : Json(true);
     }
-    return "zeros";
+    void init(const char* key, const EditOp::Init& i) {
+        for (const auto& [init, name] : kInitNames)
+            if (init == i) j[key] = name;
+    }
+};
+
+// Reads fields from a JSON object; the first problem is kept as "Edit N: ..." and stops the rest.
+struct Reader {
+    const Json& j;
+    int n;
+    const std::string& baseDir;
+    Status status;
+
+    Status error(const std::string& what) const { return Status::invalidArgument("Edit " + std::to_string(n) + ": " + what); }
+    const Json* field(const char* key, bool (Json::*is)() const noexcept, const char* what) {
+        if (!status.ok()) return nullptr;
+        auto it = j.find(key);
+        if (it == j.end() || !((*it).*is)()) {
+            status = error("missing " + std::string(what) + " field '" + key + "'.");
+            return nullptr;
+        }
+        return &*it;
+    }
+    void operator()(const char* key, std::string& v) {
+        if (const Json* f = field(key, &Json::is_string, "string")) v = f->get<std::string>();
+    }
+    void operator()(const char* key, double& v) {
+        if (const Json* f = field(key, &Json::is_number, "number")) v = f->get<double>();
+    }
+    void operator()(const char* key, std::vector<int64_t>& v) {
+        const Json* f = field(key, &Json::is_array, "integer list");
+        if (!f) return;
+        v.clear();
+        for (const Json& e : *f) {
+            if (!e.is_number_integer()) {
+                status = error("field '" + std::string(key) + "' must hold integers.");
+                return;
+            }
+            v.push_back(e.get<int64_t>());
+        }
+    }
+    void operator()(const char* key, DType& d) {
+        std::string s;
+        (*this)(key, s);
+        if (!status.ok()) return;
+        auto parsed = dtypeFromName(s);
+        if (!parsed) status = error("unknown dtype '" + s + "'.");
+        else d = *parsed;
+    }
+    void path(const char* key, std::string& p) {
+        (*this)(key, p);
+        if (!p.empty() && !baseDir.empty() && !std::filesystem::path(p).is_absolute())
+            p = (std::filesystem::path(baseDir) / p).lexically_normal().string();
+    }
+    void selector(Selector& s) {
+        if (!status.ok()) return;
+        bool found = false;
+        for (const SelectorName& sn : kSelectorNames) {
+            if (!j.contains(sn.name)) continue;
+            s.kind = sn.kind;
+            if (sn.hasPattern) (*this)(sn.name, s.pattern);
+            found = true;
+        }
+        if (!found)
+            status = error("'" + j.value("op", std::string()) +
+                           "' needs one of all, name, scope, variable_scope, regex, trainable, non_trainable, optimizer_slots.");
+    }
+    void init(const char* key, EditOp::Init& i) {
+        std::string s;
+        (*this)(key, s);
+        if (!status.ok()) return;
+        for (const auto& [init, name] : kInitNames)
+            if (s == name) {
+                i = init;
+                return;
+            }
+        status = error("unknown init '" + s + "'.");
+    }
+};
+
+Json toJson(const EditOp& op) {
+    return std::visit(
+        [](const auto& o) {
+            using T = std::decay_t<decltype(o)>;
+            Json j;
+            j["op"] = Schema<T>::name;
+            Writer w{j};
+            Schema<T>::fields(w, o);
+            return j;
+        },
+        op.op());
+}
+
+// Tries each alternative's name; reads the fields of the one that matches.
+template <size_t I = 0>
+Result<EditOp> readKind(const std::string& opName, Reader& r) {
+    if constexpr (I == std::variant_size_v<EditOp::Variant>) {
+        return r.error("unknown op '" + opName + "'.");
+    } else {
+        using T = std::variant_alternative_t<I, EditOp::Variant>;
+        if (opName != Schema<T>::name) return readKind<I + 1>(opName, r);
+        T o;
+        Schema<T>::fields(r, o);
+        if (!r.status.ok()) return r.status;
+        return EditOp(std::move(o));
+    }
+}
+
+Result<EditOp> fromJson(const Json& j, int n, const std::string& baseDir) {
+    Reader r{j, n, baseDir, Status::OK()};
+    if (!j.is_object()) return r.error("expected an object.");
+    std::string opName;
+    r("op", opName);
+    if (!r.status.ok()) return r.status;
+    return readKind(opName, r);
 }
 
 std::string num(double v) {
@@ -57,206 +193,44 @@ std::string num(double v) {
     return s.str();
 }
 
-Json toJson(const EditOp& op) {
-    Json j;
-    j["op"] = kindName(op.kind);
-    switch (op.kind) {
-    case EditKind::Select:
-    case EditKind::Deselect:
-        for (const SelectorName& sn : kSelectorNames)
-            if (sn.kind == op.selector.kind) j[sn.name] = sn.hasPattern ? Json(op.selector.pattern) : Json(true);
-        break;
-    case EditKind::Rename: j["from"] = op.name; j["to"] = op.to; break;
-    case EditKind::RenameRegex: j["pattern"] = op.pattern; j["replacement"] = op.to; break;
-    case EditKind::RenameScope: j["from"] = op.pattern; j["to"] = op.to; break;
-    case EditKind::SetCell: j["name"] = op.name; j["index"] = op.index; j["value"] = op.value; break;
-    case EditKind::Fill: case EditKind::Add: j["name"] = op.name; j["value"] = op.value; break;
-    case EditKind::Scale: j["name"] = op.name; j["factor"] = op.value; break;
-    case EditKind::FromNpy: j["name"] = op.name; j["path"] = op.path; break;
-    case EditKind::Cast: j["name"] = op.name; j["dtype"] = std::string(dtypeShortName(op.dtype)); break;
-    case EditKind::AddVariable:
-        j["name"] = op.name;
-        j["dtype"] = std::string(dtypeShortName(op.dtype));
-        j["shape"] = op.shape;
-        j["init"] = initName(op.init);
-        if (op.init == EditOp::Init::Constant) j["value"] = op.value;
-        if (op.init == EditOp::Init::Npy) j["path"] = op.path;
-        break;
-    case EditKind::Delete: j["name"] = op.name; break;
+std::string describeSelection(const char* verb, const Selector& s) {
+    const std::string v = verb;
+    switch (s.kind) {
+    case Selector::Kind::All: return v + " all";
+    case Selector::Kind::Name: return v + " '" + s.pattern + "'";
+    case Selector::Kind::Scope: return v + " scope '" + s.pattern + "'";
+    case Selector::Kind::Regex: return v + " /" + s.pattern + "/";
+    case Selector::Kind::Trainable: return v + " trainable";
+    case Selector::Kind::NonTrainable: return v + " non-trainable";
+    case Selector::Kind::OptimizerSlots: return v + " optimizer slots";
+    case Selector::Kind::VariableScope: return v + " variable scope '" + s.pattern + "'";
     }
-    return j;
+    return v;
 }
 
-// Field readers that fail with "Edit N: ..." messages.
-class Fields {
-public:
-    Fields(const Json& j, int n) : m_j(j), m_n(n) {}
-    Status error(const std::string& what) const {
-        return Status::invalidArgument("Edit " + std::to_string(m_n) + ": " + what);
-    }
-    Result<std::string> str(const char* key) const {
-        auto it = m_j.find(key);
-        if (it == m_j.end() || !it->is_string()) return error("missing string field '" + std::string(key) + "'.");
-        return it->get<std::string>();
-    }
-    Result<double> number(const char* key) const {
-        auto it = m_j.find(key);
-        if (it == m_j.end() || !it->is_number()) return error("missing number field '" + std::string(key) + "'.");
-        return it->get<double>();
-    }
-    Result<std::vector<int64_t>> ints(const char* key) const {
-        auto it = m_j.find(key);
-        if (it == m_j.end() || !it->is_array()) return error("missing integer list field '" + std::string(key) + "'.");
-        std::vector<int64_t> out;
-        for (const Json& e : *it) {
-            if (!e.is_number_integer()) return error("field '" + std::string(key) + "' must hold integers.");
-            out.push_back(e.get<int64_t>());
-        }
-        return out;
-    }
-    Result<DType> dtype() const {
-        TFS_ASSIGN_OR_RETURN(std::string s, str("dtype"));
-        auto d = dtypeFromName(s);
-        if (!d) return error("unknown dtype '" + s + "'.");
-        return *d;
-    }
-
-private:
-    const Json& m_j;
-    int m_n;
-};
-
-std::string resolve(const std::string& path, const std::string& baseDir) {
-    if (path.empty() || baseDir.empty() || std::filesystem::path(path).is_absolute()) return path;
-    return (std::filesystem::path(baseDir) / path).lexically_normal().string();
-}
-
-Result<EditOp> fromJson(const Json& j, int n, const std::string& baseDir) {
-    Fields f(j, n);
-    if (!j.is_object()) return f.error("expected an object.");
-    TFS_ASSIGN_OR_RETURN(std::string opName, f.str("op"));
-    EditOp op;
-    bool known = false;
-    for (const KindName& kn : kKindNames)
-        if (opName == kn.name) { op.kind = kn.kind; known = true; }
-    if (!known) return f.error("unknown op '" + opName + "'.");
-    switch (op.kind) {
-    case EditKind::Select:
-    case EditKind::Deselect: {
-        bool found = false;
-        for (const SelectorName& sn : kSelectorNames) {
-            if (!j.contains(sn.name)) continue;
-            op.selector.kind = sn.kind;
-            if (sn.hasPattern) { TFS_ASSIGN_OR_RETURN(op.selector.pattern, f.str(sn.name)); }
-            found = true;
-        }
-        if (!found) {
-            return f.error("'" + opName +
-                           "' needs one of all, name, scope, variable_scope, regex, trainable, non_trainable, optimizer_slots.");
-        }
-        break;
-    }
-    case EditKind::Rename: {
-        TFS_ASSIGN_OR_RETURN(op.name, f.str("from"));
-        TFS_ASSIGN_OR_RETURN(op.to, f.str("to"));
-        break;
-    }
-    case EditKind::RenameRegex: {
-        TFS_ASSIGN_OR_RETURN(op.pattern, f.str("pattern"));
-        TFS_ASSIGN_OR_RETURN(op.to, f.str("replacement"));
-        break;
-    }
-    case EditKind::RenameScope: {
-        TFS_ASSIGN_OR_RETURN(op.pattern, f.str("from"));
-        TFS_ASSIGN_OR_RETURN(op.to, f.str("to"));
-        break;
-    }
-    case EditKind::SetCell: {
-        TFS_ASSIGN_OR_RETURN(op.name, f.str("name"));
-        TFS_ASSIGN_OR_RETURN(op.index, f.ints("index"));
-        TFS_ASSIGN_OR_RETURN(op.value, f.number("value"));
-        break;
-    }
-    case EditKind::Fill:
-    case EditKind::Add: {
-        TFS_ASSIGN_OR_RETURN(op.name, f.str("name"));
-        TFS_ASSIGN_OR_RETURN(op.value, f.number("value"));
-        break;
-    }
-    case EditKind::Scale: {
-        TFS_ASSIGN_OR_RETURN(op.name, f.str("name"));
-        TFS_ASSIGN_OR_RETURN(op.value, f.number("factor"));
-        break;
-    }
-    case EditKind::FromNpy: {
-        TFS_ASSIGN_OR_RETURN(op.name, f.str("name"));
-        TFS_ASSIGN_OR_RETURN(op.path, f.str("path"));
-        op.path = resolve(op.path, baseDir);
-        break;
-    }
-    case EditKind::Cast: {
-        TFS_ASSIGN_OR_RETURN(op.name, f.str("name"));
-        TFS_ASSIGN_OR_RETURN(op.dtype, f.dtype());
-        break;
-    }
-    case EditKind::AddVariable: {
-        TFS_ASSIGN_OR_RETURN(op.name, f.str("name"));
-        TFS_ASSIGN_OR_RETURN(std::string init, f.str("init"));
-        if (init == "zeros") op.init = EditOp::Init::Zeros;
-        else if (init == "ones") op.init = EditOp::Init::Ones;
-        else if (init == "constant") op.init = EditOp::Init::Constant;
-        else if (init == "npy") op.init = EditOp::Init::Npy;
-        else return f.error("unknown init '" + init + "'.");
-        if (op.init == EditOp::Init::Npy) {
-            TFS_ASSIGN_OR_RETURN(op.path, f.str("path"));
-            op.path = resolve(op.path, baseDir);
-        } else {
-            TFS_ASSIGN_OR_RETURN(op.dtype, f.dtype());
-            TFS_ASSIGN_OR_RETURN(op.shape, f.ints("shape"));
-        }
-        if (op.init == EditOp::Init::Constant) { TFS_ASSIGN_OR_RETURN(op.value, f.number("value")); }
-        break;
-    }
-    case EditKind::Delete: {
-        TFS_ASSIGN_OR_RETURN(op.name, f.str("name"));
-        break;
-    }
-    }
-    return op;
-}
+template <typename... F> struct Overloaded : F... { using F::operator()...; };
+template <typename... F> Overloaded(F...) -> Overloaded<F...>;
 
 }  // namespace
 
 std::string EditOp::describe() const {
-    switch (kind) {
-    case EditKind::Select:
-    case EditKind::Deselect: {
-        std::string verb = kind == EditKind::Select ? "Select" : "Deselect";
-        switch (selector.kind) {
-        case Selector::Kind::All: return verb + " all";
-        case Selector::Kind::Name: return verb + " '" + selector.pattern + "'";
-        case Selector::Kind::Scope: return verb + " scope '" + selector.pattern + "'";
-        case Selector::Kind::Regex: return verb + " /" + selector.pattern + "/";
-        case Selector::Kind::Trainable: return verb + " trainable";
-        case Selector::Kind::NonTrainable: return verb + " non-trainable";
-        case Selector::Kind::OptimizerSlots: return verb + " optimizer slots";
-        case Selector::Kind::VariableScope: return verb + " variable scope '" + selector.pattern + "'";
-        }
-        return verb;
-    }
-    case EditKind::Rename: return "Rename '" + name + "' to '" + to + "'";
-    case EditKind::RenameRegex: return "Rename /" + pattern + "/ to '" + to + "'";
-    case EditKind::RenameScope: return "Rename scope '" + pattern + "' to '" + to + "'";
-    case EditKind::SetCell: return "Set a cell of '" + name + "' to " + num(value);
-    case EditKind::Fill: return "Set '" + name + "' to " + num(value);
-    case EditKind::Scale: return "Scale '" + name + "' by " + num(value);
-    case EditKind::Add: return "Add " + num(value) + " to '" + name + "'";
-    case EditKind::FromNpy: return "Replace '" + name + "' from '" + path + "'";
-    case EditKind::Cast: return "Cast '" + name + "' to " + std::string(dtypeShortName(dtype));
-    case EditKind::AddVariable: return "Add variable '" + name + "'";
-    case EditKind::Delete: return "Delete '" + name + "'";
-    }
-    return "Edit";
+    return std::visit(
+        Overloaded{
+            [](const edits::Select& o) { return describeSelection("Select", o.selector); },
+            [](const edits::Deselect& o) { return describeSelection("Deselect", o.selector); },
+            [](const edits::Rename& o) { return "Rename '" + o.from + "' to '" + o.to + "'"; },
+            [](const edits::RenameRegex& o) { return "Rename /" + o.pattern + "/ to '" + o.replacement + "'"; },
+            [](const edits::RenameScope& o) { return "Rename scope '" + o.from + "' to '" + o.to + "'"; },
+            [](const edits::SetCell& o) { return "Set a cell of '" + o.name + "' to " + num(o.value); },
+            [](const edits::Fill& o) { return "Set '" + o.name + "' to " + num(o.value); },
+            [](const edits::Scale& o) { return "Scale '" + o.name + "' by " + num(o.factor); },
+            [](const edits::Add& o) { return "Add " + num(o.value) + " to '" + o.name + "'"; },
+            [](const edits::FromNpy& o) { return "Replace '" + o.name + "' from '" + o.path + "'"; },
+            [](const edits::Cast& o) { return "Cast '" + o.name + "' to " + std::string(dtypeShortName(o.dtype)); },
+            [](const edits::AddVariable& o) { return "Add variable '" + o.name + "'"; },
+            [](const edits::Delete& o) { return "Delete '" + o.name + "'"; },
+        },
+        m_op);
 }
 
 Result<std::vector<EditOp>> parseEditScript(std::string_view text, const std::string& baseDir) {

@@ -5,6 +5,7 @@
 #include <regex>
 #include <unordered_map>
 
+#include "model/edit/optimizer_state.h"
 #include "model/edit/value_ops.h"
 #include "model/edit/variable_paths.h"
 #include "model/io/npy.h"
@@ -39,7 +40,6 @@ std::string dtypeText(DType d) { return std::string(dtypeShortName(d)); }
 
 bool looksLikeOptimizerSlot(std::string_view key) {
     if (key.find("/.OPTIMIZER_SLOT/") != std::string_view::npos) return true;
-    if (key.starts_with("optimizer/")) return true;
     static const std::regex kTf1Slot(
         "(Adagrad|AdagradDA|Adam|Adadelta|Ftrl|Momentum|RMSProp|ProximalAdagrad|Nadam|Adamax)(_[0-9]+)?");
     std::string last(lastComponent(key));
@@ -80,9 +80,29 @@ Result<EditSet> EditSet::build(std::shared_ptr<const Model> model, std::shared_p
             if (!v.checkpointKey.empty()) {
                 byKey[v.checkpointKey] = &v;
                 pathByKey[v.checkpointKey] = paths[i];
+                // Other names show and the window give the variable (display name, object path, tree path).
+                for (const std::string* alias : {&v.name, &v.objectPath, &paths[i]}) {
+                    if (alias->empty() || *alias == v.checkpointKey) continue;
+                    bool seen = false;
+                    auto [lo, hi] = set.m_aliases.equal_range(*alias);
+                    for (auto it = lo; it != hi; ++it) seen = seen || it->second == v.checkpointKey;
+                    if (!seen) {
+                        set.m_aliases.emplace(*alias, v.checkpointKey);
+                        set.m_aliasesByKey[v.checkpointKey].push_back(*alias);
+                    }
+                }
             }
             haveTrainable = haveTrainable || v.trainable;
         }
+    }
+    // TF2: optimizer state comes from the object graph (optimizer_state.h), not from key names.
+    std::optional<OptimizerState> optimizerState;
+    if (set.m_reader->find(kObjectGraphKey)) {
+        TFS_ASSIGN_OR_RETURN(Tensor g, set.m_reader->read(kObjectGraphKey));
+        if (g.dtype() != DType::String || g.numElements() != 1)
+            return Status::corruption("'" + std::string(kObjectGraphKey) + "' is not a string scalar.");
+        TFS_ASSIGN_OR_RETURN(OptimizerState st, findOptimizerState(g.strings()[0]));
+        optimizerState = std::move(st);
     }
     for (const CheckpointEntry& e : set.m_reader->entries()) {
         if (e.key == kObjectGraphKey) {
@@ -98,7 +118,8 @@ Result<EditSet> EditSet::build(std::shared_ptr<const Model> model, std::shared_p
         item.shape = e.shape;
         auto it = byKey.find(e.key);
         const VariableSummary* v = it == byKey.end() ? nullptr : it->second;
-        item.optimizerSlot = looksLikeOptimizerSlot(e.key) || (v && v->isOptimizerSlot);
+        item.optimizerSlot = optimizerState ? optimizerState->stateKeys.count(e.key) > 0
+                                            : looksLikeOptimizerSlot(e.key) || (v && v->isOptimizerSlot);
         item.trainable = haveTrainable ? (v && v->trainable) : heuristicTrainable(e.key, item.optimizerSlot);
         set.m_items.push_back(std::move(item));
     }
@@ -117,10 +138,39 @@ EditItem* EditSet::findMutable(std::string_view name) {
     return nullptr;
 }
 
+std::vector<EditItem*> EditSet::matching(std::string_view name) {
+    if (EditItem* exact = findMutable(name)) return {exact};
+    std::vector<EditItem*> out;
+    auto [lo, hi] = m_aliases.equal_range(std::string(name));
+    for (auto it = lo; it != hi; ++it)
+        for (EditItem& i : m_items)
+            if (i.sourceKey == it->second && std::find(out.begin(), out.end(), &i) == out.end()) out.push_back(&i);
+    return out;
+}
+
+Status EditSet::ambiguous(std::string_view name, const std::vector<EditItem*>& items) {
+    std::string list;
+    for (const EditItem* i : items) list += (list.empty() ? "'" : ", '") + i->name + "'";
+    return Status::invalidArgument("The name '" + std::string(name) + "' is ambiguous: it matches " +
+                                   std::to_string(items.size()) + " variables: " + list + ".");
+}
+
 Result<EditItem*> EditSet::require(std::string_view name) {
-    EditItem* item = findMutable(name);
-    if (!item) return Status::notFound("Variable '" + std::string(name) + "' does not exist.");
+    std::vector<EditItem*> items = matching(name);
+    if (items.empty()) return Status::notFound("Variable '" + std::string(name) + "' does not exist.");
+    if (items.size() > 1) return ambiguous(name, items);
+    return items.front();
+}
+
+Result<const EditItem*> EditSet::resolve(std::string_view name) const {
+    TFS_ASSIGN_OR_RETURN(EditItem * item, const_cast<EditSet*>(this)->require(name));
     return item;
+}
+
+const std::vector<std::string>& EditSet::aliases(const EditItem& item) const {
+    static const std::vector<std::string> kNone;
+    auto it = item.added() ? m_aliasesByKey.end() : m_aliasesByKey.find(item.sourceKey);
+    return it == m_aliasesByKey.end() ? kNone : it->second;
 }
 
 int EditSet::selectedCount() const {
@@ -208,139 +258,161 @@ Status EditSet::applyRenames(const std::vector<std::pair<EditItem*, std::string>
     return Status::OK();
 }
 
+Status EditSet::select(const Selector& s, bool on) {
+    std::regex re;
+    if (s.kind == Selector::Kind::Regex) { TFS_ASSIGN_OR_RETURN(re, compileRegex(s.pattern)); }
+    std::vector<EditItem*> named;
+    if (s.kind == Selector::Kind::Name) {
+        named = matching(s.pattern);
+        if (named.size() > 1) return ambiguous(s.pattern, named);
+    }
+    int matched = 0;
+    for (EditItem& i : m_items) {
+        bool hit = false;
+        switch (s.kind) {
+        case Selector::Kind::All: hit = true; break;
+        case Selector::Kind::Name: hit = !named.empty() && named.front() == &i; break;
+        case Selector::Kind::Scope: hit = inScope(i.name, s.pattern); break;
+        case Selector::Kind::Regex: {
+            hit = std::regex_search(i.name, re);
+            if (!hit && !i.renamed())
+                for (const std::string& alias : aliases(i)) hit = hit || std::regex_search(alias, re);
+            break;
+        }
+        case Selector::Kind::Trainable: hit = i.trainable; break;
+        case Selector::Kind::NonTrainable: hit = !i.trainable; break;
+        case Selector::Kind::OptimizerSlots: hit = i.optimizerSlot; break;
+        case Selector::Kind::VariableScope: hit = !i.added() && inScope(i.treePath, s.pattern); break;
+        }
+        if (!hit) continue;
+        ++matched;
+        i.selected = on;
+    }
+    if (s.kind == Selector::Kind::Name && matched == 0) return Status::notFound("Variable '" + s.pattern + "' does not exist.");
+    if (s.kind == Selector::Kind::VariableScope && matched == 0)
+        return Status::notFound("No variable is in variable scope '" + s.pattern + "'.");
+    return Status::OK();
+}
+
+// A value edit on one variable: `change` gets its current value, editable.
+template <typename Change>
+Status EditSet::editValue(const std::string& name, Change change) {
+    TFS_ASSIGN_OR_RETURN(EditItem * item, require(name));
+    TFS_ASSIGN_OR_RETURN(Tensor t, editableValue(*item));
+    TFS_RETURN_IF_ERROR(change(t).withContext(item->name));
+    item->value = std::move(t);
+    return Status::OK();
+}
+
 Status EditSet::applyOne(const EditOp& op) {
-    switch (op.kind) {
-    case EditKind::Select:
-    case EditKind::Deselect: {
-        const Selector& s = op.selector;
-        std::regex re;
-        if (s.kind == Selector::Kind::Regex) { TFS_ASSIGN_OR_RETURN(re, compileRegex(s.pattern)); }
-        int matched = 0;
-        for (EditItem& i : m_items) {
-            bool hit = false;
-            switch (s.kind) {
-            case Selector::Kind::All: hit = true; break;
-            case Selector::Kind::Name: hit = i.name == s.pattern; break;
-            case Selector::Kind::Scope: hit = inScope(i.name, s.pattern); break;
-            case Selector::Kind::Regex: hit = std::regex_search(i.name, re); break;
-            case Selector::Kind::Trainable: hit = i.trainable; break;
-            case Selector::Kind::NonTrainable: hit = !i.trainable; break;
-            case Selector::Kind::OptimizerSlots: hit = i.optimizerSlot; break;
-            case Selector::Kind::VariableScope: hit = !i.added() && inScope(i.treePath, s.pattern); break;
-            }
-            if (!hit) continue;
-            ++matched;
-            i.selected = op.kind == EditKind::Select;
+    return std::visit([this](const auto& o) { return applyKind(o); }, op.op());
+}
+
+Status EditSet::applyKind(const edits::Select& o) { return select(o.selector, true); }
+Status EditSet::applyKind(const edits::Deselect& o) { return select(o.selector, false); }
+
+Status EditSet::applyKind(const edits::Rename& o) {
+    TFS_ASSIGN_OR_RETURN(EditItem * item, require(o.from));
+    if (o.to == item->name) return Status::OK();
+    return applyRenames({{item, o.to}});
+}
+
+Status EditSet::applyKind(const edits::RenameRegex& o) {
+    TFS_ASSIGN_OR_RETURN(std::regex re, compileRegex(o.pattern));
+    std::vector<std::pair<EditItem*, std::string>> renames;
+    for (EditItem& i : m_items) {
+        if (!std::regex_search(i.name, re)) continue;
+        std::string to = std::regex_replace(i.name, re, o.replacement, std::regex_constants::format_first_only);
+        if (to != i.name) renames.emplace_back(&i, to);
+    }
+    if (renames.empty()) return Status::notFound("No variable matches '" + o.pattern + "'.");
+    return applyRenames(renames);
+}
+
+Status EditSet::applyKind(const edits::RenameScope& o) {
+    std::vector<std::pair<EditItem*, std::string>> renames;
+    for (EditItem& i : m_items) {
+        if (!inScope(i.name, o.from)) continue;
+        // "dnn/" -> "model/dnn/" and "dnn" -> "model/dnn" both move "dnn/w" to "model/dnn/w".
+        std::string to = o.to;
+        if (!o.from.ends_with('/') && to.ends_with('/')) to.pop_back();
+        if (o.from.ends_with('/') && !to.empty() && !to.ends_with('/')) to += '/';
+        std::string renamed = to + i.name.substr(o.from.size());
+        if (renamed != i.name) renames.emplace_back(&i, renamed);
+    }
+    if (renames.empty()) return Status::notFound("No variable is in scope '" + o.from + "'.");
+    return applyRenames(renames);
+}
+
+Status EditSet::applyKind(const edits::SetCell& o) {
+    return editValue(o.name, [&](Tensor& t) { return value_ops::setCell(t, o.index, o.value); });
+}
+Status EditSet::applyKind(const edits::Fill& o) {
+    return editValue(o.name, [&](Tensor& t) { return value_ops::fill(t, o.value); });
+}
+Status EditSet::applyKind(const edits::Scale& o) {
+    return editValue(o.name, [&](Tensor& t) { return value_ops::scale(t, o.factor); });
+}
+Status EditSet::applyKind(const edits::Add& o) {
+    return editValue(o.name, [&](Tensor& t) { return value_ops::addScalar(t, o.value); });
+}
+
+Status EditSet::applyKind(const edits::FromNpy& o) {
+    TFS_ASSIGN_OR_RETURN(EditItem * item, require(o.name));
+    TFS_ASSIGN_OR_RETURN(Tensor t, io::readNpy(o.path));
+    if (t.shape() != item->shape) {
+        return Status::invalidArgument("Shape mismatch for '" + item->name + "': the variable has shape '" +
+                                       shapeToString(item->shape) + "' but '" + o.path + "' holds '" +
+                                       shapeToString(t.shape()) + "'.");
+    }
+    if (t.dtype() != item->dtype) {
+        return Status::invalidArgument("Dtype mismatch for '" + item->name + "': the variable is '" + dtypeText(item->dtype) +
+                                       "' but '" + o.path + "' holds '" + dtypeText(t.dtype()) + "'.");
+    }
+    item->value = std::move(t);
+    return Status::OK();
+}
+
+Status EditSet::applyKind(const edits::Cast& o) {
+    TFS_ASSIGN_OR_RETURN(EditItem * item, require(o.name));
+    if (o.dtype == item->dtype) return Status::OK();
+    TFS_ASSIGN_OR_RETURN(Tensor t, editableValue(*item));
+    TFS_ASSIGN_OR_RETURN(Tensor c, value_ops::cast(t, o.dtype));
+    item->dtype = o.dtype;
+    item->value = std::move(c);
+    return Status::OK();
+}
+
+Status EditSet::applyKind(const edits::AddVariable& o) {
+    if (o.name.empty()) return Status::invalidArgument("A new variable needs a name.");
+    if (o.name == kObjectGraphKey) return Status::invalidArgument("The name '" + o.name + "' is reserved.");
+    if (find(o.name)) return Status::invalidArgument("A variable named '" + o.name + "' already exists.");
+    Tensor t;
+    if (o.init == EditOp::Init::Npy) {
+        TFS_ASSIGN_OR_RETURN(t, io::readNpy(o.path));
+    } else {
+        TFS_RETURN_IF_ERROR(value_ops::checkEditable(o.dtype));
+        for (int64_t d : o.shape)
+            if (d < 0) return Status::invalidArgument("Invalid shape '" + shapeToString(o.shape) + "'.");
+        TFS_ASSIGN_OR_RETURN(t, Tensor::allocate(o.dtype, o.shape, size_t(1) << 34));
+        if (o.init != EditOp::Init::Zeros) {
+            TFS_RETURN_IF_ERROR(value_ops::fill(t, o.init == EditOp::Init::Ones ? 1.0 : o.value));
         }
-        if (s.kind == Selector::Kind::Name && matched == 0)
-            return Status::notFound("Variable '" + s.pattern + "' does not exist.");
-        if (s.kind == Selector::Kind::VariableScope && matched == 0)
-            return Status::notFound("No variable is in variable scope '" + s.pattern + "'.");
-        return Status::OK();
     }
-    case EditKind::Rename: {
-        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
-        if (op.to == item->name) return Status::OK();
-        return applyRenames({{item, op.to}});
-    }
-    case EditKind::RenameRegex: {
-        TFS_ASSIGN_OR_RETURN(std::regex re, compileRegex(op.pattern));
-        std::vector<std::pair<EditItem*, std::string>> renames;
-        for (EditItem& i : m_items) {
-            if (!std::regex_search(i.name, re)) continue;
-            std::string to = std::regex_replace(i.name, re, op.to, std::regex_constants::format_first_only);
-            if (to != i.name) renames.emplace_back(&i, to);
-        }
-        if (renames.empty()) return Status::notFound("No variable matches '" + op.pattern + "'.");
-        return applyRenames(renames);
-    }
-    case EditKind::RenameScope: {
-        std::vector<std::pair<EditItem*, std::string>> renames;
-        for (EditItem& i : m_items) {
-            if (!inScope(i.name, op.pattern)) continue;
-            // "dnn/" -> "model/dnn/" and "dnn" -> "model/dnn" both move "dnn/w" to "model/dnn/w".
-            const std::string& from = op.pattern;
-            std::string to = op.to;
-            if (!from.ends_with('/') && to.ends_with('/')) to.pop_back();
-            if (from.ends_with('/') && !to.empty() && !to.ends_with('/')) to += '/';
-            std::string renamed = to + i.name.substr(from.size());
-            if (renamed != i.name) renames.emplace_back(&i, renamed);
-        }
-        if (renames.empty()) return Status::notFound("No variable is in scope '" + op.pattern + "'.");
-        return applyRenames(renames);
-    }
-    case EditKind::SetCell:
-    case EditKind::Fill:
-    case EditKind::Scale:
-    case EditKind::Add: {
-        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
-        TFS_ASSIGN_OR_RETURN(Tensor t, editableValue(*item));
-        Status s;
-        if (op.kind == EditKind::SetCell) s = value_ops::setCell(t, op.index, op.value);
-        else if (op.kind == EditKind::Fill) s = value_ops::fill(t, op.value);
-        else if (op.kind == EditKind::Scale) s = value_ops::scale(t, op.value);
-        else s = value_ops::addScalar(t, op.value);
-        TFS_RETURN_IF_ERROR(s.withContext(item->name));
-        item->value = std::move(t);
-        return Status::OK();
-    }
-    case EditKind::FromNpy: {
-        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
-        TFS_ASSIGN_OR_RETURN(Tensor t, io::readNpy(op.path));
-        if (t.shape() != item->shape) {
-            return Status::invalidArgument("Shape mismatch for '" + item->name + "': the variable has shape '" +
-                                           shapeToString(item->shape) + "' but '" + op.path + "' holds '" +
-                                           shapeToString(t.shape()) + "'.");
-        }
-        if (t.dtype() != item->dtype) {
-            return Status::invalidArgument("Dtype mismatch for '" + item->name + "': the variable is '" +
-                                           dtypeText(item->dtype) + "' but '" + op.path + "' holds '" +
-                                           dtypeText(t.dtype()) + "'.");
-        }
-        item->value = std::move(t);
-        return Status::OK();
-    }
-    case EditKind::Cast: {
-        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
-        if (op.dtype == item->dtype) return Status::OK();
-        TFS_ASSIGN_OR_RETURN(Tensor t, editableValue(*item));
-        TFS_ASSIGN_OR_RETURN(Tensor c, value_ops::cast(t, op.dtype));
-        item->dtype = op.dtype;
-        item->value = std::move(c);
-        return Status::OK();
-    }
-    case EditKind::AddVariable: {
-        if (op.name.empty()) return Status::invalidArgument("A new variable needs a name.");
-        if (op.name == kObjectGraphKey) return Status::invalidArgument("The name '" + op.name + "' is reserved.");
-        if (find(op.name)) return Status::invalidArgument("A variable named '" + op.name + "' already exists.");
-        Tensor t;
-        if (op.init == EditOp::Init::Npy) {
-            TFS_ASSIGN_OR_RETURN(t, io::readNpy(op.path));
-        } else {
-            TFS_RETURN_IF_ERROR(value_ops::checkEditable(op.dtype));
-            for (int64_t d : op.shape)
-                if (d < 0) return Status::invalidArgument("Invalid shape '" + shapeToString(op.shape) + "'.");
-            TFS_ASSIGN_OR_RETURN(t, Tensor::allocate(op.dtype, op.shape, size_t(1) << 34));
-            if (op.init != EditOp::Init::Zeros) {
-                TFS_RETURN_IF_ERROR(value_ops::fill(t, op.init == EditOp::Init::Ones ? 1.0 : op.value));
-            }
-        }
-        EditItem item;
-        item.name = op.name;
-        item.dtype = t.dtype();
-        item.shape = t.shape();
-        item.trainable = true;
-        item.value = std::move(t);
-        m_items.push_back(std::move(item));
-        return Status::OK();
-    }
-    case EditKind::Delete: {
-        TFS_ASSIGN_OR_RETURN(EditItem * item, require(op.name));
-        m_items.erase(m_items.begin() + (item - m_items.data()));
-        return Status::OK();
-    }
-    }
-    return Status::internal("Unknown edit.");
+    EditItem item;
+    item.name = o.name;
+    item.dtype = t.dtype();
+    item.shape = t.shape();
+    item.trainable = true;
+    item.value = std::move(t);
+    m_items.push_back(std::move(item));
+    return Status::OK();
+}
+
+Status EditSet::applyKind(const edits::Delete& o) {
+    TFS_ASSIGN_OR_RETURN(EditItem * item, require(o.name));
+    m_items.erase(m_items.begin() + (item - m_items.data()));
+    return Status::OK();
 }
 
 }  // namespace tfscope

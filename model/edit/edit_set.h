@@ -13,9 +13,11 @@
 // snapshot costs one small vector), undo() restores it. A QUndoCommand's redo() calls apply(op)
 // and its undo() calls undo(). Thread safety: none; use from one thread at a time.
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "model/checkpoint/checkpoint_reader.h"
@@ -54,7 +56,16 @@ public:
     static Result<EditSet> fromCheckpoint(std::shared_ptr<const CheckpointReader> reader);
 
     const std::vector<EditItem>& items() const { return m_items; }
+    // Exact current name only.
     const EditItem* find(std::string_view name) const;
+    // Any name a variable is shown under: its current name, else (for a source variable) its
+    // display name, TF2 object path or variables-tree path as `tfscope show` and the window give
+    // them ("a" for "a/.ATTRIBUTES/VARIABLE_VALUE"). NotFound "Variable 'x' does not exist.";
+    // InvalidArgument "The name 'count' is ambiguous: it matches 2 variables: 'k1', 'k2'." Every
+    // edit that names one variable resolves it this way; `regex` selectors also search these names.
+    Result<const EditItem*> resolve(std::string_view name) const;
+    // The other names of a source item (display name, object path, tree path); empty when none.
+    const std::vector<std::string>& aliases(const EditItem& item) const;
     int selectedCount() const;
 
     // Validates and applies `op`; on error nothing changes. Messages name the variables:
@@ -81,8 +92,26 @@ private:
     EditSet() = default;
     static Result<EditSet> build(std::shared_ptr<const Model> model, std::shared_ptr<const CheckpointReader> reader);
     EditItem* findMutable(std::string_view name);
+    std::vector<EditItem*> matching(std::string_view name);
+    static Status ambiguous(std::string_view name, const std::vector<EditItem*>& items);
     Result<EditItem*> require(std::string_view name);
     Status applyOne(const EditOp& op);
+    // One per kind of edit (EditOp::Variant).
+    Status applyKind(const edits::Select& o);
+    Status applyKind(const edits::Deselect& o);
+    Status applyKind(const edits::Rename& o);
+    Status applyKind(const edits::RenameRegex& o);
+    Status applyKind(const edits::RenameScope& o);
+    Status applyKind(const edits::SetCell& o);
+    Status applyKind(const edits::Fill& o);
+    Status applyKind(const edits::Scale& o);
+    Status applyKind(const edits::Add& o);
+    Status applyKind(const edits::FromNpy& o);
+    Status applyKind(const edits::Cast& o);
+    Status applyKind(const edits::AddVariable& o);
+    Status applyKind(const edits::Delete& o);
+    Status select(const Selector& s, bool on);
+    template <typename Change> Status editValue(const std::string& name, Change change);
     Status applyRenames(const std::vector<std::pair<EditItem*, std::string>>& renames);
     Result<Tensor> editableValue(const EditItem& item) const;
 
@@ -90,11 +119,14 @@ private:
     std::shared_ptr<const CheckpointReader> m_reader;
     bool m_hasObjectGraph = false;
     std::vector<EditItem> m_items;
+    std::multimap<std::string, std::string> m_aliases;  // other name -> source key
+    std::unordered_map<std::string, std::vector<std::string>> m_aliasesByKey;
     std::vector<EditOp> m_edits;
     std::vector<std::vector<EditItem>> m_history;  // m_items before each edit
 };
 
-// Name heuristics (also used when a model carries no graph information).
+// Name heuristics for checkpoints without an object graph (TF1 slots such as "w/Adam_1",
+// `.OPTIMIZER_SLOT` keys). TF2 checkpoints decide from the object graph (optimizer_state.h).
 bool looksLikeOptimizerSlot(std::string_view key);
 // True if `name` is in scope `scope` ("dnn" and "dnn/" both match "dnn/w"; "dnn" matches "dnn").
 bool inScope(std::string_view name, std::string_view scope);

@@ -51,6 +51,7 @@ const std::unordered_map<std::string_view, std::string_view>& outputTable() {
         {"LookupTableExportV2", "keys values"}, {"MaxPoolWithArgmax", "output argmax"},
         {"UnicodeDecodeWithOffsets", "row_splits char_values char_to_byte_starts"},
         {"StringSplit", "indices values shape"}, {"StringSplitV2", "indices values shape"},
+        {"StringNGrams", "ngrams ngrams_splits"},
         {"NonMaxSuppressionV4", "selected_indices valid_outputs"},
         {"NonMaxSuppressionV5", "selected_indices selected_scores valid_outputs"},
         {"DenseToDenseSetOperation", "result_indices result_values result_shape"},

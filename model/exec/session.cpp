@@ -71,7 +71,10 @@ Result<std::unique_ptr<Session>> Session::create(std::shared_ptr<const tensorflo
     return s;
 }
 
-void Session::cancel() { m_cancelled.store(true); }
+void Session::cancel() {
+    m_cancelEpoch.fetch_add(1);
+    m_cancelled.store(true);
+}
 
 Result<std::vector<int>> Session::targetNodes(const std::vector<std::string>& targets) const {
     std::vector<int> out;
@@ -97,9 +100,11 @@ Status Session::checkRunnable(const std::vector<std::string>& fetches, const std
 }
 
 Status Session::run(const std::vector<std::pair<std::string, Tensor>>& feeds, const std::vector<std::string>& fetches,
-                    const std::vector<std::string>& targets, std::vector<Tensor>* outputs) {
+                    const std::vector<std::string>& targets, std::vector<Tensor>* outputs, const RunTicket* ticket) {
+    const uint64_t requested = ticket ? ticket->epoch : m_cancelEpoch.load();
     std::lock_guard<std::mutex> lock(m_runMutex);
-    m_cancelled.store(false);
+    // Cancelled if cancel() came after the request; a cancel during the run sets the flag itself.
+    m_cancelled.store(m_cancelEpoch.load() != requested);
     std::vector<Feed> fs;
     bool feedsAbsorbed = false;
     for (const auto& [name, value] : feeds) {
@@ -240,10 +245,9 @@ Result<std::map<std::string, TensorSpec>> Session::signatureOutputs(const std::s
     return specsOf(it->second.outputs(), *m_graph);
 }
 
-Result<std::map<std::string, Tensor>> Session::runSignature(const std::string& key, const std::map<std::string, Tensor>& inputs,
-                                                            const std::vector<std::string>& outputKeys) {
+Result<std::vector<std::pair<std::string, Tensor>>> Session::signatureFeeds(const std::string& key,
+                                                                            const std::map<std::string, Tensor>& inputs) const {
     TFS_ASSIGN_OR_RETURN(auto inSpecs, signatureInputs(key));
-    TFS_ASSIGN_OR_RETURN(auto outSpecs, signatureOutputs(key));
     std::vector<std::string> inKeys;
     for (const auto& [k, s] : inSpecs) inKeys.push_back(k);
     std::vector<std::pair<std::string, Tensor>> feeds;
@@ -281,6 +285,15 @@ Result<std::map<std::string, Tensor>> Session::runSignature(const std::string& k
             return Status::invalidArgument("Missing input '" + k + "' for signature '" + key + "'.");
         }
     }
+    return feeds;
+}
+
+Result<std::map<std::string, Tensor>> Session::runSignature(const std::string& key, const std::map<std::string, Tensor>& inputs,
+                                                            const std::vector<std::string>& outputKeys,
+                                                            const std::vector<std::string>& extraFetches, std::vector<Tensor>* extraOutputs,
+                                                            const RunTicket* ticket) {
+    TFS_ASSIGN_OR_RETURN(auto feeds, signatureFeeds(key, inputs));
+    TFS_ASSIGN_OR_RETURN(auto outSpecs, signatureOutputs(key));
     std::vector<std::string> keys = outputKeys;
     if (keys.empty())
         for (const auto& [k, s] : outSpecs) keys.push_back(k);
@@ -290,10 +303,12 @@ Result<std::map<std::string, Tensor>> Session::runSignature(const std::string& k
         if (it == outSpecs.end()) return Status::invalidArgument("Signature '" + key + "' has no output '" + k + "'.");
         fetches.push_back(it->second.tensorName);
     }
+    fetches.insert(fetches.end(), extraFetches.begin(), extraFetches.end());
     std::vector<Tensor> outs;
-    TFS_RETURN_IF_ERROR(run(feeds, fetches, {}, &outs));
+    TFS_RETURN_IF_ERROR(run(feeds, fetches, {}, &outs, ticket));
     std::map<std::string, Tensor> result;
     for (size_t i = 0; i < keys.size(); ++i) result[keys[i]] = outs[i];
+    if (extraOutputs) extraOutputs->assign(outs.begin() + std::ptrdiff_t(keys.size()), outs.end());
     return result;
 }
 

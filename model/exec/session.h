@@ -9,7 +9,10 @@
 //   TFS_ASSIGN_OR_RETURN(auto outputs, session->runSignature("serving_default", {{"x", x}}));
 //
 // Thread safety: run()/runSignature() are serialized by a mutex; cancel() may be called from any
-// thread and makes the current run fail with Cancelled (checked between nodes).
+// thread and makes the current run fail with Cancelled (checked between nodes), and also every run
+// requested before it: a run waiting for the mutex, or one whose RunTicket was taken earlier (take
+// the ticket where the run is requested, e.g. before a background job starts, so that a cancel
+// arriving before the job reaches run() still cancels it). A cancel never reaches later runs.
 
 #include <atomic>
 #include <cstdint>
@@ -34,6 +37,11 @@ class FunctionRunner;
 class ResourceManager;
 class MemoryTracker;
 struct RunState;
+
+// When a run was requested, for cancel() (see the class comment).
+struct RunTicket {
+    uint64_t epoch = 0;
+};
 
 struct SessionOptions {
     uint64_t memoryLimitBytes = 0;  // live tensor bytes per run; 0 = unlimited (packed weights kept
@@ -69,8 +77,9 @@ public:
     const tensorflow::MetaGraphDef& metaGraph() const { return *m_metaGraph; }
 
     // Tensor names are "node:k" or "node"; targets are node names (a leading '^' is ignored).
+    // Without a ticket, the run counts as requested when run() is entered.
     Status run(const std::vector<std::pair<std::string, Tensor>>& feeds, const std::vector<std::string>& fetches,
-               const std::vector<std::string>& targets, std::vector<Tensor>* outputs);
+               const std::vector<std::string>& targets, std::vector<Tensor>* outputs, const RunTicket* ticket = nullptr);
 
     // Signature keys, and the inputs/outputs of one signature. NotFound names the available keys.
     std::vector<std::string> signatureKeys() const;
@@ -80,13 +89,20 @@ public:
     // every output of the signature (or only `outputKeys`), by key. A sparse input `k` is given as
     // a dense tensor under "k" or as components "k.indices", "k.values", "k.dense_shape"
     // (sparse_feed.h). Inputs that the graph computes itself (TFMA's features) may be left out.
+    // `extraFetches` (tensor names) run in the same step; their values go to `extraOutputs`.
     Result<std::map<std::string, Tensor>> runSignature(const std::string& key, const std::map<std::string, Tensor>& inputs,
-                                                       const std::vector<std::string>& outputKeys = {});
+                                                       const std::vector<std::string>& outputKeys = {},
+                                                       const std::vector<std::string>& extraFetches = {},
+                                                       std::vector<Tensor>* extraOutputs = nullptr, const RunTicket* ticket = nullptr);
+    // The checked feeds (tensor name, value) that runSignature would run with.
+    Result<std::vector<std::pair<std::string, Tensor>>> signatureFeeds(const std::string& key,
+                                                                       const std::map<std::string, Tensor>& inputs) const;
 
     // Up-front check of what a run would need (ops without kernel, listed with their nodes).
     Status checkRunnable(const std::vector<std::string>& fetches, const std::vector<std::string>& targets) const;
 
     void cancel();
+    RunTicket runTicket() const { return {m_cancelEpoch.load()}; }
     ResourceManager& resources() { return *m_resources; }
     MemoryTracker& memory() { return *m_memory; }
 
@@ -104,7 +120,8 @@ private:
     std::unique_ptr<Pool> m_pool;
     std::unique_ptr<FunctionRunner> m_functions;
     std::unique_ptr<RunState> m_state;
-    std::atomic<bool> m_cancelled{false};
+    std::atomic<bool> m_cancelled{false};     // the current run's flag, read by the executor
+    std::atomic<uint64_t> m_cancelEpoch{0};   // cancel() calls so far
     std::mutex m_runMutex;
 };
 

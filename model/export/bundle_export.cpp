@@ -35,6 +35,7 @@ Result<BundleExportResult> writeEditSetBundle(const EditSet& set, const std::str
         jobs.push_back(job);
     }
     std::optional<std::string> objectGraph;
+    std::map<std::string, std::string> rekeyed;  // source key -> key written, where not the item's name
     if (set.hasObjectGraph()) {
         const CheckpointEntry* e = reader.find(kObjectGraphKey);
         TFS_ASSIGN_OR_RETURN(Tensor g, reader.read(kObjectGraphKey));
@@ -46,8 +47,10 @@ Result<BundleExportResult> writeEditSetBundle(const EditSet& set, const std::str
         if (identity) {
             objectGraph = g.strings()[0];
         } else {
-            TFS_ASSIGN_OR_RETURN(std::string rewritten, rewriteObjectGraph(g.strings()[0], kept));
-            objectGraph = std::move(rewritten);
+            TFS_ASSIGN_OR_RETURN(ObjectGraphRewrite rewritten, rewriteObjectGraph(g.strings()[0], kept));
+            objectGraph = std::move(rewritten.serialized);
+            for (const auto& [from, to] : rewritten.keys)
+                if (kept[from] != to) rekeyed[from] = to;
         }
         Job job;
         job.rank = {e->shardId, e->offset};
@@ -55,6 +58,18 @@ Result<BundleExportResult> writeEditSetBundle(const EditSet& set, const std::str
         jobs.push_back(job);
     }
     std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.rank < b.rank; });
+    auto keyOf = [&](const EditItem& item) -> const std::string& {
+        auto it = item.added() ? rekeyed.end() : rekeyed.find(item.sourceKey);
+        return it == rekeyed.end() ? item.name : it->second;
+    };
+    std::map<std::string, std::string> owner;  // key written -> item name
+    for (const Job& job : jobs) {
+        if (!job.item) continue;
+        auto [it, fresh] = owner.emplace(keyOf(*job.item), job.item->name);
+        if (!fresh)
+            return Status::invalidArgument("'" + job.item->name + "' and '" + it->second + "' would both be written as '" +
+                                           it->first + "'.");
+    }
     int64_t total = 0;
     for (const Job& j : jobs) total += int64_t(j.bytes);
 
@@ -67,7 +82,7 @@ Result<BundleExportResult> writeEditSetBundle(const EditSet& set, const std::str
         if (!job.item) {
             TFS_RETURN_IF_ERROR(writer->add(kObjectGraphKey, Tensor::stringScalar(*objectGraph)));
         } else if (job.item->value) {
-            TFS_RETURN_IF_ERROR(writer->add(job.item->name, *job.item->value));
+            TFS_RETURN_IF_ERROR(writer->add(keyOf(*job.item), *job.item->value));
         } else {
             const CheckpointEntry* e = reader.find(job.item->sourceKey);
             // A plain POD entry is streamed from the mapping unchecked and its stored crc must come
@@ -80,13 +95,14 @@ Result<BundleExportResult> writeEditSetBundle(const EditSet& set, const std::str
             else if (streamed) {
                 TFS_ASSIGN_OR_RETURN(t, reader.read(job.item->sourceKey, /*verifyCrc=*/true));
             }
-            TFS_RETURN_IF_ERROR(writer->add(job.item->name, t, expected));
+            TFS_RETURN_IF_ERROR(writer->add(keyOf(*job.item), t, expected));
         }
     }
     TFS_RETURN_IF_ERROR(writer->finish());
     BundleExportResult r;
     r.tensors = int(jobs.size());
     r.dataBytes = uint64_t(writer->bytesWritten());
+    r.rekeyed = std::move(rekeyed);
     r.indexPath = prefix + ".index";
     r.dataPath = prefix + ".data-00000-of-00001";
     return r;

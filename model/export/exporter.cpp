@@ -62,12 +62,29 @@ Status inTempDir(const std::string& parent, const std::string& base, Body body) 
     return s;
 }
 
-Status checkParent(const std::string& parent) {
+// Creates the missing folders up to `parent` (as Saver.save and Checkpoint.write do) and returns
+// the topmost one it created ("" when `parent` existed), for removal if the export fails.
+Result<std::string> createParents(const std::string& parent) {
+    std::vector<fs::path> missing;
+    fs::path p = parent;
     std::error_code ec;
-    fs::file_status st = fs::status(parent, ec);
-    if (ec || !fs::exists(st)) return ioErrorFor("write into", parent, ec ? ec.value() : ENOENT);
-    if (!fs::is_directory(st)) return ioErrorFor("write into", parent, ENOTDIR);
-    return Status::OK();
+    for (; !p.empty(); p = p.parent_path()) {
+        fs::file_status st = fs::status(p, ec);
+        if (ec && ec.value() != ENOENT) return ioErrorFor("write into", p.string(), ec.value());
+        if (fs::exists(st)) {
+            if (!fs::is_directory(st)) return ioErrorFor("write into", p.string(), ENOTDIR);
+            break;
+        }
+        missing.push_back(p);
+        if (p == p.parent_path()) break;
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        if (!fs::create_directory(*it, ec) && ec) {
+            if (!missing.empty()) removeTree(missing.back().string());
+            return ioErrorFor("create", it->string(), ec.value());
+        }
+    }
+    return missing.empty() ? std::string() : missing.back().string();
 }
 
 // TF1 renames are written into the graph's saver consts; that needs a binary saved_model.pb
@@ -100,7 +117,6 @@ Result<ExportReport> exportCheckpoint(const EditSet& set, const ExportOptions& o
     if (base.empty() || base == "." || base == "..")
         return Status::invalidArgument("The output prefix '" + options.out + "' needs a file name.");
     TFS_RETURN_IF_ERROR(checkNotSource(set, out, false));
-    TFS_RETURN_IF_ERROR(checkParent(parent));
     std::error_code ec;
     if (fs::is_directory(out, ec))
         return Status::invalidArgument("The output prefix '" + out + "' is a folder; give a prefix such as '" + out + "/model.ckpt'.");
@@ -110,6 +126,7 @@ Result<ExportReport> exportCheckpoint(const EditSet& set, const ExportOptions& o
             return Status::invalidArgument("Writing a 'checkpoint' state file into '" + parent +
                                            "' would replace the opened model's one.");
     }
+    TFS_ASSIGN_OR_RETURN(const std::string created, createParents(parent));
     ExportReport report;
     report.out = out;
     Status s = inTempDir(parent, base, [&](const std::string& tmp) -> Status {
@@ -127,9 +144,13 @@ Result<ExportReport> exportCheckpoint(const EditSet& set, const ExportOptions& o
         syncDir(parent);
         report.tensors = r.tensors;
         report.dataBytes = r.dataBytes;
+        report.rekeyed = r.rekeyed;
         return Status::OK();
     });
-    if (!s.ok()) return s;
+    if (!s.ok()) {
+        if (!created.empty()) removeTree(created);
+        return s;
+    }
     return report;
 }
 
@@ -163,10 +184,10 @@ Result<ExportReport> exportSavedModel(const EditSet& set, const ExportOptions& o
     const std::string parent = fs::path(out).parent_path().string();
     const std::string base = fs::path(out).filename().string();
     TFS_RETURN_IF_ERROR(checkNotSource(set, out, true));
-    TFS_RETURN_IF_ERROR(checkParent(parent));
     std::error_code ec;
     if (fs::exists(out, ec) && !(fs::is_directory(out, ec) && fs::is_empty(out, ec)))
         return Status::invalidArgument("The output '" + out + "' already exists.");
+    TFS_ASSIGN_OR_RETURN(const std::string created, createParents(parent));
     ExportReport report;
     report.out = out;
     const std::map<std::string, std::string> renames = tf1Renames(set);
@@ -196,10 +217,14 @@ Result<ExportReport> exportSavedModel(const EditSet& set, const ExportOptions& o
         syncDir(parent);
         report.tensors = r.tensors;
         report.dataBytes = r.dataBytes;
+        report.rekeyed = r.rekeyed;
         report.files = {out + "/variables/variables.index", out + "/variables/variables.data-00000-of-00001"};
         return Status::OK();
     });
-    if (!s.ok()) return s;
+    if (!s.ok()) {
+        if (!created.empty()) removeTree(created);
+        return s;
+    }
     return report;
 }
 

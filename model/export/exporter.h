@@ -18,9 +18,12 @@
 //   object graph, which is rewritten.
 // Safety: everything is written inside a new temporary folder next to the target
 // (`<out>.tmp-XXXXXX`) and renamed into place at the end; any failure or cancel removes it. The
-// source is only read. An output that is, or lies inside, the source is refused.
+// source is only read. An output that is, or lies inside, the source is refused. Missing parent
+// folders of the output are created (as Saver.save and Checkpoint.write do) and removed again
+// when the export fails.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +48,9 @@ struct ExportReport {
     int tensors = 0;                // bundle entries written (object graph included)
     uint64_t dataBytes = 0;         // size of the data file
     std::vector<std::string> files; // final files written (absolute)
+    // Source key -> key written, for values re-keyed under their remaining object path because
+    // the optimizer was left out of a TF2 checkpoint (object_graph_rewrite.h).
+    std::map<std::string, std::string> rekeyed;
 };
 
 Result<ExportReport> exportEdits(const EditSet& set, const ExportOptions& options);

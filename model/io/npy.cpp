@@ -30,10 +30,11 @@ Result<Descr> parseDescr(std::string_view d) {
     for (char c : rest.substr(1)) {
         if (c < '0' || c > '9') return Status::invalidArgument("Unsupported npy dtype '" + std::string(d) + "'.");
         size = size * 10 + size_t(c - '0');
+        if (size > (size_t(1) << 30)) return Status::invalidArgument("Unsupported npy dtype '" + std::string(d) + "' (item size too large).");
     }
     out.itemSize = size;
     switch (kind) {
-    case 'b': out.dtype = DType::Bool; break;
+    case 'b': out.dtype = size == 1 ? DType::Bool : DType::Invalid; break;
     case 'i': out.dtype = size == 1 ? DType::Int8 : size == 2 ? DType::Int16 : size == 4 ? DType::Int32 : size == 8 ? DType::Int64 : DType::Invalid; break;
     case 'u': out.dtype = size == 1 ? DType::UInt8 : size == 2 ? DType::UInt16 : size == 4 ? DType::UInt32 : size == 8 ? DType::UInt64 : DType::Invalid; break;
     case 'f': out.dtype = size == 2 ? DType::Half : size == 4 ? DType::Float : size == 8 ? DType::Double : DType::Invalid; break;
@@ -124,8 +125,9 @@ Result<Tensor> parseNpy(std::string_view bytes) {
     int64_t n = shapeNumElements(shape);
     if (n < 0) return Status::invalidArgument("Invalid .npy shape '" + std::string(shapeText) + "'.");
     std::string_view data = bytes.substr(start + headerLen);
-    if (descr.itemSize == 0 && descr.dtype != DType::String) return Status::invalidArgument("Invalid .npy item size.");
-    if (uint64_t(n) * descr.itemSize > data.size())
+    // A zero item size ('S0', 'U0') would make any element count fit in no data.
+    if (descr.itemSize == 0) return Status::invalidArgument("Invalid .npy item size 0 in '" + std::string(descrText) + "'.");
+    if (descr.itemSize > 0 && uint64_t(n) > data.size() / descr.itemSize)
         return Status::invalidArgument("The .npy data is truncated: " + std::to_string(data.size()) + " bytes for " + std::to_string(n) +
                                        " elements of " + std::to_string(descr.itemSize) + " bytes.");
     TFS_ASSIGN_OR_RETURN(Tensor t, Tensor::allocate(descr.dtype, shape));

@@ -1,5 +1,6 @@
 #include "model/io/npz.h"
 
+#include <algorithm>
 #include <array>
 
 #include "model/io/npy.h"
@@ -29,6 +30,9 @@ uint32_t crc32(std::string_view data) {
     return c ^ 0xFFFFFFFFu;
 }
 
+// Whether [offset, offset + len) lies inside n bytes (offsets come from the file: no overflow).
+bool fits(uint64_t offset, uint64_t len, size_t n) { return offset <= n && len <= n - offset; }
+
 }  // namespace
 
 Result<std::map<std::string, Tensor>> parseNpz(std::string_view bytes) {
@@ -45,37 +49,39 @@ Result<std::map<std::string, Tensor>> parseNpz(std::string_view bytes) {
         // zip64 end record locator precedes the end record.
         if (eocd < 20 || rd32(u + eocd - 20) != 0x07064b50) return Status::invalidArgument("Broken zip64 archive.");
         uint64_t z64 = rd64(u + eocd - 20 + 8);
-        if (z64 + 56 > n || rd32(u + z64) != 0x06064b50) return Status::invalidArgument("Broken zip64 archive.");
+        if (!fits(z64, 56, n) || rd32(u + z64) != 0x06064b50) return Status::invalidArgument("Broken zip64 archive.");
         entries = rd64(u + z64 + 32);
         cdOffset = rd64(u + z64 + 48);
     }
     std::map<std::string, Tensor> out;
     size_t p = size_t(cdOffset);
     for (uint64_t e = 0; e < entries; ++e) {
-        if (p + 46 > n || rd32(u + p) != 0x02014b50) return Status::invalidArgument("Corrupt zip central directory.");
+        if (!fits(p, 46, n) || rd32(u + p) != 0x02014b50) return Status::invalidArgument("Corrupt zip central directory.");
         uint32_t method = rd16(u + p + 10);
         uint64_t csize = rd32(u + p + 20), usize = rd32(u + p + 24);
         uint32_t nameLen = rd16(u + p + 28), extraLen = rd16(u + p + 30), commentLen = rd16(u + p + 32);
         uint64_t local = rd32(u + p + 42);
-        if (p + 46 + nameLen + extraLen > n) return Status::invalidArgument("Corrupt zip central directory.");
+        if (!fits(p, 46 + uint64_t(nameLen) + extraLen, n)) return Status::invalidArgument("Corrupt zip central directory.");
         std::string name(bytes.substr(p + 46, nameLen));
         // zip64 extra: the fields that are 0xFFFFFFFF, in order usize, csize, offset.
-        for (size_t x = p + 46 + nameLen; x + 4 <= p + 46 + nameLen + extraLen;) {
+        const size_t extraEnd = p + 46 + nameLen + extraLen;
+        for (size_t x = p + 46 + nameLen; x + 4 <= extraEnd;) {
             uint32_t id = rd16(u + x), len = rd16(u + x + 2);
+            const size_t fieldEnd = std::min<size_t>(x + 4 + len, extraEnd);
             if (id == 0x0001) {
                 size_t q = x + 4;
-                if (usize == 0xFFFFFFFFu && q + 8 <= x + 4 + len) { usize = rd64(u + q); q += 8; }
-                if (csize == 0xFFFFFFFFu && q + 8 <= x + 4 + len) { csize = rd64(u + q); q += 8; }
-                if (local == 0xFFFFFFFFu && q + 8 <= x + 4 + len) { local = rd64(u + q); q += 8; }
+                if (usize == 0xFFFFFFFFu && q + 8 <= fieldEnd) { usize = rd64(u + q); q += 8; }
+                if (csize == 0xFFFFFFFFu && q + 8 <= fieldEnd) { csize = rd64(u + q); q += 8; }
+                if (local == 0xFFFFFFFFu && q + 8 <= fieldEnd) { local = rd64(u + q); q += 8; }
             }
             x += 4 + len;
         }
         p += 46 + nameLen + extraLen + commentLen;
         if (method == 8) return Status::unimplemented("Member '" + name + "' is deflate-compressed (np.savez_compressed); save with np.savez instead.");
         if (method != 0) return Status::unimplemented("Member '" + name + "' uses zip compression method " + std::to_string(method) + ".");
-        if (local + 30 > n || rd32(u + local) != 0x04034b50) return Status::invalidArgument("Corrupt zip local header for '" + name + "'.");
+        if (!fits(local, 30, n) || rd32(u + local) != 0x04034b50) return Status::invalidArgument("Corrupt zip local header for '" + name + "'.");
         uint64_t dataStart = local + 30 + rd16(u + local + 26) + rd16(u + local + 28);
-        if (dataStart + csize > n || csize != usize) return Status::invalidArgument("Zip member '" + name + "' is truncated.");
+        if (!fits(dataStart, csize, n) || csize != usize) return Status::invalidArgument("Zip member '" + name + "' is truncated.");
         std::string key = name;
         if (key.size() > 4 && key.compare(key.size() - 4, 4, ".npy") == 0) key.resize(key.size() - 4);
         auto t = parseNpy(bytes.substr(size_t(dataStart), size_t(csize)));

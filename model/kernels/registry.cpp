@@ -46,6 +46,16 @@ const std::vector<const KernelDef*>& libraryKernels() {
         kernels::registerSegment(list);
         kernels::registerUnique(list);
         kernels::registerRandomUniform(list);
+        kernels::registerRandomNormal(list);
+        kernels::registerDequantize(list);
+        kernels::registerScatterNd(list);
+        kernels::registerReverseSequence(list);
+        kernels::registerConcatOffset(list);
+        kernels::registerBincount(list);
+        kernels::registerBoostedTreesBucketize(list);
+        kernels::registerStringCase(list);
+        kernels::registerStringSplit(list);
+        kernels::registerStringNGrams(list);
         kernels::registerStringOps(list);
         kernels::registerTensorListEmpty(list);
         kernels::registerTensorListReserve(list);

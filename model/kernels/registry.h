@@ -49,6 +49,16 @@ void registerTopK(KernelList& list);              // TopKV2
 void registerSegment(KernelList& list);           // UnsortedSegmentSum/Prod/Max/Min DynamicStitch
 void registerUnique(KernelList& list);            // Unique L2Loss
 void registerRandomUniform(KernelList& list);     // RandomUniform (not TF's stream)
+void registerRandomNormal(KernelList& list);      // RandomStandardNormal TruncatedNormal (not TF's stream)
+void registerDequantize(KernelList& list);        // Dequantize
+void registerScatterNd(KernelList& list);         // ScatterNd
+void registerReverseSequence(KernelList& list);   // ReverseSequence
+void registerConcatOffset(KernelList& list);      // ConcatOffset
+void registerBincount(KernelList& list);          // Bincount DenseBincount
+void registerBoostedTreesBucketize(KernelList& list);  // BoostedTreesBucketize
+void registerStringCase(KernelList& list);        // StringUpper StringLower
+void registerStringSplit(KernelList& list);       // StringSplit StringSplitV2
+void registerStringNGrams(KernelList& list);      // StringNGrams
 void registerStringOps(KernelList& list);         // AsString ReduceJoin StringLength (Static)RegexReplace RegexFullMatch
 void registerTensorListEmpty(KernelList& list);    // EmptyTensorList
 void registerTensorListReserve(KernelList& list);  // TensorListReserve

@@ -21,7 +21,7 @@ _tfscope() {
         words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
     fi
 
-    local commands="show ckpt versions scan run export help"
+    local commands="show ckpt versions scan run export diff lint help"
     local command="" i
     for ((i = 1; i < cword; i++)); do
         case " $commands " in *" ${words[i]} "*) command=${words[i]}; break ;; esac
@@ -59,6 +59,8 @@ _tfscope() {
                   --memory_limit --threads --help" ;;
     export) options="--select --exclude --trainable-only --no-optimizer-slots --rename --set --scale --add
                      --from-npy --script --save-script --out --format --state-file --json --help" ;;
+    diff) options="--version --match --json --all --exit-code --help" ;;
+    lint) options="--checkpoint --write-script --json --help" ;;
     help)
         COMPREPLY=($(compgen -W "${commands% help}" -- "$cur"))
         return ;;

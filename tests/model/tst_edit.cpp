@@ -98,8 +98,9 @@ private slots:
         QCOMPARE(none.message(), std::string("No variable is in variable scope 'Adam/dense'."));
         auto ops = parseEditScript(set.editScript(), "");
         QVERIFY(ops.ok());
-        QCOMPARE(int(ops->at(1).selector.kind), int(Selector::Kind::VariableScope));
-        QCOMPARE(ops->at(1).selector.pattern, std::string("dense/"));
+        QVERIFY(ops->at(1).get<edits::Deselect>());
+        QCOMPARE(int(ops->at(1).get<edits::Deselect>()->selector.kind), int(Selector::Kind::VariableScope));
+        QCOMPARE(ops->at(1).get<edits::Deselect>()->selector.pattern, std::string("dense/"));
         QCOMPARE(ops->at(1).describe(), std::string("Deselect variable scope 'dense/'"));
     }
 
@@ -121,12 +122,55 @@ private slots:
         QCOMPARE(convs, (QStringList{"conv1/bias", "conv1/kernel"}));
     }
 
+    // Every name show and the window give a variable works in an edit: display name (TF2
+    // full_name), object path, checkpoint key; an ambiguous one lists what it matched.
+    void testNamesAsShown() {
+        EditSet module = openSet(TFSCOPE_TEST_DATA "/tf2_module");
+        QVERIFY(module.apply(EditOp::fill("weight", 10)).ok());
+        const EditItem* w = module.find("weight/.ATTRIBUTES/VARIABLE_VALUE");
+        QVERIFY(w && w->valueEdited());
+        QCOMPARE(values(module, w->name), (std::vector<double>{10, 10, 10}));
+        QCOMPARE(module.resolve("weight").value(), w);
+        QVERIFY(module.apply(EditOp::setCell("bias", {1}, 5)).ok());          // display name
+        QVERIFY(module.apply(EditOp::setCell("child/bias", {2}, 6)).ok());    // object path
+        const std::vector<double> biasValues = values(module, "child/bias/.ATTRIBUTES/VARIABLE_VALUE");
+        QCOMPARE(biasValues.size(), size_t(3));
+        QCOMPARE(biasValues[1], 5.0);
+        QCOMPARE(biasValues[2], 6.0);
+
+        EditSet ckpt = openSet(TFSCOPE_TEST_DATA "/tf2_ckpt/ckpt-2");
+        const std::string kernel = "model/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE";
+        const std::string bias = "model/layer_with_weights-0/bias/.ATTRIBUTES/VARIABLE_VALUE";
+        const std::vector<double> k0 = values(ckpt, kernel), b0 = values(ckpt, bias);
+        QVERIFY(ckpt.apply(EditOp::scale("dense/kernel", 2)).ok());                     // display name
+        QVERIFY(ckpt.apply(EditOp::add("model/layer_with_weights-0/bias", 1)).ok());    // object path
+        QCOMPARE(values(ckpt, kernel)[0], 2 * k0[0]);
+        QCOMPARE(float(values(ckpt, bias)[1]), float(b0[1]) + 1.0f);
+        QVERIFY(ckpt.apply(EditOp::deselect({Selector::Kind::All, {}})).ok());
+        QVERIFY(ckpt.apply(EditOp::select({Selector::Kind::Name, "dense/bias"})).ok());
+        QCOMPARE(names(ckpt), QStringList{QString::fromStdString(bias)});
+        QVERIFY(ckpt.apply(EditOp::select({Selector::Kind::Regex, "^dense/kernel$"})).ok());
+        QCOMPARE(names(ckpt).size(), 2);
+        QVERIFY(ckpt.apply(EditOp::rename("dense/bias", "head/bias")).ok());
+        QVERIFY(ckpt.find("head/bias"));
+        Status missing = ckpt.apply(EditOp::fill("dense/nothing", 1));
+        QCOMPARE(missing.message(), std::string("Variable 'dense/nothing' does not exist."));
+
+        EditSet demo = openSet(TFSCOPE_SOURCE_DIR "/resources/demo");
+        Status amb = demo.apply(EditOp::fill("count", 0));
+        QVERIFY(!amb.ok());
+        QVERIFY2(amb.message().starts_with("The name 'count' is ambiguous: it matches 2 variables: '"), amb.message().c_str());
+        QVERIFY2(amb.message().find("keras_api/metrics/0/count/.ATTRIBUTES/VARIABLE_VALUE") != std::string::npos, amb.message().c_str());
+        QVERIFY(demo.apply(EditOp::fill("keras_api/metrics/1/count", 0)).ok());  // its tree path picks one
+    }
+
     void testSlotHeuristics() {
         QVERIFY(looksLikeOptimizerSlot("dnn/hiddenlayer_0/kernel/Adagrad"));
         QVERIFY(looksLikeOptimizerSlot("w/Adam_1"));
         QVERIFY(looksLikeOptimizerSlot("linear/x/weights/part_0/Ftrl_1"));
         QVERIFY(looksLikeOptimizerSlot("a/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE"));
-        QVERIFY(looksLikeOptimizerSlot("optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE"));
+        // A key prefix says nothing (Keras 3 keys weights under optimizer/): TF2 decides from the object graph.
+        QVERIFY(!looksLikeOptimizerSlot("optimizer/_trainable_variables/0/.ATTRIBUTES/VARIABLE_VALUE"));
         QVERIFY(!looksLikeOptimizerSlot("dnn/logits/kernel"));
         QVERIFY(!looksLikeOptimizerSlot("Adamant/kernel"));
         QVERIFY(inScope("dnn/w", "dnn"));
@@ -225,6 +269,46 @@ private slots:
         QCOMPARE(values(replay, "z"), (std::vector<double>{1, 1}));
     }
 
+    // One schema per kind: a script with every kind (as docs/edit-script.md writes them, plus
+    // fields older writers added, e.g. dtype/shape on an npy add_variable) reads, describes and
+    // writes back to a script that reads the same.
+    void testScriptEveryKind() {
+        const std::string text = R"J({"format": "tfscope-edit-script", "version": 1, "edits": [
+            {"op": "select", "all": true}, {"op": "deselect", "optimizer_slots": true},
+            {"op": "select", "variable_scope": "conv1/"}, {"op": "deselect", "regex": "^x$"},
+            {"op": "rename", "from": "a", "to": "b"}, {"op": "rename_regex", "pattern": "^(d)", "replacement": "e$1"},
+            {"op": "rename_scope", "from": "dnn/", "to": "model/dnn/"},
+            {"op": "set_cell", "name": "w", "index": [0, 2], "value": 0.25}, {"op": "fill", "name": "w", "value": -1},
+            {"op": "scale", "name": "w", "factor": 0.5}, {"op": "add", "name": "w", "value": 3},
+            {"op": "from_npy", "name": "w", "path": "w.npy"}, {"op": "cast", "name": "w", "dtype": "DT_HALF"},
+            {"op": "add_variable", "name": "z", "init": "constant", "dtype": "int64", "shape": [2, 3], "value": 7},
+            {"op": "add_variable", "name": "y", "init": "npy", "path": "/abs/y.npy", "dtype": "invalid", "shape": []},
+            {"op": "delete", "name": "q"}]})J";
+        const QStringList want{"Select all", "Deselect optimizer slots", "Select variable scope 'conv1/'", "Deselect /^x$/",
+                               "Rename 'a' to 'b'", "Rename /^(d)/ to 'e$1'", "Rename scope 'dnn/' to 'model/dnn/'",
+                               "Set a cell of 'w' to 0.25", "Set 'w' to -1", "Scale 'w' by 0.5", "Add 3 to 'w'",
+                               "Replace 'w' from '/base/w.npy'", "Cast 'w' to float16", "Add variable 'z'",
+                               "Add variable 'y'", "Delete 'q'"};
+        auto ops = parseEditScript(text, "/base");
+        QVERIFY2(ops.ok(), ops.status().toString().c_str());
+        QStringList got;
+        for (const EditOp& op : *ops) got << QString::fromStdString(op.describe());
+        QCOMPARE(got, want);
+        QCOMPARE(ops->at(7).get<edits::SetCell>()->index, (std::vector<int64_t>{0, 2}));
+        const edits::AddVariable* z = ops->at(13).get<edits::AddVariable>();
+        QVERIFY(z);
+        QCOMPARE(z->dtype, DType::Int64);
+        QCOMPARE(z->shape, (Shape{2, 3}));
+        QCOMPARE(z->value, 7.0);
+        QCOMPARE(int(ops->at(14).kind()), int(EditKind::AddVariable));
+        const std::string written = editScriptToJson(*ops);
+        auto again = parseEditScript(written, "/elsewhere");  // paths are absolute now
+        QVERIFY2(again.ok(), again.status().toString().c_str());
+        QCOMPARE(editScriptToJson(*again), written);
+        QVERIFY(written.find("\"factor\": 0.5") != std::string::npos);
+        QVERIFY(written.find("\"variable_scope\": \"conv1/\"") != std::string::npos);
+    }
+
     void testScriptErrors_data() {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("message");
@@ -234,6 +318,12 @@ private slots:
         QTest::addRow("unknown op") << "[{\"op\": \"frobnicate\"}]" << "Edit 1: unknown op 'frobnicate'.";
         QTest::addRow("missing field") << "[{\"op\": \"select\", \"all\": true}, {\"op\": \"rename\", \"from\": \"a\"}]"
                                        << "Edit 2: missing string field 'to'.";
+        QTest::addRow("no selector") << "[{\"op\": \"deselect\"}]"
+                                     << "Edit 1: 'deselect' needs one of all, name, scope, variable_scope, regex, trainable, non_trainable, optimizer_slots.";
+        QTest::addRow("bad init") << "[{\"op\": \"add_variable\", \"name\": \"z\", \"init\": \"random\"}]"
+                                  << "Edit 1: unknown init 'random'.";
+        QTest::addRow("bad index") << "[{\"op\": \"set_cell\", \"name\": \"w\", \"index\": [0.5], \"value\": 1}]"
+                                   << "Edit 1: field 'index' must hold integers.";
         QTest::addRow("bad dtype") << "[{\"op\": \"cast\", \"name\": \"a\", \"dtype\": \"float33\"}]"
                                    << "Edit 1: unknown dtype 'float33'.";
     }

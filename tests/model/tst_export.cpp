@@ -331,6 +331,37 @@ private slots:
         QCOMPARE(dirEntries(dir.path().toStdString()), QStringList{"plain"});
     }
 
+    // Missing parent folders are created, like Saver.save / Checkpoint.write; a failed export
+    // removes the ones it created.
+    void testCreatesMissingParents() {
+        QTemporaryDir dir;
+        EditSet set = openSet(TFSCOPE_TEST_DATA "/tutorial/model.ckpt");
+        ExportOptions o;
+        o.out = dir.filePath("new/dir/model.ckpt").toStdString();
+        auto r = exportCheckpoint(set, o);
+        QVERIFY2(r.ok(), r.status().toString().c_str());
+        QCOMPARE(dirEntries(dir.filePath("new/dir").toStdString()),
+                 (QStringList{"model.ckpt.data-00000-of-00001", "model.ckpt.index"}));
+        QCOMPARE(fileBytes(o.out + ".data-00000-of-00001"), fileBytes(TFSCOPE_TEST_DATA "/tutorial/model.ckpt.data-00000-of-00001"));
+        EditSet sm = openSet(TFSCOPE_TEST_DATA "/tf2_module");
+        o.format = ExportFormat::SavedModel;
+        o.out = dir.filePath("a/b/saved").toStdString();
+        auto r2 = exportSavedModel(sm, o);
+        QVERIFY2(r2.ok(), r2.status().toString().c_str());
+        QVERIFY(fs::exists(o.out + "/saved_model.pb"));
+        // Cancelled: nothing is left, not even the folders it made.
+        const std::string src = dir.filePath("src").toStdString();
+        writeSynthetic(src, 2, 16);
+        auto big = EditSet::fromCheckpoint(std::move(CheckpointReader::open(src)).value());
+        CancelAfterFirst cancel;
+        o.format = ExportFormat::Checkpoint;
+        o.out = dir.filePath("x/y/model").toStdString();
+        o.progress = &cancel;
+        auto r3 = exportCheckpoint(*big, o);
+        QCOMPARE(r3.status().code(), Status::Code::Cancelled);
+        QCOMPARE(dirEntries(dir.path().toStdString()), (QStringList{"a", "new", "src.data-00000-of-00001", "src.index"}));
+    }
+
     void testCancelLeavesNothing() {
         QTemporaryDir dir;
         const std::string src = dir.filePath("src").toStdString();

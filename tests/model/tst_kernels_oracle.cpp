@@ -57,6 +57,11 @@ Result<Tensor> decodeTensor(const json& j) {
     case DType::UInt16: fill<uint16_t>(t, v); break;
     case DType::UInt32: fill<uint32_t>(t, v); break;
     case DType::UInt64: fill<uint64_t>(t, v); break;
+    case DType::QInt8: fill<int8_t>(t, v); break;
+    case DType::QUInt8: fill<uint8_t>(t, v); break;
+    case DType::QInt16: fill<int16_t>(t, v); break;
+    case DType::QUInt16: fill<uint16_t>(t, v); break;
+    case DType::QInt32: fill<int32_t>(t, v); break;
     case DType::Bool: {
         bool* p = t.mutableData<bool>();
         for (size_t i = 0; i < v.size(); ++i) p[i] = v[i].get<bool>();

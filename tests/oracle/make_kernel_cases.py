@@ -65,6 +65,9 @@ def enc(arr, dtype):
     return {"dtype": dtype.name, "shape": list(arr.shape), "values": [enc_scalar(v, dtype) for v in flat]}
 
 
+QUANT_BASE = {tf.qint8: np.int8, tf.quint8: np.uint8, tf.qint16: np.int16, tf.quint16: np.uint16, tf.qint32: np.int32}
+
+
 def build(op, args, attrs, known_shapes):
     """A graph with one node 'n' of `op` fed by placeholders; (graph, feeds, encoded inputs)."""
     g = tf.Graph()
@@ -77,7 +80,12 @@ def build(op, args, attrs, known_shapes):
             items = arg if isinstance(arg, list) else [arg]
             phs = []
             for value, dtype in items:
-                value = np.asarray(value, dtype=dtype.as_numpy_dtype) if dtype != tf.string else np.asarray(value, dtype=object)
+                if dtype.is_quantized:  # fed and recorded as the plain integers of the same width
+                    value = np.asarray(value, dtype=QUANT_BASE[dtype])
+                elif dtype != tf.string:
+                    value = np.asarray(value, dtype=dtype.as_numpy_dtype)
+                else:
+                    value = np.asarray(value, dtype=object)
                 ph = tf.compat.v1.placeholder(dtype, shape=value.shape if known_shapes else None)
                 feeds[ph] = value
                 flat_inputs.append(enc(value, dtype))
@@ -424,7 +432,73 @@ def cases():
         {"pattern": r"\.", "rewrite": "_"})
     add("StaticRegexReplace_first", "StaticRegexReplace", [(np.array([b"a.b.c"], dtype=object), STR)],
         {"pattern": r"(\w)\.", "rewrite": r"<\1>", "replace_global": False})
+    missing_op_cases(add)
     return out
+
+
+def missing_op_cases(add):
+    """Ops that real files used and tfscope lacked (issue 12)."""
+    words = np.array([b"Hello World", b"", b"MiXeD 123_x", "\u00e9t\u00e9 \u00c0 stra\u00dfe".encode()], dtype=object)
+    add("StringUpper", "StringUpper", [(words, STR)])
+    add("StringLower", "StringLower", [(words, STR)])
+    add("StringUpper_utf8", "StringUpper", [(words, STR)], {"encoding": "utf-8"})
+    add("StringLower_utf8", "StringLower", [(words, STR)], {"encoding": "utf-8"})
+    lines = np.array([b"a b  c", b"", b"x,y,,z", b" lead trail "], dtype=object)
+    add("StringSplit_space", "StringSplit", [(lines, STR), (np.array(b" ", dtype=object), STR)])
+    add("StringSplit_keep_empty", "StringSplit", [(lines, STR), (np.array(b", ", dtype=object), STR)], {"skip_empty": False})
+    add("StringSplit_chars", "StringSplit", [(np.array([b"abc", b"d"], dtype=object), STR), (np.array(b"", dtype=object), STR)])
+    add("StringSplitV2_sep", "StringSplitV2", [(lines, STR), (np.array(b",", dtype=object), STR)])
+    add("StringSplitV2_ws", "StringSplitV2", [(lines, STR), (np.array(b"", dtype=object), STR)])
+    add("StringSplitV2_max", "StringSplitV2", [(lines, STR), (np.array(b" ", dtype=object), STR)], {"maxsplit": 1})
+    add("StringSplitV2_ws_max", "StringSplitV2", [(lines, STR), (np.array(b"", dtype=object), STR)], {"maxsplit": 1})
+    add("StringSplit_bad_rank", "StringSplit", [(np.array([[b"a"]], dtype=object), STR), (np.array(b" ", dtype=object), STR)])
+    toks = np.array([b"a", b"b", b"c", b"d", b"e", b"f"], dtype=object)
+    splits = np.array([0, 3, 3, 4, 6])
+    ng = {"separator": " ", "left_pad": "", "right_pad": "", "pad_width": 0, "preserve_short_sequences": False}
+    add("StringNGrams_bi", "StringNGrams", [(toks, STR), (splits, I64)], dict(ng, ngram_widths=[2]))
+    add("StringNGrams_1_3", "StringNGrams", [(toks, STR), (splits, I32)], dict(ng, ngram_widths=[1, 3], separator="|"))
+    add("StringNGrams_pad", "StringNGrams", [(toks, STR), (splits, I64)],
+        dict(ng, ngram_widths=[3], left_pad="<s>", right_pad="</s>", pad_width=-1))
+    add("StringNGrams_pad1", "StringNGrams", [(toks, STR), (splits, I64)],
+        dict(ng, ngram_widths=[2, 4], left_pad="L", right_pad="R", pad_width=1))
+    add("StringNGrams_short", "StringNGrams", [(toks, STR), (splits, I64)], dict(ng, ngram_widths=[3], preserve_short_sequences=True))
+    add("StringNGrams_short_pad", "StringNGrams", [(toks, STR), (splits, I64)],
+        dict(ng, ngram_widths=[4], left_pad="L", right_pad="R", pad_width=1, preserve_short_sequences=True))
+    add("StringNGrams_bad_splits", "StringNGrams", [(toks, STR), (np.array([0, 2, 5]), I64)], dict(ng, ngram_widths=[2]))
+    arr = np.array([1, 1, 0, 3, 7, 2, 1])
+    add("Bincount", "Bincount", [(arr, I32), (np.array(5), I32), (np.array([], np.float32), F32)])
+    add("Bincount_weights", "Bincount", [(arr, I32), (np.array(4), I32), (rnd([7], 40), F32)])
+    add("Bincount_int_weights", "Bincount", [(arr, I32), (np.array(8), I32), (rint([7], 41), I64)])
+    add("Bincount_negative", "Bincount", [(np.array([1, -1]), I32), (np.array(3), I32), (np.array([], np.float32), F32)])
+    add("DenseBincount", "DenseBincount", [(arr, I32), (np.array(5), I32), (np.array([], np.float32), F32)])
+    add("DenseBincount_2d", "DenseBincount", [(rint([3, 4], 42, 0, 6), I64), (np.array(6), I64), (rnd([3, 4], 43), F64)])
+    add("DenseBincount_binary", "DenseBincount", [(rint([2, 5], 44, 0, 4), I32), (np.array(4), I32), (np.array([], np.int32), I32)],
+        {"binary_output": True})
+    for mode in ("MIN_COMBINED", "MIN_FIRST", "SCALED"):
+        add(f"Dequantize_quint8_{mode}", "Dequantize",
+            [(rint([2, 5], 45, 0, 256), tf.quint8), (np.array(-1.5), F32), (np.array(2.5), F32)], {"mode": mode})
+        add(f"Dequantize_qint8_{mode}", "Dequantize",
+            [(rint([7], 46, -128, 128), tf.qint8), (np.array(-0.75), F32), (np.array(0.5), F32)], {"mode": mode})
+    add("Dequantize_qint32_scaled", "Dequantize", [(rint([4], 47, -1000, 1000), tf.qint32), (np.array(-2.0), F32), (np.array(2.0), F32)],
+        {"mode": "SCALED"})
+    add("Dequantize_narrow", "Dequantize", [(rint([6], 48, -127, 128), tf.qint8), (np.array(-1.0), F32), (np.array(1.0), F32)],
+        {"mode": "SCALED", "narrow_range": True})
+    add("Dequantize_axis", "Dequantize", [(rint([2, 3], 49, -128, 128), tf.qint8), (np.array([-1.0, -2.0, -0.5], np.float32), F32),
+                                          (np.array([1.0, 2.0, 0.5], np.float32), F32)], {"mode": "SCALED", "axis": 1})
+    add("Dequantize_bad_range", "Dequantize", [(np.array([1, 2]), tf.quint8), (np.array([0.0, 1.0], np.float32), F32), (np.array(1.0), F32)])
+    # BoostedTreesBucketize: TF 2.15 has no kernel for it (tf.raw_ops fails), so no case here;
+    # tests/model/tst_kernels_missing_ops.cpp checks it.
+    seq = rnd([3, 4, 2], 50)
+    add("ReverseSequence", "ReverseSequence", [(seq, F32), (np.array([4, 0, 2]), I64)], {"seq_dim": 1})
+    add("ReverseSequence_batch1", "ReverseSequence", [(rint([4, 3], 51), I32), (np.array([1, 3, 2]), I32)], {"seq_dim": 0, "batch_dim": 1})
+    add("ReverseSequence_too_long", "ReverseSequence", [(seq, F32), (np.array([5, 0, 2]), I64)], {"seq_dim": 1})
+    add("ScatterNd", "ScatterNd", [(np.array([[4], [3], [1], [7], [1]]), I32), (rnd([5], 52), F32), (np.array([8]), I32)])
+    add("ScatterNd_slices", "ScatterNd", [(np.array([[0], [2]]), I64), (rint([2, 3], 53), I32), (np.array([4, 3]), I64)])
+    add("ScatterNd_2d_index", "ScatterNd", [(np.array([[0, 1], [2, 2], [0, 1]]), I32), (rnd([3], 54), F64), (np.array([3, 3]), I32)])
+    add("ScatterNd_out_of_range", "ScatterNd", [(np.array([[0], [9]]), I32), (rnd([2], 55), F32), (np.array([4]), I32)])
+    add("ConcatOffset", "ConcatOffset", [(np.array(1), I32), [(np.array([2, 3, 5]), I32), (np.array([2, 7, 5]), I32), (np.array([2, 1, 5]), I32)]])
+    add("ConcatOffset_neg", "ConcatOffset", [(np.array(-1), I32), [(np.array([2, 3]), I32), (np.array([2, 4]), I32)]])
+    add("ConcatOffset_mismatch", "ConcatOffset", [(np.array(1), I32), [(np.array([2, 3]), I32), (np.array([3, 4]), I32)]])
 
 
 def main():

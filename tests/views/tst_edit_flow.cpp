@@ -209,11 +209,11 @@ private slots:
         auto ops = parseEditScript(json, dir.path().toStdString());
         QVERIFY2(ops.ok(), ops.status().message().c_str());
         QCOMPARE(ops.value().size(), size_t(4));
-        QCOMPARE(int(ops.value()[0].kind), int(EditKind::Deselect));
-        QCOMPARE(int(ops.value()[1].kind), int(EditKind::Select));
-        QCOMPARE(ops.value()[1].selector.pattern, std::string("v2"));
-        QCOMPARE(int(ops.value()[2].kind), int(EditKind::Rename));
-        QCOMPARE(int(ops.value()[3].kind), int(EditKind::SetCell));
+        QCOMPARE(int(ops.value()[0].kind()), int(EditKind::Deselect));
+        QCOMPARE(int(ops.value()[1].kind()), int(EditKind::Select));
+        QCOMPARE(ops.value()[1].get<edits::Select>()->selector.pattern, std::string("v2"));
+        QCOMPARE(int(ops.value()[2].kind()), int(EditKind::Rename));
+        QCOMPARE(int(ops.value()[3].kind()), int(EditKind::SetCell));
         auto src = CheckpointReader::open(kTutorial.toStdString() + "/model.ckpt");
         QVERIFY(src.ok());
         auto replay = EditSet::fromCheckpoint(std::shared_ptr<const CheckpointReader>(std::move(src).value()));
@@ -554,8 +554,8 @@ private slots:
         trigger(QStringLiteral("Re&name Variable"));
         QCOMPARE(label, QStringLiteral("New name for 'v1':"));
         QCOMPARE(offered, QStringLiteral("v1"));
-        QCOMPARE(int(last().kind), int(EditKind::Rename));
-        QCOMPARE(last().to, std::string("net/v1"));
+        QCOMPARE(int(last().kind()), int(EditKind::Rename));
+        QCOMPARE(last().get<edits::Rename>()->to, std::string("net/v1"));
         QCOMPARE(ec->currentVariable(), QStringLiteral("net/v1"));
         // Cancel pushes nothing.
         onNextModal<QInputDialog>([](QInputDialog* d) {
@@ -574,13 +574,13 @@ private slots:
             trigger(action);
         };
         number(QStringLiteral("Set All &Values"), 4.5);
-        QCOMPARE(int(last().kind), int(EditKind::Fill));
+        QCOMPARE(int(last().kind()), int(EditKind::Fill));
         QCOMPARE(vals("net/v1"), (std::vector<double>{4.5, 4.5, 4.5}));
         number(QStringLiteral("S&cale Values"), 2.0);
-        QCOMPARE(int(last().kind), int(EditKind::Scale));
+        QCOMPARE(int(last().kind()), int(EditKind::Scale));
         QCOMPARE(vals("net/v1"), (std::vector<double>{9, 9, 9}));
         number(QStringLiteral("A&dd to Values"), -1.25);
-        QCOMPARE(int(last().kind), int(EditKind::Add));
+        QCOMPARE(int(last().kind()), int(EditKind::Add));
         QCOMPARE(vals("net/v1"), (std::vector<double>{7.75, 7.75, 7.75}));
         QCOMPARE(floats(w.tensorViewer()->tableModel()->tensor()), (std::vector<float>{7.75f, 7.75f, 7.75f}));
 
@@ -593,8 +593,8 @@ private slots:
             static_cast<QDialog*>(d)->accept();  // QFileDialog::accept() is protected there
         });
         trigger(QStringLiteral("Re&place from .npy"));
-        QCOMPARE(int(last().kind), int(EditKind::FromNpy));
-        QCOMPARE(last().path, npy.toStdString());
+        QCOMPARE(int(last().kind()), int(EditKind::FromNpy));
+        QCOMPARE(last().get<edits::FromNpy>()->path, npy.toStdString());
         QCOMPARE(vals("net/v1"), (std::vector<double>{0.5, 1.5, 2.5}));
 
         // Cast: the list starts at the current dtype.
@@ -606,7 +606,7 @@ private slots:
         });
         trigger(QStringLiteral("Cas&t to Dtype"));
         QCOMPARE(startDtype, QStringLiteral("float32"));
-        QCOMPARE(int(last().kind), int(EditKind::Cast));
+        QCOMPARE(int(last().kind()), int(EditKind::Cast));
         QCOMPARE(ec->session()->item("net/v1")->dtype, DType::Double);
         QCOMPARE(w.tensorViewer()->tableModel()->tensor().dtype(), DType::Double);
 
@@ -626,20 +626,20 @@ private slots:
             trigger(QStringLiteral("&Add Variable"));
         };
         addVariable(QStringLiteral("extra/k"), 2, QStringLiteral("int32"), QStringLiteral("2, 2"), 3.0, {});
-        QCOMPARE(int(last().kind), int(EditKind::AddVariable));
+        QCOMPARE(int(last().kind()), int(EditKind::AddVariable));
         QCOMPARE(ec->session()->item("extra/k")->dtype, DType::Int32);
         QCOMPARE(ec->session()->item("extra/k")->shape, Shape({2, 2}));
         QCOMPARE(vals("extra/k"), (std::vector<double>{3, 3, 3, 3}));
         QCOMPARE(ec->currentVariable(), QStringLiteral("extra/k"));
         addVariable(QStringLiteral("extra/npy"), 3, QStringLiteral("int32"), QStringLiteral("9"), 0, npy);
-        QCOMPARE(last().init, EditOp::Init::Npy);
+        QCOMPARE(last().get<edits::AddVariable>()->init, EditOp::Init::Npy);
         QCOMPARE(ec->session()->item("extra/npy")->dtype, DType::Float);
         QCOMPARE(vals("extra/npy"), (std::vector<double>{0.5, 1.5, 2.5}));
 
         // Delete (no dialog): the shown variable goes.
         QVERIFY(w.selectItem(QStringLiteral("v2")));
         trigger(QStringLiteral("De&lete Variable"));
-        QCOMPARE(int(last().kind), int(EditKind::Delete));
+        QCOMPARE(int(last().kind()), int(EditKind::Delete));
         QVERIFY(!ec->session()->item("v2"));
 
         // Select for Export > By Scope or Regex: deselect the scope 'extra/'.
@@ -650,8 +650,8 @@ private slots:
             d->accept();
         });
         trigger(QStringLiteral("By &Scope or Regex"));
-        QCOMPARE(int(last().kind), int(EditKind::Deselect));
-        QCOMPARE(int(last().selector.kind), int(Selector::Kind::Scope));
+        QCOMPARE(int(last().kind()), int(EditKind::Deselect));
+        QCOMPARE(int(last().get<edits::Deselect>()->selector.kind), int(Selector::Kind::Scope));
         QVERIFY(!ec->session()->item("extra/k")->selected && !ec->session()->item("extra/npy")->selected);
         QVERIFY(ec->session()->item("net/v1")->selected);
 
@@ -662,7 +662,7 @@ private slots:
             d->accept();
         });
         trigger(QStringLiteral("Rename by Re&gex"));
-        QCOMPARE(int(last().kind), int(EditKind::RenameRegex));
+        QCOMPARE(int(last().kind()), int(EditKind::RenameRegex));
         QVERIFY(ec->session()->item("added/k") && ec->session()->item("added/npy"));
         QCOMPARE(stack->count(), 11);  // one step per accepted dialog and the delete
     }

@@ -11,6 +11,8 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
+
+#include "views/runner/run_memory.h"
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -68,7 +70,9 @@ Result<RunnerSession> openRunnerSession(std::shared_ptr<const Model> model, int 
     out.model = model;
     out.metaGraph = metaGraph;
     const std::vector<std::string>& tags = model->summary().metaGraphs[size_t(metaGraph)].tags;
-    TFS_ASSIGN_OR_RETURN(std::unique_ptr<exec::Session> session, exec::openModelSession(model, tags));
+    exec::SessionOptions options;
+    options.memoryLimitBytes = runnerMemoryLimit();  // views/runner/run_memory.h
+    TFS_ASSIGN_OR_RETURN(std::unique_ptr<exec::Session> session, exec::openModelSession(model, tags, options));
     out.session = std::move(session);
     auto graph = model->graphIndex(metaGraph);
     for (const std::string& key : out.session->signatureKeys()) {
@@ -324,6 +328,8 @@ void RunnerPanel::openSession() {
     updateRunEnabled();
 }
 
+std::shared_ptr<exec::Session> RunnerPanel::currentSession() const { return m_session ? m_session->session : nullptr; }
+
 void RunnerPanel::onSessionOpened() {
     m_opening = false;
     auto f = m_opener.future();
@@ -525,7 +531,8 @@ void RunnerPanel::startRun(bool original) {
     const std::string key = m_key.toStdString();
     m_clock.start();
     m_running = true;
-    m_runner.setFuture(runJob<JobOutcome<RunnerResult>>([rs, model, key, inputs, writes, restores](Progress& progress) {
+    const exec::RunTicket ticket = rs->session->runTicket();  // a Cancel from now on stops this run
+    m_runner.setFuture(runJob<JobOutcome<RunnerResult>>([rs, model, key, inputs, writes, restores, ticket](Progress& progress) {
         if (progress.isCancelled()) return JobOutcome<RunnerResult>{Status::cancelled("The run was cancelled."), nullptr};
         RunnerResult result;
         for (const auto& [k, t] : restores)
@@ -539,7 +546,7 @@ void RunnerPanel::startRun(bool original) {
             rs->edited.insert(k);
             ++result.edited;
         }
-        auto outputs = rs->session->runSignature(key, inputs);
+        auto outputs = rs->session->runSignature(key, inputs, {}, {}, nullptr, &ticket);
         if (!outputs.ok()) return JobOutcome<RunnerResult>{outputs.status(), nullptr};
         result.outputs = std::move(outputs).value();
         return JobOutcome<RunnerResult>::from(Result<RunnerResult>(std::move(result)));

@@ -88,6 +88,10 @@ public:
     // Runs with the values the model has on disk, for comparison with run().
     void runOriginal();
     void cancel();
+    // Evaluate (views/runner/runner_evaluate.cpp): runs the graph up to node `node` with the current
+    // inputs (the open signature's; a model without signatures runs with none) in the background
+    // and opens its first output with tensorActivated; evaluated() tells how it went.
+    void evaluate(const QString& node);
     // Last run: outputs by key (empty after an error), and the error or status text shown.
     const RunOutputs& outputs() const { return m_outputs; }
     // Outputs of the last "Run with original values" (empty if none since the model was set).
@@ -110,8 +114,11 @@ signals:
     void runFinished();
     // The user opened output `name`.
     void tensorActivated(const QString& name, const Tensor& tensor);
+    // An Evaluate finished: `error` is empty on success; `summary` is "shape dtype" of each output.
+    void evaluated(const QString& node, const QString& error, const QString& summary);
 
 private:
+    std::shared_ptr<exec::Session> currentSession() const;  // null until a session is open
     void openSession();
     void onSessionOpened();
     void buildForm();

@@ -12,7 +12,9 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <exception>
 #include <memory>
+#include <new>
 #include <type_traits>
 
 #include "model/progress.h"
@@ -54,11 +56,34 @@ private:
     QPromise<T>& m_promise;  // Not owned; outlives this (lives for the job).
 };
 
+template <typename T>
+struct IsJobOutcome : std::false_type {};
+template <typename T>
+struct IsJobOutcome<JobOutcome<T>> : std::true_type {};
+
+// The outcome of a job that threw: its message as the error.
+template <typename T>
+T failedJob(Status status) {
+    T t;
+    t.status = std::move(status);
+    return t;
+}
+
 template <typename T, typename Fn>
 QFuture<T> runJob(Fn fn) {
+    static_assert(IsJobOutcome<T>::value, "runJob returns a JobOutcome<...>");
     return QtConcurrent::run([fn = std::move(fn)](QPromise<T>& promise) mutable {
         PromiseProgress<T> progress(promise);
-        T result = fn(static_cast<Progress&>(progress));
+        T result;
+        try {
+            result = fn(static_cast<Progress&>(progress));
+        } catch (const std::bad_alloc&) {
+            result = failedJob<T>(Status::resourceExhausted("Out of memory: the operation needed more memory than is available."));
+        } catch (const std::exception& e) {
+            result = failedJob<T>(Status::internal(std::string("Unexpected error: ") + e.what()));
+        } catch (...) {
+            result = failedJob<T>(Status::internal("Unexpected error (unknown exception)."));
+        }
         if (!promise.isCanceled()) promise.addResult(std::move(result));
     });
 }

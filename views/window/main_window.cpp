@@ -119,6 +119,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         m_tensor->setTensor(name, t);
         m_tabs->setCurrentWidget(m_tensor);
     });
+    connect(m_runner, &RunnerPanel::evaluated, this, [this](const QString& node, const QString& error, const QString& summary) {
+        m_statusLabel->setText(error.isEmpty() ? tr("Evaluated %1: %2").arg(node, summary) : tr("Cannot evaluate %1: %2").arg(node, error));
+    });
     connect(m_properties, &PropertiesPanel::nodeLinkActivated, this, &MainWindow::revealNodeByName);
     connect(m_properties, &PropertiesPanel::functionLinkActivated, this, &MainWindow::openFunction);
     connect(m_properties, &PropertiesPanel::variableLinkActivated, this,
@@ -162,6 +165,15 @@ void MainWindow::createActions() {
     addPanelActions(view);
     QMenu* signature = menuBar()->addMenu(tr("&Signature"));
     QAction* run = act(signature, tr("&Run…"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { showRunner(); }, u"run");
+    // Evaluate: the selected node's value with the runner's current inputs (views/runner/runner_evaluate.cpp).
+    act(signature, tr("&Evaluate Selected Node"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] {
+        const auto graph = m_canvas->graph();
+        const NodeId node = m_canvas->selectedNode();
+        if (!graph || node == kNoNode) return m_statusLabel->setText(tr("Select a node in the graph to evaluate."));
+        const QString name = QString::fromUtf8(graph->name(node));
+        m_statusLabel->setText(tr("Evaluating %1…").arg(name));
+        m_runner->evaluate(name);
+    });
     addHelpMenu();
     QToolBar* bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("MainToolBar"));

@@ -1,0 +1,32 @@
+#include "views/runner/run_memory.h"
+
+#include <QSettings>
+#include <unistd.h>
+
+namespace tfscope {
+
+namespace {
+const char* kKey = "runner/memoryLimitBytes";
+}
+
+uint64_t physicalMemoryBytes() {
+    const long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && size > 0 ? uint64_t(pages) * uint64_t(size) : 0;
+}
+
+uint64_t defaultRunnerMemoryLimit() {
+    const uint64_t phys = physicalMemoryBytes();
+    return phys > 0 ? phys / 2 : uint64_t(4) << 30;
+}
+
+uint64_t runnerMemoryLimit() {
+    const qulonglong v = QSettings().value(kKey, 0).toULongLong();
+    return v > 0 ? uint64_t(v) : defaultRunnerMemoryLimit();
+}
+
+void setRunnerMemoryLimit(uint64_t bytes) {
+    if (bytes == 0) QSettings().remove(kKey);
+    else QSettings().setValue(kKey, qulonglong(bytes));
+}
+
+}  // namespace tfscope
