@@ -21,8 +21,8 @@
 
 #include "app/cli.h"
 #include "app/cli_edit_flags.h"
-#include "model/edit/edit_set.h"
 #include "app/cli_run_fetches.h"
+#include "model/edit/edit_set.h"
 #include "model/exec/model_session.h"
 #include "model/exec/session.h"
 #include "model/exec/session_variables.h"
