@@ -2,11 +2,14 @@
 //   tfscope run PATH --tag_set serve --signature_def K [--inputs 'x=in.npy;y=in.npz[arr]']
 //               [--input_exprs 'x=[[1,2]]'] [--input_examples 'inputs=[{"x":[1.0]}]']
 //               [--outdir D [--overwrite]] [--json] [--memory_limit BYTES] [--threads N]
+//               [--script EDITS.json] [--set|--scale|--add|--from-npy 'name=…']
 // A SparseTensor input takes --input_exprs 'k=sparse(indices=[[0,0]], values=[1.0], dense_shape=[1,3])',
 // a dense literal (every element an entry), or its components as 'k.indices', 'k.values',
 // 'k.dense_shape' in --inputs / --input_exprs.
 // Prints "Result for output key K:" and the value numpy-style for each output (sorted by key);
 // with --outdir also writes K.npy. --json prints one document (docs/cli-json.md).
+// --script and the value-edit flags of `tfscope export` edit variables for this run only: the
+// edited values are written into the session's variables (model/exec/session_variables.h).
 // With --fetches 'name:0,other' the run is by tensor name, for graphs without signatures too
 // (app/cli_run_fetches.cpp).
 #include <CLI/CLI.hpp>
@@ -17,11 +20,14 @@
 #include <sstream>
 
 #include "app/cli.h"
+#include "app/cli_edit_flags.h"
 #include "app/cli_run_fetches.h"
+#include "model/edit/edit_set.h"
 #include "model/exec/model_session.h"
+#include "model/exec/session.h"
+#include "model/exec/session_variables.h"
 #include "model/format/numpy_format.h"
 #include "model/format/tensor_json.h"
-#include "model/exec/session.h"
 #include "model/io/input_args.h"
 #include "model/io/npy.h"
 #include "model/loader/model.h"
@@ -41,7 +47,32 @@ struct RunOptions {
     bool json = false;
     uint64_t memoryLimit = 0;
     int threads = 0;
+    std::string script;
+    ValueEditFlags edits;
 };
+
+// Applies --script, then the value-edit flags' `flagOps`, to the session's variables; returns the
+// checkpoint keys of the variables edited.
+Result<std::vector<std::string>> applyRunEdits(const RunOptions& o, const std::vector<EditOp>& flagOps,
+                                               const std::shared_ptr<const Model>& model, exec::Session& session) {
+    std::vector<std::string> keys;
+    if (o.script.empty() && flagOps.empty()) return keys;
+    TFS_ASSIGN_OR_RETURN(EditSet set, EditSet::fromModel(model));
+    if (!o.script.empty()) {
+        auto text = io::readFileBytes(o.script);
+        if (!text.ok()) return text.status();
+        auto ops = parseEditScript(*text, std::filesystem::path(o.script).parent_path().string());
+        if (!ops.ok()) return ops.status().withContext(o.script);
+        Status s = set.applyAll(*ops);
+        if (!s.ok()) return s.withContext(o.script);
+    }
+    TFS_RETURN_IF_ERROR(set.applyAll(flagOps));
+    exec::RunEdits edits = exec::runEdits(set);
+    if (!edits.skipped.empty()) return Status::invalidArgument("Cannot run with the edit of " + edits.skipped.front() + ".");
+    TFS_RETURN_IF_ERROR(exec::setSessionVariables(session, *model, edits.values));
+    for (const auto& [key, value] : edits.values) keys.push_back(key);
+    return keys;
+}
 
 // {"dtype", "shape", "value"} of one output (docs/cli-json.md).
 nlohmann::ordered_json jsonTensor(const Tensor& t) {
@@ -53,6 +84,15 @@ nlohmann::ordered_json jsonTensor(const Tensor& t) {
 }
 
 int runRun(const RunOptions& o) {
+    auto flagOps = valueEditOps(o.edits);
+    if (!flagOps.ok()) {
+        std::cerr << "tfscope: " << flagOps.status().message() << "\n";
+        return kExitUsage;
+    }
+    if (!o.fetches.empty() && (!o.script.empty() || !o.edits.empty())) {
+        std::cerr << "tfscope: --script and the value-edit flags work with --signature_def runs, not with --fetches.\n";
+        return kExitUsage;
+    }
     if (!o.fetches.empty())
         return runWithFetches({o.path, o.tagSet, o.signatureGiven ? o.signature : std::string(), o.fetches, o.inputs, o.exprs,
                                o.examples, o.outdir, o.overwrite, o.json, o.memoryLimit, o.threads});
@@ -63,6 +103,8 @@ int runRun(const RunOptions& o) {
     so.numThreads = o.threads;
     auto session = exec::openModelSession(model.value(), splitCommaList(o.tagSet), so);
     if (!session.ok()) return fail(session.status().message());
+    auto edited = applyRunEdits(o, *flagOps, model.value(), *session.value());
+    if (!edited.ok()) return fail(edited.status().message());
     auto specs = session.value()->signatureInputs(o.signature);
     if (!specs.ok()) return fail(specs.status().message());
     std::map<std::string, DType> want;
@@ -77,7 +119,13 @@ int runRun(const RunOptions& o) {
         doc["path"] = model.value()->rootPath();
         doc["tag_set"] = splitCommaList(o.tagSet);
         doc["signature_def"] = o.signature;
+        if (!edited->empty()) doc["edited_variables"] = *edited;
         doc["outputs"] = nlohmann::ordered_json::object();
+    }
+    if (!o.json && !edited->empty()) {
+        std::cerr << "Running with " << edited->size() << (edited->size() == 1 ? " edited variable:" : " edited variables:");
+        for (const std::string& k : *edited) std::cerr << " " << k;
+        std::cerr << "\n";
     }
     for (const auto& [key, t] : outputs.value()) {
         if (o.json) doc["outputs"][key] = jsonTensor(t);
@@ -115,6 +163,8 @@ void registerRun(CLI::App& app, std::vector<Command>& out) {
     sub->add_flag("--json", opts->json, "Print one JSON document");
     sub->add_option("--memory_limit", opts->memoryLimit, "Fail cleanly above this many bytes of live tensors (0 = none)");
     sub->add_option("--threads", opts->threads, "Intra-op threads (0 = all cores)");
+    sub->add_option("--script", opts->script, "JSON edit script (docs/edit-script.md) applied to the variables for this run");
+    addValueEditFlags(*sub, opts->edits);
     out.push_back({sub, [opts, sig] {
                        opts->signatureGiven = sig->count() > 0;
                        return runRun(*opts);

@@ -136,6 +136,7 @@ int runGui(int argc, char** argv) {
 
     tfscope::MainWindow window;
     std::unique_ptr<ScreenshotDriver> driver;
+    if (!parser.isSet(shot)) window.restoreLayout();  // a screenshot shows the default layout
     if (parser.isSet(shot)) {
         window.setErrorDialogs(false);
         driver = std::make_unique<ScreenshotDriver>(&window, parser.value(shot), parser.value(select), parser.value(run),

@@ -234,6 +234,13 @@ private slots:
         QVERIFY(!img.isNull());
         const QRectF r = canvas.scene()->itemsBoundingRect().adjusted(-20, -20, 20, 20);
         QVERIFY(hasColorNear(img, (mid - r.topLeft()).toPoint(), QColor(0x60, 0x6a, 0x78), 2));
+        // The whole scene at its own resolution, not the view's zoom; a scale multiplies it.
+        QCOMPARE(img.size(), QSize(int(r.width()) + 1, int(r.height()) + 1));
+        const QString png2 = QDir::temp().filePath(QStringLiteral("tfscope_tst_canvas_2x.png"));
+        QCOMPARE(canvas.view()->exportPng(png2, 2.0), QString());
+        QCOMPARE(QImage(png2).size(), QSize(int(r.width() * 2) + 1, int(r.height() * 2) + 1));
+        QVERIFY(hasColorNear(QImage(png2), ((mid - r.topLeft()) * 2).toPoint(), QColor(0x60, 0x6a, 0x78), 3));
+        QFile::remove(png2);
         const QString svg = QDir::temp().filePath(QStringLiteral("tfscope_tst_canvas.svg"));
         QCOMPARE(canvas.view()->exportSvg(svg), QString());
         QFile f(svg);

@@ -490,7 +490,7 @@ private slots:
         QCOMPARE(row.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
         QVERIFY(m->setData(row, Qt::Unchecked, Qt::CheckStateRole));
         QVERIFY(!ec->session()->item("extra/bias")->selected);
-        QCOMPARE(vars.siblingAtColumn(ModelTreeModel::ColInfo).data().toString(), QStringLiteral("8 params, 32 bytes — 2 of 3 selected for export, 2 edit(s)"));
+        QCOMPARE(vars.siblingAtColumn(ModelTreeModel::ColInfo).data().toString(), QStringLiteral("8 params, 32 bytes — 2 of 3 selected for export, 2 edits"));
 
         // The tree's selection shows it (through the proxy the view uses).
         w.treePanel()->selectSource(row);

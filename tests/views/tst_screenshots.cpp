@@ -8,6 +8,7 @@
 #include <QSet>
 #include <QTest>
 
+#include "offscreen_screen.h"
 #include "shared_models.h"
 
 namespace {
@@ -47,6 +48,10 @@ private slots:
         const QString png = dir + QLatin1Char('/') + QString::fromLatin1(QTest::currentDataTag()) + QStringLiteral(".png");
         QFile::remove(png);
         QProcess app;
+        QTemporaryDir screenDir;  // a 1600×1000 screen: the window opens at its full first size, 1400×860
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), offscreenPlatform(screenDir, 1600, 1000));
+        app.setProcessEnvironment(env);
         app.start(QStringLiteral(TFSCOPE_BIN), QStringList{QStringLiteral("--screenshot"), png} + args);
         QVERIFY(app.waitForFinished(120000));
         QVERIFY2(app.exitStatus() == QProcess::NormalExit && app.exitCode() == 0, app.readAllStandardError().constData());

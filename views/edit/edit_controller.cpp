@@ -78,13 +78,23 @@ bool askTwo(QWidget* parent, const QString& title, const QString& label1, QStrin
 
 }  // namespace
 
+QList<QKeySequence> EditController::redoShortcuts() {
+    // The platform's Redo keys (Ctrl+Shift+Z on X11, also Ctrl+Y on Windows), Ctrl+Shift+Z first
+    // everywhere; each key once, or Qt reports an ambiguous shortcut and does nothing.
+    QList<QKeySequence> keys{QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)};
+    for (const QKeySequence& k : QKeySequence::keyBindings(QKeySequence::Redo))
+        if (!keys.contains(k)) keys << k;
+    return keys;
+}
+
 EditController::EditController(QWidget* window, TreePanel* tree, TensorViewer* viewer)
     : QObject(window), m_window(window), m_tree(tree), m_viewer(viewer), m_session(new EditSession(this)),
       m_runner(new ExportRunner(this)) {
     connect(m_session, &EditSession::changed, this, &EditController::onChanged);
     connect(m_viewer->tableModel(), &TensorTableModel::cellEditRequested, this, &EditController::onCellEdit);
     connect(m_runner, &ExportRunner::finished, this, &EditController::onExportFinished);
-    connect(m_session->undoStack(), &QUndoStack::cleanChanged, this, [this](bool clean) { emit unsavedEditsChanged(!clean); });
+    connect(m_session->undoStack(), &QUndoStack::indexChanged, this, [this] { emit unsavedEditsChanged(hasUnsavedEdits()); });
+    connect(m_session->undoStack(), &QUndoStack::cleanChanged, this, [this] { emit unsavedEditsChanged(hasUnsavedEdits()); });
     m_tree->treeModel()->setEditSession(m_session);
 }
 
@@ -92,6 +102,7 @@ EditController::~EditController() = default;  // the tree model forgets m_sessio
 
 void EditController::setModel(std::shared_ptr<const Model> model) {
     m_model = std::move(model);
+    m_exportedIndex = -1;
     m_current.clear();
     m_currentKey.clear();
     m_currentAdded = -1;
@@ -147,7 +158,13 @@ const EditItem* EditController::addedItem(int rank) const {
     return nullptr;
 }
 
-bool EditController::hasUnsavedEdits() const { return m_session->active() && !m_session->undoStack()->isClean(); }
+bool EditController::hasUnsavedEdits() const {
+    return m_session->active() && !m_session->undoStack()->isClean() && m_session->undoStack()->index() != m_exportedIndex;
+}
+
+bool EditController::exportedWithoutScript() const {
+    return m_session->active() && !m_session->undoStack()->isClean() && m_session->undoStack()->index() == m_exportedIndex;
+}
 
 void EditController::onChanged() {
     updateActions();
@@ -213,7 +230,13 @@ void EditController::addEditActions(QMenu* edit) {
     QAction* undo = m_session->undoStack()->createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);
     QAction* redo = m_session->undoStack()->createRedoAction(this, tr("&Redo"));
-    redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence::Redo});
+    redo->setShortcuts(redoShortcuts());
+    // The status line says what was undone instead of keeping the undone edit's message.
+    QUndoStack* stack = m_session->undoStack();
+    connect(undo, &QAction::triggered, this, [this, stack] { emit message(tr("Undone: %1").arg(stack->text(stack->index()))); });
+    connect(redo, &QAction::triggered, this, [this, stack] {
+        if (stack->index() > 0) emit message(tr("Redone: %1").arg(stack->text(stack->index() - 1)));
+    });
     edit->insertAction(before, undo);
     edit->insertAction(before, redo);
     if (before) edit->insertSeparator(before);
@@ -419,6 +442,7 @@ bool EditController::startExport(ExportFormat format, const QString& out) {
         return false;
     }
     if (!m_runner->start(m_session->snapshot(), format, out)) return false;
+    m_exportingIndex = m_session->undoStack()->index();
     emit message(tr("Exporting to %1…").arg(out));
     if (m_dialogs) {
         m_progress = new QProgressDialog(tr("Exporting to %1…").arg(out), tr("Cancel"), 0, 1000, m_window);
@@ -436,10 +460,21 @@ void EditController::onExportFinished(bool ok, const QString& text) {
         m_progress->reset();  // hides it and stops its show timer
         m_progress->deleteLater();
     }
+    // A successful export settles the edits it wrote: no "unsaved edits" warning for them any more.
+    if (ok && m_session->active() && m_session->undoStack()->index() == m_exportingIndex) {
+        m_exportedIndex = m_exportingIndex;
+        emit unsavedEditsChanged(hasUnsavedEdits());
+    }
     emit message(text);
     emit exportFinished(ok, text);
-    if (m_dialogs && !ok && text != tr("Export cancelled."))
-        QMessageBox::critical(m_window, tr("Export failed"), text);
+    if (m_dialogs && !ok && text != tr("Export cancelled.")) QMessageBox::critical(m_window, tr("Export failed"), text);
+    if (m_dialogs && ok && exportedWithoutScript()) {
+        QMessageBox box(QMessageBox::Information, tr("Exported"), text, QMessageBox::Save | QMessageBox::Close, m_window);
+        box.setInformativeText(tr("Save the edits as an edit script too (tfscope export --script and tfscope run --script replay it)?"));
+        box.button(QMessageBox::Save)->setText(tr("Save Edit Script…"));
+        box.setDefaultButton(QMessageBox::Close);
+        if (box.exec() == QMessageBox::Save) saveScriptDialog();
+    }
 }
 
 void EditController::exportDialog(ExportFormat format) {

@@ -11,6 +11,8 @@
 //
 // Thread: GUI only.
 
+#include <QKeySequence>
+#include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -67,8 +69,16 @@ public:
     Status saveScript(const QString& path);
     // Asks for a file and saves the edit script there; false when cancelled or refused.
     bool saveScriptDialog();
-    // True when edits were made since the model was opened or the script was last saved.
+    // The Edit menu's dialogs, for context menus: rename the variable shown; export (file dialog).
+    void renameCurrentDialog() { renameDialog(); }
+    void exportSelectedDialog(ExportFormat format) { exportDialog(format); }
+    // True when edits were made since the model was opened, the script was last saved or the
+    // edits were last exported.
     bool hasUnsavedEdits() const;
+    // The edits are exported (nothing is lost) but not saved as an edit script.
+    bool exportedWithoutScript() const;
+    // Edit > Redo's keys: Ctrl+Shift+Z and the platform's Redo keys, each once.
+    static QList<QKeySequence> redoShortcuts();
 
 signals:
     // Status-bar text: refusals, "Renamed …", export results.
@@ -106,6 +116,8 @@ private:
     std::string m_currentKey; // its checkpoint key, "" for an added variable
     int m_currentAdded = -1;  // for an added variable: its rank among the added ones
     bool m_dialogs = true;
+    int m_exportingIndex = -1;            // undo-stack index of the export running
+    int m_exportedIndex = -1;             // undo-stack index at the last successful export
     std::vector<QAction*> m_needSet;      // enabled when the model has variables
     std::vector<QAction*> m_needCurrent;  // enabled when a variable is shown
 };

@@ -44,6 +44,7 @@ public:
     // Expands the groups holding `node`, then selects and centres it.
     void revealNode(NodeId node);
     void highlightNodes(const std::vector<NodeId>& nodes);
+    const std::vector<NodeId>& highlighted() const { return m_highlight; }
     NodeId selectedNode() const { return m_selected; }
 
 signals:

@@ -1,5 +1,6 @@
 #include "views/graph/graph_view.h"
 
+#include <QContextMenuEvent>
 #include <QFile>
 #include <QImage>
 #include <QKeyEvent>
@@ -109,6 +110,23 @@ void GraphView::mouseDoubleClickEvent(QMouseEvent* event) {
     QGraphicsView::mouseDoubleClickEvent(event);
 }
 
+void GraphView::contextMenuEvent(QContextMenuEvent* event) {
+    for (QGraphicsItem* it : items(event->pos())) {
+        if (it->type() == FlatLevelItem::Type) {
+            const NodeId n = static_cast<FlatLevelItem*>(it)->nodeAt(mapToScene(event->pos()));
+            if (n == kNoNode) continue;
+            emit nodeContextMenu(n, event->globalPos());
+            return event->accept();
+        }
+        if (it->type() != NodeItem::Type) continue;
+        auto* n = static_cast<NodeItem*>(it);
+        if (n->isNode()) emit nodeContextMenu(n->id(), event->globalPos());
+        else emit groupContextMenu(n->id(), event->globalPos());
+        return event->accept();
+    }
+    QGraphicsView::contextMenuEvent(event);
+}
+
 void GraphView::scrollContentsBy(int dx, int dy) {
     QGraphicsView::scrollContentsBy(dx, dy);
     emit viewportChanged();
@@ -119,10 +137,11 @@ void GraphView::resizeEvent(QResizeEvent* event) {
     emit viewportChanged();
 }
 
-QString GraphView::exportPng(const QString& path) const {
+QString GraphView::exportPng(const QString& path, double scale) const {
     if (!scene()) return tr("Nothing to export.");
     QRectF r = scene()->itemsBoundingRect().adjusted(-20, -20, 20, 20);
-    qreal s = std::min(1.0, 16000.0 / std::max(r.width(), r.height()));
+    // The whole scene at `scale` pixels per scene unit (not the view's zoom), at most 16000 px a side.
+    qreal s = std::min(std::max(scale, 0.1), 16000.0 / std::max(r.width(), r.height()));
     QImage img(QSize(int(r.width() * s) + 1, int(r.height() * s) + 1), QImage::Format_ARGB32_Premultiplied);
     if (img.isNull()) return tr("The image is too large.");
     img.fill(Qt::white);

@@ -17,15 +17,20 @@ public:
     qreal zoom() const { return transform().m11(); }
     void fitAll();
     // Renders the whole scene. Errors are returned as text ("" = ok).
-    QString exportPng(const QString& path) const;
+    // The whole graph at `scale` image pixels per scene unit (2 = twice the layout's size).
+    QString exportPng(const QString& path, double scale = 1.0) const;
     QString exportSvg(const QString& path) const;
 
 signals:
     void groupActivated(int group);      // double-click on a group, series or frame title
     void nodeActivated(int node);        // double-click on an op node
     void viewportChanged();
+    // Right click on an op node / on a group, series or frame title (global position `pos`).
+    void nodeContextMenu(int node, const QPoint& pos);
+    void groupContextMenu(int group, const QPoint& pos);
 
 protected:
+    void contextMenuEvent(QContextMenuEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;

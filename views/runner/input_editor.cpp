@@ -13,6 +13,7 @@
 
 #include <functional>
 
+#include "model/format/tensor_json.h"
 #include "model/io/literal.h"
 #include "model/io/npy.h"
 #include "views/runner/example_editor.h"
@@ -51,7 +52,7 @@ InputEditor::InputEditor(const std::string& key, const exec::TensorSpec& spec, s
                             .arg(QString::fromStdString(key).toHtmlEscaped(), specText(spec).toHtmlEscaped(),
                                  QString::fromStdString(spec.tensorName).toHtmlEscaped());
     if (spec.optional) titleText += QStringLiteral(" &nbsp; <i>%1</i>").arg(tr("(optional: computed by the graph)").toHtmlEscaped());
-    auto* title = new QLabel(titleText, this);
+    auto* title = m_title = new QLabel(titleText, this);
     title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_sourceBox = new QComboBox(this);
     m_sourceBox->addItem(tr("Literal"), int(Source::Literal));
@@ -273,6 +274,20 @@ void InputEditor::restoreState(const QVariantMap& s) {
     if (wanted == Source::Npy && !m_npy.ok()) wanted = Source::Literal;  // the remembered file is gone
     setSource(wanted);
     validate();
+}
+
+void InputEditor::setDefault(const Tensor& value) {
+    m_default = value;
+    const QString text = QString::fromStdString(tensorValueToJson(value).dump());
+    QString titleText = m_title->text();
+    const qsizetype computed = titleText.indexOf(QStringLiteral(" &nbsp; <i>"));
+    if (computed >= 0) titleText.truncate(computed);
+    m_title->setText(titleText + QStringLiteral(" &nbsp; <i>%1</i>").arg(tr("has a default: %1").arg(text).toHtmlEscaped()));
+    const QString tip = tr("A placeholder with a default value (%1): leave it empty or as is to use the default.").arg(text);
+    m_title->setToolTip(tip);
+    m_literal->setToolTip(tip);
+    m_literal->setPlaceholderText(tr("Empty: the default %1").arg(text));
+    if (value.numElements() <= kMaxPrefillElements) m_literal->setPlainText(text);
 }
 
 }  // namespace tfscope

@@ -49,6 +49,12 @@ public:
     bool isValid() const { return m_omitted || m_value.ok(); }
     bool isOmitted() const { return m_omitted; }
     bool isOptional() const { return m_spec.optional; }
+    // An optional input without a default: the graph computes it.
+    bool isComputed() const { return m_spec.optional && !m_default.valid(); }
+    // The input is a placeholder with default value `value` (PlaceholderWithDefault): says so
+    // ("has a default: [0.0]") instead of "computed by the graph", and fills the literal with it.
+    void setDefault(const Tensor& value);
+    const Tensor& defaultValue() const { return m_default; }
     const Result<Tensor>& value() const { return m_value; }
     QString validationText() const;
 
@@ -74,6 +80,8 @@ private:
 
     std::string m_key;
     exec::TensorSpec m_spec;
+    Tensor m_default;
+    QLabel* m_title = nullptr;
     QComboBox* m_sourceBox;
     QPlainTextEdit* m_literal;
     QLabel* m_npyLabel;

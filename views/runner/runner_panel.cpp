@@ -19,13 +19,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
+#include "model/checkpoint/checkpoint_reader.h"
+#include "model/edit/edit_set.h"
 #include "model/exec/model_session.h"
 #include "model/exec/session.h"
+#include "model/exec/session_variables.h"
 #include "model/graph/graph_index.h"
 #include "model/io/npy.h"
 #include "model/loader/model.h"
+#include "views/edit/edit_session.h"
 #include "views/runner/input_editor.h"
+#include "views/util/plural.h"
 
 namespace tfscope {
 
@@ -35,11 +41,24 @@ struct RunnerSession {
         Status status;  // signatureInputs / exampleFeatures errors
         std::map<std::string, exec::TensorSpec> inputs;
         std::map<std::string, std::vector<io::ExampleFeature>> features;  // DT_STRING inputs feeding ParseExample
+        // Inputs that are a PlaceholderWithDefault (TF2's serving_default_x): their default value.
+        // They are shown among the required inputs, pre-filled; the other optional inputs are
+        // computed by the graph.
+        std::map<std::string, Tensor> defaults;
     };
     std::shared_ptr<const Model> model;
     int metaGraph = -1;
     std::shared_ptr<exec::Session> session;
     std::map<std::string, Signature> signatures;
+    // Checkpoint keys whose session variable holds an edited value now (changed by run jobs only).
+    std::set<std::string> edited;
+};
+
+// What a run job hands back.
+struct RunnerResult {
+    RunOutputs outputs;
+    int edited = 0;                  // edited variables the run used
+    std::vector<std::string> notes;  // edits it could not use
 };
 
 namespace {
@@ -65,6 +84,15 @@ Result<RunnerSession> openRunnerSession(std::shared_ptr<const Model> model, int 
         }
         sig.inputs = std::move(inputs).value();
         for (const auto& [k, spec] : sig.inputs) {
+            if (spec.optional && graph) {
+                const NodeId node = graph->find(GraphIndex::parseTensorName(spec.tensorName).first);
+                const auto in = node == kNoNode ? std::span<const InputRef>{} : graph->inputs(node);
+                if (node != kNoNode && graph->op(node) == "PlaceholderWithDefault" && !in.empty() && in[0].outputIndex >= 0) {
+                    std::vector<Tensor> value;
+                    const std::string from = std::string(graph->name(in[0].node)) + ":" + std::to_string(in[0].outputIndex);
+                    if (out.session->run({}, {from}, {}, &value).ok() && value.size() == 1) sig.defaults[k] = value[0];
+                }
+            }
             if (spec.dtype != DType::String || !graph) continue;
             auto features = io::exampleFeatures(*graph, spec.tensorName);
             if (features.ok() && !features.value().empty()) sig.features[k] = std::move(features).value();
@@ -92,7 +120,9 @@ QString seconds(qint64 ms) { return ms < 1000 ? QObject::tr("%1 ms").arg(ms) : Q
 
 RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
     m_signatureBox = new QComboBox(this);
-    m_signatureBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    // Long signature keys must not widen the dock (it would squeeze the graph).
+    m_signatureBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_signatureBox->setMinimumContentsLength(12);
     m_title = new QLabel(this);
     m_title->setWordWrap(true);
     auto* top = new QHBoxLayout;
@@ -108,12 +138,19 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
 
     m_run = new QPushButton(tr("Run"), this);
     m_run->setDefault(true);
+    m_runOriginal = new QPushButton(tr("Run with original values"), this);
+    m_runOriginal->setToolTip(tr("Run without the edits (the values in the model's files), for comparison"));
+    m_runOriginal->hide();
+    m_editsLabel = new QLabel(this);
+    m_editsLabel->setWordWrap(true);
+    m_editsLabel->hide();
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_busy = new QProgressBar(this);
     m_busy->setRange(0, 0);
     m_busy->setMaximumWidth(120);
     m_busy->hide();
     m_status = new QLabel(this);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_run);
     buttons->addWidget(m_cancel);
@@ -127,7 +164,8 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
     m_errorLabel->hide();
 
     m_outputList = new QTreeWidget(this);
-    m_outputList->setHeaderLabels({tr("Output"), tr("DType"), tr("Shape"), tr("Values")});
+    m_outputList->setHeaderLabels({tr("Output"), tr("DType"), tr("Shape"), tr("Values"), tr("Original values")});
+    m_outputList->setColumnHidden(4, true);
     m_outputList->setRootIsDecorated(false);
     m_outputList->setToolTip(tr("Double-click an output to open it in the tensor viewer"));
     m_save = new QPushButton(tr("Save outputs as .npy…"), this);
@@ -140,6 +178,11 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
     layout->addLayout(top);
     layout->addWidget(m_title);
     layout->addWidget(scroll, 3);
+    // "Run with 1 edited variable: a"  [Run with original values]; own row, so the dock stays narrow.
+    auto* editsRow = new QHBoxLayout;
+    editsRow->addWidget(m_editsLabel, 1);
+    editsRow->addWidget(m_runOriginal, 0, Qt::AlignTop);
+    layout->addLayout(editsRow);
     layout->addLayout(buttons);
     layout->addWidget(m_errorLabel);
     layout->addLayout(outputsHeader);
@@ -148,6 +191,7 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
     m_ticker.setInterval(100);
     connect(&m_ticker, &QTimer::timeout, this, &RunnerPanel::tick);
     connect(m_run, &QPushButton::clicked, this, &RunnerPanel::run);
+    connect(m_runOriginal, &QPushButton::clicked, this, &RunnerPanel::runOriginal);
     connect(m_cancel, &QPushButton::clicked, this, &RunnerPanel::cancel);
     connect(&m_opener, &QFutureWatcherBase::finished, this, &RunnerPanel::onSessionOpened);
     connect(&m_runner, &QFutureWatcherBase::finished, this, &RunnerPanel::onRunFinished);
@@ -157,14 +201,15 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
         setSignature(spec.section(QLatin1Char('/'), 0, 0).toInt(), spec.section(QLatin1Char('/'), 1));
     });
     connect(m_outputList, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
-        auto it = m_outputs.find(item->text(0).toStdString());
-        if (it != m_outputs.end()) emit tensorActivated(m_key + QLatin1Char('/') + item->text(0), it->second);
+        const RunOutputs& shown = m_outputs.empty() ? m_originalOutputs : m_outputs;
+        auto it = shown.find(item->text(0).toStdString());
+        if (it != shown.end()) emit tensorActivated(m_key + QLatin1Char('/') + item->text(0), it->second);
     });
     connect(m_save, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Save outputs as .npy into"));
         if (dir.isEmpty()) return;
         const QString error = saveOutputs(dir);
-        m_status->setText(error.isEmpty() ? tr("Saved %1 output(s) to %2").arg(m_outputs.size()).arg(dir) : QString());
+        m_status->setText(error.isEmpty() ? tr("Saved %1 to %2").arg(countText(qint64(m_outputs.size()), tr("%1 output"), tr("%1 outputs")), dir) : QString());
         if (!error.isEmpty()) setError(error);
     });
     setModel(nullptr);
@@ -195,6 +240,7 @@ void RunnerPanel::setModel(std::shared_ptr<const Model> model) {
     m_metaGraph = -1;
     m_key.clear();
     m_outputs.clear();
+    m_originalOutputs.clear();
     m_error.clear();
     m_errorLabel->hide();
     m_outputList->clear();
@@ -218,6 +264,7 @@ void RunnerPanel::setModel(std::shared_ptr<const Model> model) {
     }
     m_signatureBox->setCurrentIndex(-1);
     m_populating = false;
+    updateEdits();
     m_title->setText(!m_model ? tr("Open a model to run its signatures.")
                      : m_signatureBox->count() ? tr("Choose a signature to run.")
                                                : tr("The model has no signatures to run."));
@@ -257,6 +304,7 @@ bool RunnerPanel::setSignature(int metaGraph, const QString& key) {
         m_populating = false;
     }
     m_outputs.clear();
+    m_originalOutputs.clear();
     m_outputList->clear();
     m_save->setEnabled(false);
     setError({});
@@ -324,9 +372,13 @@ void RunnerPanel::buildForm() {
     }
     if (!it->second.status.ok()) setError(QString::fromStdString(it->second.status.message()));
     const auto& inputs = it->second.inputs;
-    const auto optional = std::count_if(inputs.begin(), inputs.end(), [](const auto& in) { return in.second.optional; });
-    QString count = tr("%1 input(s)").arg(inputs.size());
-    if (optional) count += tr(", %1 optional (computed by the graph)").arg(optional);
+    const auto& defaults = it->second.defaults;
+    // Computed by the graph: optional inputs without a default value; those are folded away.
+    auto computed = [&](const std::string& k, const exec::TensorSpec& spec) { return spec.optional && !defaults.count(k); };
+    const auto optional = std::count_if(inputs.begin(), inputs.end(), [&](const auto& in) { return computed(in.first, in.second); });
+    QString count = countText(qint64(inputs.size()), tr("%1 input"), tr("%1 inputs"));
+    if (!defaults.empty()) count += tr(", %1 with a default").arg(defaults.size());
+    if (optional) count += tr(", %1 computed by the graph").arg(optional);
     m_title->setText(tr("<b>%1</b> &nbsp; <span style=\"color:gray\">%2</span> &nbsp; %3")
                          .arg(m_key.toHtmlEscaped(), method.toHtmlEscaped(), count.toHtmlEscaped()));
     // Required inputs first (TFMA's one examples input would be lost among its computed features).
@@ -344,13 +396,15 @@ void RunnerPanel::buildForm() {
             connect(m_optionalToggle, &QToolButton::toggled, this, [this](bool shown) {
                 m_optionalToggle->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
                 for (InputEditor* e : m_editors)
-                    if (e->isOptional()) e->setVisible(shown);
+                    if (e->isComputed()) e->setVisible(shown);
             });
         }
         for (const auto& [k, spec] : inputs) {
-            if (spec.optional != optionalPass) continue;
+            if (computed(k, spec) != optionalPass) continue;
             auto f = it->second.features.find(k);
             auto* editor = new InputEditor(k, spec, f == it->second.features.end() ? std::vector<io::ExampleFeature>{} : f->second, m_form);
+            auto d = defaults.find(k);
+            if (d != defaults.end()) editor->setDefault(d->second);
             m_formLayout->insertWidget(row++, editor);
             m_editors.push_back(editor);
             connect(editor, &InputEditor::validityChanged, this, &RunnerPanel::updateRunEnabled);
@@ -358,11 +412,11 @@ void RunnerPanel::buildForm() {
     }
     restoreInputs();
     if (m_optionalToggle) {
-        const bool given = std::any_of(m_editors.begin(), m_editors.end(), [](InputEditor* e) { return e->isOptional() && !e->isOmitted(); });
+        const bool given = std::any_of(m_editors.begin(), m_editors.end(), [](InputEditor* e) { return e->isComputed() && !e->isOmitted(); });
         m_optionalToggle->setChecked(given);
         m_optionalToggle->setArrowType(given ? Qt::DownArrow : Qt::RightArrow);
         for (InputEditor* e : m_editors)
-            if (e->isOptional()) e->setVisible(given);
+            if (e->isComputed()) e->setVisible(given);
     }
     updateRunEnabled();
     emit formReady();
@@ -384,6 +438,7 @@ bool RunnerPanel::canRun() const {
 void RunnerPanel::updateRunEnabled() {
     const bool running = m_running;
     m_run->setEnabled(!running && !m_opening && canRun());
+    m_runOriginal->setEnabled(m_run->isEnabled());
     m_cancel->setEnabled(running || m_opening);
     m_signatureBox->setEnabled(!running);
     QString why;
@@ -395,27 +450,106 @@ void RunnerPanel::updateRunEnabled() {
     m_run->setToolTip(why);
 }
 
-void RunnerPanel::run() {
+void RunnerPanel::setEditSession(EditSession* edits) {
+    if (m_edits) disconnect(m_edits, nullptr, this, nullptr);
+    m_edits = edits;
+    if (m_edits) connect(m_edits, &EditSession::changed, this, &RunnerPanel::updateEdits);
+    updateEdits();
+}
+
+namespace {
+// The value edits of `edits` a run of `model` can take (none when the edit session is for another model).
+exec::RunEdits currentRunEdits(const EditSession* edits, const std::shared_ptr<const Model>& model) {
+    if (!edits || !edits->active() || !model || edits->set().model() != model) return {};
+    return exec::runEdits(edits->set());
+}
+}  // namespace
+
+int RunnerPanel::editedCount() const { return int(currentRunEdits(m_edits, m_model).values.size()); }
+
+void RunnerPanel::updateEdits() {
+    const exec::RunEdits edits = currentRunEdits(m_edits, m_model);
+    QString text;
+    if (!edits.values.empty()) {
+        QStringList names;
+        for (const EditItem& i : m_edits->set().items())
+            if (i.valueEdited() && !i.added()) names << QString::fromStdString(i.name);
+        const int shown = 5;
+        QString list = names.mid(0, shown).join(QStringLiteral(", "));
+        if (names.size() > shown) list += tr(" and %1 more").arg(names.size() - shown);
+        text = tr("Run with %1: %2")
+                   .arg(countText(qint64(edits.values.size()), tr("%1 edited variable"), tr("%1 edited variables")), list.toHtmlEscaped());
+    }
+    for (const std::string& s : edits.skipped)
+        text += (text.isEmpty() ? QString() : QStringLiteral("<br>")) +
+                tr("Not used by runs: %1").arg(QString::fromStdString(s).toHtmlEscaped());
+    m_editsLabel->setText(text);
+    m_editsLabel->setVisible(!text.isEmpty());
+    m_runOriginal->setVisible(!edits.values.empty() || !m_originalOutputs.empty());
+}
+
+void RunnerPanel::run() { startRun(false); }
+
+void RunnerPanel::runOriginal() { startRun(true); }
+
+QVariantMap RunnerPanel::inputsState() const {
+    QVariantMap all;
+    all.insert(QStringLiteral("__signature"), QString(QString::number(m_metaGraph) + QLatin1Char('/') + m_key));
+    for (const InputEditor* e : m_editors) all.insert(QString::fromStdString(e->key()), e->state());
+    return all;
+}
+
+void RunnerPanel::startRun(bool original) {
     if (!canRun() || m_running) return;
     std::map<std::string, Tensor> inputs;
     for (const InputEditor* e : m_editors)
         if (!e->isOmitted()) inputs[e->key()] = e->value().value();  // an empty optional input: the graph computes it
     saveInputs();
-    m_outputs.clear();
+    // The session's variables take the current value edits (or, for the original run, none):
+    // edited values are written in, variables edited for an earlier run get their file value back.
+    std::vector<std::pair<std::string, Tensor>> writes;
+    if (!original) writes = currentRunEdits(m_edits, m_model).values;
+    std::set<std::string> writing;
+    for (const auto& w : writes) writing.insert(w.first);
+    std::vector<std::pair<std::string, Tensor>> restores;
+    for (const std::string& k : m_session->edited) {
+        if (writing.count(k)) continue;
+        auto t = m_model->checkpoint() ? m_model->checkpoint()->read(k, /*verifyCrc=*/false) : Result<Tensor>(Status::notFound(k));
+        if (t.ok()) restores.emplace_back(k, std::move(t).value());
+    }
+    m_runningOriginal = original;
+    (original ? m_originalOutputs : m_outputs).clear();
+    (original ? m_originalInputs : m_outputsInputs) = inputsState();
     m_outputList->clear();
     m_save->setEnabled(false);
     setError({});
     m_lastMs = -1;
     m_cancelRequested = false;
     m_runningSession = m_session;
-    auto session = m_session->session;
+    auto rs = m_session;
+    auto model = m_model;
     const std::string key = m_key.toStdString();
     m_clock.start();
     m_running = true;
-    const exec::RunTicket ticket = session->runTicket();  // a Cancel from now on stops this run
-    m_runner.setFuture(runJob<JobOutcome<RunOutputs>>([session, key, inputs, ticket](Progress& progress) {
-        if (progress.isCancelled()) return JobOutcome<RunOutputs>{Status::cancelled("The run was cancelled."), nullptr};
-        return JobOutcome<RunOutputs>::from(session->runSignature(key, inputs, {}, {}, nullptr, &ticket));
+    const exec::RunTicket ticket = rs->session->runTicket();  // a Cancel from now on stops this run
+    m_runner.setFuture(runJob<JobOutcome<RunnerResult>>([rs, model, key, inputs, writes, restores, ticket](Progress& progress) {
+        if (progress.isCancelled()) return JobOutcome<RunnerResult>{Status::cancelled("The run was cancelled."), nullptr};
+        RunnerResult result;
+        for (const auto& [k, t] : restores)
+            if (exec::setSessionVariable(*rs->session, *model, k, t).ok()) rs->edited.erase(k);
+        for (const auto& [k, t] : writes) {
+            Status s = exec::setSessionVariable(*rs->session, *model, k, t);
+            if (!s.ok()) {
+                result.notes.push_back(s.message());
+                continue;
+            }
+            rs->edited.insert(k);
+            ++result.edited;
+        }
+        auto outputs = rs->session->runSignature(key, inputs, {}, {}, nullptr, &ticket);
+        if (!outputs.ok()) return JobOutcome<RunnerResult>{outputs.status(), nullptr};
+        result.outputs = std::move(outputs).value();
+        return JobOutcome<RunnerResult>::from(Result<RunnerResult>(std::move(result)));
     }));
     m_busy->show();
     m_ticker.start();
@@ -450,15 +584,21 @@ void RunnerPanel::onRunFinished() {
     if (m_cancelRequested || f.isCanceled() || f.resultCount() == 0) {
         m_status->setText(tr("Cancelled after %1.").arg(seconds(m_lastMs)));
     } else {
-        JobOutcome<RunOutputs> o = f.result();
+        JobOutcome<RunnerResult> o = f.result();
         if (o.status.code() == Status::Code::Cancelled) {
             m_status->setText(tr("Cancelled after %1.").arg(seconds(m_lastMs)));
         } else if (!o.status.ok()) {
             m_status->setText(tr("Failed after %1.").arg(seconds(m_lastMs)));
             setError(QString::fromStdString(o.status.message()));
         } else {
-            m_outputs = *o.value;
-            m_status->setText(tr("Done in %1.").arg(seconds(m_lastMs)));
+            (m_runningOriginal ? m_originalOutputs : m_outputs) = o.value->outputs;
+            QString done = tr("Done in %1").arg(seconds(m_lastMs));
+            if (m_runningOriginal) done += tr(", with the original values");
+            else if (o.value->edited > 0) done += tr(", with %1").arg(countText(o.value->edited, tr("%1 edited variable"), tr("%1 edited variables")));
+            m_status->setText(done + QLatin1Char('.'));
+            QStringList notes;
+            for (const std::string& n : o.value->notes) notes << QString::fromStdString(n);
+            if (!notes.isEmpty()) setError(tr("Edits not used: %1").arg(notes.join(QLatin1Char(' '))));
             showOutputs();
         }
     }
@@ -468,15 +608,25 @@ void RunnerPanel::onRunFinished() {
 
 void RunnerPanel::showOutputs() {
     m_outputList->clear();
-    for (const auto& [key, t] : m_outputs) {
+    // Both runs side by side while they had the same inputs; otherwise the newest alone.
+    const bool both = !m_outputs.empty() && !m_originalOutputs.empty() && m_outputsInputs == m_originalInputs;
+    const bool originalOnly = m_runningOriginal && !both;
+    const RunOutputs& main = originalOnly ? m_originalOutputs : m_outputs;
+    for (const auto& [key, t] : main) {
         auto* item = new QTreeWidgetItem(m_outputList);
         item->setText(0, QString::fromStdString(key));
         item->setText(1, QString::fromLatin1(dtypeShortName(t.dtype())));
         item->setText(2, QString::fromStdString(shapeToString(t.shape())));
         item->setText(3, valuesPreview(t));
+        auto orig = m_originalOutputs.find(key);
+        if (both && orig != m_originalOutputs.end()) item->setText(4, valuesPreview(orig->second));
     }
+    m_outputList->headerItem()->setText(3, originalOnly ? tr("Original values") : editedCount() > 0 || both ? tr("Edited values")
+                                                                                                            : tr("Values"));
+    m_outputList->setColumnHidden(4, !both);
     for (int c = 0; c < 3; ++c) m_outputList->resizeColumnToContents(c);
-    m_save->setEnabled(!m_outputs.empty());
+    m_save->setEnabled(!main.empty());
+    updateEdits();
 }
 
 QString RunnerPanel::saveOutputs(const QString& dir) const {

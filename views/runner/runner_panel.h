@@ -13,10 +13,16 @@
 // The Session is opened (restore + init) the first time a signature of a meta graph is shown and
 // kept until the model changes; it is shared with the run job, so closing the panel mid-run is safe
 // (the destructor cancels and waits). All execution goes through model/exec (as `tfscope run`).
+//
+// With an edit session (setEditSession), Run takes the current value edits: they are written into
+// the session's variables before the run (model/exec/session_variables.h) and the panel says
+// "Run with N edited variable(s)". "Run with original values" runs without them; the outputs
+// table then shows both, side by side, while both runs had the same inputs.
 
 #include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QTimer>
+#include <QVariantMap>
 #include <QWidget>
 
 #include <map>
@@ -36,6 +42,7 @@ class QVBoxLayout;
 
 namespace tfscope {
 
+class EditSession;
 class Model;
 class InputEditor;
 namespace exec { class Session; }
@@ -43,6 +50,7 @@ namespace exec { class Session; }
 // What the panel keeps of an opened session (shared with jobs).
 struct RunnerSession;
 using RunOutputs = std::map<std::string, Tensor>;
+struct RunnerResult;
 
 class RunnerPanel : public QWidget {
     Q_OBJECT
@@ -71,7 +79,14 @@ public:
     // They start hidden unless one of them has a remembered value.
     QToolButton* optionalToggle() const { return m_optionalToggle; }
 
+    // Runs take the value edits of `edits` (not owned; null: none). Its model must be this one's.
+    void setEditSession(EditSession* edits);
+    // Value edits the next Run writes into the session (0 without an edit session).
+    int editedCount() const;
+
     void run();
+    // Runs with the values the model has on disk, for comparison with run().
+    void runOriginal();
     void cancel();
     // Evaluate (views/runner/runner_evaluate.cpp): runs the graph up to node `node` with the current
     // inputs (the open signature's; a model without signatures runs with none) in the background
@@ -79,6 +94,8 @@ public:
     void evaluate(const QString& node);
     // Last run: outputs by key (empty after an error), and the error or status text shown.
     const RunOutputs& outputs() const { return m_outputs; }
+    // Outputs of the last "Run with original values" (empty if none since the model was set).
+    const RunOutputs& originalOutputs() const { return m_originalOutputs; }
     QString errorText() const { return m_error; }
     QString statusText() const;
     // Writes every output as DIR/<key>.npy; returns the error message or "".
@@ -86,6 +103,9 @@ public:
 
     QPushButton* runButton() const { return m_run; }
     QPushButton* cancelButton() const { return m_cancel; }
+    QPushButton* runOriginalButton() const { return m_runOriginal; }
+    // "Run with 1 edited variable: a" (hidden without edits).
+    QLabel* editsLabel() const { return m_editsLabel; }
     QTreeWidget* outputList() const { return m_outputList; }
 
 signals:
@@ -105,7 +125,10 @@ private:
     void clearForm();
     void updateRunEnabled();
     void onRunFinished();
+    void startRun(bool original);
+    void updateEdits();
     void showOutputs();
+    QVariantMap inputsState() const;
     void setError(const QString& message);
     void tick();
     void saveInputs() const;
@@ -125,6 +148,9 @@ private:
     std::vector<InputEditor*> m_editors;
     QToolButton* m_optionalToggle = nullptr;
     QPushButton* m_run;
+    QPushButton* m_runOriginal;
+    QLabel* m_editsLabel;
+    EditSession* m_edits = nullptr;  // Not owned.
     QPushButton* m_cancel;
     QPushButton* m_save;
     QProgressBar* m_busy;
@@ -133,11 +159,14 @@ private:
     QTreeWidget* m_outputList;
 
     QFutureWatcher<JobOutcome<RunnerSession>> m_opener;
-    QFutureWatcher<JobOutcome<RunOutputs>> m_runner;
+    QFutureWatcher<JobOutcome<RunnerResult>> m_runner;
     std::shared_ptr<RunnerSession> m_runningSession;
     QElapsedTimer m_clock;
     QTimer m_ticker;
     RunOutputs m_outputs;
+    RunOutputs m_originalOutputs;
+    QVariantMap m_outputsInputs, m_originalInputs;  // inputsState() of each run, to pair them
+    bool m_runningOriginal = false;
     QString m_error;
     qint64 m_lastMs = -1;
     bool m_cancelRequested = false;

@@ -1,5 +1,6 @@
 #include "views/tensor/tensor_table_model.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -50,7 +51,12 @@ bool TensorTableModel::setData(const QModelIndex& index, const QVariant& value, 
     else if (text == QStringLiteral("inf") || text == QStringLiteral("+inf")) v = std::numeric_limits<double>::infinity();
     else if (text == QStringLiteral("-inf")) v = -std::numeric_limits<double>::infinity();
     else v = text.toDouble(&ok);
-    if (!ok) return false;
+    if (!ok) {
+        emit cellEditRejected(tr("'%1' is not a number: enter a number (2.5, -1e-3), nan, inf or -inf%2.")
+                                  .arg(value.toString().trimmed(),
+                                       m_tensor.dtype() == DType::Bool ? tr(", or true/false") : tr(" (true/false count as 1/0)")));
+        return false;
+    }
     emit cellEditRequested(flatIndex(index.row(), index.column()), v);
     return true;
 }
@@ -68,6 +74,50 @@ int64_t TensorTableModel::flatIndex(int row, int column) const {
     int64_t flat = int64_t(row) * m_strides[size_t(r - 2)] + column;
     for (int d = 0; d < fixedDims(); ++d) flat += m_fixed[size_t(d)] * m_strides[size_t(d)];
     return flat;
+}
+
+namespace {
+// The shortest text that reads back as the same float / double.
+template <typename T>
+QString shortest(T v) {
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return QString::fromLatin1(buf, qsizetype(r.ptr - buf));
+}
+}  // namespace
+
+QString TensorTableModel::fullText(int64_t i) const {
+    const Tensor& t = m_tensor;
+    if (i < 0 || i >= t.numElements()) return {};
+    if (t.dtype() == DType::String) {
+        const std::string& s = t.strings()[size_t(i)];
+        return QString::fromUtf8(s.data(), qsizetype(s.size()));
+    }
+    if (!isFloating(t.dtype())) return elementText(i);
+    const double v = t.elementAsDouble(i);
+    if (std::isnan(v) || std::isinf(v)) return elementText(i);
+    return t.dtype() == DType::Double ? shortest(v) : shortest(float(v));
+}
+
+QString TensorTableModel::widestText(DType dtype) {
+    switch (dtype) {
+    case DType::Bool: return QStringLiteral("false");
+    case DType::Int8: return QStringLiteral("-128");
+    case DType::UInt8: return QStringLiteral("255");
+    case DType::Int16: return QStringLiteral("-32768");
+    case DType::UInt16: return QStringLiteral("65535");
+    case DType::Int32: return QStringLiteral("-2147483648");
+    case DType::UInt32: return QStringLiteral("4294967295");
+    case DType::Int64: return QStringLiteral("-9223372036854775808");
+    case DType::UInt64: return QStringLiteral("18446744073709551615");
+    case DType::Double: return QStringLiteral("-0.000123456789012345");  // 'g' 15 at its widest
+    case DType::Half:
+    case DType::BFloat16: return QStringLiteral("-0.0001234");
+    case DType::Complex64: return QStringLiteral("-1.234567e-05-1.234567e-05j");
+    case DType::Complex128: return QStringLiteral("-1.23456789012345e-300-1.23456789012345e-300j");
+    case DType::String: return QString(24, QLatin1Char('m'));
+    default: return QStringLiteral("-0.0001234567");  // float, 'g' 7 at its widest ("-1.234567e-05" is as wide)
+    }
 }
 
 QString TensorTableModel::elementText(int64_t i) const {
@@ -112,7 +162,7 @@ QString TensorTableModel::textForRange(int top, int left, int bottom, int right)
     for (int r = top; r <= bottom; ++r) {
         for (int c = left; c <= right; ++c) {
             if (c > left) out += QLatin1Char('\t');
-            out += elementText(flatIndex(r, c));
+            out += fullText(flatIndex(r, c));
         }
         out += QLatin1Char('\n');
     }
@@ -125,6 +175,14 @@ int TensorTableModel::columnCount(const QModelIndex& parent) const { return pare
 QVariant TensorTableModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid()) return {};
     if (role == Qt::DisplayRole || role == Qt::EditRole) return elementText(flatIndex(index.row(), index.column()));
+    if (role == Qt::ToolTipRole) {
+        QStringList at;
+        const int r = m_tensor.rank();
+        for (int d = 0; d < fixedDims(); ++d) at << QString::number(m_fixed[size_t(d)]);
+        if (r >= 2) at << QString::number(index.row()) << QString::number(index.column());
+        else if (r == 1) at << QString::number(index.row());
+        return QStringLiteral("[%1] = %2").arg(at.join(QStringLiteral(", ")), fullText(flatIndex(index.row(), index.column())));
+    }
     if (role == Qt::TextAlignmentRole)
         return m_tensor.dtype() == DType::String ? QVariant(Qt::AlignLeft | Qt::AlignVCenter) : QVariant(Qt::AlignRight | Qt::AlignVCenter);
     return {};

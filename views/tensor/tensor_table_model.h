@@ -36,7 +36,12 @@ public:
     int64_t flatIndex(int row, int column) const;
     // Element i as display text ("0.5", "-3", "true", "b'ab'").
     QString elementText(int64_t i) const;
-    // Selected cells as tab-separated lines (rows in order).
+    // Element i with every digit the dtype holds: the shortest text that reads back as the same
+    // value ("0.004271485" for a float), the whole string; the tooltip and Copy use it.
+    QString fullText(int64_t i) const;
+    // The widest elementText() of `dtype`, for sizing columns so that no cell is cut.
+    static QString widestText(DType dtype);
+    // Selected cells as tab-separated lines (rows in order), full precision.
     QString textForRange(int top, int left, int bottom, int right) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -50,6 +55,8 @@ public:
 signals:
     // Element `flat` (row-major) of the tensor should become `value`.
     void cellEditRequested(qint64 flat, double value);
+    // An edit was refused: why ("'abc' is not a number: …").
+    void cellEditRejected(const QString& message);
 
 private:
     Tensor m_tensor;

@@ -14,6 +14,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <limits>
 
 #include "model/io/npy.h"
@@ -26,6 +27,8 @@ TensorViewer::TensorViewer(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     m_title = new QLabel(this);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_title->setWordWrap(true);  // a long name must not widen the centre and squeeze the docks
+    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto* top = new QHBoxLayout;
     top->addWidget(m_title, 1);
     auto* copy = new QPushButton(tr("Copy"), this);
@@ -43,8 +46,16 @@ TensorViewer::TensorViewer(QWidget* parent) : QWidget(parent) {
     m_table->horizontalHeader()->setDefaultSectionSize(84);
     m_table->verticalHeader()->setDefaultSectionSize(20);
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     layout->addWidget(m_table, 1);
+    m_notice = new QLabel(this);
+    m_notice->setObjectName(QStringLiteral("notice"));
+    m_notice->setWordWrap(true);
+    m_notice->setStyleSheet(QStringLiteral("color: #c62828"));
+    m_notice->hide();
+    layout->addWidget(m_notice);
+    connect(m_model, &TensorTableModel::cellEditRejected, this, &TensorViewer::showNotice);
+    connect(m_model, &TensorTableModel::cellEditRequested, m_notice, &QLabel::hide);
     auto* bottom = new QHBoxLayout;
     m_stats = new QLabel(this);
     m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -75,6 +86,11 @@ void TensorViewer::setTensor(const QString& name, Tensor tensor) {
                               QString::fromStdString(shapeToString(tensor.shape())),
                               QLocale::c().toString(qlonglong(tensor.numElements()))));
     m_model->setEditable(false);  // an editor (EditController) turns it back on for its variables
+    m_notice->hide();
+    // Columns as wide as the widest text of the dtype: a number is never shown cut.
+    const int width = m_table->fontMetrics().horizontalAdvance(TensorTableModel::widestText(tensor.dtype())) + 14;
+    m_table->horizontalHeader()->setDefaultSectionSize(std::max(width, 48));
+    m_table->horizontalHeader()->setMinimumSectionSize(24);
     m_model->setTensor(tensor);
     while (QLayoutItem* item = m_dimsLayout->takeAt(0)) {
         delete item->widget();
@@ -142,6 +158,13 @@ void TensorViewer::onStats() {
 }
 
 QString TensorViewer::statsText() const { return m_stats->text(); }
+
+void TensorViewer::showNotice(const QString& text) {
+    m_notice->setText(text);
+    m_notice->setVisible(!text.isEmpty());
+}
+
+QString TensorViewer::noticeText() const { return m_notice->isHidden() ? QString() : m_notice->text(); }
 
 void TensorViewer::copySelection() {
     const auto ranges = m_table->selectionModel() ? m_table->selectionModel()->selection() : QItemSelection();

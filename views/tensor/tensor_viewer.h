@@ -1,7 +1,8 @@
 #pragma once
 // TensorViewer: a tensor's values: name/dtype/shape header, one spin box per leading dimension,
 // the virtualized slice table, statistics and a histogram computed off the GUI thread (newest
-// request wins), copy selection as text (Ctrl+C) and save as .npy.
+// request wins), copy selection as text (Ctrl+C, full precision) and save as .npy. Columns are as
+// wide as the dtype's widest value text; each cell's tooltip has its index and full-precision value.
 
 #include <QFutureWatcher>
 #include <QWidget>
@@ -34,6 +35,9 @@ public:
     QTableView* table() const { return m_table; }
     bool statsBusy() const { return m_watcher.isRunning(); }
     QString statsText() const;
+    // The message under the table (a refused cell edit), "" when none is shown.
+    QString noticeText() const;
+    void showNotice(const QString& text);
     void copySelection();
     void saveNpy();
 
@@ -50,6 +54,7 @@ private:
     QTableView* m_table;
     TensorTableModel* m_model;
     QLabel* m_stats;
+    QLabel* m_notice;
     HistogramWidget* m_histogram;
     QString m_name;
     QFutureWatcher<JobOutcome<TensorStats>> m_watcher;

@@ -12,6 +12,7 @@
 #include "model/loader/model.h"
 #include "model/loader/model_summary.h"
 #include "views/edit/edit_session.h"
+#include "views/util/plural.h"
 
 namespace tfscope {
 namespace {
@@ -170,8 +171,8 @@ QVariant ModelTreeModel::editData(const Item& it, int id, int column, int role) 
         if (role != Qt::DisplayRole || column != ColInfo) return {};
         const EditSet& set = m_edits->set();
         return QString(display(it, column).toString() +
-               tr(" — %1 of %2 selected for export").arg(set.selectedCount()).arg(set.items().size()) +
-               (set.edits().empty() ? QString() : tr(", %1 edit(s)").arg(set.edits().size())));
+                       tr(" — %1 of %2 selected for export").arg(set.selectedCount()).arg(set.items().size()) +
+                       (set.edits().empty() ? QString() : tr(", %1").arg(countText(qint64(set.edits().size()), tr("%1 edit"), tr("%1 edits")))));
     }
     const EditItem* e = m.editItem >= 0 ? &m_edits->set().items()[size_t(m.editItem)] : nullptr;
     switch (role) {

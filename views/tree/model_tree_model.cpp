@@ -19,8 +19,6 @@ enum Section { SecModel, SecSignatures, SecCollections, SecSaver, SecFunctions, 
                SecVariables, SecCheckpoints, SecWarnings, SecAssetsExtra, SecCheckpointObjects };
 enum Info { InfoPath, InfoFormat, InfoOpened, InfoTfVersion, InfoProducer, InfoSize, InfoFiles, InfoFingerprint,
             InfoParams, InfoVariableBytes, InfoCount };
-constexpr int kSideStride = 1000000;
-constexpr int kVarDefBase = 1000000, kAssetFileBase = 2000000;
 constexpr size_t kMaxListed = 5000;
 
 
@@ -102,10 +100,11 @@ void ModelTreeModel::buildMetaGraph(int parent, int mg) {
         int sec = add(parent, Kind::Section, SecSignatures, mg);
         for (int i = 0; i < int(m.signatures.size()); ++i) {
             int sig = add(sec, Kind::Signature, mg, i);
-            for (int side = 0; side < 2; ++side) {
-                const auto& list = side == 0 ? m.signatures[size_t(i)].inputs : m.signatures[size_t(i)].outputs;
-                int sd = add(sig, Kind::SignatureSide, mg, i, side);
-                for (int t = 0; t < int(list.size()); ++t) add(sd, Kind::SignatureTensor, mg, i, side * kSideStride + t);
+            for (const Side side : {Side::Inputs, Side::Outputs}) {
+                const auto& list = side == Side::Inputs ? m.signatures[size_t(i)].inputs : m.signatures[size_t(i)].outputs;
+                int sd = add(sig, Kind::SignatureSide, mg, i);
+                m_items[size_t(sd)].side = side;
+                for (int t = 0; t < int(list.size()); ++t) m_items[size_t(add(sd, Kind::SignatureTensor, mg, i, t))].side = side;
             }
         }
     }
@@ -114,12 +113,11 @@ void ModelTreeModel::buildMetaGraph(int parent, int mg) {
         for (int i = 0; i < int(m.collections.size()); ++i) {
             const CollectionSummary& c = m.collections[size_t(i)];
             int ci = add(sec, Kind::Collection, mg, i);
-            if (!c.variableDefs.empty())
-                for (size_t k = 0; k < c.variableDefs.size() && k < kMaxListed; ++k) add(ci, Kind::CollectionValue, mg, i, kVarDefBase + int(k));
-            else if (!c.assetFiles.empty())
-                for (size_t k = 0; k < c.assetFiles.size() && k < kMaxListed; ++k) add(ci, Kind::CollectionValue, mg, i, kAssetFileBase + int(k));
-            else
-                for (size_t k = 0; k < c.values.size() && k < kMaxListed; ++k) add(ci, Kind::CollectionValue, mg, i, int(k));
+            const Part part = !c.variableDefs.empty() ? Part::VariableDefs : !c.assetFiles.empty() ? Part::AssetFiles
+                                                                                                   : Part::Values;
+            const size_t n = part == Part::VariableDefs ? c.variableDefs.size() : part == Part::AssetFiles ? c.assetFiles.size()
+                                                                                                           : c.values.size();
+            for (size_t k = 0; k < n && k < kMaxListed; ++k) m_items[size_t(add(ci, Kind::CollectionValue, mg, i, int(k)))].part = part;
         }
     }
     if (m.saver.present) {
@@ -197,6 +195,11 @@ void ModelTreeModel::buildVariables(int parent) {
         m_variableItem[size_t(v)] = item;
         byName.emplace(var.name, item);
     }
+}
+
+const TensorInfoSummary& ModelTreeModel::signatureTensor(const Item& it) const {
+    const SignatureSummary& sig = m_model->summary().metaGraphs[size_t(it.a)].signatures[size_t(it.b)];
+    return (it.side == Side::Inputs ? sig.inputs : sig.outputs)[size_t(it.c)];
 }
 
 QModelIndex ModelTreeModel::index(int row, int column, const QModelIndex& parent) const {

@@ -3,7 +3,8 @@
 // with inputs/outputs, collections, SaverDef, functions, assets, object graph), the variables or
 // checkpoint tensors grouped by name scope (optimizer slots under their variable, hideable), the
 // checkpoint list and warnings. Items are a table of small index records pointing into the
-// Model's ModelSummary (never copies of it); display text is made in data() (docs/architecture.md#item-models).
+// Model's ModelSummary (never copies of it), with the list they are in typed (Side, Part); display
+// text is made in data() (docs/architecture.md#item-models).
 //
 //   auto* m = new ModelTreeModel(this);
 //   m->setModel(model);             // std::shared_ptr<const Model>
@@ -13,6 +14,7 @@
 
 #include <QAbstractItemModel>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +23,7 @@ namespace tfscope {
 
 class EditSession;
 struct EditItem;
+struct TensorInfoSummary;
 class Model;
 
 class ModelTreeModel : public QAbstractItemModel {
@@ -28,16 +31,17 @@ class ModelTreeModel : public QAbstractItemModel {
 public:
     enum Column { ColName, ColType, ColShape, ColInfo, ColumnCount };
     enum Roles {
-        KindRole = Qt::UserRole,   // ModelTreeModel::Kind as int
-        NodeNameRole,              // graph node to select ("" if none)
-        VariableRole,              // index into summary().variables, -1 if none
-        CheckpointKeyRole,         // tensor to show in the tensor viewer ("" if none)
-        FunctionRole,              // function name
-        AssetPathRole,             // absolute path of an asset file
-        SignatureRole,             // "metaGraph/signatureKey"
-        MetaGraphRole,             // meta graph index, -1 if none
-        ModifiedRole,              // variables/scopes with an edit session: renamed, value edited, deleted or added
-        EditNameRole,              // with an edit session: the variable's current name ("" if none or deleted)
+        KindRole = Qt::UserRole,  // ModelTreeModel::Kind as int
+        NodeNameRole,             // graph node to select ("" if none)
+        VariableRole,             // index into summary().variables, -1 if none
+        CheckpointKeyRole,        // tensor to show in the tensor viewer ("" if none)
+        FunctionRole,             // function name
+        AssetPathRole,            // absolute path of an asset file
+        SignatureRole,            // "metaGraph/signatureKey"
+        MetaGraphRole,            // meta graph index, -1 if none
+        ModifiedRole,             // variables/scopes with an edit session: renamed, value edited, deleted or added
+        EditNameRole,             // with an edit session: the variable's current name ("" if none or deleted)
+        CheckpointPrefixRole,     // a checkpoint of a checkpoint folder: its absolute prefix
     };
     enum class Kind {
         Section, Info, MetaGraph, Signature, SignatureSide, SignatureTensor, Collection, CollectionValue,
@@ -72,14 +76,30 @@ public:
     QString dump(int maxDepth = 99) const;
 
 private:
+    // Which list of a signature / collection an item is in (typed, not encoded in an index).
+    enum class Side : uint8_t { None,
+                                Inputs,
+                                Outputs };  // SignatureSide, SignatureTensor
+    enum class Part : uint8_t { Values,
+                                VariableDefs,
+                                AssetFiles };  // CollectionValue
     struct Item {
         Kind kind = Kind::Section;
         int parent = -1;
         int row = 0;
-        int a = -1, b = -1, c = -1;   // kind-specific indices
+        // Indices into the ModelSummary, by kind: a = meta graph (or section id, info row, variable,
+        // checkpoint, warning, assets.extra file), b = signature / collection / saver field /
+        // function / asset / object node (Section: its meta graph), c = entry in that list (a
+        // signature's inputs or outputs by `side`, a collection's `part`, an object's child; a
+        // scope's depth).
+        int a = -1, b = -1, c = -1;
+        Side side = Side::None;
+        Part part = Part::Values;
         std::vector<int> children;
     };
     int add(int parent, Kind kind, int a = -1, int b = -1, int c = -1);
+    // The signature input/output a SignatureTensor item shows.
+    const TensorInfoSummary& signatureTensor(const Item& it) const;
     void rebuild();
     void buildMetaGraph(int parent, int mg);
     void buildObjectGraph(int parent, int mg);

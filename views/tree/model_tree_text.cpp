@@ -2,9 +2,11 @@
 #include "views/tree/model_tree_model.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QLocale>
 
 #include "model/loader/model.h"
+#include "views/util/plural.h"
 
 namespace tfscope {
 namespace {
@@ -13,14 +15,14 @@ enum Section { SecModel, SecSignatures, SecCollections, SecSaver, SecFunctions, 
                SecVariables, SecCheckpoints, SecWarnings, SecAssetsExtra, SecCheckpointObjects };
 enum Info { InfoPath, InfoFormat, InfoOpened, InfoTfVersion, InfoProducer, InfoSize, InfoFiles, InfoFingerprint,
             InfoParams, InfoVariableBytes };
-constexpr int kSideStride = 1000000;
-constexpr int kVarDefBase = 1000000, kAssetFileBase = 2000000;
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 QString bytesText(uint64_t b) { return QLocale::c().formattedDataSize(qint64(b), 1, QLocale::DataSizeTraditionalFormat); }
 QString shortType(const std::string& dt) { return dt.rfind("DT_", 0) == 0 ? q(dt.substr(3)).toLower() : q(dt); }
 QString shapeText(const OptionalShape& s) { return q(formatShapeCli(s)); }
 QString count(qint64 n) { return QLocale::c().toString(n); }
+// "1 param", "1,024 params".
+QString params(qint64 n) { return (n == 1 ? ModelTreeModel::tr("%1 param") : ModelTreeModel::tr("%1 params")).arg(count(n)); }
 
 std::string component(const std::string& name, int depth) {
     size_t start = 0;
@@ -59,8 +61,8 @@ QVariant ModelTreeModel::display(const Item& it, int col) const {
         }
         if (col != ColInfo) return {};
         int n = int(it.children.size());
-        if (it.a == SecVariables) return tr("%1 params, %2").arg(count(s.totalParams), bytesText(s.totalVariableBytes));
-        return it.a == SecModel ? QVariant() : QVariant(tr("%1 items").arg(n));
+        if (it.a == SecVariables) return tr("%1, %2").arg(params(s.totalParams), bytesText(s.totalVariableBytes));
+        return it.a == SecModel ? QVariant() : QVariant(countText(n, tr("%1 item"), tr("%1 items")));
     }
     case Kind::Info: {
         static const char* kNames[] = {"Path", "Format", "Opened", "TensorFlow version", "Producer", "Size", "Files",
@@ -88,7 +90,11 @@ QVariant ModelTreeModel::display(const Item& it, int col) const {
             for (const auto& t : mg.tags) tags << q(t);
             return tr("MetaGraph {%1}").arg(tags.join(QStringLiteral(", ")));
         }
-        if (col == ColInfo) return tr("%1 nodes, %2 signatures, %3 functions").arg(count(mg.nodeCount)).arg(mg.signatures.size()).arg(mg.functions.size());
+        if (col == ColInfo)
+            return tr("%1, %2, %3")
+                .arg((mg.nodeCount == 1 ? tr("%1 node") : tr("%1 nodes")).arg(count(mg.nodeCount)),
+                     countText(qint64(mg.signatures.size()), tr("%1 signature"), tr("%1 signatures")),
+                     countText(qint64(mg.functions.size()), tr("%1 function"), tr("%1 functions")));
         return {};
     }
     case Kind::Signature: {
@@ -98,10 +104,9 @@ QVariant ModelTreeModel::display(const Item& it, int col) const {
         return {};
     }
     case Kind::SignatureSide:
-        return col == ColName ? QVariant(it.c == 0 ? tr("inputs") : tr("outputs")) : QVariant();
+        return col == ColName ? QVariant(it.side == Side::Inputs ? tr("inputs") : tr("outputs")) : QVariant();
     case Kind::SignatureTensor: {
-        const SignatureSummary& sig = mgOf().signatures[size_t(it.b)];
-        const auto& t = (it.c / kSideStride == 0 ? sig.inputs : sig.outputs)[size_t(it.c % kSideStride)];
+        const TensorInfoSummary& t = signatureTensor(it);
         switch (col) {
         case ColName: return q(t.key);
         case ColType: return shortType(t.dtypeName);
@@ -113,17 +118,17 @@ QVariant ModelTreeModel::display(const Item& it, int col) const {
     case Kind::Collection: {
         const CollectionSummary& c = mgOf().collections[size_t(it.b)];
         if (col == ColName) return q(c.key);
-        if (col == ColInfo) return tr("%1 values").arg(c.count);
+        if (col == ColInfo) return countText(c.count, tr("%1 value"), tr("%1 values"));
         return {};
     }
     case Kind::CollectionValue: {
         const CollectionSummary& c = mgOf().collections[size_t(it.b)];
-        if (it.c >= kAssetFileBase) {
-            const AssetFileSummary& a = c.assetFiles[size_t(it.c - kAssetFileBase)];
+        if (it.part == Part::AssetFiles) {
+            const AssetFileSummary& a = c.assetFiles[size_t(it.c)];
             return col == ColName ? QVariant(q(a.filename)) : col == ColInfo ? QVariant(q(a.tensorName)) : QVariant();
         }
-        if (it.c >= kVarDefBase) {
-            const VariableDefSummary& v = c.variableDefs[size_t(it.c - kVarDefBase)];
+        if (it.part == Part::VariableDefs) {
+            const VariableDefSummary& v = c.variableDefs[size_t(it.c)];
             if (col == ColName) return q(v.variableName);
             if (col == ColType) return v.isResource ? tr("resource") : tr("ref");
             if (col == ColInfo) return tr("initializer %1%2").arg(q(v.initializerName), v.trainable ? tr(", trainable") : QString());
@@ -151,7 +156,7 @@ QVariant ModelTreeModel::display(const Item& it, int col) const {
     case Kind::Function: {
         const FunctionSummary& f = mgOf().functions[size_t(it.b)];
         if (col == ColName) return q(f.name);
-        if (col == ColInfo) return tr("%1 in, %2 out, %3 nodes%4").arg(f.inputs.size()).arg(f.outputs.size()).arg(f.nodeCount).arg(f.isStateful ? tr(", stateful") : QString());
+        if (col == ColInfo) return tr("%1 in, %2 out, %3%4").arg(f.inputs.size()).arg(f.outputs.size()).arg(countText(f.nodeCount, tr("%1 node"), tr("%1 nodes"))).arg(f.isStateful ? tr(", stateful") : QString());
         return {};
     }
     case Kind::Asset: {
@@ -191,7 +196,7 @@ QVariant ModelTreeModel::display(const Item& it, int col) const {
         case ColType: return shortType(v.dtypeName);
         case ColShape: return shapeText(v.shape);
         case ColInfo: {
-            QString info = tr("%1 params, %2").arg(count(v.paramCount), bytesText(v.bytes));
+            QString info = tr("%1, %2").arg(params(v.paramCount), bytesText(v.bytes));
             if (!v.objectPath.empty()) info += QStringLiteral("  ") + q(v.objectPath);
             if (!v.checkpointKey.empty() && v.checkpointKey != v.name) info += QStringLiteral("  [") + q(v.checkpointKey) + QLatin1Char(']');
             return info;
@@ -200,9 +205,20 @@ QVariant ModelTreeModel::display(const Item& it, int col) const {
         return {};
     }
     case Kind::CheckpointListing: {
+        // By its own name and step ("model.ckpt-1000 (latest)"), not the folder's long path again.
         const CheckpointListing& c = m.checkpoints()[size_t(it.a)];
-        if (col == ColName) return QDir::toNativeSeparators(q(c.prefix));
-        if (col == ColInfo) return QString(QString(c.latest ? tr("latest") : QString()) + (c.exists ? QString() : tr(" (missing)")));
+        const QString name = QFileInfo(q(c.prefix)).fileName();
+        if (col == ColName) return c.latest ? tr("%1 (latest)").arg(name) : name;
+        if (col == ColInfo) {
+            const qsizetype dash = name.lastIndexOf(QLatin1Char('-'));
+            bool isStep = false;
+            const qlonglong step = dash >= 0 ? name.mid(dash + 1).toLongLong(&isStep) : 0;
+            QStringList info;
+            if (isStep) info << tr("step %1").arg(step);
+            if (!c.exists) info << tr("missing");
+            info << QDir::toNativeSeparators(q(c.prefix));
+            return info.join(QStringLiteral(" — "));
+        }
         return {};
     }
     case Kind::Warning: return col == ColName ? QVariant(q(m.warnings()[size_t(it.a)])) : QVariant();
@@ -228,11 +244,10 @@ QVariant ModelTreeModel::userRole(const Item& it, int role) const {
     case NodeNameRole:
         if (it.kind == Kind::Variable) return q(s.variables[size_t(it.a)].graphNode);
         if (it.kind == Kind::SignatureTensor) {
-            const SignatureSummary& sig = s.metaGraphs[size_t(it.a)].signatures[size_t(it.b)];
-            const auto& t = (it.c / kSideStride == 0 ? sig.inputs : sig.outputs)[size_t(it.c % kSideStride)];
+            const TensorInfoSummary& t = signatureTensor(it);
             return q(t.name.substr(0, t.name.rfind(':')));
         }
-        if (it.kind == Kind::CollectionValue && it.c < kVarDefBase) {
+        if (it.kind == Kind::CollectionValue && it.part == Part::Values) {
             const std::string& v = s.metaGraphs[size_t(it.a)].collections[size_t(it.b)].values[size_t(it.c)];
             return q(v.substr(0, v.rfind(':')));
         }
@@ -242,6 +257,9 @@ QVariant ModelTreeModel::userRole(const Item& it, int role) const {
     case AssetPathRole:
         if (it.kind == Kind::Asset) return QDir(q(m.openedPath())).filePath(QStringLiteral("assets/") + q(s.metaGraphs[size_t(it.a)].assetFiles[size_t(it.b)].filename));
         if (it.kind == Kind::AssetExtra) return QDir(q(m.openedPath())).filePath(QStringLiteral("assets.extra/") + q(m.assetsExtra()[size_t(it.a)]));
+        return QString();
+    case CheckpointPrefixRole:
+        if (it.kind == Kind::CheckpointListing) return q(m.checkpoints()[size_t(it.a)].prefix);
         return QString();
     case SignatureRole:
         if (it.kind == Kind::Signature) return QString(QString::number(it.a) + QLatin1Char('/') + q(s.metaGraphs[size_t(it.a)].signatures[size_t(it.b)].key));

@@ -44,6 +44,12 @@ TreePanel::TreePanel(QWidget* parent) : QWidget(parent) {
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         for (int r = 0; r < m_proxy->rowCount(); ++r) m_view->expand(m_proxy->index(r, 0));
     });
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint& p) {
+        const QModelIndex i = m_view->indexAt(p);
+        if (i.isValid()) emit contextMenuRequested(m_proxy->mapToSource(i), m_view->viewport()->mapToGlobal(p));
+    });
+    connect(m_view, &QAbstractItemView::activated, this, [this](const QModelIndex& i) { emit sourceActivated(m_proxy->mapToSource(i)); });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) { emit currentSourceChanged(m_proxy->mapToSource(current)); });
 }

@@ -28,6 +28,10 @@ public:
 
 signals:
     void currentSourceChanged(const QModelIndex& source);
+    // Right click on an item (source index) at global position `pos`.
+    void contextMenuRequested(const QModelIndex& source, const QPoint& pos);
+    // Double click / Enter on an item.
+    void sourceActivated(const QModelIndex& source);
 
 private:
     ModelTreeModel* m_model;

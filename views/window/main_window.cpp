@@ -19,6 +19,7 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
@@ -29,16 +30,20 @@
 #include <QUrl>
 
 #include "model/checkpoint/checkpoint_reader.h"
+#include "model/graph/run_subgraph.h"
 #include "model/loader/model_loader.h"
 #include "views/edit/edit_controller.h"
 #include "views/graph/graph_canvas.h"
 #include "views/graph/graph_view.h"
 #include "views/graph/view_json.h"
 #include "views/panels/properties_panel.h"
+#include "views/panels/tree_item_properties.h"
+#include "views/runner/input_editor.h"
 #include "views/runner/runner_panel.h"
 #include "views/tensor/tensor_viewer.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
+#include "views/util/plural.h"
 #include "views/window/icons.h"
 
 namespace tfscope {
@@ -102,7 +107,6 @@ QString modelSummaryHtml(const Model& model, const ViewChoice& choice) {
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(QStringLiteral("tfscope[*]"));
     setAcceptDrops(true);
-    resize(1400, 860);
     m_tabs = new QTabWidget(this);
     m_canvas = new GraphCanvas(m_tabs);
     m_tensor = new TensorViewer(m_tabs);
@@ -114,12 +118,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setCentralWidget(m_tabs);
 
     m_tree = new TreePanel(this);
-    auto* treeDock = new QDockWidget(tr("Model"), this);
+    auto* treeDock = m_treeDock = new QDockWidget(tr("Model"), this);
     treeDock->setObjectName(QStringLiteral("ModelDock"));
     treeDock->setWidget(m_tree);
     addDockWidget(Qt::LeftDockWidgetArea, treeDock);
     m_properties = new PropertiesPanel(this);
-    auto* propDock = new QDockWidget(tr("Properties"), this);
+    auto* propDock = m_propertiesDock = new QDockWidget(tr("Properties"), this);
     propDock->setObjectName(QStringLiteral("PropertiesDock"));
     propDock->setWidget(m_properties);
     addDockWidget(Qt::RightDockWidgetArea, propDock);
@@ -127,7 +131,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_runner = new RunnerPanel(this);
     m_runnerDock = new QDockWidget(tr("Run"), this);
     m_runnerDock->setObjectName(QStringLiteral("RunDock"));
-    m_runnerDock->setWidget(m_runner);
+    // In a scroll area: the panel's minimum width must not widen the dock (and squeeze the graph)
+    // when it opens in the Properties dock's place.
+    auto* runScroll = new QScrollArea(m_runnerDock);
+    runScroll->setWidgetResizable(true);
+    runScroll->setFrameShape(QFrame::NoFrame);
+    runScroll->setWidget(m_runner);
+    m_runnerDock->setWidget(runScroll);
     tabifyDockWidget(propDock, m_runnerDock);
     m_runnerDock->hide();
 
@@ -143,6 +153,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_progress->hide();
     m_cancel->hide();
     m_edit = new EditController(this, m_tree, m_tensor);
+    m_runner->setEditSession(m_edit->session());
     connect(m_edit, &EditController::unsavedEditsChanged, this, &QWidget::setWindowModified);
     createActions();
 
@@ -150,8 +161,21 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(&m_loader, &QFutureWatcherBase::finished, this, &MainWindow::onLoaded);
     connect(m_cancel, &QToolButton::clicked, &m_loader, &QFutureWatcherBase::cancel);
     connect(m_tree, &TreePanel::currentSourceChanged, this, &MainWindow::onTreeCurrent);
+    connect(m_tree, &TreePanel::sourceActivated, this, &MainWindow::onTreeActivated);
+    auto popup = [](QMenu* menu, const QPoint& pos) {
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(pos);
+    };
+    connect(m_canvas->view(), &GraphView::nodeContextMenu, this, [this, popup](int n, const QPoint& pos) { popup(nodeMenu(n), pos); });
+    connect(m_canvas->view(), &GraphView::groupContextMenu, this, [this, popup](int g, const QPoint& pos) { popup(groupMenu(g), pos); });
+    connect(m_tree, &TreePanel::contextMenuRequested, this, [this](const QModelIndex& source, const QPoint& pos) {
+        QMenu* menu = treeMenu(source);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(pos);
+    });
     connect(m_canvas, &GraphCanvas::nodeSelected, this, &MainWindow::onNodeSelected);
     connect(m_canvas, &GraphCanvas::layoutFailed, this, [this](const QString& m) { m_statusLabel->setText(m); });
+    connect(m_runner, &RunnerPanel::runFinished, this, [this] { highlightSignature(m_runner->metaGraph(), m_runner->signature()); });
     connect(m_runner, &RunnerPanel::tensorActivated, this, [this](const QString& name, const Tensor& t) {
         m_tensor->setTensor(name, t);
         m_tabs->setCurrentWidget(m_tensor);
@@ -163,6 +187,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_properties, &PropertiesPanel::functionLinkActivated, this, &MainWindow::openFunction);
     connect(m_properties, &PropertiesPanel::variableLinkActivated, this,
             [this](int v) { m_tree->selectSource(m_tree->treeModel()->indexForVariable(v)); });
+    fitToScreen();
 }
 
 MainWindow::~MainWindow() {
@@ -180,14 +205,9 @@ void MainWindow::createActions() {
     };
     QMenu* file = menuBar()->addMenu(tr("&File"));
     auto* edit = new QMenu(tr("&Edit"), this);  // filled below; added after File
-    QAction* open = act(file, tr("&Open File…"), QKeySequence::Open, [this] {
-        QString p = QFileDialog::getOpenFileName(this, tr("Open model file"));
-        if (!p.isEmpty()) openPath(p);
-    }, u"open");
-    act(file, tr("Open &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] {
-        QString p = QFileDialog::getExistingDirectory(this, tr("Open SavedModel or checkpoint folder"));
-        if (!p.isEmpty()) openPath(p);
-    });
+    QAction* open = act(
+        file, tr("&Open File…"), QKeySequence::Open, [this] { openFileDialog(); }, u"open");
+    act(file, tr("Open &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] { openFolderDialog(); });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_versionMenu = file->addMenu(tr("Open &Version"));
     QAction* reloadAction = act(file, tr("&Reload"), QKeySequence(Qt::Key_F5), [this] { reload(); }, u"reload");
@@ -220,6 +240,8 @@ void MainWindow::createActions() {
         m_choice.signature = v[1].toStdString();
         showChosenGraph();
     });
+    view->addSeparator();
+    addPanelActions(view);
     QMenu* signature = menuBar()->addMenu(tr("&Signature"));
     QAction* run = act(signature, tr("&Run…"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { showRunner(); }, u"run");
     // Evaluate: the selected node's value with the runner's current inputs (views/runner/runner_evaluate.cpp).
@@ -231,6 +253,7 @@ void MainWindow::createActions() {
         m_statusLabel->setText(tr("Evaluating %1…").arg(name));
         m_runner->evaluate(name);
     });
+    addHelpMenu();
     QToolBar* bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("MainToolBar"));
     bar->setIconSize(QSize(20, 20));
@@ -242,6 +265,7 @@ void MainWindow::createActions() {
     bar->addSeparator();
     bar->addWidget(m_viewChooser);
     bar->addAction(m_rawAction);
+    view->addAction(bar->toggleViewAction());
     updateRecentMenu();
     updateVersionMenu();
 }
@@ -289,6 +313,10 @@ void MainWindow::onLoaded() {
 }
 
 void MainWindow::setModel(std::shared_ptr<const Model> model) {
+    // A reload (F5) of the same model keeps the signature chosen in the Run panel.
+    QString keepSignature;
+    if (m_model && model && m_model->rootPath() == model->rootPath() && !m_runner->signature().isEmpty() && !m_runnerDock->isHidden())
+        keepSignature = QString::number(m_runner->metaGraph()) + QLatin1Char('/') + m_runner->signature();
     m_model = std::move(model);
     const QString root = QString::fromStdString(m_model->rootPath());
     if (m_model->format() == ModelFormat::ServingBaseDir) {
@@ -305,6 +333,7 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     m_tree->treeModel()->setModel(m_model);
     m_properties->clearPanel();
     m_runner->setModel(m_model);
+    if (!keepSignature.isEmpty()) m_runner->selectSignature(keepSignature);
     m_functionTrail.clear();
     {
         auto choice = chooseView(m_model->summary(), m_wantTagSet.toStdString(), m_wantSignature.toStdString());
@@ -321,7 +350,7 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     m_properties->showText(modelSummaryHtml(*m_model, m_choice));
     m_tabs->setCurrentWidget(m_model->metaGraphCount() > 0 ? static_cast<QWidget*>(m_canvas) : m_tensor);
     QString status = tr("%1 — %2").arg(root, QString::fromLatin1(modelFormatDisplayName(m_model->format())));
-    if (!m_model->warnings().empty()) status += tr(" — %1 warning(s)").arg(m_model->warnings().size());
+    if (!m_model->warnings().empty()) status += tr(" — %1").arg(countText(qint64(m_model->warnings().size()), tr("%1 warning"), tr("%1 warnings")));
     m_statusLabel->setText(status);
     emit modelLoaded();
 }
@@ -331,28 +360,19 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
     const auto kind = ModelTreeModel::Kind(source.data(ModelTreeModel::KindRole).toInt());
     const QString key = source.data(ModelTreeModel::CheckpointKeyRole).toString();
     const QString node = source.data(ModelTreeModel::NodeNameRole).toString();
+    // Something about every item, never the previous item's text; a node's own view replaces it below.
+    m_properties->showText(treeItemHtml(source));
     if (kind == ModelTreeModel::Kind::Signature && m_canvas->graph()) {
         const QString sig = source.data(ModelTreeModel::SignatureRole).toString();
         const int mg = sig.section(QLatin1Char('/'), 0, 0).toInt();
         const std::string sigKey = sig.section(QLatin1Char('/'), 1).toStdString();
-        if (mg >= 0 && mg < m_model->metaGraphCount()) {
-            // The signature's meta graph and dataflow on the canvas; in the raw view its nodes
-            // are highlighted, looked up in its own meta graph.
-            if (mg != m_choice.metaGraph || sigKey != m_choice.signature) {
-                m_choice.metaGraph = mg;
-                m_choice.signature = sigKey;
-                showChosenGraph();
-            }
-            auto graph = m_model->graphIndex(mg);
-            for (const SignatureSummary& s : m_model->summary().metaGraphs[size_t(mg)].signatures) {
-                if (s.key != sigKey || !graph) continue;
-                std::vector<std::string> names;
-                for (const auto& o : s.outputs) names.push_back(o.name);
-                const std::vector<NodeId> needed = graph->subgraphFor(names);
-                if (m_rawView) m_canvas->highlightNodes(needed);
-                m_statusLabel->setText(tr("Signature %1 needs %2 nodes").arg(QString::fromStdString(s.key)).arg(needed.size()));
-            }
+        if (mg >= 0 && mg < m_model->metaGraphCount() && (mg != m_choice.metaGraph || sigKey != m_choice.signature)) {
+            // The signature's meta graph and dataflow on the canvas.
+            m_choice.metaGraph = mg;
+            m_choice.signature = sigKey;
+            showChosenGraph();
         }
+        highlightSignature(mg, sig.section(QLatin1Char('/'), 1));
     }
     if (kind == ModelTreeModel::Kind::Variable && !key.isEmpty()) showTensor(key);
     if (kind == ModelTreeModel::Kind::AddedVariable && m_edit->showAdded(source.data(ModelTreeModel::EditNameRole).toString()))
@@ -361,10 +381,8 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
         NodeId id = canvasNode(*m_canvas->graph(), node.toStdString());
         if (id != kNoNode) {
             m_canvas->highlightNodes({id});
-            if (kind != ModelTreeModel::Kind::Variable) {
-                m_canvas->revealNode(id);
-                m_tabs->setCurrentWidget(m_canvas);
-            }
+            m_canvas->revealNode(id);  // a variable: its node, while its values stay in view
+            if (kind != ModelTreeModel::Kind::Variable) m_tabs->setCurrentWidget(m_canvas);
             showNodeProperties(m_properties, m_model, m_choice, m_canvas, id);
         }
     }
@@ -376,13 +394,50 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
     if (!asset.isEmpty()) openAsset(asset);
 }
 
+namespace {
+// The graph tensors a signature input or output stands for (a sparse one: its components).
+void addTensorNames(const TensorInfoSummary& t, std::vector<std::string>& out) {
+    for (const std::string* n : {&t.name, &t.valuesTensor, &t.indicesTensor, &t.denseShapeTensor})
+        if (!n->empty()) out.push_back(*n);
+    for (const TensorInfoSummary& c : t.components) addTensorNames(c, out);
+}
+}  // namespace
+
+void MainWindow::highlightSignature(int metaGraph, const QString& key) {
+    if (!m_model || !m_canvas->graph() || metaGraph < 0 || metaGraph >= int(m_model->summary().metaGraphs.size())) return;
+    // Nodes are looked up in the signature's own meta graph; the raw view marks them on the canvas
+    // (the model view already shows just the signature's dataflow).
+    const auto graph = m_model->graphIndex(metaGraph);
+    if (!graph) return;
+    for (const SignatureSummary& s : m_model->summary().metaGraphs[size_t(metaGraph)].signatures) {
+        if (s.key != key.toStdString()) continue;
+        // What a run executes: the outputs' inputs back to the fed inputs. With the Run panel on this
+        // signature, the inputs it feeds (an empty optional one is computed by the graph instead).
+        const bool inRunner = m_runner->metaGraph() == metaGraph && m_runner->signature() == key && !m_runner->editors().empty();
+        std::vector<std::string> fetches, feeds;
+        for (const auto& o : s.outputs) addTensorNames(o, fetches);
+        for (const auto& in : s.inputs) {
+            if (inRunner) {
+                const InputEditor* e = m_runner->editor(QString::fromStdString(in.key));
+                if (e && e->isOmitted()) continue;
+            }
+            addTensorNames(in, feeds);
+        }
+        const std::vector<NodeId> nodes = runSubgraph(*graph, fetches, feeds);
+        if (m_rawView && m_canvas->graph() == graph) m_canvas->highlightNodes(nodes);
+        m_statusLabel->setText(tr("Signature %1 runs %2 for its inputs")
+                                   .arg(key, countText(qint64(nodes.size()), tr("%1 node"), tr("%1 nodes"))));
+    }
+}
+
 bool MainWindow::showRunner(const QString& signature) {
     const QModelIndex current = m_tree->proxy()->mapToSource(m_tree->view()->currentIndex());
-    if (!m_runner->selectSignature(signature.isEmpty() ? current.data(ModelTreeModel::SignatureRole).toString() : signature))
-        return false;
-    m_runnerDock->show();
+    // An empty request keeps the signature chosen in the panel (F5 reloads keep it too).
+    QString spec = signature.isEmpty() ? current.data(ModelTreeModel::SignatureRole).toString() : signature;
+    if (spec.isEmpty() && !m_runner->signature().isEmpty()) spec = QString::number(m_runner->metaGraph()) + QLatin1Char('/') + m_runner->signature();
+    if (!m_runner->selectSignature(spec)) return false;
+    m_runnerDock->show();  // in the Properties dock's place: the docks keep their sizes
     m_runnerDock->raise();
-    resizeDocks({m_runnerDock}, {520}, Qt::Horizontal);
     return true;
 }
 
@@ -500,8 +555,9 @@ bool MainWindow::confirmDiscardEdits() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (confirmDiscardEdits()) event->accept();
-    else event->ignore();
+    if (!confirmDiscardEdits()) return event->ignore();
+    saveLayout();
+    event->accept();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

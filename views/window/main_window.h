@@ -68,8 +68,24 @@ public:
     PropertiesPanel* properties() const { return m_properties; }
     EditController* editController() const { return m_edit; }
     RunnerPanel* runner() const { return m_runner; }
-    // Shows the Run dock for SIGNATURE ("key" or "metaGraph/key"; "" = the selected or first one).
+    // The status line's text.
+    QString statusText() const;
+    // Shows the Run dock for SIGNATURE ("key" or "metaGraph/key"; "" = the selected one, else the
+    // one already chosen in the panel, else the first).
     bool showRunner(const QString& signature = {});
+    QDockWidget* runnerDock() const { return m_runnerDock; }
+    QDockWidget* treeDock() const { return m_treeDock; }
+    QDockWidget* propertiesDock() const { return m_propertiesDock; }
+
+    // Window geometry, dock layout and the tree's column widths, in QSettings ("window/…"):
+    // saved on close, restored by restoreLayout() (the app calls it; --screenshot does not, so
+    // screenshots do not depend on the user's layout). Before that, and when nothing is saved, the
+    // window has its first size: 1400×860, or 90% of the screen's available area if smaller.
+    void saveLayout() const;
+    void restoreLayout();
+    void fitToScreen();
+    // Text of Help > About (version, Qt version, license).
+    static QString aboutText();
 
 signals:
     void modelLoaded();
@@ -89,6 +105,17 @@ private:
     void onNodeSelected(int node);
     void showTensor(const QString& key);
     void revealNodeByName(const QString& name);
+    // main_window_context.cpp: the tree's context menu (caller owns it) and double click.
+public:
+    QMenu* treeMenu(const QModelIndex& source);
+    // The graph canvas's context menus (caller owns them).
+    QMenu* nodeMenu(NodeId node);
+    QMenu* groupMenu(int group);
+
+private:
+    void onTreeActivated(const QModelIndex& source);
+    // Highlights the nodes a run of the signature executes for the inputs it is given.
+    void highlightSignature(int metaGraph, const QString& key);
     void openAsset(const QString& path);
     // Shows library function `name` as the canvas graph ("" = back to the main graph) and the trail
     // of functions opened from call nodes (main graph › f › g) as links back.
@@ -98,6 +125,11 @@ private:
     void updateRecentMenu();
     void updateVersionMenu();
     void exportGraph(bool svg);
+    // main_window_layout.cpp: View menu's panels, Help menu, file dialogs that remember the folder.
+    void addPanelActions(QMenu* view);
+    void addHelpMenu();
+    void openFileDialog();
+    void openFolderDialog();
     void findDialog();
     // Model view or raw graph of m_choice on the canvas; the chooser follows.
     void showChosenGraph();
@@ -111,6 +143,8 @@ private:
     EditController* m_edit;
     RunnerPanel* m_runner;
     QDockWidget* m_runnerDock;
+    QDockWidget* m_treeDock;
+    QDockWidget* m_propertiesDock;
     QTabWidget* m_tabs;
     QProgressBar* m_progress;
     QToolButton* m_cancel;

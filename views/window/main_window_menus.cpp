@@ -6,6 +6,7 @@
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -22,6 +23,7 @@
 #include "views/graph/graph_view.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
+#include "views/util/plural.h"
 
 namespace tfscope {
 namespace {
@@ -80,7 +82,15 @@ void MainWindow::exportGraph(bool svg) {
     const QString filter = svg ? tr("SVG images (*.svg)") : tr("PNG images (*.png)");
     QString path = QFileDialog::getSaveFileName(this, tr("Export graph"), svg ? QStringLiteral("graph.svg") : QStringLiteral("graph.png"), filter);
     if (path.isEmpty()) return;
-    QString error = svg ? m_canvas->view()->exportSvg(path) : m_canvas->view()->exportPng(path);
+    double scale = 1;
+    if (!svg) {
+        bool ok = false;
+        const QStringList scales{QStringLiteral("1×"), QStringLiteral("2×"), QStringLiteral("3×"), QStringLiteral("4×")};
+        const QString pick = QInputDialog::getItem(this, tr("Export graph"), tr("Scale (image pixels per layout unit):"), scales, 1, false, &ok);
+        if (!ok) return;
+        scale = pick.left(1).toDouble();
+    }
+    QString error = svg ? m_canvas->view()->exportSvg(path) : m_canvas->view()->exportPng(path, scale);
     if (!error.isEmpty()) QMessageBox::critical(this, tr("Export failed"), error);
     else statusBar()->showMessage(tr("Exported %1").arg(path), 4000);
 }
@@ -101,8 +111,9 @@ void MainWindow::findDialog() {
     constexpr int kMax = 500;
     auto refresh = [&] {
         list->clear();
+        info->clear();  // no count left from an earlier query
         const QString text = edit->text();
-        if (text.size() < 2) return;
+        if (text.isEmpty()) return;
         const std::string needle = text.toLower().toStdString();
         auto lowerHas = [&](std::string_view s) {
             std::string l(s);
@@ -128,7 +139,12 @@ void MainWindow::findDialog() {
                 bool hit = false;
                 for (int c = 0; c < ModelTreeModel::ColumnCount && !hit; ++c) hit = i.siblingAtColumn(c).data().toString().contains(text, Qt::CaseInsensitive);
                 if (hit) {
-                    auto* it = new QListWidgetItem(tr("tree  %1  %2").arg(i.data().toString(), i.siblingAtColumn(ModelTreeModel::ColInfo).data().toString()), list);
+                    // Where it is (meta graph › Signatures › key › inputs), so look-alikes differ.
+                    QStringList where;
+                    for (QModelIndex p = i.parent(); p.isValid(); p = p.parent()) where.prepend(p.data().toString());
+                    QString label = tr("tree  %1  %2").arg(i.data().toString(), i.siblingAtColumn(ModelTreeModel::ColInfo).data().toString()).trimmed();
+                    if (!where.isEmpty()) label += tr("   — in %1").arg(where.join(QStringLiteral(" › ")));
+                    auto* it = new QListWidgetItem(label, list);
                     it->setData(Qt::UserRole, -1);
                     it->setData(Qt::UserRole + 1, QVariant::fromValue(QPersistentModelIndex(i)));
                     ++shown;
@@ -136,7 +152,7 @@ void MainWindow::findDialog() {
                 stack.push_back(i);
             }
         }
-        info->setText(shown >= kMax ? tr("First %1 matches").arg(kMax) : tr("%1 matches").arg(shown));
+        info->setText(shown >= kMax ? tr("First %1 matches").arg(kMax) : countText(shown, tr("%1 match"), tr("%1 matches")));
     };
     connect(edit, &QLineEdit::textChanged, &dialog, refresh);
     connect(list, &QListWidget::itemActivated, &dialog, [&](QListWidgetItem* it) {
