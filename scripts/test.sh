@@ -60,8 +60,10 @@ asan_tests() {
     ctest --output-on-failure -j "$JOBS"
 }
 fuzz() { bash fuzz/smoke.sh; }
+format() { bash scripts/check-format.sh; }
 
 stage setup setup
+stage format format
 stage build build
 if [ "$last" = ok ]; then
   stage ctest ctests
