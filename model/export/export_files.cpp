@@ -1,6 +1,7 @@
 #include "model/export/export_files.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <vector>
@@ -19,11 +20,34 @@ Status ioErrorFor(const std::string& verb, const std::string& path, int err) {
     return Status::ioError("Could not " + verb + " '" + path + "': " + std::strerror(err) + ".");
 }
 
+// The process's umask, read without changing it (Linux reports it in /proc/self/status); where that
+// is not available, set and restored at once.
+mode_t currentUmask() {
+    if (FILE* f = std::fopen("/proc/self/status", "r")) {
+        char line[256];
+        unsigned mask = 0;
+        bool found = false;
+        while (!found && std::fgets(line, sizeof line, f)) found = std::sscanf(line, "Umask: %o", &mask) == 1;
+        std::fclose(f);
+        if (found) return mode_t(mask);
+    }
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    return mask;
+}
+
 Result<std::string> makeTempDir(const std::string& parent, const std::string& base) {
     std::string templ = (parent.empty() ? std::string(".") : parent) + "/" + base + ".tmp-XXXXXX";
     std::vector<char> buf(templ.begin(), templ.end());
     buf.push_back('\0');
     if (!::mkdtemp(buf.data())) return ioErrorFor("create a folder in", parent.empty() ? "." : parent, errno);
+    // mkdtemp makes the folder 0700; the exported folder gets the mode any new folder would (as
+    // TensorFlow's writers do): 0777 less the umask.
+    if (::chmod(buf.data(), 0777 & ~currentUmask()) != 0) {
+        const int err = errno;
+        ::rmdir(buf.data());
+        return ioErrorFor("set the permissions of", buf.data(), err);
+    }
     return std::string(buf.data());
 }
 

@@ -7,10 +7,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include <csignal>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include "model/checkpoint/bundle_writer.h"
 #include "model/checkpoint/checkpoint_reader.h"
@@ -175,6 +176,24 @@ private slots:
                  (QStringList{"checkpoint", "model.ckpt.data-00000-of-00001", "model.ckpt.index"}));
         QCOMPARE(fileBytes(dir.filePath("checkpoint").toStdString()),
                  QByteArray("model_checkpoint_path: \"model.ckpt\"\nall_model_checkpoint_paths: \"model.ckpt\"\n"));
+    }
+
+    void testExportedFolderFollowsUmask() {
+        QTemporaryDir dir;
+        EditSet sm = openSet(TFSCOPE_TEST_DATA "/tf2_module");
+        ExportOptions o;
+        o.format = ExportFormat::SavedModel;
+        const mode_t old = ::umask(022);
+        o.out = dir.filePath("saved022").toStdString();
+        auto r = exportSavedModel(sm, o);
+        ::umask(027);
+        o.out = dir.filePath("saved027").toStdString();
+        auto r2 = exportSavedModel(sm, o);
+        ::umask(old);
+        QVERIFY2(r.ok(), r.status().toString().c_str());
+        QVERIFY2(r2.ok(), r2.status().toString().c_str());
+        QCOMPARE(int(fs::status(dir.filePath("saved022").toStdString()).permissions() & fs::perms::all), 0755);
+        QCOMPARE(int(fs::status(dir.filePath("saved027").toStdString()).permissions() & fs::perms::all), 0750);
     }
 
     void testTf2ObjectGraphRewritten() {
