@@ -5,6 +5,7 @@
 // `--view-json FILE.json` (with --screenshot) also writes what the canvas shows (docs/cli-json.md);
 // `--tag_set T --signature_def K` choose the meta graph and signature, `--raw` the raw graph view.
 #include <QApplication>
+#include <QScreen>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
@@ -138,6 +139,12 @@ int runGui(int argc, char** argv) {
     std::unique_ptr<ScreenshotDriver> driver;
     if (!parser.isSet(shot)) window.restoreLayout();  // a screenshot shows the default layout
     if (parser.isSet(shot)) {
+        // Headless, the offscreen platform's unconfigured screen is a nominal 800x800: render at the
+        // window's usual first size rather than at 90% of that. A real or configured screen is kept.
+        const QScreen* screen = QGuiApplication::primaryScreen();
+        if (QGuiApplication::platformName() == QLatin1String("offscreen") && screen &&
+            screen->geometry() == QRect(0, 0, 800, 800))
+            window.setFirstSize(QSize(1400, 860));
         window.setErrorDialogs(false);
         driver = std::make_unique<ScreenshotDriver>(&window, parser.value(shot), parser.value(select), parser.value(run),
                                                     parser.value(viewJson));

@@ -59,8 +59,8 @@ _tfscope() {
     ckpt) options="--tensor_name --tensor-name --all_tensor_names --all-tensor-names --all_tensors --all-tensors
                    --verify --json --printoptions --help" ;;
     versions) options="--json --help" ;;
-    scan) options="--tag_set --op_denylist --json --help" ;;
-    run) options="--tag_set --signature_def --inputs --input_exprs --input_examples --outdir --overwrite --json
+    scan) options="--tag_set --op_denylist --fetches --feeds --json --help" ;;
+    run) options="--tag_set --signature_def --fetches --script --set --scale --add --from-npy --inputs --input_exprs --input_examples --outdir --overwrite --json
                   --memory_limit --threads --help" ;;
     export) options="--select --exclude --trainable-only --no-optimizer-slots --rename --set --scale --add
                      --from-npy --script --save-script --out --format --state-file --json --help" ;;

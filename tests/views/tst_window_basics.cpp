@@ -336,6 +336,7 @@ private slots:
         TFSCOPE_REQUIRE_SHARED_MODELS();
         MainWindow w;
         w.setErrorDialogs(false);
+        w.setRawView(true, /*remember=*/false);  // the graph's own nodes: variables are not folded
         QVERIFY(open(w, kHp2));
         auto g = w.canvas()->graph();
         const NodeId parse = g->find("ParseExample/ParseExample");
@@ -422,6 +423,7 @@ private slots:
         TFSCOPE_REQUIRE_SHARED_MODELS();
         MainWindow w;
         w.setErrorDialogs(false);
+        w.setRawView(true, /*remember=*/false);  // the graph's own nodes: variables are not folded
         QVERIFY(open(w, kHp2));
         const QModelIndex a = w.treePanel()->findByName(QStringLiteral("a"));
         QVERIFY(a.isValid());

@@ -84,6 +84,8 @@ public:
     void saveLayout() const;
     void restoreLayout();
     void fitToScreen();
+    // The default layout at SIZE, whatever the screen (--screenshot renders at one size everywhere).
+    void setFirstSize(QSize size);
     // Text of Help > About (version, Qt version, license).
     static QString aboutText();
 

@@ -63,8 +63,12 @@ void MainWindow::fitToScreen() {
     const QScreen* screen = QApplication::primaryScreen();
     const QRect avail = screen ? screen->availableGeometry() : QRect(0, 0, 1400, 860);
     const QSize size(std::min(1400, avail.width() * 9 / 10), std::min(860, avail.height() * 9 / 10));
-    resize(size);
+    setFirstSize(size);
     move(avail.center() - QPoint(size.width() / 2, size.height() / 2));
+}
+
+void MainWindow::setFirstSize(QSize size) {
+    resize(size);
     // The docks' share of the width leaves the graph the larger part.
     resizeDocks({m_treeDock, m_propertiesDock}, {size.width() * 28 / 100, size.width() * 21 / 100}, Qt::Horizontal);
 }
