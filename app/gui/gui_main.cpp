@@ -5,7 +5,6 @@
 // `--view-json FILE.json` (with --screenshot) also writes what the canvas shows (docs/cli-json.md);
 // `--tag_set T --signature_def K` choose the meta graph and signature, `--raw` the raw graph view.
 #include <QApplication>
-#include <QScreen>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
@@ -13,6 +12,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScreen>
 #include <QTimer>
 
 #include <cstdio>
