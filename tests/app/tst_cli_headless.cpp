@@ -5,6 +5,8 @@
 // (PATH and a scratch HOME only) in an empty scratch folder.
 #include <QtTest>
 
+#include "cli_process.h"
+
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -16,15 +18,7 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-struct Run {
-    int exitCode = -1;  // -2: crashed (signal)
-    QByteArray out;
-    QByteArray err;
-};
-
-}  // namespace
+using Run = CliRun;
 
 class TestCliHeadless : public QObject {
     Q_OBJECT
@@ -42,13 +36,7 @@ class TestCliHeadless : public QObject {
         QProcess p;
         p.setProcessEnvironment(env);
         p.setWorkingDirectory(m_dir.path());
-        p.start(QStringLiteral(TFSCOPE_BIN), args);
-        Run r;
-        if (!p.waitForFinished(120000)) return r;
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+        return ::runTfscope(args, 120000, &p);
     }
 
 private slots:

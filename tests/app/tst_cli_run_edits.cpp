@@ -4,6 +4,8 @@
 // (serving_default: y = x * weight + child.bias; weight [2, 3, 4], bias [0.5, -0.5, 1]).
 #include <QtTest>
 
+#include "cli_process.h"
+
 #include <QProcess>
 
 #include <nlohmann/json.hpp>
@@ -14,22 +16,7 @@ namespace {
 
 const QString kModule = QStringLiteral(TFSCOPE_TEST_DATA "/tf2_module");
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runTfscope(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(TFSCOPE_BIN), args);
-    Run r;
-    if (!p.waitForFinished(120000)) return r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
+using Run = CliRun;
 
 std::vector<double> yOf(const Run& r) {
     auto doc = nlohmann::json::parse(r.out.toStdString());

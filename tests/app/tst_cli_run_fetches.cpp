@@ -3,6 +3,8 @@
 // custom ops (TF Text, TF Decision Forests, tf.contrib) may remain needed.
 #include <QtTest>
 
+#include "cli_process.h"
+
 #include <QDirIterator>
 
 #include <algorithm>
@@ -18,22 +20,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runTfscope(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(TFSCOPE_BIN), args);
-    Run r;
-    if (!p.waitForFinished(300000)) return r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
+using Run = CliRun;
 
 QString fixture(const QString& rel) { return QStringLiteral(TFSCOPE_TEST_DATA "/fetch/") + rel; }
 

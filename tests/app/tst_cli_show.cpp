@@ -5,6 +5,8 @@
 // On mismatch the test writes NAME.actual.txt next to the expected file and prints `diff -u`.
 #include <QtTest>
 
+#include "cli_process.h"
+
 #include <QProcess>
 
 #include "shared_models.h"
@@ -16,22 +18,7 @@ namespace {
 const QString kModels = QStringLiteral(TFSCOPE_SHARED_MODELS);
 const QString kCliData = QStringLiteral(TFSCOPE_TEST_DATA "/cli");
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runTfscope(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(TFSCOPE_BIN), args);
-    Run r;
-    if (!p.waitForFinished(120000)) return r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
+using Run = CliRun;
 
 QStringList expand(const QStringList& args) {
     QStringList out;
