@@ -2,21 +2,11 @@
 
 #include <deque>
 
+#include "model/loader/summary_builder.h"
 #include "trackable_object_graph.pb.h"
 
 namespace tfscope {
 namespace {
-
-std::string escapeName(const std::string& name) {
-    std::string out;
-    out.reserve(name.size());
-    for (char c : name) {
-        if (c == '.') out += "..";
-        else if (c == '/') out += ".S";
-        else out += c;
-    }
-    return out;
-}
 
 bool valid(int id, int n) { return id >= 0 && id < n; }
 
@@ -39,7 +29,7 @@ TrackablePaths trackableObjectPaths(const tensorflow::TrackableObjectGraph& g, c
             const int child = c.node_id();
             if (!valid(child, n) || out.reached[size_t(child)] || skipped(child)) continue;
             out.reached[size_t(child)] = true;
-            const std::string esc = escapeName(c.local_name());
+            const std::string esc = escapeLocalName(c.local_name());
             out.path[size_t(child)] = out.path[size_t(id)].empty() ? esc : out.path[size_t(id)] + "/" + esc;
             queue.push_back(child);
         }
@@ -53,7 +43,7 @@ TrackablePaths trackableObjectPaths(const tensorflow::TrackableObjectGraph& g, c
                 continue;
             out.reached[size_t(slot)] = true;
             out.path[size_t(slot)] =
-                out.path[size_t(var)] + "/.OPTIMIZER_SLOT/" + out.path[size_t(opt)] + "/" + escapeName(s.slot_name());
+                out.path[size_t(var)] + "/.OPTIMIZER_SLOT/" + out.path[size_t(opt)] + "/" + escapeLocalName(s.slot_name());
         }
     }
     return out;

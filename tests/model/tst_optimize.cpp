@@ -16,6 +16,7 @@
 #include "float_compare.h"
 #include "function.pb.h"
 #include "graph.pb.h"
+#include "graph_pbtxt.h"
 #include "meta_graph.pb.h"
 #include "model/exec/exec_graph.h"
 #include "model/exec/executor.h"
@@ -31,20 +32,7 @@ using namespace tfscope::exec;
 
 namespace {
 
-std::string floatConst(const std::string& name, const std::vector<int64_t>& shape, float start, float step) {
-    int64_t count = 1;
-    std::string dims;
-    for (int64_t d : shape) {
-        count *= d;
-        dims += "dim { size: " + std::to_string(d) + " } ";
-    }
-    std::string values;
-    for (int64_t i = 0; i < count; ++i) values += "float_val: " + std::to_string(start + step * float(i % 7) - step * float(i % 3)) + " ";
-    return "node { name: '" + name + "' op: 'Const' attr { key: 'dtype' value { type: DT_FLOAT } } attr { key: 'value' value { tensor { "
-           "dtype: DT_FLOAT tensor_shape { " + dims + "} " + values + "} } } }\n";
-}
-
-const char* kT = " attr { key: 'T' value { type: DT_FLOAT } } ";
+const char* const kT = kFloatT;
 
 std::string op(const std::string& name, const std::string& type, const std::vector<std::string>& inputs, const std::string& extra = "") {
     std::string s = "node { name: '" + name + "' op: '" + type + "'";

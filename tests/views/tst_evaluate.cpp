@@ -9,6 +9,7 @@
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
 #include "shared_models.h"
+#include "temp_settings.h"
 #include "views/runner/input_editor.h"
 #include "views/runner/runner_panel.h"
 
@@ -22,11 +23,8 @@ class TestEvaluate : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase() {
-        QVERIFY(m_settingsDir.isValid());  // the runner remembers inputs in QSettings: keep them here
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("tfscope-test"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_evaluate"));
+        // The runner remembers inputs in QSettings: keep them here.
+        QVERIFY(useTemporarySettings(m_settingsDir, "tst_evaluate"));
     }
 
     void testEvaluatesIntermediateWithCurrentInputs() {

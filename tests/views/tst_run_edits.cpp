@@ -18,6 +18,7 @@
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
 #include "shared_models.h"
+#include "temp_settings.h"
 #include "views/edit/edit_controller.h"
 #include "views/edit/edit_session.h"
 #include "views/runner/input_editor.h"
@@ -62,11 +63,7 @@ class TestRunEdits : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase() {
-        QVERIFY(m_settingsDir.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("tfscope-test"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_run_edits"));
+        QVERIFY(useTemporarySettings(m_settingsDir, "tst_run_edits"));
     }
 
     void testTf2EditedAndOriginalSideBySide() {

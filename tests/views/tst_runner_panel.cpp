@@ -26,6 +26,7 @@
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
 #include "shared_models.h"
+#include "temp_settings.h"
 #include "views/runner/example_editor.h"
 #include "views/runner/input_editor.h"
 #include "views/runner/runner_panel.h"
@@ -104,11 +105,7 @@ class TestRunnerPanel : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase() {
-        QVERIFY(m_settingsDir.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("tfscope-test"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_runner_panel"));
+        QVERIFY(useTemporarySettings(m_settingsDir, "tst_runner_panel"));
         TFSCOPE_REQUIRE_SHARED_MODELS();  // every case runs a shared model
         m_model = loadModel();
         QVERIFY(m_model);

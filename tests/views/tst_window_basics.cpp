@@ -35,6 +35,7 @@
 #include "model/graph/graph_index.h"
 #include "offscreen_screen.h"
 #include "shared_models.h"
+#include "temp_settings.h"
 #include "views/edit/edit_controller.h"
 #include "views/edit/edit_session.h"
 #include "views/graph/graph_canvas.h"
@@ -92,11 +93,7 @@ class TestWindowBasics : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase() {
-        QVERIFY(m_settingsDir.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("tfscope-test"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_window_basics"));
+        QVERIFY(useTemporarySettings(m_settingsDir, "tst_window_basics"));
     }
 
     void testRedoKeys() {

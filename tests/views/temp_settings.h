@@ -1,0 +1,17 @@
+#pragma once
+// Points QSettings at a temporary folder for one test suite, so the suites neither read the
+// developer's settings nor leave any behind.
+//
+//   void initTestCase() { QVERIFY(useTemporarySettings(m_settingsDir, "tst_foo")); }
+#include <QCoreApplication>
+#include <QSettings>
+#include <QTemporaryDir>
+
+inline bool useTemporarySettings(const QTemporaryDir& dir, const char* suite) {
+    if (!dir.isValid()) return false;
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.path());
+    QCoreApplication::setOrganizationName(QStringLiteral("tfscope-test"));
+    QCoreApplication::setApplicationName(QString::fromLatin1(suite));
+    return true;
+}
