@@ -20,9 +20,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "shared_models.h"
 #include <QTreeView>
 #include <QUndoStack>
+#include "shared_models.h"
+#include "temp_settings.h"
 
 #include <functional>
 
@@ -98,6 +99,10 @@ QStringList dirListing(const QString& dir) { return QDir(dir).entryList(QDir::Fi
 
 class TestEditFlow : public QObject {
     Q_OBJECT
+    // Settings (recent files, the file dialogs' history, the last folder) live in a temporary folder:
+    // a stale history left in the user's QtProject.conf made a file dialog step hang.
+    QTemporaryDir m_settingsDir;
+
 private:
     void open(MainWindow& w) {
         w.setErrorDialogs(false);
@@ -108,6 +113,8 @@ private:
     }
 
 private slots:
+    void initTestCase() { QVERIFY(useTemporarySettings(m_settingsDir, "tst_edit_flow")); }
+
     void testSelectRenameEditUndoExport() {
         MainWindow w;
         open(w);

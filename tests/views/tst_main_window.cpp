@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include "shared_models.h"
+#include "temp_settings.h"
 
 #include <algorithm>
 
@@ -36,7 +37,12 @@ const QString kHalfPlusTwo = QStringLiteral(TFSCOPE_SHARED_MODELS "/serving_save
 
 class TestMainWindow : public QObject {
     Q_OBJECT
+    // Settings (recent files, the file dialogs' history, the last folder) live in a temporary folder:
+    // a stale history left in the user's QtProject.conf made a file dialog step hang.
+    QTemporaryDir m_settingsDir;
 private slots:
+    void initTestCase() { QVERIFY(useTemporarySettings(m_settingsDir, "tst_main_window")); }
+
     void testOpenErrorKeepsPreviousModel() {
         TFSCOPE_REQUIRE_SHARED_MODELS();
         MainWindow w;
