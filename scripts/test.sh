@@ -11,7 +11,12 @@ cd "$(dirname "$0")/.."
 JOBS=$(nproc)
 # One compiler cache for every clone of the repo on this machine (paths hashed relative to it).
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/tfscope/ccache}" CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-3G}"
+# Disk: CI machines can be nearly full. Both builds keep line tables only (enough for backtraces and
+# sanitizer reports; full -g made every statically linked test binary ~90 MB, 12 GB for the two
+# builds) and compress them at link time.
+COMPACT_DEBUG=(-DCMAKE_EXE_LINKER_FLAGS=-Wl,--compress-debug-sections=zlib)
+free_disk() { df -Pk . | awk 'NR==2 {printf "%.1f GiB", $4/1048576}'; }
 
 summary=()
 failed=0
@@ -21,9 +26,9 @@ failed=0
 stage() {
   local name=$1
   shift
-  echo "== $name"
+  echo "== $name (free disk: $(free_disk))"
   (set -e; "$@")
-  if (($? == 0)); then last=ok; else last=FAILED; failed=1; fi
+  if (($? == 0)); then last=ok; else last=FAILED; failed=1; echo "== $name FAILED (free disk: $(free_disk))"; fi
   summary+=("$name $last")
 }
 skipped() {
@@ -44,14 +49,16 @@ finish() {
 
 setup() { bash scripts/setup.sh --oracle; }
 build() {
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTFSCOPE_CCACHE=ON -DTFSCOPE_WERROR=ON >/dev/null
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
+    "${COMPACT_DEBUG[@]}" -DTFSCOPE_CCACHE=ON -DTFSCOPE_WERROR=ON >/dev/null
   cmake --build build -j "$JOBS"
 }
 ctests() { cd build && ctest --output-on-failure -j "$JOBS"; }
 oracle() { TFSCOPE_BIN="$PWD/build/app/tfscope" bash tests/oracle/run.sh; }
 asan_build() {
-  CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
-    -DTFSCOPE_SANITIZE=ON -DTFSCOPE_WERROR=ON -DTFSCOPE_FUZZ=ON -DTFSCOPE_GUI=OFF -DTFSCOPE_CCACHE=ON >/dev/null
+  CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS_DEBUG="-gline-tables-only -O1" "${COMPACT_DEBUG[@]}" \
+    -DTFSCOPE_BENCH=OFF -DTFSCOPE_SANITIZE=ON -DTFSCOPE_WERROR=ON -DTFSCOPE_FUZZ=ON -DTFSCOPE_GUI=OFF -DTFSCOPE_CCACHE=ON >/dev/null
   cmake --build build-asan -j "$JOBS"
 }
 asan_tests() {
