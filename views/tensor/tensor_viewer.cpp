@@ -20,6 +20,7 @@
 #include "model/io/npy.h"
 #include "views/tensor/histogram_widget.h"
 #include "views/tensor/tensor_table_model.h"
+#include "views/util/dialog_folder.h"
 
 namespace tfscope {
 
@@ -177,8 +178,10 @@ void TensorViewer::saveNpy() {
     if (!m_model->tensor().valid()) return;
     QString suggested = m_name;
     suggested.replace(QLatin1Char('/'), QLatin1Char('_'));
-    QString path = QFileDialog::getSaveFileName(this, tr("Save tensor"), suggested + QStringLiteral(".npy"), tr("NumPy arrays (*.npy)"));
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Save tensor"), dialogStart(QStringLiteral("tensor"), suggested + QStringLiteral(".npy")), tr("NumPy arrays (*.npy)"));
     if (path.isEmpty()) return;
+    rememberDialogChoice(QStringLiteral("tensor"), path);
     Status st = io::writeNpy(path.toStdString(), m_model->tensor());
     if (!st.ok()) QMessageBox::critical(this, tr("Save failed"), QString::fromStdString(st.message()));
 }
