@@ -26,7 +26,7 @@ DESCRIPTIONS = {
     "cnn": "32×32×3, Conv 32 + pool, Conv 64 + pool, Dense 128, Dense 10",
     "resnet50": "`ResNet50(weights=None)`, 224×224×3",
     "bert": "token ids [64] (vocab 1000) → Embedding 128 + learned positions, 2 × (MultiHeadAttention "
-            "4×32, Add + LayerNormalization, Dense 512 GELU, Dense 128, Add + LayerNormalization), "
+            "4×32, Add + LayerNormalization, Dense 512 + GELU (erf form), Dense 128, Add + LayerNormalization), "
             "mean over tokens, Dense 10",
     "lstm": "[50, 32] → LSTM 128 (sequences) → LSTM 128 → Dense 10",
 }
@@ -43,7 +43,14 @@ def make_input(name, batch):
 
 
 def _bert(keras):
+    import tensorflow as tf
+
     L = keras.layers
+
+    def gelu(x):
+        # Exact GELU in its erf form. Keras's "gelu" computes the same through TensorFlow's Erfc op,
+        # which tf2onnx 1.17 passes through unconverted (ONNX has no Erfc): ORT then refuses the model.
+        return 0.5 * x * (1.0 + tf.math.erf(x * 0.7071067811865476))
 
     class AddPositions(L.Layer):
         """Adds a learned [seq, width] position embedding (as BERT does) to every example."""
@@ -62,7 +69,7 @@ def _bert(keras):
     for _ in range(2):
         a = L.MultiHeadAttention(num_heads=heads, key_dim=width // heads)(h, h)
         h = L.LayerNormalization(epsilon=1e-12)(L.Add()([h, a]))
-        f = L.Dense(ff, activation="gelu")(h)
+        f = L.Dense(ff, activation=gelu)(h)
         f = L.Dense(width)(f)
         h = L.LayerNormalization(epsilon=1e-12)(L.Add()([h, f]))
     h = L.GlobalAveragePooling1D()(h)

@@ -15,9 +15,10 @@ def load_average():
     return " ".join("%.2f" % v for v in os.getloadavg())
 
 
-def first_line(text):
+def first_line(text, limit=200):
     lines = [l.strip() for l in str(text).strip().splitlines() if l.strip()]
-    return lines[0] if lines else "(no message)"
+    line = lines[0] if lines else "(no message)"
+    return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
 def _median_ms(call, warmup, n):
