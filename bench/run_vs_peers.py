@@ -233,9 +233,15 @@ def main():
                     session = ort_session(onnx_path, args.threads)
                 except Exception as e:  # noqa: BLE001
                     ort_note = "ORT cannot load it: " + first_line(e)
-            loaded = tf.saved_model.load(model_dir)
-            fn = loaded.signatures["serving_default"]
-            key = sorted(fn.structured_input_signature[1].keys())[0]
+            try:
+                loaded = tf.saved_model.load(model_dir)
+                fn = loaded.signatures["serving_default"]
+                key = sorted(fn.structured_input_signature[1].keys())[0]
+            except Exception as e:  # noqa: BLE001
+                for b in batches:
+                    rows.append(Row(name, style, b, n))
+                    rows[-1].notes += [m for m in (ort_note, "TensorFlow cannot load it: " + first_line(e)) if m]
+                continue
             for batch in batches:
                 row = Row(name, style, batch, n)
                 if ort_note:
