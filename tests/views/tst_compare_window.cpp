@@ -270,6 +270,37 @@ private slots:
         saveShot(w, "compare.png");
     }
 
+    // A partitioned variable (tests/data/v1_sharded: emb split into emb/part_0 and emb/part_1
+    // over two shards, both with the checkpoint key "emb"): both carry the whole variable's mark, and
+    // selecting one compares the full tensors.
+    void testPartitionedVariable() {
+        const std::string src = TFSCOPE_TEST_DATA "/v1_sharded";
+        auto model = ModelLoader::load(src);
+        QVERIFY2(model.ok(), model.status().toString().c_str());
+        auto set = EditSet::fromModel(*model);
+        QVERIFY(set.ok());
+        QVERIFY(set->apply(EditOp::scale("emb", 2)).ok());
+        ExportOptions o;
+        o.out = m_dir.filePath(QStringLiteral("emb2/model.ckpt")).toStdString();
+        QVERIFY(exportCheckpoint(*set, o).ok());
+        MainWindow w;
+        QVERIFY(open(w, QString::fromStdString(src)));
+        QVERIFY(compare(w, QString::fromStdString(o.out)));
+        int parts = 0;
+        for (const QModelIndex& i : allItems(w.treePanel()->treeModel())) {
+            if (!i.data().toString().startsWith(QStringLiteral("part_"))) continue;
+            ++parts;
+            QCOMPARE(mark(i), int(K::ValuesChanged));
+            QCOMPARE(info(i), QStringLiteral("changed, max |Δ| 15"));  // emb's largest element 15 doubled
+            select(w, i);
+            QCOMPARE(w.compareViewer()->elementDiff()->difference.shape(), (Shape{6, 2}));
+            QCOMPARE(w.compareViewer()->largestTable()->item(0, 0)->text(), QStringLiteral("[5, 1]"));
+            QCOMPARE(w.compareViewer()->largestTable()->item(0, 2)->text(), QStringLiteral("30"));
+        }
+        QCOMPARE(parts, 2);
+        QCOMPARE(mark(itemForKey(w, "w")), int(K::Equal));
+    }
+
     // The tfx Estimator checkpoints at steps 999 and 1000 (`tfscope diff`: 52 changed, 8 equal;
     // global_step max |Δ| 1).
     void testSharedTfxSteps() {

@@ -75,6 +75,8 @@ void ModelTreeModel::buildComparison() {
     for (int i = 0; i < int(m_diff->variables.size()); ++i)
         if (!m_diff->variables[size_t(i)].keyA.empty()) byKeyA.emplace(m_diff->variables[size_t(i)].keyA, i);
     m_diffOfVariable.assign(vars.size(), -1);
+    // The partitions of a partitioned variable (w/part_0, ...) share its checkpoint key "w": each
+    // shows the whole variable's mark.
     for (size_t v = 0; v < vars.size(); ++v) {
         auto it = byKeyA.find(vars[v].checkpointKey);
         if (!vars[v].checkpointKey.empty() && it != byKeyA.end()) m_diffOfVariable[v] = it->second;
