@@ -340,6 +340,16 @@ private slots:
         QVERIFY(done.wait(20000));
         QVERIFY2(done.first().first().toString().contains(m_dir.filePath(QStringLiteral("missing"))), qPrintable(done.first().first().toString()));
         QVERIFY(!w.comparison());
+
+        // Stopped while it runs: no result lands later, no marks.
+        QSignalSpy again(&w, &MainWindow::compareFinished);
+        w.compareWith(QStringLiteral(TFSCOPE_TEST_DATA "/tutorial"));
+        w.stopComparing();
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 20000);
+        QTest::qWait(100);
+        QCOMPARE(again.count(), 0);
+        QVERIFY(!w.comparison());
+        QCOMPARE(mark(itemForKey(w, "v1")), -1);
     }
 
     // Restore check: v1 renamed to w1 and v2 of another shape, restored into the tutorial graph

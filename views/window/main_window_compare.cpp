@@ -91,6 +91,7 @@ void MainWindow::compareWith(const QString& path) {
 }
 
 void MainWindow::onCompared() {
+    if (m_comparePath.isEmpty()) return;  // stopped (or a new model opened) while it ran
     m_progress->hide();
     m_cancel->hide();
     auto f = m_compareJob.future();
@@ -126,7 +127,12 @@ void MainWindow::onCompared() {
 }
 
 void MainWindow::stopComparing() {
+    if (m_compareJob.isRunning()) {
+        m_progress->hide();
+        m_cancel->hide();
+    }
     m_compareJob.cancel();
+    m_comparePath.clear();
     const bool was = m_diff != nullptr;
     m_diff.reset();
     m_other.reset();
