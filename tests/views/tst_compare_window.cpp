@@ -296,6 +296,15 @@ private slots:
             QCOMPARE(w.compareViewer()->elementDiff()->difference.shape(), (Shape{6, 2}));
             QCOMPARE(w.compareViewer()->largestTable()->item(0, 0)->text(), QStringLiteral("[5, 1]"));
             QCOMPARE(w.compareViewer()->largestTable()->item(0, 2)->text(), QStringLiteral("30"));
+            // Picking a row shows that element: emb[4, 0] (12 -> 24) is the fourth largest.
+            QCOMPARE(w.compareViewer()->largestTable()->item(3, 0)->text(), QStringLiteral("[4, 0]"));
+            w.compareViewer()->largestTable()->setCurrentCell(3, 0);
+            for (TensorViewer* v : {w.compareViewer()->differenceViewer(), w.compareViewer()->viewerA(), w.compareViewer()->viewerB()}) {
+                QCOMPARE(v->table()->currentIndex().row(), 4);
+                QCOMPARE(v->table()->currentIndex().column(), 0);
+            }
+            QCOMPARE(w.compareViewer()->viewerA()->table()->currentIndex().data().toString(), QStringLiteral("12"));
+            QCOMPARE(w.compareViewer()->viewerB()->table()->currentIndex().data().toString(), QStringLiteral("24"));
         }
         QCOMPARE(parts, 2);
         QCOMPARE(mark(itemForKey(w, "w")), int(K::Equal));

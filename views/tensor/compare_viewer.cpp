@@ -69,6 +69,11 @@ CompareViewer::CompareViewer(QWidget* parent) : QWidget(parent) {
     split->setStretchFactor(1, 2);
     layout->addWidget(split, 1);
     connect(&m_watcher, &QFutureWatcherBase::finished, this, &CompareViewer::onDifference);
+    // A row of the largest changes: that element in the three tables.
+    connect(m_largest, &QTableWidget::currentCellChanged, this, [this](int row) {
+        if (!m_elements || row < 0 || row >= int(m_elements->largest.size())) return;
+        for (TensorViewer* v : {m_diffView, m_aView, m_bView}) v->revealElement(m_elements->largest[size_t(row)].index);
+    });
 }
 
 CompareViewer::~CompareViewer() {
