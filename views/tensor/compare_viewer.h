@@ -2,8 +2,9 @@
 // CompareViewer: one variable of two compared models (File > Compare With…): what diffModels said
 // about it (kind, max |Δ|, max rel, rms, cosine, elements changed), the difference B − A as a
 // tensor with its statistics and histogram, both tensors (tabs of TensorViewers), and the largest
-// changes first (index, A, B, Δ; picking one shows that element in the three tables). The element-wise difference is computed off the GUI thread by
-// elementDifferences (model/diff/element_diff.h); the newest request wins.
+// changes first (index, A, B, Δ; picking one shows that element in the three tables). The
+// element-wise difference is computed off the GUI thread by elementDifferences
+// (model/diff/element_diff.h); the newest request wins.
 //
 //   viewer->showVariable(diff.variables[i], tensorA, tensorB, "00000123", "00000124");
 
