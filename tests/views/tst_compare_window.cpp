@@ -175,6 +175,8 @@ private slots:
         QCOMPARE(mark(z), int(K::OnlyInB));
         QVERIFY2(info(z).startsWith(QStringLiteral("added")), qPrintable(info(z)));
         QCOMPARE(z.parent().data().toString(), QStringLiteral("Only in edited/model.ckpt"));
+        QCOMPARE(info(z.parent()), QStringLiteral("1 variable"));
+        QCOMPARE(z.siblingAtColumn(ModelTreeModel::ColShape).data().toString(), v1.siblingAtColumn(ModelTreeModel::ColShape).data().toString().replace(QLatin1Char('3'), QLatin1Char('2')));
         QVERIFY(v1.data(Qt::BackgroundRole).value<QColor>().isValid());
         QVERIFY(w.treePanel()->compareBar()->isVisibleTo(w.treePanel()));
 
@@ -197,6 +199,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(cv->differenceViewer()->statsText().contains(QStringLiteral("2")), 10000);
         QCOMPARE(cv->viewerA()->tensorName(), QStringLiteral("A: v1"));
         QCOMPARE(cv->viewerB()->tensorName(), QStringLiteral("B: v1"));
+        saveShot(w, "compare_marks.png");
 
         // Removed: A's tensor, no difference.
         select(w, v2);

@@ -9,7 +9,9 @@
 
 #include "model/diff/model_diff.h"
 #include "model/loader/model.h"
+#include "model/loader/model_summary.h"
 #include "views/tree/model_tree_model.h"
+#include "views/util/plural.h"
 #include "views/window/icons.h"
 
 namespace tfscope {
@@ -120,13 +122,13 @@ QVariant ModelTreeModel::compareData(const Item& it, int id, int column, int rol
         case Qt::ToolTipRole:
             if (it.kind == Kind::CompareSection) {
                 if (column == ColName) return tr("Only in %1").arg(m_otherName);
-                if (column == ColInfo) return tr("%1 variables").arg(m_items[size_t(id)].children.size());
+                if (column == ColInfo) return countText(qint64(m_items[size_t(id)].children.size()), tr("%1 variable"), tr("%1 variables"));
                 return QString();
             }
             switch (column) {
             case ColName: return q(v->name);
             case ColType: return dtype(v->dtypeB);
-            case ColShape: return shape(v->shapeB);
+            case ColShape: return q(formatShapeCli(v->shapeB));  // as the Shape column shows A's variables
             case ColInfo: return role == Qt::ToolTipRole ? markText(*v) + QStringLiteral("\n") + q(v->keyB) : markText(*v);
             }
             return {};
