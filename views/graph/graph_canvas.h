@@ -13,7 +13,7 @@
 #include <optional>
 
 #include "model/graph/model_view.h"
-#include "views/graph/canvas_layout.h"
+#include "model/layout/canvas_layout.h"
 #include "views/util/job.h"
 
 namespace tfscope {

@@ -9,7 +9,7 @@
 #include <QHash>
 
 #include "model/graph/model_view.h"
-#include "views/graph/canvas_layout.h"
+#include "model/layout/canvas_layout.h"
 
 namespace tfscope {
 

@@ -1,4 +1,4 @@
-#include "views/graph/canvas_layout.h"
+#include "model/layout/canvas_layout.h"
 
 #include "model/graph/model_view.h"
 

@@ -11,17 +11,17 @@
 #include <string>
 #include <vector>
 
+#include "model/layout/group_tree.h"
 #include "model/layout/layout_engine.h"
-#include "views/graph/group_tree.h"
 
 namespace tfscope {
 
 struct LevelEdge {
-    int from = 0;                 // indices into LevelLayout::elements
+    int from = 0;  // indices into LevelLayout::elements
     int to = 0;
-    int count = 0;                // graph edges bundled here
-    bool control = false;         // all of them are control edges
-    NodeId producer = kNoNode;    // for count == 1: the edge's endpoints (label, jumps)
+    int count = 0;              // graph edges bundled here
+    bool control = false;       // all of them are control edges
+    NodeId producer = kNoNode;  // for count == 1: the edge's endpoints (label, jumps)
     int outputIndex = 0;
     std::vector<LayoutPoint> path;
 };

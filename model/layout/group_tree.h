@@ -19,7 +19,8 @@ namespace tfscope {
 
 // A thing drawn at one level: a graph node or a (collapsed or expanded) group.
 struct ElementRef {
-    enum class Kind : uint8_t { Node, Group };
+    enum class Kind : uint8_t { Node,
+                                Group };
     Kind kind = Kind::Node;
     int id = 0;
     bool operator==(const ElementRef& o) const { return kind == o.kind && id == o.id; }
@@ -27,15 +28,15 @@ struct ElementRef {
 };
 
 struct Group {
-    std::string label;            // local name ("conv1", "layer_[1-40]"); "" for the root
-    std::string path;             // full scope path ("a/b"); a series: parent path + "/" + label
+    std::string label;  // local name ("conv1", "layer_[1-40]"); "" for the root
+    std::string path;   // full scope path ("a/b"); a series: parent path + "/" + label
     int parent = -1;
     std::vector<int> childGroups;
-    std::vector<NodeId> nodes;    // direct nodes, by id
-    int64_t totalNodes = 0;       // in this group and below
+    std::vector<NodeId> nodes;  // direct nodes, by id
+    int64_t totalNodes = 0;     // in this group and below
     bool series = false;
     int depth = 0;
-    int rangeBegin = 0;           // nodes of the subtree are order()[rangeBegin, rangeEnd)
+    int rangeBegin = 0;  // nodes of the subtree are order()[rangeBegin, rangeEnd)
     int rangeEnd = 0;
 };
 

@@ -1,4 +1,4 @@
-#include "views/graph/group_tree.h"
+#include "model/layout/group_tree.h"
 
 #include <algorithm>
 #include <charconv>

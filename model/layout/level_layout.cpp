@@ -1,4 +1,4 @@
-#include "views/graph/level_layout.h"
+#include "model/layout/level_layout.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,8 +12,8 @@ namespace {
 uint64_t elementKey(ElementRef e) { return (uint64_t(e.isGroup()) << 32) | uint32_t(e.id); }
 
 struct Rank {
-    double y = 0;                 // shared centre y
-    std::vector<int> members;     // element indices, left to right
+    double y = 0;              // shared centre y
+    std::vector<int> members;  // element indices, left to right
     double left = 0, right = 0, height = 0;
 };
 
