@@ -26,3 +26,30 @@ inline std::string floatConst(const std::string& name, const std::vector<int64_t
 
 // The `T: DT_FLOAT` attribute most float ops carry.
 inline constexpr const char* kFloatT = " attr { key: 'T' value { type: DT_FLOAT } } ";
+
+// A ResNet-like chain of residual units unit_a..unit_f after placeholder x: conv1 -> relu ->
+// conv2 -> add(unit input), with Const kernels w1, w2 of [3,3,8,8]. unit_e's w2 is [3,3,8,16];
+// unit_f's add reads relu instead of conv2. (Identical-layer tests: a..d match, e and f do not.)
+inline std::string residualUnitsText() {
+    auto node = [](const std::string& name, const std::string& op, const std::vector<std::string>& inputs) {
+        std::string t = "node { name: '" + name + "' op: '" + op + "'";
+        for (const auto& i : inputs) t += " input: '" + i + "'";
+        return t + kFloatT + "}\n";
+    };
+    auto kernel = [](const std::string& name, int out) {
+        return "node { name: '" + name +
+               "' op: 'Const' attr { key: 'dtype' value { type: DT_FLOAT } } attr { key: 'value' value { tensor { "
+               "dtype: DT_FLOAT tensor_shape { dim { size: 3 } dim { size: 3 } dim { size: 8 } dim { size: " +
+               std::to_string(out) + " } } } } } }\n";
+    };
+    std::string g = "node { name: 'x' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
+    std::string in = "x";
+    for (char u = 'a'; u <= 'f'; ++u) {
+        const std::string s = std::string("unit_") + u + "/";
+        g += kernel(s + "w1", 8) + kernel(s + "w2", u == 'e' ? 16 : 8);
+        g += node(s + "conv1", "Conv2D", {in, s + "w1"}) + node(s + "relu", "Relu", {s + "conv1"}) +
+             node(s + "conv2", "Conv2D", {s + "relu", s + "w2"}) + node(s + "add", "AddV2", {u == 'f' ? s + "relu" : s + "conv2", in});
+        in = s + "add";
+    }
+    return g;
+}

@@ -12,6 +12,8 @@
 
 namespace tfscope {
 
+struct ModelView;
+
 struct CanvasLayout {
     std::shared_ptr<const GroupTree> tree;
     std::vector<char> expanded;                                // by group id; expanded[kRoot] == 1
@@ -20,6 +22,9 @@ struct CanvasLayout {
 
     bool isExpanded(int g) const { return g >= 0 && size_t(g) < expanded.size() && expanded[size_t(g)]; }
 };
+
+// The model view's node rows (its folded weights, weightRowTexts()) for GroupTree::build.
+NodeRows modelViewRows(const ModelView& view);
 
 // A fresh layout: the root expanded, everything else collapsed.
 CanvasLayout initialCanvasLayout(std::shared_ptr<const GroupTree> tree);

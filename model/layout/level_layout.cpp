@@ -156,8 +156,8 @@ Result<std::shared_ptr<const LevelLayout>> computeLevelLayout(
                 h = ElementSizer::kGroupHeight;
             }
         } else {
-            w = ElementSizer::nodeWidth(std::max(tree.nodeLabel(e.id).size(), gi.op(e.id).size()));
-            h = ElementSizer::kNodeHeight;
+            w = ElementSizer::nodeWidth(std::max({tree.nodeLabel(e.id).size(), gi.op(e.id).size(), tree.nodeRowChars(e.id)}));
+            h = ElementSizer::kNodeHeight + ElementSizer::kRowHeight * tree.nodeRows(e.id);
         }
         in.nodes.push_back({int(i), w, h});
         out->widths.push_back(w);

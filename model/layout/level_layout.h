@@ -45,6 +45,8 @@ struct ElementSizer {
     static constexpr double kTitle = 22;
     static double nodeWidth(size_t labelChars) { return std::max(56.0, 7.0 * double(std::min<size_t>(labelChars, 36)) + 18); }
     static constexpr double kNodeHeight = 34;
+    // One extra line of a node box (a folded weight of the model view).
+    static constexpr double kRowHeight = 14;
     static constexpr double kGroupHeight = 40;
 };
 

@@ -3,11 +3,16 @@
 // "name<-input1,^ctrl;name2" (one node per ';').
 #include <QTest>
 
+#include <google/protobuf/text_format.h>
+
 #include <cmath>
 #include <map>
 
+#include "graph.pb.h"
 #include "model/graph/graph_index.h"
 #include "model/layout/canvas_layout.h"
+#include "model/layout/identical_groups.h"
+#include "tests/graph_pbtxt.h"
 #include "tests/graph_text.h"
 
 using namespace tfscope;
@@ -50,6 +55,13 @@ bool overlapping(const LevelLayout& l) {
                 std::abs(l.centers[i].y - l.centers[j].y) < (l.heights[i] + l.heights[j]) / 2)
                 return true;
     return false;
+}
+
+std::shared_ptr<const GraphIndex> residualUnits() {
+    auto g = std::make_shared<tensorflow::GraphDef>();
+    if (!google::protobuf::TextFormat::ParseFromString(residualUnitsText(), g.get())) return nullptr;
+    auto index = GraphIndex::build(std::shared_ptr<const tensorflow::GraphDef>(g));
+    return index.ok() ? index.value() : nullptr;
 }
 
 }  // namespace
@@ -197,6 +209,23 @@ private slots:
         level = rootLevel(few);
         QVERIFY(level);
         QCOMPARE(rowSizes(*level), std::vector<int>({int(kWrapMinElements) - 1}));
+    }
+
+    // Same ops, wiring and weight shapes, whatever the names: unit_a..unit_d; unit_e (another
+    // kernel shape) and unit_f (another wiring) match only themselves.
+    void testIdenticalGroups() {
+        auto index = residualUnits();
+        QVERIFY(index);
+        auto tree = GroupTree::build(index);
+        auto paths = [&](const std::vector<int>& groups) {
+            QStringList out;
+            for (int g : groups) out << QString::fromStdString(tree->group(g).path);
+            return out.join(QLatin1Char(' '));
+        };
+        QCOMPARE(paths(identicalGroups(*tree, tree->findGroup("unit_c"), nullptr)), QStringLiteral("unit_a unit_b unit_c unit_d"));
+        QCOMPARE(paths(identicalGroups(*tree, tree->findGroup("unit_e"), nullptr)), QStringLiteral("unit_e"));
+        QCOMPARE(paths(identicalGroups(*tree, tree->findGroup("unit_f"), nullptr)), QStringLiteral("unit_f"));
+        QVERIFY(identicalGroups(*tree, GroupTree::kRoot, nullptr).empty());
     }
 };
 

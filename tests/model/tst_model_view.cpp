@@ -3,6 +3,10 @@
 // TF2 function calls inlined, meta graph / signature choice.
 #include <QtTest>
 
+#include <google/protobuf/text_format.h>
+
+#include <map>
+
 #include "graph.pb.h"
 #include "model/graph/model_view.h"
 #include "model/graph/view_choice.h"
@@ -47,6 +51,7 @@ private slots:
     void testDemoLayersInlined();
     void testEstimatorNetworkVisible();
     void testChooseView();
+    void testRecursiveAndLargeCallsStayCollapsed();
 };
 
 // x -> MatMul(w read) -> Identity -> Relu; init assigns w; a NoOp groups it; a shared scalar feeds 14 ops.
@@ -168,6 +173,79 @@ void TestModelView::testChooseView() {
     // The eval signature's dataflow is drawn, with its inputs and outputs.
     auto view = viewOf(m, "eval", mgs[0].signatures.front().key.c_str());
     QVERIFY(view->index->nodeCount() > 10);
+}
+
+namespace {
+
+// A function NAME(x: float) -> y: float whose body is BODY (node_defs) returning RET.
+std::string functionText(const std::string& name, const std::string& body, const std::string& ret) {
+    return "function { signature { name: '" + name +
+           "' input_arg { name: 'x' type: DT_FLOAT } output_arg { name: 'y' type: DT_FLOAT } } " + body +
+           " ret { key: 'y' value: '" + ret + "' } }\n";
+}
+
+std::string callText(const std::string& name, const std::string& input, const std::string& f) {
+    return "node_def { name: '" + name + "' op: 'PartitionedCall' input: '" + input +
+           "' attr { key: 'f' value { func { name: '" + f + "' } } } }\n";
+}
+
+std::string topCall(const std::string& name, const std::string& f) {
+    return "node { name: '" + name + "' op: 'PartitionedCall' input: 'x' attr { key: 'f' value { func { name: '" + f +
+           "' } } } }\n";
+}
+
+int countOp(const ModelView& v, std::string_view op) {
+    int n = 0;
+    for (NodeId i = 0; i < v.index->nodeCount(); ++i) n += v.index->op(i) == op;
+    return n;
+}
+
+}  // namespace
+
+// Inlining stops at recursion (direct: rec calls rec; indirect: ping -> pong -> ping), leaving
+// the call collapsed and saying why; a body over maxBodyNodes stays collapsed until opened.
+void TestModelView::testRecursiveAndLargeCallsStayCollapsed() {
+    const std::string negX = "node_def { name: 'neg' op: 'Neg' input: 'x' attr { key: 'T' value { type: DT_FLOAT } } }";
+    std::string bigBody;
+    for (int i = 0; i < 1600; ++i)
+        bigBody += "node_def { name: 'n" + std::to_string(i) + "' op: 'Neg' input: '" +
+                   (i ? "n" + std::to_string(i - 1) + ":y:0" : std::string("x")) + "' attr { key: 'T' value { type: DT_FLOAT } } }";
+    std::string text = "node { name: 'x' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n" +
+                       topCall("r/call", "rec") + topCall("p/call", "ping") + topCall("b/call", "big") +
+                       "node { name: 'out' op: 'AddN' input: 'r/call' input: 'p/call' input: 'b/call' }\n";
+    text += "library {\n" + functionText("rec", negX + callText("again", "neg:y:0", "rec"), "again:output:0") +
+            functionText("ping", negX + callText("to_pong", "neg:y:0", "pong"), "to_pong:output:0") +
+            functionText("pong", negX + callText("to_ping", "neg:y:0", "ping"), "to_ping:output:0") +
+            functionText("big", bigBody, "n1599:y:0") + "}\n";
+    auto g = std::make_shared<tensorflow::GraphDef>();
+    QVERIFY(google::protobuf::TextFormat::ParseFromString(text, g.get()));
+    auto index = GraphIndex::build(g).value();
+    ModelViewOptions options;
+    options.outputs = {"out:0"};
+    auto view = buildModelView(*index, options).value();
+    std::map<std::string, std::pair<CollapsedCall, int>> collapsed;  // callee -> why, body size
+    for (NodeId i = 0; i < view->index->nodeCount(); ++i)
+        if (view->collapsed[size_t(i)] != CollapsedCall::None) {
+            QCOMPARE(view->index->op(i), std::string_view("PartitionedCall"));
+            QVERIFY2(!collapsed.count(view->callee[size_t(i)]), view->callee[size_t(i)].c_str());
+            collapsed[view->callee[size_t(i)]] = {view->collapsed[size_t(i)], view->calleeNodes[size_t(i)]};
+        }
+    QCOMPARE(collapsed.size(), size_t(3));
+    QVERIFY(collapsed.at("rec").first == CollapsedCall::Recursive);
+    QVERIFY(collapsed.at("ping").first == CollapsedCall::Recursive);  // reached again through pong
+    QVERIFY(collapsed.at("big").first == CollapsedCall::Large);
+    QCOMPARE(collapsed.at("big").second, 1600 + 2);  // its nodes, _Arg and _Retval
+    // rec's body once, ping's and pong's once each; big's not at all.
+    QCOMPARE(countOp(*view, "Neg"), 3);
+    QCOMPARE(view->inlinedCalls, 3);
+    // Opened by the user: big is inlined, the recursion still stops.
+    options.openFunctions = {"big"};
+    auto opened = buildModelView(*index, options).value();
+    QCOMPARE(countOp(*opened, "Neg"), 3 + 1600);
+    int still = 0;
+    for (CollapsedCall c : opened->collapsed) still += c == CollapsedCall::Recursive ? 1 : c == CollapsedCall::Large ? 100
+                                                                                                                     : 0;
+    QCOMPARE(still, 2);
 }
 
 QTEST_GUILESS_MAIN(TestModelView)

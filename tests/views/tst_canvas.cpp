@@ -129,6 +129,56 @@ private slots:
         QCOMPARE(layer->selectedEdge(), -1);
     }
 
+    // Selecting a node marks its edges (orange) and shows their dtype labels at a normal zoom;
+    // the other edges stay plain and unlabelled; a click on empty canvas clears the marks.
+    void testSelectedNodeEdgesMarked() {
+        GraphCanvas canvas;
+        canvas.resize(900, 600);
+        canvas.show();
+        auto g = std::make_shared<tensorflow::GraphDef>();
+        for (const char* spec : {"a", "b<a", "c<b", "d<c", "e<a"}) {
+            auto* n = g->add_node();
+            n->set_name(std::string(1, spec[0]));
+            n->set_op("Identity");
+            if (spec[1] == '<') n->add_input(std::string(1, spec[2]));
+            (*n->mutable_attr())["T"].set_type(tensorflow::DT_FLOAT);
+        }
+        QSignalSpy ready(&canvas, &GraphCanvas::layoutReady);
+        canvas.setGraph(GraphIndex::build(std::shared_ptr<const tensorflow::GraphDef>(g)).value());
+        QVERIFY(ready.wait(30000));
+        GraphScene* scene = canvas.scene();
+        EdgeLayerItem* layer = scene->edgeLayers().front();
+        QCOMPARE(layer->edgeCount(), 4);
+        QCOMPARE(layer->markedCount(), 0);
+        const NodeId b = canvas.graph()->find("b");
+        scene->nodeItem(b)->setSelected(true);
+        QCOMPARE(scene->markedNode(), b);
+        QCOMPARE(layer->markedCount(), 2);  // a -> b and b -> c
+        const QRectF box = scene->nodeItem(b)->sceneBoundingRect().adjusted(-3, -3, 3, 3);
+        for (int e = 0; e < layer->edgeCount(); ++e) {
+            const QPolygonF path = layer->edgePath(e);
+            const bool touchesB = box.contains(path.front()) || box.contains(path.back());
+            QCOMPARE(layer->isMarked(e), touchesB);
+            QCOMPARE(layer->showsLabel(e, 1.0), touchesB);  // "float" on b's edges only
+            QVERIFY(layer->showsLabel(e, EdgeLayerItem::kAllLabelsZoom));
+            QCOMPARE(layer->edgeToolTip(e), QStringLiteral("float"));
+        }
+        // Drawn in the marking colour.
+        GraphView* view = canvas.view();
+        view->resetTransform();
+        int marked = 0;
+        while (!layer->isMarked(marked)) ++marked;
+        const QPolygonF path = layer->edgePath(marked);
+        const QPointF mid = (path.front() + path.back()) / 2;
+        view->centerOn(mid);
+        QVERIFY(hasColorNear(view->viewport()->grab().toImage(), view->mapFromScene(mid), QColor(0xe0, 0x8a, 0x00)));
+        scene->clearSelection();
+        QCOMPARE(layer->markedCount(), 0);
+        // Revealing a node (the tree selects it) marks its edges too.
+        scene->selectNode(canvas.graph()->find("c"));
+        QCOMPARE(layer->markedCount(), 2);  // b -> c and c -> d
+    }
+
     void testEdgeToolTips() {
         EdgeLayerItem layer;
         layer.addEdge(QPolygonF({QPointF(0, 0), QPointF(0, 100)}), false, 1, QStringLiteral("float [2,3]"));

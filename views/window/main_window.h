@@ -107,6 +107,19 @@ private:
     void onNodeSelected(int node);
     void showTensor(const QString& key);
     void revealNodeByName(const QString& name);
+
+public:
+    // A folded weight's row was clicked on the model view (GraphCanvas::weightActivated): a
+    // variable is selected in the Model tree, which shows its values; a constant's value is shown.
+    void openWeight(const QString& name);
+    // A call the model view left collapsed (canvas node `node`): a large body is inlined in
+    // place (the view is rebuilt with it open); a recursive one opens the function's graph.
+    void openCollapsedCall(int node);
+    // Properties of a canvas group: its path, node count and "identical layers: N" (groups of the
+    // same structure, identical_groups.h) with a link selecting them on the canvas.
+    void onGroupSelected(int group);
+
+private:
     // main_window_context.cpp: the tree's context menu (caller owns it) and double click.
 public:
     QMenu* treeMenu(const QModelIndex& source);
@@ -163,6 +176,7 @@ private:
     QMenu* m_viewChooserMenu = nullptr;
     QAction* m_rawAction = nullptr;
     QString m_loadingPath;
+    std::vector<std::string> m_openFunctions;  // large function bodies the user opened in the model view
     QStringList m_functionTrail;             // functions opened from the main graph down, shown last
     QString m_servingBase;                   // base folder whose versions the menu lists
     std::vector<ServingVersion> m_versions;
