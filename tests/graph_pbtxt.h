@@ -53,3 +53,34 @@ inline std::string residualUnitsText() {
     }
     return g;
 }
+
+// Placeholder x feeding three PartitionedCalls (r/call -> rec, p/call -> ping, b/call -> big) summed
+// by AddN 'out'. rec calls itself; ping calls pong, which calls ping; big is a chain of 1600 Negs.
+// rec, ping and pong each hold one Neg 'neg' of their argument. (Model view recursion/size tests.)
+inline std::string callLibraryText() {
+    auto function = [](const std::string& name, const std::string& body, const std::string& ret) {
+        return "function { signature { name: '" + name +
+               "' input_arg { name: 'x' type: DT_FLOAT } output_arg { name: 'y' type: DT_FLOAT } } " + body +
+               " ret { key: 'y' value: '" + ret + "' } }\n";
+    };
+    auto call = [](const std::string& name, const std::string& input, const std::string& f) {
+        return "node_def { name: '" + name + "' op: 'PartitionedCall' input: '" + input + "' attr { key: 'f' value { func { name: '" + f +
+               "' } } } }\n";
+    };
+    auto top = [](const std::string& name, const std::string& f) {
+        return "node { name: '" + name + "' op: 'PartitionedCall' input: 'x' attr { key: 'f' value { func { name: '" + f + "' } } } }\n";
+    };
+    const std::string negX = "node_def { name: 'neg' op: 'Neg' input: 'x' attr { key: 'T' value { type: DT_FLOAT } } }";
+    std::string bigBody;
+    for (int i = 0; i < 1600; ++i)
+        bigBody += "node_def { name: 'n" + std::to_string(i) + "' op: 'Neg' input: '" + (i ? "n" + std::to_string(i - 1) + ":y:0" : std::string("x")) +
+                   "' attr { key: 'T' value { type: DT_FLOAT } } }";
+    std::string text = "node { name: 'x' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n" + top("r/call", "rec") +
+                       top("p/call", "ping") + top("b/call", "big") +
+                       "node { name: 'out' op: 'AddN' input: 'r/call' input: 'p/call' input: 'b/call' }\n";
+    text += "library {\n" + function("rec", negX + call("again", "neg:y:0", "rec"), "again:output:0") +
+            function("ping", negX + call("to_pong", "neg:y:0", "pong"), "to_pong:output:0") +
+            function("pong", negX + call("to_ping", "neg:y:0", "ping"), "to_ping:output:0") + function("big", bigBody, "n1599:y:0") +
+            "}\n";
+    return text;
+}

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "graph.pb.h"
+#include "graph_pbtxt.h"
 #include "model/graph/model_view.h"
 #include "model/graph/view_choice.h"
 #include "model/loader/model.h"
@@ -177,23 +178,6 @@ void TestModelView::testChooseView() {
 
 namespace {
 
-// A function NAME(x: float) -> y: float whose body is BODY (node_defs) returning RET.
-std::string functionText(const std::string& name, const std::string& body, const std::string& ret) {
-    return "function { signature { name: '" + name +
-           "' input_arg { name: 'x' type: DT_FLOAT } output_arg { name: 'y' type: DT_FLOAT } } " + body +
-           " ret { key: 'y' value: '" + ret + "' } }\n";
-}
-
-std::string callText(const std::string& name, const std::string& input, const std::string& f) {
-    return "node_def { name: '" + name + "' op: 'PartitionedCall' input: '" + input +
-           "' attr { key: 'f' value { func { name: '" + f + "' } } } }\n";
-}
-
-std::string topCall(const std::string& name, const std::string& f) {
-    return "node { name: '" + name + "' op: 'PartitionedCall' input: 'x' attr { key: 'f' value { func { name: '" + f +
-           "' } } } }\n";
-}
-
 int countOp(const ModelView& v, std::string_view op) {
     int n = 0;
     for (NodeId i = 0; i < v.index->nodeCount(); ++i) n += v.index->op(i) == op;
@@ -205,18 +189,7 @@ int countOp(const ModelView& v, std::string_view op) {
 // Inlining stops at recursion (direct: rec calls rec; indirect: ping -> pong -> ping), leaving
 // the call collapsed and saying why; a body over maxBodyNodes stays collapsed until opened.
 void TestModelView::testRecursiveAndLargeCallsStayCollapsed() {
-    const std::string negX = "node_def { name: 'neg' op: 'Neg' input: 'x' attr { key: 'T' value { type: DT_FLOAT } } }";
-    std::string bigBody;
-    for (int i = 0; i < 1600; ++i)
-        bigBody += "node_def { name: 'n" + std::to_string(i) + "' op: 'Neg' input: '" +
-                   (i ? "n" + std::to_string(i - 1) + ":y:0" : std::string("x")) + "' attr { key: 'T' value { type: DT_FLOAT } } }";
-    std::string text = "node { name: 'x' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n" +
-                       topCall("r/call", "rec") + topCall("p/call", "ping") + topCall("b/call", "big") +
-                       "node { name: 'out' op: 'AddN' input: 'r/call' input: 'p/call' input: 'b/call' }\n";
-    text += "library {\n" + functionText("rec", negX + callText("again", "neg:y:0", "rec"), "again:output:0") +
-            functionText("ping", negX + callText("to_pong", "neg:y:0", "pong"), "to_pong:output:0") +
-            functionText("pong", negX + callText("to_ping", "neg:y:0", "ping"), "to_ping:output:0") +
-            functionText("big", bigBody, "n1599:y:0") + "}\n";
+    const std::string text = callLibraryText();
     auto g = std::make_shared<tensorflow::GraphDef>();
     QVERIFY(google::protobuf::TextFormat::ParseFromString(text, g.get()));
     auto index = GraphIndex::build(g).value();

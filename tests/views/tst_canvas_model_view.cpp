@@ -11,6 +11,8 @@
 #include <QTest>
 #include <QUrl>
 
+#include <map>
+
 #include <google/protobuf/text_format.h>
 
 #include "graph.pb.h"
@@ -72,6 +74,7 @@ private slots:
     void testSelectingSignatureShowsIt();
     void testClickWeightRowOpensTensor();
     void testIdenticalLayers();
+    void testCollapsedCallsOpenOnDoubleClick();
 };
 
 void TestCanvasModelView::testInceptionV3() {
@@ -290,6 +293,78 @@ void TestCanvasModelView::testIdenticalLayers() {
     w.canvas()->scene()->clearSelection();
     w.canvas()->scene()->groupItem(tree.findGroup("unit_e"))->setSelected(true);
     QVERIFY2(w.properties()->toPlainText().contains(QStringLiteral("identical layers: 1")), qPrintable(w.properties()->toPlainText()));
+}
+
+namespace {
+// Writes GraphDef text as a binary .pb in `dir`; returns its path.
+QString writeGraph(const QTemporaryDir& dir, const std::string& text) {
+    tensorflow::GraphDef def;
+    if (!google::protobuf::TextFormat::ParseFromString(text, &def)) return {};
+    const QString path = dir.filePath(QStringLiteral("graph.pb"));
+    QFile f(path);
+    const std::string bytes = def.SerializeAsString();
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes.data(), qint64(bytes.size())) != qint64(bytes.size())) return {};
+    return path;
+}
+
+// Double-clicks canvas node `name`'s box at 1:1.
+void doubleClickNode(GraphCanvas* canvas, const char* name) {
+    NodeItem* item = canvas->scene()->nodeItem(canvas->graph()->find(name));
+    QVERIFY(item);
+    GraphView* view = canvas->view();
+    view->setTransform(QTransform());
+    const QPointF at = item->sceneBoundingRect().center();
+    view->centerOn(at);
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(at));
+}
+}  // namespace
+
+// A recursive call and a 1600-node body are single boxes saying so; a double-click inlines the big
+// body in place, and opens the recursive function's own graph.
+void TestCanvasModelView::testCollapsedCallsOpenOnDoubleClick() {
+    QTemporaryDir dir;
+    const QString path = writeGraph(dir, callLibraryText());
+    QVERIFY(!path.isEmpty());
+    MainWindow w;
+    w.setErrorDialogs(false);
+    w.setRawView(false, /*remember=*/false);
+    w.resize(1200, 800);
+    w.show();
+    w.openPath(path);
+    QVERIFY(QTest::qWaitFor([&] { return w.model() && !w.isBusy() && w.canvas()->layout().tree; }, 60000));
+    std::map<QString, QString> collapsed;  // function -> why
+    auto readCollapsed = [&] {
+        collapsed.clear();
+        for (const auto& e : w.viewJson()[QStringLiteral("items")].toArray())
+            if (e.toObject().contains(QStringLiteral("collapsed")))
+                collapsed[e.toObject()[QStringLiteral("function")].toString()] = e.toObject()[QStringLiteral("collapsed")].toString();
+    };
+    // The calls' groups are opened first so their boxes are drawn.
+    for (const char* g : {"r", "p", "b"}) w.canvas()->setExpanded(w.canvas()->layout().tree->findGroup(g), true);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy() && w.canvas()->layout().isExpanded(w.canvas()->layout().tree->findGroup("b")), 30000);
+    readCollapsed();
+    QCOMPARE(collapsed[QStringLiteral("rec")], QStringLiteral("recursive"));
+    QCOMPARE(collapsed[QStringLiteral("ping")], QStringLiteral("recursive"));
+    QCOMPARE(collapsed[QStringLiteral("big")], QStringLiteral("large"));
+    QCOMPARE(w.canvas()->modelView()->inlinedCalls, 3);
+    NodeItem* big = w.canvas()->scene()->nodeItem(w.canvas()->graph()->find("b/call"));
+    QVERIFY(big && big->hasCollapsedLook());
+    {
+        const QString shots = QDir::cleanPath(QStringLiteral(TFSCOPE_BIN "/../../tests/screenshots"));
+        QDir().mkpath(shots);
+        w.canvas()->view()->fitAll();
+        w.canvas()->grab().save(shots + QStringLiteral("/collapsed_calls.png"));  // for eyes
+    }
+    doubleClickNode(w.canvas(), "b/call");
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy() && w.canvas()->modelView() && w.canvas()->modelView()->inlinedCalls == 4, 30000);
+    QCOMPARE(w.canvas()->graph()->find("b/call"), kNoNode);  // replaced by big's body
+    QVERIFY(w.canvas()->graph()->find("b/n1599") != kNoNode);
+    // The recursive call opens rec's graph.
+    QTRY_VERIFY_WITH_TIMEOUT(w.canvas()->layout().tree, 30000);
+    w.canvas()->setExpanded(w.canvas()->layout().tree->findGroup("r"), true);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy() && w.canvas()->scene()->nodeItem(w.canvas()->graph()->find("r/again")), 30000);
+    doubleClickNode(w.canvas(), "r/again");
+    QTRY_VERIFY_WITH_TIMEOUT(!w.canvas()->modelView() && w.canvas()->graph() && w.canvas()->graph()->find("again") != kNoNode, 30000);
 }
 
 QTEST_MAIN(TestCanvasModelView)
