@@ -75,6 +75,7 @@ private slots:
     void testClickWeightRowOpensTensor();
     void testIdenticalLayers();
     void testCollapsedCallsOpenOnDoubleClick();
+    void testBigGraphViewBuiltOffThread();
 };
 
 void TestCanvasModelView::testInceptionV3() {
@@ -365,6 +366,42 @@ void TestCanvasModelView::testCollapsedCallsOpenOnDoubleClick() {
     QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy() && w.canvas()->scene()->nodeItem(w.canvas()->graph()->find("r/again")), 30000);
     doubleClickNode(w.canvas(), "r/again");
     QTRY_VERIFY_WITH_TIMEOUT(!w.canvas()->modelView() && w.canvas()->graph() && w.canvas()->graph()->find("again") != kNoNode, 30000);
+}
+
+// A graph over MainWindow's async threshold (30,000 nodes: 300 scopes of 100-node chains) gets its
+// model view from the thread pool: when the load lands the window is busy with no view yet; then
+// the view arrives and is laid out.
+void TestCanvasModelView::testBigGraphViewBuiltOffThread() {
+    tensorflow::GraphDef def;
+    for (int b = 0; b < 300; ++b)
+        for (int i = 0; i < 100; ++i) {
+            auto* n = def.add_node();
+            n->set_name("block_" + std::to_string(b) + "/op_" + std::to_string(i));
+            n->set_op(i == 0 ? "Placeholder" : "Relu");
+            if (i > 0) n->add_input("block_" + std::to_string(b) + "/op_" + std::to_string(i - 1));
+        }
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("big.pb"));
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const std::string bytes = def.SerializeAsString();
+        QCOMPARE(f.write(bytes.data(), qint64(bytes.size())), qint64(bytes.size()));
+    }
+    MainWindow w;
+    w.setErrorDialogs(false);
+    w.setRawView(false, /*remember=*/false);
+    bool pendingAtLoad = false;
+    connect(&w, &MainWindow::modelLoaded, &w, [&] { pendingAtLoad = w.isBusy() && !w.canvas()->modelView(); });
+    w.show();
+    w.openPath(path);
+    QVERIFY(QTest::qWaitFor([&] { return w.model() && !w.isBusy(); }, 120000));
+    QVERIFY(pendingAtLoad);
+    QVERIFY(w.canvas()->modelView());
+    QCOMPARE(w.canvas()->graph()->nodeCount(), 30000);
+    const QJsonObject v = w.viewJson();
+    QCOMPARE(v[QStringLiteral("view")].toString(), QStringLiteral("model"));
+    QVERIFY(v[QStringLiteral("items")].toArray().size() > 0);
 }
 
 QTEST_MAIN(TestCanvasModelView)

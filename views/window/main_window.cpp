@@ -204,6 +204,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 MainWindow::~MainWindow() {
     m_loader.cancel();
     m_loader.waitForFinished();
+    m_viewBuilder.cancel();
+    m_viewBuilder.waitForFinished();
 }
 
 void MainWindow::createActions() {
@@ -300,7 +302,7 @@ void MainWindow::reload() {
 }
 
 bool MainWindow::isBusy() const {
-    return m_loader.isRunning() || m_canvas->isBusy() || m_tensor->statsBusy() || m_runner->isBusy();
+    return m_loader.isRunning() || m_viewPending || m_canvas->isBusy() || m_tensor->statsBusy() || m_runner->isBusy();
 }
 
 void MainWindow::onLoaded() {
@@ -694,6 +696,8 @@ void MainWindow::showChosenGraph() {
     m_functionTrail.clear();
     m_tabs->setTabText(0, tr("Graph"));
     if (!m_model || m_choice.metaGraph >= m_model->metaGraphCount()) {
+        ++m_viewGeneration;
+        m_viewPending = false;
         m_canvas->setGraph(nullptr);
         return;
     }
@@ -704,17 +708,36 @@ void MainWindow::showChosenGraph() {
     }
     auto raw = m_model->graphIndex(m_choice.metaGraph);
     if (m_rawView || !raw) {
+        ++m_viewGeneration;  // a model view still being built is not wanted any more
+        m_viewPending = false;
         m_canvas->setGraph(raw);
         return;
     }
     ModelViewOptions options = modelViewOptions(m_model->summary(), m_choice);
     options.openFunctions = m_openFunctions;
-    auto view = buildModelView(*raw, options);
-    if (!view.ok()) {
-        m_canvas->setGraph(raw);  // nothing to show in the model view: the raw graph
+    const quint64 generation = ++m_viewGeneration;
+    if (raw->nodeCount() <= kAsyncViewNodes) {
+        m_viewPending = false;
+        auto view = buildModelView(*raw, options);
+        if (!view.ok()) m_canvas->setGraph(raw);  // nothing to show in the model view: the raw graph
+        else m_canvas->setGraph(view.value()->index, view.value());
         return;
     }
-    m_canvas->setGraph(view.value()->index, view.value());
+    // A big graph: built on the thread pool (about a second per 100k nodes), the window stays live;
+    // the newest request wins.
+    m_viewPending = true;
+    m_viewBuilder.setFuture(runJob<JobOutcome<ModelView>>([raw, options = std::move(options)](Progress&) {
+        return JobOutcome<ModelView>::from(buildModelView(*raw, options));
+    }));
+    auto* watcher = &m_viewBuilder;
+    QObject::disconnect(watcher, &QFutureWatcherBase::finished, this, nullptr);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, raw, generation, watcher] {
+        if (generation != m_viewGeneration || watcher->future().resultCount() == 0) return;
+        const JobOutcome<ModelView> o = watcher->future().result();
+        m_viewPending = false;
+        if (!o.status.ok() || !o.value) m_canvas->setGraph(raw);
+        else m_canvas->setGraph(o.value->index, o.value);
+    });
 }
 
 QJsonObject MainWindow::viewJson() const {

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "model/graph/graph_index.h"
+#include "model/graph/model_view.h"
 #include "model/graph/view_choice.h"
 #include "model/loader/model.h"
 #include "views/util/job.h"
@@ -181,6 +182,11 @@ private:
     QString m_servingBase;                   // base folder whose versions the menu lists
     std::vector<ServingVersion> m_versions;
     QFutureWatcher<JobOutcome<Model>> m_loader;
+    // The model view of a big graph (over kAsyncViewNodes nodes) is built on the thread pool.
+    static constexpr int kAsyncViewNodes = 20000;
+    QFutureWatcher<JobOutcome<ModelView>> m_viewBuilder;
+    quint64 m_viewGeneration = 0;
+    bool m_viewPending = false;  // until the built view is on the canvas
     bool m_errorDialogs = true;
 };
 
