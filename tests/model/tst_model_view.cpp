@@ -5,12 +5,15 @@
 
 #include <google/protobuf/text_format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "graph.pb.h"
 #include "graph_pbtxt.h"
 #include "model/graph/model_view.h"
 #include "model/graph/view_choice.h"
+#include "model/layout/canvas_layout.h"
+#include "model/layout/identical_groups.h"
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
 #include "shared_models.h"
@@ -53,6 +56,7 @@ private slots:
     void testEstimatorNetworkVisible();
     void testChooseView();
     void testRecursiveAndLargeCallsStayCollapsed();
+    void testIdenticalInceptionBlocks();
 };
 
 // x -> MatMul(w read) -> Identity -> Relu; init assigns w; a NoOp groups it; a shared scalar feeds 14 ops.
@@ -219,6 +223,31 @@ void TestModelView::testRecursiveAndLargeCallsStayCollapsed() {
     for (CollapsedCall c : opened->collapsed) still += c == CollapsedCall::Recursive ? 1 : c == CollapsedCall::Large ? 100
                                                                                                                      : 0;
     QCOMPARE(still, 2);
+}
+
+// InceptionV3's Mixed_6c and Mixed_6d have the same branches and kernel shapes (160 channels from a
+// 768-channel input); Mixed_6b (128) and Mixed_6e (192) differ. TF Hub's file holds the network
+// twice (module/ and module_apply_default/), so each block also matches its other copy.
+void TestModelView::testIdenticalInceptionBlocks() {
+    TFSCOPE_REQUIRE_SHARED_MODELS();
+    auto view = viewOf(load(QStringLiteral("tfnet_graph_meta/InceptionV3.meta")));
+    auto tree = GroupTree::build(view->index, modelViewRows(*view));
+    const std::string net = "module_apply_default/InceptionV3/InceptionV3/";
+    auto same = [&](const std::string& block) {
+        const int g = tree->findGroup(net + block);
+        if (g < 0) qFatal("no group %s", (net + block).c_str());
+        std::vector<std::string> paths;
+        for (int h : identicalGroups(*tree, g, view.get())) paths.push_back(tree->group(h).path);
+        return paths;
+    };
+    const std::vector<std::string> c = same("Mixed_6c");
+    QCOMPARE(c.size(), size_t(4));
+    QVERIFY(std::find(c.begin(), c.end(), net + "Mixed_6d") != c.end());
+    QCOMPARE(same("Mixed_6d"), c);
+    const std::vector<std::string> b = same("Mixed_6b");
+    QCOMPARE(b.size(), size_t(2));  // itself and module/'s copy
+    QVERIFY(std::find(b.begin(), b.end(), net + "Mixed_6c") == b.end());
+    QCOMPARE(same("Mixed_6e").size(), size_t(2));
 }
 
 QTEST_GUILESS_MAIN(TestModelView)
