@@ -26,6 +26,9 @@ struct Rec {
     std::vector<std::pair<int, int>> data;  // producer rec, output index (unresolved)
     std::vector<int> control;
     std::vector<int> retvals;  // Call: the body's Retval recs by output index
+    CollapsedCall collapsed = CollapsedCall::None;  // a call op left as is, and why
+    std::string callee;
+    int calleeNodes = 0;
 };
 
 bool isCallOp(std::string_view op) { return op == "StatefulPartitionedCall" || op == "PartitionedCall"; }
@@ -45,8 +48,9 @@ public:
     Builder(const ModelViewOptions& o) : m_opt(o) {}
 
     // Adds graph `g` (kept alive in m_keep by the caller); returns rec ids by NodeId.
+    // `inlining`: the functions whose bodies enclose this one (recursion stops at them).
     std::vector<int> addGraph(const GraphIndex& g, const std::string& prefix, int depth,
-                              const std::vector<std::pair<int, int>>& args) {
+                              const std::vector<std::pair<int, int>>& args, std::vector<std::string>& inlining) {
         std::vector<int> ids(size_t(g.nodeCount()));
         int argNo = 0;
         for (NodeId n = 0; n < g.nodeCount(); ++n) {
@@ -78,15 +82,29 @@ public:
             if (!isCallOp(g.op(n)) || !g.nodeDef(n)) continue;
             auto f = g.nodeDef(n)->attr().find("f");
             if (f == g.nodeDef(n)->attr().end() || !f->second.has_func()) continue;
-            auto body = g.functionBody(f->second.func().name());
+            const std::string& fname = f->second.func().name();
+            auto body = g.functionBody(fname);
             if (!body.ok()) continue;
             auto bodyIndex = body.value();
-            if (m_inlined + bodyIndex->nodeCount() > m_opt.maxInlinedNodes) continue;
+            const int call = ids[size_t(n)];
+            Rec& callRec = m_recs[size_t(call)];
+            callRec.callee = fname;
+            callRec.calleeNodes = bodyIndex->nodeCount();
+            if (std::find(inlining.begin(), inlining.end(), fname) != inlining.end()) {
+                callRec.collapsed = CollapsedCall::Recursive;
+                continue;
+            }
+            const bool opened = std::find(m_opt.openFunctions.begin(), m_opt.openFunctions.end(), fname) != m_opt.openFunctions.end();
+            if ((!opened && bodyIndex->nodeCount() > m_opt.maxBodyNodes) || m_inlined + bodyIndex->nodeCount() > m_opt.maxInlinedNodes) {
+                callRec.collapsed = CollapsedCall::Large;
+                continue;
+            }
             m_inlined += bodyIndex->nodeCount();
             m_keep.push_back(bodyIndex);
-            const int call = ids[size_t(n)];
-            const std::vector<std::pair<int, int>> callArgs = m_recs[size_t(call)].data;
-            std::vector<int> bodyIds = addGraph(*bodyIndex, scopeOfName(m_recs[size_t(call)].name), depth + 1, callArgs);
+            const std::vector<std::pair<int, int>> callArgs = callRec.data;
+            inlining.push_back(fname);
+            std::vector<int> bodyIds = addGraph(*bodyIndex, scopeOfName(m_recs[size_t(call)].name), depth + 1, callArgs, inlining);
+            inlining.pop_back();
             Rec& c = m_recs[size_t(call)];
             c.kind = Rec::Kind::Call;
             for (NodeId b = 0; b < bodyIndex->nodeCount(); ++b)
@@ -132,6 +150,7 @@ FoldedWeight Builder::weightRow(int s) const {
     const Rec& r = m_recs[size_t(s)];
     FoldedWeight w;
     w.name = r.name;
+    w.def = r.def;
     if (!r.def) return w;
     const auto& attr = r.def->attr();
     if (auto d = attr.find("dtype"); d != attr.end() && d->second.value_case() == tensorflow::AttrValue::kType)
@@ -145,7 +164,8 @@ FoldedWeight Builder::weightRow(int s) const {
 }
 
 Result<std::shared_ptr<const ModelView>> Builder::build(const GraphIndex& raw) {
-    const std::vector<int> top = addGraph(raw, std::string(), 0, {});
+    std::vector<std::string> inlining;
+    const std::vector<int> top = addGraph(raw, std::string(), 0, {}, inlining);
     const size_t n = m_recs.size();
     auto real = [&](int r) { return r >= 0 && m_recs[size_t(r)].kind == Rec::Kind::Node; };
 
@@ -319,6 +339,7 @@ Result<std::shared_ptr<const ModelView>> Builder::build(const GraphIndex& raw) {
     auto shown = [&](int r) { return visible[size_t(r)] && weightSource[size_t(r)] < 0 && bypass[size_t(r)] < 0 && !unused(r); };
     auto view = std::make_shared<ModelView>();
     view->inlinedCalls = m_calls;
+    view->bodies = m_keep;
     std::vector<int> viewId(n, -1);
     std::vector<int> shownOrder;
     for (int r : order)
@@ -398,17 +419,53 @@ Result<std::shared_ptr<const ModelView>> Builder::build(const GraphIndex& raw) {
     view->folded.resize(size_t(vi.nodeCount()));
     view->fanOut.assign(size_t(vi.nodeCount()), 0);
     view->plumbing.assign(size_t(vi.nodeCount()), Plumbing::None);
+    view->collapsed.assign(size_t(vi.nodeCount()), CollapsedCall::None);
+    view->callee.assign(size_t(vi.nodeCount()), std::string());
+    view->calleeNodes.assign(size_t(vi.nodeCount()), 0);
     for (size_t v = 0; v < shownOrder.size(); ++v) {
         NodeId id = vi.find(names[v]);
         if (id == kNoNode) continue;
         view->folded[size_t(id)] = std::move(folded[v]);
         view->fanOut[size_t(id)] = fanCount[v];
         view->plumbing[size_t(id)] = cat[size_t(shownOrder[v])];
+        if (const Rec& rec = m_recs[size_t(shownOrder[v])]; rec.collapsed != CollapsedCall::None) {
+            view->collapsed[size_t(id)] = rec.collapsed;
+            view->callee[size_t(id)] = rec.callee;
+            view->calleeNodes[size_t(id)] = rec.calleeNodes;
+        }
     }
     return std::shared_ptr<const ModelView>(std::move(view));
 }
 
 }  // namespace
+
+std::vector<std::string> weightRowTexts(const std::vector<FoldedWeight>& weights) {
+    std::vector<std::string> rows;
+    for (size_t i = 0; i < weights.size() && i < kMaxWeightRows; ++i) {
+        if (rowWeight(weights, i) < 0) {
+            rows.push_back("+" + std::to_string(weights.size() - i) + " more");
+            break;
+        }
+        const FoldedWeight& w = weights[i];
+        const size_t slash = w.name.rfind('/');
+        std::string text = slash == std::string::npos ? w.name : w.name.substr(slash + 1);
+        if (!w.shape.empty()) {
+            // "[3,3,1,8]" -> "⟨3×3×1×8⟩"; a scalar "[]" -> "⟨⟩".
+            std::string dims = w.shape.front() == '[' && w.shape.back() == ']' ? w.shape.substr(1, w.shape.size() - 2) : w.shape;
+            std::string shape;
+            for (char c : dims) shape += c == ',' ? std::string("\u00d7") : std::string(1, c);
+            text += " \u27e8" + shape + "\u27e9";
+        }
+        rows.push_back(std::move(text));
+    }
+    return rows;
+}
+
+size_t utf8Length(std::string_view text) {
+    size_t n = 0;
+    for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
 
 std::string sideGroupScope(Plumbing p) { return "(" + std::string(plumbingLabel(p)) + ")"; }
 

@@ -26,6 +26,7 @@ struct FoldedWeight {
     std::string name;   // the variable or constant node ("conv1/kernel")
     std::string dtype;  // "float32"
     std::string shape;  // "[3,3,1,32]"; "" when unknown
+    const tensorflow::NodeDef* def = nullptr;  // the weight's node (kept alive by its ModelView)
 };
 
 struct ModelViewOptions {
@@ -33,8 +34,17 @@ struct ModelViewOptions {
     std::vector<std::string> outputs;  // signature output tensors; empty: the whole graph
     bool inlineFunctions = true;
     int maxInlineDepth = 4;
-    int maxInlinedNodes = 20000;  // bigger bodies stay calls
+    int maxInlinedNodes = 20000;             // in all: past it, further calls stay collapsed (Large)
+    int maxBodyNodes = 1500;                 // a function body bigger than this stays a collapsed call (Large)
+    std::vector<std::string> openFunctions;  // inlined whatever their size (the user opened them)
     int fanOutLimit = 12;         // more data consumers than this: a count instead of edges
+};
+
+// Why a function call of the view was not replaced by its body.
+enum class CollapsedCall : uint8_t {
+    None,
+    Recursive,  // the function calls itself, directly or through others: inlining stops there
+    Large,      // its body is over ModelViewOptions::maxBodyNodes (or the total cap): open on request
 };
 
 struct ModelView {
@@ -43,9 +53,24 @@ struct ModelView {
     std::vector<std::vector<FoldedWeight>> folded;
     std::vector<int> fanOut;         // data consumers drawn as a count (0: edges drawn)
     std::vector<Plumbing> plumbing;  // side group of the node (None: the network)
+    std::vector<CollapsedCall> collapsed;                   // a call left collapsed, and why
+    std::vector<std::string> callee;                        // for collapsed calls: the function's name
+    std::vector<int> calleeNodes;                           // for collapsed calls: its body's node count
+    std::vector<std::shared_ptr<const GraphIndex>> bodies;  // inlined function bodies (own the defs)
     int foldedNodes = 0;             // raw nodes not drawn (weights, reads, Identity chains)
     int inlinedCalls = 0;
 };
+
+// The lines a node box of the model view shows for its folded weights: the weight's last name
+// component and shape, "kernel ⟨3×3×1×8⟩" (UTF-8), at most kMaxWeightRows; with more weights the
+// last line is "+N more". rowWeight(i) is the index in `weights` of line i (-1 for "+N more").
+constexpr size_t kMaxWeightRows = 4;
+std::vector<std::string> weightRowTexts(const std::vector<FoldedWeight>& weights);
+inline int rowWeight(const std::vector<FoldedWeight>& weights, size_t row) {
+    return weights.size() > kMaxWeightRows && row + 1 == kMaxWeightRows ? -1 : int(row);
+}
+// Length of UTF-8 text in code points.
+size_t utf8Length(std::string_view text);
 
 // The scope of a side group in the view's node names: "(Initialization)", "(Save & Restore)" …
 std::string sideGroupScope(Plumbing p);

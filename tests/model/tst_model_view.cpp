@@ -3,9 +3,17 @@
 // TF2 function calls inlined, meta graph / signature choice.
 #include <QtTest>
 
+#include <google/protobuf/text_format.h>
+
+#include <algorithm>
+#include <map>
+
 #include "graph.pb.h"
+#include "graph_pbtxt.h"
 #include "model/graph/model_view.h"
 #include "model/graph/view_choice.h"
+#include "model/layout/canvas_layout.h"
+#include "model/layout/identical_groups.h"
 #include "model/loader/model.h"
 #include "model/loader/model_loader.h"
 #include "shared_models.h"
@@ -47,6 +55,8 @@ private slots:
     void testDemoLayersInlined();
     void testEstimatorNetworkVisible();
     void testChooseView();
+    void testRecursiveAndLargeCallsStayCollapsed();
+    void testIdenticalInceptionBlocks();
 };
 
 // x -> MatMul(w read) -> Identity -> Relu; init assigns w; a NoOp groups it; a shared scalar feeds 14 ops.
@@ -168,6 +178,76 @@ void TestModelView::testChooseView() {
     // The eval signature's dataflow is drawn, with its inputs and outputs.
     auto view = viewOf(m, "eval", mgs[0].signatures.front().key.c_str());
     QVERIFY(view->index->nodeCount() > 10);
+}
+
+namespace {
+
+int countOp(const ModelView& v, std::string_view op) {
+    int n = 0;
+    for (NodeId i = 0; i < v.index->nodeCount(); ++i) n += v.index->op(i) == op;
+    return n;
+}
+
+}  // namespace
+
+// Inlining stops at recursion (direct: rec calls rec; indirect: ping -> pong -> ping), leaving
+// the call collapsed and saying why; a body over maxBodyNodes stays collapsed until opened.
+void TestModelView::testRecursiveAndLargeCallsStayCollapsed() {
+    const std::string text = callLibraryText();
+    auto g = std::make_shared<tensorflow::GraphDef>();
+    QVERIFY(google::protobuf::TextFormat::ParseFromString(text, g.get()));
+    auto index = GraphIndex::build(g).value();
+    ModelViewOptions options;
+    options.outputs = {"out:0"};
+    auto view = buildModelView(*index, options).value();
+    std::map<std::string, std::pair<CollapsedCall, int>> collapsed;  // callee -> why, body size
+    for (NodeId i = 0; i < view->index->nodeCount(); ++i)
+        if (view->collapsed[size_t(i)] != CollapsedCall::None) {
+            QCOMPARE(view->index->op(i), std::string_view("PartitionedCall"));
+            QVERIFY2(!collapsed.count(view->callee[size_t(i)]), view->callee[size_t(i)].c_str());
+            collapsed[view->callee[size_t(i)]] = {view->collapsed[size_t(i)], view->calleeNodes[size_t(i)]};
+        }
+    QCOMPARE(collapsed.size(), size_t(3));
+    QVERIFY(collapsed.at("rec").first == CollapsedCall::Recursive);
+    QVERIFY(collapsed.at("ping").first == CollapsedCall::Recursive);  // reached again through pong
+    QVERIFY(collapsed.at("big").first == CollapsedCall::Large);
+    QCOMPARE(collapsed.at("big").second, 1600 + 2);  // its nodes, _Arg and _Retval
+    // rec's body once, ping's and pong's once each; big's not at all.
+    QCOMPARE(countOp(*view, "Neg"), 3);
+    QCOMPARE(view->inlinedCalls, 3);
+    // Opened by the user: big is inlined, the recursion still stops.
+    options.openFunctions = {"big"};
+    auto opened = buildModelView(*index, options).value();
+    QCOMPARE(countOp(*opened, "Neg"), 3 + 1600);
+    int still = 0;
+    for (CollapsedCall c : opened->collapsed) still += c == CollapsedCall::Recursive ? 1 : c == CollapsedCall::Large ? 100
+                                                                                                                     : 0;
+    QCOMPARE(still, 2);
+}
+
+// InceptionV3's Mixed_6c and Mixed_6d have the same branches and kernel shapes (160 channels from a
+// 768-channel input); Mixed_6b (128) and Mixed_6e (192) differ. TF Hub's file holds the network
+// twice (module/ and module_apply_default/), so each block also matches its other copy.
+void TestModelView::testIdenticalInceptionBlocks() {
+    TFSCOPE_REQUIRE_SHARED_MODELS();
+    auto view = viewOf(load(QStringLiteral("tfnet_graph_meta/InceptionV3.meta")));
+    auto tree = GroupTree::build(view->index, modelViewRows(*view));
+    const std::string net = "module_apply_default/InceptionV3/InceptionV3/";
+    auto same = [&](const std::string& block) {
+        const int g = tree->findGroup(net + block);
+        if (g < 0) qFatal("no group %s", (net + block).c_str());
+        std::vector<std::string> paths;
+        for (int h : identicalGroups(*tree, g, view.get())) paths.push_back(tree->group(h).path);
+        return paths;
+    };
+    const std::vector<std::string> c = same("Mixed_6c");
+    QCOMPARE(c.size(), size_t(4));
+    QVERIFY(std::find(c.begin(), c.end(), net + "Mixed_6d") != c.end());
+    QCOMPARE(same("Mixed_6d"), c);
+    const std::vector<std::string> b = same("Mixed_6b");
+    QCOMPARE(b.size(), size_t(2));  // itself and module/'s copy
+    QVERIFY(std::find(b.begin(), b.end(), net + "Mixed_6c") == b.end());
+    QCOMPARE(same("Mixed_6e").size(), size_t(2));
 }
 
 QTEST_GUILESS_MAIN(TestModelView)

@@ -15,43 +15,19 @@
 
 #include "graph.pb.h"
 #include "model/graph/graph_index.h"
-#include "views/graph/canvas_layout.h"
+#include "model/layout/canvas_layout.h"
+#include "tests/graph_text.h"
 #include "views/graph/edge_layer_item.h"
 #include "views/graph/flat_level_item.h"
 #include "views/graph/graph_canvas.h"
 #include "views/graph/graph_scene.h"
 #include "views/graph/graph_view.h"
 #include "views/graph/node_item.h"
-#include "tests/views/graph_text.h"
 
 using namespace tfscope;
 using tfscope::testing::graphFrom;
 
 namespace {
-
-std::shared_ptr<const LevelLayout> rootLevel(const QString& text) {
-    auto laid = relayoutCanvas(initialCanvasLayout(GroupTree::build(graphFrom(text))), -1, nullptr);
-    if (!laid.ok()) return nullptr;
-    return laid.value().levels.at(GroupTree::kRoot);
-}
-
-// Element count per row (by centre y) of a level, top to bottom.
-std::vector<int> rowSizes(const LevelLayout& l) {
-    std::map<long, int> rows;
-    for (const LayoutPoint& c : l.centers) ++rows[std::lround(c.y)];
-    std::vector<int> out;
-    for (const auto& [y, n] : rows) out.push_back(n);
-    return out;
-}
-
-bool overlapping(const LevelLayout& l) {
-    for (size_t i = 0; i < l.centers.size(); ++i)
-        for (size_t j = i + 1; j < l.centers.size(); ++j)
-            if (std::abs(l.centers[i].x - l.centers[j].x) < (l.widths[i] + l.widths[j]) / 2 &&
-                std::abs(l.centers[i].y - l.centers[j].y) < (l.heights[i] + l.heights[j]) / 2)
-                return true;
-    return false;
-}
 
 // True if a pixel within `radius` of `at` is close to `color`.
 bool hasColorNear(const QImage& img, QPoint at, QColor color, int radius = 3) {
@@ -151,6 +127,56 @@ private slots:
         view->centerOn(empty);
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(empty));
         QCOMPARE(layer->selectedEdge(), -1);
+    }
+
+    // Selecting a node marks its edges (orange) and shows their dtype labels at a normal zoom;
+    // the other edges stay plain and unlabelled; a click on empty canvas clears the marks.
+    void testSelectedNodeEdgesMarked() {
+        GraphCanvas canvas;
+        canvas.resize(900, 600);
+        canvas.show();
+        auto g = std::make_shared<tensorflow::GraphDef>();
+        for (const char* spec : {"a", "b<a", "c<b", "d<c", "e<a"}) {
+            auto* n = g->add_node();
+            n->set_name(std::string(1, spec[0]));
+            n->set_op("Identity");
+            if (spec[1] == '<') n->add_input(std::string(1, spec[2]));
+            (*n->mutable_attr())["T"].set_type(tensorflow::DT_FLOAT);
+        }
+        QSignalSpy ready(&canvas, &GraphCanvas::layoutReady);
+        canvas.setGraph(GraphIndex::build(std::shared_ptr<const tensorflow::GraphDef>(g)).value());
+        QVERIFY(ready.wait(30000));
+        GraphScene* scene = canvas.scene();
+        EdgeLayerItem* layer = scene->edgeLayers().front();
+        QCOMPARE(layer->edgeCount(), 4);
+        QCOMPARE(layer->markedCount(), 0);
+        const NodeId b = canvas.graph()->find("b");
+        scene->nodeItem(b)->setSelected(true);
+        QCOMPARE(scene->markedNode(), b);
+        QCOMPARE(layer->markedCount(), 2);  // a -> b and b -> c
+        const QRectF box = scene->nodeItem(b)->sceneBoundingRect().adjusted(-3, -3, 3, 3);
+        for (int e = 0; e < layer->edgeCount(); ++e) {
+            const QPolygonF path = layer->edgePath(e);
+            const bool touchesB = box.contains(path.front()) || box.contains(path.back());
+            QCOMPARE(layer->isMarked(e), touchesB);
+            QCOMPARE(layer->showsLabel(e, 1.0), touchesB);  // "float" on b's edges only
+            QVERIFY(layer->showsLabel(e, EdgeLayerItem::kAllLabelsZoom));
+            QCOMPARE(layer->edgeToolTip(e), QStringLiteral("float"));
+        }
+        // Drawn in the marking colour.
+        GraphView* view = canvas.view();
+        view->resetTransform();
+        int marked = 0;
+        while (!layer->isMarked(marked)) ++marked;
+        const QPolygonF path = layer->edgePath(marked);
+        const QPointF mid = (path.front() + path.back()) / 2;
+        view->centerOn(mid);
+        QVERIFY(hasColorNear(view->viewport()->grab().toImage(), view->mapFromScene(mid), QColor(0xe0, 0x8a, 0x00)));
+        scene->clearSelection();
+        QCOMPARE(layer->markedCount(), 0);
+        // Revealing a node (the tree selects it) marks its edges too.
+        scene->selectNode(canvas.graph()->find("c"));
+        QCOMPARE(layer->markedCount(), 2);  // b -> c and c -> d
     }
 
     void testEdgeToolTips() {
@@ -253,80 +279,6 @@ private slots:
         QFile::remove(svg);
     }
 
-    // 30 unconnected nodes: a grid of at most ceil(sqrt(30)) = 6 per row, not one row of 30.
-    void testWrapUnconnectedIntoGrid() {
-        QString text;
-        for (int i = 0; i < 30; ++i) text += QStringLiteral("n_%1;").arg(i);
-        auto level = rootLevel(text);
-        QVERIFY(level);
-        const std::vector<int> rows = rowSizes(*level);
-        QCOMPARE(rows.size(), size_t(5));
-        for (int n : rows) QVERIFY(n <= 6);
-        QVERIFY(!overlapping(*level));
-        // Within the reported box, which starts at the origin.
-        double maxW = 0;
-        for (size_t i = 0; i < level->centers.size(); ++i) {
-            QVERIFY(level->centers[i].x - level->widths[i] / 2 >= -0.01);
-            QVERIFY(level->centers[i].y - level->heights[i] / 2 >= -0.01);
-            QVERIFY(level->centers[i].x + level->widths[i] / 2 <= level->width + 0.01);
-            QVERIFY(level->centers[i].y + level->heights[i] / 2 <= level->height + 0.01);
-            maxW = std::max(maxW, level->widths[i]);
-        }
-        QVERIFY(level->width <= 6 * maxW + 5 * kWrapGap + 0.01);
-    }
-
-    // 20 variables feeding one call (a TF2 top level): the sources wrap above the call and their
-    // edges run from each source's bottom to the call's top.
-    void testWrapSourcesAboveTheirConsumer() {
-        QString text, inputs;
-        for (int i = 0; i < 20; ++i) {
-            text += QStringLiteral("v_%1;").arg(i);
-            inputs += (i ? QStringLiteral(",") : QString()) + QStringLiteral("v_%1").arg(i);
-        }
-        text += QStringLiteral("call<-") + inputs + QStringLiteral(";out<-call");
-        auto level = rootLevel(text);
-        QVERIFY(level);
-        const std::vector<int> rows = rowSizes(*level);
-        QCOMPARE(rows.size(), size_t(4 + 2));   // ceil(20 / 5) grid rows, then call, then out
-        for (size_t r = 0; r < 4; ++r) QVERIFY(rows[r] <= 5);
-        QVERIFY(!overlapping(*level));
-        int call = -1, out = -1;
-        const GroupTree tree = *GroupTree::build(graphFrom(text));
-        for (size_t i = 0; i < level->elements.size(); ++i) {
-            const std::string label = tree.nodeLabel(level->elements[i].id);
-            if (label == "call") call = int(i);
-            if (label == "out") out = int(i);
-        }
-        QVERIFY(call >= 0 && out >= 0);
-        const double callTop = level->centers[size_t(call)].y - level->heights[size_t(call)] / 2;
-        for (size_t i = 0; i < level->elements.size(); ++i)
-            if (int(i) != call && int(i) != out) QVERIFY(level->centers[i].y + level->heights[i] / 2 < callTop);
-        QVERIFY(level->centers[size_t(out)].y > level->centers[size_t(call)].y);
-        QCOMPARE(level->edges.size(), size_t(21));
-        for (const LevelEdge& e : level->edges) {
-            QVERIFY(e.path.size() >= 2);
-            if (e.from == call) continue;   // routed by the engine
-            QCOMPARE(e.to, call);
-            const LayoutPoint a = level->centers[size_t(e.from)], b = level->centers[size_t(e.to)];
-            QCOMPARE(e.path.front().x, a.x);
-            QCOMPARE(e.path.front().y, a.y + level->heights[size_t(e.from)] / 2);
-            QVERIFY(std::abs(e.path.back().y - (b.y - level->heights[size_t(e.to)] / 2)) < 1.0);
-        }
-    }
-
-    // Ranks that are fed (a fan-out) and short rows of sources stay as the engine laid them out.
-    void testNoWrap() {
-        QString fan = QStringLiteral("src;");
-        for (int i = 0; i < 20; ++i) fan += QStringLiteral("t_%1<-src;").arg(i);
-        auto level = rootLevel(fan);
-        QVERIFY(level);
-        QCOMPARE(rowSizes(*level), std::vector<int>({1, 20}));
-        QString few;
-        for (int i = 0; i < int(kWrapMinElements) - 1; ++i) few += QStringLiteral("n_%1;").arg(i);
-        level = rootLevel(few);
-        QVERIFY(level);
-        QCOMPARE(rowSizes(*level), std::vector<int>({int(kWrapMinElements) - 1}));
-    }
 };
 
 QTEST_MAIN(TestCanvas)

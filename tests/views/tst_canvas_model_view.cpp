@@ -3,13 +3,30 @@
 // Keras model as its layers, and the chosen meta graph; screenshots of model and raw views go to
 // build/tests/screenshots for eyes.
 #include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSettings>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
+#include <map>
+
+#include <google/protobuf/text_format.h>
+
+#include "graph.pb.h"
+#include "graph_pbtxt.h"
+#include "model/layout/identical_groups.h"
+#include "model/tensor.h"
 #include "shared_models.h"
+#include "views/graph/graph_canvas.h"
+#include "views/graph/graph_scene.h"
+#include "views/graph/graph_view.h"
+#include "views/graph/node_item.h"
 #include "views/panels/properties_panel.h"
+#include "views/tensor/tensor_table_model.h"
+#include "views/tensor/tensor_viewer.h"
 #include "views/window/main_window.h"
 
 using namespace tfscope;
@@ -55,6 +72,10 @@ private slots:
     void testVdCnnEdgesStayNear();
     void testPropertiesShowSummaryFirst();
     void testSelectingSignatureShowsIt();
+    void testClickWeightRowOpensTensor();
+    void testIdenticalLayers();
+    void testCollapsedCallsOpenOnDoubleClick();
+    void testBigGraphViewBuiltOffThread();
 };
 
 void TestCanvasModelView::testInceptionV3() {
@@ -187,6 +208,200 @@ void TestCanvasModelView::testSelectingSignatureShowsIt() {
     QCOMPARE(v[QStringLiteral("signature")].toString(), QStringLiteral("classify_top1"));
     QCOMPARE(v[QStringLiteral("tags")].toArray(), QJsonArray{QStringLiteral("serve")});
     QVERIFY(v[QStringLiteral("items")].toArray().size() > 3);
+}
+
+// A folded weight is a row of its op's box; clicking it shows the variable's values, as picking it
+// in the Model tree does.
+void TestCanvasModelView::testClickWeightRowOpensTensor() {
+    MainWindow w;
+    w.setErrorDialogs(false);
+    w.setRawView(false, /*remember=*/false);
+    w.resize(1200, 800);
+    w.show();
+    w.openPath(QStringLiteral(TFSCOPE_SOURCE_DIR "/resources/demo"));
+    QVERIFY(QTest::qWaitFor([&] { return w.model() && !w.isBusy() && w.canvas()->scene()->canvasLayout().tree; }, 60000));
+    GraphCanvas* canvas = w.canvas();
+    const NodeId conv = canvas->graph()->find("digits_cnn/conv1/Conv2D");
+    QVERIFY(conv != kNoNode);
+    NodeItem* item = canvas->scene()->nodeItem(conv);
+    QVERIFY(item);
+    QCOMPARE(item->rowNames(), QStringList{QStringLiteral("conv1/kernel")});
+    // The box is tall enough for its row, which is drawn inside it.
+    QVERIFY(item->boundingRect().contains(item->rowRect(0)));
+    // At 1:1 with the row in the middle of the view, click it.
+    GraphView* view = canvas->view();
+    view->setTransform(QTransform());
+    const QPointF rowCentre = item->rowRect(0).center();
+    view->centerOn(rowCentre);
+    QTest::qWait(50);
+    const QPoint at = view->mapFromScene(rowCentre);
+    QVERIFY(view->viewport()->rect().contains(at));
+    QCOMPARE(item->rowAt(rowCentre), 0);
+    {
+        const QString dir = QDir::cleanPath(QStringLiteral(TFSCOPE_BIN "/../../tests/screenshots"));
+        QDir().mkpath(dir);
+        canvas->grab().save(dir + QStringLiteral("/demo_weight_rows.png"));  // for eyes: rows at 1:1
+    }
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
+    QTRY_VERIFY_WITH_TIMEOUT(w.tensorViewer()->isVisible(), 5000);
+    QVERIFY2(w.tensorViewer()->tensorName().contains(QStringLiteral("kernel")), qPrintable(w.tensorViewer()->tensorName()));
+    const Tensor& t = w.tensorViewer()->tableModel()->tensor();
+    QCOMPARE(t.shape(), (Shape{3, 3, 1, 8}));
+    // The op itself is selected too (the click landed on its box).
+    QCOMPARE(canvas->selectedNode(), conv);
+}
+
+// Selecting a residual unit says how many units share its structure and selects them on request.
+void TestCanvasModelView::testIdenticalLayers() {
+    tensorflow::GraphDef def;
+    QVERIFY(google::protobuf::TextFormat::ParseFromString(residualUnitsText(), &def));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("units.pb"));
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const std::string bytes = def.SerializeAsString();
+        QCOMPARE(f.write(bytes.data(), qint64(bytes.size())), qint64(bytes.size()));
+    }
+    MainWindow w;
+    w.setErrorDialogs(false);
+    w.setRawView(false, /*remember=*/false);
+    w.show();
+    w.openPath(path);
+    QVERIFY(QTest::qWaitFor([&] { return w.model() && !w.isBusy() && w.canvas()->layout().tree; }, 60000));
+    QVERIFY(w.canvas()->modelView());
+    const GroupTree& tree = *w.canvas()->layout().tree;
+    const int unitC = tree.findGroup("unit_c");
+    QVERIFY(unitC > 0);
+    NodeItem* box = w.canvas()->scene()->groupItem(unitC);
+    QVERIFY(box);
+    box->setSelected(true);
+    const QString text = w.properties()->toPlainText();
+    QVERIFY2(text.contains(QStringLiteral("identical layers: 4")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("select them")), qPrintable(text));
+    // The link selects unit_a .. unit_d.
+    const QString html = w.properties()->toHtml();
+    const qsizetype at = html.indexOf(QStringLiteral("groups:"));
+    QVERIFY(at > 0);
+    const QString link = html.mid(at, html.indexOf(QLatin1Char('"'), at) - at);
+    emit w.properties()->anchorClicked(QUrl(link));
+    QTRY_COMPARE_WITH_TIMEOUT(int(w.canvas()->selectedGroups().size()), 4, 10000);
+    QStringList paths;
+    for (int g : w.canvas()->selectedGroups()) paths << QString::fromStdString(tree.group(g).path);
+    paths.sort();
+    QCOMPARE(paths.join(u' '), QStringLiteral("unit_a unit_b unit_c unit_d"));
+    // unit_e (another kernel shape) is alone.
+    w.canvas()->scene()->clearSelection();
+    w.canvas()->scene()->groupItem(tree.findGroup("unit_e"))->setSelected(true);
+    QVERIFY2(w.properties()->toPlainText().contains(QStringLiteral("identical layers: 1")), qPrintable(w.properties()->toPlainText()));
+}
+
+namespace {
+// Writes GraphDef text as a binary .pb in `dir`; returns its path.
+QString writeGraph(const QTemporaryDir& dir, const std::string& text) {
+    tensorflow::GraphDef def;
+    if (!google::protobuf::TextFormat::ParseFromString(text, &def)) return {};
+    const QString path = dir.filePath(QStringLiteral("graph.pb"));
+    QFile f(path);
+    const std::string bytes = def.SerializeAsString();
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes.data(), qint64(bytes.size())) != qint64(bytes.size())) return {};
+    return path;
+}
+
+// Double-clicks canvas node `name`'s box at 1:1.
+void doubleClickNode(GraphCanvas* canvas, const char* name) {
+    NodeItem* item = canvas->scene()->nodeItem(canvas->graph()->find(name));
+    QVERIFY(item);
+    GraphView* view = canvas->view();
+    view->setTransform(QTransform());
+    const QPointF at = item->sceneBoundingRect().center();
+    view->centerOn(at);
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(at));
+}
+}  // namespace
+
+// A recursive call and a 1600-node body are single boxes saying so; a double-click inlines the big
+// body in place, and opens the recursive function's own graph.
+void TestCanvasModelView::testCollapsedCallsOpenOnDoubleClick() {
+    QTemporaryDir dir;
+    const QString path = writeGraph(dir, callLibraryText());
+    QVERIFY(!path.isEmpty());
+    MainWindow w;
+    w.setErrorDialogs(false);
+    w.setRawView(false, /*remember=*/false);
+    w.resize(1200, 800);
+    w.show();
+    w.openPath(path);
+    QVERIFY(QTest::qWaitFor([&] { return w.model() && !w.isBusy() && w.canvas()->layout().tree; }, 60000));
+    std::map<QString, QString> collapsed;  // function -> why
+    auto readCollapsed = [&] {
+        collapsed.clear();
+        for (const auto& e : w.viewJson()[QStringLiteral("items")].toArray())
+            if (e.toObject().contains(QStringLiteral("collapsed")))
+                collapsed[e.toObject()[QStringLiteral("function")].toString()] = e.toObject()[QStringLiteral("collapsed")].toString();
+    };
+    // The calls' groups are opened first so their boxes are drawn.
+    for (const char* g : {"r", "p", "b"}) w.canvas()->setExpanded(w.canvas()->layout().tree->findGroup(g), true);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy() && w.canvas()->layout().isExpanded(w.canvas()->layout().tree->findGroup("b")), 30000);
+    readCollapsed();
+    QCOMPARE(collapsed[QStringLiteral("rec")], QStringLiteral("recursive"));
+    QCOMPARE(collapsed[QStringLiteral("ping")], QStringLiteral("recursive"));
+    QCOMPARE(collapsed[QStringLiteral("big")], QStringLiteral("large"));
+    QCOMPARE(w.canvas()->modelView()->inlinedCalls, 3);
+    NodeItem* big = w.canvas()->scene()->nodeItem(w.canvas()->graph()->find("b/call"));
+    QVERIFY(big && big->hasCollapsedLook());
+    {
+        const QString shots = QDir::cleanPath(QStringLiteral(TFSCOPE_BIN "/../../tests/screenshots"));
+        QDir().mkpath(shots);
+        w.canvas()->view()->fitAll();
+        w.canvas()->grab().save(shots + QStringLiteral("/collapsed_calls.png"));  // for eyes
+    }
+    doubleClickNode(w.canvas(), "b/call");
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy() && w.canvas()->modelView() && w.canvas()->modelView()->inlinedCalls == 4, 30000);
+    QCOMPARE(w.canvas()->graph()->find("b/call"), kNoNode);  // replaced by big's body
+    QVERIFY(w.canvas()->graph()->find("b/n1599") != kNoNode);
+    // The recursive call opens rec's graph.
+    QTRY_VERIFY_WITH_TIMEOUT(w.canvas()->layout().tree, 30000);
+    w.canvas()->setExpanded(w.canvas()->layout().tree->findGroup("r"), true);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy() && w.canvas()->scene()->nodeItem(w.canvas()->graph()->find("r/again")), 30000);
+    doubleClickNode(w.canvas(), "r/again");
+    QTRY_VERIFY_WITH_TIMEOUT(!w.canvas()->modelView() && w.canvas()->graph() && w.canvas()->graph()->find("again") != kNoNode, 30000);
+}
+
+// A graph over MainWindow's async threshold (30,000 nodes: 300 scopes of 100-node chains) gets its
+// model view from the thread pool: when the load lands the window is busy with no view yet; then
+// the view arrives and is laid out.
+void TestCanvasModelView::testBigGraphViewBuiltOffThread() {
+    tensorflow::GraphDef def;
+    for (int b = 0; b < 300; ++b)
+        for (int i = 0; i < 100; ++i) {
+            auto* n = def.add_node();
+            n->set_name("block_" + std::to_string(b) + "/op_" + std::to_string(i));
+            n->set_op(i == 0 ? "Placeholder" : "Relu");
+            if (i > 0) n->add_input("block_" + std::to_string(b) + "/op_" + std::to_string(i - 1));
+        }
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("big.pb"));
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const std::string bytes = def.SerializeAsString();
+        QCOMPARE(f.write(bytes.data(), qint64(bytes.size())), qint64(bytes.size()));
+    }
+    MainWindow w;
+    w.setErrorDialogs(false);
+    w.setRawView(false, /*remember=*/false);
+    bool pendingAtLoad = false;
+    connect(&w, &MainWindow::modelLoaded, &w, [&] { pendingAtLoad = w.isBusy() && !w.canvas()->modelView(); });
+    w.show();
+    w.openPath(path);
+    QVERIFY(QTest::qWaitFor([&] { return w.model() && !w.isBusy(); }, 120000));
+    QVERIFY(pendingAtLoad);
+    QVERIFY(w.canvas()->modelView());
+    QCOMPARE(w.canvas()->graph()->nodeCount(), 30000);
+    const QJsonObject v = w.viewJson();
+    QCOMPARE(v[QStringLiteral("view")].toString(), QStringLiteral("model"));
+    QVERIFY(v[QStringLiteral("items")].toArray().size() > 0);
 }
 
 QTEST_MAIN(TestCanvasModelView)

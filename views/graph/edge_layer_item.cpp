@@ -18,6 +18,7 @@ namespace {
 const QColor kData(0x60, 0x6a, 0x78);
 const QColor kControl(0x9a, 0x9a, 0x9a);
 const QColor kSelected(0x1e, 0x64, 0xd8);
+const QColor kMarked(0xe0, 0x8a, 0x00);
 
 // Liang–Barsky: the part of `line` inside `r`; false when none.
 bool clipLine(const QLineF& line, const QRectF& r, QLineF* out) {
@@ -141,6 +142,23 @@ void EdgeLayerItem::setSelectedEdge(int edge) {
     if (m_selected >= 0) update(m_edges[size_t(m_selected)].bounds);
 }
 
+void EdgeLayerItem::setMarkedEdges(const std::vector<int>& edges) {
+    if (edges.empty() && m_markedCount == 0) return;
+    m_marked.assign(m_edges.size(), 0);
+    m_markedCount = 0;
+    for (int e : edges)
+        if (e >= 0 && e < edgeCount() && !m_marked[size_t(e)]) {
+            m_marked[size_t(e)] = 1;
+            ++m_markedCount;
+        }
+    update();
+}
+
+bool EdgeLayerItem::showsLabel(int edge, qreal lod) const {
+    if (edge < 0 || edge >= edgeCount() || m_edges[size_t(edge)].text.text().isEmpty() || lod < 0.7) return false;
+    return lod >= kAllLabelsZoom || edge == m_selected || edge == m_hovered || isMarked(edge);
+}
+
 void EdgeLayerItem::mousePressEvent(QGraphicsSceneMouseEvent* event) {
     const int e = nearest(event->pos(), 4);
     if (e < 0 || event->button() != Qt::LeftButton) {
@@ -210,6 +228,16 @@ void EdgeLayerItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
         painter->setPen(pen);
         painter->drawLine(d.line);
     }
+    if (m_markedCount > 0) {
+        for (int i : visible) {
+            if (!isMarked(i) || i == m_selected) continue;
+            const Edge& e = m_edges[size_t(i)];
+            QPen pen(kMarked, e.width + 1.5);
+            pen.setCosmetic(lod < 0.5);
+            painter->setPen(pen);
+            painter->drawPolyline(m_points.data() + e.begin, e.end - e.begin);
+        }
+    }
     if (m_selected >= 0 && overlaps(m_edges[size_t(m_selected)].bounds, exposed)) {
         const Edge& e = m_edges[size_t(m_selected)];
         QPen pen(kSelected, e.width + 2.0);
@@ -220,22 +248,25 @@ void EdgeLayerItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     if (lod < 0.3) return;
     painter->setPen(Qt::NoPen);
     const QRectF arrowClip = exposed.adjusted(-16, -16, 16, 16);
-    for (int c = 0; c < 3; ++c) {
-        painter->setBrush(c == 0 ? kData : c == 1 ? kControl : kSelected);
+    for (int c = 0; c < 4; ++c) {
+        painter->setBrush(c == 0 ? kData : c == 1 ? kControl
+                                       : c == 2   ? kSelected
+                                                  : kMarked);
         for (int i : visible) {
             const Edge& e = m_edges[size_t(i)];
-            const bool mine = c == 2 ? i == m_selected : i != m_selected && e.control == (c == 1);
+            const bool marked = isMarked(i) && i != m_selected;
+            const bool mine = c == 2 ? i == m_selected : c == 3 ? marked
+                                                                : i != m_selected && !marked && e.control == (c == 1);
             if (!mine) continue;
             const QPointF tip = m_points[size_t(e.end - 1)];
             if (!arrowClip.contains(tip)) continue;
             QPointF tri[3];
-            if (arrowHead(m_points[size_t(e.end - 2)], tip, 6 + e.width + (c == 2 ? 2 : 0), tri)) painter->drawConvexPolygon(tri, 3);
+            if (arrowHead(m_points[size_t(e.end - 2)], tip, 6 + e.width + (c >= 2 ? 2 : 0), tri)) painter->drawConvexPolygon(tri, 3);
         }
     }
     if (lod < 0.7) return;
-    // Labels (shape, ×count) of every edge only when zoomed in; otherwise of the hovered and the
-    // selected edge, so a small graph at fit is not covered in text.
-    const bool allLabels = lod >= kAllLabelsZoom;
+    // Labels (shape, ×count) of every edge only when zoomed in; otherwise of the hovered, the
+    // selected and the selected node's edges, so a small graph at fit is not covered in text.
     QFont f = painter->font();
     f.setPointSizeF(7);
     painter->setFont(f);
@@ -243,8 +274,7 @@ void EdgeLayerItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     const QFontMetricsF fm(f);
     for (int i : visible) {
         const Edge& e = m_edges[size_t(i)];
-        if (e.text.text().isEmpty()) continue;
-        if (!allLabels && i != m_selected && i != m_hovered) continue;
+        if (!showsLabel(i, lod)) continue;
         const QPointF mid = labelAnchor(m_points.data() + e.begin, e.end - e.begin);
         // A static text hangs from its top-left; the label's baseline sits just above `mid`. The
         // whole label is tested: the view repaints narrow strips when panning a cached layer.

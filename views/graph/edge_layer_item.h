@@ -13,7 +13,7 @@
 //   int e = layer->edgeAt(scenePos);   // -1 when no edge is within a few pixels
 //
 // Clicking an edge selects it (drawn blue on top) through GraphScene::edgeClicked(); hovering shows
-// its label or bundle count as the tooltip.
+// its label or bundle count as the tooltip. The selected node's edges are marked (orange, labelled).
 
 #include <QGraphicsItem>
 #include <QPolygonF>
@@ -49,6 +49,13 @@ public:
     int selectedEdge() const { return m_selected; }
     // Selects `edge` (-1 clears) without emitting anything.
     void setSelectedEdge(int edge);
+    // The selected node's edges: drawn highlighted, with their labels at any zoom from 0.7.
+    void setMarkedEdges(const std::vector<int>& edges);
+    bool isMarked(int edge) const { return size_t(edge) < m_marked.size() && m_marked[size_t(edge)]; }
+    int markedCount() const { return m_markedCount; }
+    // True when edge `edge`'s label (or bundle count) is drawn at zoom `lod`: every edge's from
+    // kAllLabelsZoom, the hovered, selected and marked ones' from 0.7.
+    bool showsLabel(int edge, qreal lod) const;
 
 protected:
     void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
@@ -72,6 +79,8 @@ private:
     QRectF m_bounds;
     int m_selected = -1;
     int m_hovered = -1;
+    std::vector<char> m_marked;
+    int m_markedCount = 0;
 };
 
 }  // namespace tfscope

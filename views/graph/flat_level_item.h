@@ -18,7 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "views/graph/level_layout.h"
+#include "model/layout/level_layout.h"
 
 namespace tfscope {
 

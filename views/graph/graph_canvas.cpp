@@ -1,5 +1,6 @@
 #include "views/graph/graph_canvas.h"
 
+#include <algorithm>
 #include <utility>
 
 #include <QGridLayout>
@@ -25,6 +26,11 @@ GraphCanvas::GraphCanvas(QWidget* parent) : QWidget(parent) {
     connect(&m_watcher, &QFutureWatcherBase::finished, this, &GraphCanvas::applyResult);
     connect(m_view, &GraphView::groupActivated, this, &GraphCanvas::toggleGroup);
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &GraphCanvas::onSelectionChanged);
+    connect(m_scene, &GraphScene::weightClicked, this, &GraphCanvas::weightActivated);
+    connect(m_view, &GraphView::nodeActivated, this, [this](int node) {
+        if (m_modelView && size_t(node) < m_modelView->collapsed.size() && m_modelView->collapsed[size_t(node)] != CollapsedCall::None)
+            emit collapsedCallActivated(node);
+    });
     connect(m_scene, &GraphScene::nodeClicked, this, [this](int node) {
         m_selected = node;
         emit nodeSelected(node);
@@ -53,10 +59,10 @@ void GraphCanvas::setGraph(std::shared_ptr<const GraphIndex> index, std::shared_
     quint64 gen = m_generation;
     m_running = gen;
     auto index2 = m_index;
-    const bool modelView = m_modelView != nullptr;
-    m_watcher.setFuture(runJob<JobOutcome<CanvasLayout>>([index2, modelView](Progress& p) {
-        CanvasLayout first = initialCanvasLayout(GroupTree::build(index2));
-        if (modelView) openFirstView(first);
+    auto view2 = m_modelView;
+    m_watcher.setFuture(runJob<JobOutcome<CanvasLayout>>([index2, view2](Progress& p) {
+        CanvasLayout first = initialCanvasLayout(GroupTree::build(index2, view2 ? modelViewRows(*view2) : NodeRows()));
+        if (view2) openFirstView(first);
         auto layout = relayoutCanvas(std::move(first), -1, &p);
         JobOutcome<CanvasLayout> o;
         if (layout.ok()) o.value = std::make_shared<const CanvasLayout>(std::move(layout).value());
@@ -95,6 +101,10 @@ void GraphCanvas::applyResult() {
     if (m_fitPending) {
         m_fitPending = false;
         m_view->fitAll();
+    }
+    if (!m_pendingGroups.empty()) {
+        const std::vector<int> groups = std::exchange(m_pendingGroups, {});
+        selectGroups(groups);
     }
     NodeId target = m_pendingReveal != kNoNode ? m_pendingReveal : m_selected;
     m_pendingReveal = kNoNode;
@@ -142,6 +152,47 @@ void GraphCanvas::revealNode(NodeId node) {
     }
     m_pendingReveal = node;
     request(std::move(next), deepest);
+}
+
+void GraphCanvas::selectGroups(const std::vector<int>& groups) {
+    if (!m_layout.tree) return;
+    CanvasLayout next = m_layout;
+    int changed = -1;
+    for (int g : groups) {
+        if (g <= GroupTree::kRoot || g >= m_layout.tree->groupCount()) continue;
+        for (int a = m_layout.tree->group(g).parent; a > GroupTree::kRoot; a = m_layout.tree->group(a).parent)
+            if (!next.expanded[size_t(a)]) {
+                next.expanded[size_t(a)] = 1;
+                changed = changed < 0 ? a : changed;
+            }
+    }
+    if (changed >= 0) {
+        // Several groups may change: no level is reused but the cached interiors.
+        for (int g = 0; g < m_layout.tree->groupCount(); ++g)
+            if (next.expanded[size_t(g)] != m_layout.expanded[size_t(g)])
+                for (int a = m_layout.tree->group(g).parent; a >= 0; a = m_layout.tree->group(a).parent) next.levels.erase(a);
+        m_pendingGroups = groups;
+        m_selected = kNoNode;
+        request(std::move(next), changed);
+        return;
+    }
+    QSignalBlocker block(m_scene);
+    m_scene->clearSelection();
+    NodeItem* first = nullptr;
+    for (int g : groups)
+        if (NodeItem* it = m_scene->groupItem(g)) {
+            it->setSelected(true);
+            if (!first) first = it;
+        }
+    if (first) m_view->ensureVisible(first);
+}
+
+std::vector<int> GraphCanvas::selectedGroups() const {
+    std::vector<int> out;
+    for (QGraphicsItem* it : m_scene->selectedItems())
+        if (it->type() == NodeItem::Type && !static_cast<NodeItem*>(it)->isNode()) out.push_back(static_cast<NodeItem*>(it)->id());
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 void GraphCanvas::highlightNodes(const std::vector<NodeId>& nodes) {

@@ -13,7 +13,7 @@
 #include <optional>
 
 #include "model/graph/model_view.h"
-#include "views/graph/canvas_layout.h"
+#include "model/layout/canvas_layout.h"
 #include "views/util/job.h"
 
 namespace tfscope {
@@ -44,12 +44,21 @@ public:
     // Expands the groups holding `node`, then selects and centres it.
     void revealNode(NodeId node);
     void highlightNodes(const std::vector<NodeId>& nodes);
+    // Selects the boxes of these groups, opening their collapsed ancestors first.
+    void selectGroups(const std::vector<int>& groups);
+    // Groups whose boxes are selected.
+    std::vector<int> selectedGroups() const;
     const std::vector<NodeId>& highlighted() const { return m_highlight; }
     NodeId selectedNode() const { return m_selected; }
 
 signals:
     void nodeSelected(int node);       // NodeId
     void groupSelected(int group);
+    // The user clicked a folded weight's row on a node of the model view: `name` is the weight's
+    // node (FoldedWeight::name, a variable or constant of the shown graph).
+    void weightActivated(const QString& name);
+    // A call the model view left collapsed was double-clicked (ModelView::collapsed).
+    void collapsedCallActivated(int node);
     void layoutReady();                // a snapshot was applied to the scene
     void layoutFailed(const QString& message);
 
@@ -71,6 +80,7 @@ private:
     NodeId m_pendingReveal = kNoNode;
     NodeId m_revealWhenLaidOut = kNoNode;  // asked for before the graph's first layout landed
     NodeId m_selected = kNoNode;
+    std::vector<int> m_pendingGroups;  // to select once the layout that shows them lands
     std::vector<NodeId> m_highlight;
 };
 

@@ -32,19 +32,34 @@ GraphScene::GraphScene(QObject* parent) : QGraphicsScene(parent) {
     QPixmapCache::setCacheLimit(std::max(QPixmapCache::cacheLimit(), 96 * 1024));
     // A NodeItem selection clears the flat items' own selection.
     connect(this, &QGraphicsScene::selectionChanged, this, [this] {
-        if (selectedItems().isEmpty()) return;
+        const auto items = selectedItems();
+        NodeId node = kNoNode;
+        if (!items.isEmpty() && items.front()->type() == NodeItem::Type && static_cast<NodeItem*>(items.front())->isNode())
+            node = static_cast<NodeItem*>(items.front())->id();
+        markEdgesOf(node);
+        if (items.isEmpty()) return;
         for (FlatLevelItem* f : m_flat) f->setSelectedNode(kNoNode);
         clearEdgeSelection();
     });
 }
 
+GraphScene::~GraphScene() {
+    // ~QGraphicsScene deletes the items, which emits selectionChanged: nothing may touch them then.
+    disconnect(this, &QGraphicsScene::selectionChanged, this, nullptr);
+    m_edgeLayers.clear();
+    m_edgeEnds.clear();
+}
+
 void GraphScene::setLayout(const CanvasLayout& layout) {
-    clear();
+    // Forget the items before clear() deletes them (it emits selectionChanged on the way).
     m_nodes.clear();
     m_groups.clear();
     m_highlighted.clear();
     m_flat.clear();
     m_edgeLayers.clear();
+    m_edgeEnds.clear();
+    m_markedNode = kNoNode;
+    clear();
     m_itemCount = 0;
     m_drawnCount = 0;
     m_layout = layout;
@@ -85,14 +100,22 @@ void GraphScene::addLevel(const LevelLayout& level, QPointF origin) {
     }
     if (!flat && !level.edges.empty()) {
         auto* layer = new EdgeLayerItem;
+        std::vector<std::pair<NodeId, NodeId>> ends;
+        auto nodeAt = [&](int element) {
+            const ElementRef r = level.elements[size_t(element)];
+            return r.isGroup() ? kNoNode : NodeId(r.id);
+        };
         for (const LevelEdge& e : level.edges) {
+            if (e.path.size() < 2) continue;  // addEdge() skips it too
             QPolygonF poly;
             poly.reserve(qsizetype(e.path.size()));
             for (const LayoutPoint& p : e.path) poly << origin + QPointF(p.x, p.y);
             layer->addEdge(poly, e.control, e.count, labels ? edgeLabel(e) : QString());
+            ends.emplace_back(nodeAt(e.from), nodeAt(e.to));
         }
         addItem(layer);
         m_edgeLayers.push_back(layer);
+        m_edgeEnds.push_back(std::move(ends));
         ++m_itemCount;
         // Counted per edge: the view's antialiasing choice depends on how much is drawn.
         m_drawnCount += layer->edgeCount() - 1;
@@ -123,16 +146,38 @@ void GraphScene::addLevel(const LevelLayout& level, QPointF origin) {
             std::string_view op = gi.op(el.id);
             QString sub = QString::fromUtf8(op.data(), qsizetype(op.size()));
             QString tip;
+            QStringList rowTexts, rowNames;
             if (m_modelView && size_t(el.id) < m_modelView->folded.size()) {
-                // The first folded weight's shape fits beside the op; all of them are in the tooltip.
+                // Folded weights are rows under the op type ("kernel ⟨3×3×1×8⟩"; a click opens
+                // the tensor); all of them are in the tooltip.
                 const auto& rows = m_modelView->folded[size_t(el.id)];
-                if (!rows.empty() && !rows.front().shape.empty()) sub += QStringLiteral(" %1").arg(QString::fromStdString(rows.front().shape));
-                if (rows.size() > 1) sub += QStringLiteral(" +%1").arg(rows.size() - 1);
+                const std::vector<std::string> texts = weightRowTexts(rows);
+                for (size_t k = 0; k < texts.size(); ++k) {
+                    rowTexts << QString::fromStdString(texts[k]);
+                    const int w = rowWeight(rows, k);
+                    rowNames << (w >= 0 ? QString::fromStdString(rows[size_t(w)].name) : QString());
+                }
                 if (int fan = m_modelView->fanOut[size_t(el.id)]) sub += QStringLiteral(" \u2192\u00d7%1").arg(fan);
                 for (const FoldedWeight& w : rows)
                     tip += QStringLiteral("\n%1  %2 %3").arg(QString::fromStdString(w.name), QString::fromStdString(w.dtype), QString::fromStdString(w.shape));
             }
-            item = new NodeItem(NodeItem::Kind::Op, el.id, r, QString::fromStdString(tree.nodeLabel(el.id)), sub, colorForOp(op));
+            QColor fill = colorForOp(op);
+            bool collapsedCall = false;
+            if (m_modelView && size_t(el.id) < m_modelView->collapsed.size() && m_modelView->collapsed[size_t(el.id)] != CollapsedCall::None) {
+                // A call left closed: a group box saying why ("double-click to open" in the tooltip).
+                collapsedCall = true;
+                const QString callee = QString::fromStdString(m_modelView->callee[size_t(el.id)]);
+                sub = m_modelView->collapsed[size_t(el.id)] == CollapsedCall::Recursive
+                          ? QStringLiteral("recursive: %1").arg(callee)
+                          : QStringLiteral("%1 \u00b7 %2 nodes").arg(callee).arg(m_modelView->calleeNodes[size_t(el.id)]);
+                tip += m_modelView->collapsed[size_t(el.id)] == CollapsedCall::Recursive
+                           ? QStringLiteral("\n%1 calls itself; not inlined. Double-click to open the function.").arg(callee)
+                           : QStringLiteral("\nA large function body, not inlined. Double-click to open it here.");
+                fill = QColor(0xd4, 0xe2, 0xf4);
+            }
+            item = new NodeItem(NodeItem::Kind::Op, el.id, r, QString::fromStdString(tree.nodeLabel(el.id)), sub, fill);
+            item->setCollapsedLook(collapsedCall);
+            if (!rowTexts.isEmpty()) item->setRows(rowTexts, rowNames);
             if (!tip.isEmpty()) item->setToolTip(QString::fromStdString(std::string(gi.name(el.id))) + tip);
             m_nodes.insert(el.id, item);
             addItem(item);
@@ -158,6 +203,7 @@ QRectF GraphScene::selectNode(NodeId id) {
         for (FlatLevelItem* f : m_flat) f->setSelectedNode(kNoNode);
         clearEdgeSelection();
         it->setSelected(true);
+        markEdgesOf(it->isNode() ? NodeId(it->id()) : kNoNode);
         return it->sceneBoundingRect();
     }
     for (FlatLevelItem* f : m_flat)
@@ -179,12 +225,25 @@ void GraphScene::edgeClicked(EdgeLayerItem* layer, int edge) {
         clearSelection();
     }
     for (FlatLevelItem* f : m_flat) f->setSelectedNode(kNoNode);
+    markEdgesOf(kNoNode);
     for (EdgeLayerItem* l : m_edgeLayers) l->setSelectedEdge(l == layer ? edge : -1);
 }
 
 void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* event) {
     QGraphicsScene::mousePressEvent(event);
     if (!mouseGrabberItem()) clearEdgeSelection();
+}
+
+void GraphScene::markEdgesOf(NodeId id) {
+    if (id == m_markedNode) return;
+    m_markedNode = id;
+    for (size_t l = 0; l < m_edgeLayers.size(); ++l) {
+        std::vector<int> edges;
+        if (id != kNoNode)
+            for (size_t e = 0; e < m_edgeEnds[l].size(); ++e)
+                if (m_edgeEnds[l][e].first == id || m_edgeEnds[l][e].second == id) edges.push_back(int(e));
+        m_edgeLayers[l]->setMarkedEdges(edges);
+    }
 }
 
 void GraphScene::clearEdgeSelection() {

@@ -9,7 +9,7 @@
 #include <QHash>
 
 #include "model/graph/model_view.h"
-#include "views/graph/canvas_layout.h"
+#include "model/layout/canvas_layout.h"
 
 namespace tfscope {
 
@@ -21,6 +21,7 @@ class GraphScene : public QGraphicsScene {
     Q_OBJECT
 public:
     explicit GraphScene(QObject* parent = nullptr);
+    ~GraphScene() override;
 
     void setLayout(const CanvasLayout& layout);
     // Annotations of the model view the next layouts show (folded weights, fan-out counts), or null.
@@ -50,9 +51,13 @@ public:
     void edgeClicked(EdgeLayerItem* layer, int edge);
     // Clears every edge selection.
     void clearEdgeSelection();
+    // Marks the edges drawn to and from node `id`'s box (kNoNode: none) in every edge layer.
+    void markEdgesOf(NodeId id);
+    NodeId markedNode() const { return m_markedNode; }
 
 signals:
     void nodeClicked(int node);   // a node of a FlatLevelItem was selected by the user
+    void weightClicked(const QString& name);  // a folded weight's row of a node was clicked
 
 protected:
     // A click on empty canvas also clears the edge selection.
@@ -69,6 +74,9 @@ private:
     std::vector<NodeItem*> m_highlighted;
     std::vector<FlatLevelItem*> m_flat;
     std::vector<EdgeLayerItem*> m_edgeLayers;
+    // Per edge layer, per edge: the nodes its ends are (kNoNode for a group end).
+    std::vector<std::vector<std::pair<NodeId, NodeId>>> m_edgeEnds;
+    NodeId m_markedNode = kNoNode;
     int m_itemCount = 0;
     int m_drawnCount = 0;
 };

@@ -1,7 +1,11 @@
 #include "views/graph/node_item.h"
 
+#include <QGraphicsSceneMouseEvent>
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
+
+#include "model/layout/level_layout.h"
+#include "views/graph/graph_scene.h"
 
 namespace tfscope {
 namespace {
@@ -34,6 +38,49 @@ NodeItem::NodeItem(Kind kind, int id, QRectF rect, QString title, QString subtit
     setToolTip(m_subtitle.isEmpty() ? m_title : m_title + QLatin1Char('\n') + m_subtitle);
 }
 
+void NodeItem::setRows(const QStringList& texts, const QStringList& names) {
+    m_rowTexts.clear();
+    for (const QString& t : texts) m_rowTexts.push_back(staticText(t));
+    m_rowNames = names;
+    setAcceptHoverEvents(!texts.isEmpty());
+}
+
+QRectF NodeItem::rowRect(int row) const {
+    const double top = m_rect.top() + ElementSizer::kNodeHeight - 4 + row * ElementSizer::kRowHeight;
+    return QRectF(m_rect.left() + 4, top, m_rect.width() - 8, ElementSizer::kRowHeight);
+}
+
+int NodeItem::rowAt(QPointF pos) const {
+    for (int r = 0; r < int(m_rowTexts.size()); ++r)
+        if (rowRect(r).contains(pos)) return r;
+    return -1;
+}
+
+void NodeItem::mousePressEvent(QGraphicsSceneMouseEvent* event) {
+    QGraphicsItem::mousePressEvent(event);
+    const int row = event->button() == Qt::LeftButton ? rowAt(event->pos()) : -1;
+    if (row >= 0 && row < m_rowNames.size() && !m_rowNames[row].isEmpty())
+        if (auto* s = qobject_cast<GraphScene*>(scene())) emit s->weightClicked(m_rowNames[row]);
+}
+
+void NodeItem::hoverMoveEvent(QGraphicsSceneHoverEvent* event) {
+    const int row = rowAt(event->pos());
+    const bool link = row >= 0 && row < m_rowNames.size() && !m_rowNames[row].isEmpty();
+    if (link != (m_hoverRow >= 0) || (link && row != m_hoverRow)) {
+        m_hoverRow = link ? row : -1;
+        if (link) setCursor(Qt::PointingHandCursor);
+        else unsetCursor();
+        update();
+    }
+}
+
+void NodeItem::hoverLeaveEvent(QGraphicsSceneHoverEvent*) {
+    if (m_hoverRow < 0) return;
+    m_hoverRow = -1;
+    unsetCursor();
+    update();
+}
+
 void NodeItem::setHighlighted(bool on) {
     if (on == m_highlighted) return;
     m_highlighted = on;
@@ -55,8 +102,8 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     pen.setCosmetic(lod < 1);
     painter->setPen(lod < 0.15 && !selected && !m_highlighted ? Qt::NoPen : pen);
     painter->setBrush(m_kind == Kind::Frame ? QColor(0xf7, 0xf8, 0xfa) : m_fill);
-    if (m_kind == Kind::Op && lod >= 0.3) painter->drawRoundedRect(m_rect, 10, 10);
-    else if (m_kind == Kind::Series && lod >= 0.3) {
+    if (m_kind == Kind::Op && lod >= 0.3 && !m_collapsedLook) painter->drawRoundedRect(m_rect, 10, 10);
+    else if ((m_kind == Kind::Series || m_collapsedLook) && lod >= 0.3) {
         painter->drawRoundedRect(m_rect.translated(4, -4), 4, 4);
         painter->drawRoundedRect(m_rect, 4, 4);
     } else painter->drawRect(m_rect);
@@ -80,14 +127,24 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         drawAligned(painter, m_titleText, m_rect, Qt::AlignCenter);
         return;
     }
-    QRectF top(m_rect.left() + 4, m_rect.top() + 2, m_rect.width() - 8, m_rect.height() / 2);
-    QRectF bottom(m_rect.left() + 4, m_rect.center().y(), m_rect.width() - 8, m_rect.height() / 2 - 2);
+    // Title and type fill the top kNodeHeight; weight rows follow.
+    const QRectF head(m_rect.left(), m_rect.top(), m_rect.width(), std::min<qreal>(m_rect.height(), ElementSizer::kNodeHeight));
+    QRectF top(head.left() + 4, head.top() + 2, head.width() - 8, head.height() / 2);
+    QRectF bottom(head.left() + 4, head.center().y(), head.width() - 8, head.height() / 2 - 2);
     drawAligned(painter, m_titleText, top, Qt::AlignHCenter | Qt::AlignBottom);
     f.setBold(false);
     f.setPointSizeF(7.5);
     painter->setFont(f);
     painter->setPen(QColor(0x55, 0x55, 0x55));
     drawAligned(painter, m_subtitleText, bottom, Qt::AlignHCenter | Qt::AlignTop);
+    for (int r = 0; r < int(m_rowTexts.size()); ++r) {
+        const QRectF rr = rowRect(r);
+        const bool link = r < m_rowNames.size() && !m_rowNames[r].isEmpty();
+        f.setUnderline(r == m_hoverRow);
+        painter->setFont(f);
+        painter->setPen(link ? QColor(0x1a, 0x4d, 0x99) : QColor(0x55, 0x55, 0x55));
+        drawAligned(painter, m_rowTexts[size_t(r)], rr, Qt::AlignVCenter | Qt::AlignLeft);
+    }
 }
 
 }  // namespace tfscope

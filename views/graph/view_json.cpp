@@ -44,6 +44,11 @@ public:
                         rows.append(QJsonObject{{QStringLiteral("name"), qs(w.name)}, {QStringLiteral("dtype"), qs(w.dtype)}, {QStringLiteral("shape"), qs(w.shape)}});
                     item[QStringLiteral("weights")] = rows;
                     item[QStringLiteral("fan_out")] = m_view->fanOut[size_t(el.id)];
+                    if (const CollapsedCall c = m_view->collapsed[size_t(el.id)]; c != CollapsedCall::None) {
+                        item[QStringLiteral("collapsed")] = c == CollapsedCall::Recursive ? QStringLiteral("recursive") : QStringLiteral("large");
+                        item[QStringLiteral("function")] = qs(m_view->callee[size_t(el.id)]);
+                        item[QStringLiteral("function_nodes")] = m_view->calleeNodes[size_t(el.id)];
+                    }
                 }
             }
             if (!side.isEmpty()) item[QStringLiteral("side_group")] = side;

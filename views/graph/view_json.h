@@ -8,7 +8,7 @@
 #include <QJsonObject>
 
 #include "model/graph/model_view.h"
-#include "views/graph/canvas_layout.h"
+#include "model/layout/canvas_layout.h"
 
 namespace tfscope {
 

@@ -33,6 +33,7 @@ void PropertiesPanel::onAnchor(const QUrl& url) {
     if (scheme == QLatin1String("node")) emit nodeLinkActivated(target);
     else if (scheme == QLatin1String("func")) emit functionLinkActivated(target);
     else if (scheme == QLatin1String("var")) emit variableLinkActivated(target.toInt());
+    else if (scheme == QLatin1String("groups")) emit groupsLinkActivated(target);
 }
 
 }  // namespace tfscope

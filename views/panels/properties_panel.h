@@ -26,6 +26,7 @@ signals:
     void nodeLinkActivated(const QString& nodeName);
     void functionLinkActivated(const QString& functionName);
     void variableLinkActivated(int variableIndex);
+    void groupsLinkActivated(const QString& groups);  // "groups:3,17,42" links (canvas group ids)
 
 private:
     void onAnchor(const QUrl& url);

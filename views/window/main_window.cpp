@@ -29,8 +29,11 @@
 #include <QTreeView>
 #include <QUrl>
 
+#include "graph.pb.h"
 #include "model/checkpoint/checkpoint_reader.h"
+#include "model/exec/tensor_proto.h"
 #include "model/graph/run_subgraph.h"
+#include "model/layout/identical_groups.h"
 #include "model/loader/model_loader.h"
 #include "views/edit/edit_controller.h"
 #include "views/graph/graph_canvas.h"
@@ -188,6 +191,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         menu->popup(pos);
     });
     connect(m_canvas, &GraphCanvas::nodeSelected, this, &MainWindow::onNodeSelected);
+    connect(m_canvas, &GraphCanvas::weightActivated, this, &MainWindow::openWeight);
+    connect(m_canvas, &GraphCanvas::collapsedCallActivated, this, &MainWindow::openCollapsedCall);
+    connect(m_canvas, &GraphCanvas::groupSelected, this, &MainWindow::onGroupSelected);
+    connect(m_properties, &PropertiesPanel::groupsLinkActivated, this, [this](const QString& ids) {
+        std::vector<int> groups;
+        for (const QString& id : ids.split(QLatin1Char(','), Qt::SkipEmptyParts)) groups.push_back(id.toInt());
+        m_canvas->selectGroups(groups);
+    });
     connect(m_canvas, &GraphCanvas::layoutFailed, this, [this](const QString& m) { m_statusLabel->setText(m); });
     connect(m_runner, &RunnerPanel::runFinished, this, [this] { highlightSignature(m_runner->metaGraph(), m_runner->signature()); });
     connect(m_runner, &RunnerPanel::tensorActivated, this, [this](const QString& name, const Tensor& t) {
@@ -209,6 +220,8 @@ MainWindow::~MainWindow() {
     m_loader.waitForFinished();
     m_compareJob.cancel();
     m_compareJob.waitForFinished();
+    m_viewBuilder.cancel();
+    m_viewBuilder.waitForFinished();
 }
 
 void MainWindow::createActions() {
@@ -306,8 +319,8 @@ void MainWindow::reload() {
 }
 
 bool MainWindow::isBusy() const {
-    return m_loader.isRunning() || m_canvas->isBusy() || m_tensor->statsBusy() || m_runner->isBusy() || m_compareJob.isRunning() ||
-           m_compare->busy() || m_restore->busy();
+    return m_loader.isRunning() || m_viewPending || m_canvas->isBusy() || m_tensor->statsBusy() || m_runner->isBusy() ||
+           m_compareJob.isRunning() || m_compare->busy() || m_restore->busy();
 }
 
 void MainWindow::onLoaded() {
@@ -335,6 +348,7 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     QString keepSignature;
     if (m_model && model && m_model->rootPath() == model->rootPath() && !m_runner->signature().isEmpty() && !m_runnerDock->isHidden())
         keepSignature = QString::number(m_runner->metaGraph()) + QLatin1Char('/') + m_runner->signature();
+    if (!m_model || !model || m_model->rootPath() != model->rootPath()) m_openFunctions.clear();
     m_model = std::move(model);
     const QString root = QString::fromStdString(m_model->rootPath());
     if (m_model->format() == ModelFormat::ServingBaseDir) {
@@ -476,6 +490,64 @@ void MainWindow::showTensor(const QString& key) {
     if (!t.ok()) m_tensor->showError(key, QString::fromStdString(t.status().message()));
     else m_tensor->setTensor(key, std::move(t).value());
     m_tabs->setCurrentWidget(m_tensor);
+}
+
+void MainWindow::openWeight(const QString& name) {
+    if (!m_model) return;
+    const std::string n = name.toStdString();
+    const auto& vars = m_model->summary().variables;
+    for (size_t v = 0; v < vars.size(); ++v)
+        if (vars[v].graphNode == n || vars[v].name == n) {
+            const QModelIndex i = m_tree->treeModel()->indexForVariable(int(v));
+            if (!i.isValid()) break;
+            m_tree->selectSource(i);  // as if picked in the tree: its values
+            m_tabs->setCurrentWidget(m_tensor);
+            return;
+        }
+    // A constant (or a variable the summary does not list): its value from the node.
+    const ModelView* view = m_canvas->modelView();
+    if (!view) return;
+    for (const auto& rows : view->folded)
+        for (const FoldedWeight& w : rows) {
+            if (w.name != n || !w.def) continue;
+            auto value = w.def->attr().find("value");
+            if (value == w.def->attr().end() || !value->second.has_tensor()) {
+                m_tensor->showError(name, tr("'%1' is a %2 node; its value is not in the graph.").arg(name, QString::fromStdString(w.def->op())));
+            } else if (auto t = exec::tensorFromProto(value->second.tensor()); t.ok()) {
+                m_tensor->setTensor(name, std::move(t).value());
+            } else {
+                m_tensor->showError(name, QString::fromStdString(t.status().message()));
+            }
+            m_tabs->setCurrentWidget(m_tensor);
+            return;
+        }
+}
+
+void MainWindow::onGroupSelected(int group) {
+    const GroupTree* tree = m_canvas->layout().tree.get();
+    if (!tree || group <= GroupTree::kRoot || group >= tree->groupCount()) return;
+    const Group& g = tree->group(group);
+    QString html = tr("<p><b>%1</b></p><p>%2 in this %3</p>")
+                       .arg(QString::fromStdString(g.path).toHtmlEscaped(), countText(g.totalNodes, tr("%1 node"), tr("%1 nodes")),
+                            g.series ? tr("series") : tr("group"));
+    const std::vector<int> same = identicalGroups(*tree, group, m_canvas->modelView());
+    if (!same.empty()) {
+        QStringList ids;
+        for (int s : same) ids << QString::number(s);
+        html += tr("<p>identical layers: %1").arg(same.size());
+        if (same.size() > 1) html += QStringLiteral(" \u2014 <a href=\"groups:%1\">%2</a>").arg(ids.join(QLatin1Char(',')), tr("select them"));
+        html += tr("</p><p style='color:#888'>Same op types, wiring and weight shapes; names aside.</p>");
+    }
+    m_properties->showText(html);
+}
+
+void MainWindow::openCollapsedCall(int node) {
+    const ModelView* view = m_canvas->modelView();
+    if (!view || node < 0 || size_t(node) >= view->collapsed.size() || view->collapsed[size_t(node)] == CollapsedCall::None) return;
+    const std::string callee = view->callee[size_t(node)];
+    if (view->collapsed[size_t(node)] == CollapsedCall::Recursive) return openFunction(QString::fromStdString(callee));
+    m_openFunctions.push_back(callee);
+    showChosenGraph();
 }
 
 void MainWindow::revealNodeByName(const QString& name) {
@@ -646,6 +718,8 @@ void MainWindow::showChosenGraph() {
     m_functionTrail.clear();
     m_tabs->setTabText(0, tr("Graph"));
     if (!m_model || m_choice.metaGraph >= m_model->metaGraphCount()) {
+        ++m_viewGeneration;
+        m_viewPending = false;
         m_canvas->setGraph(nullptr);
         return;
     }
@@ -656,15 +730,36 @@ void MainWindow::showChosenGraph() {
     }
     auto raw = m_model->graphIndex(m_choice.metaGraph);
     if (m_rawView || !raw) {
+        ++m_viewGeneration;  // a model view still being built is not wanted any more
+        m_viewPending = false;
         m_canvas->setGraph(raw);
         return;
     }
-    auto view = buildModelView(*raw, modelViewOptions(m_model->summary(), m_choice));
-    if (!view.ok()) {
-        m_canvas->setGraph(raw);  // nothing to show in the model view: the raw graph
+    ModelViewOptions options = modelViewOptions(m_model->summary(), m_choice);
+    options.openFunctions = m_openFunctions;
+    const quint64 generation = ++m_viewGeneration;
+    if (raw->nodeCount() <= kAsyncViewNodes) {
+        m_viewPending = false;
+        auto view = buildModelView(*raw, options);
+        if (!view.ok()) m_canvas->setGraph(raw);  // nothing to show in the model view: the raw graph
+        else m_canvas->setGraph(view.value()->index, view.value());
         return;
     }
-    m_canvas->setGraph(view.value()->index, view.value());
+    // A big graph: built on the thread pool (about a second per 100k nodes), the window stays live;
+    // the newest request wins.
+    m_viewPending = true;
+    m_viewBuilder.setFuture(runJob<JobOutcome<ModelView>>([raw, options = std::move(options)](Progress&) {
+        return JobOutcome<ModelView>::from(buildModelView(*raw, options));
+    }));
+    auto* watcher = &m_viewBuilder;
+    QObject::disconnect(watcher, &QFutureWatcherBase::finished, this, nullptr);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, raw, generation, watcher] {
+        if (generation != m_viewGeneration || watcher->future().resultCount() == 0) return;
+        const JobOutcome<ModelView> o = watcher->future().result();
+        m_viewPending = false;
+        if (!o.status.ok() || !o.value) m_canvas->setGraph(raw);
+        else m_canvas->setGraph(o.value->index, o.value);
+    });
 }
 
 QJsonObject MainWindow::viewJson() const {

@@ -12,6 +12,7 @@
 
 #include "model/diff/model_diff.h"
 #include "model/graph/graph_index.h"
+#include "model/graph/model_view.h"
 #include "model/graph/view_choice.h"
 #include "model/loader/model.h"
 #include "views/util/job.h"
@@ -128,6 +129,19 @@ private:
     void showComparison(int variableDiff);
     QString compareLabel(const Model& m, const Model& other) const;
     void revealNodeByName(const QString& name);
+
+public:
+    // A folded weight's row was clicked on the model view (GraphCanvas::weightActivated): a
+    // variable is selected in the Model tree, which shows its values; a constant's value is shown.
+    void openWeight(const QString& name);
+    // A call the model view left collapsed (canvas node `node`): a large body is inlined in
+    // place (the view is rebuilt with it open); a recursive one opens the function's graph.
+    void openCollapsedCall(int node);
+    // Properties of a canvas group: its path, node count and "identical layers: N" (groups of the
+    // same structure, identical_groups.h) with a link selecting them on the canvas.
+    void onGroupSelected(int group);
+
+private:
     // main_window_context.cpp: the tree's context menu (caller owns it) and double click.
 public:
     QMenu* treeMenu(const QModelIndex& source);
@@ -184,6 +198,7 @@ private:
     QMenu* m_viewChooserMenu = nullptr;
     QAction* m_rawAction = nullptr;
     QString m_loadingPath;
+    std::vector<std::string> m_openFunctions;  // large function bodies the user opened in the model view
     QStringList m_functionTrail;             // functions opened from the main graph down, shown last
     QString m_servingBase;                   // base folder whose versions the menu lists
     std::vector<ServingVersion> m_versions;
@@ -200,6 +215,11 @@ private:
     QAction* m_stopCompare = nullptr;
     RestoreCheckPanel* m_restore = nullptr;
     QDockWidget* m_restoreDock = nullptr;
+    // The model view of a big graph (over kAsyncViewNodes nodes) is built on the thread pool.
+    static constexpr int kAsyncViewNodes = 20000;
+    QFutureWatcher<JobOutcome<ModelView>> m_viewBuilder;
+    quint64 m_viewGeneration = 0;
+    bool m_viewPending = false;  // until the built view is on the canvas
     bool m_errorDialogs = true;
 };
 

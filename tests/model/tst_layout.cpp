@@ -12,6 +12,18 @@
 
 using namespace tfscope;
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kUnderAsan = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kUnderAsan = true;
+#else
+constexpr bool kUnderAsan = false;
+#endif
+#else
+constexpr bool kUnderAsan = false;
+#endif
+
 namespace {
 
 // A random DAG: node i gets up to `fanIn` inputs from earlier nodes within `window`.
@@ -124,7 +136,8 @@ private slots:
         QVERIFY(r.ok());
         checkDownward(in, *r);
         qInfo("100,000 nodes laid out in %lld ms", ms);
-        QVERIFY(ms < 3000);
+        // A model suite now, so the sanitizer build runs it too: ASan slows it several times.
+        QVERIFY(ms < (kUnderAsan ? 15000 : 3000));
     }
 };
 

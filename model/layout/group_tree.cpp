@@ -1,4 +1,4 @@
-#include "views/graph/group_tree.h"
+#include "model/layout/group_tree.h"
 
 #include <algorithm>
 #include <charconv>
@@ -21,8 +21,9 @@ constexpr size_t kMinSeries = 3;
 
 }  // namespace
 
-std::shared_ptr<const GroupTree> GroupTree::build(std::shared_ptr<const GraphIndex> index) {
+std::shared_ptr<const GroupTree> GroupTree::build(std::shared_ptr<const GraphIndex> index, NodeRows rows) {
     auto tree = std::make_shared<GroupTree>();
+    tree->m_rows = std::move(rows);
     const GraphIndex& gi = *index;
     const auto& scopes = gi.scopes();
     // Groups 0..S-1 mirror the scopes; series groups are appended.

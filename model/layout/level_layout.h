@@ -11,17 +11,17 @@
 #include <string>
 #include <vector>
 
+#include "model/layout/group_tree.h"
 #include "model/layout/layout_engine.h"
-#include "views/graph/group_tree.h"
 
 namespace tfscope {
 
 struct LevelEdge {
-    int from = 0;                 // indices into LevelLayout::elements
+    int from = 0;  // indices into LevelLayout::elements
     int to = 0;
-    int count = 0;                // graph edges bundled here
-    bool control = false;         // all of them are control edges
-    NodeId producer = kNoNode;    // for count == 1: the edge's endpoints (label, jumps)
+    int count = 0;              // graph edges bundled here
+    bool control = false;       // all of them are control edges
+    NodeId producer = kNoNode;  // for count == 1: the edge's endpoints (label, jumps)
     int outputIndex = 0;
     std::vector<LayoutPoint> path;
 };
@@ -45,6 +45,8 @@ struct ElementSizer {
     static constexpr double kTitle = 22;
     static double nodeWidth(size_t labelChars) { return std::max(56.0, 7.0 * double(std::min<size_t>(labelChars, 36)) + 18); }
     static constexpr double kNodeHeight = 34;
+    // One extra line of a node box (a folded weight of the model view).
+    static constexpr double kRowHeight = 14;
     static constexpr double kGroupHeight = 40;
 };
 

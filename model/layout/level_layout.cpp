@@ -1,4 +1,4 @@
-#include "views/graph/level_layout.h"
+#include "model/layout/level_layout.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,8 +12,8 @@ namespace {
 uint64_t elementKey(ElementRef e) { return (uint64_t(e.isGroup()) << 32) | uint32_t(e.id); }
 
 struct Rank {
-    double y = 0;                 // shared centre y
-    std::vector<int> members;     // element indices, left to right
+    double y = 0;              // shared centre y
+    std::vector<int> members;  // element indices, left to right
     double left = 0, right = 0, height = 0;
 };
 
@@ -156,8 +156,8 @@ Result<std::shared_ptr<const LevelLayout>> computeLevelLayout(
                 h = ElementSizer::kGroupHeight;
             }
         } else {
-            w = ElementSizer::nodeWidth(std::max(tree.nodeLabel(e.id).size(), gi.op(e.id).size()));
-            h = ElementSizer::kNodeHeight;
+            w = ElementSizer::nodeWidth(std::max({tree.nodeLabel(e.id).size(), gi.op(e.id).size(), tree.nodeRowChars(e.id)}));
+            h = ElementSizer::kNodeHeight + ElementSizer::kRowHeight * tree.nodeRows(e.id);
         }
         in.nodes.push_back({int(i), w, h});
         out->widths.push_back(w);

@@ -1,8 +1,22 @@
-#include "views/graph/canvas_layout.h"
+#include "model/layout/canvas_layout.h"
+
+#include <algorithm>
 
 #include "model/graph/model_view.h"
 
 namespace tfscope {
+
+NodeRows modelViewRows(const ModelView& view) {
+    NodeRows rows;
+    rows.count.assign(view.folded.size(), 0);
+    rows.chars.assign(view.folded.size(), 0);
+    for (size_t n = 0; n < view.folded.size(); ++n) {
+        const std::vector<std::string> texts = weightRowTexts(view.folded[n]);
+        rows.count[n] = uint8_t(texts.size());
+        for (const std::string& t : texts) rows.chars[n] = std::max(rows.chars[n], uint16_t(utf8Length(t)));
+    }
+    return rows;
+}
 
 CanvasLayout initialCanvasLayout(std::shared_ptr<const GroupTree> tree) {
     CanvasLayout c;

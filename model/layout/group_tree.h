@@ -19,7 +19,8 @@ namespace tfscope {
 
 // A thing drawn at one level: a graph node or a (collapsed or expanded) group.
 struct ElementRef {
-    enum class Kind : uint8_t { Node, Group };
+    enum class Kind : uint8_t { Node,
+                                Group };
     Kind kind = Kind::Node;
     int id = 0;
     bool operator==(const ElementRef& o) const { return kind == o.kind && id == o.id; }
@@ -27,23 +28,30 @@ struct ElementRef {
 };
 
 struct Group {
-    std::string label;            // local name ("conv1", "layer_[1-40]"); "" for the root
-    std::string path;             // full scope path ("a/b"); a series: parent path + "/" + label
+    std::string label;  // local name ("conv1", "layer_[1-40]"); "" for the root
+    std::string path;   // full scope path ("a/b"); a series: parent path + "/" + label
     int parent = -1;
     std::vector<int> childGroups;
-    std::vector<NodeId> nodes;    // direct nodes, by id
-    int64_t totalNodes = 0;       // in this group and below
+    std::vector<NodeId> nodes;  // direct nodes, by id
+    int64_t totalNodes = 0;     // in this group and below
     bool series = false;
     int depth = 0;
-    int rangeBegin = 0;           // nodes of the subtree are order()[rangeBegin, rangeEnd)
+    int rangeBegin = 0;  // nodes of the subtree are order()[rangeBegin, rangeEnd)
     int rangeEnd = 0;
+};
+
+// Extra text lines a node's box shows under its op type (the model view's folded weights), by
+// NodeId: how many, and the longest one's length in characters. Empty vectors: none.
+struct NodeRows {
+    std::vector<uint8_t> count;
+    std::vector<uint16_t> chars;
 };
 
 class GroupTree {
 public:
     static constexpr int kRoot = 0;
     // REQUIRES: index != nullptr. Keeps the index alive.
-    static std::shared_ptr<const GroupTree> build(std::shared_ptr<const GraphIndex> index);
+    static std::shared_ptr<const GroupTree> build(std::shared_ptr<const GraphIndex> index, NodeRows rows = {});
 
     const GraphIndex& index() const { return *m_index; }
     std::shared_ptr<const GraphIndex> indexPtr() const { return m_index; }
@@ -68,6 +76,9 @@ public:
     std::string nodeLabel(NodeId n) const;
     // Group whose path equals `path`, or -1.
     int findGroup(std::string_view path) const;
+    // Extra lines of node n's box (NodeRows) and the longest one's length.
+    int nodeRows(NodeId n) const { return size_t(n) < m_rows.count.size() ? m_rows.count[size_t(n)] : 0; }
+    size_t nodeRowChars(NodeId n) const { return size_t(n) < m_rows.chars.size() ? m_rows.chars[size_t(n)] : 0; }
 
 private:
     std::shared_ptr<const GraphIndex> m_index;
@@ -75,6 +86,7 @@ private:
     std::vector<int> m_nodeGroup;
     std::vector<int> m_nodePos;
     std::vector<NodeId> m_order;
+    NodeRows m_rows;
 };
 
 }  // namespace tfscope

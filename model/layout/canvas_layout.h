@@ -8,18 +8,23 @@
 #include <memory>
 #include <vector>
 
-#include "views/graph/level_layout.h"
+#include "model/layout/level_layout.h"
 
 namespace tfscope {
 
+struct ModelView;
+
 struct CanvasLayout {
     std::shared_ptr<const GroupTree> tree;
-    std::vector<char> expanded;   // by group id; expanded[kRoot] == 1
+    std::vector<char> expanded;                                // by group id; expanded[kRoot] == 1
     std::map<int, std::shared_ptr<const LevelLayout>> levels;  // by expanded group id
-    int levelsComputed = 0;       // how many levels the last relayout computed (tests, bench)
+    int levelsComputed = 0;                                    // how many levels the last relayout computed (tests, bench)
 
     bool isExpanded(int g) const { return g >= 0 && size_t(g) < expanded.size() && expanded[size_t(g)]; }
 };
+
+// The model view's node rows (its folded weights, weightRowTexts()) for GroupTree::build.
+NodeRows modelViewRows(const ModelView& view);
 
 // A fresh layout: the root expanded, everything else collapsed.
 CanvasLayout initialCanvasLayout(std::shared_ptr<const GroupTree> tree);
