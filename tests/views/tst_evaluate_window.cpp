@@ -234,6 +234,44 @@ private slots:
         maybeScreenshot(w, "keep_cap");
     }
 
+    // A TF1 Saver .meta beside its checkpoint (Adam, gradients, a summary, an input pipeline): one
+    // editor per Placeholder, the Saver's PlaceholderWithDefault pre-filled and optional, the loss as
+    // the prefilled fetch; Evaluate of `pred` with the checkpoint's variables gives TensorFlow's value.
+    void testSaverMetaPlaceholders() {
+        MainWindow w;
+        w.setErrorDialogs(false);
+        QVERIFY(openModel(w, QStringLiteral(TFSCOPE_TEST_DATA "/fetch/saver/model.ckpt.meta")));
+        QVERIFY(showForm(w));
+        RunnerPanel* r = w.runner();
+        QVERIFY(r->isFetchMode());
+        QStringList keys;
+        for (const InputEditor* e : r->editors()) keys << QString::fromStdString(e->key());
+        QCOMPARE(keys.join(QLatin1Char(' ')), QStringLiteral("save/Const:0 save/filename:0 x:0 y:0"));
+        for (const char* name : {"save/Const:0", "save/filename:0"}) {  // the Saver's PlaceholderWithDefault chain
+            const InputEditor* filename = r->editor(QString::fromLatin1(name));
+            QVERIFY(filename->isOptional());
+            QVERIFY(filename->defaultValue().valid());
+            QCOMPARE(QString::fromStdString(filename->defaultValue().strings()[0]), QStringLiteral("model"));
+            QVERIFY(filename->isValid());
+        }
+        QVERIFY(!r->editor(QStringLiteral("x:0"))->isOptional());
+        QCOMPARE(r->fetchEdit()->toPlainText(), QStringLiteral("loss:0"));
+
+        std::ifstream in(TFSCOPE_TEST_DATA "/fetch/saver/expected_fetches.json");
+        const json c = json::parse(in).at("cases").at(0);
+        r->editor(QStringLiteral("x:0"))->literalEdit()->setPlainText(literalOf(c.at("feeds").at("x:0")));
+        QSignalSpy done(r, &RunnerPanel::evaluated);
+        QCOMPARE(evaluateFromCanvas(w, "pred", done), QString());
+        const auto pred = r->lastValues(QStringLiteral("pred"));
+        QCOMPARE(int(pred.size()), 1);
+        const QString m = mismatch(pred[0].second, c.at("fetches").at("pred:0"));
+        QVERIFY2(m.isEmpty(), qPrintable(m));
+        // The loss needs y too (prefilled with zeros): left empty, the error names it.
+        r->editor(QStringLiteral("y:0"))->literalEdit()->setPlainText(QString());
+        const QString error = evaluateFromCanvas(w, "loss", done);
+        QVERIFY2(error.contains(QStringLiteral("'y'")), qPrintable(error + QStringLiteral(" / ") + w.statusText()));
+    }
+
     // cppflow's frozen graph: x:0 ones(1,5) -> Identity:0 = 0.5656322 (MANIFEST.md).
     void testSharedFrozenGraphEvaluate() {
         TFSCOPE_REQUIRE_SHARED_MODELS();

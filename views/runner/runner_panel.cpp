@@ -320,7 +320,10 @@ void RunnerPanel::setModel(std::shared_ptr<const Model> model) {
     m_signatureBox->setCurrentIndex(-1);
     m_populating = false;
     updateEdits();
-    m_title->setText(!m_model ? tr("Open a model to run its signatures.")
+    bool onlyFetches = m_signatureBox->count() > 0;
+    for (int i = 0; i < m_signatureBox->count(); ++i) onlyFetches = onlyFetches && m_signatureBox->itemData(i).toString().endsWith(QLatin1Char('/'));
+    m_title->setText(!m_model                  ? tr("Open a model to run its signatures.")
+                     : onlyFetches             ? tr("The graph has no signatures: choose Feeds and fetches to feed its placeholders.")
                      : m_signatureBox->count() ? tr("Choose a signature to run.")
                                                : tr("The model has no signatures to run."));
     updateRunEnabled();
