@@ -5,6 +5,7 @@
 // tests/oracle/make_fetch_fixtures.py) and the shared models' MANIFEST.md values.
 #include <QAction>
 #include <QCheckBox>
+#include <QDockWidget>
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -183,6 +184,7 @@ private slots:
         QCOMPARE(shown(QStringLiteral("NaN")), 0.0);
         QCOMPARE(shown(QStringLiteral("Inf")), 0.0);
         QCOMPARE(mn, 0.0);  // a Relu
+        w.propertiesDock()->raise();
         maybeScreenshot(w, "evaluate_frozen");
 
         // Without x, a node that needs it fails with a message naming the placeholder.
@@ -246,7 +248,7 @@ private slots:
         QVERIFY(r->isFetchMode());
         QStringList keys;
         for (const InputEditor* e : r->editors()) keys << QString::fromStdString(e->key());
-        QCOMPARE(keys.join(QLatin1Char(' ')), QStringLiteral("save/Const:0 save/filename:0 x:0 y:0"));
+        QCOMPARE(keys.join(QLatin1Char(' ')), QStringLiteral("x:0 y:0 save/Const:0 save/filename:0"));
         for (const char* name : {"save/Const:0", "save/filename:0"}) {  // the Saver's PlaceholderWithDefault chain
             const InputEditor* filename = r->editor(QString::fromLatin1(name));
             QVERIFY(filename->isOptional());

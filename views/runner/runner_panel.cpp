@@ -807,7 +807,10 @@ void RunnerPanel::buildFetchForm() {
                         "list the tensors to fetch.")
                          .arg(countText(qint64(placeholders.size()), tr("%1 placeholder"), tr("%1 placeholders")).toHtmlEscaped()));
     int row = 0;
-    for (const exec::TensorSpec& spec : placeholders) {
+    // Placeholders first, then the PlaceholderWithDefault ones (optional; a Saver's filename).
+    std::vector<exec::TensorSpec> ordered = placeholders;
+    std::stable_partition(ordered.begin(), ordered.end(), [](const exec::TensorSpec& p) { return !p.optional; });
+    for (const exec::TensorSpec& spec : ordered) {
         auto* editor = new InputEditor(spec.tensorName, spec, {}, m_form);
         auto d = m_session->placeholderDefaults.find(spec.tensorName);
         if (d != m_session->placeholderDefaults.end()) editor->setDefault(d->second);
