@@ -272,6 +272,8 @@ private slots:
         r->editor(QStringLiteral("y:0"))->literalEdit()->setPlainText(QString());
         const QString error = evaluateFromCanvas(w, "loss", done);
         QVERIFY2(error.contains(QStringLiteral("'y'")), qPrintable(error + QStringLiteral(" / ") + w.statusText()));
+        w.runnerDock()->raise();
+        maybeScreenshot(w, "saver_meta");
     }
 
     // cppflow's frozen graph: x:0 ones(1,5) -> Identity:0 = 0.5656322 (MANIFEST.md).
