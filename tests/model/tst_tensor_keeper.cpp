@@ -7,6 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include <google/protobuf/text_format.h>
+
 #include "meta_graph.pb.h"
 #include "model/exec/fetch_run.h"
 #include "model/exec/model_session.h"
@@ -99,6 +101,47 @@ private slots:
         QVERIFY(keep.droppedCount() > 0);
         QVERIFY(keep.droppedBytes() >= 64);
         QVERIFY(mismatch(&out.value()[0], floats(c.at("fetches").at("Identity:0"))).isEmpty());
+    }
+
+    // A TF1 while loop (j = 0; while j < 5: j += 1) runs in the frame scheduler: the values of the
+    // graph's top level are kept (the Exit, what follows it, the constants), those inside the loop
+    // frame (one per iteration) are not.
+    void testLoopKeepsTopLevelOnly() {
+        auto i32 = [](const char* name, int v) {
+            return "node { name: '" + std::string(name) +
+                   "' op: 'Const' attr { key: 'dtype' value { type: DT_INT32 } } attr { key: 'value' value { tensor { dtype: "
+                   "DT_INT32 tensor_shape {} int_val: " +
+                   std::to_string(v) + " } } } }\n";
+        };
+        const std::string text = i32("start", 0) + i32("limit", 5) +
+                                 "node { name: 'w/Enter' op: 'Enter' input: 'start' attr { key: 'frame_name' value { s: 'w' } } }\n"
+                                 "node { name: 'w/Enter_limit' op: 'Enter' input: 'limit' attr { key: 'frame_name' value { s: 'w' } } "
+                                 "attr { key: 'is_constant' value { b: true } } }\n"
+                                 "node { name: 'w/Merge' op: 'Merge' input: 'w/Enter' input: 'w/NextIteration' }\n"
+                                 "node { name: 'w/Less' op: 'Less' input: 'w/Merge' input: 'w/Enter_limit' }\n"
+                                 "node { name: 'w/LoopCond' op: 'LoopCond' input: 'w/Less' }\n"
+                                 "node { name: 'w/Switch' op: 'Switch' input: 'w/Merge' input: 'w/LoopCond' }\n"
+                                 "node { name: 'w/Identity' op: 'Identity' input: 'w/Switch:1' }\n"
+                                 "node { name: 'w/one' op: 'Const' input: '^w/Identity' attr { key: 'dtype' value { type: DT_INT32 } } "
+                                 "attr { key: 'value' value { tensor { dtype: DT_INT32 tensor_shape {} int_val: 1 } } } }\n"
+                                 "node { name: 'w/add' op: 'AddV2' input: 'w/Identity' input: 'w/one' }\n"
+                                 "node { name: 'w/NextIteration' op: 'NextIteration' input: 'w/add' }\n"
+                                 "node { name: 'w/Exit' op: 'Exit' input: 'w/Switch:0' }\n"
+                                 "node { name: 'out' op: 'Identity' input: 'w/Exit' }\n";
+        auto meta = std::make_shared<tensorflow::MetaGraphDef>();
+        QVERIFY(google::protobuf::TextFormat::ParseFromString(text, meta->mutable_graph_def()));
+        auto s = Session::create(meta);
+        QVERIFY2(s.ok(), s.status().toString().c_str());
+        TensorKeeper keep(uint64_t(1) << 20);
+        std::vector<Tensor> out;
+        const Status st = s.value()->run({}, {"out:0"}, {}, &out, nullptr, &keep);
+        QVERIFY2(st.ok(), st.toString().c_str());
+        QCOMPARE(out[0].data<int32_t>()[0], 5);
+        QVERIFY(keep.find("out:0") && keep.find("w/Exit:0") && keep.find("limit:0"));
+        QCOMPARE(keep.find("out:0")->data<int32_t>()[0], 5);
+        QCOMPARE(keep.find("w/Exit:0")->data<int32_t>()[0], 5);
+        QVERIFY(!keep.find("w/add:0"));
+        QVERIFY(!keep.find("w/Merge:0"));
     }
 
     // The fetch list the window prefills for graphs without signatures.
