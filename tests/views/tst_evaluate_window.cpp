@@ -9,6 +9,7 @@
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
@@ -118,6 +119,7 @@ class TestEvaluateWindow : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase() { QVERIFY(useTemporarySettings(m_settingsDir, "tst_evaluate_window")); }
+    void init() { QSettings().remove(QStringLiteral("runnerInputs")); }  // each case starts without remembered inputs
     void cleanup() { setKeptTensorsLimit(0); }
 
     // A frozen GraphDef: one editor per Placeholder, the sink prefilled as the fetch, Run gives
@@ -196,6 +198,23 @@ private slots:
         QVERIFY(w.properties()->toPlainText().contains(QStringLiteral("Evaluate failed: ")));
     }
 
+    // Evaluate before the Run panel was ever shown: it opens Feeds and fetches (the placeholder
+    // prefilled with zeros of one row), then evaluates, and the Run panel is shown for its inputs.
+    void testEvaluateOpensTheRunPanel() {
+        MainWindow w;
+        w.setErrorDialogs(false);
+        QVERIFY(openModel(w, kFrozen));
+        QVERIFY(w.runnerDock()->isHidden());
+        QSignalSpy done(w.runner(), &RunnerPanel::evaluated);
+        QCOMPARE(evaluateFromCanvas(w, "dense1/Relu", done), QString());
+        QVERIFY(!w.runnerDock()->isHidden());
+        QVERIFY(w.runner()->isFetchMode());
+        const auto v = w.runner()->lastValues(QStringLiteral("dense1/Relu"));
+        QCOMPARE(int(v.size()), 1);
+        QCOMPARE(v[0].second.shape(), (Shape{1, 8}));
+        QCOMPARE(w.tensorViewer()->tensorName(), QStringLiteral("dense1/Relu:0"));
+    }
+
     // Keep intermediate tensors: after one run, any node's value is in Properties and Evaluate
     // opens it without running; with a small cap, what did not fit is said.
     void testKeepIntermediates() {
@@ -206,7 +225,6 @@ private slots:
         RunnerPanel* r = w.runner();
         const json c = frozenCase();
         r->editor(QStringLiteral("x:0"))->literalEdit()->setPlainText(literalOf(c.at("feeds").at("x:0")));
-        r->fetchEdit()->setPlainText(QStringLiteral("Identity:0"));  // (the last suite's list is remembered)
         r->keepIntermediatesBox()->setChecked(true);
         QSignalSpy finished(r, &RunnerPanel::runFinished);
         r->run();
