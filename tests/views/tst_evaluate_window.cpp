@@ -360,8 +360,14 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return w.runner()->canRun() || !w.runner()->editors().empty(); }, 30000));
         RunnerPanel* r = w.runner();
         r->editor(QStringLiteral("x"))->literalEdit()->setPlainText(QStringLiteral("[[2.0], [6.0]]"));
-        r->keepIntermediatesBox()->setChecked(true);
         QSignalSpy finished(r, &RunnerPanel::runFinished);
+        // A plain run: the output's node (y:0, an Identity of Add) has its value, the intermediate Mul not.
+        r->run();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(int(r->lastValues(QStringLiteral("y")).size()), 1);
+        QCOMPARE(r->lastValues(QStringLiteral("y"))[0].second.data<float>()[0], 3.0f);
+        QVERIFY(r->lastValues(QStringLiteral("Mul")).empty());
+        r->keepIntermediatesBox()->setChecked(true);
         r->run();
         QVERIFY(finished.wait(30000));
         QCOMPARE(r->errorText(), QString());

@@ -72,6 +72,7 @@ struct RunnerResult {
     RunOutputs outputs;
     int edited = 0;                  // edited variables the run used
     std::vector<std::string> notes;  // edits it could not use
+    std::map<std::string, Tensor> byTensor;  // a signature's dense outputs by tensor name
     // With "Keep intermediate tensors": what was kept, and what did not fit under `cap`.
     bool keptRun = false;
     std::map<std::string, Tensor> kept;
@@ -648,6 +649,10 @@ void RunnerPanel::startRun(bool original) {
             auto outputs = rs->session->runSignature(key, inputs, {}, {}, nullptr, &ticket, keep);
             if (!outputs.ok()) return JobOutcome<RunnerResult>{outputs.status(), nullptr};
             result.outputs = std::move(outputs).value();
+            // The outputs by tensor name too, for their nodes' Properties.
+            if (auto specs = rs->session->signatureOutputs(key); specs.ok())
+                for (const auto& [k, spec] : specs.value())
+                    if (auto it = result.outputs.find(k); it != result.outputs.end() && !spec.sparse) result.byTensor[spec.tensorName] = it->second;
         }
         if (keeper) {
             result.keptRun = true;
@@ -726,6 +731,7 @@ void RunnerPanel::onRunFinished() {
             }
             if (m_fetchMode)
                 for (const auto& [name, t] : o.value->outputs) m_values[name] = t;
+            for (const auto& [name, t] : o.value->byTensor) m_values[name] = t;
             m_keptLabel->setText(m_keptText);
             m_keptLabel->setVisible(!m_keptText.isEmpty());
             showOutputs();
