@@ -7,11 +7,11 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
+#include "app/cli_edit_flags.h"
 #include "model/edit/edit_set.h"
 #include "model/export/exporter.h"
 #include "model/io/npy.h"
@@ -29,10 +29,7 @@ struct ExportArgs {
     bool trainableOnly = false;
     bool noOptimizerSlots = false;
     std::vector<std::string> rename;
-    std::vector<std::string> set;
-    std::vector<std::string> scale;
-    std::vector<std::string> add;
-    std::vector<std::string> fromNpy;
+    ValueEditFlags values;
     std::string script;
     std::string saveScript;
     std::string out;
@@ -45,68 +42,10 @@ struct UsageError {
     std::string message;
 };
 
-// "name=VALUE" -> {name, VALUE}; the last '=' splits (names may not contain '=' then).
-std::pair<std::string, std::string> splitAssign(const std::string& s, const char* flag) {
-    size_t eq = s.rfind('=');
-    if (eq == std::string::npos || eq == 0) throw UsageError{std::string(flag) + " expects 'name=value', got '" + s + "'."};
-    return {s.substr(0, eq), s.substr(eq + 1)};
-}
-
-double parseNumber(const std::string& s, const char* flag) {
-    try {
-        size_t used = 0;
-        double v = std::stod(s, &used);
-        if (used == s.size()) return v;
-    } catch (const std::exception&) {
-    }
-    throw UsageError{std::string(flag) + " expects a number, got '" + s + "'."};
-}
-
-// "w[0,1]" -> {"w", {0,1}}; "w" -> {"w", {}} (no index).
-std::pair<std::string, std::optional<std::vector<int64_t>>> splitIndex(const std::string& target) {
-    if (target.empty() || target.back() != ']') return {target, std::nullopt};
-    size_t open = target.rfind('[');
-    if (open == std::string::npos) return {target, std::nullopt};
-    std::vector<int64_t> index;
-    std::string body = target.substr(open + 1, target.size() - open - 2);
-    size_t pos = 0;
-    while (pos <= body.size() && !body.empty()) {
-        size_t comma = body.find(',', pos);
-        std::string part = body.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-        try {
-            size_t used = 0;
-            index.push_back(std::stoll(part, &used));
-            if (used != part.size()) throw std::invalid_argument(part);
-        } catch (const std::exception&) {
-            throw UsageError{"--set expects an index like 'w[0,1]=2.5', got '" + target + "'."};
-        }
-        if (comma == std::string::npos) break;
-        pos = comma + 1;
-    }
-    return {target.substr(0, open), index};
-}
-
 std::vector<EditOp> commandLineEdits(const ExportArgs& a, const EditSet& set) {
-    std::vector<EditOp> ops;
-    for (const std::string& s : a.set) {
-        auto [target, value] = splitAssign(s, "--set");
-        auto [name, index] = splitIndex(target);
-        double v = parseNumber(value, "--set");
-        ops.push_back(index ? EditOp::setCell(name, *index, v) : EditOp::fill(name, v));
-    }
-    for (const std::string& s : a.scale) {
-        auto [name, value] = splitAssign(s, "--scale");
-        ops.push_back(EditOp::scale(name, parseNumber(value, "--scale")));
-    }
-    for (const std::string& s : a.add) {
-        auto [name, value] = splitAssign(s, "--add");
-        ops.push_back(EditOp::add(name, parseNumber(value, "--add")));
-    }
-    for (const std::string& s : a.fromNpy) {
-        size_t eq = s.find('=');
-        if (eq == std::string::npos || eq == 0) throw UsageError{"--from-npy expects 'name=file.npy', got '" + s + "'."};
-        ops.push_back(EditOp::fromNpy(s.substr(0, eq), s.substr(eq + 1)));
-    }
+    auto values = valueEditOps(a.values);
+    if (!values.ok()) throw UsageError{values.status().message()};
+    std::vector<EditOp> ops = std::move(values).value();
     if (!a.select.empty()) {
         ops.push_back(EditOp::deselect({Selector::Kind::All, {}}));
         for (const std::string& r : a.select) ops.push_back(EditOp::select({Selector::Kind::Regex, r}));
@@ -216,10 +155,7 @@ void registerExport(CLI::App& app, std::vector<Command>& out) {
     sub->add_flag("--trainable-only", args->trainableOnly, "Leave out non-trainable variables");
     sub->add_flag("--no-optimizer-slots", args->noOptimizerSlots, "Leave out optimizer slots and optimizer/ state");
     sub->add_option("--rename", args->rename, "'OLD=>NEW': a name, a scope ending in '/', or a regex (repeatable)")->allow_extra_args(false);
-    sub->add_option("--set", args->set, "'name=VALUE' fills a tensor; 'name[i,j]=VALUE' sets one cell")->allow_extra_args(false);
-    sub->add_option("--scale", args->scale, "'name=FACTOR' multiplies a tensor")->allow_extra_args(false);
-    sub->add_option("--add", args->add, "'name=VALUE' adds to every element")->allow_extra_args(false);
-    sub->add_option("--from-npy", args->fromNpy, "'name=file.npy' replaces a tensor (same shape and dtype)")->allow_extra_args(false);
+    addValueEditFlags(*sub, args->values);
     sub->add_option("--script", args->script, "JSON edit script to replay first (docs/edit-script.md)");
     sub->add_option("--save-script", args->saveScript, "Write all applied edits as a JSON edit script");
     sub->add_option("--out", args->out, "Output checkpoint prefix or SavedModel folder");

@@ -17,10 +17,8 @@ thread because tfscope runs one node at a time. Not a test; prints a table:
 """
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
 
@@ -36,70 +34,26 @@ ap.add_argument("--keep", help="save the models and inputs here instead of a tem
 ap.add_argument("--prepare_only", action="store_true", help="only build and save the models (with --keep)")
 args = ap.parse_args()
 
-import tensorflow as tf  # after argparse: --help stays fast
+# Keras 2 SavedModels, as this script always measured: on TensorFlow >= 2.16 that is tf_keras.
+# (bench/run_vs_peers.py measures Keras 3's model.export as well.)
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+import tensorflow as tf  # noqa: E402  (after argparse: --help stays fast)
 
 tf.config.threading.set_intra_op_parallelism_threads(args.threads)
 tf.config.threading.set_inter_op_parallelism_threads(1)
-L = tf.keras.layers
-
-
-def build(name):
-    tf.keras.utils.set_random_seed(1234)
-    if name == "mlp":
-        x = L.Input((784,), name="x")
-        h = L.Dense(512, activation="relu")(x)
-        h = L.Dense(256, activation="relu")(h)
-        return tf.keras.Model(x, L.Dense(10, activation="softmax")(h), name="mlp"), (784,)
-    if name == "cnn":
-        x = L.Input((32, 32, 3), name="x")
-        h = L.Conv2D(32, 3, padding="same", activation="relu")(x)
-        h = L.MaxPooling2D()(h)
-        h = L.Conv2D(64, 3, padding="same", activation="relu")(h)
-        h = L.MaxPooling2D()(h)
-        h = L.Flatten()(h)
-        h = L.Dense(128, activation="relu")(h)
-        return tf.keras.Model(x, L.Dense(10, activation="softmax")(h), name="cnn"), (32, 32, 3)
-    if name == "resnet50":
-        return tf.keras.applications.ResNet50(weights=None), (224, 224, 3)
-    raise SystemExit("unknown model '%s'" % name)
-
-
-INPUT_SHAPES = {"mlp": (784,), "cnn": (32, 32, 3), "resnet50": (224, 224, 3)}
-DEFAULT_N = {"mlp": 50, "cnn": 30, "resnet50": 5}
-
-
-def tf_time(fn, key, x, warmup, n):
-    feed = {key: tf.constant(x)}
-    out = None
-    for _ in range(warmup):
-        out = fn(**feed)
-    ms = []
-    for _ in range(n):
-        a = time.perf_counter()
-        out = fn(**feed)
-        ms.append((time.perf_counter() - a) * 1000)
-    return float(np.median(ms)), {k: v.numpy() for k, v in out.items()}
-
-
-def ours_time(model_dir, key, x_path, outdir, warmup, n):
-    cmd = [args.bench_run, "--model", model_dir, "--inputs", "%s=%s" % (key, x_path), "--iterations", str(n),
-           "--warmup", str(warmup), "--threads", str(args.threads), "--outdir", outdir]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise RuntimeError("bench_run failed: %s" % r.stderr.strip())
-    f = r.stdout.split()
-    return float(f[f.index("median_ms") + 1])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_models import DEFAULT_N, build, make_input  # noqa: E402
+from bench_timing import bench_run_time, load_average, max_rel_error, tf_time  # noqa: E402
 
 
 def main():
     work = args.keep or tempfile.mkdtemp(prefix="tfscope_bench_")
     rows = []
-    print("threads %d, load average %s" % (args.threads, " ".join("%.2f" % v for v in os.getloadavg())), flush=True)
+    print("threads %d, load average %s" % (args.threads, load_average()), flush=True)
     for name in args.models.split(","):
         model_dir = os.path.join(work, name)
-        shape = INPUT_SHAPES[name]
         if not os.path.exists(os.path.join(model_dir, "saved_model.pb")):
-            model, shape = build(name)
+            model = build(name, tf.keras)
             tf.saved_model.save(model, model_dir)
             del model
         if args.prepare_only:
@@ -109,34 +63,31 @@ def main():
         key = sorted(fn.structured_input_signature[1].keys())[0]
         n = args.iterations or DEFAULT_N[name]
         for batch in [int(b) for b in args.batches.split(",")]:
-            x = np.random.default_rng(batch).standard_normal((batch,) + shape).astype(np.float32)
+            x = make_input(name, batch)
             x_path = os.path.join(work, "%s_b%d_x.npy" % (name, batch))
             np.save(x_path, x)
             tf_ms, ref = tf_time(fn, key, x, args.warmup, n)
             outdir = os.path.join(work, "%s_b%d_out" % (name, batch))
             try:
-                our_ms = ours_time(model_dir, key, x_path, outdir, args.warmup, n)
+                our_ms, got = bench_run_time(args.bench_run, model_dir, key, x_path, outdir, args.warmup, n, args.threads)
             except RuntimeError as e:
-                print("%s batch %d: %s" % (name, batch, e), flush=True)
+                print("%s batch %d: bench_run failed: %s" % (name, batch, e), flush=True)
                 continue
-            worst = 0.0
-            for k, want in ref.items():
-                got = np.load(os.path.join(outdir, k + ".npy"))
-                if got.shape != want.shape:
-                    raise SystemExit("%s batch %d output '%s': shape %s, TF %s" % (name, batch, k, got.shape, want.shape))
-                scale = max(float(np.max(np.abs(want))), 1e-30)
-                worst = max(worst, float(np.max(np.abs(got.astype(np.float64) - want))) / scale)
+            try:
+                worst = max_rel_error(ref, got)
+            except ValueError as e:
+                raise SystemExit("%s batch %d: %s" % (name, batch, e))
             ok = worst <= args.rtol
             rows.append((name, batch, tf_ms, our_ms, our_ms / tf_ms, worst, ok, n))
             print("  %-9s b%-3d TF %9.2f ms  tfscope %9.2f ms  ratio %5.2f  max rel err %.1e %s  (N=%d, load %s)" % (
                 name, batch, tf_ms, our_ms, our_ms / tf_ms, worst, "ok" if ok else "MISMATCH", n,
-                " ".join("%.2f" % v for v in os.getloadavg())), flush=True)
+                load_average()), flush=True)
     print()
     print("| model | batch | TF ms | tfscope ms | ratio | max rel err |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, batch, tf_ms, our_ms, ratio, worst, ok, n in rows:
         print("| %s | %d | %.2f | %.2f | %.2f | %.1e%s |" % (name, batch, tf_ms, our_ms, ratio, worst, "" if ok else " MISMATCH"))
-    print("load average after: %s" % " ".join("%.2f" % v for v in os.getloadavg()))
+    print("load average after: %s" % load_average())
     return 0 if all(r[6] for r in rows) else 1
 
 

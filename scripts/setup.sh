@@ -2,6 +2,7 @@
 # Installs everything tfscope needs on Debian 12. Idempotent; fast when all is present.
 #   scripts/setup.sh            system packages (build + GUI tests)
 #   scripts/setup.sh --oracle   also the Python venv with tensorflow-cpu + numpy (tests only)
+#   scripts/setup.sh --bench    also a separate benchmark venv with ONNX Runtime + tf2onnx (bench/run_vs_peers.py)
 set -euo pipefail
 
 PKGS=(build-essential cmake ninja-build pkg-config ccache
@@ -41,6 +42,18 @@ if [ "${1:-}" = "--oracle" ]; then
   if ! "$VENV/bin/python" -c "import tensorflow_serving.apis.prediction_service_pb2_grpc" 2>/dev/null; then
     echo "setup: adding tensorflow-serving-api to the oracle venv"
     "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps "tensorflow-serving-api==$TF_VERSION"
+  fi
+fi
+if [ "${1:-}" = "--bench" ]; then
+  # The peers of bench/run_vs_peers.py, in a venv of their own so the oracle venv stays as it is.
+  BVENV="${TFSCOPE_BENCH_VENV:-$HOME/.cache/tfscope/bench-venv}"
+  if [ ! -x "$BVENV/bin/python" ] || ! "$BVENV/bin/python" -c \
+      "import tensorflow, tf_keras, onnxruntime, onnx, tf2onnx, numpy" 2>/dev/null; then
+    echo "setup: creating bench venv in $BVENV (tensorflow-cpu, tf-keras, onnxruntime, onnx, tf2onnx)"
+    python3 -m venv --clear "$BVENV"
+    # These pins install together on Python 3.11 (tf2onnx 1.17 accepts protobuf 7 and numpy 2).
+    "$BVENV/bin/pip" install -q --disable-pip-version-check "tensorflow-cpu==2.21.0" "tf-keras==2.21.0" \
+      "onnxruntime==1.31.1" "onnx==1.23.2" "tf2onnx==1.17.0"
   fi
 fi
 echo "setup: ok"

@@ -57,6 +57,18 @@ std::vector<OutputArg> argsOf(const tensorflow::NodeDef& def, const FunctionLibr
 ExecGraph::ExecGraph() = default;
 ExecGraph::~ExecGraph() = default;
 
+std::shared_ptr<const ExecGraph::Plan> ExecGraph::cachedPlan(const std::vector<uint64_t>& key) const {
+    std::lock_guard<std::mutex> lock(m_planMutex);
+    auto it = m_plans.find(key);
+    return it == m_plans.end() ? nullptr : it->second;
+}
+
+void ExecGraph::storePlan(std::vector<uint64_t> key, std::shared_ptr<const Plan> plan) const {
+    std::lock_guard<std::mutex> lock(m_planMutex);
+    if (m_plans.size() >= kMaxPlans) m_plans.clear();
+    m_plans.emplace(std::move(key), std::move(plan));
+}
+
 int ExecGraph::find(std::string_view name) const {
     auto it = m_byName.find(std::string(name));
     return it == m_byName.end() ? -1 : it->second;

@@ -9,7 +9,9 @@
 // Input naming: GraphDef `node`, `node:k`, `^node`; FunctionDef `arg`, `node:out_arg:idx`, `^node`
 // (docs/formats.md#function-library), where idx counts within the output arg and is mapped to a flat index.
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -69,6 +71,17 @@ public:
     bool isAbsorbed(int node) const { return !m_absorbed.empty() && m_absorbed[size_t(node)]; }
     bool hasFusedNodes() const { return !m_owned.empty(); }
 
+    // What a run with given feeds, fetches and targets executes, worked out once (Executor::run):
+    // the order and whether every op in it has a kernel. Keyed by the caller (executor.cpp);
+    // thread-safe; a handful of keys per graph in practice, dropped wholesale past kMaxPlans.
+    struct Plan {
+        std::vector<int> order;
+        Status kernels;
+        bool hasLoops = false;
+    };
+    std::shared_ptr<const Plan> cachedPlan(const std::vector<uint64_t>& key) const;
+    void storePlan(std::vector<uint64_t> key, std::shared_ptr<const Plan> plan) const;
+
 private:
     Status resolveInputs(bool functionBody, const FunctionLibrary* library);
     std::vector<ExecNode> m_nodes;
@@ -80,6 +93,9 @@ private:
     std::string m_functionName;
     std::vector<std::unique_ptr<tensorflow::NodeDef>> m_owned;  // the fused nodes' definitions
     std::vector<char> m_absorbed;
+    static constexpr size_t kMaxPlans = 64;
+    mutable std::mutex m_planMutex;
+    mutable std::map<std::vector<uint64_t>, std::shared_ptr<const Plan>> m_plans;
 };
 
 }  // namespace tfscope::exec

@@ -1,5 +1,6 @@
 #include "model/exec/executor.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
@@ -278,14 +279,36 @@ void OrderedRun::releaseAll() {
 
 Status Executor::run(const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches, const std::vector<int>& targets,
                      std::vector<Tensor>* outputs) {
-    TFS_ASSIGN_OR_RETURN(std::vector<int> order, plan(m_graph, feeds, fetches, targets));
-    if (m_state.callDepth == 0) TFS_RETURN_IF_ERROR(checkKernels(m_graph, order, m_state.library));
-    if (hasLoops(order)) {
+    // The plan depends on which endpoints are fed (as a set), the fetches, the targets and the
+    // library that resolves function calls: worked out on the first such run, then reused.
+    std::vector<uint64_t> key;
+    key.reserve(feeds.size() + fetches.size() + targets.size() + 3);
+    key.push_back(uint64_t(reinterpret_cast<uintptr_t>(m_state.library)));
+    for (const Feed& f : feeds) key.push_back(endpointKey(f.at));
+    std::sort(key.begin() + 1, key.end());
+    key.push_back(~uint64_t(0));  // separators: a feed key never has all bits set
+    for (Endpoint e : fetches) key.push_back(endpointKey(e));
+    key.push_back(~uint64_t(0));
+    for (int t : targets) key.push_back(uint64_t(uint32_t(t)));
+    std::shared_ptr<const ExecGraph::Plan> p = m_graph.cachedPlan(key);
+    if (!p) {
+        TFS_ASSIGN_OR_RETURN(std::vector<int> order, plan(m_graph, feeds, fetches, targets));
+        auto made = std::make_shared<ExecGraph::Plan>();
+        made->kernels = checkKernels(m_graph, order, m_state.library);
+        made->hasLoops = hasLoops(order);
+        made->order = std::move(order);
+        m_graph.storePlan(std::move(key), made);
+        p = std::move(made);
+    }
+    // A function body's missing kernels were reported by the top-level check (which looks into
+    // the functions a graph calls).
+    if (m_state.callDepth == 0) TFS_RETURN_IF_ERROR(p->kernels);
+    if (p->hasLoops) {
         FrameScheduler frames(m_graph, m_state);
-        return frames.run(order, feeds, fetches, outputs);
+        return frames.run(p->order, feeds, fetches, outputs);
     }
     OrderedRun ordered(m_graph, m_state, feeds);
-    return ordered.run(order, fetches, outputs);
+    return ordered.run(p->order, fetches, outputs);
 }
 
 bool Executor::hasLoops(const std::vector<int>& order) const {

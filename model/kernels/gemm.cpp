@@ -1,8 +1,9 @@
 // The Eigen tensor contractions behind gemm() (see gemm.h), instantiated once for float and double,
-// and the choice between them and the packed AVX2 GEMM for float.
+// and the choice between them, the packed AVX2 GEMM and the AVX2 GEMV for float.
 #include "model/kernels/gemm.h"
 
 #include "model/kernels/sgemm.h"
+#include "model/kernels/sgemv.h"
 
 #define EIGEN_USE_THREADS
 #include <unsupported/Eigen/CXX11/Tensor>
@@ -37,9 +38,14 @@ void contract(KernelContext* ctx, const T* a, const T* b, T* c, int64_t m, int64
 void gemmFloat(KernelContext* ctx, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n, bool transA, bool transB,
                const GemmEpilogue& ep) {
     // A product with very few rows is a matrix-vector product bound by reading B, which packing
-    // would read twice: Eigen streams it.
+    // would read twice: one row streams B in place (sgemv.h; A's layout does not matter then),
+    // two or three go to Eigen.
     if (m >= kPackedMinRows && packedSgemmAvailable()) {
         packedSgemm(ctx, a, b, c, m, k, n, transA, transB, ep);
+        return;
+    }
+    if (m == 1 && k > 0 && packedSgemmAvailable()) {
+        sgemv(ctx, a, b, c, k, n, transB, ep);
         return;
     }
     contract(ctx, a, b, c, m, k, n, transA, transB);

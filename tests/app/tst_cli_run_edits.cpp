@@ -84,6 +84,30 @@ private slots:
         QCOMPARE(cast.exitCode, 1);
         QVERIFY2(cast.err.contains("/no/such/edits.json"), cast.err.constData());
     }
+
+    // `export` parses the same flags with the same code: the same usage errors, nothing written.
+    void testExportFlagErrors() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath(u"out"_s);
+        const std::pair<QStringList, const char*> cases[] = {
+            {{u"--scale"_s, u"weight"_s}, "--scale expects 'name=value', got 'weight'."},
+            {{u"--set"_s, u"weight=abc"_s}, "--set expects a number, got 'abc'."},
+            {{u"--set"_s, u"weight[0,x]=1"_s}, "--set expects an index like 'w[0,1]=2.5', got 'weight[0,x]'."},
+            {{u"--from-npy"_s, u"weight"_s}, "--from-npy expects 'name=file.npy', got 'weight'."},
+        };
+        for (const auto& [flags, said] : cases) {
+            Run r = runTfscope(QStringList{u"export"_s, kModule, u"--out"_s, out} + flags);
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains(said), r.err.constData());
+            QVERIFY(!QFileInfo::exists(out));
+        }
+        Run ok = runTfscope({u"export"_s, kModule, u"--out"_s, out, u"--set"_s, u"weight[1]=7"_s, u"--json"_s});
+        QVERIFY2(ok.exitCode == 0, ok.err.constData());
+        Run r = runTfscope(QStringList{u"run"_s, out, u"--signature_def"_s, u"serving_default"_s, u"--input_exprs"_s,
+                                       u"x=[[1.0, 2.0, 3.0]]"_s, u"--json"_s});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(yOf(r), (std::vector<double>{2.5, 13.5, 13.0}));
+    }
 };
 
 QTEST_MAIN(TestCliRunEdits)

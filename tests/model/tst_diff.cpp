@@ -8,6 +8,7 @@
 #include <map>
 
 #include "model/checkpoint/checkpoint_reader.h"
+#include "model/diff/element_diff.h"
 #include "model/diff/model_diff.h"
 #include "model/edit/edit_set.h"
 #include "model/export/exporter.h"
@@ -169,6 +170,39 @@ private slots:
         QCOMPARE(d.count(VariableDiff::Kind::OnlyInB), 0);
         QCOMPARE(d.count(VariableDiff::Kind::Equal), 10);
         QCOMPARE(d.equalByCrc, 10);
+    }
+
+    // The element-wise difference behind the window's compare view: B - A per element, the changed
+    // elements by |Δ| (NaN against a number first, NaN against NaN unchanged), capped at maxListed.
+    void testElementDifferences() {
+        const float nan = std::nanf("");
+        Tensor a = Tensor::fromVector<float>({2, 3}, {1, 2, 3, 4, nan, nan});
+        Tensor b = Tensor::fromVector<float>({2, 3}, {1, 2.5f, -1, 4, nan, 7});
+        auto d = elementDifferences(a, b, 2);
+        QVERIFY(d.ok());
+        QCOMPARE(d->changed, 3);
+        QCOMPARE(d->difference.dtype(), DType::Double);
+        QCOMPARE(d->difference.shape(), (Shape{2, 3}));
+        const double* diff = d->difference.data<double>();
+        QCOMPARE(diff[1], 0.5);
+        QCOMPARE(diff[2], -4.0);
+        QCOMPARE(diff[0], 0.0);
+        QCOMPARE(d->largest.size(), size_t(2));
+        QCOMPARE(d->largest[0].index, 5);  // NaN -> 7
+        QVERIFY(std::isinf(d->largest[0].absDiff()));
+        QCOMPARE(d->largest[1].index, 2);
+        QCOMPARE(d->largest[1].a, 3.0);
+        QCOMPARE(d->largest[1].b, -1.0);
+        // Its largest |Δ| is diffModels' max |Δ| (both in double from the stored values).
+        Tensor c = Tensor::fromVector<int32_t>({4}, {5, -3, 9, 0});
+        Tensor e = Tensor::fromVector<int32_t>({4}, {5, 4, 1, 0});
+        auto ints = elementDifferences(c, e, 10);
+        QVERIFY(ints.ok());
+        QCOMPARE(ints->largest.size(), size_t(2));
+        QCOMPARE(ints->largest[0].index, 2);  // |1 - 9| = 8 before |4 - -3| = 7
+        QCOMPARE(ints->largest[0].absDiff(), compareValues(c, e)->maxAbs);
+        QVERIFY(!elementDifferences(a, c).ok());
+        QVERIFY(!elementDifferences(Tensor::fromStrings({1}, {"x"}), Tensor::fromStrings({1}, {"y"})).ok());
     }
 
     void testSharedTwoVersions() {

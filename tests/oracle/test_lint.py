@@ -139,5 +139,98 @@ class LintOracle(unittest.TestCase):
         self.assertEqual(report["mismatches"], [])
 
 
+
+def partitioned_graph(prefix, value, parts, name="w"):
+    """Saves a TF1 checkpoint (+ .meta) of y = W @ x.T, W a (10, 3)-like variable `name` split by
+    fixed_size_partitioner(parts) into `name`/part_0.. (parts=0: one unpartitioned variable); the
+    Saver stores one key `name` with a slice per part."""
+    g = tf.Graph()
+    with g.as_default():
+        x = tf1.placeholder(tf.float32, [None, 3], name="x")
+        init = tf.constant(value)
+        if parts:
+            w = tf1.get_variable(name, initializer=init, partitioner=tf1.fixed_size_partitioner(parts), use_resource=False)
+            full = tf.concat(list(w), 0)
+        else:
+            full = tf1.get_variable(name, initializer=init, use_resource=False)
+        tf.identity(tf.matmul(full, tf.transpose(x)), name="y")
+        saver = tf1.train.Saver()
+        with tf1.Session(graph=g) as s:
+            s.run(tf1.global_variables_initializer())
+            return saver.save(s, str(prefix))
+
+
+class PartitionedLintOracle(unittest.TestCase):
+    """A partitioned variable (tf.compat.v1.get_variable with fixed_size_partitioner, saved by a
+    Saver: graph variables w/part_0.., one checkpoint key `w` with slice specs). TensorFlow restores
+    it into any partitioning of the same full shape, or into an unpartitioned `w`; a different full
+    shape fails; another name is NotFoundError. lint must say the same."""
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="tfscope_lint_part_"))
+        self.value = np.arange(30, dtype=np.float32).reshape(10, 3) / 7
+        self.x = np.eye(3, dtype=np.float32)
+        self.ckpt = partitioned_graph(self.tmp / "p3" / "model.ckpt", self.value, 3)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def lint(self, model, ckpt, *extra):
+        r = tfscope("lint", model, "--checkpoint", ckpt, "--json", *extra)
+        self.assertIn(r.returncode, (0, 1), r.stderr)
+        return r.returncode, json.loads(r.stdout)
+
+    def assert_restores(self, model):
+        got = restore_tf1(model, self.ckpt, self.x)  # TensorFlow restores it ...
+        np.testing.assert_array_equal(got, self.value)
+        code, report = self.lint(model, self.ckpt)  # ... and lint agrees
+        self.assertEqual(code, 0, report)
+        self.assertTrue(report["restores"])
+        self.assertEqual(report["expected"], 1)
+        self.assertEqual((report["missing"], report["mismatches"], report["unexpected"]), ([], [], []))
+
+    def test_same_graph(self):
+        self.assert_restores(self.ckpt)
+
+    def test_other_partitioning(self):
+        self.assert_restores(partitioned_graph(self.tmp / "p2" / "model.ckpt", np.zeros((10, 3), np.float32), 2))
+
+    def test_unpartitioned_variable(self):
+        self.assert_restores(partitioned_graph(self.tmp / "u" / "model.ckpt", np.zeros((10, 3), np.float32), 0))
+
+    def test_unpartitioned_checkpoint_into_partitioned_graph(self):
+        flat = partitioned_graph(self.tmp / "flat" / "model.ckpt", self.value, 0)
+        np.testing.assert_array_equal(restore_tf1(self.ckpt, flat, self.x), self.value)
+        code, report = self.lint(self.ckpt, flat)
+        self.assertEqual(code, 0, report)
+
+    def test_other_full_shape(self):
+        for parts in (3, 0):
+            model = partitioned_graph(self.tmp / f"big{parts}" / "model.ckpt", np.zeros((12, 3), np.float32), parts)
+            with self.assertRaises(tf.errors.InvalidArgumentError):
+                restore_tf1(model, self.ckpt, self.x)
+            code, report = self.lint(model, self.ckpt)
+            self.assertEqual(code, 1)
+            shapes = {m["key"]: (m["shape_expected"], m["shape_checkpoint"]) for m in report["mismatches"]}
+            self.assertEqual(shapes, {"w": ([12, 3], [10, 3])})
+            self.assertEqual(report["renames"], [])
+            self.assertFalse(report["fix_complete"])
+
+    def test_renamed_scope(self):
+        model = partitioned_graph(self.tmp / "ren" / "model.ckpt", np.zeros((10, 3), np.float32), 4, name="scope/v")
+        with self.assertRaises(tf.errors.NotFoundError) as err:
+            restore_tf1(model, self.ckpt, self.x)
+        self.assertIn("scope/v", str(err.exception))
+        code, report = self.lint(model, self.ckpt, "--write-script", self.tmp / "fix.json")
+        self.assertEqual(code, 1)
+        self.assertEqual((report["missing"], report["unexpected"]), (["scope/v"], ["w"]))
+        self.assertEqual([(r["from"], r["to"]) for r in report["renames"]], [("w", "scope/v")])
+        fixed = self.tmp / "fixed" / "model.ckpt"
+        r = tfscope("export", self.ckpt, "--script", self.tmp / "fix.json", "--out", fixed)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.lint(model, fixed)[0], 0)
+        np.testing.assert_array_equal(restore_tf1(model, fixed, self.x), self.value)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -183,6 +183,33 @@ def shared_cases():
     return cases
 
 
+class TestKeras3SavedWithTfSaveModel(unittest.TestCase):
+    """A Keras 3 model written by tf.saved_model.save (not model.export): its graph's saver
+    restores handles named `Variable`, `Variable_1` ..., while the signature reads the layers'
+    `dense/kernel` ... handles; TensorFlow 2 loads it through the object graph. tfscope must run it
+    with the saved weights and give TensorFlow 2's outputs (TensorFlow's v1 loader cannot)."""
+
+    def test_dense_and_conv_model(self):
+        import keras
+        keras.utils.set_random_seed(11)
+        inp = keras.Input((5, 5, 2), name="image")
+        h = keras.layers.Conv2D(3, 3, activation="relu")(inp)
+        h = keras.layers.Flatten()(h)
+        out = keras.layers.Dense(4)(h)
+        model = keras.Model(inp, out)
+        x = (np.arange(2 * 5 * 5 * 2, dtype=np.float32).reshape(2, 5, 5, 2) / 50.0) - 0.5
+        with tempfile.TemporaryDirectory() as tmp:
+            export_dir = os.path.join(tmp, "k3_tfsave")
+            tf.saved_model.save(model, export_dir)
+            loaded = tf.saved_model.load(export_dir)
+            sig = loaded.signatures["serving_default"]
+            (in_key,) = sig.structured_input_signature[1].keys()
+            expected = {k: v.numpy() for k, v in sig(**{in_key: tf.constant(x)}).items()}
+            self.assertGreater(float(np.abs(list(expected.values())[0]).max()), 0.0)
+            ks = {k: 3 * 3 * 2 + 27 for k in expected}  # the conv's window, then the dense layer's inputs
+            TestRunMatchesTensorFlow.run_and_compare(self, export_dir, ["serve"], "serving_default", {in_key: x}, expected, ks)
+
+
 oc.add_cases(TestRunMatchesTensorFlow, "run_matches_tf_expected_outputs", fixture_cases(),
              lambda a: lambda self: self.check_fixture_case(*a))
 oc.add_shared_models_check(TestRunMatchesTensorFlow)

@@ -603,6 +603,15 @@ private slots:
         QCOMPARE(int(last().kind()), int(EditKind::FromNpy));
         QCOMPARE(last().get<edits::FromNpy>()->path, npy.toStdString());
         QCOMPARE(vals("net/v1"), (std::vector<double>{0.5, 1.5, 2.5}));
+        // The next .npy dialog starts in the folder chosen last.
+        QString startedIn;
+        onNextModal<QFileDialog>([&](QFileDialog* d) {
+            startedIn = d->directory().canonicalPath();
+            static_cast<QDialog*>(d)->reject();
+        });
+        trigger(QStringLiteral("Re&place from .npy"));
+        QCOMPARE(startedIn, QDir(dir.path()).canonicalPath());
+        QCOMPARE(vals("net/v1"), (std::vector<double>{0.5, 1.5, 2.5}));
 
         // Cast: the list starts at the current dtype.
         QString startDtype;

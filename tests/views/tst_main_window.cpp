@@ -2,13 +2,14 @@
 // the message names the file), the properties panel text for a known node, selecting items, the
 // unsaved-edits marker and prompt.
 #include <QAbstractButton>
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
-#include <QUndoStack>
 #include <QTest>
+#include <QUndoStack>
 
 #include "shared_models.h"
 #include "temp_settings.h"
@@ -193,6 +194,20 @@ private slots:
         QVERIFY2(f.readAll().contains(R"("op": "scale")"), "the saved script holds the edit");
         QVERIFY(!w.isWindowModified());
         QVERIFY(w.confirmDiscardEdits());  // nothing pending: no prompt (no handler is waiting)
+        // The script and export dialogs remember their folders, each its own.
+        QString scriptStart, exportStart;
+        onNextModal<QFileDialog>([&](QFileDialog* d) {
+            scriptStart = d->directory().canonicalPath();
+            static_cast<QDialog*>(d)->reject();
+        });
+        QVERIFY(!ec->saveScriptDialog());
+        QCOMPARE(scriptStart, QDir(dir.path()).canonicalPath());
+        onNextModal<QFileDialog>([&](QFileDialog* d) {
+            exportStart = d->directory().canonicalPath();
+            static_cast<QDialog*>(d)->reject();
+        });
+        ec->exportSelectedDialog(ExportFormat::Checkpoint);
+        QVERIFY(!exportStart.isEmpty() && exportStart != QDir(dir.path()).canonicalPath());
 
         // Discard: the other model opens and the marker goes.
         QVERIFY(ec->apply(EditOp::fill("v2", 4.0)).ok());

@@ -4,6 +4,7 @@
 // A successful export settles the edits (no warning as if they were lost).
 // In-repo fixture: tests/data/tf2_module (y = x * weight + child.bias, TF2 resource variables);
 // with the shared models also TF1 half_plus_two (y = a * x + b, ref variables).
+#include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -113,6 +114,16 @@ private slots:
         QTreeWidgetItem* row = panel.outputList()->topLevelItem(0);
         QCOMPARE(row->text(3), QStringLiteral("1.5, 1.5, 4"));
         QCOMPARE(row->text(4), QStringLiteral("2.5, 5.5, 13"));
+        // Both value columns fit a narrow dock: dtype and shape step aside into the name's tooltip.
+        panel.resize(360, 600);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(click(panel, panel.runOriginalButton()));
+        QTreeWidget* list = panel.outputList();
+        QVERIFY(list->isColumnHidden(1) && list->isColumnHidden(2));
+        QCOMPARE(list->topLevelItem(0)->toolTip(0), QStringLiteral("float32 [1,3]"));
+        const int right = list->header()->sectionViewportPosition(4) + 20;
+        QVERIFY2(right <= list->viewport()->width(), qPrintable(QString::number(right)));
 
         // The edited run again (the session got the original back in between), then other inputs:
         // the original column goes away, it was for other inputs.

@@ -163,6 +163,36 @@ private slots:
         QVERIFY(back.value().sameContent(y));
     }
 
+    // Every required input starts the same way: zeros of its shape (free dims 1) whatever the dtype,
+    // or, when that would be too large or the rank is unknown, empty with a placeholder saying why.
+    void testStartingInputs() {
+        auto editor = [](DType dtype, Shape shape, bool unknownRank = false) {
+            exec::TensorSpec spec;
+            spec.tensorName = "in:0";
+            spec.dtype = dtype;
+            spec.shape = std::move(shape);
+            spec.unknownRank = unknownRank;
+            return std::make_unique<InputEditor>("in", spec, std::vector<io::ExampleFeature>{});
+        };
+        QCOMPARE(editor(DType::Float, {-1, 2})->literalEdit()->toPlainText(), QStringLiteral("[[0.0, 0.0]]"));
+        QCOMPARE(editor(DType::Int64, {2})->literalEdit()->toPlainText(), QStringLiteral("[0, 0]"));
+        QCOMPARE(editor(DType::Bool, {})->literalEdit()->toPlainText(), QStringLiteral("False"));
+        auto str = editor(DType::String, {-1});
+        QCOMPARE(str->literalEdit()->toPlainText(), QStringLiteral("['']"));
+        QVERIFY(str->isValid());
+        auto image = editor(DType::Float, {-1, 28, 28, 1});  // 784 elements: still a literal
+        QVERIFY(image->isValid());
+        QCOMPARE(image->value().value().shape(), (Shape{1, 28, 28, 1}));
+        auto big = editor(DType::Float, {-1, 224, 224, 3});
+        QVERIFY(big->literalEdit()->toPlainText().isEmpty());
+        QCOMPARE(big->literalEdit()->placeholderText(),
+                 QStringLiteral("[1,224,224,3] = 150528 elements, too many to start with: press Fill zeros, type a literal or load a .npy file"));
+        QCOMPARE(big->validationText(), QStringLiteral("Enter a value for 'in'."));
+        auto unknown = editor(DType::Float, {}, true);
+        QVERIFY(unknown->literalEdit()->toPlainText().isEmpty());
+        QVERIFY(unknown->literalEdit()->placeholderText().startsWith(QStringLiteral("Unknown shape:")));
+    }
+
     void testInvalidLiteralDisablesRun() {
         RunnerPanel panel;
         panel.setModel(m_model);

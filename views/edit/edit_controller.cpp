@@ -27,6 +27,7 @@
 #include "views/tensor/tensor_viewer.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
+#include "views/util/dialog_folder.h"
 #include "views/window/icons.h"
 
 namespace tfscope {
@@ -349,8 +350,9 @@ void EditController::valueDialog(EditKind kind) {
 
 void EditController::fromNpyDialog() {
     if (!needCurrent()) return;
-    const QString path = QFileDialog::getOpenFileName(m_window, tr("Replace '%1' from .npy").arg(m_current), QString(),
+    const QString path = QFileDialog::getOpenFileName(m_window, tr("Replace '%1' from .npy").arg(m_current), dialogStart(QStringLiteral("npy")),
                                                       tr("NumPy arrays (*.npy)"));
+    rememberDialogChoice(QStringLiteral("npy"), path);
     if (!path.isEmpty()) run(EditOp::fromNpy(m_current.toStdString(), QFileInfo(path).absoluteFilePath().toStdString()));
 }
 
@@ -398,8 +400,10 @@ void EditController::addVariableDialog() {
     npyLayout->addWidget(npy, 1);
     npyLayout->addWidget(browse);
     connect(browse, &QPushButton::clicked, &dialog, [&dialog, npy, init] {
-        const QString path = QFileDialog::getOpenFileName(&dialog, tr("Values of the new variable"), QString(), tr("NumPy arrays (*.npy)"));
+        const QString path =
+            QFileDialog::getOpenFileName(&dialog, tr("Values of the new variable"), dialogStart(QStringLiteral("npy")), tr("NumPy arrays (*.npy)"));
         if (path.isEmpty()) return;
+        rememberDialogChoice(QStringLiteral("npy"), path);
         npy->setText(path);
         init->setCurrentIndex(3);
     });
@@ -480,9 +484,11 @@ void EditController::onExportFinished(bool ok, const QString& text) {
 void EditController::exportDialog(ExportFormat format) {
     const bool ckpt = format == ExportFormat::Checkpoint;
     const QString out = QFileDialog::getSaveFileName(m_window, ckpt ? tr("Export checkpoint (prefix)") : tr("Export SavedModel (new folder)"),
-                                                     ckpt ? QStringLiteral("model.ckpt") : QStringLiteral("saved_model"), QString(),
-                                                     nullptr, QFileDialog::DontConfirmOverwrite);
-    if (!out.isEmpty()) startExport(format, out);
+                                                     dialogStart(QStringLiteral("export"), ckpt ? QStringLiteral("model.ckpt") : QStringLiteral("saved_model")),
+                                                     QString(), nullptr, QFileDialog::DontConfirmOverwrite);
+    if (out.isEmpty()) return;
+    rememberDialogChoice(QStringLiteral("export"), out);
+    startExport(format, out);
 }
 
 Status EditController::saveScript(const QString& path) {
@@ -495,9 +501,12 @@ Status EditController::saveScript(const QString& path) {
 }
 
 bool EditController::saveScriptDialog() {
-    const QString path = QFileDialog::getSaveFileName(m_window, tr("Save edit script"), QStringLiteral("edits.json"),
+    const QString path = QFileDialog::getSaveFileName(m_window, tr("Save edit script"),
+                                                      dialogStart(QStringLiteral("edit-script"), QStringLiteral("edits.json")),
                                                       tr("Edit scripts (*.json)"));
-    return !path.isEmpty() && saveScript(path).ok();
+    if (path.isEmpty()) return false;
+    rememberDialogChoice(QStringLiteral("edit-script"), path);
+    return saveScript(path).ok();
 }
 
 }  // namespace tfscope

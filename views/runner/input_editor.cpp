@@ -17,11 +17,12 @@
 #include "model/io/literal.h"
 #include "model/io/npy.h"
 #include "views/runner/example_editor.h"
+#include "views/util/dialog_folder.h"
 
 namespace tfscope {
 namespace {
 constexpr int64_t kMaxFillElements = 100000;
-constexpr int64_t kMaxPrefillElements = 64;
+constexpr int64_t kMaxPrefillElements = 1024;  // e.g. a 28×28 image
 
 QString specText(const exec::TensorSpec& spec) {
     QString dtype = spec.dtype == DType::Invalid ? QObject::tr("dtype unknown") : QString::fromLatin1(dtypeShortName(spec.dtype));
@@ -132,12 +133,22 @@ InputEditor::InputEditor(const std::string& key, const exec::TensorSpec& spec, s
         validate();
     });
     if (examples) setSource(Source::Examples);
-    // A small numeric input starts as zeros of its shape (free dims 1), so the form shows the nesting;
-    // an optional one starts empty (zeros would replace what the graph computes).
-    if (!examples && !spec.optional && !spec.unknownRank && isPod(spec.dtype)) {
+    // Every required input starts the same way: zeros ('' for strings, False for bools) of its shape
+    // with free dims 1, so the form shows the nesting and Run works at once. An optional one starts
+    // empty (zeros would replace what the graph computes); one too large for a readable literal, or
+    // of unknown rank, starts empty with a placeholder that says why and what to do.
+    if (!examples && !spec.optional) {
         Shape shape = spec.shape;
         for (int64_t& d : shape) d = std::max<int64_t>(d, 1);
-        if (shapeNumElements(shape) <= kMaxPrefillElements) fill(QStringLiteral("0"));
+        const int64_t n = spec.unknownRank ? -1 : shapeNumElements(shape);
+        const bool fillable = isPod(spec.dtype) || spec.dtype == DType::String;
+        if (spec.unknownRank)
+            m_literal->setPlaceholderText(tr("Unknown shape: type a literal, e.g. [[1.0, 2.0]], or load a .npy file"));
+        else if (fillable && n <= kMaxPrefillElements) fill(QStringLiteral("0"));
+        else if (fillable)
+            m_literal->setPlaceholderText(tr("%1 = %2 elements, too many to start with: press Fill zeros, type a literal or load a .npy file")
+                                              .arg(QString::fromStdString(shapeToString(shape)))
+                                              .arg(n));
     }
     validate();
 }
@@ -204,9 +215,11 @@ void InputEditor::validate() {
 }
 
 void InputEditor::chooseNpy() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Load %1 from .npy").arg(QString::fromStdString(m_key)), QString(),
-                                                      tr("NumPy arrays (*.npy);;All files (*)"));
-    if (!path.isEmpty()) loadNpy(path);
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load %1 from .npy").arg(QString::fromStdString(m_key)),
+                                                      dialogStart(QStringLiteral("npy")), tr("NumPy arrays (*.npy);;All files (*)"));
+    if (path.isEmpty()) return;
+    rememberDialogChoice(QStringLiteral("npy"), path);
+    loadNpy(path);
 }
 
 bool InputEditor::loadNpy(const QString& path) {
@@ -231,7 +244,7 @@ void InputEditor::fill(const QString& element) {
     }
     QString item = element;
     if (m_spec.dtype == DType::Bool) item = element == QLatin1String("0") ? QStringLiteral("False") : QStringLiteral("True");
-    else if (m_spec.dtype == DType::String) item = QStringLiteral("'%1'").arg(element);
+    else if (m_spec.dtype == DType::String) item = element == QLatin1String("0") ? QStringLiteral("''") : QStringLiteral("'%1'").arg(element);
     else if (isFloating(m_spec.dtype)) item += QStringLiteral(".0");
     QString text;
     std::function<void(size_t)> rec = [&](size_t dim) {

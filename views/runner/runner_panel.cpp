@@ -39,6 +39,7 @@
 #include "model/loader/model.h"
 #include "views/edit/edit_session.h"
 #include "views/runner/input_editor.h"
+#include "views/util/dialog_folder.h"
 #include "views/util/plural.h"
 
 namespace tfscope {
@@ -248,8 +249,9 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
         if (it != shown.end()) emit tensorActivated(m_fetchMode ? item->text(0) : m_key + QLatin1Char('/') + item->text(0), it->second);
     });
     connect(m_save, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Save outputs as .npy into"));
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Save outputs as .npy into"), dialogStart(QStringLiteral("outputs")));
         if (dir.isEmpty()) return;
+        rememberDialogChoice(QStringLiteral("outputs"), dir, true);
         const QString error = saveOutputs(dir);
         m_status->setText(error.isEmpty() ? tr("Saved %1 to %2").arg(countText(qint64(m_outputs.size()), tr("%1 output"), tr("%1 outputs")), dir) : QString());
         if (!error.isEmpty()) setError(error);
@@ -754,13 +756,27 @@ void RunnerPanel::showOutputs() {
         item->setText(1, QString::fromLatin1(dtypeShortName(t.dtype())));
         item->setText(2, QString::fromStdString(shapeToString(t.shape())));
         item->setText(3, valuesPreview(t));
+        item->setToolTip(0, QStringLiteral("%1 %2").arg(item->text(1), item->text(2)));
+        item->setToolTip(3, item->text(3));
         auto orig = m_originalOutputs.find(key);
-        if (both && orig != m_originalOutputs.end()) item->setText(4, valuesPreview(orig->second));
+        if (both && orig != m_originalOutputs.end()) {
+            item->setText(4, valuesPreview(orig->second));
+            item->setToolTip(4, item->text(4));
+        }
     }
     m_outputList->headerItem()->setText(3, originalOnly ? tr("Original values") : editedCount() > 0 || both ? tr("Edited values")
                                                                                                             : tr("Values"));
+    // Side by side, the two value columns share the width (dtype and shape move to the name's
+    // tooltip), so "Original values" is never pushed out of a narrow dock.
     m_outputList->setColumnHidden(4, !both);
-    for (int c = 0; c < 3; ++c) m_outputList->resizeColumnToContents(c);
+    m_outputList->setColumnHidden(1, both);
+    m_outputList->setColumnHidden(2, both);
+    for (int c = 0; c < 4; ++c)
+        if (!m_outputList->isColumnHidden(c)) m_outputList->resizeColumnToContents(c);
+    if (both) {
+        const int rest = m_outputList->viewport()->width() - m_outputList->columnWidth(0);
+        m_outputList->setColumnWidth(3, std::max(60, rest / 2));
+    }
     m_save->setEnabled(!main.empty());
     updateEdits();
 }

@@ -20,6 +20,7 @@
 #include "model/io/npy.h"
 #include "views/tensor/histogram_widget.h"
 #include "views/tensor/tensor_table_model.h"
+#include "views/util/dialog_folder.h"
 
 namespace tfscope {
 
@@ -109,6 +110,24 @@ void TensorViewer::setTensor(const QString& name, Tensor tensor) {
     startStats(tensor);
 }
 
+void TensorViewer::revealElement(int64_t flat) {
+    const Tensor& t = m_model->tensor();
+    if (!t.valid() || flat < 0 || flat >= t.numElements()) return;
+    std::vector<int64_t> index(size_t(t.rank()));
+    for (int d = t.rank() - 1; d >= 0; --d) {
+        index[size_t(d)] = flat % t.dim(d);
+        flat /= t.dim(d);
+    }
+    const QList<QSpinBox*> spins = m_dims->findChildren<QSpinBox*>();
+    for (int d = 0; d < m_model->fixedDims() && d < int(spins.size()); ++d) spins[d]->setValue(int(index[size_t(d)]));
+    const int row = t.rank() >= 2 ? int(index[size_t(t.rank() - 2)]) : t.rank() == 1 ? int(index[0])
+                                                                                     : 0;
+    const int col = t.rank() >= 2 ? int(index[size_t(t.rank() - 1)]) : 0;
+    const QModelIndex cell = m_model->index(row, col);
+    m_table->setCurrentIndex(cell);
+    m_table->scrollTo(cell);
+}
+
 void TensorViewer::updateValues(Tensor tensor) {
     if (!m_model->tensor().valid() || tensor.shape() != m_model->tensor().shape() || tensor.dtype() != m_model->tensor().dtype())
         return setTensor(m_name, std::move(tensor));
@@ -177,8 +196,10 @@ void TensorViewer::saveNpy() {
     if (!m_model->tensor().valid()) return;
     QString suggested = m_name;
     suggested.replace(QLatin1Char('/'), QLatin1Char('_'));
-    QString path = QFileDialog::getSaveFileName(this, tr("Save tensor"), suggested + QStringLiteral(".npy"), tr("NumPy arrays (*.npy)"));
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Save tensor"), dialogStart(QStringLiteral("tensor"), suggested + QStringLiteral(".npy")), tr("NumPy arrays (*.npy)"));
     if (path.isEmpty()) return;
+    rememberDialogChoice(QStringLiteral("tensor"), path);
     Status st = io::writeNpy(path.toStdString(), m_model->tensor());
     if (!st.ok()) QMessageBox::critical(this, tr("Save failed"), QString::fromStdString(st.message()));
 }

@@ -38,6 +38,9 @@ public:
     // The message under the table (a refused cell edit), "" when none is shown.
     QString noticeText() const;
     void showNotice(const QString& text);
+    // Shows element `flat` (row-major index): its slice in the spin boxes, its cell current and
+    // scrolled to.
+    void revealElement(int64_t flat);
     void copySelection();
     void saveNpy();
 

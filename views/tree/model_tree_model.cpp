@@ -30,6 +30,8 @@ ModelTreeModel::~ModelTreeModel() = default;
 void ModelTreeModel::setModel(std::shared_ptr<const Model> model) {
     beginResetModel();
     m_model = std::move(model);
+    m_diff.reset();
+    m_otherName.clear();
     rebuild();
     syncAddedRows(false);
     computeMarks();
@@ -92,6 +94,7 @@ void ModelTreeModel::rebuild() {
         int sec = add(0, Kind::Section, SecWarnings);
         for (size_t i = 0; i < m_model->warnings().size(); ++i) add(sec, Kind::Warning, int(i));
     }
+    buildComparison();  // before the edits' added rows, which stay the last items
 }
 
 void ModelTreeModel::buildMetaGraph(int parent, int mg) {
@@ -236,6 +239,12 @@ QVariant ModelTreeModel::headerData(int section, Qt::Orientation o, int role) co
 QVariant ModelTreeModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || !m_model) return {};
     const Item& it = m_items[size_t(index.internalId())];
+    if (m_diff) {
+        QVariant v = compareData(it, int(index.internalId()), index.column(), role);
+        if (v.isValid()) return v;
+    } else if (role == CompareKindRole || role == CompareIndexRole) {
+        return -1;
+    }
     if (!m_marks.empty()) {
         QVariant v = editData(it, int(index.internalId()), index.column(), role);
         if (v.isValid()) return v;

@@ -23,6 +23,7 @@ namespace tfscope {
 
 class EditSession;
 struct EditItem;
+struct ModelDiff;
 struct TensorInfoSummary;
 class Model;
 
@@ -42,12 +43,19 @@ public:
         ModifiedRole,             // variables/scopes with an edit session: renamed, value edited, deleted or added
         EditNameRole,             // with an edit session: the variable's current name ("" if none or deleted)
         CheckpointPrefixRole,     // a checkpoint of a checkpoint folder: its absolute prefix
+        CompareKindRole,          // with a comparison: the variable's VariableDiff::Kind as int, -1 if none
+        CompareIndexRole,         // with a comparison: index into ModelDiff::variables, -1 if none
     };
+    // clang-format off
     enum class Kind {
         Section, Info, MetaGraph, Signature, SignatureSide, SignatureTensor, Collection, CollectionValue,
         SaverField, Function, Asset, AssetExtra, ObjectNode, Scope, Variable, CheckpointListing, Warning,
         AddedVariable,  // a variable the edits added (last rows of Variables; a = its rank among added ones)
+        // With a comparison: the section of variables only in the other model, and one of them (a =
+        // index into ModelDiff::variables).
+        CompareSection, ComparedOnly,
     };
+    // clang-format on
 
     explicit ModelTreeModel(QObject* parent = nullptr);
     ~ModelTreeModel() override;
@@ -69,6 +77,15 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
+
+    // Marks from a comparison of this model (A) with another (B), e.g. diffModels(A, B): each
+    // variable's kind (equal, values changed with max |Δ|, dtype/shape changed, removed = only in
+    // A) in the Details column and as a background tint, scopes count their changed variables, and
+    // the variables only in B are rows of a last section "Only in OTHERNAME". nullptr clears.
+    // setModel() clears it too.
+    void setComparison(std::shared_ptr<const ModelDiff> diff, const QString& otherName);
+    const ModelDiff* comparison() const { return m_diff.get(); }
+    const QString& comparisonName() const { return m_otherName; }
 
     // The item showing variable `v` (summary index), or invalid.
     QModelIndex indexForVariable(int v) const;
@@ -123,6 +140,9 @@ private:
     QVariant editData(const Item& it, int id, int column, int role) const;
     bool toggleCheck(int id, bool checked);
     std::string scopePath(const Item& it) const;
+    // model_tree_compare.cpp: comparison marks.
+    void buildComparison();
+    QVariant compareData(const Item& it, int id, int column, int role) const;
 
     std::shared_ptr<const Model> m_model;
     std::vector<Item> m_items;   // [0] is the invisible root
@@ -134,6 +154,14 @@ private:
     int m_variablesSection = -1;
     std::vector<int> m_added;          // EditSet item index of each added variable, in order
     int m_firstAddedItem = -1;         // m_items index of the first added row (they are the last items)
+    std::shared_ptr<const ModelDiff> m_diff;
+    QString m_otherName;
+    std::vector<int> m_diffOfVariable;  // per variable: index into m_diff->variables, -1 if none
+    struct CompareCount {
+        int changed = 0;    // descendants not equal (values, dtype, shape, removed)
+        double maxAbs = 0;  // their largest max |Δ|
+    };
+    std::vector<CompareCount> m_compareCounts;  // per item (scopes, the Variables section)
 };
 
 }  // namespace tfscope

@@ -223,6 +223,8 @@ QVariant ModelTreeModel::display(const Item& it, int col) const {
     }
     case Kind::Warning: return col == ColName ? QVariant(q(m.warnings()[size_t(it.a)])) : QVariant();
     case Kind::AddedVariable: return addedDisplay(it, col);
+    case Kind::CompareSection:
+    case Kind::ComparedOnly: return compareData(it, int(&it - m_items.data()), col, Qt::DisplayRole);  // model_tree_compare.cpp
     }
     return {};
 }

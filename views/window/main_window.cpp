@@ -38,9 +38,11 @@
 #include "views/graph/view_json.h"
 #include "views/panels/node_properties.h"
 #include "views/panels/properties_panel.h"
+#include "views/panels/restore_check_panel.h"
 #include "views/panels/tree_item_properties.h"
 #include "views/runner/input_editor.h"
 #include "views/runner/runner_panel.h"
+#include "views/tensor/compare_viewer.h"
 #include "views/tensor/tensor_viewer.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
@@ -116,6 +118,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_tabs->addTab(m_canvas, tr("Graph"));
     m_tabs->addTab(m_tensor, tr("Tensor"));
     m_tabs->addTab(m_asset, tr("Asset"));
+    m_compare = new CompareViewer(this);  // the Compare tab while comparing
+    m_compare->hide();
     setCentralWidget(m_tabs);
 
     m_tree = new TreePanel(this);
@@ -155,12 +159,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_cancel->hide();
     m_edit = new EditController(this, m_tree, m_tensor);
     m_runner->setEditSession(m_edit->session());
+    m_restore = new RestoreCheckPanel(m_edit, this);
+    m_restoreDock = new QDockWidget(tr("Restore check"), this);
+    m_restoreDock->setObjectName(QStringLiteral("RestoreCheckDock"));
+    m_restoreDock->setWidget(m_restore);
+    addDockWidget(Qt::BottomDockWidgetArea, m_restoreDock);  // wide: key, problem and fix side by side
+    m_restoreDock->hide();
     connect(m_edit, &EditController::unsavedEditsChanged, this, &QWidget::setWindowModified);
     createActions();
 
     connect(&m_loader, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
     connect(&m_loader, &QFutureWatcherBase::finished, this, &MainWindow::onLoaded);
     connect(m_cancel, &QToolButton::clicked, &m_loader, &QFutureWatcherBase::cancel);
+    connect(&m_compareJob, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
+    connect(&m_compareJob, &QFutureWatcherBase::finished, this, &MainWindow::onCompared);
+    connect(m_cancel, &QToolButton::clicked, &m_compareJob, &QFutureWatcherBase::cancel);
+    connect(m_tree, &TreePanel::stopCompareRequested, this, &MainWindow::stopComparing);
     connect(m_tree, &TreePanel::currentSourceChanged, this, &MainWindow::onTreeCurrent);
     connect(m_tree, &TreePanel::sourceActivated, this, &MainWindow::onTreeActivated);
     auto popup = [](QMenu* menu, const QPoint& pos) {
@@ -197,6 +211,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 MainWindow::~MainWindow() {
     m_loader.cancel();
     m_loader.waitForFinished();
+    m_compareJob.cancel();
+    m_compareJob.waitForFinished();
 }
 
 void MainWindow::createActions() {
@@ -215,6 +231,7 @@ void MainWindow::createActions() {
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_versionMenu = file->addMenu(tr("Open &Version"));
     QAction* reloadAction = act(file, tr("&Reload"), QKeySequence(Qt::Key_F5), [this] { reload(); }, u"reload");
+    addCompareActions(file);
     file->addSeparator();
     act(file, tr("Export Graph as &PNG…"), QKeySequence(), [this] { exportGraph(false); });
     act(file, tr("Export Graph as &SVG…"), QKeySequence(), [this] { exportGraph(true); });
@@ -296,7 +313,8 @@ void MainWindow::reload() {
 }
 
 bool MainWindow::isBusy() const {
-    return m_loader.isRunning() || m_canvas->isBusy() || m_tensor->statsBusy() || m_runner->isBusy();
+    return m_loader.isRunning() || m_canvas->isBusy() || m_tensor->statsBusy() || m_runner->isBusy() || m_compareJob.isRunning() ||
+           m_compare->busy() || m_restore->busy();
 }
 
 void MainWindow::onLoaded() {
@@ -336,8 +354,10 @@ void MainWindow::setModel(std::shared_ptr<const Model> model) {
     updateVersionMenu();
     addRecent(root);
     setWindowTitle(QStringLiteral("%1[*] — tfscope").arg(QFileInfo(root).fileName()));
+    stopComparing();
     m_edit->setModel(m_model);
     m_tree->treeModel()->setModel(m_model);
+    m_restore->setModel(m_model);
     m_properties->clearPanel();
     m_runner->setModel(m_model);
     if (!keepSignature.isEmpty()) m_runner->selectSignature(keepSignature);
@@ -381,7 +401,9 @@ void MainWindow::onTreeCurrent(const QModelIndex& source) {
         }
         highlightSignature(mg, sig.section(QLatin1Char('/'), 1));
     }
-    if (kind == ModelTreeModel::Kind::Variable && !key.isEmpty()) showTensor(key);
+    const int compared = m_diff ? source.data(ModelTreeModel::CompareIndexRole).toInt() : -1;
+    if (compared >= 0) showComparison(compared);
+    else if (kind == ModelTreeModel::Kind::Variable && !key.isEmpty()) showTensor(key);
     if (kind == ModelTreeModel::Kind::AddedVariable && m_edit->showAdded(source.data(ModelTreeModel::EditNameRole).toString()))
         m_tabs->setCurrentWidget(m_tensor);
     if (!node.isEmpty() && m_canvas->graph()) {

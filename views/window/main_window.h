@@ -10,6 +10,7 @@
 
 #include <memory>
 
+#include "model/diff/model_diff.h"
 #include "model/graph/graph_index.h"
 #include "model/graph/view_choice.h"
 #include "model/loader/model.h"
@@ -27,9 +28,11 @@ class QPlainTextEdit;
 
 namespace tfscope {
 
+class CompareViewer;
 class EditController;
 class GraphCanvas;
 class PropertiesPanel;
+class RestoreCheckPanel;
 class RunnerPanel;
 class TensorViewer;
 class TreePanel;
@@ -77,6 +80,18 @@ public:
     QDockWidget* treeDock() const { return m_treeDock; }
     QDockWidget* propertiesDock() const { return m_propertiesDock; }
 
+    // main_window_compare.cpp: File > Compare With… : loads the model at PATH (anything tfscope
+    // opens) and compares the open model (A) with it (B) by diffModels, in the background; the
+    // tree then marks each variable and selecting one shows both tensors and their difference in
+    // the Compare tab. compareFinished("") when the marks are shown, else with the error.
+    void compareWith(const QString& path);
+    void stopComparing();
+    std::shared_ptr<const ModelDiff> comparison() const { return m_diff; }
+    std::shared_ptr<const Model> comparedModel() const { return m_other; }
+    CompareViewer* compareViewer() const { return m_compare; }
+    RestoreCheckPanel* restoreCheck() const { return m_restore; }
+    QDockWidget* restoreCheckDock() const { return m_restoreDock; }
+
     // Window geometry, dock layout and the tree's column widths, in QSettings ("window/…"):
     // saved on close, restored by restoreLayout() (the app calls it; --screenshot does not, so
     // screenshots do not depend on the user's layout). Before that, and when nothing is saved, the
@@ -92,6 +107,7 @@ public:
 signals:
     void modelLoaded();
     void loadFailed(const QString& message);
+    void compareFinished(const QString& error);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -106,6 +122,11 @@ private:
     void onTreeCurrent(const QModelIndex& source);
     void onNodeSelected(int node);
     void showTensor(const QString& key);
+    // main_window_compare.cpp
+    void addCompareActions(QMenu* file);
+    void onCompared();
+    void showComparison(int variableDiff);
+    QString compareLabel(const Model& m, const Model& other) const;
     void revealNodeByName(const QString& name);
     // main_window_context.cpp: the tree's context menu (caller owns it) and double click.
 public:
@@ -173,6 +194,18 @@ private:
     QString m_servingBase;                   // base folder whose versions the menu lists
     std::vector<ServingVersion> m_versions;
     QFutureWatcher<JobOutcome<Model>> m_loader;
+    struct Compared {
+        std::shared_ptr<const Model> other;
+        ModelDiff diff;
+    };
+    QFutureWatcher<JobOutcome<Compared>> m_compareJob;
+    QString m_comparePath;
+    std::shared_ptr<const Model> m_other;
+    std::shared_ptr<const ModelDiff> m_diff;
+    CompareViewer* m_compare = nullptr;
+    QAction* m_stopCompare = nullptr;
+    RestoreCheckPanel* m_restore = nullptr;
+    QDockWidget* m_restoreDock = nullptr;
     bool m_errorDialogs = true;
 };
 

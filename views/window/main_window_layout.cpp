@@ -87,7 +87,7 @@ QString MainWindow::statusText() const { return m_statusLabel->text(); }
 
 void MainWindow::addPanelActions(QMenu* view) {
     view->addSeparator();
-    for (QDockWidget* dock : {m_treeDock, m_propertiesDock, m_runnerDock}) {
+    for (QDockWidget* dock : {m_treeDock, m_propertiesDock, m_runnerDock, m_restoreDock}) {
         QAction* a = dock->toggleViewAction();
         a->setText(tr("%1 Panel").arg(dock->windowTitle()));
         view->addAction(a);

@@ -23,6 +23,7 @@
 #include "views/graph/graph_view.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
+#include "views/util/dialog_folder.h"
 #include "views/util/plural.h"
 
 namespace tfscope {
@@ -80,8 +81,10 @@ void MainWindow::updateVersionMenu() {
 
 void MainWindow::exportGraph(bool svg) {
     const QString filter = svg ? tr("SVG images (*.svg)") : tr("PNG images (*.png)");
-    QString path = QFileDialog::getSaveFileName(this, tr("Export graph"), svg ? QStringLiteral("graph.svg") : QStringLiteral("graph.png"), filter);
+    QString path = QFileDialog::getSaveFileName(this, tr("Export graph"),
+                                                dialogStart(QStringLiteral("graph-image"), svg ? QStringLiteral("graph.svg") : QStringLiteral("graph.png")), filter);
     if (path.isEmpty()) return;
+    rememberDialogChoice(QStringLiteral("graph-image"), path);
     double scale = 1;
     if (!svg) {
         bool ok = false;

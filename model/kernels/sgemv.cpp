@@ -1,0 +1,87 @@
+// The AVX2/FMA matrix-vector products (see sgemv.h). As in sgemm.cpp, only the functions marked
+// kAvx2 use AVX2/FMA instructions, and they are static leaves called after the CPU check.
+#include "model/kernels/sgemv.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+
+#define kAvx2 __attribute__((target("avx2,fma")))
+
+namespace tfscope::kernels {
+namespace {
+
+constexpr int64_t kBlock = 64;  // output columns per unit of work (a multiple of the 8-float vector)
+
+// c[j0, j1) of a[k] * B[k, n]: the rows of B stream by in memory order (what the hardware prefetcher
+// follows best), four at a time, into the output slice, which stays in L1. Every element still sums
+// its products in row order.
+kAvx2 void rowsOfB(const float* a, const float* b, float* c, int64_t k, int64_t n, int64_t j0, int64_t j1) {
+    const int64_t vec = j0 + (j1 - j0) / 8 * 8;
+    for (int64_t j = j0; j < j1; ++j) c[j] = 0;
+    int64_t p = 0;
+    for (; p + 4 <= k; p += 4) {
+        const float* r0 = b + p * n;
+        const float* r1 = r0 + n;
+        const float* r2 = r1 + n;
+        const float* r3 = r2 + n;
+        const __m256 x0 = _mm256_broadcast_ss(a + p), x1 = _mm256_broadcast_ss(a + p + 1);
+        const __m256 x2 = _mm256_broadcast_ss(a + p + 2), x3 = _mm256_broadcast_ss(a + p + 3);
+        for (int64_t j = j0; j < vec; j += 8) {
+            __m256 s = _mm256_loadu_ps(c + j);
+            s = _mm256_fmadd_ps(x0, _mm256_loadu_ps(r0 + j), s);
+            s = _mm256_fmadd_ps(x1, _mm256_loadu_ps(r1 + j), s);
+            s = _mm256_fmadd_ps(x2, _mm256_loadu_ps(r2 + j), s);
+            s = _mm256_fmadd_ps(x3, _mm256_loadu_ps(r3 + j), s);
+            _mm256_storeu_ps(c + j, s);
+        }
+        for (int64_t j = vec; j < j1; ++j)
+            c[j] = std::fmaf(a[p + 3], r3[j], std::fmaf(a[p + 2], r2[j], std::fmaf(a[p + 1], r1[j], std::fmaf(a[p], r0[j], c[j]))));
+    }
+    for (; p < k; ++p) {
+        const float* r0 = b + p * n;
+        const __m256 x0 = _mm256_broadcast_ss(a + p);
+        for (int64_t j = j0; j < vec; j += 8) _mm256_storeu_ps(c + j, _mm256_fmadd_ps(x0, _mm256_loadu_ps(r0 + j), _mm256_loadu_ps(c + j)));
+        for (int64_t j = vec; j < j1; ++j) c[j] = std::fmaf(a[p], r0[j], c[j]);
+    }
+}
+
+// c[j0, j1) of a[k] * B^T for B [n, k]: a dot product over each contiguous row, 16 lanes at a time.
+kAvx2 void dotsWithRows(const float* a, const float* b, float* c, int64_t k, int64_t j0, int64_t j1) {
+    for (int64_t j = j0; j < j1; ++j) {
+        const float* row = b + j * k;
+        __m256 s0 = _mm256_setzero_ps(), s1 = s0;
+        int64_t p = 0;
+        for (; p + 16 <= k; p += 16) {
+            s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p), _mm256_loadu_ps(row + p), s0);
+            s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 8), _mm256_loadu_ps(row + p + 8), s1);
+        }
+        for (; p + 8 <= k; p += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p), _mm256_loadu_ps(row + p), s0);
+        s0 = _mm256_add_ps(s0, s1);
+        const __m128 h = _mm_add_ps(_mm256_castps256_ps128(s0), _mm256_extractf128_ps(s0, 1));
+        const __m128 q = _mm_add_ps(h, _mm_movehl_ps(h, h));
+        float s = _mm_cvtss_f32(_mm_add_ss(q, _mm_shuffle_ps(q, q, 1)));
+        for (; p < k; ++p) s = std::fmaf(a[p], row[p], s);
+        c[j] = s;
+    }
+}
+
+}  // namespace
+
+void sgemv(KernelContext* ctx, const float* a, const float* b, float* c, int64_t k, int64_t n, bool transB, const GemmEpilogue& ep) {
+    if (n == 0) return;
+    // Work in units of 64 columns, so the threads' slices start on whole vectors.
+    const int64_t units = (n + kBlock - 1) / kBlock;
+    auto part = [&](int64_t u0, int64_t u1) {
+        const int64_t j0 = u0 * kBlock, j1 = std::min(n, u1 * kBlock);
+        if (transB) dotsWithRows(a, b, c, k, j0, j1);
+        else rowsOfB(a, b, c, k, n, j0, j1);
+        applyEpilogue(ep, c + j0, 1, j1 - j0, n, j0);
+    };
+    // Small products are not worth the thread pool's hand-off.
+    if (ctx && k * n >= 64 * 1024) parallelFor(*ctx, units, double(k) * kBlock, part);
+    else part(0, units);
+}
+
+}  // namespace tfscope::kernels
