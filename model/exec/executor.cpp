@@ -248,6 +248,7 @@ void OrderedRun::store(int x, std::vector<Value> out) {
         if (v.set && m_state.memory) m_state.memory->add(tensorBytes(v.tensor));
     }
     m_nodeDead[size_t(x)] = allDead;
+    keepOutputs(m_graph, m_state, x, out);
     m_values[size_t(x)] = std::move(out);
 }
 

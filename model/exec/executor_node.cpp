@@ -8,6 +8,7 @@
 #include "model/exec/op_info.h"
 #include "model/exec/resource_manager.h"
 #include "model/exec/run_state.h"
+#include "model/exec/tensor_keeper.h"
 #include "node_def.pb.h"
 
 namespace tfscope::exec {
@@ -112,6 +113,21 @@ Result<Tensor> fetchedTensor(const ExecGraph& graph, Endpoint e, const Value* ke
     if (kept->dead) return Status::invalidArgument("Fetched tensor '" + name + "' is dead (its conditional branch was not taken).");
     if (kept->ref) return derefVariable(kept->ref);
     return kept->tensor;
+}
+
+void keepOutputs(const ExecGraph& graph, const RunState& state, int x, const std::vector<Value>& out) {
+    if (!state.keeper || state.callDepth != 0) return;
+    const ExecNode& node = graph.node(x);
+    for (size_t i = 0; i < out.size(); ++i) {
+        const Value& v = out[i];
+        if (!v.set || v.dead) continue;
+        const std::string name = node.name + ":" + std::to_string(i);
+        if (!v.ref) {
+            state.keeper->offer(name, v.tensor);
+        } else if (auto t = derefVariable(v.ref); t.ok()) {
+            state.keeper->offer(name, t.value());
+        }
+    }
 }
 
 }  // namespace tfscope::exec

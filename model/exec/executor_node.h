@@ -77,4 +77,7 @@ Status collectFetches(const ExecGraph& graph, const std::vector<Endpoint>& fetch
     return Status::OK();
 }
 
+// Offers the live outputs of top-level node `x` to RunState::keeper (if any; not at callDepth > 0).
+void keepOutputs(const ExecGraph& graph, const RunState& state, int x, const std::vector<Value>& out);
+
 }  // namespace tfscope::exec

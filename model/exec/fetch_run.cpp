@@ -1,12 +1,14 @@
 #include "model/exec/fetch_run.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "attr_value.pb.h"
 #include "graph.pb.h"
 #include "meta_graph.pb.h"
 #include "model/exec/op_info.h"
 #include "model/exec/tensor_proto.h"
+#include "model/graph/plumbing.h"
 #include "node_def.pb.h"
 #include "tensor_shape.pb.h"
 
@@ -103,8 +105,80 @@ std::vector<TensorSpec> graphPlaceholders(const tensorflow::GraphDef& graph) {
     return out;
 }
 
+std::vector<std::string> graphSinks(const tensorflow::GraphDef& graph, size_t limit) {
+    const int n = graph.node_size();
+    std::unordered_map<std::string_view, int> index;
+    for (int i = 0; i < n; ++i) index.emplace(graph.node(i).name(), i);
+    auto inputNode = [&](const std::string& in) {
+        std::string_view s = in;
+        const bool control = !s.empty() && s[0] == '^';
+        if (control) s.remove_prefix(1);
+        if (auto colon = s.find(':'); colon != std::string_view::npos) s = s.substr(0, colon);
+        auto it = index.find(s);
+        return std::pair{it == index.end() ? -1 : it->second, control};
+    };
+    // TF1's own scopes for gradients, optimizer steps and the Saver: plumbing by name.
+    auto plumbingScope = [](const std::string& name) {
+        const std::string first = name.substr(0, name.find('/'));
+        return name.find('/') != std::string::npos && (first == "gradients" || first == "train" || first == "save");
+    };
+    // Consumed by the network or its initialization; what only summaries and training read (a
+    // loss) is a result.
+    std::vector<char> consumed(size_t(n), 0);
+    for (const auto& node : graph.node()) {
+        const Plumbing p = plumbingForOp(node.op());
+        if (p == Plumbing::Summaries || p == Plumbing::Training || plumbingScope(node.name())) continue;
+        for (const auto& in : node.input())
+            if (auto [i, control] = inputNode(in); i >= 0 && !control) consumed[size_t(i)] = 1;
+    }
+    // plumbed[i]: 0 unknown, 1 no plumbing upstream, 2 plumbing upstream (iterative DFS).
+    std::vector<char> plumbed(size_t(n), 0);
+    auto isPlumbed = [&](int root) {
+        std::vector<std::pair<int, int>> stack{{root, 0}};
+        std::vector<char> onStack(size_t(n), 0);
+        onStack[size_t(root)] = 1;
+        while (!stack.empty()) {
+            auto& [x, next] = stack.back();
+            const auto& node = graph.node(x);
+            // A NoOp is what it groups (plumbing.h puts it under Initialization by type alone).
+            if (next == 0 && node.op() != "NoOp" && plumbingForOp(node.op()) != Plumbing::None) plumbed[size_t(x)] = 2;
+            if (plumbed[size_t(x)] == 2 || next >= node.input_size()) {
+                if (plumbed[size_t(x)] == 0) plumbed[size_t(x)] = 1;
+                const char v = plumbed[size_t(x)];
+                onStack[size_t(x)] = 0;
+                stack.pop_back();
+                if (v == 2 && !stack.empty()) plumbed[size_t(stack.back().first)] = 2;
+                continue;
+            }
+            const int i = inputNode(node.input(next++)).first;
+            if (i < 0 || onStack[size_t(i)]) continue;  // a loop's back edge
+            if (plumbed[size_t(i)] == 2) plumbed[size_t(x)] = 2;
+            if (plumbed[size_t(i)] == 0) {
+                onStack[size_t(i)] = 1;
+                stack.push_back({i, 0});
+            }
+        }
+        return plumbed[size_t(root)] == 2;
+    };
+    // A variable's read (`w/read`, `ReadVariableOp` of a handle): a weight, not a result.
+    auto weightRead = [&](const tensorflow::NodeDef& node) {
+        if ((node.op() != "Identity" && node.op() != "ReadVariableOp") || node.input_size() == 0) return false;
+        const int i = inputNode(node.input(0)).first;
+        return i >= 0 && isWeightSourceOp(graph.node(i).op());
+    };
+    std::vector<std::string> out;
+    for (int i = 0; i < n && out.size() < limit; ++i) {
+        const auto& node = graph.node(i);
+        if (consumed[size_t(i)] || isPlaceholderOp(node.op()) || isWeightSourceOp(node.op())) continue;
+        if (plumbingScope(node.name()) || weightRead(node)) continue;
+        if (totalOutputs(outputArgs(node)) == 0 || isPlumbed(i)) continue;
+        out.push_back(node.name() + ":0");
+    }
+    return out;
+}
+
 Result<std::vector<Tensor>> runFetches(Session& session, const std::vector<std::pair<std::string, Tensor>>& feeds,
-                                       const std::vector<std::string>& fetches) {
+                                       const std::vector<std::string>& fetches, const RunTicket* ticket, TensorKeeper* keep) {
     if (fetches.empty()) return Status::invalidArgument("No tensor to fetch.");
     const tensorflow::GraphDef& graph = session.metaGraph().graph_def();
     std::vector<std::pair<std::string, Tensor>> canonicalFeeds;
@@ -120,7 +194,7 @@ Result<std::vector<Tensor>> runFetches(Session& session, const std::vector<std::
         names.push_back(canonical);
     }
     std::vector<Tensor> out;
-    TFS_RETURN_IF_ERROR(session.run(canonicalFeeds, names, {}, &out));
+    TFS_RETURN_IF_ERROR(session.run(canonicalFeeds, names, {}, &out, ticket, keep));
     return out;
 }
 

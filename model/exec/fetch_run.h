@@ -38,10 +38,19 @@ Status checkFeed(const tensorflow::GraphDef& graph, const std::string& name, con
 // PlaceholderWithDefault is `optional`.
 std::vector<TensorSpec> graphPlaceholders(const tensorflow::GraphDef& graph);
 
+// What a graph without a signature probably computes, for a prefilled fetch list: the first output
+// of each node that no node consumes by a data edge (summaries and training ops aside, so a loss
+// counts), is not a Placeholder, constant or variable, and
+// has no TensorFlow plumbing (save/restore, initialization, training, summaries: plumbing.h)
+// upstream of it, by data or control edges, is not a variable's read and not in TF1's `gradients/`,
+// `train/` or `save/` scopes. In graph order, at most `limit`.
+std::vector<std::string> graphSinks(const tensorflow::GraphDef& graph, size_t limit = 16);
+
 // Checks every feed (checkFeed) and runs; one output per fetch, in order. An unfed Placeholder that
-// a fetch needs fails the run naming it, its dtype and shape.
+// a fetch needs fails the run naming it, its dtype and shape. `ticket` and `keep` as in Session::run.
 Result<std::vector<Tensor>> runFetches(Session& session, const std::vector<std::pair<std::string, Tensor>>& feeds,
-                                       const std::vector<std::string>& fetches);
+                                       const std::vector<std::string>& fetches, const RunTicket* ticket = nullptr,
+                                       TensorKeeper* keep = nullptr);
 
 // Evaluate (the window): every output of node `node`, run with the feeds of signature
 // `signatureKey` from `inputs` (by input key), or with `inputs` keyed by tensor name when the key is

@@ -166,6 +166,7 @@ Status FrameScheduler::sendOutputs(int x, int frame, int iter, const std::vector
                                      m_graph.node(x), m_graph);
         }
     }
+    if (frame == 0 && iter == 0) keepOutputs(m_graph, m_state, x, out);
     if (frame == 0 && iter == 0)
         for (size_t i = 0; i < out.size(); ++i)
             if (m_fetchSet.count({x, int(i)})) {

@@ -16,6 +16,7 @@ namespace tfscope::exec {
 class ResourceManager;
 class FunctionLibrary;
 class FunctionRunner;
+class TensorKeeper;
 
 // Bytes of tensors held by running executors (intermediates and outputs), against a cap.
 class MemoryTracker {
@@ -45,6 +46,8 @@ struct RunState {
     std::atomic<bool>* cancelled = nullptr;
     MemoryTracker* memory = nullptr;
     int callDepth = 0;
+    // Offered every value the top-level graph (callDepth 0, outside loop frames) produces; null: none.
+    TensorKeeper* keeper = nullptr;
 };
 
 }  // namespace tfscope::exec

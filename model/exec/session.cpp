@@ -16,6 +16,7 @@
 #include "model/exec/resource_manager.h"
 #include "model/exec/run_state.h"
 #include "model/exec/sparse_feed.h"
+#include "model/exec/tensor_keeper.h"
 #include "model/exec/tensor_proto.h"
 #include "node_def.pb.h"
 
@@ -100,7 +101,7 @@ Status Session::checkRunnable(const std::vector<std::string>& fetches, const std
 }
 
 Status Session::run(const std::vector<std::pair<std::string, Tensor>>& feeds, const std::vector<std::string>& fetches,
-                    const std::vector<std::string>& targets, std::vector<Tensor>* outputs, const RunTicket* ticket) {
+                    const std::vector<std::string>& targets, std::vector<Tensor>* outputs, const RunTicket* ticket, TensorKeeper* keep) {
     const uint64_t requested = ticket ? ticket->epoch : m_cancelEpoch.load();
     std::lock_guard<std::mutex> lock(m_runMutex);
     // Cancelled if cancel() came after the request; a cancel during the run sets the flag itself.
@@ -112,11 +113,13 @@ Status Session::run(const std::vector<std::pair<std::string, Tensor>>& feeds, co
         fs.push_back({e, value});
         feedsAbsorbed = feedsAbsorbed || m_graph->isAbsorbed(e.node);
     }
-    // The unfused graph has the same node indices, so the endpoints above stay valid.
-    if (feedsAbsorbed && !m_unfusedGraph) {
+    // The unfused graph has the same node indices, so the endpoints above stay valid. Keeping values
+    // needs it too: a fused kernel computes its absorbed nodes' outputs without storing them.
+    const bool unfused = feedsAbsorbed || keep;
+    if (unfused && !m_unfusedGraph) {
         TFS_ASSIGN_OR_RETURN(m_unfusedGraph, ExecGraph::fromGraphDef(m_metaGraph->graph_def(), m_library.get(), false));
     }
-    const ExecGraph& graph = feedsAbsorbed ? *m_unfusedGraph : *m_graph;
+    const ExecGraph& graph = unfused ? *m_unfusedGraph : *m_graph;
     std::vector<Endpoint> ends;
     for (const auto& f : fetches) {
         TFS_ASSIGN_OR_RETURN(Endpoint e, m_graph->endpoint(f));
@@ -125,9 +128,14 @@ Status Session::run(const std::vector<std::pair<std::string, Tensor>>& feeds, co
     TFS_ASSIGN_OR_RETURN(std::vector<int> t, targetNodes(targets));
     m_state->callDepth = 0;
     m_memory->resetPeak();
+    if (keep)
+        for (const Feed& f : fs) keep->offer(graph.node(f.at.node).name + ":" + std::to_string(f.at.output), f.value);
+    m_state->keeper = keep;
     Executor executor(graph, *m_state);
     std::vector<Tensor> out;
-    TFS_RETURN_IF_ERROR(executor.run(fs, ends, t, &out));
+    const Status st = executor.run(fs, ends, t, &out);
+    m_state->keeper = nullptr;
+    TFS_RETURN_IF_ERROR(st);
     if (outputs) *outputs = std::move(out);
     return Status::OK();
 }
@@ -291,7 +299,7 @@ Result<std::vector<std::pair<std::string, Tensor>>> Session::signatureFeeds(cons
 Result<std::map<std::string, Tensor>> Session::runSignature(const std::string& key, const std::map<std::string, Tensor>& inputs,
                                                             const std::vector<std::string>& outputKeys,
                                                             const std::vector<std::string>& extraFetches, std::vector<Tensor>* extraOutputs,
-                                                            const RunTicket* ticket) {
+                                                            const RunTicket* ticket, TensorKeeper* keep) {
     TFS_ASSIGN_OR_RETURN(auto feeds, signatureFeeds(key, inputs));
     TFS_ASSIGN_OR_RETURN(auto outSpecs, signatureOutputs(key));
     std::vector<std::string> keys = outputKeys;
@@ -305,7 +313,7 @@ Result<std::map<std::string, Tensor>> Session::runSignature(const std::string& k
     }
     fetches.insert(fetches.end(), extraFetches.begin(), extraFetches.end());
     std::vector<Tensor> outs;
-    TFS_RETURN_IF_ERROR(run(feeds, fetches, {}, &outs, ticket));
+    TFS_RETURN_IF_ERROR(run(feeds, fetches, {}, &outs, ticket, keep));
     std::map<std::string, Tensor> result;
     for (size_t i = 0; i < keys.size(); ++i) result[keys[i]] = outs[i];
     if (extraOutputs) extraOutputs->assign(outs.begin() + std::ptrdiff_t(keys.size()), outs.end());

@@ -36,6 +36,7 @@ class FunctionLibrary;
 class FunctionRunner;
 class ResourceManager;
 class MemoryTracker;
+class TensorKeeper;
 struct RunState;
 
 // When a run was requested, for cancel() (see the class comment).
@@ -77,9 +78,12 @@ public:
     const tensorflow::MetaGraphDef& metaGraph() const { return *m_metaGraph; }
 
     // Tensor names are "node:k" or "node"; targets are node names (a leading '^' is ignored).
-    // Without a ticket, the run counts as requested when run() is entered.
+    // Without a ticket, the run counts as requested when run() is entered. With `keep`, the feeds and
+    // every value the graph's top level computes are offered to it (tensor_keeper.h); such a run
+    // uses the graph without fused kernels, so that every node's own output exists.
     Status run(const std::vector<std::pair<std::string, Tensor>>& feeds, const std::vector<std::string>& fetches,
-               const std::vector<std::string>& targets, std::vector<Tensor>* outputs, const RunTicket* ticket = nullptr);
+               const std::vector<std::string>& targets, std::vector<Tensor>* outputs, const RunTicket* ticket = nullptr,
+               TensorKeeper* keep = nullptr);
 
     // Signature keys, and the inputs/outputs of one signature. NotFound names the available keys.
     std::vector<std::string> signatureKeys() const;
@@ -93,7 +97,8 @@ public:
     Result<std::map<std::string, Tensor>> runSignature(const std::string& key, const std::map<std::string, Tensor>& inputs,
                                                        const std::vector<std::string>& outputKeys = {},
                                                        const std::vector<std::string>& extraFetches = {},
-                                                       std::vector<Tensor>* extraOutputs = nullptr, const RunTicket* ticket = nullptr);
+                                                       std::vector<Tensor>* extraOutputs = nullptr, const RunTicket* ticket = nullptr,
+                                                       TensorKeeper* keep = nullptr);
     // The checked feeds (tensor name, value) that runSignature would run with.
     Result<std::vector<std::pair<std::string, Tensor>>> signatureFeeds(const std::string& key,
                                                                        const std::map<std::string, Tensor>& inputs) const;

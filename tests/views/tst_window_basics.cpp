@@ -432,9 +432,9 @@ private slots:
         QStringList texts;
         for (QAction* act : menu->actions())
             if (!act->isSeparator()) texts << act->text();
-        QCOMPARE(texts, (QStringList{QStringLiteral("Show in &Graph"), QStringLiteral("&Copy Name"), QStringLiteral("Copy &Value"),
-                                     QStringLiteral("Re&name…"), QStringLiteral("&Export Selected Variables…")}));
-        menu->actions()[2]->trigger();  // after the separator: Copy Name
+        QCOMPARE(texts, (QStringList{QStringLiteral("Show in &Graph"), QStringLiteral("&Evaluate"), QStringLiteral("&Copy Name"),
+                                     QStringLiteral("Copy &Value"), QStringLiteral("Re&name…"), QStringLiteral("&Export Selected Variables…")}));
+        menu->actions()[3]->trigger();  // after the separator: Copy Name
         QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("a"));
         for (QAction* act : menu->actions())
             if (act->text() == QStringLiteral("Copy &Value")) act->trigger();
@@ -476,8 +476,8 @@ private slots:
         QStringList texts;
         for (QAction* act : menu->actions())
             if (!act->isSeparator()) texts << act->text();
-        QCOMPARE(texts, (QStringList{QStringLiteral("&Copy Name"), QStringLiteral("Show &Properties"), QStringLiteral("Highlight &Inputs"),
-                                     QStringLiteral("Highlight &Outputs")}));
+        QCOMPARE(texts, (QStringList{QStringLiteral("&Evaluate"), QStringLiteral("&Copy Name"), QStringLiteral("Show &Properties"),
+                                     QStringLiteral("Highlight &Inputs"), QStringLiteral("Highlight &Outputs")}));
         for (QAction* act : menu->actions()) {
             if (act->text() == QStringLiteral("&Copy Name")) act->trigger();
             if (act->text() == QStringLiteral("Highlight &Outputs")) act->trigger();

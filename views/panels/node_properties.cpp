@@ -3,6 +3,7 @@
 #include <QUrl>
 
 #include "model/loader/model_summary.h"
+#include "views/tensor/tensor_stats.h"
 
 namespace tfscope {
 namespace {
@@ -70,6 +71,45 @@ QString nodePropertiesHtml(const GraphIndex& gi, NodeId n, const ModelSummary* s
         row(c.control ? QStringLiteral("control") : QStringLiteral(":%1").arg(c.outputIndex),
             link(QStringLiteral("node"), gi.name(c.node), esc(gi.name(c.node))));
     h += QStringLiteral("</table>");
+    return h;
+}
+
+}  // namespace tfscope
+
+namespace tfscope {
+
+QString nodeValuesHtml(const std::vector<std::pair<std::string, Tensor>>& values, const QString& error) {
+    if (values.empty() && error.isEmpty()) return {};
+    QString h = QStringLiteral("<h4>Last value</h4>");
+    if (!error.isEmpty()) h += QStringLiteral("<p style='color:#c62828'>Evaluate failed: %1</p>").arg(error.toHtmlEscaped());
+    constexpr int64_t kMaxStatsElements = int64_t(16) << 20;
+    auto num = [](double v) { return QString::number(v, 'g', 8); };
+    for (const auto& [tensor, t] : values) {
+        h += QStringLiteral("<p><b>%1</b>: %2 %3").arg(esc(tensor), QString::fromLatin1(dtypeShortName(t.dtype())), QString::fromStdString(shapeToString(t.shape())).toHtmlEscaped());
+        if (t.numElements() > kMaxStatsElements) {
+            h += QStringLiteral("<br>statistics: open it in the tensor viewer (Evaluate)</p>");
+            continue;
+        }
+        auto stats = computeTensorStats(t);
+        if (!stats.ok() || !stats.value().numeric) {
+            h += QStringLiteral("</p>");
+            continue;
+        }
+        const TensorStats& st = stats.value();
+        h += QStringLiteral("<table cellspacing=2>");
+        auto row = [&](const QString& k, const QString& v) {
+            h += QStringLiteral("<tr><td style='color:#666;padding-right:8px'>%1</td><td>%2</td></tr>").arg(k, v);
+        };
+        if (st.finite > 0) {
+            row(QStringLiteral("min"), num(st.min));
+            row(QStringLiteral("max"), num(st.max));
+            row(QStringLiteral("mean"), num(st.mean));
+            row(QStringLiteral("std"), num(st.stddev));
+        }
+        row(QStringLiteral("NaN"), QString::number(st.nans));
+        row(QStringLiteral("Inf"), QString::number(st.infs));
+        h += QStringLiteral("</table></p>");
+    }
     return h;
 }
 

@@ -1,5 +1,6 @@
 #include "views/panels/properties_panel.h"
 
+#include <QScrollBar>
 #include <QUrl>
 
 #include "views/panels/node_properties.h"
@@ -16,12 +17,30 @@ PropertiesPanel::PropertiesPanel(QWidget* parent) : QTextBrowser(parent) {
 void PropertiesPanel::showNode(std::shared_ptr<const GraphIndex> index, NodeId node, const ModelSummary* summary) {
     m_index = std::move(index);
     if (!m_index || node < 0 || node >= m_index->nodeCount()) return clearPanel();
-    setHtml(nodePropertiesHtml(*m_index, node, summary));
+    m_node = node;
+    m_summary = summary;
+    refreshNode();
 }
 
-void PropertiesPanel::showText(const QString& html) { setHtml(html); }
+void PropertiesPanel::refreshNode() {
+    if (!m_index || m_node == kNoNode) return;
+    QString html = nodePropertiesHtml(*m_index, m_node, m_summary);
+    if (m_valuesHtml) {
+        const std::string_view name = m_index->name(m_node);
+        html += m_valuesHtml(QString::fromUtf8(name.data(), qsizetype(name.size())));
+    }
+    const int scroll = verticalScrollBar()->value();
+    setHtml(html);
+    verticalScrollBar()->setValue(scroll);
+}
+
+void PropertiesPanel::showText(const QString& html) {
+    m_node = kNoNode;
+    setHtml(html);
+}
 
 void PropertiesPanel::clearPanel() {
+    m_node = kNoNode;
     setHtml(QStringLiteral("<p style='color:#888'>Select a node in the graph or an item in the tree.</p>"));
 }
 

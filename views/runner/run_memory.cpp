@@ -7,6 +7,7 @@ namespace tfscope {
 
 namespace {
 const char* kKey = "runner/memoryLimitBytes";
+const char* kKeptKey = "runner/keptTensorsBytes";
 }
 
 uint64_t physicalMemoryBytes() {
@@ -27,6 +28,16 @@ uint64_t runnerMemoryLimit() {
 void setRunnerMemoryLimit(uint64_t bytes) {
     if (bytes == 0) QSettings().remove(kKey);
     else QSettings().setValue(kKey, qulonglong(bytes));
+}
+
+uint64_t keptTensorsLimit() {
+    const qulonglong v = QSettings().value(kKeptKey, 0).toULongLong();
+    return v > 0 ? uint64_t(v) : runnerMemoryLimit() / 4;
+}
+
+void setKeptTensorsLimit(uint64_t bytes) {
+    if (bytes == 0) QSettings().remove(kKeptKey);
+    else QSettings().setValue(kKeptKey, qulonglong(bytes));
 }
 
 }  // namespace tfscope

@@ -16,4 +16,9 @@ uint64_t defaultRunnerMemoryLimit();  // half of physicalMemoryBytes(); 4 GiB if
 uint64_t runnerMemoryLimit();         // the setting, else the default
 void setRunnerMemoryLimit(uint64_t bytes);  // 0: back to the default
 
+// The cap on values a run keeps with "Keep intermediate tensors" (exec::TensorKeeper), in QSettings
+// under "runner/keptTensorsBytes"; unset (or 0): a quarter of runnerMemoryLimit().
+uint64_t keptTensorsLimit();
+void setKeptTensorsLimit(uint64_t bytes);  // 0: back to the default
+
 }  // namespace tfscope

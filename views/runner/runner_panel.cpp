@@ -1,5 +1,6 @@
 #include "views/runner/runner_panel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QCryptographicHash>
 #include <QDir>
@@ -7,6 +8,8 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -19,13 +22,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
+#include "graph.pb.h"
+#include "meta_graph.pb.h"
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/edit/edit_set.h"
+#include "model/exec/fetch_run.h"
 #include "model/exec/model_session.h"
 #include "model/exec/session.h"
 #include "model/exec/session_variables.h"
+#include "model/exec/tensor_keeper.h"
 #include "model/graph/graph_index.h"
 #include "model/io/npy.h"
 #include "model/loader/model.h"
@@ -51,6 +59,11 @@ struct RunnerSession {
     int metaGraph = -1;
     std::shared_ptr<exec::Session> session;
     std::map<std::string, Signature> signatures;
+    // Without signatures ("Feeds and fetches"): the Placeholders, the defaults of the
+    // PlaceholderWithDefault ones (by tensor name), and the graph's sinks for the fetch list.
+    std::vector<exec::TensorSpec> placeholders;
+    std::map<std::string, Tensor> placeholderDefaults;
+    std::vector<std::string> sinks;
     // Checkpoint keys whose session variable holds an edited value now (changed by run jobs only).
     std::set<std::string> edited;
 };
@@ -60,6 +73,12 @@ struct RunnerResult {
     RunOutputs outputs;
     int edited = 0;                  // edited variables the run used
     std::vector<std::string> notes;  // edits it could not use
+    std::map<std::string, Tensor> byTensor;  // a signature's dense outputs by tensor name
+    // With "Keep intermediate tensors": what was kept, and what did not fit under `cap`.
+    bool keptRun = false;
+    std::map<std::string, Tensor> kept;
+    uint64_t keptBytes = 0, cap = 0, droppedBytes = 0;
+    int64_t dropped = 0;
 };
 
 namespace {
@@ -76,7 +95,27 @@ Result<RunnerSession> openRunnerSession(std::shared_ptr<const Model> model, int 
     TFS_ASSIGN_OR_RETURN(std::unique_ptr<exec::Session> session, exec::openModelSession(model, tags, options));
     out.session = std::move(session);
     auto graph = model->graphIndex(metaGraph);
-    for (const std::string& key : out.session->signatureKeys()) {
+    // The value a PlaceholderWithDefault `tensorName` has when not fed (its default input's).
+    auto defaultOf = [&](const std::string& tensorName) -> std::optional<Tensor> {
+        if (!graph) return std::nullopt;
+        const NodeId node = graph->find(GraphIndex::parseTensorName(tensorName).first);
+        const auto in = node == kNoNode ? std::span<const InputRef>{} : graph->inputs(node);
+        if (node == kNoNode || graph->op(node) != "PlaceholderWithDefault" || in.empty() || in[0].outputIndex < 0) return std::nullopt;
+        std::vector<Tensor> value;
+        const std::string from = std::string(graph->name(in[0].node)) + ":" + std::to_string(in[0].outputIndex);
+        if (out.session->run({}, {from}, {}, &value).ok() && value.size() == 1) return value[0];
+        return std::nullopt;
+    };
+    const auto keys = out.session->signatureKeys();
+    if (std::none_of(keys.begin(), keys.end(), [](const std::string& k) { return k != kInitSignature; })) {
+        const tensorflow::GraphDef& def = out.session->metaGraph().graph_def();
+        out.placeholders = exec::graphPlaceholders(def);
+        for (const exec::TensorSpec& p : out.placeholders)
+            if (p.optional)
+                if (auto d = defaultOf(p.tensorName)) out.placeholderDefaults[p.tensorName] = *d;
+        out.sinks = exec::graphSinks(def);
+    }
+    for (const std::string& key : keys) {
         RunnerSession::Signature& sig = out.signatures[key];
         auto inputs = out.session->signatureInputs(key);
         if (!inputs.ok()) {
@@ -85,15 +124,8 @@ Result<RunnerSession> openRunnerSession(std::shared_ptr<const Model> model, int 
         }
         sig.inputs = std::move(inputs).value();
         for (const auto& [k, spec] : sig.inputs) {
-            if (spec.optional && graph) {
-                const NodeId node = graph->find(GraphIndex::parseTensorName(spec.tensorName).first);
-                const auto in = node == kNoNode ? std::span<const InputRef>{} : graph->inputs(node);
-                if (node != kNoNode && graph->op(node) == "PlaceholderWithDefault" && !in.empty() && in[0].outputIndex >= 0) {
-                    std::vector<Tensor> value;
-                    const std::string from = std::string(graph->name(in[0].node)) + ":" + std::to_string(in[0].outputIndex);
-                    if (out.session->run({}, {from}, {}, &value).ok() && value.size() == 1) sig.defaults[k] = value[0];
-                }
-            }
+            if (spec.optional)
+                if (auto d = defaultOf(spec.tensorName)) sig.defaults[k] = *d;
             if (spec.dtype != DType::String || !graph) continue;
             auto features = io::exampleFeatures(*graph, spec.tensorName);
             if (features.ok() && !features.value().empty()) sig.features[k] = std::move(features).value();
@@ -164,6 +196,14 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
     m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_errorLabel->hide();
 
+    m_keep = new QCheckBox(tr("Keep intermediate tensors"), this);
+    m_keep->setToolTip(tr("Keep the value of every tensor the run computes (up to %1), so that selecting a node shows its value "
+                          "and Evaluate opens it without running again")
+                           .arg(QLocale().formattedDataSize(qint64(keptTensorsLimit()))));
+    m_keptLabel = new QLabel(this);
+    m_keptLabel->setWordWrap(true);
+    m_keptLabel->hide();
+
     m_outputList = new QTreeWidget(this);
     m_outputList->setHeaderLabels({tr("Output"), tr("DType"), tr("Shape"), tr("Values"), tr("Original values")});
     m_outputList->setColumnHidden(4, true);
@@ -184,8 +224,10 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
     editsRow->addWidget(m_editsLabel, 1);
     editsRow->addWidget(m_runOriginal, 0, Qt::AlignTop);
     layout->addLayout(editsRow);
+    layout->addWidget(m_keep);
     layout->addLayout(buttons);
     layout->addWidget(m_errorLabel);
+    layout->addWidget(m_keptLabel);
     layout->addLayout(outputsHeader);
     layout->addWidget(m_outputList, 2);
 
@@ -204,7 +246,7 @@ RunnerPanel::RunnerPanel(QWidget* parent) : QWidget(parent) {
     connect(m_outputList, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
         const RunOutputs& shown = m_outputs.empty() ? m_originalOutputs : m_outputs;
         auto it = shown.find(item->text(0).toStdString());
-        if (it != shown.end()) emit tensorActivated(m_key + QLatin1Char('/') + item->text(0), it->second);
+        if (it != shown.end()) emit tensorActivated(m_fetchMode ? item->text(0) : m_key + QLatin1Char('/') + item->text(0), it->second);
     });
     connect(m_save, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Save outputs as .npy into"), dialogStart(QStringLiteral("outputs")));
@@ -248,6 +290,13 @@ void RunnerPanel::setModel(std::shared_ptr<const Model> model) {
     m_outputList->clear();
     m_save->setEnabled(false);
     m_status->clear();
+    m_fetchMode = false;
+    m_values.clear();
+    m_errors.clear();
+    m_keptValid = false;
+    m_keptText.clear();
+    m_keptLabel->hide();
+    m_pendingEvaluate.clear();
     clearForm();
     m_populating = true;
     m_signatureBox->clear();
@@ -256,21 +305,32 @@ void RunnerPanel::setModel(std::shared_ptr<const Model> model) {
         for (size_t mg = 0; mg < mgs.size(); ++mg) {
             QStringList tags;
             for (const auto& t : mgs[mg].tags) tags << QString::fromStdString(t);
+            bool any = false;
             for (const SignatureSummary& s : mgs[mg].signatures) {
                 if (s.key == kInitSignature) continue;
+                any = true;
                 QString label = QString::fromStdString(s.key);
                 if (mgs.size() > 1) label += QStringLiteral(" [%1]").arg(tags.join(QLatin1Char(',')));
                 m_signatureBox->addItem(label, QString(QString::number(mg) + QLatin1Char('/') + QString::fromStdString(s.key)));
+            }
+            if (!any) {  // no signature: Placeholders and a fetch list
+                QString label = tr("Feeds and fetches");
+                if (mgs.size() > 1) label += QStringLiteral(" [%1]").arg(tags.join(QLatin1Char(',')));
+                m_signatureBox->addItem(label, QString(QString::number(mg) + QLatin1Char('/')));
             }
         }
     }
     m_signatureBox->setCurrentIndex(-1);
     m_populating = false;
     updateEdits();
-    m_title->setText(!m_model ? tr("Open a model to run its signatures.")
+    bool onlyFetches = m_signatureBox->count() > 0;
+    for (int i = 0; i < m_signatureBox->count(); ++i) onlyFetches = onlyFetches && m_signatureBox->itemData(i).toString().endsWith(QLatin1Char('/'));
+    m_title->setText(!m_model                  ? tr("Open a model to run its signatures.")
+                     : onlyFetches             ? tr("The graph has no signatures: choose Feeds and fetches to feed its placeholders.")
                      : m_signatureBox->count() ? tr("Choose a signature to run.")
                                                : tr("The model has no signatures to run."));
     updateRunEnabled();
+    emit valuesChanged();
 }
 
 bool RunnerPanel::selectSignature(const QString& spec) {
@@ -294,11 +354,15 @@ bool RunnerPanel::setSignature(int metaGraph, const QString& key) {
     if (!m_model || metaGraph < 0 || metaGraph >= int(m_model->summary().metaGraphs.size())) return false;
     const auto& sigs = m_model->summary().metaGraphs[size_t(metaGraph)].signatures;
     const std::string k = key.toStdString();
-    if (std::none_of(sigs.begin(), sigs.end(), [&](const SignatureSummary& s) { return s.key == k; })) return false;
+    const bool fetchMode = key.isEmpty();
+    if (fetchMode ? std::any_of(sigs.begin(), sigs.end(), [&](const SignatureSummary& s) { return s.key != kInitSignature; })
+                  : std::none_of(sigs.begin(), sigs.end(), [&](const SignatureSummary& s) { return s.key == k; }))
+        return false;
     if (m_running) return false;
-    if (metaGraph == m_metaGraph && key == m_key && (m_opening || !m_editors.empty())) return true;
+    if (metaGraph == m_metaGraph && key == m_key && fetchMode == m_fetchMode && (m_opening || !m_editors.empty() || m_fetchBox)) return true;
     m_metaGraph = metaGraph;
     m_key = key;
+    m_fetchMode = fetchMode;
     {
         m_populating = true;
         const int i = m_signatureBox->findData(QString(QString::number(metaGraph) + QLatin1Char('/') + key));
@@ -319,7 +383,7 @@ void RunnerPanel::openSession() {
     clearForm();
     m_session.reset();
     m_sessionGraph = m_metaGraph;
-    m_title->setText(tr("Opening a session for %1 (restoring variables)…").arg(m_key));
+    m_title->setText(tr("Opening a session for %1 (restoring variables)…").arg(m_fetchMode ? tr("the graph") : m_key));
     m_busy->show();
     m_clock.start();
     auto model = m_model;
@@ -344,6 +408,7 @@ void RunnerPanel::onSessionOpened() {
         m_title->setText(tr("Cannot run signatures of this meta graph."));
         setError(QString::fromStdString(o.status.message()));
         emit formReady();
+        runPendingEvaluate();
         return;
     }
     m_session = std::const_pointer_cast<RunnerSession>(o.value);
@@ -356,10 +421,15 @@ void RunnerPanel::clearForm() {
     m_editors.clear();
     delete m_optionalToggle;
     m_optionalToggle = nullptr;
+    delete m_fetchBox;
+    m_fetchBox = nullptr;
+    m_fetchEdit = nullptr;
+    m_fetchMessage = nullptr;
     updateRunEnabled();
 }
 
 void RunnerPanel::buildForm() {
+    if (m_fetchMode) return buildFetchForm();
     clearForm();
     const auto& mg = m_model->summary().metaGraphs[size_t(m_metaGraph)];
     const std::string key = m_key.toStdString();
@@ -422,6 +492,7 @@ void RunnerPanel::buildForm() {
     }
     updateRunEnabled();
     emit formReady();
+    runPendingEvaluate();
 }
 
 InputEditor* RunnerPanel::editor(const QString& key) const {
@@ -430,8 +501,19 @@ InputEditor* RunnerPanel::editor(const QString& key) const {
     return nullptr;
 }
 
+namespace {
+// "Feeds and fetches": a placeholder editor left empty is not fed (a run that needs it says so).
+bool leftEmpty(const InputEditor* e) {
+    return !e->isValid() && e->source() == InputEditor::Source::Literal && e->literalEdit()->toPlainText().trimmed().isEmpty();
+}
+}  // namespace
+
 bool RunnerPanel::canRun() const {
-    if (!m_session || m_sessionGraph != m_metaGraph || m_key.isEmpty()) return false;
+    if (!m_session || m_sessionGraph != m_metaGraph) return false;
+    if (m_fetchMode)
+        return m_fetchEdit && fetches().ok() &&
+               std::all_of(m_editors.begin(), m_editors.end(), [](const InputEditor* e) { return e->isValid() || leftEmpty(e); });
+    if (m_key.isEmpty()) return false;
     auto it = m_session->signatures.find(m_key.toStdString());
     if (it == m_session->signatures.end() || !it->second.status.ok()) return false;
     return std::all_of(m_editors.begin(), m_editors.end(), [](const InputEditor* e) { return e->isValid(); });
@@ -445,10 +527,12 @@ void RunnerPanel::updateRunEnabled() {
     m_signatureBox->setEnabled(!running);
     QString why;
     for (const InputEditor* e : m_editors)
-        if (!e->isValid()) {
+        if (!e->isValid() && !(m_fetchMode && leftEmpty(e))) {
             why = tr("Input '%1': %2").arg(QString::fromStdString(e->key()), e->validationText());
             break;
         }
+    if (why.isEmpty() && m_fetchMode && m_fetchEdit)
+        if (auto f = fetches(); !f.ok()) why = QString::fromStdString(f.status().message());
     m_run->setToolTip(why);
 }
 
@@ -498,6 +582,7 @@ QVariantMap RunnerPanel::inputsState() const {
     QVariantMap all;
     all.insert(QStringLiteral("__signature"), QString(QString::number(m_metaGraph) + QLatin1Char('/') + m_key));
     for (const InputEditor* e : m_editors) all.insert(QString::fromStdString(e->key()), e->state());
+    if (m_fetchEdit) all.insert(QStringLiteral("__fetches"), m_fetchEdit->toPlainText());
     return all;
 }
 
@@ -505,7 +590,9 @@ void RunnerPanel::startRun(bool original) {
     if (!canRun() || m_running) return;
     std::map<std::string, Tensor> inputs;
     for (const InputEditor* e : m_editors)
-        if (!e->isOmitted()) inputs[e->key()] = e->value().value();  // an empty optional input: the graph computes it
+        if (!e->isOmitted() && e->isValid()) inputs[e->key()] = e->value().value();  // an empty optional input: the graph computes it
+    std::vector<std::string> fetchList;
+    if (m_fetchMode) fetchList = fetches().value();
     saveInputs();
     // The session's variables take the current value edits (or, for the original run, none):
     // edited values are written in, variables edited for an earlier run get their file value back.
@@ -531,10 +618,14 @@ void RunnerPanel::startRun(bool original) {
     auto rs = m_session;
     auto model = m_model;
     const std::string key = m_key.toStdString();
+    const bool fetchMode = m_fetchMode;
+    const uint64_t keepCap = m_keep->isChecked() ? keptTensorsLimit() : 0;
+    m_keptValid = false;
     m_clock.start();
     m_running = true;
     const exec::RunTicket ticket = rs->session->runTicket();  // a Cancel from now on stops this run
-    m_runner.setFuture(runJob<JobOutcome<RunnerResult>>([rs, model, key, inputs, writes, restores, ticket](Progress& progress) {
+    m_runner.setFuture(runJob<JobOutcome<RunnerResult>>([rs, model, key, inputs, writes, restores, ticket, fetchMode, fetchList,
+                                                         keepCap](Progress& progress) {
         if (progress.isCancelled()) return JobOutcome<RunnerResult>{Status::cancelled("The run was cancelled."), nullptr};
         RunnerResult result;
         for (const auto& [k, t] : restores)
@@ -548,9 +639,31 @@ void RunnerPanel::startRun(bool original) {
             rs->edited.insert(k);
             ++result.edited;
         }
-        auto outputs = rs->session->runSignature(key, inputs, {}, {}, nullptr, &ticket);
-        if (!outputs.ok()) return JobOutcome<RunnerResult>{outputs.status(), nullptr};
-        result.outputs = std::move(outputs).value();
+        std::optional<exec::TensorKeeper> keeper;
+        if (keepCap > 0) keeper.emplace(keepCap);
+        exec::TensorKeeper* keep = keeper ? &*keeper : nullptr;
+        if (fetchMode) {
+            std::vector<std::pair<std::string, Tensor>> feeds(inputs.begin(), inputs.end());
+            auto values = exec::runFetches(*rs->session, feeds, fetchList, &ticket, keep);
+            if (!values.ok()) return JobOutcome<RunnerResult>{values.status(), nullptr};
+            for (size_t i = 0; i < fetchList.size(); ++i) result.outputs[fetchList[i]] = values.value()[i];
+        } else {
+            auto outputs = rs->session->runSignature(key, inputs, {}, {}, nullptr, &ticket, keep);
+            if (!outputs.ok()) return JobOutcome<RunnerResult>{outputs.status(), nullptr};
+            result.outputs = std::move(outputs).value();
+            // The outputs by tensor name too, for their nodes' Properties.
+            if (auto specs = rs->session->signatureOutputs(key); specs.ok())
+                for (const auto& [k, spec] : specs.value())
+                    if (auto it = result.outputs.find(k); it != result.outputs.end() && !spec.sparse) result.byTensor[spec.tensorName] = it->second;
+        }
+        if (keeper) {
+            result.keptRun = true;
+            result.kept = keeper->tensors();
+            result.keptBytes = keeper->keptBytes();
+            result.cap = keeper->capBytes();
+            result.dropped = keeper->droppedCount();
+            result.droppedBytes = keeper->droppedBytes();
+        }
         return JobOutcome<RunnerResult>::from(Result<RunnerResult>(std::move(result)));
     }));
     m_busy->show();
@@ -601,7 +714,30 @@ void RunnerPanel::onRunFinished() {
             QStringList notes;
             for (const std::string& n : o.value->notes) notes << QString::fromStdString(n);
             if (!notes.isEmpty()) setError(tr("Edits not used: %1").arg(notes.join(QLatin1Char(' '))));
+            if (o.value->keptRun) {
+                m_values = o.value->kept;
+                m_errors.clear();
+                m_keptInputs = m_runningOriginal ? m_originalInputs : m_outputsInputs;
+                m_keptValid = true;
+                QLocale l;
+                m_keptText = tr("Kept %1 (%2).")
+                                 .arg(countText(qint64(o.value->kept.size()), tr("%1 tensor"), tr("%1 tensors")),
+                                      l.formattedDataSize(qint64(o.value->keptBytes)));
+                if (o.value->dropped > 0)
+                    m_keptText += QLatin1Char(' ') + tr("%1 (%2) did not fit under the cap of %3 and were not kept.")
+                                                         .arg(countText(o.value->dropped, tr("%1 tensor"), tr("%1 tensors")),
+                                                              l.formattedDataSize(qint64(o.value->droppedBytes)),
+                                                              l.formattedDataSize(qint64(o.value->cap)));
+            } else {
+                m_keptText.clear();
+            }
+            if (m_fetchMode)
+                for (const auto& [name, t] : o.value->outputs) m_values[name] = t;
+            for (const auto& [name, t] : o.value->byTensor) m_values[name] = t;
+            m_keptLabel->setText(m_keptText);
+            m_keptLabel->setVisible(!m_keptText.isEmpty());
             showOutputs();
+            emit valuesChanged();
         }
     }
     updateRunEnabled();
@@ -647,7 +783,8 @@ void RunnerPanel::showOutputs() {
 
 QString RunnerPanel::saveOutputs(const QString& dir) const {
     for (const auto& [key, t] : m_outputs) {
-        const std::string path = QDir(dir).filePath(QString::fromStdString(key) + QStringLiteral(".npy")).toStdString();
+        const std::string file = m_fetchMode ? exec::fileSafeTensorName(key) : key;
+        const std::string path = QDir(dir).filePath(QString::fromStdString(file) + QStringLiteral(".npy")).toStdString();
         Status st = io::writeNpy(path, t);
         if (!st.ok()) return QString::fromStdString(st.message());
     }
@@ -673,6 +810,7 @@ void RunnerPanel::saveInputs() const {
     all.insert(QStringLiteral("__model"), QString::fromStdString(m_model->rootPath()));
     all.insert(QStringLiteral("__signature"), m_key);
     for (const InputEditor* e : m_editors) all.insert(QString::fromStdString(e->key()), e->state());
+    if (m_fetchEdit) all.insert(QStringLiteral("__fetches"), m_fetchEdit->toPlainText());
     QSettings().setValue(settingsKey(), all);
 }
 
@@ -680,6 +818,95 @@ void RunnerPanel::restoreInputs() {
     const QVariantMap all = QSettings().value(settingsKey()).toMap();
     if (all.value(QStringLiteral("__model")).toString() != QString::fromStdString(m_model->rootPath())) return;
     for (InputEditor* e : m_editors) e->restoreState(all.value(QString::fromStdString(e->key())).toMap());
+    if (m_fetchEdit && all.contains(QStringLiteral("__fetches"))) m_fetchEdit->setPlainText(all.value(QStringLiteral("__fetches")).toString());
 }
+
+// "Feeds and fetches": one editor per Placeholder (tensor names as keys), then the fetch list.
+void RunnerPanel::buildFetchForm() {
+    clearForm();
+    const auto& placeholders = m_session->placeholders;
+    m_title->setText(tr("<b>Feeds and fetches</b> &nbsp; %1; the graph has no signature. Fill the placeholders a fetch needs, "
+                        "list the tensors to fetch.")
+                         .arg(countText(qint64(placeholders.size()), tr("%1 placeholder"), tr("%1 placeholders")).toHtmlEscaped()));
+    int row = 0;
+    // Placeholders first, then the PlaceholderWithDefault ones (optional; a Saver's filename).
+    std::vector<exec::TensorSpec> ordered = placeholders;
+    std::stable_partition(ordered.begin(), ordered.end(), [](const exec::TensorSpec& p) { return !p.optional; });
+    for (const exec::TensorSpec& spec : ordered) {
+        auto* editor = new InputEditor(spec.tensorName, spec, {}, m_form);
+        auto d = m_session->placeholderDefaults.find(spec.tensorName);
+        if (d != m_session->placeholderDefaults.end()) editor->setDefault(d->second);
+        m_formLayout->insertWidget(row++, editor);
+        m_editors.push_back(editor);
+        connect(editor, &InputEditor::validityChanged, this, &RunnerPanel::updateRunEnabled);
+    }
+    m_fetchBox = new QWidget(m_form);
+    auto* box = new QVBoxLayout(m_fetchBox);
+    box->setContentsMargins(0, 6, 0, 0);
+    auto* fetchTitle = new QLabel(tr("<b>Fetch</b> (one tensor name a line, <tt>node</tt> or <tt>node:index</tt>):"), m_fetchBox);
+    fetchTitle->setWordWrap(true);
+    box->addWidget(fetchTitle);
+    m_fetchEdit = new QPlainTextEdit(m_fetchBox);
+    m_fetchEdit->setObjectName(QStringLiteral("fetchList"));
+    m_fetchEdit->setMaximumHeight(90);
+    QStringList sinks;
+    for (const std::string& t : m_session->sinks) sinks << QString::fromStdString(t);
+    m_fetchEdit->setPlainText(sinks.join(QLatin1Char('\n')));
+    m_fetchMessage = new QLabel(m_fetchBox);
+    m_fetchMessage->setWordWrap(true);
+    m_fetchMessage->setStyleSheet(QStringLiteral("color: #c62828"));
+    box->addWidget(m_fetchEdit);
+    box->addWidget(m_fetchMessage);
+    m_formLayout->insertWidget(row++, m_fetchBox);
+    connect(m_fetchEdit, &QPlainTextEdit::textChanged, this, [this] {
+        auto f = fetches();
+        m_fetchMessage->setText(f.ok() ? QString() : QString::fromStdString(f.status().message()));
+        updateRunEnabled();
+    });
+    restoreInputs();
+    emit m_fetchEdit->textChanged();
+    updateRunEnabled();
+    emit formReady();
+    runPendingEvaluate();
+}
+
+Result<std::vector<std::string>> RunnerPanel::fetches() const {
+    if (!m_fetchEdit || !m_session) return Status::invalidArgument("No fetch list.");
+    std::vector<std::string> out;
+    const tensorflow::GraphDef& graph = m_session->session->metaGraph().graph_def();
+    for (const QString& line : m_fetchEdit->toPlainText().split(QLatin1Char('\n'))) {
+        const QString name = line.trimmed();
+        if (name.isEmpty()) continue;
+        TFS_ASSIGN_OR_RETURN(std::string canonical, exec::canonicalTensorName(name.toStdString()));
+        TFS_RETURN_IF_ERROR(exec::graphTensorSpec(graph, canonical).status());
+        out.push_back(canonical);
+    }
+    if (out.empty()) return Status::invalidArgument("List at least one tensor to fetch.");
+    return out;
+}
+
+void RunnerPanel::rememberValues(const std::vector<std::pair<std::string, Tensor>>& values) {
+    for (const auto& [name, t] : values) m_values[name] = t;
+}
+
+std::vector<std::pair<std::string, Tensor>> RunnerPanel::lastValues(const QString& node) const {
+    std::vector<std::pair<std::string, Tensor>> out;
+    const std::string prefix = node.toStdString() + ":";
+    for (auto it = m_values.lower_bound(prefix); it != m_values.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+        const std::string_view index = std::string_view(it->first).substr(prefix.size());
+        if (!index.empty() && std::all_of(index.begin(), index.end(), [](char c) { return c >= '0' && c <= '9'; })) out.push_back(*it);
+    }
+    std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) {
+        return std::stoi(a.first.substr(prefix.size())) < std::stoi(b.first.substr(prefix.size()));
+    });
+    return out;
+}
+
+QString RunnerPanel::lastError(const QString& node) const {
+    auto it = m_errors.find(node);
+    return it == m_errors.end() ? QString() : it->second;
+}
+
+QString RunnerPanel::keptText() const { return m_keptText; }
 
 }  // namespace tfscope

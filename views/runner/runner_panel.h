@@ -14,6 +14,17 @@
 // kept until the model changes; it is shared with the run job, so closing the panel mid-run is safe
 // (the destructor cancels and waits). All execution goes through model/exec (as `tfscope run`).
 //
+// A meta graph without signatures (a frozen GraphDef, a bare .meta beside its checkpoint, a
+// SavedModel exported without them) is offered as "Feeds and fetches": one InputEditor per
+// Placeholder, keyed by tensor name (a PlaceholderWithDefault pre-filled with its default and
+// optional), and an editable fetch list (one tensor name a line, prefilled with exec::graphSinks);
+// Run runs them as `tfscope run --fetches` (exec::runFetches).
+//
+// "Keep intermediate tensors" makes a Run keep every value the graph computes (exec::TensorKeeper)
+// up to keptTensorsLimit() (run_memory.h); afterwards lastValues() has them, so the window shows a
+// node's value in Properties and Evaluate opens it without running again (while the inputs are
+// unchanged). What did not fit under the cap is counted in keptText().
+//
 // With an edit session (setEditSession), Run takes the current value edits: they are written into
 // the session's variables before the run (model/exec/session_variables.h) and the panel says
 // "Run with N edited variable(s)". "Run with original values" runs without them; the outputs
@@ -32,7 +43,9 @@
 #include "model/tensor.h"
 #include "views/util/job.h"
 
+class QCheckBox;
 class QComboBox;
+class QPlainTextEdit;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -61,7 +74,9 @@ public:
     void setModel(std::shared_ptr<const Model> model);
     // Shows the form of `key` in meta graph `metaGraph` (opens the session first if needed).
     // Returns false if the model has no such signature.
+    // `key` "" picks "Feeds and fetches" (only for a meta graph without signatures).
     bool setSignature(int metaGraph, const QString& key);
+    bool isFetchMode() const { return m_fetchMode; }
     // SPEC is "metaGraph/key", "key" (first meta graph that has it) or "" (the first signature
     // other than __saved_model_init_op, preferring serving_default).
     bool selectSignature(const QString& spec);
@@ -89,9 +104,17 @@ public:
     void runOriginal();
     void cancel();
     // Evaluate (views/runner/runner_evaluate.cpp): runs the graph up to node `node` with the current
-    // inputs (the open signature's; a model without signatures runs with none) in the background
-    // and opens its first output with tensorActivated; evaluated() tells how it went.
+    // inputs (the open signature's, or the placeholder editors' in "Feeds and fetches") in the
+    // background and opens its first output with tensorActivated; evaluated() tells how it went.
+    // With no form shown yet, the default signature (or "Feeds and fetches") is opened first. A
+    // value kept by the last run with the same inputs opens at once, without running.
     void evaluate(const QString& node);
+    // The last value of each output of `node` ("node:k" -> value) from an Evaluate, a kept run or
+    // a fetch; empty if none. lastError(): why the last Evaluate of `node` failed ("" if it did not).
+    std::vector<std::pair<std::string, Tensor>> lastValues(const QString& node) const;
+    QString lastError(const QString& node) const;
+    // "Kept 12 intermediate tensors (4 KiB)" after a run that kept them, with what did not fit.
+    QString keptText() const;
     // Last run: outputs by key (empty after an error), and the error or status text shown.
     const RunOutputs& outputs() const { return m_outputs; }
     // Outputs of the last "Run with original values" (empty if none since the model was set).
@@ -107,6 +130,9 @@ public:
     // "Run with 1 edited variable: a" (hidden without edits).
     QLabel* editsLabel() const { return m_editsLabel; }
     QTreeWidget* outputList() const { return m_outputList; }
+    QCheckBox* keepIntermediatesBox() const { return m_keep; }
+    // The fetch list of "Feeds and fetches" (null otherwise).
+    QPlainTextEdit* fetchEdit() const { return m_fetchEdit; }
 
 signals:
     // The form for the current signature is ready (or failed: errorText()).
@@ -116,12 +142,19 @@ signals:
     void tensorActivated(const QString& name, const Tensor& tensor);
     // An Evaluate finished: `error` is empty on success; `summary` is "shape dtype" of each output.
     void evaluated(const QString& node, const QString& error, const QString& summary);
+    // lastValues() / lastError() changed.
+    void valuesChanged();
 
 private:
     std::shared_ptr<exec::Session> currentSession() const;  // null until a session is open
     void openSession();
     void onSessionOpened();
     void buildForm();
+    void buildFetchForm();
+    // The fetch list's tensor names, or why it is not valid.
+    Result<std::vector<std::string>> fetches() const;
+    void rememberValues(const std::vector<std::pair<std::string, Tensor>>& values);
+    void runPendingEvaluate();
     void clearForm();
     void updateRunEnabled();
     void onRunFinished();
@@ -157,6 +190,19 @@ private:
     QLabel* m_status;
     QLabel* m_errorLabel;
     QTreeWidget* m_outputList;
+    QCheckBox* m_keep;
+    QLabel* m_keptLabel;
+    bool m_fetchMode = false;
+    QWidget* m_fetchBox = nullptr;  // the fetch list and its message, in the form
+    QPlainTextEdit* m_fetchEdit = nullptr;
+    QLabel* m_fetchMessage = nullptr;
+    // Last values by tensor name, the inputsState() of the run that kept them, errors by node.
+    std::map<std::string, Tensor> m_values;
+    QVariantMap m_keptInputs;
+    bool m_keptValid = false;
+    QString m_keptText;
+    std::map<QString, QString> m_errors;
+    QString m_pendingEvaluate;
 
     QFutureWatcher<JobOutcome<RunnerSession>> m_opener;
     QFutureWatcher<JobOutcome<RunnerResult>> m_runner;

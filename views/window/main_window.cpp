@@ -39,6 +39,7 @@
 #include "views/graph/graph_canvas.h"
 #include "views/graph/graph_view.h"
 #include "views/graph/view_json.h"
+#include "views/panels/node_properties.h"
 #include "views/panels/properties_panel.h"
 #include "views/panels/restore_check_panel.h"
 #include "views/panels/tree_item_properties.h"
@@ -208,6 +209,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_runner, &RunnerPanel::evaluated, this, [this](const QString& node, const QString& error, const QString& summary) {
         m_statusLabel->setText(error.isEmpty() ? tr("Evaluated %1: %2").arg(node, summary) : tr("Cannot evaluate %1: %2").arg(node, error));
     });
+    // Properties shows the last value of the node's outputs (Evaluate, a kept run, a fetch).
+    m_properties->setValuesHtml([this](const QString& node) { return nodeValuesHtml(m_runner->lastValues(node), m_runner->lastError(node)); });
+    connect(m_runner, &RunnerPanel::valuesChanged, m_properties, &PropertiesPanel::refreshNode);
     connect(m_properties, &PropertiesPanel::nodeLinkActivated, this, &MainWindow::revealNodeByName);
     connect(m_properties, &PropertiesPanel::functionLinkActivated, this, &MainWindow::openFunction);
     connect(m_properties, &PropertiesPanel::variableLinkActivated, this,
@@ -275,13 +279,16 @@ void MainWindow::createActions() {
     QMenu* signature = menuBar()->addMenu(tr("&Signature"));
     QAction* run = act(signature, tr("&Run…"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { showRunner(); }, u"run");
     // Evaluate: the selected node's value with the runner's current inputs (views/runner/runner_evaluate.cpp).
+    // The tree's current item when the tree has the focus, else the canvas's selected node.
     act(signature, tr("&Evaluate Selected Node"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] {
-        const auto graph = m_canvas->graph();
+        if (m_tree->view()->hasFocus()) {
+            const QModelIndex current = m_tree->proxy()->mapToSource(m_tree->view()->currentIndex());
+            const QString node = current.data(ModelTreeModel::NodeNameRole).toString();
+            if (!node.isEmpty()) return evaluateNode(node);
+        }
         const NodeId node = m_canvas->selectedNode();
-        if (!graph || node == kNoNode) return m_statusLabel->setText(tr("Select a node in the graph to evaluate."));
-        const QString name = QString::fromUtf8(graph->name(node));
-        m_statusLabel->setText(tr("Evaluating %1…").arg(name));
-        m_runner->evaluate(name);
+        if (!m_canvas->graph() || node == kNoNode) return m_statusLabel->setText(tr("Select a node in the graph or the tree to evaluate."));
+        evaluateNode(graphNodeName(node));
     });
     addHelpMenu();
     QToolBar* bar = addToolBar(tr("Main"));

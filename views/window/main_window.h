@@ -148,6 +148,12 @@ public:
     // The graph canvas's context menus (caller owns them).
     QMenu* nodeMenu(NodeId node);
     QMenu* groupMenu(int group);
+    // Evaluate: runs the graph up to node `name` of the shown meta graph with the Run panel's inputs
+    // and opens the value in the tensor viewer (a variable's handle: its read). Errors go to the
+    // status line and the node's Properties, naming the node.
+    void evaluateNode(const QString& name);
+    // The graph node name of canvas node `id` (a model-view side group's copy: the node's own name).
+    QString graphNodeName(NodeId id) const;
 
 private:
     void onTreeActivated(const QModelIndex& source);

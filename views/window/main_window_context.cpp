@@ -2,6 +2,7 @@
 // checkpoint of a checkpoint folder, run a signature) and what double click does.
 #include <QApplication>
 #include <QClipboard>
+#include <QDockWidget>
 #include <QLabel>
 #include <QMenu>
 
@@ -11,6 +12,7 @@
 #include "views/edit/edit_session.h"
 #include "views/graph/graph_canvas.h"
 #include "views/graph/graph_view.h"
+#include "views/runner/runner_panel.h"
 #include "views/tree/model_tree_model.h"
 #include "views/tree/tree_panel.h"
 #include "views/util/plural.h"
@@ -33,6 +35,11 @@ QMenu* MainWindow::treeMenu(const QModelIndex& source) {
     if (!signature.isEmpty()) connect(menu->addAction(tr("&Run…")), &QAction::triggered, this, [this, signature] { showRunner(signature); });
     if (!node.isEmpty() && m_canvas->graph() && m_canvas->graph()->find(node.toStdString()) != kNoNode)
         connect(menu->addAction(tr("Show in &Graph")), &QAction::triggered, this, [this, node] { revealNodeByName(node); });
+    if (!node.isEmpty()) {
+        QAction* evaluate = menu->addAction(tr("&Evaluate"));
+        evaluate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+        connect(evaluate, &QAction::triggered, this, [this, node] { evaluateNode(node); });
+    }
     if (!menu->isEmpty()) menu->addSeparator();
     // The variable's current name (after renames), else what the row shows.
     const QString editName = source.data(ModelTreeModel::EditNameRole).toString();
@@ -78,6 +85,11 @@ QMenu* MainWindow::nodeMenu(NodeId node) {
     if (!g || node < 0 || node >= g->nodeCount()) return menu;
     const QString name = QString::fromUtf8(g->name(node).data(), qsizetype(g->name(node).size()));
     // Actions that compute something about the node (Evaluate …) go first, above this separator.
+    QAction* evaluate = menu->addAction(tr("&Evaluate"));
+    evaluate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    evaluate->setToolTip(tr("Run the graph up to this node with the Run panel's inputs and show its value"));
+    const QString graphName = graphNodeName(node);
+    connect(evaluate, &QAction::triggered, this, [this, graphName] { evaluateNode(graphName); });
     menu->addSeparator();
     connect(menu->addAction(tr("&Copy Name")), &QAction::triggered, this, [name] { QApplication::clipboard()->setText(name); });
     connect(menu->addAction(tr("Show &Properties")), &QAction::triggered, this, [this, name] { revealNodeByName(name); });
@@ -97,6 +109,42 @@ QMenu* MainWindow::nodeMenu(NodeId node) {
         m_statusLabel->setText(countText(qint64(nodes.size() - 1), tr("%1 consumer"), tr("%1 consumers")));
     });
     return menu;
+}
+
+QString MainWindow::graphNodeName(NodeId id) const {
+    auto g = m_canvas->graph();
+    if (!g || id < 0 || id >= g->nodeCount()) return {};
+    std::string_view name = g->name(id);
+    if (m_canvas->modelView() && !name.empty() && name.front() == '(' && name.find(")/") != std::string_view::npos)
+        name = name.substr(name.find(")/") + 2);
+    return QString::fromUtf8(name.data(), qsizetype(name.size()));
+}
+
+void MainWindow::evaluateNode(const QString& name) {
+    if (!m_model || name.isEmpty()) return;
+    if (!m_functionTrail.isEmpty())
+        return m_statusLabel->setText(tr("Cannot evaluate %1: Evaluate runs nodes of the main graph, not of function %2.")
+                                          .arg(name, m_functionTrail.last()));
+    // The Run panel (its inputs feed the run: a tab beside Properties) on the meta graph shown (its
+    // signature, or Feeds and fetches without one).
+    if (m_runnerDock->isHidden()) m_runnerDock->show();
+    if (m_runner->metaGraph() != m_choice.metaGraph && !m_runner->isRunning()) {
+        const QString spec = QString::number(m_choice.metaGraph) + QLatin1Char('/') + QString::fromStdString(m_choice.signature);
+        if (m_choice.signature.empty() || !m_runner->selectSignature(spec)) m_runner->setSignature(m_choice.metaGraph, {});
+    }
+    // A resource variable's node hands out a handle: show what reading it gives.
+    QString target = name;
+    if (auto raw = m_model->graphIndex(m_choice.metaGraph)) {
+        const NodeId id = raw->find(name.toStdString());
+        if (id != kNoNode && raw->op(id) == "VarHandleOp")
+            for (const ConsumerRef& c : raw->consumers(id))
+                if (!c.control && raw->op(c.node) == "ReadVariableOp") {
+                    target = QString::fromUtf8(raw->name(c.node).data(), qsizetype(raw->name(c.node).size()));
+                    break;
+                }
+    }
+    m_statusLabel->setText(tr("Evaluating %1…").arg(target));
+    m_runner->evaluate(target);
 }
 
 QMenu* MainWindow::groupMenu(int group) {
