@@ -61,6 +61,10 @@ private slots:
                                                  QStringLiteral("serving_default")}));
         QModelIndex serving = child(tree, sigs, QStringLiteral("serving_default"));
         QCOMPARE(serving.siblingAtColumn(ModelTreeModel::ColInfo).data().toString(), QStringLiteral("tensorflow/serving/predict"));
+        // Details may be elided in a narrow panel: its full text is the tooltip (none when empty).
+        QCOMPARE(serving.siblingAtColumn(ModelTreeModel::ColInfo).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("tensorflow/serving/predict"));
+        QVERIFY(!serving.siblingAtColumn(ModelTreeModel::ColType).data(Qt::ToolTipRole).isValid());
         QModelIndex x = tree.index(0, 0, child(tree, serving, QStringLiteral("inputs")));
         QCOMPARE(x.data().toString(), QStringLiteral("x"));
         QCOMPARE(x.siblingAtColumn(ModelTreeModel::ColType).data().toString(), QStringLiteral("float"));

@@ -251,7 +251,11 @@ QVariant ModelTreeModel::data(const QModelIndex& index, int role) const {
     }
     if (role == Qt::DisplayRole) return display(it, index.column());
     if (role == Qt::DecorationRole) return index.column() == ColName ? decoration(it) : QVariant();
-    if (role == Qt::ToolTipRole && index.column() == ColName) return display(it, ColName);
+    // Name and Details may be elided in a narrow panel: the full text is the tooltip.
+    if (role == Qt::ToolTipRole && (index.column() == ColName || index.column() == ColInfo)) {
+        QVariant text = display(it, index.column());
+        return text.toString().isEmpty() ? QVariant() : text;
+    }
     if (role >= KindRole) return userRole(it, role);
     return {};
 }

@@ -60,10 +60,13 @@ TreePanel::TreePanel(QWidget* parent) : QWidget(parent) {
     m_view->setModel(m_proxy);
     m_view->setUniformRowHeights(true);
     m_view->setAlternatingRowColors(true);
+    // Details (paths, formats, counts) fills what is left and is elided in the middle, so both ends of
+    // a path stay readable; the full text is its tooltip.
     m_view->header()->setStretchLastSection(true);
-    m_view->setColumnWidth(ModelTreeModel::ColName, 190);
-    m_view->setColumnWidth(ModelTreeModel::ColType, 70);
-    m_view->setColumnWidth(ModelTreeModel::ColShape, 80);
+    m_view->setTextElideMode(Qt::ElideMiddle);
+    m_view->setColumnWidth(ModelTreeModel::ColName, 170);
+    m_view->setColumnWidth(ModelTreeModel::ColType, 56);
+    m_view->setColumnWidth(ModelTreeModel::ColShape, 72);
     m_compareBar = new QWidget(this);
     auto* bar = new QHBoxLayout(m_compareBar);
     bar->setContentsMargins(0, 0, 0, 0);
