@@ -167,7 +167,15 @@ private:
     const ExecGraph& m_graph;
     RunState& m_state;
     FedTensors m_fed;
-    std::unordered_map<uint64_t, int> m_uses;  // consumers still to run, per endpoint
+    // Consumers still to run, per output of a node: the outputs of node x are
+    // m_uses[m_useBase[x] .. m_useBase[x + 1]) (flat arrays: no allocation per endpoint).
+    std::vector<int> m_useBase;
+    std::vector<int> m_uses;
+    int useIndex(Endpoint e) const {
+        const int base = m_useBase[size_t(e.node)];
+        return e.output >= 0 && base + e.output < m_useBase[size_t(e.node) + 1] ? base + e.output : -1;
+    }
+    std::vector<Value> m_in;                   // the running node's inputs (capacity kept between nodes)
     std::vector<std::vector<Value>> m_values;  // by node, by output
     std::vector<char> m_nodeDead;              // all outputs dead: a control edge from it is dead
 };
@@ -188,16 +196,29 @@ Status OrderedRun::run(const std::vector<int>& order, const std::vector<Endpoint
 }
 
 void OrderedRun::countUses(const std::vector<int>& order, const std::vector<Endpoint>& fetches) {
+    const size_t n = m_graph.nodes().size();
+    m_useBase.assign(n + 1, 0);
+    auto widen = [this](Endpoint e) {
+        int& width = m_useBase[size_t(e.node) + 1];
+        width = std::max(width, e.output + 1);
+    };
     for (int x : order)
         for (Endpoint e : m_graph.node(x).inputs)
-            if (!m_fed.count(endpointKey(e))) ++m_uses[endpointKey(e)];
-    for (Endpoint e : fetches) m_uses[endpointKey(e)] += 1 << 30;  // pinned until the end
+            if (!m_fed.count(endpointKey(e))) widen(e);
+    for (Endpoint e : fetches) widen(e);
+    for (size_t i = 0; i < n; ++i) m_useBase[i + 1] += m_useBase[i];
+    m_uses.assign(size_t(m_useBase[n]), 0);
+    for (int x : order)
+        for (Endpoint e : m_graph.node(x).inputs)
+            if (!m_fed.count(endpointKey(e))) ++m_uses[size_t(useIndex(e))];
+    for (Endpoint e : fetches) m_uses[size_t(useIndex(e))] += 1 << 30;  // pinned until the end
 }
 
 Status OrderedRun::runNode(int x) {
     const ExecNode& node = m_graph.node(x);
     if (!node.def) return Status::invalidArgument("Function argument '" + node.name + "' was not supplied.");
-    std::vector<Value> in;
+    std::vector<Value>& in = m_in;
+    in.clear();
     bool anyDead = false;
     TFS_RETURN_IF_ERROR(gatherInputs(node, &in, &anyDead));
     std::vector<Value> out;
@@ -255,9 +276,9 @@ void OrderedRun::store(int x, std::vector<Value> out) {
 // Frees each input whose last consumer was this node.
 void OrderedRun::releaseConsumedInputs(const ExecNode& node) {
     for (Endpoint e : node.inputs) {
-        auto it = m_uses.find(endpointKey(e));
-        if (it == m_uses.end()) continue;
-        if (--it->second == 0) {
+        const int i = useIndex(e);
+        if (i < 0 || m_uses[size_t(i)] <= 0) continue;  // fed (never counted)
+        if (--m_uses[size_t(i)] == 0) {
             auto& src = m_values[size_t(e.node)];
             if (size_t(e.output) < src.size() && src[size_t(e.output)].set) release(src[size_t(e.output)]);
         }
