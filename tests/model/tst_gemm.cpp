@@ -175,14 +175,15 @@ void TestGemm::testProducts() {
     QFETCH(bool, threaded);
     setPackedSgemmEnabled(packed);
     if (packed && !packedSgemmAvailable()) QSKIP("This CPU has no AVX2/FMA: the packed GEMM is not used here.");
-    const Product shapes[] = {{1, 1, 1, false, false}, {3, 5, 7, false, false}, {6, 16, 16, false, false}, {7, 17, 17, false, false}, {13, 300, 33, false, false}, {150, 257, 40, false, false}, {64, 27, 32, false, false}, {5, 600, 3100, false, false}, {300, 40, 9, false, false},
-                              // one row: the GEMV (register blocks of 64 and 8 columns, a scalar tail;
-                              // large enough for the threads to split the columns)
-                              {1, 784, 512, false, false},
-                              {1, 300, 70, false, false},
-                              {1, 1000, 3, false, false},
-                              {1, 17, 129, false, false},
-                              {1, 2048, 1001, false, false}};
+    // The packed GEMM's tiles and edges, then one row: the GEMV (8-column vectors, a scalar tail;
+    // the last one large enough for the threads to split the columns).
+    // clang-format off
+    const Product shapes[] = {{1, 1, 1, false, false},     {3, 5, 7, false, false},      {6, 16, 16, false, false},
+                              {7, 17, 17, false, false},   {13, 300, 33, false, false},  {150, 257, 40, false, false},
+                              {64, 27, 32, false, false},  {5, 600, 3100, false, false}, {300, 40, 9, false, false},
+                              {1, 784, 512, false, false}, {1, 300, 70, false, false},   {1, 1000, 3, false, false},
+                              {1, 17, 129, false, false},  {1, 2048, 1001, false, false}, {1, 2048, 2100, false, false}};
+    // clang-format on
     for (Product p : shapes)
         for (int t = 0; t < 4; ++t) {
             p.ta = t & 1;
