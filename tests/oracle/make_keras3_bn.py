@@ -1,9 +1,9 @@
 """Makes tests/data/keras3_bn: a tiny Keras 3 model (Conv2D -> BatchNormalization -> ReLU ->
 Conv2D -> BatchNormalization -> GlobalAveragePooling2D -> Dense) exported with `model.export`,
 whose BatchNormalization is written as Rsqrt/Mul/Sub/AddV2 on variables, not FusedBatchNormV3.
-Needs TensorFlow >= 2.16 (Keras 3); the oracle venv has 2.15, so run it with a current one:
+Needs TensorFlow >= 2.16 (Keras 3), which the oracle venv has (2.21, made by scripts/setup.sh --oracle):
 
-    TF_ENABLE_ONEDNN_OPTS=0 /work/venvs/tf221/bin/python tests/oracle/make_keras3_bn.py tests/data/keras3_bn
+    TF_ENABLE_ONEDNN_OPTS=0 ~/.cache/tfscope/venv/bin/python tests/oracle/make_keras3_bn.py tests/data/keras3_bn
 
 expected_outputs.json holds the input and TensorFlow's serving_default output (row-major lists),
 checked by tests/model/tst_optimize.cpp (with and without the graph optimizer).

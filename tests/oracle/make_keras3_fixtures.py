@@ -2,9 +2,9 @@
 """Writes tests/data/optimizer_ckpts/: Keras training checkpoints whose optimizer state is not
 recognisable from key prefixes (issue: Keras 3 keys the model's weights under the optimizer).
 
-Needs TensorFlow 2.21 with Keras 3 and tf-keras 2.21 (a venv with
-`pip install tensorflow-cpu==2.21.0 tf-keras==2.21.0`):
-    /work/venvs/tf221/bin/python tests/oracle/make_keras3_fixtures.py
+Needs TensorFlow 2.21 with Keras 3 and tf-keras 2.21, as the oracle venv has them
+(scripts/setup.sh --oracle):
+    ~/.cache/tfscope/venv/bin/python tests/oracle/make_keras3_fixtures.py
 The Keras 2 cases run in a child process with TF_USE_LEGACY_KERAS=1 (the Keras version is fixed
 at import). Seeds, data and training are fixed.
 
