@@ -23,7 +23,6 @@
 #include "app/cli_edit_flags.h"
 #include "app/cli_run_fetches.h"
 #include "model/edit/edit_set.h"
-#include "model/exec/model_session.h"
 #include "model/exec/session.h"
 #include "model/exec/session_variables.h"
 #include "model/format/numpy_format.h"
@@ -31,7 +30,6 @@
 #include "model/io/input_args.h"
 #include "model/io/npy.h"
 #include "model/loader/model.h"
-#include "model/loader/model_loader.h"
 
 namespace tfscope::cli {
 namespace {
@@ -96,27 +94,24 @@ int runRun(const RunOptions& o) {
     if (!o.fetches.empty())
         return runWithFetches({o.path, o.tagSet, o.signatureGiven ? o.signature : std::string(), o.fetches, o.inputs, o.exprs,
                                o.examples, o.outdir, o.overwrite, o.json, o.memoryLimit, o.threads});
-    auto model = ModelLoader::load(o.path);
-    if (!model.ok()) return fail(model.status().message());
-    exec::SessionOptions so;
-    so.memoryLimitBytes = o.memoryLimit;
-    so.numThreads = o.threads;
-    auto session = exec::openModelSession(model.value(), splitCommaList(o.tagSet), so);
-    if (!session.ok()) return fail(session.status().message());
-    auto edited = applyRunEdits(o, *flagOps, model.value(), *session.value());
+    auto opened = openRunSession(o.path, o.tagSet, o.memoryLimit, o.threads);
+    if (!opened.ok()) return fail(opened.status().message());
+    const std::shared_ptr<const Model>& model = opened.value().model;
+    exec::Session& session = *opened.value().session;
+    auto edited = applyRunEdits(o, *flagOps, model, session);
     if (!edited.ok()) return fail(edited.status().message());
-    auto specs = session.value()->signatureInputs(o.signature);
+    auto specs = session.signatureInputs(o.signature);
     if (!specs.ok()) return fail(specs.status().message());
     std::map<std::string, DType> want;
     for (const auto& [k, spec] : specs.value()) want[k] = spec.dtype;
     auto inputs = io::parseRunInputs(o.inputs, o.exprs, o.examples, want);
     if (!inputs.ok()) return fail(inputs.status().message());
-    auto outputs = session.value()->runSignature(o.signature, inputs.value());
+    auto outputs = session.runSignature(o.signature, inputs.value());
     if (!outputs.ok()) return fail(outputs.status().message());
 
     nlohmann::ordered_json doc;
     if (o.json) {
-        doc["path"] = model.value()->rootPath();
+        doc["path"] = model->rootPath();
         doc["tag_set"] = splitCommaList(o.tagSet);
         doc["signature_def"] = o.signature;
         if (!edited->empty()) doc["edited_variables"] = *edited;

@@ -78,6 +78,16 @@ Status writeOutputs(const FetchRunArgs& a, std::vector<Named>& outs, nlohmann::o
 
 }  // namespace
 
+Result<OpenedRun> openRunSession(const std::string& path, const std::string& tagSet, uint64_t memoryLimit, int threads) {
+    OpenedRun out;
+    TFS_ASSIGN_OR_RETURN(out.model, ModelLoader::load(path));
+    exec::SessionOptions so;
+    so.memoryLimitBytes = memoryLimit;
+    so.numThreads = threads;
+    TFS_ASSIGN_OR_RETURN(out.session, exec::openModelSession(out.model, splitCommaList(tagSet), so));
+    return out;
+}
+
 int runWithFetches(const FetchRunArgs& a) {
     std::vector<std::string> fetches;
     for (const auto& f : splitCommaList(a.fetches)) {
@@ -86,14 +96,9 @@ int runWithFetches(const FetchRunArgs& a) {
         fetches.push_back(c.value());
     }
     if (fetches.empty()) return fail("--fetches names no tensor.");
-    auto model = ModelLoader::load(a.path);
-    if (!model.ok()) return fail(model.status().message());
-    exec::SessionOptions so;
-    so.memoryLimitBytes = a.memoryLimit;
-    so.numThreads = a.threads;
-    auto opened = exec::openModelSession(model.value(), splitCommaList(a.tagSet), so);
+    auto opened = openRunSession(a.path, a.tagSet, a.memoryLimit, a.threads);
     if (!opened.ok()) return fail(opened.status().message());
-    exec::Session& session = *opened.value();
+    exec::Session& session = *opened.value().session;
     const auto& graph = session.metaGraph().graph_def();
     for (const auto& f : fetches)
         if (auto spec = exec::graphTensorSpec(graph, f); !spec.ok()) return fail(spec.status().message());
@@ -138,7 +143,7 @@ int runWithFetches(const FetchRunArgs& a) {
 
     if (a.json) {
         nlohmann::ordered_json doc;
-        doc["path"] = model.value()->rootPath();
+        doc["path"] = opened.value().model->rootPath();
         doc["tag_set"] = splitCommaList(a.tagSet);
         if (!a.signature.empty()) doc["signature_def"] = a.signature;
         nlohmann::ordered_json list = nlohmann::ordered_json::array();

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "load_model.h"
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/diff/element_diff.h"
 #include "model/diff/model_diff.h"
@@ -20,16 +21,10 @@ using namespace tfscope;
 
 namespace {
 
-std::shared_ptr<const Model> load(const std::string& path) {
-    auto m = ModelLoader::load(path);
-    if (!m.ok()) qFatal("%s", m.status().toString().c_str());
-    return *m;
-}
-
 ModelDiff diff(const std::string& a, const std::string& b, bool matchShape = false) {
     ModelDiffOptions o;
     o.matchShape = matchShape;
-    auto d = diffModels(*load(a), *load(b), o);
+    auto d = diffModels(*loadModelOrDie(a), *loadModelOrDie(b), o);
     if (!d.ok()) qFatal("%s", d.status().toString().c_str());
     return *d;
 }
@@ -124,7 +119,7 @@ private slots:
     // from the crc32c alone.
     void testEditedExport() {
         const std::string src = TFSCOPE_TEST_DATA "/tutorial/model.ckpt";
-        auto set = EditSet::fromModel(load(src));
+        auto set = EditSet::fromModel(loadModelOrDie(src));
         QVERIFY(set.ok());
         QVERIFY(set->apply(EditOp::scale("v1", 3)).ok());
         QVERIFY(set->apply(EditOp::remove("v2")).ok());
@@ -145,7 +140,7 @@ private slots:
         QCOMPARE(int(byKey(d, "z")->kind), int(VariableDiff::Kind::OnlyInB));
         QCOMPARE(d.count(VariableDiff::Kind::Equal), 0);
 
-        auto same = EditSet::fromModel(load(src));
+        auto same = EditSet::fromModel(loadModelOrDie(src));
         QVERIFY(same->apply(EditOp::cast("v2", DType::Double)).ok());
         o.out = dir.filePath("c").toStdString();
         QVERIFY(exportCheckpoint(*same, o).ok());
@@ -159,7 +154,7 @@ private slots:
     // is only in A, the weights are equal from their crc32c.
     void testOptimizerDroppedExport() {
         const std::string src = TFSCOPE_TEST_DATA "/optimizer_ckpts/k2_adam/ckpt-1";
-        auto set = EditSet::fromModel(load(src));
+        auto set = EditSet::fromModel(loadModelOrDie(src));
         QVERIFY(set->apply(EditOp::deselect({Selector::Kind::OptimizerSlots, {}})).ok());
         QTemporaryDir dir;
         ExportOptions o;

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "load_model.h"
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/edit/edit_set.h"
 #include "model/edit/value_ops.h"
@@ -15,14 +16,6 @@
 using namespace tfscope;
 
 namespace {
-
-EditSet openSet(const std::string& path) {
-    auto model = ModelLoader::load(path);
-    if (!model.ok()) qFatal("%s", model.status().toString().c_str());
-    auto set = EditSet::fromModel(*model);
-    if (!set.ok()) qFatal("%s", set.status().toString().c_str());
-    return std::move(set).value();
-}
 
 QStringList names(const EditSet& set, bool selectedOnly = true) {
     QStringList out;
@@ -50,7 +43,7 @@ class TestEdit : public QObject {
     Q_OBJECT
 private slots:
     void testItemsOfTutorial() {
-        EditSet set = openSet(kTutorial);
+        EditSet set = openEditSet(kTutorial);
         QCOMPARE(names(set), (QStringList{"v1", "v2"}));
         QCOMPARE(values(set, "v1"), (std::vector<double>{1, 1, 1}));
         QVERIFY(!set.find("v1")->modified());
@@ -59,7 +52,7 @@ private slots:
     }
 
     void testSelectors() {
-        EditSet set = openSet(kTf2);
+        EditSet set = openEditSet(kTf2);
         QVERIFY(set.hasObjectGraph());
         QVERIFY(!set.find(kObjectGraphKey));
         QVERIFY(set.apply(EditOp::deselect({Selector::Kind::OptimizerSlots, {}})).ok());
@@ -82,7 +75,7 @@ private slots:
     // variable_scope matches the source variable's tree path (graph name; slots under their
     // variable), not the checkpoint key, and survives renames.
     void testVariableScope() {
-        EditSet set = openSet(kTf2);
+        EditSet set = openEditSet(kTf2);
         const EditItem* kernelSlot = set.find("model/layer_with_weights-0/kernel/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE");
         QVERIFY(kernelSlot);
         QCOMPARE(kernelSlot->treePath, std::string("dense/kernel/m"));
@@ -125,7 +118,7 @@ private slots:
     // Every name show and the window give a variable works in an edit: display name (TF2
     // full_name), object path, checkpoint key; an ambiguous one lists what it matched.
     void testNamesAsShown() {
-        EditSet module = openSet(TFSCOPE_TEST_DATA "/tf2_module");
+        EditSet module = openEditSet(TFSCOPE_TEST_DATA "/tf2_module");
         QVERIFY(module.apply(EditOp::fill("weight", 10)).ok());
         const EditItem* w = module.find("weight/.ATTRIBUTES/VARIABLE_VALUE");
         QVERIFY(w && w->valueEdited());
@@ -138,7 +131,7 @@ private slots:
         QCOMPARE(biasValues[1], 5.0);
         QCOMPARE(biasValues[2], 6.0);
 
-        EditSet ckpt = openSet(TFSCOPE_TEST_DATA "/tf2_ckpt/ckpt-2");
+        EditSet ckpt = openEditSet(TFSCOPE_TEST_DATA "/tf2_ckpt/ckpt-2");
         const std::string kernel = "model/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE";
         const std::string bias = "model/layer_with_weights-0/bias/.ATTRIBUTES/VARIABLE_VALUE";
         const std::vector<double> k0 = values(ckpt, kernel), b0 = values(ckpt, bias);
@@ -156,7 +149,7 @@ private slots:
         Status missing = ckpt.apply(EditOp::fill("dense/nothing", 1));
         QCOMPARE(missing.message(), std::string("Variable 'dense/nothing' does not exist."));
 
-        EditSet demo = openSet(TFSCOPE_SOURCE_DIR "/resources/demo");
+        EditSet demo = openEditSet(TFSCOPE_SOURCE_DIR "/resources/demo");
         Status amb = demo.apply(EditOp::fill("count", 0));
         QVERIFY(!amb.ok());
         QVERIFY2(amb.message().starts_with("The name 'count' is ambiguous: it matches 2 variables: '"), amb.message().c_str());
@@ -179,7 +172,7 @@ private slots:
     }
 
     void testRenames() {
-        EditSet set = openSet(kTutorial);
+        EditSet set = openEditSet(kTutorial);
         QVERIFY(set.apply(EditOp::rename("v1", "model/v1")).ok());
         QVERIFY(set.find("model/v1")->renamed());
         QCOMPARE(set.find("model/v1")->sourceKey, std::string("v1"));
@@ -203,7 +196,7 @@ private slots:
     }
 
     void testValueEdits() {
-        EditSet set = openSet(kTutorial);
+        EditSet set = openEditSet(kTutorial);
         QVERIFY(set.apply(EditOp::setCell("v1", {1}, 7)).ok());
         QCOMPARE(values(set, "v1"), (std::vector<double>{1, 7, 1}));
         QVERIFY(set.apply(EditOp::scale("v1", 0.5)).ok());
@@ -239,7 +232,7 @@ private slots:
         QVERIFY(io::writeNpy(good, Tensor::fromVector<float>({3}, {4, 5, 6})).ok());
         QVERIFY(io::writeNpy(wrongShape, Tensor::fromVector<float>({1, 3}, {4, 5, 6})).ok());
         QVERIFY(io::writeNpy(wrongType, Tensor::fromVector<double>({3}, {4, 5, 6})).ok());
-        EditSet set = openSet(kTutorial);
+        EditSet set = openEditSet(kTutorial);
         QVERIFY(set.apply(EditOp::fromNpy("v1", good)).ok());
         QCOMPARE(values(set, "v1"), (std::vector<double>{4, 5, 6}));
         Status s = set.apply(EditOp::fromNpy("v1", wrongShape));
@@ -251,7 +244,7 @@ private slots:
     }
 
     void testScriptRoundTrip() {
-        EditSet set = openSet(kTutorial);
+        EditSet set = openEditSet(kTutorial);
         QVERIFY(set.apply(EditOp::deselect({Selector::Kind::Name, "v2"})).ok());
         QVERIFY(set.apply(EditOp::rename("v1", "w")).ok());
         QVERIFY(set.apply(EditOp::setCell("w", {0}, 2.5)).ok());
@@ -261,7 +254,7 @@ private slots:
         auto ops = parseEditScript(json, "");
         QVERIFY2(ops.ok(), ops.status().toString().c_str());
         QCOMPARE(editScriptToJson(*ops), json);
-        EditSet replay = openSet(kTutorial);
+        EditSet replay = openEditSet(kTutorial);
         QVERIFY(replay.applyAll(*ops).ok());
         QCOMPARE(names(replay), (QStringList{"w", "z"}));
         QCOMPARE(values(replay, "w"), (std::vector<double>{2.5, 1, 1}));
@@ -336,7 +329,7 @@ private slots:
     }
 
     void testScriptApplyErrorNamesEdit() {
-        EditSet set = openSet(kTutorial);
+        EditSet set = openEditSet(kTutorial);
         auto ops = parseEditScript(R"([{"op": "scale", "name": "v1", "factor": 2}, {"op": "delete", "name": "v9"}])", "");
         QVERIFY(ops.ok());
         Status s = set.applyAll(*ops);

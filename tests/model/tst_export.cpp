@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <csignal>
 
+#include "load_model.h"
 #include "model/checkpoint/bundle_writer.h"
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/edit/edit_set.h"
@@ -37,14 +38,6 @@ QByteArray fileBytes(const std::string& path) {
 
 QByteArray sha256(const std::string& path) {
     return QCryptographicHash::hash(fileBytes(path), QCryptographicHash::Sha256).toHex();
-}
-
-EditSet openSet(const std::string& path) {
-    auto model = ModelLoader::load(path);
-    if (!model.ok()) qFatal("%s", model.status().toString().c_str());
-    auto set = EditSet::fromModel(*model);
-    if (!set.ok()) qFatal("%s", set.status().toString().c_str());
-    return std::move(set).value();
 }
 
 QStringList dirEntries(const std::string& dir) {
@@ -160,7 +153,7 @@ private slots:
     }
 
     void testTutorialV1OnlyMatchesTensorFlow() {
-        EditSet set = openSet(TFSCOPE_TEST_DATA "/tutorial/model.ckpt");
+        EditSet set = openEditSet(TFSCOPE_TEST_DATA "/tutorial/model.ckpt");
         QVERIFY(set.apply(EditOp::deselect({Selector::Kind::All, {}})).ok());
         QVERIFY(set.apply(EditOp::select({Selector::Kind::Name, "v1"})).ok());
         QTemporaryDir dir;
@@ -180,7 +173,7 @@ private slots:
 
     void testExportedFolderFollowsUmask() {
         QTemporaryDir dir;
-        EditSet sm = openSet(TFSCOPE_TEST_DATA "/tf2_module");
+        EditSet sm = openEditSet(TFSCOPE_TEST_DATA "/tf2_module");
         ExportOptions o;
         o.format = ExportFormat::SavedModel;
         const mode_t old = ::umask(022);
@@ -197,7 +190,7 @@ private slots:
     }
 
     void testTf2ObjectGraphRewritten() {
-        EditSet set = openSet(TFSCOPE_TEST_DATA "/tf2_ckpt/ckpt-2");
+        EditSet set = openEditSet(TFSCOPE_TEST_DATA "/tf2_ckpt/ckpt-2");
         QVERIFY(set.apply(EditOp::deselect({Selector::Kind::OptimizerSlots, {}})).ok());
         QVERIFY(set.apply(EditOp::renameScope("model/layer_with_weights-0/bias", "model/layer_with_weights-0/b")).ok());
         QTemporaryDir dir;
@@ -226,7 +219,7 @@ private slots:
     void testSavedModelHalfPlusTwo() {
         TFSCOPE_REQUIRE_SHARED_MODELS();
         const std::string src = TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123";
-        EditSet set = openSet(src);
+        EditSet set = openEditSet(src);
         QVERIFY(set.apply(EditOp::fill("a", 3)).ok());
         QTemporaryDir dir;
         ExportOptions o;
@@ -237,7 +230,7 @@ private slots:
         QCOMPARE(fileBytes(o.out + "/saved_model.pb"), fileBytes(src + "/saved_model.pb"));
         QCOMPARE(fileBytes(o.out + "/assets/foo.txt"), fileBytes(src + "/assets/foo.txt"));
         QCOMPARE(dirEntries(dir.path().toStdString()), QStringList{"out"});
-        EditSet back = openSet(o.out);
+        EditSet back = openEditSet(o.out);
         QCOMPARE(back.value(*back.find("a"))->elementAsDouble(0), 3.0);
         QCOMPARE(back.value(*back.find("b"))->elementAsDouble(0), 2.0);
         QCOMPARE(int(back.items().size()), 5);
@@ -254,7 +247,7 @@ private slots:
         TFSCOPE_REQUIRE_SHARED_MODELS();
         QFETCH(int, which);
         QFETCH(QString, message);
-        EditSet set = openSet(TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123");
+        EditSet set = openEditSet(TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123");
         if (which == 1) QVERIFY(set.apply(EditOp::deselect({Selector::Kind::Name, "b"})).ok());
         if (which == 2) QVERIFY(set.apply(EditOp::remove("c")).ok());
         if (which == 3) QVERIFY(set.apply(EditOp::cast("a", DType::Double)).ok());
@@ -271,7 +264,7 @@ private slots:
     void testTf1SavedModelRenameRewritesSaver() {
         TFSCOPE_REQUIRE_SHARED_MODELS();
         const std::string src = TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_cpu/00000123";
-        EditSet set = openSet(src);
+        EditSet set = openEditSet(src);
         QVERIFY(set.apply(EditOp::rename("a", "alpha")).ok());
         QTemporaryDir dir;
         ExportOptions o;
@@ -298,7 +291,7 @@ private slots:
 
     void testTf2SavedModelRenameAllowed() {
         TFSCOPE_REQUIRE_SHARED_MODELS();
-        EditSet set = openSet(TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_tf2_cpu/00000123");
+        EditSet set = openEditSet(TFSCOPE_SHARED_MODELS "/serving_saved_model_half_plus_two_tf2_cpu/00000123");
         QVERIFY(set.apply(EditOp::scale("a/.ATTRIBUTES/VARIABLE_VALUE", 4)).ok());
         QTemporaryDir dir;
         ExportOptions o;
@@ -307,7 +300,7 @@ private slots:
         auto r = exportSavedModel(set, o);
         QVERIFY2(r.ok(), r.status().toString().c_str());
         QVERIFY(!fs::exists(o.out + "/fingerprint.pb"));
-        EditSet back = openSet(o.out);
+        EditSet back = openEditSet(o.out);
         QCOMPARE(back.value(*back.find("a/.ATTRIBUTES/VARIABLE_VALUE"))->elementAsDouble(0), 2.0);
     }
 
@@ -315,7 +308,7 @@ private slots:
         QTemporaryDir dir;
         const std::string src = dir.filePath("src").toStdString();
         fs::copy(TFSCOPE_TEST_DATA "/tutorial", src);
-        EditSet set = openSet(src + "/model.ckpt");
+        EditSet set = openEditSet(src + "/model.ckpt");
         ExportOptions o;
         o.out = src + "/model.ckpt";
         auto r = exportCheckpoint(set, o);
@@ -328,7 +321,7 @@ private slots:
         // A SavedModel export into its own folder is refused too.
         const std::string smSrc = dir.filePath("sm").toStdString();
         fs::copy(TFSCOPE_TEST_DATA "/keras_mlp", smSrc, fs::copy_options::recursive);
-        EditSet sm = openSet(smSrc);
+        EditSet sm = openEditSet(smSrc);
         o.format = ExportFormat::SavedModel;
         o.out = smSrc + "/copy";
         r = exportSavedModel(sm, o);
@@ -341,7 +334,7 @@ private slots:
         QTemporaryDir dir;
         const std::string file = dir.filePath("plain").toStdString();
         std::ofstream(file) << "x";
-        EditSet set = openSet(TFSCOPE_TEST_DATA "/tutorial/model.ckpt");
+        EditSet set = openEditSet(TFSCOPE_TEST_DATA "/tutorial/model.ckpt");
         ExportOptions o;
         o.out = file + "/model.ckpt";
         auto r = exportCheckpoint(set, o);
@@ -354,7 +347,7 @@ private slots:
     // removes the ones it created.
     void testCreatesMissingParents() {
         QTemporaryDir dir;
-        EditSet set = openSet(TFSCOPE_TEST_DATA "/tutorial/model.ckpt");
+        EditSet set = openEditSet(TFSCOPE_TEST_DATA "/tutorial/model.ckpt");
         ExportOptions o;
         o.out = dir.filePath("new/dir/model.ckpt").toStdString();
         auto r = exportCheckpoint(set, o);
@@ -362,7 +355,7 @@ private slots:
         QCOMPARE(dirEntries(dir.filePath("new/dir").toStdString()),
                  (QStringList{"model.ckpt.data-00000-of-00001", "model.ckpt.index"}));
         QCOMPARE(fileBytes(o.out + ".data-00000-of-00001"), fileBytes(TFSCOPE_TEST_DATA "/tutorial/model.ckpt.data-00000-of-00001"));
-        EditSet sm = openSet(TFSCOPE_TEST_DATA "/tf2_module");
+        EditSet sm = openEditSet(TFSCOPE_TEST_DATA "/tf2_module");
         o.format = ExportFormat::SavedModel;
         o.out = dir.filePath("a/b/saved").toStdString();
         auto r2 = exportSavedModel(sm, o);

@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 
+#include "load_model.h"
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/edit/edit_set.h"
 #include "model/edit/optimizer_state.h"
@@ -38,14 +39,6 @@ QJsonObject expectedFor(const QString& name) {
 
 std::string prefixFor(const QString& name) {
     return (QStringLiteral(TFSCOPE_TEST_DATA "/optimizer_ckpts/") + name + "/ckpt-1").toStdString();
-}
-
-EditSet openSet(const std::string& path) {
-    auto model = ModelLoader::load(path);
-    if (!model.ok()) qFatal("%s", model.status().toString().c_str());
-    auto set = EditSet::fromModel(*model);
-    if (!set.ok()) qFatal("%s", set.status().toString().c_str());
-    return std::move(set).value();
 }
 
 std::set<std::string> stringSet(const QJsonArray& a) {
@@ -105,7 +98,7 @@ private slots:
     void testStateFromObjectGraph() {
         QFETCH(QString, name);
         const QJsonObject expected = expectedFor(name);
-        EditSet set = openSet(prefixFor(name));
+        EditSet set = openEditSet(prefixFor(name));
         std::set<std::string> stateKeys, all;
         for (const EditItem& i : set.items()) {
             all.insert(i.sourceKey);
@@ -128,7 +121,7 @@ private slots:
         QFETCH(QString, name);
         const QJsonObject expected = expectedFor(name);
         const QJsonObject exportKeys = expected["export"].toObject();
-        EditSet set = openSet(prefixFor(name));
+        EditSet set = openEditSet(prefixFor(name));
         QVERIFY(set.apply(EditOp::deselect({Selector::Kind::OptimizerSlots, {}})).ok());
         QTemporaryDir dir;
         ExportOptions o;
@@ -163,7 +156,7 @@ private slots:
     // nothing is re-keyed and Keras 3's weights keep their keys under the optimizer.
     void testPartialOptimizerStateKeepsOptimizer() {
         const QJsonObject expected = expectedFor("k3_adam");
-        EditSet set = openSet(prefixFor("k3_adam"));
+        EditSet set = openEditSet(prefixFor("k3_adam"));
         QVERIFY(set.apply(EditOp::deselect({Selector::Kind::Regex, "^optimizer/_variables/"})).ok());
         QTemporaryDir dir;
         ExportOptions o;
@@ -188,7 +181,7 @@ private slots:
 
     // A user's rename wins over re-keying.
     void testUserRenameKept() {
-        EditSet set = openSet(prefixFor("k3_sgd_momentum"));
+        EditSet set = openEditSet(prefixFor("k3_sgd_momentum"));
         QVERIFY(set.apply(EditOp::deselect({Selector::Kind::OptimizerSlots, {}})).ok());
         QVERIFY(set.apply(EditOp::rename("optimizer/_trainable_variables/0/.ATTRIBUTES/VARIABLE_VALUE", "kernel0")).ok());
         QTemporaryDir dir;

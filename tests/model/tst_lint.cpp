@@ -4,6 +4,7 @@
 // the TF2 half_plus_two checkpoint into the TF1 graph gets the renames a, b, c (shared models).
 #include <QtTest>
 
+#include "load_model.h"
 #include "model/checkpoint/checkpoint_reader.h"
 #include "model/lint/restore_check.h"
 #include "model/loader/model.h"
@@ -14,15 +15,9 @@ using namespace tfscope;
 
 namespace {
 
-std::shared_ptr<const Model> load(const std::string& path) {
-    auto m = ModelLoader::load(path);
-    if (!m.ok()) qFatal("%s", m.status().toString().c_str());
-    return *m;
-}
-
 RestoreCheck check(const std::string& model, const std::string& ckpt) {
-    auto m = load(model);
-    auto c = load(ckpt);
+    auto m = loadModelOrDie(model);
+    auto c = loadModelOrDie(ckpt);
     auto r = checkRestore(*m, *c->checkpoint(), c.get());
     if (!r.ok()) qFatal("%s", r.status().toString().c_str());
     return *r;

@@ -59,6 +59,22 @@ QJsonObject item(const QJsonObject& view, const QString& name) {
     return {};
 }
 
+// Writes `def` as a binary .pb in `dir`; returns its path ("" if it could not).
+QString writeGraph(const QTemporaryDir& dir, const tensorflow::GraphDef& def) {
+    const QString path = dir.filePath(QStringLiteral("graph.pb"));
+    QFile f(path);
+    const std::string bytes = def.SerializeAsString();
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes.data(), qint64(bytes.size())) != qint64(bytes.size())) return {};
+    return path;
+}
+
+// The same for GraphDef text ("" if it does not parse).
+QString writeGraph(const QTemporaryDir& dir, const std::string& text) {
+    tensorflow::GraphDef def;
+    if (!google::protobuf::TextFormat::ParseFromString(text, &def)) return {};
+    return writeGraph(dir, def);
+}
+
 }  // namespace
 
 class TestCanvasModelView : public QObject {
@@ -253,16 +269,9 @@ void TestCanvasModelView::testClickWeightRowOpensTensor() {
 
 // Selecting a residual unit says how many units share its structure and selects them on request.
 void TestCanvasModelView::testIdenticalLayers() {
-    tensorflow::GraphDef def;
-    QVERIFY(google::protobuf::TextFormat::ParseFromString(residualUnitsText(), &def));
     QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("units.pb"));
-    {
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        const std::string bytes = def.SerializeAsString();
-        QCOMPARE(f.write(bytes.data(), qint64(bytes.size())), qint64(bytes.size()));
-    }
+    const QString path = writeGraph(dir, residualUnitsText());
+    QVERIFY(!path.isEmpty());
     MainWindow w;
     w.setErrorDialogs(false);
     w.setRawView(false, /*remember=*/false);
@@ -297,17 +306,6 @@ void TestCanvasModelView::testIdenticalLayers() {
 }
 
 namespace {
-// Writes GraphDef text as a binary .pb in `dir`; returns its path.
-QString writeGraph(const QTemporaryDir& dir, const std::string& text) {
-    tensorflow::GraphDef def;
-    if (!google::protobuf::TextFormat::ParseFromString(text, &def)) return {};
-    const QString path = dir.filePath(QStringLiteral("graph.pb"));
-    QFile f(path);
-    const std::string bytes = def.SerializeAsString();
-    if (!f.open(QIODevice::WriteOnly) || f.write(bytes.data(), qint64(bytes.size())) != qint64(bytes.size())) return {};
-    return path;
-}
-
 // Double-clicks canvas node `name`'s box at 1:1.
 void doubleClickNode(GraphCanvas* canvas, const char* name) {
     NodeItem* item = canvas->scene()->nodeItem(canvas->graph()->find(name));
@@ -381,13 +379,8 @@ void TestCanvasModelView::testBigGraphViewBuiltOffThread() {
             if (i > 0) n->add_input("block_" + std::to_string(b) + "/op_" + std::to_string(i - 1));
         }
     QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("big.pb"));
-    {
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        const std::string bytes = def.SerializeAsString();
-        QCOMPARE(f.write(bytes.data(), qint64(bytes.size())), qint64(bytes.size()));
-    }
+    const QString path = writeGraph(dir, def);
+    QVERIFY(!path.isEmpty());
     MainWindow w;
     w.setErrorDialogs(false);
     w.setRawView(false, /*remember=*/false);

@@ -23,6 +23,7 @@
 
 #include <cmath>
 
+#include "load_model.h"
 #include "model/diff/model_diff.h"
 #include "model/edit/edit_op.h"
 #include "model/edit/edit_set.h"
@@ -48,15 +49,12 @@ const std::string kTutorial = TFSCOPE_TEST_DATA "/tutorial/model.ckpt";
 
 // Writes tutorial's variables with `ops` applied as a checkpoint at dir/name; returns its prefix.
 QString exportEdited(const QTemporaryDir& dir, const char* name, const std::vector<EditOp>& ops) {
-    auto model = ModelLoader::load(kTutorial);
-    if (!model.ok()) qFatal("%s", model.status().toString().c_str());
-    auto set = EditSet::fromModel(*model);
-    if (!set.ok()) qFatal("%s", set.status().toString().c_str());
+    EditSet set = openEditSet(kTutorial);
     for (const EditOp& op : ops)
-        if (Status s = set->apply(op); !s.ok()) qFatal("%s", s.toString().c_str());
+        if (Status s = set.apply(op); !s.ok()) qFatal("%s", s.toString().c_str());
     ExportOptions o;
     o.out = dir.filePath(QString::fromLatin1(name) + QStringLiteral("/model.ckpt")).toStdString();
-    if (auto r = exportCheckpoint(*set, o); !r.ok()) qFatal("%s", r.status().toString().c_str());
+    if (auto r = exportCheckpoint(set, o); !r.ok()) qFatal("%s", r.status().toString().c_str());
     return QString::fromStdString(o.out);
 }
 
