@@ -9,13 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 JOBS=$(nproc)
-# One compiler cache for every clone of the repo on this machine (paths hashed relative to it).
-export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/tfscope/ccache}" CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-3G}"
-# Disk: CI machines can be nearly full. Both builds keep line tables only (enough for backtraces and
-# sanitizer reports; full -g made every statically linked test binary ~90 MB, 12 GB for the two
-# builds) and compress them at link time.
-COMPACT_DEBUG=(-DCMAKE_EXE_LINKER_FLAGS=-Wl,--compress-debug-sections=zlib)
+source scripts/build-config.sh
 free_disk() { df -Pk . | awk 'NR==2 {printf "%.1f GiB", $4/1048576}'; }
 
 summary=()
@@ -49,8 +43,7 @@ finish() {
 
 setup() { bash scripts/setup.sh --oracle; }
 build() {
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
-    "${COMPACT_DEBUG[@]}" -DTFSCOPE_CCACHE=ON -DTFSCOPE_WERROR=ON >/dev/null
+  cmake -S . -B build "${MAIN_BUILD[@]}" >/dev/null
   cmake --build build -j "$JOBS"
 }
 ctests() { cd build && ctest --output-on-failure -j "$JOBS"; }
