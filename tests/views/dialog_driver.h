@@ -6,8 +6,10 @@
 //   onNextModal<QMessageBox>([](QMessageBox* box) { box->button(QMessageBox::Discard)->click(); });
 //   window.openPath(other);            // shows the box; returns after fn() closed it
 //
-// Gives up after 10 s (fn is not called) so a test never hangs on a dialog that did not appear;
-// the test then fails on what the dialog should have done.
+// Gives up after 60 s (fn is not called) so a test never waits forever for a dialog that did not
+// appear; the test then fails on what the dialog should have done. (10 s was too short: the first
+// QFileDialog of a process can take that long to build on a busy CI machine, and a timer tick that
+// came before it was shown gave up.)
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QTimer>
@@ -25,7 +27,7 @@ void onNextModal(std::function<void(T*)> fn) {
     QObject::connect(timer, &QTimer::timeout, timer, [timer, clock, fn = std::move(fn)] {
         T* w = qobject_cast<T*>(QApplication::activeModalWidget());
         if (w && !w->isVisible()) w = nullptr;
-        if (!w && clock->elapsed() < 10000) return;
+        if (!w && clock->elapsed() < 60000) return;
         timer->stop();
         timer->deleteLater();
         if (w) fn(w);
