@@ -20,6 +20,7 @@
 #include "model/layout/identical_groups.h"
 #include "model/tensor.h"
 #include "shared_models.h"
+#include "temp_settings.h"
 #include "views/graph/graph_canvas.h"
 #include "views/graph/graph_scene.h"
 #include "views/graph/graph_view.h"
@@ -80,7 +81,7 @@ QString writeGraph(const QTemporaryDir& dir, const std::string& text) {
 class TestCanvasModelView : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase() { QCoreApplication::setOrganizationName(QStringLiteral("tfscope-tests")); }
+    void initTestCase() { QVERIFY(useTemporarySettings(m_settingsDir, "tst_canvas_model_view")); }
     void testInceptionV3();
     void testDemoLayers();
     void testEstimatorFolder();
@@ -92,6 +93,9 @@ private slots:
     void testIdenticalLayers();
     void testCollapsedCallsOpenOnDoubleClick();
     void testBigGraphViewBuiltOffThread();
+
+private:
+    QTemporaryDir m_settingsDir;
 };
 
 void TestCanvasModelView::testInceptionV3() {
