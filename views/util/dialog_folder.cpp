@@ -23,7 +23,8 @@ QString dialogStart(const QString& kind, const QString& fileName) {
             break;
         }
     }
-    if (folder.isEmpty()) folder = QDir::homePath();
+    // Nothing remembered: Qt's own start (its last visited folder, else the working directory).
+    if (folder.isEmpty()) return fileName;
     return fileName.isEmpty() ? folder : QDir(folder).filePath(fileName);
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Where a file dialog starts. Each kind of dialog ("export", "edit-script", "npy", ...) remembers the
 // folder the user last chose with it (QSettings "dialogs/<kind>"); before the first choice it starts
-// in the folder the last model was opened from, then the home folder.
+// in the folder the last model was opened from, else where Qt's file dialog starts by itself.
 //
 //   const QString path = QFileDialog::getSaveFileName(w, title, dialogStart("export", "model.ckpt"));
 //   if (!path.isEmpty()) rememberDialogChoice("export", path);
