@@ -27,6 +27,12 @@ void onNextModal(std::function<void(T*)> fn) {
     QObject::connect(timer, &QTimer::timeout, timer, [timer, clock, fn = std::move(fn)] {
         T* w = qobject_cast<T*>(QApplication::activeModalWidget());
         if (w && !w->isVisible()) w = nullptr;
+        // The modal stack is not always updated yet on the offscreen platform: also look for a
+        // visible modal top-level of that type.
+        for (QWidget* t : QApplication::topLevelWidgets()) {
+            if (w) break;
+            if (auto* c = qobject_cast<T*>(t); c && c->isVisible() && c->isModal()) w = c;
+        }
         if (!w && clock->elapsed() < 60000) return;
         timer->stop();
         timer->deleteLater();
