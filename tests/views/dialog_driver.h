@@ -7,11 +7,18 @@
 //   window.openPath(other);            // shows the box; returns after fn() closed it
 //
 // Gives up after 60 s (fn is not called) so a test never waits forever for a dialog that did not
-// appear; the test then fails on what the dialog should have done. (10 s was too short: the first
-// QFileDialog of a process can take that long to build on a busy CI machine, and a timer tick that
-// came before it was shown gave up.)
+// appear; the test then fails on what the dialog should have done. A dialog that fn left open is
+// rejected (with a warning) 30 s later, so a handler that failed to close it fails the test's
+// checks instead of hanging it until the CTest timeout.
+//
+// File dialogs: choose with chooseFile(d, path), not QFileDialog::selectFile(): selectFile leaves
+// the file-name field alone while it has keyboard focus, which it has or not depending on when the
+// window manager activated the dialog, so accept() then saw an empty name and kept the dialog open.
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QFileDialog>
+#include <QLineEdit>
+#include <QPointer>
 #include <QTimer>
 #include <QWidget>
 
@@ -36,7 +43,25 @@ void onNextModal(std::function<void(T*)> fn) {
         if (!w && clock->elapsed() < 60000) return;
         timer->stop();
         timer->deleteLater();
-        if (w) fn(w);
+        if (!w) return;
+        QPointer<QWidget> guard(w);
+        fn(w);
+        QTimer::singleShot(30000, [guard] {
+            if (!guard || !guard->isVisible()) return;
+            qWarning("dialog_driver: the handler left '%s' open; rejecting it", qPrintable(guard->windowTitle()));
+            if (auto* d = qobject_cast<QDialog*>(guard.data())) d->reject();
+        });
     });
     timer->start();
+}
+
+// Fills a file dialog's name field with path (absolute) and accepts it, whatever has focus.
+inline void chooseFile(QFileDialog* d, const QString& path) {
+    auto* edit = d->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+    if (edit) {
+        edit->setText(path);
+    } else {
+        d->selectFile(path);
+    }
+    static_cast<QDialog*>(d)->accept();  // QFileDialog::accept() is protected there
 }

@@ -596,8 +596,7 @@ private slots:
         const QString npy = dir.filePath(QStringLiteral("v1.npy"));
         QVERIFY(io::writeNpy(npy.toStdString(), Tensor::fromVector<float>({3}, {0.5f, 1.5f, 2.5f})).ok());
         onNextModal<QFileDialog>([&](QFileDialog* d) {
-            d->selectFile(npy);
-            static_cast<QDialog*>(d)->accept();  // QFileDialog::accept() is protected there
+            chooseFile(d, npy);
         });
         trigger(QStringLiteral("Re&place from .npy"));
         QCOMPARE(int(last().kind()), int(EditKind::FromNpy));

@@ -183,8 +183,7 @@ private slots:
         onNextModal<QMessageBox>([&](QMessageBox* box) {
             QCOMPARE(box->button(QMessageBox::Save)->text(), QStringLiteral("Save Edit Script…"));
             onNextModal<QFileDialog>([&](QFileDialog* d) {
-                d->selectFile(script);
-                static_cast<QDialog*>(d)->accept();  // QFileDialog::accept(), protected there
+                chooseFile(d, script);
             });
             box->button(QMessageBox::Save)->click();
         });
