@@ -1,10 +1,12 @@
 // BatchMatMul (batch dims equal), BatchMatMulV2 / V3 (batch dims broadcast; V3 only with equal
 // Ta, Tb and Tout): x [..., M, K] x y [..., K, N] with adj_x / adj_y (conjugate transpose).
+#include <algorithm>
 #include <complex>
 
 #include "model/kernels/broadcast.h"
 #include "model/kernels/gemm.h"
 #include "model/kernels/registry.h"
+#include "model/kernels/sgemm.h"
 
 namespace tfscope::kernels {
 namespace {
@@ -58,6 +60,20 @@ Status evalBatchMatMulImpl(KernelContext& ctx) {
         using T = typename decltype(tag)::type;
         TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, x->dtype(), outShape));
         if (out->numElements() == 0) return Status::OK();
+        if constexpr (std::is_same_v<T, float>) {
+            // x [..., M, K] times one y for every batch entry (a Dense layer on a sequence, as
+            // Keras 3 writes it): the batch entries are the rows of a single [batches * M, K]
+            // product, and y (the layer's weights) is packed once per Session.
+            const bool sharedY = std::all_of(by.begin(), by.end(), [](int64_t d) { return d == 1; });
+            const bool plainX = bx.size() + 2 == outShape.size() && std::equal(bx.begin(), bx.end(), outShape.begin());
+            if (!adjX && sharedY && plainX && m * batches >= 4 && k > 0 && packedSgemmAvailable()) {
+                SgemmRowsA rowsA;
+                rowsA.a = dataOf<float>(*x);
+                rowsA.lda = k;
+                packedSgemmParallel(ctx, rowsA, *packedSgemmB(ctx, *y, k, n, adjY), mutableDataOf<float>(*out), m * batches, GemmEpilogue{});
+                return Status::OK();
+            }
+        }
         const T* px = dataOf<T>(*x);
         const T* py = dataOf<T>(*y);
         T* po = mutableDataOf<T>(*out);

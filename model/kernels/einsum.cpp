@@ -2,10 +2,12 @@
 // "ij->i" and the like. Labels only in one operand and not in the output are summed first; shared
 // labels not in the output are contracted with a batched GEMM. Repeated labels within one operand
 // (diagonals) and broadcasting between ellipsis dims of different sizes are Unimplemented.
+#include <algorithm>
 #include <map>
 
 #include "model/kernels/gemm.h"
 #include "model/kernels/registry.h"
+#include "model/kernels/sgemm.h"
 #include "model/kernels/transpose.h"
 
 namespace tfscope::kernels {
@@ -137,16 +139,56 @@ Status evalEinsum(KernelContext& ctx) {
             for (char l : to) p.push_back(int(from.find(l)));
             return p;
         };
-        TFS_ASSIGN_OR_RETURN(Tensor ta, transposeTensor(ctx, a, permFor(la, batch + freeA + contract)));
-        TFS_ASSIGN_OR_RETURN(Tensor tb, transposeTensor(ctx, b, permFor(lb, batch + contract + freeB)));
+        // Each operand is read as it lies when its labels already are batch + rows + depth (or
+        // batch + depth + rows, read transposed): a Dense-like "abc,cde->abde" copies nothing.
+        auto arrange = [&](const Tensor& t, const std::string& have, const std::string& plain, const std::string& transposed,
+                           bool& trans) -> Result<Tensor> {
+            trans = have != plain && have == transposed;
+            if (have == plain || trans) return t;
+            return transposeTensor(ctx, t, permFor(have, plain));
+        };
+        bool transA = false, transB = false;
+        TFS_ASSIGN_OR_RETURN(Tensor ta, arrange(a, la, batch + freeA + contract, batch + contract + freeA, transA));
+        TFS_ASSIGN_OR_RETURN(Tensor tb, arrange(b, lb, batch + contract + freeB, batch + freeB + contract, transB));
         const int64_t nb = size(batch), m = size(freeA), k = size(contract), nn = size(freeB);
         Shape prodShape;
         for (char l : batch + freeA + freeB) prodShape.push_back(dims[l]);
-        TFS_ASSIGN_OR_RETURN(Tensor prod, Tensor::allocate(a.dtype(), prodShape));
-        for (int64_t i = 0; i < nb; ++i)
-            gemm(ctx, dataOf<T>(ta) + i * m * k, dataOf<T>(tb) + i * k * nn, mutableDataOf<T>(prod) + i * m * nn, m, k, nn, false, false);
-        TFS_ASSIGN_OR_RETURN(Tensor* o, ctx.allocateOutput(0, a.dtype(), outShape));
-        transposeData(ctx, dataOf<T>(prod), prodShape, permFor(batch + freeA + freeB, out), mutableDataOf<T>(*o));
+        const bool direct = out == batch + freeA + freeB;  // the product is the output
+        Tensor temp;
+        Tensor* prod = &temp;  // written through this pointer: a copy of the output would copy on write
+        if (direct) {
+            TFS_ASSIGN_OR_RETURN(prod, ctx.allocateOutputUninitialized(0, a.dtype(), outShape));
+        } else {
+            TFS_ASSIGN_OR_RETURN(temp, Tensor::allocateUninitialized(a.dtype(), prodShape));
+        }
+        if (prod->numElements() > 0) {
+            const T* pa = dataOf<T>(ta);
+            const T* pb = dataOf<T>(tb);
+            T* pc = mutableDataOf<T>(*prod);
+            bool done = false;
+            if constexpr (std::is_same_v<T, float>) {
+                // One product whose B is an operand as given (a layer's kernel): packed once per Session.
+                if (nb == 1 && !transA && m >= 4 && k > 0 && packedSgemmAvailable() && tb.rawData() == ins[1]->rawData()) {
+                    SgemmRowsA rowsA;
+                    rowsA.a = pa;
+                    rowsA.lda = k;
+                    packedSgemmParallel(ctx, rowsA, *packedSgemmB(ctx, tb, k, nn, transB), pc, m, GemmEpilogue{});
+                    done = true;
+                }
+            }
+            if (!done && k == 0) {
+                std::fill(pc, pc + nb * m * nn, T(0));
+            } else if (!done && (nb == 1 || m * nn * k >= 64 * 64 * 64)) {
+                for (int64_t i = 0; i < nb; ++i) gemm(ctx, pa + i * m * k, pb + i * k * nn, pc + i * m * nn, m, k, nn, transA, transB);
+            } else if (!done) {  // many small products (attention heads): one per thread at a time
+                parallelFor(ctx, nb, double(m * nn * k), [&](int64_t b0, int64_t b1) {
+                    for (int64_t i = b0; i < b1; ++i) gemmSerial(pa + i * m * k, pb + i * k * nn, pc + i * m * nn, m, k, nn, transA, transB);
+                });
+            }
+        }
+        if (direct) return Status::OK();
+        TFS_ASSIGN_OR_RETURN(Tensor* o, ctx.allocateOutputUninitialized(0, a.dtype(), outShape));
+        transposeData(ctx, dataOf<T>(temp), prodShape, permFor(batch + freeA + freeB, out), mutableDataOf<T>(*o));
         return Status::OK();
     });
 }

@@ -3,6 +3,7 @@
 // Axes are grouped by transposing when reduced and kept dimensions interleave.
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "model/kernels/registry.h"
 #include "model/kernels/transpose.h"
@@ -70,6 +71,22 @@ template <typename T, Kind K>
 void reduceMiddle(KernelContext& ctx, const T* in, T* out, int64_t outer, int64_t r, int64_t inner) {
     using R = Reducer<T, K>;
     using C = typename R::C;
+    if constexpr ((K == Kind::Sum || K == Kind::Mean) && std::is_floating_point_v<C>) {
+        if (inner == 1) {  // the last axis (a layer norm's mean): rows summed in 8 lanes, then pairwise
+            parallelFor(ctx, outer, double(r), [&](int64_t o0, int64_t o1) {
+                for (int64_t o = o0; o < o1; ++o) {
+                    const T* row = in + o * r;
+                    C lane[8] = {};
+                    int64_t j = 0;
+                    for (; j + 8 <= r; j += 8)
+                        for (int q = 0; q < 8; ++q) lane[q] += C(row[j + q]);
+                    for (int q = 0; j < r; ++j, ++q) lane[q] += C(row[j]);
+                    out[o] = R::finish(((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7])), r);
+                }
+            });
+            return;
+        }
+    }
     parallelFor(ctx, outer, double(r * inner), [&](int64_t o0, int64_t o1) {
         std::vector<C> acc(static_cast<size_t>(inner));
         for (int64_t o = o0; o < o1; ++o) {

@@ -69,6 +69,43 @@ private slots:
         auto bad = runKernel(NodeBuilder("BatchMatMulV2").type("T", DType::Float).build(), {f32({2, 2, 2}, {}), f32({3, 2, 2}, {})});
         QVERIFY(!bad.ok());
     }
+    // One y for every batch entry of x (Keras 3's Dense on a sequence) runs as one product of
+    // [batches * M, K] rows; a y with batch dims, or an x that is broadcast, still runs per entry.
+    void testBatchMatMulSharedWeights() {
+        auto values = [](int64_t count, int seed) {
+            std::vector<float> v(static_cast<size_t>(count));
+            for (size_t i = 0; i < v.size(); ++i) v[i] = float((int64_t(i) * seed + 3) % 13) * 0.125f - 0.75f;
+            return v;
+        };
+        const int64_t b = 3, m = 5, k = 7, n = 9;
+        const std::vector<float> vx = values(b * m * k, 5), vy = values(k * n, 7);
+        auto reference = [&](bool yTransposed) {
+            std::vector<float> want(size_t(b * m * n), 0.0f);
+            for (int64_t e = 0; e < b; ++e)
+                for (int64_t i = 0; i < m; ++i)
+                    for (int64_t j = 0; j < n; ++j)
+                        for (int64_t q = 0; q < k; ++q)
+                            want[size_t((e * m + i) * n + j)] += vx[size_t((e * m + i) * k + q)] * vy[size_t(yTransposed ? j * k + q : q * n + j)];
+            return want;
+        };
+        auto plain = runKernel(NodeBuilder("BatchMatMulV2").type("T", DType::Float).build(), {f32({b, m, k}, vx), f32({k, n}, vy)});
+        QVERIFY(plain.ok());
+        EXPECT_CLOSE(plain->at(0), f32({b, m, n}, reference(false)));
+        // y [1, N, K] with adj_y: the same rows, y read transposed.
+        auto adj = runKernel(NodeBuilder("BatchMatMulV2").type("T", DType::Float).attr("adj_y", true).build(), {f32({b, m, k}, vx), f32({1, n, k}, vy)});
+        QVERIFY(adj.ok());
+        EXPECT_CLOSE(adj->at(0), f32({b, m, n}, reference(true)));
+        // x broadcast against a batched y: per entry, each the same x.
+        const std::vector<float> vx1(vx.begin(), vx.begin() + m * k);
+        std::vector<float> vyb;
+        for (int64_t e = 0; e < b; ++e) vyb.insert(vyb.end(), vy.begin(), vy.end());
+        auto bx = runKernel(NodeBuilder("BatchMatMulV2").type("T", DType::Float).build(), {f32({1, m, k}, vx1), f32({b, k, n}, vyb)});
+        QVERIFY(bx.ok());
+        std::vector<float> first = reference(false), want;
+        first.resize(size_t(m * n));
+        for (int64_t e = 0; e < b; ++e) want.insert(want.end(), first.begin(), first.end());
+        EXPECT_CLOSE(bx->at(0), f32({b, m, n}, want));
+    }
     void testEinsum() {
         Tensor a = f32({2, 3}, {1, 2, 3, 4, 5, 6});
         auto tr = runKernel(NodeBuilder("Einsum").type("T", DType::Float).attr("equation", "ij->ji").build(), {a});
@@ -77,6 +114,14 @@ private slots:
         auto mm = runKernel(NodeBuilder("Einsum").type("T", DType::Float).attr("equation", "ij,kj->ik").build(), {a, a});
         QVERIFY(mm.ok());
         EXPECT_CLOSE(mm->at(0), f32({2, 2}, {14, 32, 32, 77}));
+        // A read transposed in place (depth before rows), and an output that is not the product's
+        // layout (transposed after the product).
+        auto ta = runKernel(NodeBuilder("Einsum").type("T", DType::Float).attr("equation", "ji,jk->ik").build(), {a, f32({2, 2}, {1, 0, 0, 1})});
+        QVERIFY(ta.ok());
+        EXPECT_CLOSE(ta->at(0), f32({3, 2}, {1, 4, 2, 5, 3, 6}));
+        auto to = runKernel(NodeBuilder("Einsum").type("T", DType::Float).attr("equation", "ij,kj->ki").build(), {a, a});
+        QVERIFY(to.ok());
+        EXPECT_CLOSE(to->at(0), f32({2, 2}, {14, 32, 32, 77}));
     }
     void testConv2D() {
         // 1x3x3x1 input, 2x2x1x1 filter of ones: sums of 2x2 windows.
