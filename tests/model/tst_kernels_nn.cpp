@@ -173,6 +173,15 @@ private slots:
         auto mean = runKernel(NodeBuilder("Mean").type("T", DType::Float).attr("keep_dims", true).build(), {x, i32({}, {2})});
         QVERIFY(mean.ok());
         EXPECT_CLOSE(mean->at(0), f32({2, 1, 1}, {2, 5}));
+        // Rows longer than the 8 lanes of the last-axis sum, with a tail: exact in float.
+        std::vector<float> rows(3 * 19);
+        for (size_t i = 0; i < rows.size(); ++i) rows[i] = float(i % 19) * 0.5f + float(i / 19);
+        auto lastMean = runKernel(NodeBuilder("Mean").type("T", DType::Float).build(), {f32({3, 19}, rows), i32({}, {-1})});
+        QVERIFY(lastMean.ok());
+        QVERIFY(lastMean->at(0).sameContent(f32({3}, {4.5f, 5.5f, 6.5f})));
+        auto lastSum = runKernel(NodeBuilder("Sum").type("T", DType::Float).build(), {f32({3, 19}, rows), i32({}, {1})});
+        QVERIFY(lastSum.ok());
+        QVERIFY(lastSum->at(0).sameContent(f32({3}, {85.5f, 104.5f, 123.5f})));
         auto imean = runKernel(NodeBuilder("Mean").type("T", DType::Int32).build(), {i32({4}, {1, 2, 2, -6}), i32({}, {0})});
         QVERIFY(imean.ok());
         QVERIFY(imean->at(0).sameContent(i32({}, {0})));  // -1/4 truncates to 0
