@@ -5,6 +5,7 @@
 
 #include "model/kernels/cwise_unary.h"
 #include "model/kernels/registry.h"
+#include "model/kernels/vector_math.h"
 
 namespace tfscope::kernels {
 namespace {
@@ -14,6 +15,12 @@ template <typename T> T negate(T x) {
     else return -x;
 }
 
+// Ops with a float array routine (vector_math.h); other types still per element.
+#define TFS_ARRAY_OP(Name, expr, array)                                                   \
+    struct Name {                                                                         \
+        template <typename T> T operator()(T x) const { return expr; }                    \
+        static void floats(const float* in, float* out, int64_t n) { array(in, out, n); } \
+    };
 #define TFS_UNARY_OP(Name, expr) \
     struct Name { template <typename T> T operator()(T x) const { return expr; } };
 TFS_UNARY_OP(NegOp, negate(x))
@@ -21,7 +28,7 @@ TFS_UNARY_OP(AbsOp, x < T(0) ? negate(x) : x)
 TFS_UNARY_OP(SquareOp, T(x * x))
 TFS_UNARY_OP(SqrtOp, std::sqrt(x))
 TFS_UNARY_OP(RsqrtOp, T(1) / std::sqrt(x))
-TFS_UNARY_OP(ExpOp, std::exp(x))
+TFS_ARRAY_OP(ExpOp, std::exp(x), expFloats)
 TFS_UNARY_OP(Expm1Op, std::expm1(x))
 TFS_UNARY_OP(LogOp, std::log(x))
 TFS_UNARY_OP(Log1pOp, std::log1p(x))
@@ -36,11 +43,12 @@ TFS_UNARY_OP(AcosOp, std::acos(x))
 TFS_UNARY_OP(AtanOp, std::atan(x))
 TFS_UNARY_OP(SinhOp, std::sinh(x))
 TFS_UNARY_OP(CoshOp, std::cosh(x))
-TFS_UNARY_OP(TanhOp, std::tanh(x))
-TFS_UNARY_OP(SigmoidOp, T(1) / (T(1) + std::exp(-x)))
-TFS_UNARY_OP(ErfOp, std::erf(x))
+TFS_ARRAY_OP(TanhOp, std::tanh(x), tanhFloats)
+TFS_ARRAY_OP(SigmoidOp, T(1) / (T(1) + std::exp(-x)), sigmoidFloats)
+TFS_ARRAY_OP(ErfOp, std::erf(x), erfFloats)
 TFS_UNARY_OP(ErfcOp, std::erfc(x))
 #undef TFS_UNARY_OP
+#undef TFS_ARRAY_OP
 
 struct ReciprocalOp {
     template <typename T> T operator()(T x) const {

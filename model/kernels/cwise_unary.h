@@ -5,7 +5,8 @@
 //   struct ExpOp { template <typename T> T operator()(T x) const { return std::exp(x); } };
 //   Status evalExp(KernelContext& ctx) { return evalUnary<false>(ctx, FloatTypes{}, ExpOp{}); }
 //
-// Half and bfloat16 are computed in float and rounded once.
+// Half and bfloat16 are computed in float and rounded once. An Op with a static
+// `floats(const float* in, float* out, int64_t n)` computes float tensors an array at a time.
 
 #include "model/kernels/kernel_util.h"
 
@@ -22,6 +23,11 @@ Status evalUnary(KernelContext& ctx, Types types, Op op, double cost = 4) {
         if (x->numElements() == 0) return Status::OK();
         const T* in = dataOf<T>(*x);
         O* po = mutableDataOf<O>(*out);
+        if constexpr (std::is_same_v<T, float> && requires { Op::floats(in, po, int64_t(0)); }) {
+            // An op with an array routine for float (vector_math.h) runs it on each chunk.
+            parallelFor(ctx, x->numElements(), cost, [&](int64_t b, int64_t e) { Op::floats(in + b, po + b, e - b); });
+            return Status::OK();
+        }
         parallelFor(ctx, x->numElements(), cost, [&](int64_t b, int64_t e) {
             for (int64_t i = b; i < e; ++i) {
                 if constexpr (kIsHalfLike<T>) po[i] = O(op(float(in[i])));

@@ -3,6 +3,7 @@
 
 #include "model/kernels/kernel_util.h"
 #include "model/kernels/registry.h"
+#include "model/kernels/vector_math.h"
 
 namespace tfscope::kernels {
 namespace {
@@ -28,16 +29,22 @@ Status evalSoftmaxImpl(KernelContext& ctx) {
                 T* dst = y + r * depth;
                 C mx = C(src[0]);
                 for (int64_t i = 1; i < depth; ++i) mx = std::max(mx, C(src[i]));
-                C sum = 0;
-                for (int64_t i = 0; i < depth; ++i) {
-                    tmp[size_t(i)] = C(src[i]) - mx;
-                    sum += std::exp(tmp[size_t(i)]);
-                }
+                for (int64_t i = 0; i < depth; ++i) tmp[size_t(i)] = C(src[i]) - mx;
                 if constexpr (kLog) {
+                    C sum = 0;
+                    for (int64_t i = 0; i < depth; ++i) sum += std::exp(tmp[size_t(i)]);
                     const C logSum = std::log(sum);
                     for (int64_t i = 0; i < depth; ++i) dst[i] = T(tmp[size_t(i)] - logSum);
                 } else {
-                    for (int64_t i = 0; i < depth; ++i) dst[i] = T(std::exp(tmp[size_t(i)]) / sum);
+                    // exp once per element (eight at a time for float), then the sum and the quotients
+                    if constexpr (std::is_same_v<C, float>) {
+                        expFloats(tmp.data(), tmp.data(), depth);
+                    } else {
+                        for (int64_t i = 0; i < depth; ++i) tmp[size_t(i)] = std::exp(tmp[size_t(i)]);
+                    }
+                    C sum = 0;
+                    for (int64_t i = 0; i < depth; ++i) sum += tmp[size_t(i)];
+                    for (int64_t i = 0; i < depth; ++i) dst[i] = T(tmp[size_t(i)] / sum);
                 }
             }
         });

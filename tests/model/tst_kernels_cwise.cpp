@@ -2,6 +2,7 @@
 // over shapes {6}, {2,3} and {2,1,3}, scalar broadcast, float and int32, eps*10 tolerance.
 // kernel_test_util.h pulls in Eigen's thread pool, which must precede Qt's "signals" macro.
 #include "kernel_test_util.h"
+#include "model/kernels/vector_math.h"
 
 #include <QtTest>
 
@@ -215,6 +216,70 @@ private slots:
         expectFloats(v2->at(0), {2, 3}, {1, 0, 3, 4, 0, 6});
         auto bad = runKernel(node("Select"), {Tensor::fromVector<bool>({3}, {true, false, true}), t, e});
         QVERIFY(!bad.ok());
+    }
+    // The float array routines behind Exp, Erf, Tanh, Sigmoid and Softmax (vector_math.h): within 4
+    // ulp of double-precision libm over each function's range, inf and NaN kept, and an element's
+    // result the same however the array is split (the tail of a short array is padded, not
+    // computed another way).
+    void testVectorMath() {
+        qInfo("eight-lane routines %s", kernels::vectorMathAvailable() ? "in use" : "not available: libm per element");
+        std::vector<float> x;
+        for (int i = 0; i <= 2000; ++i) x.push_back(-9.0f + 18.0f * float(i) / 2000.0f);
+        for (float v : {0.0f, -0.0f, 1e-30f, -1e-7f, 60.0f, -80.0f}) x.push_back(v);
+        x.push_back(3.0f);  // 2008 elements: not a multiple of 8
+        struct Case {
+            const char* name;
+            void (*array)(const float*, float*, int64_t);
+            double (*reference)(double);
+        };
+        const Case cases[] = {
+            {"exp", kernels::expFloats, [](double v) { return std::exp(v); }},
+            {"erf", kernels::erfFloats, [](double v) { return std::erf(v); }},
+            {"tanh", kernels::tanhFloats, [](double v) { return std::tanh(v); }},
+            {"sigmoid", kernels::sigmoidFloats, [](double v) { return 1.0 / (1.0 + std::exp(-v)); }},
+        };
+        for (const Case& c : cases) {
+            std::vector<float> whole(x.size()), split(x.size());
+            c.array(x.data(), whole.data(), int64_t(x.size()));
+            for (size_t at = 0; at < x.size(); at += 13) c.array(x.data() + at, split.data() + at, int64_t(std::min<size_t>(13, x.size() - at)));
+            for (size_t i = 0; i < x.size(); ++i) {
+                const float want = float(c.reference(double(x[i])));
+                const float ulp = std::nextafter(std::abs(want), std::numeric_limits<float>::infinity()) - std::abs(want);
+                QVERIFY2(std::abs(double(whole[i]) - c.reference(double(x[i]))) <= 4.0 * double(ulp),
+                         qPrintable(QStringLiteral("%1(%2) = %3, want %4").arg(QLatin1String(c.name)).arg(double(x[i]), 0, 'g', 9).arg(double(whole[i]), 0, 'g', 9).arg(double(want), 0, 'g', 9)));
+                QVERIFY2(whole[i] == split[i], qPrintable(QStringLiteral("%1 element %2 depends on the split").arg(QLatin1String(c.name)).arg(i)));
+            }
+        }
+        const float special[] = {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN()};
+        float out[3];
+        kernels::expFloats(special, out, 3);
+        QCOMPARE(out[0], std::numeric_limits<float>::infinity());
+        QCOMPARE(out[1], 0.0f);
+        QVERIFY(std::isnan(out[2]));
+        kernels::sigmoidFloats(special, out, 3);
+        QCOMPARE(out[0], 1.0f);
+        QCOMPARE(out[1], 0.0f);
+        QVERIFY(std::isnan(out[2]));
+        kernels::tanhFloats(special, out, 3);
+        QCOMPARE(out[0], 1.0f);
+        QCOMPARE(out[1], -1.0f);
+        kernels::erfFloats(special, out, 3);
+        QCOMPARE(out[0], 1.0f);
+        QCOMPARE(out[1], -1.0f);
+        // The Softmax kernel over rows of odd length: rows sum to 1, and the largest logit wins.
+        std::vector<float> logits(3 * 11);
+        for (size_t i = 0; i < logits.size(); ++i) logits[i] = float(i % 11) * 0.7f - float(i / 11);
+        auto sm = runKernel(node("Softmax"), {f32({3, 11}, logits)});
+        QVERIFY(sm.ok());
+        const std::vector<float> p = floats(sm->at(0));
+        for (int r = 0; r < 3; ++r) {
+            double total = 0;
+            for (int j = 0; j < 11; ++j) total += p[size_t(r * 11 + j)];
+            QVERIFY2(std::abs(total - 1.0) <= 11 * kTol, qPrintable(QString::number(total, 'g', 9)));
+            double denominator = 0;
+            for (int j = 0; j < 11; ++j) denominator += std::exp(0.7 * j - 7.0);
+            QVERIFY(std::abs(p[size_t(r * 11 + 10)] - std::exp(0.0) / denominator) <= kTol);
+        }
     }
 };
 
