@@ -39,7 +39,8 @@ void keepTensorMemoryInHeap() {
 }  // namespace
 
 struct Session::Pool {
-    explicit Pool(int n) : pool(n), device(&pool, n) {}
+    // n - 1 workers: the thread that runs the graph works in every parallel loop too (parallelFor).
+    explicit Pool(int n) : pool(std::max(1, n - 1)), device(&pool, n) {}
     Eigen::ThreadPool pool;
     Eigen::ThreadPoolDevice device;
 };

@@ -4,6 +4,10 @@
 #define EIGEN_USE_THREADS
 #include <unsupported/Eigen/CXX11/Tensor>
 
+#include <algorithm>
+#include <atomic>
+#include <memory>
+
 namespace tfscope::kernels {
 
 Status unsupportedType(const KernelContext& ctx, DType d) {
@@ -67,12 +71,46 @@ bool isScalar(const Tensor& t) { return t.rank() == 0; }
 
 void parallelFor(KernelContext& ctx, int64_t n, double cost, const std::function<void(int64_t, int64_t)>& fn) {
     if (n <= 0) return;
-    if (double(n) * cost < 20000.0) {
+    const int threads = ctx.device().numThreads();
+    if (threads <= 1 || double(n) * cost < 20000.0) {
         fn(0, n);
         return;
     }
-    ctx.device().parallelFor(n, Eigen::TensorOpCost(8, 8, cost),
-                             [&fn](Eigen::Index b, Eigen::Index e) { fn(int64_t(b), int64_t(e)); });
+    // The calling thread works too, beside threads - 1 pool workers (the Session's pool has that
+    // many), so a run never has more busy threads than it was given. The range is cut into a few
+    // chunks per thread, taken in turn by whoever is free: a worker that starts late (a busy
+    // machine) finds less or nothing left to do instead of holding the caller up.
+    const int64_t chunks = std::min<int64_t>(n, std::max<int64_t>(threads, std::min<int64_t>(4 * threads, int64_t(double(n) * cost / 10000.0))));
+    if (chunks <= 1) {
+        fn(0, n);
+        return;
+    }
+    struct Shared {
+        std::atomic<int64_t> next{0};
+        std::atomic<int64_t> done{0};
+        int64_t n = 0, chunks = 0;
+        const std::function<void(int64_t, int64_t)>* fn = nullptr;
+        // Runs chunks until none is left; fn is only touched for a chunk taken while the caller
+        // still waits for it.
+        void work() {
+            for (;;) {
+                const int64_t c = next.fetch_add(1, std::memory_order_relaxed);
+                if (c >= chunks) return;
+                (*fn)(c * n / chunks, (c + 1) * n / chunks);
+                if (done.fetch_add(1, std::memory_order_acq_rel) + 1 == chunks) done.notify_all();
+            }
+        }
+    };
+    auto shared = std::make_shared<Shared>();
+    shared->n = n;
+    shared->chunks = chunks;
+    shared->fn = &fn;
+    Eigen::ThreadPoolInterface* pool = ctx.device().getPool();
+    const int helpers = int(std::min<int64_t>(threads - 1, chunks - 1));
+    for (int i = 0; i < helpers; ++i) pool->Schedule([shared] { shared->work(); });
+    shared->work();
+    for (int64_t d = shared->done.load(std::memory_order_acquire); d < chunks; d = shared->done.load(std::memory_order_acquire))
+        shared->done.wait(d, std::memory_order_acquire);
 }
 
 int numThreads(KernelContext& ctx) { return ctx.device().numThreads(); }

@@ -19,7 +19,10 @@ extern "C" kAvx2 __m256 _ZGVdN8v_tanhf(__m256);
 namespace tfscope::kernels {
 namespace {
 
-enum class Fn { Exp, Erf, Tanh, Sigmoid };
+enum class Fn { Exp,
+                Erf,
+                Tanh,
+                Sigmoid };
 
 float scalar(Fn fn, float x) {
     switch (fn) {
