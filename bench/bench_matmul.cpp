@@ -1,20 +1,23 @@
-// MatMul throughput: GFLOP/s of our float MatMul kernel on a thread pool of hardware_concurrency
-// threads, for square sizes 512..2048 and the shapes the benchmark CNNs, ResNet-50 and MLPs produce,
+// MatMul throughput: GFLOP/s of our float MatMul kernel on the test thread pool (2 threads), or,
+// with --serial, of the float GEMM (gemm.h) on the calling thread, for square sizes 512..2048 and the shapes the benchmark CNNs, ResNet-50 and MLPs produce,
 // on each GEMM path the CPU has (sgemm.h: the packed AVX-512 and AVX2/FMA GEMMs, and the portable
 // Eigen contraction), run interleaved so that a busy machine slows all paths alike. Each path is
 // compared with the peak of its own width, measured with a tight loop of independent FMAs
-// (AVX-512 and AVX2) or SSE mul+add (portable) on every thread, best of several runs.
+// (AVX-512 and AVX2) or SSE mul+add (portable): one thread's best of several runs, times the
+// number of threads.
 //
-//   build-*/bench/bench_matmul
+//   build-*/bench/bench_matmul [--serial]
 #include <immintrin.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "model/exec/kernel.h"
+#include "model/kernels/gemm.h"
 #include "model/kernels/sgemm.h"
 #include "tests/model/kernel_test_util.h"
 
@@ -68,32 +71,29 @@ float fmaLoopSse(long iters) {
     return _mm_cvtss_f32(s);
 }
 
-// Peak GFLOP/s of `threads` threads each running the loop of `isa`'s width: the best of 7 runs.
+// Peak GFLOP/s of `threads` threads running the loop of `isa`'s width: one thread's best of 40
+// short runs, times `threads` (on a shared machine one quiet core is found far more often than
+// all of them at once).
 double peakGflops(int threads, SgemmIsa isa) {
-    const long iters = 10'000'000;
+    const long iters = 1'000'000;
     const int lanes = isa == SgemmIsa::Avx512 ? 16 : isa == SgemmIsa::Avx2 ? 8
                                                                            : 4;
     const double flopsPerIter = 12.0 * lanes * 2;
     double best = 0;
-    for (int run = 0; run < 7; ++run) {
-        std::vector<std::thread> pool;
-        std::vector<float> sink(static_cast<size_t>(threads));
+    float sink = 0;
+    for (int run = 0; run < 40; ++run) {
         const auto t0 = Clock::now();
-        for (int t = 0; t < threads; ++t)
-            pool.emplace_back([&, t] {
-                sink[size_t(t)] = isa == SgemmIsa::Avx512 ? fmaLoopAvx512(iters) : isa == SgemmIsa::Avx2 ? fmaLoopAvx2(iters)
-                                                                                                         : fmaLoopSse(iters);
-            });
-        for (auto& th : pool) th.join();
+        sink += isa == SgemmIsa::Avx512 ? fmaLoopAvx512(iters) : isa == SgemmIsa::Avx2 ? fmaLoopAvx2(iters)
+                                                                                       : fmaLoopSse(iters);
         const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-        best = std::max(best, threads * iters * flopsPerIter / secs / 1e9 + double(sink[0]) * 0.0);
+        best = std::max(best, iters * flopsPerIter / secs / 1e9);
     }
-    return best;
+    return threads * best + double(sink) * 0.0;
 }
 
 const char* pathName(SgemmIsa isa) {
     switch (isa) {
-    case SgemmIsa::Avx512: return "AVX-512 12x16 GEMM";
+    case SgemmIsa::Avx512: return "AVX-512 8x32 GEMM";
     case SgemmIsa::Avx2: return "AVX2/FMA 6x16 GEMM";
     case SgemmIsa::Portable: return "portable (Eigen, SSE2)";
     }
@@ -102,8 +102,9 @@ const char* pathName(SgemmIsa isa) {
 
 }  // namespace
 
-int main() {
-    const int threads = int(std::max(1u, std::thread::hardware_concurrency()));
+int main(int argc, char** argv) {
+    const bool serial = argc > 1 && std::string_view(argv[1]) == "--serial";
+    const int threads = serial ? 1 : testing::testDevice().numThreads();
     std::vector<SgemmIsa> paths;
     std::vector<double> peaks;
     for (SgemmIsa isa : {SgemmIsa::Avx512, SgemmIsa::Avx2, SgemmIsa::Portable}) {
@@ -113,7 +114,7 @@ int main() {
         }
         paths.push_back(isa);
         peaks.push_back(peakGflops(threads, isa));
-        std::printf("%-24s peak estimate (%s loop, %d threads): %.1f GFLOP/s\n", pathName(isa),
+        std::printf("%-24s peak estimate (%s loop, 1 thread x %d): %.1f GFLOP/s\n", pathName(isa),
                     isa == SgemmIsa::Portable ? "SSE mul+add" : isa == SgemmIsa::Avx2 ? "AVX2 FMA"
                                                                                       : "AVX-512 FMA",
                     threads, peaks.back());
@@ -149,13 +150,16 @@ int main() {
         for (int64_t i = 0; i < cs.k * cs.n; ++i) b.mutableData<float>()[i] = float(i % 13) * 0.1f;
         const double flops = 2.0 * double(cs.m) * double(cs.k) * double(cs.n);
         const int reps = std::max(3, int(std::min(200.0, 1e10 / flops)));
+        std::vector<float> c(size_t(cs.m * cs.n));
         std::vector<double> best(paths.size(), 1e30);
         for (int r = 0; r < reps; ++r)
             for (size_t p = 0; p < paths.size(); ++p) {
                 kernels::setSgemmIsa(paths[p]);
                 testing::TestKernelContext ctx(node, {a, b});
                 const auto t0 = Clock::now();
-                Status s = matmul->compute(ctx);
+                Status s;
+                if (serial) kernels::gemmFloat(nullptr, a.data<float>(), b.data<float>(), c.data(), cs.m, cs.k, cs.n, false, false);
+                else s = matmul->compute(ctx);
                 const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
                 if (!s.ok()) { std::printf("%s\n", s.toString().c_str()); return 1; }
                 best[p] = std::min(best[p], secs);

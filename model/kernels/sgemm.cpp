@@ -10,11 +10,13 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 #define EIGEN_USE_THREADS
 #include <unsupported/Eigen/CXX11/Tensor>
@@ -25,13 +27,14 @@
 namespace tfscope::kernels {
 namespace {
 
-constexpr int64_t kMR = 6;      // AVX2 micro-tile rows
-constexpr int64_t kMR512 = 12;  // AVX-512 micro-tile rows
-constexpr int64_t kNR = 16;     // micro-tile columns (two 8-float registers, or one 16-float one)
-constexpr int64_t kKC = 256;    // depth of a packed block: a 12x256 A panel + a 256x16 B panel fit L1
-constexpr int64_t kMC = 144;    // rows of a packed A block (144 x 256 floats = 144 KiB, in L2)
-constexpr int64_t kNC = 3072;   // columns of a packed B block (256 x 3072 floats = 3 MiB, in L3)
-static_assert(kMC % kMR == 0 && kMC % kMR512 == 0);
+constexpr int64_t kMR = 6;     // AVX2 micro-tile rows
+constexpr int64_t kMR512 = 8;  // AVX-512 micro-tile rows
+constexpr int kNP512 = 2;      // AVX-512 micro-tile columns, in 16-column panels
+constexpr int64_t kNR = 16;    // micro-tile columns (two 8-float registers, or one 16-float one)
+constexpr int64_t kKC = 256;   // depth of a packed block: an 8x256 A panel + a 256x32 B panel fit L1
+constexpr int64_t kMC = 144;   // rows of a packed A block (144 x 256 floats = 144 KiB, in L2)
+constexpr int64_t kNC = 3072;  // columns of a packed B block (256 x 3072 floats = 3 MiB, in L3)
+static_assert(kMC % kMR == 0 && kMC % kMR512 == 0 && 48 % kMR == 0 && 48 % kMR512 == 0);
 
 bool cpuHas(SgemmIsa isa) {
     static const bool avx2 = [] {
@@ -195,71 +198,92 @@ kAvx2 void multiplyBlock(const float* a, int64_t lda, const float* packedB, int6
     }
 }
 
-// The AVX-512 tile: rows [0, MR) of A times one packed kc x 16 B panel, one 16-float register per
-// row. Every element sums the same products in the same order as microKernel (one FMA per depth
-// step, then + c when accumulating, then the epilogue), so both paths give the same bits. Columns
-// past nr are masked off (the panel is zero there), so edge tiles need no scalar loop.
-template <int MR>
+// The AVX-512 tile: rows [0, MR) of A times NP adjacent packed kc x 16 B panels, one 16-float
+// register per row and panel. Every element sums the same products in the same order as
+// microKernel (one FMA per depth step, then + c when accumulating, then the epilogue), so both
+// paths give the same bits. Columns past nr are masked off (the panels are zero there), so edge
+// tiles need no scalar loop.
+template <int MR, int NP>
 kAvx512 void tile512(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int64_t nr, bool accumulate,
                      const GemmEpilogue* ep, int64_t j) {
-    __m512 acc[MR];
+    __m512 acc[MR][NP];
 #pragma GCC unroll 16
-    for (int r = 0; r < MR; ++r) acc[r] = _mm512_setzero_ps();
-    // Rows 4q..4q+3 are read from a pointer per group of four, at offsets 0, lda, 2 lda, 3 lda,
-    // which x86 addresses as [base + index * 4 or 8]: five registers for twelve rows.
+    for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 2
+        for (int q = 0; q < NP; ++q) acc[r][q] = _mm512_setzero_ps();
+    // Rows 4g..4g+3 are read from a pointer per group of four, at offsets 0, lda, 2 lda, 3 lda,
+    // which x86 addresses as [base + index * 4 or 8]: few registers for many rows.
     const int64_t l1 = lda, l2 = 2 * lda, l3 = 3 * lda;
     const float* g0 = a;
     const float* g1 = a + 4 * lda;
     const float* g2 = a + 8 * lda;
-    for (int64_t p = 0; p < kc; ++p, b += kNR, ++g0, ++g1, ++g2) {
-        const __m512 bv = _mm512_load_ps(b);
+    const float* b1 = b + kc * kNR;  // the second panel
+#pragma GCC unroll 4
+    for (int64_t p = 0; p < kc; ++p, b += kNR, b1 += kNR, ++g0, ++g1, ++g2) {
+        __m512 bv[NP];
+        bv[0] = _mm512_load_ps(b);
+        if constexpr (NP == 2) bv[1] = _mm512_load_ps(b1);
 #pragma GCC unroll 16
         for (int r = 0; r < MR; ++r) {
             const float* g = r < 4 ? g0 : r < 8 ? g1
                                                 : g2;
-            const float x = r % 4 == 0 ? g[0] : r % 4 == 1 ? g[l1]
-                                            : r % 4 == 2   ? g[l2]
-                                                           : g[l3];
-            acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(x), bv, acc[r]);
+            const __m512 x = _mm512_set1_ps(r % 4 == 0 ? g[0] : r % 4 == 1 ? g[l1]
+                                                            : r % 4 == 2   ? g[l2]
+                                                                           : g[l3]);
+#pragma GCC unroll 2
+            for (int q = 0; q < NP; ++q) acc[r][q] = _mm512_fmadd_ps(x, bv[q], acc[r][q]);
         }
     }
-    const __mmask16 mask = __mmask16((1u << nr) - 1);
     const __m512 zero = _mm512_setzero_ps();
-#pragma GCC unroll 16
-    for (int r = 0; r < MR; ++r) {
-        float* row = c + r * ldc;
-        __m512 v = acc[r];
-        if (accumulate) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, row));
-        if (ep) {
-            if (ep->bias) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, ep->bias + j));
-            if (ep->scale)
-                v = _mm512_add_ps(_mm512_mul_ps(v, _mm512_maskz_loadu_ps(mask, ep->scale + j)), _mm512_maskz_loadu_ps(mask, ep->shift + j));
-            if (ep->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, ep->residual + (row - ep->out)));
-            // As in epilogue8: max(0, v) keeps a NaN v.
-            if (ep->act == GemmActivation::Relu) v = _mm512_max_ps(zero, v);
-            else if (ep->act == GemmActivation::Relu6) v = _mm512_min_ps(_mm512_set1_ps(6.0f), _mm512_max_ps(zero, v));
+#pragma GCC unroll 2
+    for (int q = 0; q < NP; ++q) {
+        const int64_t cols = std::min<int64_t>(kNR, nr - q * kNR), jq = j + q * kNR;
+        const __mmask16 mask = __mmask16((1u << cols) - 1);
+        __m512 bias = zero, scale = zero, shift = zero;
+        if (ep && ep->bias) bias = _mm512_maskz_loadu_ps(mask, ep->bias + jq);
+        if (ep && ep->scale) {
+            scale = _mm512_maskz_loadu_ps(mask, ep->scale + jq);
+            shift = _mm512_maskz_loadu_ps(mask, ep->shift + jq);
         }
-        _mm512_mask_storeu_ps(row, mask, v);
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; ++r) {
+            float* at = c + r * ldc + q * kNR;
+            __m512 v = acc[r][q];
+            if (accumulate) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, at));
+            if (ep) {
+                if (ep->bias) v = _mm512_add_ps(v, bias);
+                if (ep->scale) v = _mm512_add_ps(_mm512_mul_ps(v, scale), shift);
+                if (ep->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, ep->residual + (at - ep->out)));
+                // As in epilogue8: max(0, v) keeps a NaN v.
+                if (ep->act == GemmActivation::Relu) v = _mm512_max_ps(zero, v);
+                else if (ep->act == GemmActivation::Relu6) v = _mm512_min_ps(_mm512_set1_ps(6.0f), _mm512_max_ps(zero, v));
+            }
+            _mm512_mask_storeu_ps(at, mask, v);
+        }
     }
 }
 
-// c[0..mr) x [0..nr) (+)= rows of A times the packed kc x 16 B panel, as microKernel, 12 rows a tile.
+// c[0..mr) x [0..nr) (+)= rows of A times the packed kc x 16 B panels from b on (nr <= 16 * kNP512),
+// as microKernel, with the tile of mr rows and as many panels as nr needs.
 kAvx512 void microKernel512(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int64_t mr, int64_t nr,
                             bool accumulate, const GemmEpilogue* ep, int64_t j) {
     using Tile = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t, bool, const GemmEpilogue*, int64_t);
-    static constexpr Tile tiles[kMR512] = {tile512<1>, tile512<2>, tile512<3>, tile512<4>, tile512<5>, tile512<6>,
-                                           tile512<7>, tile512<8>, tile512<9>, tile512<10>, tile512<11>, tile512<12>};
-    if (mr == kMR512) tile512<kMR512>(kc, a, lda, b, c, ldc, nr, accumulate, ep, j);
-    else tiles[mr - 1](kc, a, lda, b, c, ldc, nr, accumulate, ep, j);
+    static constexpr auto table = []<int... R>(std::integer_sequence<int, R...>) {
+        return std::array<std::array<Tile, 2>, sizeof...(R)>{{{tile512<R + 1, 1>, tile512<R + 1, kNP512>}...}};
+    }
+    (std::make_integer_sequence<int, kMR512>());
+    if (mr == kMR512 && nr > kNR * (kNP512 - 1)) tile512<kMR512, kNP512>(kc, a, lda, b, c, ldc, nr, accumulate, ep, j);
+    else table[size_t(mr - 1)][nr > kNR ? 1 : 0](kc, a, lda, b, c, ldc, nr, accumulate, ep, j);
 }
 
-// multiplyBlock with the AVX-512 tile.
+// multiplyBlock with the AVX-512 tiles.
 kAvx512 void multiplyBlock512(const float* a, int64_t lda, const float* packedB, int64_t kc, int64_t nc, float* c, int64_t ldc, int64_t m,
                               bool accumulate, const GemmEpilogue* ep, int64_t j) {
+    constexpr int64_t width = kNR * kNP512;
     for (int64_t ic = 0; ic < m; ic += kMC) {
         const int64_t mc = std::min(kMC, m - ic);
-        for (int64_t jr = 0; jr < nc; jr += kNR) {
-            const int64_t nr = std::min(kNR, nc - jr);
+        for (int64_t jr = 0; jr < nc; jr += width) {
+            const int64_t nr = std::min(width, nc - jr);
             for (int64_t ir = 0; ir < mc; ir += kMR512)
                 microKernel512(kc, a + (ic + ir) * lda, lda, packedB + jr * kc, c + (ic + ir) * ldc + jr, ldc, std::min(kMR512, mc - ir),
                                nr, accumulate, ep, j + jr);
@@ -385,9 +409,10 @@ PackedSgemmB::PackedSgemmB(const float* b, int64_t k, int64_t n, bool transB) : 
 void packedSgemmParallel(KernelContext& ctx, const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64_t m, const GemmEpilogue& ep) {
     const int64_t n = b.n();
     const int threads = numThreads(ctx);
+    const int64_t mr = sgemmIsa() == SgemmIsa::Avx512 ? kMR512 : kMR;  // row chunks of whole tiles
     int64_t rowChunk = m, colChunk = n;
     if (threads > 1 && m < 4 * kMC && n >= 2 * kNR * threads) colChunk = ((n + threads - 1) / threads + kNR - 1) / kNR * kNR;
-    else if (threads > 1) rowChunk = std::max<int64_t>(8 * kMR, ((m + 4 * threads - 1) / (4 * threads) + kMR512 - 1) / kMR512 * kMR512);
+    else if (threads > 1) rowChunk = std::max<int64_t>(48, ((m + 4 * threads - 1) / (4 * threads) + mr - 1) / mr * mr);
     const int64_t rowParts = (m + rowChunk - 1) / rowChunk, colParts = (n + colChunk - 1) / colChunk;
     parallelFor(ctx, rowParts * colParts, double(rowChunk) * double(colChunk) * double(b.k()), [&](int64_t t0, int64_t t1) {
         for (int64_t t = t0; t < t1; ++t) {

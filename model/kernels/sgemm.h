@@ -10,8 +10,8 @@
 // Blocking follows the usual Goto/BLIS scheme: B in KC x NC blocks packed into 16-column panels
 // (PackedSgemmB, once per product), A in MC x KC blocks read in place (rows with contiguous depth;
 // a transposed A is gathered a block at a time), and a register-tile micro-kernel: 6x16 (two
-// 8-float registers per row) with AVX2, 12x16 (one 16-float register per row, masked edge columns)
-// with AVX-512F. Both paths read the same packed B and sum each element's products in the same
+// 8-float registers per row) with AVX2, 8x32 (two 16-float registers per row, over two adjacent
+// panels; masked edge columns) with AVX-512F. Both paths read the same packed B and sum each element's products in the same
 // order, so they give the same bits. Threads split the rows, or, for few rows, the columns
 // (packedSgemmParallel).
 //

@@ -1,7 +1,7 @@
 // The float GEMM behind MatMul/Conv2D/Einsum on each path the CPU has (the packed AVX-512 and
 // AVX2/FMA kernels, the one-row GEMV, and the portable Eigen contraction; a path this CPU lacks is
 // skipped with a message) against a plain double-precision loop, across the block edges of the
-// packed kernels (6- and 12-row and 16-column tiles, 256-deep and 144-row blocks, 3072-column
+// packed kernels (6x16 and 8x32 tiles, 256-deep and 144-row blocks, 3072-column
 // panels), all four transpose combinations, on the thread pool (2 threads) and the calling thread;
 // and the fused epilogue (bias, batch norm, Relu, Relu6, residual) against the scalar order the
 // unfused kernels use. The AVX-512 and AVX2 paths give the same bits. Conv2D's float paths (each
@@ -217,17 +217,18 @@ void TestGemm::testProducts() {
     QFETCH(int, isa);
     QFETCH(bool, threaded);
     USE_ISA(SgemmIsa(isa));
-    // The packed GEMMs' tiles and edges (rows around the 6- and 12-row tiles and the 144-row block,
-    // depth around the 256-deep block, columns around the 16-column tile and the 3072-column
+    // The packed GEMMs' tiles and edges (rows around the 6- and 8-row tiles and the 144-row block,
+    // depth around the 256-deep block, columns around the 16- and 32-column tiles and the 3072-column
     // block; many rows, which the threads split by rows), then one row: the GEMV (8- and 16-column
     // vectors, a scalar tail; the last one large enough for the threads to split the columns).
     // clang-format off
-    const Product shapes[] = {{1, 1, 1, false, false},     {3, 5, 7, false, false},      {6, 16, 16, false, false},
-                              {7, 17, 17, false, false},   {13, 300, 33, false, false},  {150, 257, 40, false, false},
-                              {64, 27, 32, false, false},  {5, 600, 3100, false, false}, {300, 40, 9, false, false},
-                              {12, 256, 16, false, false}, {11, 1, 15, false, false},    {25, 513, 31, false, false},
-                              {145, 255, 1, false, false}, {4, 3, 50, false, false},     {1000, 70, 41, false, false},
-                              {1, 784, 512, false, false}, {1, 300, 70, false, false},   {1, 1000, 3, false, false},
+    const Product shapes[] = {{1, 1, 1, false, false},     {3, 5, 7, false, false},       {6, 16, 16, false, false},
+                              {7, 17, 17, false, false},   {13, 300, 33, false, false},   {150, 257, 40, false, false},
+                              {64, 27, 32, false, false},  {5, 600, 3100, false, false},  {300, 40, 9, false, false},
+                              {8, 256, 48, false, false},  {9, 64, 16, false, false},     {11, 1, 15, false, false},
+                              {25, 513, 31, false, false}, {145, 255, 1, false, false},   {4, 3, 50, false, false},
+                              {1000, 70, 41, false, false},
+                              {1, 784, 512, false, false}, {1, 300, 70, false, false},    {1, 1000, 3, false, false},
                               {1, 17, 129, false, false},  {1, 2048, 1001, false, false}, {1, 2048, 2100, false, false}};
     // clang-format on
     for (Product p : shapes)
@@ -357,7 +358,7 @@ void TestGemm::testConvolutions_data() {
 void TestGemm::testConvolutions() {
     QFETCH(int, isa);
     USE_ISA(SgemmIsa(isa));
-    // Row counts that are not multiples of the 6- and 12-row tiles or of the per-thread blocks;
+    // Row counts that are not multiples of the 6- and 8-row tiles or of the per-thread blocks;
     // depths below one tile and past the 256-deep block; filter counts off the 16-column tile.
     const Conv convs[] = {{2, 9, 7, 5, 3, 3, 20, 1, 1, "SAME"},    {1, 13, 11, 40, 5, 3, 33, 2, 1, "VALID"},
                           {3, 10, 10, 3, 3, 3, 16, 1, 2, "SAME"},  {2, 32, 32, 3, 3, 3, 32, 1, 1, "SAME"},
