@@ -1,10 +1,11 @@
 #pragma once
 // Single-precision matrix-vector products for AVX2/FMA and AVX-512 CPUs, chosen at run time like
-// the packed GEMM (sgemm.h, sgemmIsa(); both widths give the same bits): c[n] = a[k] * B, then the
-// epilogue. A product with one row of A (a MatMul or Dense layer at batch 1) is bound by reading B
-// once, so B is streamed in place: for B [k,n] (row-major) the rows go by in memory order into the
-// output, which stays in L1; for a transposed B [n,k] each output is a dot product over a
-// contiguous row. Threads split the output columns, so each reads only its share of B.
+// the packed GEMM (sgemm.h, sgemmIsa(); 512-bit vectors for large B only; both widths give the same
+// bits): c[n] = a[k] * B, then the epilogue. A product with one row of A (a MatMul or Dense layer
+// at batch 1) is bound by reading B once, so B is streamed in place: for B [k,n] (row-major) the
+// rows go by in memory order into the output, which stays in L1; for a transposed B [n,k] each
+// output is a dot product over a contiguous row. Threads split the output columns, so each reads
+// only its share of B.
 //
 //   if (packedSgemmAvailable()) sgemv(&ctx, a, b, c, k, n, transB, epilogue);
 

@@ -291,8 +291,9 @@ void TestGemm::testPathsAgree() {
     if (!sgemmIsaSupported(SgemmIsa::Avx512)) QSKIP("This CPU has no AVX-512: there is only one packed GEMM path here.");
     const int64_t n = 53, maxN = 2100;
     const auto biasV = randomVector(size_t(maxN), 3), scaleV = randomVector(size_t(maxN), 4), shiftV = randomVector(size_t(maxN), 5);
-    // The GEMV (both layouts of B; the last one split between the threads), then the packed GEMM.
-    for (Product p : {Product{1, 300, n, false, false}, Product{1, 77, n, false, true}, Product{1, 2048, maxN, false, false},
+    // The GEMV (both layouts of B, large enough for 512-bit vectors; the last two split between
+    // the threads; 2061 = 128 x 16 + 8 + 5 and 517 = 32 x 16 + 5 reach every tail), then the packed GEMM.
+    for (Product p : {Product{1, 2061, 517, false, false}, Product{1, 2061, 517, false, true}, Product{1, 2048, maxN, false, false},
                       Product{1, 2048, maxN, false, true}, Product{4, 5, n, false, false}, Product{37, 600, n, true, false},
                       Product{150, 257, n, false, true}, Product{600, 64, n, false, false}}) {
         const auto a = randomVector(size_t(p.m * p.k), 11), b = randomVector(size_t(p.k * p.n), 12);
