@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -31,7 +32,9 @@ constexpr int64_t kMR = 6;     // AVX2 micro-tile rows
 constexpr int64_t kMR512 = 8;  // AVX-512 micro-tile rows
 constexpr int kNP512 = 2;      // AVX-512 micro-tile columns, in 16-column panels
 constexpr int64_t kNR = 16;    // micro-tile columns (two 8-float registers, or one 16-float one)
-constexpr int64_t kKC = 256;   // depth of a packed block: an 8x256 A panel + a 256x32 B panel fit L1
+// Depth of a packed block: a tile's A rows and B panels fit L1 (AVX2: 6x256 + 256x16 floats; AVX-512:
+// 8x256 + 256x32 floats, 40 KiB). Both paths must use the same depth to give the same bits.
+constexpr int64_t kKC = 256;
 constexpr int64_t kMC = 144;   // rows of a packed A block (144 x 256 floats = 144 KiB, in L2)
 constexpr int64_t kNC = 3072;  // columns of a packed B block (256 x 3072 floats = 3 MiB, in L3)
 static_assert(kMC % kMR == 0 && kMC % kMR512 == 0 && 48 % kMR == 0 && 48 % kMR512 == 0);
@@ -110,9 +113,21 @@ kAvx2 void packB(Operand b, int64_t kc, int64_t nc, float* out) {
     }
 }
 
+// The epilogue in the packed kernels: the batch norm's v * scale + shift is one fused multiply-add,
+// written out (not left to the compiler's contraction, which GCC and Clang decide differently), so
+// that the 8-float, 16-float and scalar forms give the same bits; otherwise as epilogueValue().
+kAvx2 inline float epilogue1(const GemmEpilogue& ep, float v, int64_t j, const float* at) {
+    if (ep.bias) v += ep.bias[j];
+    if (ep.scale) v = std::fmaf(v, ep.scale[j], ep.shift[j]);
+    if (ep.residual) v += ep.residual[at - ep.out];
+    if (ep.act == GemmActivation::None || std::isnan(v)) return v;
+    v = std::max(v, 0.0f);
+    return ep.act == GemmActivation::Relu6 ? std::min(v, 6.0f) : v;
+}
+
 kAvx2 inline __m256 epilogue8(const GemmEpilogue& ep, __m256 v, int64_t j, const float* at) {
     if (ep.bias) v = _mm256_add_ps(v, _mm256_loadu_ps(ep.bias + j));
-    if (ep.scale) v = _mm256_add_ps(_mm256_mul_ps(v, _mm256_loadu_ps(ep.scale + j)), _mm256_loadu_ps(ep.shift + j));
+    if (ep.scale) v = _mm256_fmadd_ps(v, _mm256_loadu_ps(ep.scale + j), _mm256_loadu_ps(ep.shift + j));
     if (ep.residual) v = _mm256_add_ps(v, _mm256_loadu_ps(ep.residual + (at - ep.out)));
     // max(0, v) returns its second operand when either is NaN, so NaN stays NaN as in TF's Relu.
     if (ep.act == GemmActivation::Relu) v = _mm256_max_ps(_mm256_setzero_ps(), v);
@@ -178,7 +193,7 @@ kAvx2 void microKernel(int64_t kc, const float* a, int64_t lda, const float* b, 
         for (int64_t q = 0; q < nr; ++q) {
             float v = tile[r * kNR + q];
             if (accumulate) v += c[r * ldc + q];
-            c[r * ldc + q] = ep ? epilogueValue(*ep, v, j + q, c + r * ldc + q) : v;
+            c[r * ldc + q] = ep ? epilogue1(*ep, v, j + q, c + r * ldc + q) : v;
         }
     }
 }
@@ -215,9 +230,9 @@ kAvx512 void tile512(int64_t kc, const float* a, int64_t lda, const float* b, fl
     // which x86 addresses as [base + index * 4 or 8]: few registers for many rows.
     const int64_t l1 = lda, l2 = 2 * lda, l3 = 3 * lda;
     const float* g0 = a;
-    const float* g1 = a + 4 * lda;
-    const float* g2 = a + 8 * lda;
-    const float* b1 = b + kc * kNR;  // the second panel
+    const float* g1 = MR > 4 ? a + 4 * lda : a;
+    const float* g2 = MR > 8 ? a + 8 * lda : a;
+    const float* b1 = NP > 1 ? b + kc * kNR : b;  // the second panel
 #pragma GCC unroll 4
     for (int64_t p = 0; p < kc; ++p, b += kNR, b1 += kNR, ++g0, ++g1, ++g2) {
         __m512 bv[NP];
@@ -252,7 +267,7 @@ kAvx512 void tile512(int64_t kc, const float* a, int64_t lda, const float* b, fl
             if (accumulate) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, at));
             if (ep) {
                 if (ep->bias) v = _mm512_add_ps(v, bias);
-                if (ep->scale) v = _mm512_add_ps(_mm512_mul_ps(v, scale), shift);
+                if (ep->scale) v = _mm512_fmadd_ps(v, scale, shift);
                 if (ep->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, ep->residual + (at - ep->out)));
                 // As in epilogue8: max(0, v) keeps a NaN v.
                 if (ep->act == GemmActivation::Relu) v = _mm512_max_ps(zero, v);
