@@ -86,11 +86,8 @@ bool checkProduct(const Product& p, bool threaded, GemmEpilogue ep, QString* why
 }
 
 // Adds one data row per GEMM path, named for it, with the path in column "isa".
-void addIsaRows(const char* what = nullptr) {
-    for (SgemmIsa isa : {SgemmIsa::Avx512, SgemmIsa::Avx2, SgemmIsa::Portable}) {
-        if (what) QTest::addRow("%s %s", sgemmIsaName(isa), what) << int(isa);
-        else QTest::newRow(sgemmIsaName(isa)) << int(isa);
-    }
+void addIsaRows() {
+    for (SgemmIsa isa : {SgemmIsa::Avx512, SgemmIsa::Avx2, SgemmIsa::Portable}) QTest::newRow(sgemmIsaName(isa)) << int(isa);
 }
 
 // Switches the float GEMM to the path `isa`, or skips the test where the CPU lacks it.
