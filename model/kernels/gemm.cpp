@@ -1,5 +1,5 @@
 // The Eigen tensor contractions behind gemm() (see gemm.h), instantiated once for float and double,
-// and the choice between them, the packed AVX2 GEMM and the AVX2 GEMV for float.
+// and the choice between them, the packed GEMM and the GEMV (AVX-512 or AVX2, sgemm.h) for float.
 #include "model/kernels/gemm.h"
 
 #include "model/kernels/sgemm.h"

@@ -5,9 +5,9 @@
 //   gemm(ctx, a, b, c, m, k, n, false, false);       // thread pool for large products
 //   gemmSerial(a, b, c, m, k, n, false, false);       // the calling thread only
 //
-// float runs on the packed AVX2/FMA GEMM where the CPU has it (sgemm.h), else, like double, on an
-// Eigen tensor contraction (instantiated once, in gemm.cpp); half and bfloat16 are widened to
-// float and rounded once; integers and complex use a plain loop. An optional GemmEpilogue
+// float runs on the packed AVX-512 or AVX2/FMA GEMM where the CPU has it (sgemm.h), else, like
+// double, on an Eigen tensor contraction (instantiated once, in gemm.cpp); half and bfloat16 are
+// widened to float and rounded once; integers and complex use a plain loop. An optional GemmEpilogue
 // (gemm_epilogue.h) adds a per-column bias, batch norm and Relu for the fused Conv2D/MatMul kernels.
 
 #include <vector>

@@ -34,8 +34,8 @@ struct GemmEpilogue {
     bool empty() const { return !bias && !scale && !residual && act == GemmActivation::None; }
 };
 
-// One element of column j, stored at `at` in the output (needed only with a residual); the vector
-// GEMM follows the same order.
+// One element of column j, stored at `at` in the output (needed only with a residual); the packed
+// GEMM (sgemm.cpp) follows the same order, with v * scale + shift as one fused multiply-add.
 inline float epilogueValue(const GemmEpilogue& ep, float v, int64_t j, const float* at = nullptr) {
     if (ep.bias) v += ep.bias[j];
     if (ep.scale) v = v * ep.scale[j] + ep.shift[j];

@@ -1,7 +1,8 @@
-// The packed AVX2/FMA single-precision GEMM (see sgemm.h). Only the functions marked kAvx2 use
-// AVX2/FMA instructions; they run only after packedSgemmAvailable() said the CPU has them. No
-// template or inline function of a header is compiled for AVX2 here (the marked functions are
-// static leaves), so the linker can never pick an AVX2 copy for code that runs on any CPU.
+// The packed AVX2/FMA and AVX-512 single-precision GEMM (see sgemm.h). Only the functions marked
+// kAvx2 use AVX2/FMA instructions, and only those marked kAvx512 use AVX-512; they run only after
+// sgemmIsa() said the CPU has them. No template or inline function of a header is compiled for a
+// wider ISA here (the marked functions are static leaves, and the tile templates have internal
+// linkage), so the linker can never pick an AVX2 or AVX-512 copy for code that runs on any CPU.
 #include "model/kernels/sgemm.h"
 
 #include "model/exec/derived_cache.h"
@@ -9,34 +10,66 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <string_view>
+#include <utility>
 
 #define EIGEN_USE_THREADS
 #include <unsupported/Eigen/CXX11/Tensor>
 
 #define kAvx2 __attribute__((target("avx2,fma")))
+#define kAvx512 __attribute__((target("avx512f,avx2,fma")))
 
 namespace tfscope::kernels {
 namespace {
 
-constexpr int64_t kMR = 6;     // micro-tile rows
-constexpr int64_t kNR = 16;    // micro-tile columns (two 8-float registers)
-constexpr int64_t kKC = 256;   // depth of a packed block: a 6x256 A panel + a 256x16 B panel fit L1
+constexpr int64_t kMR = 6;     // AVX2 micro-tile rows
+constexpr int64_t kMR512 = 8;  // AVX-512 micro-tile rows
+constexpr int kNP512 = 2;      // AVX-512 micro-tile columns, in 16-column panels
+constexpr int64_t kNR = 16;    // micro-tile columns (two 8-float registers, or one 16-float one)
+// Depth of a packed block: a tile's A rows and B panels fit L1 (AVX2: 6x256 + 256x16 floats; AVX-512:
+// 8x256 + 256x32 floats, 40 KiB). Both paths must use the same depth to give the same bits.
+constexpr int64_t kKC = 256;
 constexpr int64_t kMC = 144;   // rows of a packed A block (144 x 256 floats = 144 KiB, in L2)
 constexpr int64_t kNC = 3072;  // columns of a packed B block (256 x 3072 floats = 3 MiB, in L3)
+static_assert(kMC % kMR == 0 && kMC % kMR512 == 0 && 48 % kMR == 0 && 48 % kMR512 == 0);
 
-std::atomic<bool> g_enabled{true};
-
-bool cpuHasAvx2Fma() {
-    static const bool has = [] {
+bool cpuHas(SgemmIsa isa) {
+    static const bool avx2 = [] {
         __builtin_cpu_init();
         return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     }();
-    return has;
+    static const bool avx512 = avx2 && __builtin_cpu_supports("avx512f");
+    switch (isa) {
+    case SgemmIsa::Portable: return true;
+    case SgemmIsa::Avx2: return avx2;
+    case SgemmIsa::Avx512: return avx512;
+    }
+    return false;
 }
+
+// The widest path the CPU has, no wider than TFSCOPE_ISA asks for (avx512, avx2 or portable).
+SgemmIsa defaultIsa() {
+    static const SgemmIsa isa = [] {
+        SgemmIsa want = SgemmIsa::Avx512;
+        if (const char* env = std::getenv("TFSCOPE_ISA")) {
+            const std::string_view v(env);
+            if (v == "portable") want = SgemmIsa::Portable;
+            else if (v == "avx2") want = SgemmIsa::Avx2;
+        }
+        while (!cpuHas(want)) want = SgemmIsa(int(want) - 1);
+        return want;
+    }();
+    return isa;
+}
+
+// The path in use; -1 until the first call of sgemmIsa() or a setter.
+std::atomic<int> g_isa{-1};
 
 // A matrix operand: element (i, j) at p[i * rs + j * cs].
 struct Operand {
@@ -80,9 +113,21 @@ kAvx2 void packB(Operand b, int64_t kc, int64_t nc, float* out) {
     }
 }
 
+// The epilogue in the packed kernels: the batch norm's v * scale + shift is one fused multiply-add,
+// written out (not left to the compiler's contraction, which GCC and Clang decide differently), so
+// that the 8-float, 16-float and scalar forms give the same bits; otherwise as epilogueValue().
+kAvx2 inline float epilogue1(const GemmEpilogue& ep, float v, int64_t j, const float* at) {
+    if (ep.bias) v += ep.bias[j];
+    if (ep.scale) v = std::fmaf(v, ep.scale[j], ep.shift[j]);
+    if (ep.residual) v += ep.residual[at - ep.out];
+    if (ep.act == GemmActivation::None || std::isnan(v)) return v;
+    v = std::max(v, 0.0f);
+    return ep.act == GemmActivation::Relu6 ? std::min(v, 6.0f) : v;
+}
+
 kAvx2 inline __m256 epilogue8(const GemmEpilogue& ep, __m256 v, int64_t j, const float* at) {
     if (ep.bias) v = _mm256_add_ps(v, _mm256_loadu_ps(ep.bias + j));
-    if (ep.scale) v = _mm256_add_ps(_mm256_mul_ps(v, _mm256_loadu_ps(ep.scale + j)), _mm256_loadu_ps(ep.shift + j));
+    if (ep.scale) v = _mm256_fmadd_ps(v, _mm256_loadu_ps(ep.scale + j), _mm256_loadu_ps(ep.shift + j));
     if (ep.residual) v = _mm256_add_ps(v, _mm256_loadu_ps(ep.residual + (at - ep.out)));
     // max(0, v) returns its second operand when either is NaN, so NaN stays NaN as in TF's Relu.
     if (ep.act == GemmActivation::Relu) v = _mm256_max_ps(_mm256_setzero_ps(), v);
@@ -148,7 +193,7 @@ kAvx2 void microKernel(int64_t kc, const float* a, int64_t lda, const float* b, 
         for (int64_t q = 0; q < nr; ++q) {
             float v = tile[r * kNR + q];
             if (accumulate) v += c[r * ldc + q];
-            c[r * ldc + q] = ep ? epilogueValue(*ep, v, j + q, c + r * ldc + q) : v;
+            c[r * ldc + q] = ep ? epilogue1(*ep, v, j + q, c + r * ldc + q) : v;
         }
     }
 }
@@ -168,6 +213,99 @@ kAvx2 void multiplyBlock(const float* a, int64_t lda, const float* packedB, int6
     }
 }
 
+// The AVX-512 tile: rows [0, MR) of A times NP adjacent packed kc x 16 B panels, one 16-float
+// register per row and panel. Every element sums the same products in the same order as
+// microKernel (one FMA per depth step, then + c when accumulating, then the epilogue), so both
+// paths give the same bits. Columns past nr are masked off (the panels are zero there), so edge
+// tiles need no scalar loop.
+template <int MR, int NP>
+kAvx512 void tile512(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int64_t nr, bool accumulate,
+                     const GemmEpilogue* ep, int64_t j) {
+    __m512 acc[MR][NP];
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 2
+        for (int q = 0; q < NP; ++q) acc[r][q] = _mm512_setzero_ps();
+    // Rows 4g..4g+3 are read from a pointer per group of four, at offsets 0, lda, 2 lda, 3 lda,
+    // which x86 addresses as [base + index * 4 or 8]: few registers for many rows.
+    const int64_t l1 = lda, l2 = 2 * lda, l3 = 3 * lda;
+    const float* g0 = a;
+    const float* g1 = MR > 4 ? a + 4 * lda : a;
+    const float* g2 = MR > 8 ? a + 8 * lda : a;
+    const float* b1 = NP > 1 ? b + kc * kNR : b;  // the second panel
+#pragma GCC unroll 4
+    for (int64_t p = 0; p < kc; ++p, b += kNR, b1 += kNR, ++g0, ++g1, ++g2) {
+        __m512 bv[NP];
+        bv[0] = _mm512_load_ps(b);
+        if constexpr (NP == 2) bv[1] = _mm512_load_ps(b1);
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; ++r) {
+            const float* g = r < 4 ? g0 : r < 8 ? g1
+                                                : g2;
+            const __m512 x = _mm512_set1_ps(r % 4 == 0 ? g[0] : r % 4 == 1 ? g[l1]
+                                                            : r % 4 == 2   ? g[l2]
+                                                                           : g[l3]);
+#pragma GCC unroll 2
+            for (int q = 0; q < NP; ++q) acc[r][q] = _mm512_fmadd_ps(x, bv[q], acc[r][q]);
+        }
+    }
+    const __m512 zero = _mm512_setzero_ps();
+#pragma GCC unroll 2
+    for (int q = 0; q < NP; ++q) {
+        const int64_t cols = std::min<int64_t>(kNR, nr - q * kNR), jq = j + q * kNR;
+        const __mmask16 mask = __mmask16((1u << cols) - 1);
+        __m512 bias = zero, scale = zero, shift = zero;
+        if (ep && ep->bias) bias = _mm512_maskz_loadu_ps(mask, ep->bias + jq);
+        if (ep && ep->scale) {
+            scale = _mm512_maskz_loadu_ps(mask, ep->scale + jq);
+            shift = _mm512_maskz_loadu_ps(mask, ep->shift + jq);
+        }
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; ++r) {
+            float* at = c + r * ldc + q * kNR;
+            __m512 v = acc[r][q];
+            if (accumulate) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, at));
+            if (ep) {
+                if (ep->bias) v = _mm512_add_ps(v, bias);
+                if (ep->scale) v = _mm512_fmadd_ps(v, scale, shift);
+                if (ep->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, ep->residual + (at - ep->out)));
+                // As in epilogue8: max(0, v) keeps a NaN v.
+                if (ep->act == GemmActivation::Relu) v = _mm512_max_ps(zero, v);
+                else if (ep->act == GemmActivation::Relu6) v = _mm512_min_ps(_mm512_set1_ps(6.0f), _mm512_max_ps(zero, v));
+            }
+            _mm512_mask_storeu_ps(at, mask, v);
+        }
+    }
+}
+
+// c[0..mr) x [0..nr) (+)= rows of A times the packed kc x 16 B panels from b on (nr <= 16 * kNP512),
+// as microKernel, with the tile of mr rows and as many panels as nr needs.
+kAvx512 void microKernel512(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int64_t mr, int64_t nr,
+                            bool accumulate, const GemmEpilogue* ep, int64_t j) {
+    using Tile = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t, bool, const GemmEpilogue*, int64_t);
+    static constexpr auto table = []<int... R>(std::integer_sequence<int, R...>) {
+        return std::array<std::array<Tile, 2>, sizeof...(R)>{{{tile512<R + 1, 1>, tile512<R + 1, kNP512>}...}};
+    }
+    (std::make_integer_sequence<int, kMR512>());
+    if (mr == kMR512 && nr > kNR * (kNP512 - 1)) tile512<kMR512, kNP512>(kc, a, lda, b, c, ldc, nr, accumulate, ep, j);
+    else table[size_t(mr - 1)][nr > kNR ? 1 : 0](kc, a, lda, b, c, ldc, nr, accumulate, ep, j);
+}
+
+// multiplyBlock with the AVX-512 tiles.
+kAvx512 void multiplyBlock512(const float* a, int64_t lda, const float* packedB, int64_t kc, int64_t nc, float* c, int64_t ldc, int64_t m,
+                              bool accumulate, const GemmEpilogue* ep, int64_t j) {
+    constexpr int64_t width = kNR * kNP512;
+    for (int64_t ic = 0; ic < m; ic += kMC) {
+        const int64_t mc = std::min(kMC, m - ic);
+        for (int64_t jr = 0; jr < nc; jr += width) {
+            const int64_t nr = std::min(width, nc - jr);
+            for (int64_t ir = 0; ir < mc; ir += kMR512)
+                microKernel512(kc, a + (ic + ir) * lda, lda, packedB + jr * kc, c + (ic + ir) * ldc + jr, ldc, std::min(kMR512, mc - ir),
+                               nr, accumulate, ep, j + jr);
+        }
+    }
+}
+
 // All of B in KC x NC blocks of 16-column panels: the block at columns jc and depth pc starts at
 // jc * k + pc * (its width rounded up to 16).
 kAvx2 void packWholeB(Operand b, int64_t k, int64_t n, float* out) {
@@ -182,13 +320,14 @@ kAvx2 void packWholeB(Operand b, int64_t k, int64_t n, float* out) {
 // meets every row block in turn (the Goto order). A made by a.fill: each row block is filled one
 // depth slice at a time into `buffer` and meets every column of the range while it is in cache.
 kAvx2 void rowsTimesPackedB(const SgemmRowsA& a, const float* packedB, int64_t k, int64_t n, float* c, int64_t ldc, int64_t r0,
-                            int64_t r1, int64_t c0, int64_t c1, const GemmEpilogue* ep, float* buffer) {
+                            int64_t r1, int64_t c0, int64_t c1, const GemmEpilogue* ep, float* buffer, bool avx512) {
+    const auto multiply = avx512 ? multiplyBlock512 : multiplyBlock;
     for (int64_t jc = c0 / kNC * kNC; jc < c1; jc += kNC) {
         const int64_t nc = std::min(kNC, n - jc), ncr = (nc + kNR - 1) / kNR * kNR;
         const int64_t from = std::max(jc, c0), to = std::min(jc + nc, c1);  // `from` is a multiple of 16
         auto block = [&](const float* rows, int64_t lda, int64_t ic, int64_t mc, int64_t pc, int64_t kc) {
-            multiplyBlock(rows, lda, packedB + jc * k + pc * ncr + (from - jc) * kc, kc, to - from, c + ic * ldc + from, ldc, mc, pc > 0,
-                          pc + kc == k ? ep : nullptr, from);
+            multiply(rows, lda, packedB + jc * k + pc * ncr + (from - jc) * kc, kc, to - from, c + ic * ldc + from, ldc, mc, pc > 0,
+                     pc + kc == k ? ep : nullptr, from);
         };
         if (!a.fill) {
             for (int64_t pc = 0; pc < k; pc += kKC) block(a.a + r0 * a.lda + pc, a.lda, r0, r1 - r0, pc, std::min(kKC, k - pc));
@@ -220,14 +359,40 @@ void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64
         return;
     }
     float* buffer = a.fill ? scratch(size_t(kMC * kKC)) : nullptr;
-    rowsTimesPackedB(a, b.data(), b.k(), b.n(), c, ldc, r0, r1, c0, c1, epp, buffer);
+    rowsTimesPackedB(a, b.data(), b.k(), b.n(), c, ldc, r0, r1, c0, c1, epp, buffer, sgemmIsa() == SgemmIsa::Avx512);
 }
 
 }  // namespace
 
-bool packedSgemmAvailable() { return g_enabled.load(std::memory_order_relaxed) && cpuHasAvx2Fma(); }
+bool sgemmIsaSupported(SgemmIsa isa) { return cpuHas(isa); }
 
-void setPackedSgemmEnabled(bool enabled) { g_enabled.store(enabled, std::memory_order_relaxed); }
+SgemmIsa sgemmIsa() {
+    int isa = g_isa.load(std::memory_order_relaxed);
+    if (isa < 0) {
+        g_isa.compare_exchange_strong(isa, int(defaultIsa()), std::memory_order_relaxed);
+        isa = g_isa.load(std::memory_order_relaxed);
+    }
+    return SgemmIsa(isa);
+}
+
+bool setSgemmIsa(SgemmIsa isa) {
+    if (!cpuHas(isa)) return false;
+    g_isa.store(int(isa), std::memory_order_relaxed);
+    return true;
+}
+
+const char* sgemmIsaName(SgemmIsa isa) {
+    switch (isa) {
+    case SgemmIsa::Portable: return "portable";
+    case SgemmIsa::Avx2: return "avx2";
+    case SgemmIsa::Avx512: return "avx512";
+    }
+    return "?";
+}
+
+bool packedSgemmAvailable() { return sgemmIsa() != SgemmIsa::Portable; }
+
+void setPackedSgemmEnabled(bool enabled) { g_isa.store(int(enabled ? defaultIsa() : SgemmIsa::Portable), std::memory_order_relaxed); }
 
 void packedSgemm(KernelContext* ctx, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n,
                  bool transA, bool transB, const GemmEpilogue& ep) {
@@ -259,9 +424,10 @@ PackedSgemmB::PackedSgemmB(const float* b, int64_t k, int64_t n, bool transB) : 
 void packedSgemmParallel(KernelContext& ctx, const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64_t m, const GemmEpilogue& ep) {
     const int64_t n = b.n();
     const int threads = numThreads(ctx);
+    const int64_t mr = sgemmIsa() == SgemmIsa::Avx512 ? kMR512 : kMR;  // row chunks of whole tiles
     int64_t rowChunk = m, colChunk = n;
     if (threads > 1 && m < 4 * kMC && n >= 2 * kNR * threads) colChunk = ((n + threads - 1) / threads + kNR - 1) / kNR * kNR;
-    else if (threads > 1) rowChunk = std::max<int64_t>(8 * kMR, ((m + 4 * threads - 1) / (4 * threads) + kMR - 1) / kMR * kMR);
+    else if (threads > 1) rowChunk = std::max<int64_t>(48, ((m + 4 * threads - 1) / (4 * threads) + mr - 1) / mr * mr);
     const int64_t rowParts = (m + rowChunk - 1) / rowChunk, colParts = (n + colChunk - 1) / colChunk;
     parallelFor(ctx, rowParts * colParts, double(rowChunk) * double(colChunk) * double(b.k()), [&](int64_t t0, int64_t t1) {
         for (int64_t t = t0; t < t1; ++t) {

@@ -1,15 +1,23 @@
 #pragma once
-// A packed single-precision GEMM for x86-64 CPUs with AVX2 and FMA, chosen at run time: the
-// binary stays runnable on any x86-64, and float MatMul/Conv2D/Einsum get the 256-bit FMA units
-// that the baseline (SSE2) Eigen build cannot use. C[m,n] = op(A)[m,k] * op(B)[k,n], row-major,
-// then an optional per-column epilogue (bias, batch norm, Relu) applied while the tile is in cache.
+// A packed single-precision GEMM for x86-64 CPUs with AVX2 and FMA, or AVX-512, chosen at run time:
+// the binary stays runnable on any x86-64, and float MatMul/Conv2D/Einsum get the 256- or 512-bit
+// FMA units that the baseline (SSE2) Eigen build cannot use. C[m,n] = op(A)[m,k] * op(B)[k,n],
+// row-major, then an optional per-column epilogue (bias, batch norm, Relu, residual add) applied
+// while the tile is in cache.
 //
 //   if (packedSgemmAvailable()) packedSgemm(&ctx, a, b, c, m, k, n, false, false, epilogue);
 //
 // Blocking follows the usual Goto/BLIS scheme: B in KC x NC blocks packed into 16-column panels
 // (PackedSgemmB, once per product), A in MC x KC blocks read in place (rows with contiguous depth;
-// a transposed A is gathered a block at a time), a 6x16 register-tile micro-kernel. Threads split
-// the rows, or, for few rows, the columns (packedSgemmParallel).
+// a transposed A is gathered a block at a time), and a register-tile micro-kernel: 6x16 (two
+// 8-float registers per row) with AVX2, 8x32 (two 16-float registers per row, over two adjacent
+// panels; masked edge columns) with AVX-512F. Both paths read the same packed B and sum each element's products in the same
+// order, so they give the same bits. Threads split the rows, or, for few rows, the columns
+// (packedSgemmParallel).
+//
+// The path (SgemmIsa) is the widest the CPU has, unless the environment variable TFSCOPE_ISA
+// (avx512, avx2 or portable) asks for a narrower one; setSgemmIsa() switches it (tests, benchmarks).
+// `portable` leaves float products to the Eigen contraction (gemm.cpp).
 //
 // For a B used again and again (a layer's weights), packedSgemmB() keeps the packing in the
 // Session's DerivedCache, and packedSgemmParallel() multiplies it by rows of A that are in memory
@@ -29,9 +37,23 @@
 
 namespace tfscope::kernels {
 
-// True when the CPU has AVX2 and FMA and the packed GEMM is enabled (the default; tests switch it
-// off to compare with the Eigen path). Thread-safe.
+// The instruction sets the float GEMM and GEMV (sgemv.h) may use, narrowest first.
+enum class SgemmIsa { Portable,
+                      Avx2,
+                      Avx512 };
+
+// True when the CPU (and OS) can run `isa`: AVX2 needs AVX2 and FMA, AVX-512 needs those and AVX-512F.
+bool sgemmIsaSupported(SgemmIsa isa);
+// The path in use (see above). Thread-safe, like the setters; a switch applies to products started after it.
+SgemmIsa sgemmIsa();
+// Uses `isa` from now on; false (and no change) when the CPU does not support it.
+bool setSgemmIsa(SgemmIsa isa);
+// "portable", "avx2" or "avx512", as TFSCOPE_ISA spells them.
+const char* sgemmIsaName(SgemmIsa isa);
+
+// True when the packed GEMM is in use: sgemmIsa() is AVX2 or AVX-512.
 bool packedSgemmAvailable();
+// false: the portable path; true: back to the default choice (the widest path, or TFSCOPE_ISA's).
 void setPackedSgemmEnabled(bool enabled);
 
 // REQUIRES: packedSgemmAvailable(). ctx == nullptr runs on the calling thread. `a`, `b` and `c`

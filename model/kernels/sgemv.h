@@ -1,10 +1,11 @@
 #pragma once
-// Single-precision matrix-vector products for AVX2/FMA CPUs, chosen at run time like the packed
-// GEMM (sgemm.h): c[n] = a[k] * B, then the epilogue. A product with one row of A (a MatMul or
-// Dense layer at batch 1) is bound by reading B once, so B is streamed in place: for B [k,n]
-// (row-major) the rows go by in memory order into the output, which stays in L1; for a transposed
-// B [n,k] each output is a dot product over a contiguous row. Threads split the
-// output columns, so each reads only its share of B.
+// Single-precision matrix-vector products for AVX2/FMA and AVX-512 CPUs, chosen at run time like
+// the packed GEMM (sgemm.h, sgemmIsa(); 512-bit vectors for large B only; both widths give the same
+// bits): c[n] = a[k] * B, then the epilogue. A product with one row of A (a MatMul or Dense layer
+// at batch 1) is bound by reading B once, so B is streamed in place: for B [k,n] (row-major) the
+// rows go by in memory order into the output, which stays in L1; for a transposed B [n,k] each
+// output is a dot product over a contiguous row. Threads split the output columns, so each reads
+// only its share of B.
 //
 //   if (packedSgemmAvailable()) sgemv(&ctx, a, b, c, k, n, transB, epilogue);
 
@@ -15,7 +16,7 @@
 
 namespace tfscope::kernels {
 
-// REQUIRES: packedSgemmAvailable() (the CPU has AVX2 and FMA). ctx == nullptr runs on the calling
+// REQUIRES: packedSgemmAvailable() (the CPU has AVX2 and FMA; AVX-512 is used where sgemmIsa() says so). ctx == nullptr runs on the calling
 // thread. `a`, `b` and `c` must not overlap.
 void sgemv(KernelContext* ctx, const float* a, const float* b, float* c, int64_t k, int64_t n, bool transB, const GemmEpilogue& ep);
 

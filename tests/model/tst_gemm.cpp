@@ -1,15 +1,18 @@
-// The float GEMM behind MatMul/Conv2D/Einsum: the packed AVX2/FMA kernel (where the CPU has it) and
-// the Eigen contraction against a plain double-precision loop, across the block edges of the
-// packed kernel (6-row and 16-column tiles, 256-deep and 144-row blocks, 3072-column panels), all
-// four transpose combinations, on the thread pool and the calling thread; and the fused epilogue
-// (bias, batch norm, Relu, Relu6) against the scalar order the unfused kernels use. Conv2D's
-// float paths (each thread's im2col block times the filter packed once, and the whole-im2col
-// Eigen path) against a double-precision convolution across padding, stride, dilation and depth.
+// The float GEMM behind MatMul/Conv2D/Einsum on each path the CPU has (the packed AVX-512 and
+// AVX2/FMA kernels, the one-row GEMV, and the portable Eigen contraction; a path this CPU lacks is
+// skipped with a message) against a plain double-precision loop, across the block edges of the
+// packed kernels (6x16 and 8x32 tiles, 256-deep and 144-row blocks, 3072-column
+// panels), all four transpose combinations, on the thread pool (2 threads) and the calling thread;
+// and the fused epilogue (bias, batch norm, Relu, Relu6, residual) against the scalar order the
+// unfused kernels use. The AVX-512 and AVX2 paths give the same bits. Conv2D's float paths (each
+// thread's im2col block times the filter packed once, and the whole-im2col Eigen path) against a
+// double-precision convolution across padding, stride, dilation and depth.
 #include "tests/model/kernel_test_util.h"  // Eigen's ThreadPool before Qt's `signals` macro
 
 #include <QtTest>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
@@ -82,6 +85,18 @@ bool checkProduct(const Product& p, bool threaded, GemmEpilogue ep, QString* why
     return true;
 }
 
+// Adds one data row per GEMM path, named for it, with the path in column "isa".
+void addIsaRows() {
+    for (SgemmIsa isa : {SgemmIsa::Avx512, SgemmIsa::Avx2, SgemmIsa::Portable}) QTest::newRow(sgemmIsaName(isa)) << int(isa);
+}
+
+// Switches the float GEMM to the path `isa`, or skips the test where the CPU lacks it.
+#define USE_ISA(isa)                                                                                                          \
+    do {                                                                                                                      \
+        if (!setSgemmIsa(isa))                                                                                                \
+            QSKIP(qPrintable(QStringLiteral("This CPU has no %1: that GEMM path is not used here.").arg(sgemmIsaName(isa)))); \
+    } while (false)
+
 struct Conv {
     int64_t n, h, w, c, kh, kw, f, stride, dilation;
     const char* padding;
@@ -152,36 +167,65 @@ class TestGemm : public QObject {
     Q_OBJECT
 private slots:
     void cleanup() { setPackedSgemmEnabled(true); }
+    void testIsaChoice();
     void testProducts_data();
     void testProducts();
     void testEpilogue_data();
     void testEpilogue();
+    void testPathsAgree();
     void testReluKeepsNaN();
     void testEmptyDepth();
     void testConvolutions_data();
     void testConvolutions();
 };
 
+void TestGemm::testIsaChoice() {
+    // The default is the widest path the CPU has, unless TFSCOPE_ISA asks for less (run the suite
+    // with it set to check that); the portable path is always there, and a path the CPU lacks
+    // cannot be chosen.
+    QVERIFY(sgemmIsaSupported(SgemmIsa::Portable));
+    QVERIFY(!sgemmIsaSupported(SgemmIsa::Avx512) || sgemmIsaSupported(SgemmIsa::Avx2));
+    const QString env = qEnvironmentVariable("TFSCOPE_ISA");
+    SgemmIsa want = env == "portable" ? SgemmIsa::Portable : env == "avx2" ? SgemmIsa::Avx2
+                                                                           : SgemmIsa::Avx512;
+    while (!sgemmIsaSupported(want)) want = SgemmIsa(int(want) - 1);
+    QCOMPARE(int(sgemmIsa()), int(want));
+    setPackedSgemmEnabled(false);
+    QCOMPARE(int(sgemmIsa()), int(SgemmIsa::Portable));
+    QVERIFY(!packedSgemmAvailable());
+    for (SgemmIsa isa : {SgemmIsa::Avx2, SgemmIsa::Avx512}) {
+        QCOMPARE(setSgemmIsa(isa), sgemmIsaSupported(isa));
+        QCOMPARE(int(sgemmIsa()), int(sgemmIsaSupported(isa) ? isa : SgemmIsa::Portable));
+        QCOMPARE(packedSgemmAvailable(), sgemmIsaSupported(isa));
+        setPackedSgemmEnabled(false);
+    }
+    QCOMPARE(QString(sgemmIsaName(SgemmIsa::Avx512)), QStringLiteral("avx512"));
+}
+
 void TestGemm::testProducts_data() {
-    QTest::addColumn<bool>("packed");
+    QTest::addColumn<int>("isa");
     QTest::addColumn<bool>("threaded");
-    for (bool packed : {true, false})
-        for (bool threaded : {true, false})
-            QTest::addRow("%s, %s", packed ? "packed" : "eigen", threaded ? "threads" : "calling thread") << packed << threaded;
+    for (bool threaded : {true, false})
+        for (SgemmIsa isa : {SgemmIsa::Avx512, SgemmIsa::Avx2, SgemmIsa::Portable})
+            QTest::addRow("%s, %s", sgemmIsaName(isa), threaded ? "2 threads" : "calling thread") << int(isa) << threaded;
 }
 
 void TestGemm::testProducts() {
-    QFETCH(bool, packed);
+    QFETCH(int, isa);
     QFETCH(bool, threaded);
-    setPackedSgemmEnabled(packed);
-    if (packed && !packedSgemmAvailable()) QSKIP("This CPU has no AVX2/FMA: the packed GEMM is not used here.");
-    // The packed GEMM's tiles and edges, then one row: the GEMV (8-column vectors, a scalar tail;
-    // the last one large enough for the threads to split the columns).
+    USE_ISA(SgemmIsa(isa));
+    // The packed GEMMs' tiles and edges (rows around the 6- and 8-row tiles and the 144-row block,
+    // depth around the 256-deep block, columns around the 16- and 32-column tiles and the 3072-column
+    // block; many rows, which the threads split by rows), then one row: the GEMV (8- and 16-column
+    // vectors, a scalar tail; the last one large enough for the threads to split the columns).
     // clang-format off
-    const Product shapes[] = {{1, 1, 1, false, false},     {3, 5, 7, false, false},      {6, 16, 16, false, false},
-                              {7, 17, 17, false, false},   {13, 300, 33, false, false},  {150, 257, 40, false, false},
-                              {64, 27, 32, false, false},  {5, 600, 3100, false, false}, {300, 40, 9, false, false},
-                              {1, 784, 512, false, false}, {1, 300, 70, false, false},   {1, 1000, 3, false, false},
+    const Product shapes[] = {{1, 1, 1, false, false},     {3, 5, 7, false, false},       {6, 16, 16, false, false},
+                              {7, 17, 17, false, false},   {13, 300, 33, false, false},   {150, 257, 40, false, false},
+                              {64, 27, 32, false, false},  {5, 600, 3100, false, false},  {300, 40, 9, false, false},
+                              {8, 256, 48, false, false},  {9, 64, 16, false, false},     {11, 1, 15, false, false},
+                              {25, 513, 31, false, false}, {145, 255, 1, false, false},   {4, 3, 50, false, false},
+                              {1000, 70, 41, false, false},
+                              {1, 784, 512, false, false}, {1, 300, 70, false, false},    {1, 1000, 3, false, false},
                               {1, 17, 129, false, false},  {1, 2048, 1001, false, false}, {1, 2048, 2100, false, false}};
     // clang-format on
     for (Product p : shapes)
@@ -194,30 +238,30 @@ void TestGemm::testProducts() {
 }
 
 void TestGemm::testEpilogue_data() {
-    QTest::addColumn<bool>("packed");
+    QTest::addColumn<int>("isa");
     QTest::addColumn<bool>("bias");
     QTest::addColumn<bool>("batchNorm");
     QTest::addColumn<int>("act");
     QTest::addColumn<bool>("residual");
-    for (bool packed : {true, false}) {
-        const char* name = packed ? "packed" : "eigen";
-        QTest::addRow("%s bias", name) << packed << true << false << int(GemmActivation::None) << false;
-        QTest::addRow("%s bias relu", name) << packed << true << false << int(GemmActivation::Relu) << false;
-        QTest::addRow("%s batch norm relu6", name) << packed << false << true << int(GemmActivation::Relu6) << false;
-        QTest::addRow("%s bias batch norm relu", name) << packed << true << true << int(GemmActivation::Relu) << false;
-        QTest::addRow("%s batch norm residual relu", name) << packed << false << true << int(GemmActivation::Relu) << true;
-        QTest::addRow("%s residual", name) << packed << false << false << int(GemmActivation::None) << true;
+    for (SgemmIsa isa : {SgemmIsa::Avx512, SgemmIsa::Avx2, SgemmIsa::Portable}) {
+        const char* name = sgemmIsaName(isa);
+        const int i = int(isa);
+        QTest::addRow("%s bias", name) << i << true << false << int(GemmActivation::None) << false;
+        QTest::addRow("%s bias relu", name) << i << true << false << int(GemmActivation::Relu) << false;
+        QTest::addRow("%s batch norm relu6", name) << i << false << true << int(GemmActivation::Relu6) << false;
+        QTest::addRow("%s bias batch norm relu", name) << i << true << true << int(GemmActivation::Relu) << false;
+        QTest::addRow("%s batch norm residual relu", name) << i << false << true << int(GemmActivation::Relu) << true;
+        QTest::addRow("%s residual", name) << i << false << false << int(GemmActivation::None) << true;
     }
 }
 
 void TestGemm::testEpilogue() {
-    QFETCH(bool, packed);
+    QFETCH(int, isa);
     QFETCH(bool, bias);
     QFETCH(bool, batchNorm);
     QFETCH(int, act);
     QFETCH(bool, residual);
-    setPackedSgemmEnabled(packed);
-    if (packed && !packedSgemmAvailable()) QSKIP("This CPU has no AVX2/FMA: the packed GEMM is not used here.");
+    USE_ISA(SgemmIsa(isa));
     const int64_t n = 37;  // two full 16-column tiles and a partial one
     const auto biasV = randomVector(size_t(n), 3), scaleV = randomVector(size_t(n), 4), shiftV = randomVector(size_t(n), 5);
     GemmEpilogue ep;
@@ -227,23 +271,66 @@ void TestGemm::testEpilogue() {
         ep.shift = shiftV.data();
     }
     ep.act = GemmActivation(act);
-    for (Product p : {Product{1, 9, n, false, false}, Product{20, 300, n, false, true}, Product{100, 8, n, true, false}}) {
-        QString why;
-        QVERIFY2(checkProduct(p, true, ep, &why, residual), qPrintable(why));
+    // One row (the GEMV), rows off the tiles, a depth past one 256-deep block (the epilogue
+    // applies after the last), many rows on two threads and on one.
+    for (Product p : {Product{1, 9, n, false, false}, Product{20, 300, n, false, true}, Product{100, 8, n, true, false},
+                      Product{13, 600, n, true, true}, Product{700, 30, n, false, false}}) {
+        for (bool threaded : {true, false}) {
+            QString why;
+            QVERIFY2(checkProduct(p, threaded, ep, &why, residual), qPrintable(why));
+        }
+    }
+}
+
+void TestGemm::testPathsAgree() {
+    // The AVX-512 tile and GEMV sum each element's products in the AVX2 ones' order and apply the
+    // same epilogue, so the two paths give the same bits, edges and epilogues included.
+    if (!sgemmIsaSupported(SgemmIsa::Avx512)) QSKIP("This CPU has no AVX-512: there is only one packed GEMM path here.");
+    const int64_t n = 53, maxN = 2100;
+    const auto biasV = randomVector(size_t(maxN), 3), scaleV = randomVector(size_t(maxN), 4), shiftV = randomVector(size_t(maxN), 5);
+    // The GEMV (both layouts of B, large enough for 512-bit vectors; the last two split between
+    // the threads; 2061 = 128 x 16 + 8 + 5 and 517 = 32 x 16 + 5 reach every tail), then the packed GEMM.
+    for (Product p : {Product{1, 2061, 517, false, false}, Product{1, 2061, 517, false, true}, Product{1, 2048, maxN, false, false},
+                      Product{1, 2048, maxN, false, true}, Product{4, 5, n, false, false}, Product{37, 600, n, true, false},
+                      Product{150, 257, n, false, true}, Product{600, 64, n, false, false}}) {
+        const auto a = randomVector(size_t(p.m * p.k), 11), b = randomVector(size_t(p.k * p.n), 12);
+        const auto addend = randomVector(size_t(p.m * p.n), 13);
+        for (int kind = 0; kind < 3; ++kind) {
+            std::vector<float> c[2];
+            for (int path = 0; path < 2; ++path) {
+                QVERIFY(setSgemmIsa(path == 0 ? SgemmIsa::Avx512 : SgemmIsa::Avx2));
+                c[path].assign(size_t(p.m * p.n), std::numeric_limits<float>::quiet_NaN());
+                GemmEpilogue ep;
+                if (kind == 1) {
+                    ep.bias = biasV.data();
+                    ep.act = GemmActivation::Relu;
+                } else if (kind == 2) {
+                    ep.scale = scaleV.data();
+                    ep.shift = shiftV.data();
+                    ep.residual = addend.data();
+                    ep.out = c[path].data();
+                    ep.act = GemmActivation::Relu6;
+                }
+                testing::TestKernelContext ctx(testing::NodeBuilder("MatMul").build(), {});
+                gemmFloat(&ctx, a.data(), b.data(), c[path].data(), p.m, p.k, p.n, p.ta, p.tb, ep);
+            }
+            QVERIFY2(std::memcmp(c[0].data(), c[1].data(), c[0].size() * sizeof(float)) == 0,
+                     qPrintable(QStringLiteral("m=%1 k=%2 n=%3 epilogue %4: AVX-512 and AVX2 differ").arg(p.m).arg(p.k).arg(p.n).arg(kind)));
+        }
     }
 }
 
 void TestGemm::testReluKeepsNaN() {
     // TF's Relu maps NaN to NaN; the fused epilogue must not turn it into 0.
-    for (bool packed : {true, false}) {
-        setPackedSgemmEnabled(packed);
+    for (SgemmIsa isa : {SgemmIsa::Avx512, SgemmIsa::Avx2, SgemmIsa::Portable}) {
+        if (!setSgemmIsa(isa)) continue;
         const int64_t m = 12, k = 4, n = 32;
         std::vector<float> a(size_t(m * k), 1.0f), b(size_t(k * n), -1.0f), c(size_t(m * n));
         a[5] = std::numeric_limits<float>::quiet_NaN();  // row 1
         GemmEpilogue ep;
         ep.act = GemmActivation::Relu;
         gemmFloat(nullptr, a.data(), b.data(), c.data(), m, k, n, false, false, ep);
-        QVERIFY(std::isnan(c[size_t(1 * n + 3)]));
+        QVERIFY2(std::isnan(c[size_t(1 * n + 3)]), sgemmIsaName(isa));
         QCOMPARE(c[size_t(0 * n + 3)], 0.0f);  // -4 clipped
         QCOMPARE(c[size_t(11 * n + 31)], 0.0f);
     }
@@ -251,8 +338,8 @@ void TestGemm::testReluKeepsNaN() {
 
 void TestGemm::testEmptyDepth() {
     // k == 0: the product is all zeros, and the epilogue still applies (bias + Relu6).
-    for (bool packed : {true, false}) {
-        setPackedSgemmEnabled(packed);
+    for (SgemmIsa isa : {SgemmIsa::Avx512, SgemmIsa::Avx2, SgemmIsa::Portable}) {
+        if (!setSgemmIsa(isa)) continue;
         const std::vector<float> bias = {-1.0f, 2.5f, 9.0f};
         std::vector<float> c(6, 42.0f);
         GemmEpilogue ep;
@@ -264,17 +351,15 @@ void TestGemm::testEmptyDepth() {
 }
 
 void TestGemm::testConvolutions_data() {
-    QTest::addColumn<bool>("packed");
-    QTest::newRow("packed") << true;
-    QTest::newRow("eigen") << false;
+    QTest::addColumn<int>("isa");
+    addIsaRows();
 }
 
 void TestGemm::testConvolutions() {
-    QFETCH(bool, packed);
-    setPackedSgemmEnabled(packed);
-    if (packed && !packedSgemmAvailable()) QSKIP("This CPU has no AVX2/FMA: the packed GEMM is not used here.");
-    // Row counts that are not multiples of the 6-row tile or of the per-thread blocks; depths
-    // below one tile and past the 256-deep block; filter counts off the 16-column tile.
+    QFETCH(int, isa);
+    USE_ISA(SgemmIsa(isa));
+    // Row counts that are not multiples of the 6- and 8-row tiles or of the per-thread blocks;
+    // depths below one tile and past the 256-deep block; filter counts off the 16-column tile.
     const Conv convs[] = {{2, 9, 7, 5, 3, 3, 20, 1, 1, "SAME"},    {1, 13, 11, 40, 5, 3, 33, 2, 1, "VALID"},
                           {3, 10, 10, 3, 3, 3, 16, 1, 2, "SAME"},  {2, 32, 32, 3, 3, 3, 32, 1, 1, "SAME"},
                           {1, 8, 9, 64, 3, 3, 7, 2, 1, "SAME"},    {1, 1, 1, 2, 3, 3, 5, 1, 1, "SAME"},
