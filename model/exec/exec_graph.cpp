@@ -6,8 +6,9 @@
 #include "graph.pb.h"
 #include "model/exec/function_library.h"
 #include "model/exec/fusion.h"
-#include "model/exec/optimize/optimize.h"
 #include "model/exec/op_info.h"
+#include "model/exec/optimize/fuse_elementwise.h"
+#include "model/exec/optimize/optimize.h"
 #include "node_def.pb.h"
 #include "op_def.pb.h"
 
@@ -25,6 +26,7 @@ void optimizeAndFuse(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& 
     for (size_t i = before; i < nodes.size(); ++i) byName[nodes[i].name] = int(i);
     fuseKernelChains(nodes, returns, &owned, &absorbed);
     for (size_t i = 0; i < folded.size() && i < absorbed.size(); ++i) absorbed[i] = char(absorbed[i] | folded[i]);
+    if (graphOptimizerEnabled() && elementwiseFusionEnabled()) fuseElementwiseChains(nodes, returns, &owned, &absorbed);
 }
 
 }  // namespace

@@ -128,6 +128,7 @@ const Row kRows[] = {
     {"Round", C::Math}, {"Rint", C::Math}, {"Sin", C::Math}, {"Cos", C::Math}, {"Tan", C::Math}, {"Asin", C::Math},
     {"Acos", C::Math}, {"Atan", C::Math}, {"Atan2", C::Math}, {"Sinh", C::Math}, {"Cosh", C::Math}, {"Erf", C::Math},
     {"Erfc", C::Math}, {"IsNan", C::Math}, {"IsInf", C::Math}, {"IsFinite", C::Math}, {"Equal", C::Math},
+    {"_FusedElementwise", C::Math},  // model/exec/optimize/fuse_elementwise.h
     {"NotEqual", C::Math}, {"Less", C::Math}, {"LessEqual", C::Math}, {"Greater", C::Math}, {"GreaterEqual", C::Math},
     {"LogicalAnd", C::Math}, {"LogicalOr", C::Math}, {"LogicalNot", C::Math}, {"Select", C::Math},
     {"SelectV2", C::Math}, {"RefSelect", C::Math}, {"Cast", C::Math}, {"Cumsum", C::Math}, {"Cumprod", C::Math},

@@ -1,0 +1,169 @@
+#include "model/exec/optimize/fuse_elementwise.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "node_def.pb.h"
+
+namespace tfscope::exec {
+namespace {
+
+constexpr int kDtFloat = 1;  // tensorflow::DT_FLOAT
+
+std::atomic<int> g_enabled{-1};  // -1: not yet read from the environment
+
+int arity(const ExecNode& n) {
+    if (!n.def) return 0;
+    static const char* const kUnary[] = {"Neg", "Square", "Sqrt", "Rsqrt", "Exp", "Erf", "Tanh", "Sigmoid"};
+    static const char* const kBinary[] = {"Add", "AddV2", "Sub", "Mul", "RealDiv", "SquaredDifference", "Maximum", "Minimum"};
+    const std::string& op = n.def->op();
+    int a = 0;
+    for (const char* u : kUnary) if (op == u) a = 1;
+    for (const char* b : kBinary) if (op == b) a = 2;
+    if (a == 0 || int(n.inputs.size()) != a) return 0;
+    auto t = n.def->attr().find("T");
+    if (t == n.def->attr().end() || t->second.value_case() != tensorflow::AttrValue::kType || t->second.type() != kDtFloat) return 0;
+    return a;
+}
+
+struct Uses {
+    std::vector<std::vector<std::pair<int, int>>> data;  // per node: (consumer, output index)
+    std::vector<int> control, returned;
+    std::vector<int> arity;  // of each node as written (before any chain is rewritten)
+};
+
+Uses usesOf(const std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns) {
+    Uses u;
+    u.data.resize(nodes.size());
+    u.control.assign(nodes.size(), 0);
+    u.returned.assign(nodes.size(), 0);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        for (const Endpoint& e : nodes[i].inputs) u.data[size_t(e.node)].push_back({int(i), e.output});
+        for (int c : nodes[i].controlInputs) ++u.control[size_t(c)];
+    }
+    for (const Endpoint& e : returns) ++u.returned[size_t(e.node)];
+    u.arity.resize(nodes.size());
+    for (size_t i = 0; i < nodes.size(); ++i) u.arity[i] = arity(nodes[i]);
+    return u;
+}
+
+// The one elementwise node that reads x (through one input), when nothing else reads x: {reader,
+// input index}, or {-1, -1}.
+std::pair<int, int> nextInChain(const std::vector<ExecNode>& nodes, const Uses& u, const std::vector<char>& absorbed,
+                                const std::vector<char>& taken, int x) {
+    if (u.control[size_t(x)] || u.returned[size_t(x)] || u.data[size_t(x)].size() != 1) return {-1, -1};
+    const auto [reader, output] = u.data[size_t(x)][0];
+    if (output != 0 || reader == x || absorbed[size_t(reader)] || taken[size_t(reader)] || u.arity[size_t(reader)] == 0) return {-1, -1};
+    const ExecNode& r = nodes[size_t(reader)];
+    for (size_t i = 0; i < r.inputs.size(); ++i) {
+        if (!(r.inputs[i] == Endpoint{x, 0})) continue;
+        // Where two chains meet (a layer norm's centered value times its rsqrt), neither goes on:
+        // which operand has the chain's shape is not known before the run. The meeting node
+        // starts a chain of its own.
+        if (r.inputs.size() == 2) {
+            const Endpoint other = r.inputs[1 - i];
+            const int o = other.node;
+            if (o != x && u.arity[size_t(o)] && !absorbed[size_t(o)] && other.output == 0 && u.data[size_t(o)].size() == 1 &&
+                !u.control[size_t(o)] && !u.returned[size_t(o)])
+                return {-1, -1};
+        }
+        return {reader, int(i)};
+    }
+    return {-1, -1};
+}
+
+std::string tensorName(const std::vector<ExecNode>& nodes, Endpoint e) {
+    return e.output == 0 ? nodes[size_t(e.node)].name : nodes[size_t(e.node)].name + ":" + std::to_string(e.output);
+}
+
+bool isConst(const std::vector<ExecNode>& nodes, Endpoint e) {
+    const ExecNode& n = nodes[size_t(e.node)];
+    return n.def && n.def->op() == "Const";
+}
+
+}  // namespace
+
+int fuseElementwiseChains(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
+                          std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed) {
+    absorbed->resize(nodes.size(), 0);
+    const Uses uses = usesOf(nodes, returns);
+    std::vector<char> taken(nodes.size(), 0);
+    int fused = 0;
+    for (size_t head = 0; head < nodes.size(); ++head) {
+        const int a = uses.arity[head];
+        if (a == 0 || (*absorbed)[head] || taken[head]) continue;
+        // Not a head when the node before it would extend into it.
+        bool inner = false;
+        for (const Endpoint& e : nodes[head].inputs)
+            if (uses.arity[size_t(e.node)] && !(*absorbed)[size_t(e.node)] && nextInChain(nodes, uses, *absorbed, taken, e.node).first == int(head))
+                inner = true;
+        if (inner) continue;
+        // The chain's value starts as input 0, or input 1 when input 0 is a constant (0.5 * x).
+        const int start = a == 2 && isConst(nodes, nodes[head].inputs[0]) && !isConst(nodes, nodes[head].inputs[1]) ? 1 : 0;
+        std::vector<int> chain = {int(head)};
+        std::vector<int> sides = {start};
+        for (int cur = int(head);;) {
+            const auto [reader, at] = nextInChain(nodes, uses, *absorbed, taken, cur);
+            if (reader < 0 || std::find(chain.begin(), chain.end(), reader) != chain.end()) break;
+            chain.push_back(reader);
+            sides.push_back(at);
+            cur = reader;
+        }
+        if (chain.size() < 2) continue;
+        ExecNode& last = nodes[size_t(chain.back())];
+        auto def = std::make_unique<tensorflow::NodeDef>();
+        def->set_name(last.name);
+        def->set_op("_FusedElementwise");
+        def->set_device(last.def->device());
+        std::vector<Endpoint> inputs = {nodes[head].inputs[size_t(start)]};
+        auto& attrs = *def->mutable_attr();
+        attrs["T"].set_type(tensorflow::DataType(kDtFloat));
+        attrs["steps"].mutable_list();
+        attrs["operand"].mutable_list();
+        attrs["chain_side"].mutable_list();
+        for (size_t k = 0; k < chain.size(); ++k) {
+            const ExecNode& n = nodes[size_t(chain[k])];
+            attrs["steps"].mutable_list()->add_s(n.def->op());
+            if (n.inputs.size() == 1) {
+                attrs["operand"].mutable_list()->add_i(-1);
+                attrs["chain_side"].mutable_list()->add_i(0);
+                continue;
+            }
+            const int side = sides[k];
+            attrs["operand"].mutable_list()->add_i(int64_t(inputs.size()));
+            attrs["chain_side"].mutable_list()->add_i(side);
+            inputs.push_back(n.inputs[size_t(1 - side)]);
+        }
+        for (const Endpoint& e : inputs) def->add_input(tensorName(nodes, e));
+        std::vector<int> control;
+        for (int n : chain)
+            for (int c : nodes[size_t(n)].controlInputs)
+                if (std::find(control.begin(), control.end(), c) == control.end()) control.push_back(c);
+        for (int c : control) def->add_input("^" + nodes[size_t(c)].name);
+        last.def = def.get();
+        last.inputs = std::move(inputs);
+        last.controlInputs = std::move(control);
+        owned->push_back(std::move(def));
+        for (size_t k = 0; k + 1 < chain.size(); ++k) (*absorbed)[size_t(chain[k])] = 1;
+        for (int n : chain) taken[size_t(n)] = 1;
+        ++fused;
+    }
+    return fused;
+}
+
+bool elementwiseFusionEnabled() {
+    int v = g_enabled.load(std::memory_order_relaxed);
+    if (v < 0) {
+        const char* env = std::getenv("TFSCOPE_FUSE_ELEMENTWISE");
+        v = env && std::strcmp(env, "0") == 0 ? 0 : 1;
+        g_enabled.store(v, std::memory_order_relaxed);
+    }
+    return v == 1;
+}
+
+void setElementwiseFusionEnabled(bool enabled) { g_enabled.store(enabled ? 1 : 0, std::memory_order_relaxed); }
+
+}  // namespace tfscope::exec

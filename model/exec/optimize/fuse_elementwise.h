@@ -1,0 +1,35 @@
+#pragma once
+// Elementwise chain fusion: a run of float elementwise ops, each reading the one before it and
+// read by nothing else (a GELU written as x * 0.5 * (1 + erf(x / sqrt 2)), a layer norm's
+// (x - mean) * rsqrt(var + eps) * gamma + beta), becomes one _FusedElementwise node
+// (model/kernels/fused_elementwise.cpp) that takes each block of elements through every step while
+// it is in cache. Runs after kernel fusion (fusion.h), on what that left alone.
+//
+//   int chains = fuseElementwiseChains(nodes, returns, &owned, &absorbed);
+//
+// Ops: Neg Square Sqrt Rsqrt Exp Erf Tanh Sigmoid (unary), Add AddV2 Sub Mul RealDiv
+// SquaredDifference Maximum Minimum (binary: the chain's value either operand, the other any
+// tensor). Chains of at least two ops. Like fusion.h, the chain's last node takes the fused op
+// under its own name and the earlier ones stay, marked absorbed, for fetches; a run that feeds one
+// uses the unfused graph.
+
+#include <memory>
+#include <vector>
+
+#include "model/exec/exec_graph.h"
+
+namespace tensorflow { class NodeDef; }
+
+namespace tfscope::exec {
+
+// `absorbed` must have one entry per node; nodes already absorbed are left alone, and the chains'
+// earlier nodes are marked. Returns the number of chains fused.
+int fuseElementwiseChains(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
+                          std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed);
+
+// This pass's own switch (under the optimizer's, optimize.h), on by default;
+// TFSCOPE_FUSE_ELEMENTWISE=0 in the environment turns it off. Thread-safe.
+bool elementwiseFusionEnabled();
+void setElementwiseFusionEnabled(bool enabled);
+
+}  // namespace tfscope::exec

@@ -1,0 +1,251 @@
+// _FusedElementwise: a chain of float elementwise ops (model/exec/optimize/fuse_elementwise.h) in
+// one pass: each block of up to 1024 elements of input 0 goes through every step while it is in
+// cache, instead of one pass over memory (and one output allocation) per op. Every step computes
+// exactly what its op's own kernel computes, element by element, so results are the same bits.
+//
+// Attributes: `steps` (op names in order), `operand` (per step: the input index of its other
+// operand, -1 for a unary op), `chain_side` (per binary step: 0 when the chain's value is the left
+// operand, 1 when it is the right one). The fast path needs input 0 and every operand to be, against
+// the output's shape (all of them broadcast), a scalar, that shape, a row ([..., C] broadcast over
+// the rows) or one value per row ([..., 1]); other shapes are computed step by step with
+// broadcasting, like the unfused ops.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "model/kernels/broadcast.h"
+#include "model/kernels/kernel_util.h"
+#include "model/kernels/registry.h"
+#include "model/kernels/vector_math.h"
+
+namespace tfscope::kernels {
+namespace {
+
+enum class Step { Neg, Square, Sqrt, Rsqrt, Exp, Erf, Tanh, Sigmoid, Add, Sub, Mul, RealDiv, SquaredDifference, Maximum, Minimum };
+
+bool stepOf(const std::string& op, Step* s) {
+    static const std::pair<const char*, Step> table[] = {
+        {"Neg", Step::Neg},       {"Square", Step::Square},   {"Sqrt", Step::Sqrt},       {"Rsqrt", Step::Rsqrt},
+        {"Exp", Step::Exp},       {"Erf", Step::Erf},         {"Tanh", Step::Tanh},       {"Sigmoid", Step::Sigmoid},
+        {"Add", Step::Add},       {"AddV2", Step::Add},       {"Sub", Step::Sub},         {"Mul", Step::Mul},
+        {"RealDiv", Step::RealDiv}, {"SquaredDifference", Step::SquaredDifference}, {"Maximum", Step::Maximum}, {"Minimum", Step::Minimum},
+    };
+    for (const auto& [name, step] : table)
+        if (op == name) {
+            *s = step;
+            return true;
+        }
+    return false;
+}
+
+bool isUnary(Step s) { return s <= Step::Sigmoid; }
+
+// The binary ops as their kernels compute them (cwise_arith.cpp, cwise_div.cpp).
+float binary(Step s, float a, float b) {
+    switch (s) {
+    case Step::Add: return a + b;
+    case Step::Sub: return a - b;
+    case Step::Mul: return a * b;
+    case Step::RealDiv: return a / b;
+    case Step::SquaredDifference: {
+        const float d = a - b;
+        return d * d;
+    }
+    case Step::Maximum:
+        if (std::isnan(a)) return a;
+        if (std::isnan(b)) return b;
+        return a > b ? a : b;
+    case Step::Minimum:
+        if (std::isnan(a)) return a;
+        if (std::isnan(b)) return b;
+        return a < b ? a : b;
+    default: return a;
+    }
+}
+
+// The unary ops as cwise_math.cpp computes float tensors, over an array in place.
+void unary(Step s, float* v, int64_t n) {
+    switch (s) {
+    case Step::Neg: for (int64_t i = 0; i < n; ++i) v[i] = -v[i]; break;
+    case Step::Square: for (int64_t i = 0; i < n; ++i) v[i] = v[i] * v[i]; break;
+    case Step::Sqrt: for (int64_t i = 0; i < n; ++i) v[i] = std::sqrt(v[i]); break;
+    case Step::Rsqrt: for (int64_t i = 0; i < n; ++i) v[i] = 1.0f / std::sqrt(v[i]); break;
+    case Step::Exp: expFloats(v, v, n); break;
+    case Step::Erf: erfFloats(v, v, n); break;
+    case Step::Tanh: tanhFloats(v, v, n); break;
+    case Step::Sigmoid: sigmoidFloats(v, v, n); break;
+    default: break;
+    }
+}
+
+// v[i] = f(v[i], o(i)) or f(o(i), v[i]), the operand read through `at` (element i of the block).
+template <typename At>
+void binaryBlock(Step s, bool chainLeft, float* v, int64_t n, At at) {
+    auto run = [&](auto f) {
+        if (chainLeft) for (int64_t i = 0; i < n; ++i) v[i] = f(v[i], at(i));
+        else for (int64_t i = 0; i < n; ++i) v[i] = f(at(i), v[i]);
+    };
+    switch (s) {
+    case Step::Add: run([](float a, float b) { return a + b; }); break;
+    case Step::Sub: run([](float a, float b) { return a - b; }); break;
+    case Step::Mul: run([](float a, float b) { return a * b; }); break;
+    case Step::RealDiv: run([](float a, float b) { return a / b; }); break;
+    default: run([s](float a, float b) { return binary(s, a, b); }); break;
+    }
+}
+
+enum class Kind { Scalar, Full, Row, PerRow };
+
+struct Operand {
+    const float* p = nullptr;
+    Kind kind = Kind::Full;
+};
+
+// How `o` broadcasts against the chain's shape `s` ([rows, width] when flattened) without changing
+// it; false for anything else.
+bool kindOf(const Tensor& o, const Shape& s, Kind* kind) {
+    if (o.numElements() == 1 && o.rank() <= int(s.size())) {
+        *kind = Kind::Scalar;
+        return true;
+    }
+    if (o.shape() == s) {
+        *kind = Kind::Full;
+        return true;
+    }
+    if (s.empty() || o.rank() > int(s.size()) || o.rank() == 0) return false;
+    const int shift = int(s.size()) - o.rank();
+    bool row = o.shape().back() == s.back(), perRow = o.shape().back() == 1 && shift == 0;
+    for (int d = 0; d + 1 < o.rank(); ++d) {
+        row = row && o.dim(d) == 1;
+        perRow = perRow && o.dim(d) == s[size_t(d + shift)];
+    }
+    if (row) *kind = Kind::Row;
+    else if (perRow) *kind = Kind::PerRow;
+    return row || perRow;
+}
+
+// Step by step with broadcasting, as the unfused ops run (any operand shapes).
+Status runGeneric(KernelContext& ctx, const std::vector<Step>& steps, const std::vector<int64_t>& operand,
+                  const std::vector<int64_t>& side) {
+    TFS_ASSIGN_OR_RETURN(const Tensor* first, inputOf(ctx, 0));
+    Tensor cur = *first;
+    for (size_t k = 0; k < steps.size(); ++k) {
+        if (isUnary(steps[k])) {
+            TFS_ASSIGN_OR_RETURN(Tensor next, Tensor::allocateUninitialized(DType::Float, cur.shape()));
+            float* v = mutableDataOf<float>(next);
+            std::copy(dataOf<float>(cur), dataOf<float>(cur) + cur.numElements(), v);
+            unary(steps[k], v, next.numElements());
+            cur = std::move(next);
+            continue;
+        }
+        TFS_ASSIGN_OR_RETURN(const Tensor* o, inputOf(ctx, int(operand[k])));
+        const bool chainLeft = side[k] == 0;
+        const Tensor& a = chainLeft ? cur : *o;
+        const Tensor& b = chainLeft ? *o : cur;
+        Broadcast bc;
+        if (!bc.init({a.shape(), b.shape()})) return ctx.error("Incompatible shapes " + Broadcast::describe({a.shape(), b.shape()}) + ".");
+        TFS_ASSIGN_OR_RETURN(Tensor next, Tensor::allocateUninitialized(DType::Float, bc.outShape()));
+        if (next.numElements() > 0) {
+            const Step s = steps[k];
+            broadcastBinary(ctx, bc, dataOf<float>(a), dataOf<float>(b), mutableDataOf<float>(next), [s](float x, float y) { return binary(s, x, y); });
+        }
+        cur = std::move(next);
+    }
+    return ctx.setOutput(0, cur);
+}
+
+Status evalFusedElementwise(KernelContext& ctx) {
+    const std::vector<std::string> names = ctx.attrStringList("steps");
+    const std::vector<int64_t> operand = ctx.attrIntList("operand"), side = ctx.attrIntList("chain_side");
+    if (names.empty() || operand.size() != names.size() || side.size() != names.size())
+        return ctx.error("Malformed fused elementwise node: steps, operand and chain_side differ in length.");
+    std::vector<Step> steps(names.size());
+    for (size_t k = 0; k < names.size(); ++k) {
+        if (!stepOf(names[k], &steps[k])) return ctx.error("Unsupported fused elementwise step '" + names[k] + "'.");
+        if (isUnary(steps[k]) != (operand[k] < 0) || operand[k] >= ctx.numInputs())
+            return ctx.error("Malformed fused elementwise node: step '" + names[k] + "' has operand " + std::to_string(operand[k]) + ".");
+    }
+    for (int i = 0; i < ctx.numInputs(); ++i) {
+        TFS_ASSIGN_OR_RETURN(const Tensor* t, inputOf(ctx, i));
+        if (t->dtype() != DType::Float) return ctx.error("Fused elementwise ops take float inputs, input " + std::to_string(i) + " is " + std::string(dtypeShortName(t->dtype())) + ".");
+    }
+    // The fast path runs every step over the output's elements, each input read where broadcasting
+    // puts it: a step before the value grows (rsqrt(var + eps) of a [N, 1] variance, then times a
+    // [C] gamma) is computed per output element, the same value each time.
+    std::vector<Shape> shapes;
+    for (int i = 0; i < ctx.numInputs(); ++i) shapes.push_back((*inputOf(ctx, i))->shape());
+    Broadcast all;
+    if (!all.init(shapes)) return runGeneric(ctx, steps, operand, side);
+    const Shape s = all.outShape();
+    TFS_ASSIGN_OR_RETURN(const Tensor* x, inputOf(ctx, 0));
+    Operand first;
+    if (!kindOf(*x, s, &first.kind)) return runGeneric(ctx, steps, operand, side);
+    first.p = dataOf<float>(*x);
+    std::vector<Operand> ops(steps.size());
+    for (size_t k = 0; k < steps.size(); ++k) {
+        if (operand[k] < 0) continue;
+        TFS_ASSIGN_OR_RETURN(const Tensor* o, inputOf(ctx, int(operand[k])));
+        if (!kindOf(*o, s, &ops[k].kind)) return runGeneric(ctx, steps, operand, side);
+        ops[k].p = dataOf<float>(*o);
+    }
+    TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, DType::Float, s));
+    if (all.numElements() == 0) return Status::OK();
+    const int64_t width = s.empty() ? 1 : s.back(), rows = all.numElements() / width;
+    float* po = mutableDataOf<float>(*out);
+    constexpr int64_t kBlock = 1024;
+    size_t perRowSteps = 0;
+    if (first.kind == Kind::Scalar || first.kind == Kind::PerRow)
+        while (perRowSteps < steps.size() && (operand[perRowSteps] < 0 || ops[perRowSteps].kind == Kind::Scalar || ops[perRowSteps].kind == Kind::PerRow))
+            ++perRowSteps;
+    parallelFor(ctx, rows, double(width) * double(steps.size()) * 2, [&](int64_t r0, int64_t r1) {
+        // Steps before the value first meets a row or a full operand see one value per row (a
+        // layer norm's rsqrt(var + eps)): computed once per row, through the same routines.
+        auto step = [&](size_t k, float* v, int64_t n, int64_t r, int64_t base, int64_t j0) {
+            if (isUnary(steps[k])) {
+                unary(steps[k], v, n);
+                return;
+            }
+            const bool left = side[k] == 0;
+            const float* p = ops[k].p;
+            switch (ops[k].kind) {
+            case Kind::Scalar: {
+                const float c = p[0];
+                binaryBlock(steps[k], left, v, n, [c](int64_t) { return c; });
+                break;
+            }
+            case Kind::Full: binaryBlock(steps[k], left, v, n, [p, base](int64_t i) { return p[base + i]; }); break;
+            case Kind::Row: binaryBlock(steps[k], left, v, n, [p, j0](int64_t i) { return p[j0 + i]; }); break;
+            case Kind::PerRow: {
+                const float c = p[r];
+                binaryBlock(steps[k], left, v, n, [c](int64_t) { return c; });
+                break;
+            }
+            }
+        };
+        for (int64_t r = r0; r < r1; ++r) {
+            float rowValue = first.kind == Kind::Scalar ? first.p[0] : first.kind == Kind::PerRow ? first.p[r] : 0.0f;
+            for (size_t k = 0; k < perRowSteps; ++k) step(k, &rowValue, 1, r, 0, 0);
+            for (int64_t j0 = 0; j0 < width; j0 += kBlock) {
+                const int64_t n = std::min(kBlock, width - j0), base = r * width + j0;
+                float* v = po + base;  // the steps work on the output's block while it is in cache
+                switch (first.kind) {
+                case Kind::Scalar:
+                case Kind::PerRow: std::fill(v, v + n, rowValue); break;
+                case Kind::Full: std::copy(first.p + base, first.p + base + n, v); break;
+                case Kind::Row: std::copy(first.p + j0, first.p + j0 + n, v); break;
+                }
+                for (size_t k = perRowSteps; k < steps.size(); ++k) step(k, v, n, r, base, j0);
+            }
+        }
+    });
+    return Status::OK();
+}
+
+}  // namespace
+
+void registerFusedElementwise(KernelList& list) {
+    static const KernelDef def{"_FusedElementwise", evalFusedElementwise};
+    list.push_back(&def);
+}
+
+}  // namespace tfscope::kernels

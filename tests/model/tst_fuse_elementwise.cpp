@@ -1,0 +1,283 @@
+// Elementwise chain fusion (model/exec/optimize/fuse_elementwise.h, the _FusedElementwise kernel):
+// a GELU and a decomposed layer norm run as fused chains and give the unoptimized graph's bits;
+// intermediates can still be fetched and fed; operand shapes outside the fast path, chains cut
+// by a second reader, and malformed fused nodes.
+#include <QtTest>
+
+#include <google/protobuf/text_format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "graph.pb.h"
+#include "graph_pbtxt.h"
+#include "meta_graph.pb.h"
+#include "model/exec/exec_graph.h"
+#include "model/exec/executor.h"
+#include "model/exec/optimize/fuse_elementwise.h"
+#include "model/exec/optimize/optimize.h"
+#include "model/exec/session.h"
+#include "node_def.pb.h"
+
+using namespace tfscope;
+using namespace tfscope::exec;
+
+namespace {
+
+std::string op(const std::string& name, const std::string& type, const std::vector<std::string>& inputs, const std::string& extra = "") {
+    std::string s = "node { name: '" + name + "' op: '" + type + "'";
+    for (const auto& i : inputs) s += " input: '" + i + "'";
+    return s + kFloatT + extra + "}\n";
+}
+
+std::string placeholder(const std::string& name) {
+    return "node { name: '" + name + "' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
+}
+
+std::string axisConst(const std::string& name, int axis) {
+    return "node { name: '" + name + "' op: 'Const' attr { key: 'dtype' value { type: DT_INT32 } } attr { key: 'value' value { tensor { dtype: DT_INT32 tensor_shape { } int_val: " +
+           std::to_string(axis) + " } } } }\n";
+}
+
+// x [2,3,8] -> GELU g = 0.5 * (x * (1 + erf(x * 0.7071))) -> layer norm over the last axis:
+// y = (g - mean) * rsqrt(var + eps) * gamma + beta, var = mean((g - mean)^2).
+std::string encoderGraph() {
+    std::string g = placeholder("x");
+    g += floatConst("c", {}, 0.70710678f, 0.0f) + floatConst("one", {}, 1.0f, 0.0f) + floatConst("half", {}, 0.5f, 0.0f);
+    g += floatConst("eps", {}, 0.001f, 0.0f) + floatConst("gamma", {8}, 0.9f, 0.1f) + floatConst("beta", {8}, -0.1f, 0.05f);
+    g += axisConst("axis", -1);
+    g += op("h", "Mul", {"x", "c"}) + op("e", "Erf", {"h"}) + op("a", "AddV2", {"one", "e"}) + op("m", "Mul", {"x", "a"});
+    g += op("gelu", "Mul", {"half", "m"});
+    const std::string keep = " attr { key: 'keep_dims' value { b: true } } attr { key: 'Tidx' value { type: DT_INT32 } }";
+    g += op("mean", "Mean", {"gelu", "axis"}, keep) + op("sq", "SquaredDifference", {"gelu", "mean"}) + op("var", "Mean", {"sq", "axis"}, keep);
+    g += op("var_eps", "AddV2", {"var", "eps"}) + op("rs", "Rsqrt", {"var_eps"});
+    g += op("centered", "Sub", {"gelu", "mean"}) + op("normed", "Mul", {"centered", "rs"}) + op("scaled", "Mul", {"normed", "gamma"});
+    g += op("shifted", "AddV2", {"scaled", "beta"}) + op("y", "Identity", {"shifted"});
+    return g;
+}
+
+std::unique_ptr<Session> sessionFor(const std::string& text, bool optimize) {
+    setGraphOptimizerEnabled(optimize);
+    auto mg = std::make_shared<tensorflow::MetaGraphDef>();
+    if (!google::protobuf::TextFormat::ParseFromString(text, mg->mutable_graph_def())) return nullptr;
+    auto s = Session::create(mg, {});
+    setGraphOptimizerEnabled(true);
+    return s.ok() ? std::move(s).value() : nullptr;
+}
+
+std::shared_ptr<const ExecGraph> graphOf(const std::string& text, tensorflow::GraphDef* storage) {
+    if (!google::protobuf::TextFormat::ParseFromString(text, storage)) return nullptr;
+    auto g = ExecGraph::fromGraphDef(*storage, nullptr, true);
+    return g.ok() ? std::move(g).value() : nullptr;
+}
+
+// The ops the run of `fetch` executes.
+std::vector<std::string> plannedOps(const ExecGraph& g, const std::string& fetch) {
+    std::vector<std::string> ops;
+    auto e = g.endpoint(fetch);
+    if (!e.ok()) return ops;
+    auto order = Executor::plan(g, {}, {e.value()}, {});
+    if (!order.ok()) return ops;
+    for (int n : order.value())
+        if (g.node(n).def) ops.push_back(g.node(n).def->op());
+    return ops;
+}
+
+int countOf(const std::vector<std::string>& ops, const std::string& name) { return int(std::count(ops.begin(), ops.end(), name)); }
+
+Tensor input(const std::vector<int64_t>& shape, float scale = 2.0f) {
+    Tensor t(DType::Float, Shape(shape));
+    for (int64_t i = 0; i < t.numElements(); ++i) t.mutableData<float>()[i] = std::sin(float(i) * 0.7f) * scale;
+    return t;
+}
+
+std::vector<std::string> stepsOf(const ExecGraph& g, const std::string& node) {
+    std::vector<std::string> steps;
+    const int i = g.find(node);
+    if (i < 0 || !g.node(i).def) return steps;
+    auto it = g.node(i).def->attr().find("steps");
+    if (it == g.node(i).def->attr().end()) return steps;
+    for (const auto& s : it->second.list().s()) steps.push_back(s);
+    return steps;
+}
+
+}  // namespace
+
+class TestFuseElementwise : public QObject {
+    Q_OBJECT
+private slots:
+    void cleanup() { setGraphOptimizerEnabled(true); }
+
+    void testChainsFound() {
+        tensorflow::GraphDef storage;
+        auto g = graphOf(encoderGraph(), &storage);
+        QVERIFY(g);
+        const std::vector<std::string> ops = plannedOps(*g, "y");
+        QCOMPARE(countOf(ops, "_FusedElementwise"), 3);
+        QCOMPARE(countOf(ops, "Erf") + countOf(ops, "Rsqrt") + countOf(ops, "AddV2"), 0);
+        QCOMPARE(countOf(ops, "SquaredDifference"), 1);  // read by the second Mean only: a chain of one
+        // Two chains meet at 'normed' (centered times rs): both end there (which one has the
+        // activation's shape is known only at run time) and 'normed' starts the third.
+        QCOMPARE(countOf(ops, "Sub"), 1);
+        QCOMPARE(stepsOf(*g, "gelu"), (std::vector<std::string>{"Mul", "Erf", "AddV2", "Mul", "Mul"}));
+        QCOMPARE(stepsOf(*g, "rs"), (std::vector<std::string>{"AddV2", "Rsqrt"}));
+        QCOMPARE(stepsOf(*g, "shifted"), (std::vector<std::string>{"Mul", "Mul", "AddV2"}));
+        QCOMPARE(QString::fromStdString(g->node(g->node(g->find("shifted")).inputs[0].node).name), QStringLiteral("centered"));
+        // The GELU's chain starts at x (input 0 of the first Mul); x is also the fourth step's operand.
+        const ExecNode& gelu = g->node(g->find("gelu"));
+        QCOMPARE(QString::fromStdString(g->node(gelu.inputs[0].node).name), QStringLiteral("x"));
+        auto side = gelu.def->attr().at("chain_side").list();
+        QCOMPARE((std::vector<int64_t>(side.i().begin(), side.i().end())), (std::vector<int64_t>{0, 0, 1, 1, 1}));
+    }
+
+    // Every step computes what its op's kernel computes: the same bits as the unfused graph.
+    void testSameBitsAsUnfused() {
+        auto opt = sessionFor(encoderGraph(), true);
+        auto plain = sessionFor(encoderGraph(), false);
+        QVERIFY(opt && plain);
+        for (const auto& shape : {std::vector<int64_t>{2, 3, 8}, std::vector<int64_t>{1, 8}, std::vector<int64_t>{700, 8}}) {
+            const Tensor x = input(shape);
+            std::vector<Tensor> want, got;
+            QVERIFY(plain->run({{"x", x}}, {"y", "gelu"}, {}, &want).ok());
+            Status st = opt->run({{"x", x}}, {"y", "gelu"}, {}, &got);
+            QVERIFY2(st.ok(), st.toString().c_str());
+            QCOMPARE(got[0].shape(), x.shape());
+            QVERIFY(got[0].sameContent(want[0]));
+            QVERIFY(got[1].sameContent(want[1]));
+        }
+        // GELU(0) = 0 and GELU(large) = x; the layer norm of each row has mean beta's mean.
+        std::vector<Tensor> gelu;
+        Tensor special(DType::Float, Shape{1, 8});
+        const float values[8] = {0.0f, 10.0f, -10.0f, 1.0f, -1.0f, 0.5f, 3.0f, -3.0f};
+        std::copy(values, values + 8, special.mutableData<float>());
+        QVERIFY(opt->run({{"x", special}}, {"gelu"}, {}, &gelu).ok());
+        QCOMPARE(gelu[0].data<float>()[0], 0.0f);
+        QCOMPARE(gelu[0].data<float>()[1], 10.0f);
+        QCOMPARE(gelu[0].data<float>()[2], -0.0f);
+        QVERIFY(std::abs(gelu[0].data<float>()[3] - 0.8413447f) < 1e-6f);  // x * Phi(x) at 1
+    }
+
+    void testFetchAndFeedIntermediates() {
+        auto opt = sessionFor(encoderGraph(), true);
+        auto plain = sessionFor(encoderGraph(), false);
+        QVERIFY(opt && plain);
+        const Tensor x = input({2, 3, 8});
+        std::vector<Tensor> want, got;
+        QVERIFY(plain->run({{"x", x}}, {"e", "a", "normed", "y"}, {}, &want).ok());
+        Status st = opt->run({{"x", x}}, {"e", "a", "normed", "y"}, {}, &got);
+        QVERIFY2(st.ok(), st.toString().c_str());
+        for (size_t i = 0; i < want.size(); ++i) QVERIFY2(got[i].sameContent(want[i]), std::to_string(i).c_str());
+        // Feeding an absorbed step: the rest of its chain runs from the fed value.
+        const Tensor fed = input({2, 3, 8}, 0.3f);
+        std::vector<Tensor> wantFed, gotFed;
+        QVERIFY(plain->run({{"x", x}, {"a", fed}}, {"gelu"}, {}, &wantFed).ok());
+        st = opt->run({{"x", x}, {"a", fed}}, {"gelu"}, {}, &gotFed);
+        QVERIFY2(st.ok(), st.toString().c_str());
+        QVERIFY(gotFed[0].sameContent(wantFed[0]));
+        std::vector<float> expect(48);
+        for (size_t i = 0; i < expect.size(); ++i) expect[i] = 0.5f * (x.data<float>()[i] * fed.data<float>()[i]);
+        QVERIFY(std::equal(expect.begin(), expect.end(), gotFed[0].data<float>()));
+    }
+
+    // Operands that grow the chain's value (p [5] * q [2,5]) or broadcast another way ([3,1] against
+    // [3,4] read as the left operand of a Sub) give the unfused ops' bits.
+    void testOtherShapes() {
+        std::string g = placeholder("p") + placeholder("q") + placeholder("r");
+        g += op("m", "Mul", {"p", "q"}) + op("n", "Neg", {"m"}) + op("d", "RealDiv", {"r", "n"});
+        g += op("s", "Sub", {"q", "d"}) + op("mx", "Maximum", {"s", "q"}) + op("t", "Tanh", {"mx"}) + op("y", "Identity", {"t"});
+        tensorflow::GraphDef storage;
+        auto graph = graphOf(g, &storage);
+        QVERIFY(graph);
+        QCOMPARE(stepsOf(*graph, "t"), (std::vector<std::string>{"Mul", "Neg", "RealDiv", "Sub", "Maximum", "Tanh"}));
+        auto opt = sessionFor(g, true);
+        auto plain = sessionFor(g, false);
+        QVERIFY(opt && plain);
+        struct Case {
+            std::vector<int64_t> p, q, r;
+        };
+        // Row, per-row and scalar inputs against the output's shape (the fast path; the chain's value
+        // grows on the way), and [2,1,5] against [3,1], which only the step-by-step path handles.
+        const Case cases[] = {{{5}, {2, 5}, {2, 5}}, {{2, 5}, {2, 5}, {5}}, {{3, 1}, {3, 4}, {3, 1}}, {{}, {4}, {}},
+                              {{2, 5}, {}, {1, 5}}, {{3, 1}, {4}, {3, 4}}, {{2, 1, 5}, {3, 1}, {1}},
+                              // Mul and Neg per row (once per row), RealDiv onwards per element.
+                              {{3, 1}, {3, 1}, {3, 4}}, {{}, {}, {2, 3}}};
+        for (const Case& c : cases) {
+            std::vector<Tensor> want, got;
+            const std::map<std::string, Tensor> feeds = {{"p", input(c.p)}, {"q", input(c.q, 1.5f)}, {"r", input(c.r, 0.7f)}};
+            std::vector<std::pair<std::string, Tensor>> f(feeds.begin(), feeds.end());
+            QVERIFY(plain->run(f, {"y"}, {}, &want).ok());
+            Status st = opt->run(f, {"y"}, {}, &got);
+            QVERIFY2(st.ok(), st.toString().c_str());
+            QCOMPARE(got[0].shape(), want[0].shape());
+            QVERIFY(got[0].sameContent(want[0]));
+        }
+        // Shapes that do not broadcast: the error names both shapes.
+        std::vector<Tensor> out;
+        Status st = opt->run({{"p", input({3})}, {"q", input({4})}, {"r", input({3})}}, {"y"}, {}, &out);
+        QVERIFY(!st.ok());
+        QVERIFY2(st.message().find("[3]") != std::string::npos && st.message().find("[4]") != std::string::npos, st.message().c_str());
+    }
+
+    void testChainsStopAtSecondReaders() {
+        std::string g = placeholder("x") + floatConst("c", {}, 2.0f, 0.0f);
+        g += op("a", "Mul", {"x", "c"}) + op("b", "Exp", {"a"}) + op("c2", "Sigmoid", {"b"}) + op("other", "Square", {"b"});
+        g += op("i", "Mul", {"x", "c"}) + op("j", "Abs", {"i"});   // Abs is not a fused op: a chain of one
+        g += "node { name: 'k' op: 'Neg' input: 'j' attr { key: 'T' value { type: DT_INT32 } } }\n";
+        tensorflow::GraphDef storage;
+        auto graph = graphOf(g, &storage);
+        QVERIFY(graph);
+        QCOMPARE(stepsOf(*graph, "b"), (std::vector<std::string>{"Mul", "Exp"}));  // b has two readers: the chain ends there
+        QCOMPARE(QString::fromStdString(graph->node(graph->find("c2")).def->op()), QStringLiteral("Sigmoid"));
+        QCOMPARE(QString::fromStdString(graph->node(graph->find("other")).def->op()), QStringLiteral("Square"));
+        QCOMPARE(QString::fromStdString(graph->node(graph->find("i")).def->op()), QStringLiteral("Mul"));
+        // Off switch: nothing fused.
+        setGraphOptimizerEnabled(false);
+        tensorflow::GraphDef storage2;
+        auto off = graphOf(encoderGraph(), &storage2);
+        setGraphOptimizerEnabled(true);
+        QVERIFY(off);
+        QCOMPARE(countOf(plannedOps(*off, "y"), "_FusedElementwise"), 0);
+        setElementwiseFusionEnabled(false);  // this pass's own switch
+        tensorflow::GraphDef storage3;
+        auto passOff = graphOf(encoderGraph(), &storage3);
+        setElementwiseFusionEnabled(true);
+        QVERIFY(passOff);
+        QCOMPARE(countOf(plannedOps(*passOff, "y"), "_FusedElementwise"), 0);
+        QCOMPARE(countOf(plannedOps(*passOff, "y"), "Erf"), 1);
+    }
+
+    void testMalformedFusedNode() {
+        auto run = [](const std::string& attrs, const std::vector<std::string>& inputs, std::vector<std::pair<std::string, Tensor>> feeds) {
+            std::string g = placeholder("x") + placeholder("z");
+            g += "node { name: 'f' op: '_FusedElementwise'";
+            for (const auto& i : inputs) g += " input: '" + i + "'";
+            g += std::string(kFloatT) + attrs + "}\n";
+            auto s = sessionFor(g, true);
+            std::vector<Tensor> out;
+            return s ? s->run(feeds, {"f"}, {}, &out) : Status::internal("no session");
+        };
+        const std::string list = " attr { key: 'steps' value { list { s: 'Neg' s: 'Foo' } } } attr { key: 'operand' value { list { i: -1 i: -1 } } }"
+                                 " attr { key: 'chain_side' value { list { i: 0 i: 0 } } }";
+        Status st = run(list, {"x"}, {{"x", input({3})}});
+        QVERIFY(!st.ok());
+        QVERIFY2(st.message().find("Unsupported fused elementwise step 'Foo'") != std::string::npos, st.message().c_str());
+        const std::string badOperand = " attr { key: 'steps' value { list { s: 'Mul' } } } attr { key: 'operand' value { list { i: 5 } } }"
+                                       " attr { key: 'chain_side' value { list { i: 0 } } }";
+        st = run(badOperand, {"x", "z"}, {{"x", input({3})}, {"z", input({3})}});
+        QVERIFY(!st.ok());
+        QVERIFY2(st.message().find("step 'Mul' has operand 5") != std::string::npos, st.message().c_str());
+        const std::string shortLists = " attr { key: 'steps' value { list { s: 'Neg' } } }";
+        st = run(shortLists, {"x"}, {{"x", input({3})}});
+        QVERIFY(!st.ok());
+        QVERIFY2(st.message().find("differ in length") != std::string::npos, st.message().c_str());
+        const std::string ok = " attr { key: 'steps' value { list { s: 'Mul' s: 'Neg' } } } attr { key: 'operand' value { list { i: 1 i: -1 } } }"
+                               " attr { key: 'chain_side' value { list { i: 0 i: 0 } } }";
+        Tensor ints = Tensor::fromVector<int32_t>({3}, {1, 2, 3});
+        st = run(ok, {"x", "z"}, {{"x", input({3})}, {"z", ints}});
+        QVERIFY(!st.ok());
+        QVERIFY2(st.message().find("input 1 is int32") != std::string::npos, st.message().c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFuseElementwise)
+#include "tst_fuse_elementwise.moc"
