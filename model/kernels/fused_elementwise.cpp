@@ -21,14 +21,40 @@
 namespace tfscope::kernels {
 namespace {
 
-enum class Step { Neg, Square, Sqrt, Rsqrt, Exp, Erf, Tanh, Sigmoid, Add, Sub, Mul, RealDiv, SquaredDifference, Maximum, Minimum };
+enum class Step { Neg,
+                  Square,
+                  Sqrt,
+                  Rsqrt,
+                  Exp,
+                  Erf,
+                  Tanh,
+                  Sigmoid,
+                  Add,
+                  Sub,
+                  Mul,
+                  RealDiv,
+                  SquaredDifference,
+                  Maximum,
+                  Minimum };
 
 bool stepOf(const std::string& op, Step* s) {
     static const std::pair<const char*, Step> table[] = {
-        {"Neg", Step::Neg},       {"Square", Step::Square},   {"Sqrt", Step::Sqrt},       {"Rsqrt", Step::Rsqrt},
-        {"Exp", Step::Exp},       {"Erf", Step::Erf},         {"Tanh", Step::Tanh},       {"Sigmoid", Step::Sigmoid},
-        {"Add", Step::Add},       {"AddV2", Step::Add},       {"Sub", Step::Sub},         {"Mul", Step::Mul},
-        {"RealDiv", Step::RealDiv}, {"SquaredDifference", Step::SquaredDifference}, {"Maximum", Step::Maximum}, {"Minimum", Step::Minimum},
+        {"Neg", Step::Neg},
+        {"Square", Step::Square},
+        {"Sqrt", Step::Sqrt},
+        {"Rsqrt", Step::Rsqrt},
+        {"Exp", Step::Exp},
+        {"Erf", Step::Erf},
+        {"Tanh", Step::Tanh},
+        {"Sigmoid", Step::Sigmoid},
+        {"Add", Step::Add},
+        {"AddV2", Step::Add},
+        {"Sub", Step::Sub},
+        {"Mul", Step::Mul},
+        {"RealDiv", Step::RealDiv},
+        {"SquaredDifference", Step::SquaredDifference},
+        {"Maximum", Step::Maximum},
+        {"Minimum", Step::Minimum},
     };
     for (const auto& [name, step] : table)
         if (op == name) {
@@ -66,10 +92,18 @@ float binary(Step s, float a, float b) {
 // The unary ops as cwise_math.cpp computes float tensors, over an array in place.
 void unary(Step s, float* v, int64_t n) {
     switch (s) {
-    case Step::Neg: for (int64_t i = 0; i < n; ++i) v[i] = -v[i]; break;
-    case Step::Square: for (int64_t i = 0; i < n; ++i) v[i] = v[i] * v[i]; break;
-    case Step::Sqrt: for (int64_t i = 0; i < n; ++i) v[i] = std::sqrt(v[i]); break;
-    case Step::Rsqrt: for (int64_t i = 0; i < n; ++i) v[i] = 1.0f / std::sqrt(v[i]); break;
+    case Step::Neg:
+        for (int64_t i = 0; i < n; ++i) v[i] = -v[i];
+        break;
+    case Step::Square:
+        for (int64_t i = 0; i < n; ++i) v[i] = v[i] * v[i];
+        break;
+    case Step::Sqrt:
+        for (int64_t i = 0; i < n; ++i) v[i] = std::sqrt(v[i]);
+        break;
+    case Step::Rsqrt:
+        for (int64_t i = 0; i < n; ++i) v[i] = 1.0f / std::sqrt(v[i]);
+        break;
     case Step::Exp: expFloats(v, v, n); break;
     case Step::Erf: erfFloats(v, v, n); break;
     case Step::Tanh: tanhFloats(v, v, n); break;
@@ -82,8 +116,10 @@ void unary(Step s, float* v, int64_t n) {
 template <typename At>
 void binaryBlock(Step s, bool chainLeft, float* v, int64_t n, At at) {
     auto run = [&](auto f) {
-        if (chainLeft) for (int64_t i = 0; i < n; ++i) v[i] = f(v[i], at(i));
-        else for (int64_t i = 0; i < n; ++i) v[i] = f(at(i), v[i]);
+        if (chainLeft)
+            for (int64_t i = 0; i < n; ++i) v[i] = f(v[i], at(i));
+        else
+            for (int64_t i = 0; i < n; ++i) v[i] = f(at(i), v[i]);
     };
     switch (s) {
     case Step::Add: run([](float a, float b) { return a + b; }); break;
@@ -94,7 +130,10 @@ void binaryBlock(Step s, bool chainLeft, float* v, int64_t n, At at) {
     }
 }
 
-enum class Kind { Scalar, Full, Row, PerRow };
+enum class Kind { Scalar,
+                  Full,
+                  Row,
+                  PerRow };
 
 struct Operand {
     const float* p = nullptr;
@@ -223,7 +262,8 @@ Status evalFusedElementwise(KernelContext& ctx) {
             }
         };
         for (int64_t r = r0; r < r1; ++r) {
-            float rowValue = first.kind == Kind::Scalar ? first.p[0] : first.kind == Kind::PerRow ? first.p[r] : 0.0f;
+            float rowValue = first.kind == Kind::Scalar ? first.p[0] : first.kind == Kind::PerRow ? first.p[r]
+                                                                                                  : 0.0f;
             for (size_t k = 0; k < perRowSteps; ++k) step(k, &rowValue, 1, r, 0, 0);
             for (int64_t j0 = 0; j0 < width; j0 += kBlock) {
                 const int64_t n = std::min(kBlock, width - j0), base = r * width + j0;

@@ -9,6 +9,17 @@
 #include <memory>
 
 namespace tfscope::kernels {
+namespace {
+
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#else
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+#endif
+}
+
+}  // namespace
 
 Status unsupportedType(const KernelContext& ctx, DType d) {
     return Status::unimplemented("Node '" + ctx.nodeName() + "' (" + ctx.op() + "): dtype '" +
@@ -109,6 +120,9 @@ void parallelFor(KernelContext& ctx, int64_t n, double cost, const std::function
     const int helpers = int(std::min<int64_t>(threads - 1, chunks - 1));
     for (int i = 0; i < helpers; ++i) pool->Schedule([shared] { shared->work(); });
     shared->work();
+    // The last chunks usually finish within microseconds: spin briefly before sleeping, since a
+    // sleep and wake-up through the kernel costs more than that.
+    for (int spin = 0; spin < 2000 && shared->done.load(std::memory_order_acquire) < chunks; ++spin) cpuRelax();
     for (int64_t d = shared->done.load(std::memory_order_acquire); d < chunks; d = shared->done.load(std::memory_order_acquire))
         shared->done.wait(d, std::memory_order_acquire);
 }

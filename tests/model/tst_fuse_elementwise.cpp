@@ -197,10 +197,10 @@ private slots:
         };
         // Row, per-row and scalar inputs against the output's shape (the fast path; the chain's value
         // grows on the way), and [2,1,5] against [3,1], which only the step-by-step path handles.
-        const Case cases[] = {{{5}, {2, 5}, {2, 5}}, {{2, 5}, {2, 5}, {5}}, {{3, 1}, {3, 4}, {3, 1}}, {{}, {4}, {}},
-                              {{2, 5}, {}, {1, 5}}, {{3, 1}, {4}, {3, 4}}, {{2, 1, 5}, {3, 1}, {1}},
+        const Case cases[] = {{{5}, {2, 5}, {2, 5}}, {{2, 5}, {2, 5}, {5}}, {{3, 1}, {3, 4}, {3, 1}}, {{}, {4}, {}}, {{2, 5}, {}, {1, 5}}, {{3, 1}, {4}, {3, 4}}, {{2, 1, 5}, {3, 1}, {1}},
                               // Mul and Neg per row (once per row), RealDiv onwards per element.
-                              {{3, 1}, {3, 1}, {3, 4}}, {{}, {}, {2, 3}}};
+                              {{3, 1}, {3, 1}, {3, 4}},
+                              {{}, {}, {2, 3}}};
         for (const Case& c : cases) {
             std::vector<Tensor> want, got;
             const std::map<std::string, Tensor> feeds = {{"p", input(c.p)}, {"q", input(c.q, 1.5f)}, {"r", input(c.r, 0.7f)}};
@@ -221,7 +221,7 @@ private slots:
     void testChainsStopAtSecondReaders() {
         std::string g = placeholder("x") + floatConst("c", {}, 2.0f, 0.0f);
         g += op("a", "Mul", {"x", "c"}) + op("b", "Exp", {"a"}) + op("c2", "Sigmoid", {"b"}) + op("other", "Square", {"b"});
-        g += op("i", "Mul", {"x", "c"}) + op("j", "Abs", {"i"});   // Abs is not a fused op: a chain of one
+        g += op("i", "Mul", {"x", "c"}) + op("j", "Abs", {"i"});  // Abs is not a fused op: a chain of one
         g += "node { name: 'k' op: 'Neg' input: 'j' attr { key: 'T' value { type: DT_INT32 } } }\n";
         tensorflow::GraphDef storage;
         auto graph = graphOf(g, &storage);
@@ -256,13 +256,15 @@ private slots:
             std::vector<Tensor> out;
             return s ? s->run(feeds, {"f"}, {}, &out) : Status::internal("no session");
         };
-        const std::string list = " attr { key: 'steps' value { list { s: 'Neg' s: 'Foo' } } } attr { key: 'operand' value { list { i: -1 i: -1 } } }"
-                                 " attr { key: 'chain_side' value { list { i: 0 i: 0 } } }";
+        const std::string list =
+            " attr { key: 'steps' value { list { s: 'Neg' s: 'Foo' } } } attr { key: 'operand' value { list { i: -1 i: -1 } } }"
+            " attr { key: 'chain_side' value { list { i: 0 i: 0 } } }";
         Status st = run(list, {"x"}, {{"x", input({3})}});
         QVERIFY(!st.ok());
         QVERIFY2(st.message().find("Unsupported fused elementwise step 'Foo'") != std::string::npos, st.message().c_str());
-        const std::string badOperand = " attr { key: 'steps' value { list { s: 'Mul' } } } attr { key: 'operand' value { list { i: 5 } } }"
-                                       " attr { key: 'chain_side' value { list { i: 0 } } }";
+        const std::string badOperand =
+            " attr { key: 'steps' value { list { s: 'Mul' } } } attr { key: 'operand' value { list { i: 5 } } }"
+            " attr { key: 'chain_side' value { list { i: 0 } } }";
         st = run(badOperand, {"x", "z"}, {{"x", input({3})}, {"z", input({3})}});
         QVERIFY(!st.ok());
         QVERIFY2(st.message().find("step 'Mul' has operand 5") != std::string::npos, st.message().c_str());
@@ -270,8 +272,9 @@ private slots:
         st = run(shortLists, {"x"}, {{"x", input({3})}});
         QVERIFY(!st.ok());
         QVERIFY2(st.message().find("differ in length") != std::string::npos, st.message().c_str());
-        const std::string ok = " attr { key: 'steps' value { list { s: 'Mul' s: 'Neg' } } } attr { key: 'operand' value { list { i: 1 i: -1 } } }"
-                               " attr { key: 'chain_side' value { list { i: 0 i: 0 } } }";
+        const std::string ok =
+            " attr { key: 'steps' value { list { s: 'Mul' s: 'Neg' } } } attr { key: 'operand' value { list { i: 1 i: -1 } } }"
+            " attr { key: 'chain_side' value { list { i: 0 i: 0 } } }";
         Tensor ints = Tensor::fromVector<int32_t>({3}, {1, 2, 3});
         st = run(ok, {"x", "z"}, {{"x", input({3})}, {"z", ints}});
         QVERIFY(!st.ok());

@@ -21,8 +21,10 @@ int arity(const ExecNode& n) {
     static const char* const kBinary[] = {"Add", "AddV2", "Sub", "Mul", "RealDiv", "SquaredDifference", "Maximum", "Minimum"};
     const std::string& op = n.def->op();
     int a = 0;
-    for (const char* u : kUnary) if (op == u) a = 1;
-    for (const char* b : kBinary) if (op == b) a = 2;
+    for (const char* u : kUnary)
+        if (op == u) a = 1;
+    for (const char* b : kBinary)
+        if (op == b) a = 2;
     if (a == 0 || int(n.inputs.size()) != a) return 0;
     auto t = n.def->attr().find("T");
     if (t == n.def->attr().end() || t->second.value_case() != tensorflow::AttrValue::kType || t->second.type() != kDtFloat) return 0;

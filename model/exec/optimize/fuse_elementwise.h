@@ -18,7 +18,9 @@
 
 #include "model/exec/exec_graph.h"
 
-namespace tensorflow { class NodeDef; }
+namespace tensorflow {
+class NodeDef;
+}
 
 namespace tfscope::exec {
 
