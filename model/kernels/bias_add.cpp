@@ -28,6 +28,17 @@ Status evalBiasAdd(KernelContext& ctx) {
         const T* x = dataOf<T>(*value);
         const T* b = dataOf<T>(*bias);
         T* y = mutableDataOf<T>(*out);
+        if (inner == 1) {  // channels last: each row of `channels` elements gets the whole bias
+            const int64_t rows = channels == 0 ? 0 : value->numElements() / channels;
+            parallelFor(ctx, rows, double(channels), [&](int64_t r0, int64_t r1) {
+                for (int64_t r = r0; r < r1; ++r) {
+                    const T* src = x + r * channels;
+                    T* dst = y + r * channels;
+                    for (int64_t c = 0; c < channels; ++c) dst[c] = T(src[c] + b[c]);
+                }
+            });
+            return Status::OK();
+        }
         const int64_t rows = channels == 0 || inner == 0 ? 0 : value->numElements() / inner;  // (outer, channel) pairs
         parallelFor(ctx, rows, double(inner), [&](int64_t r0, int64_t r1) {
             for (int64_t r = r0; r < r1; ++r) {

@@ -205,6 +205,49 @@ private slots:
         QVERIFY(sum.ok());
         expectFloats(sum->at(0), {2, 3}, {3, 6, 9, 12, 15, 18});
     }
+    // Float32 Tanh and Sigmoid run vectorized (model/kernels/activation_float.h): within 4 eps of
+    // the double-precision result relative to each element, over [-30, 30] in steps that land
+    // between float values, and at NaN, ±inf and tiny inputs.
+    void testTanhSigmoidFloatAccuracy() {
+        std::vector<float> xs;
+        for (int i = 0; i <= 60000; ++i) xs.push_back(-30.0f + float(i) * 0.0010000123f);
+        const float inf = std::numeric_limits<float>::infinity();
+        for (float v : {0.0f, -0.0f, 1e-20f, -3e-6f, inf, -inf, 88.5f, -88.5f, -104.0f}) xs.push_back(v);
+        xs.push_back(std::numeric_limits<float>::quiet_NaN());
+        const Tensor x = f32({int64_t(xs.size())}, xs);
+        auto th = runKernel(node("Tanh"), {x});
+        auto sg = runKernel(node("Sigmoid"), {x});
+        QVERIFY(th.ok() && sg.ok());
+        const float* t = th->at(0).data<float>();
+        const float* s = sg->at(0).data<float>();
+        const double eps = std::numeric_limits<float>::epsilon();
+        for (size_t i = 0; i < xs.size(); ++i) {
+            const double v = xs[i];
+            if (std::isnan(v)) {
+                QVERIFY(std::isnan(t[i]) && std::isnan(s[i]));
+                continue;
+            }
+            const double wantT = std::tanh(v), wantS = 1.0 / (1.0 + std::exp(-v));
+            QVERIFY2(std::abs(t[i] - wantT) <= 4 * eps * std::abs(wantT) + 1e-45,
+                     qPrintable(QStringLiteral("tanh(%1) = %2, want %3").arg(v, 0, 'g', 9).arg(t[i], 0, 'g', 9).arg(wantT, 0, 'g', 9)));
+            QVERIFY2(std::abs(s[i] - wantS) <= 4 * eps * std::abs(wantS) + 1e-45,
+                     qPrintable(QStringLiteral("sigmoid(%1) = %2, want %3").arg(v, 0, 'g', 9).arg(s[i], 0, 'g', 9).arg(wantS, 0, 'g', 9)));
+        }
+        QCOMPARE(t[xs.size() - 6], 1.0f);  // tanh(inf)
+        QCOMPARE(s[xs.size() - 5], 0.0f);  // sigmoid(-inf)
+    }
+    // A channels-last BiasAdd large enough to be split across threads: every row gets the bias.
+    void testBiasAddRowsParallel() {
+        const int64_t rows = 300, channels = 97;
+        std::vector<float> xv(size_t(rows * channels));
+        std::vector<float> bv(size_t(channels), 0.0f);
+        for (size_t i = 0; i < xv.size(); ++i) xv[i] = float(i % 13) - 6.0f;
+        for (size_t c = 0; c < bv.size(); ++c) bv[c] = 0.5f * float(c);
+        auto r = runKernel(node("BiasAdd"), {f32({rows, channels}, xv), f32({channels}, bv)});
+        QVERIFY(r.ok());
+        const float* y = r->at(0).data<float>();
+        for (int64_t i = 0; i < rows * channels; ++i) QCOMPARE(y[i], xv[size_t(i)] + bv[size_t(i % channels)]);
+    }
     void testSelect() {
         Tensor t = f32({2, 3}, {1, 2, 3, 4, 5, 6}), e = f32({2, 3}, {-1, -2, -3, -4, -5, -6});
         auto v1 = runKernel(node("Select"), {Tensor::fromVector<bool>({2}, {true, false}), t, e});
