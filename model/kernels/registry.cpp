@@ -26,6 +26,7 @@ const std::vector<const KernelDef*>& libraryKernels() {
         kernels::registerConv2D(list);
         kernels::registerFusedConv2D(list);
         kernels::registerFusedMatMul(list);
+        kernels::registerLstmCell(list);
         kernels::registerDepthwiseConv2D(list);
         kernels::registerPooling(list);
         kernels::registerFusedBatchNorm(list);
