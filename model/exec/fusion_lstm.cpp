@@ -59,7 +59,7 @@ struct Cell {
     int split = -1, hNew = -1, cNew = -1, splitDim = 0;
     int slot[4] = {-1, -1, -1, -1};  // split output of the i, f, g, o gates
     Endpoint z, c;
-    std::vector<int> nodes;          // every node the fused one replaces, hNew last
+    std::vector<int> nodes;  // every node the fused one replaces, hNew last
 };
 
 bool matchCell(const std::vector<ExecNode>& nodes, const Readers& r, int split, Cell* cell) {

@@ -237,6 +237,7 @@ private slots:
         QCOMPARE(s[xs.size() - 5], 0.0f);  // sigmoid(-inf)
     }
     // A channels-last BiasAdd large enough to be split across threads: every row gets the bias.
+    // Then a same-shape Mul as large, and FloorDiv by zero still refused on that path.
     void testBiasAddRowsParallel() {
         const int64_t rows = 300, channels = 97;
         std::vector<float> xv(size_t(rows * channels));
@@ -247,6 +248,16 @@ private slots:
         QVERIFY(r.ok());
         const float* y = r->at(0).data<float>();
         for (int64_t i = 0; i < rows * channels; ++i) QCOMPARE(y[i], xv[size_t(i)] + bv[size_t(i % channels)]);
+        // Same-shape binary ops take a pass without broadcasting, split across threads when large.
+        std::vector<float> wv(xv.size());
+        for (size_t i = 0; i < wv.size(); ++i) wv[i] = 0.25f * float(i % 7);
+        auto m = runKernel(node("Mul"), {f32({rows, channels}, xv), f32({rows, channels}, wv)});
+        QVERIFY(m.ok());
+        QCOMPARE(m->at(0).shape(), Shape({rows, channels}));
+        for (int64_t i = 0; i < rows * channels; ++i) QCOMPARE(m->at(0).data<float>()[i], xv[size_t(i)] * wv[size_t(i)]);
+        auto div = runKernel(node("FloorDiv", DType::Int32), {i32({2}, {7, 8}), i32({2}, {2, 0})});
+        QVERIFY(!div.ok());
+        QVERIFY(div.status().message().find("division by zero") != std::string::npos);
     }
     void testSelect() {
         Tensor t = f32({2, 3}, {1, 2, 3, 4, 5, 6}), e = f32({2, 3}, {-1, -2, -3, -4, -5, -6});
