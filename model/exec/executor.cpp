@@ -250,6 +250,8 @@ Status OrderedRun::run(const FedList& fed, const std::vector<Endpoint>& fetches,
         else st = runNode(i);
     }
     if (st.ok()) st = collect(fetches, outputs);
+    if (m_pendingRelease && m_state.memory) m_state.memory->release(m_pendingRelease);  // a node that failed
+    m_pendingRelease = 0;
     releaseAll();
     m_in.clear();
     m_fed = nullptr;
@@ -306,6 +308,7 @@ Status OrderedRun::runNode(size_t step) {
     }
     m_in.clear();
     if (m_pendingRelease && m_state.memory) m_state.memory->release(m_pendingRelease);
+    m_pendingRelease = 0;
     store(x);
     return checkMemoryCap(m_graph, node, m_state.memory);
 }

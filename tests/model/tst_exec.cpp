@@ -259,6 +259,14 @@ library {
         }
         QCOMPARE(s->memory().live(), uint64_t(0));
     }
+    // A body node that fails (x and acc do not broadcast) after taking over its input: an error
+    // naming the node, and nothing left counted as live.
+    std::vector<Tensor> bad;
+    Status failed = s->run({{"x", Tensor::fromVector<float>({3}, {1, 2, 3})}, {"acc", Tensor::fromVector<float>({2}, {0.5f, -1})}, {"n", Tensor::scalar<int32_t>(4)}},
+                           {"w:2"}, {}, &bad);
+    QVERIFY(!failed.ok());
+    QVERIFY2(failed.message().find("'sum'") != std::string::npos, failed.toString().c_str());
+    QCOMPARE(s->memory().live(), uint64_t(0));
     // No iteration at all: the loop variables come back as fed.
     std::vector<Tensor> out;
     Status st = s->run({{"x", Tensor::scalar<float>(3)}, {"acc", Tensor::scalar<float>(7)}, {"n", Tensor::scalar<int32_t>(0)}},
