@@ -81,7 +81,7 @@ Status computeWhile(KernelContext& ctx) {
         if (c.empty()) return ctx.error("While condition '" + cond + "' returned nothing.");
         TFS_ASSIGN_OR_RETURN(bool more, truthValue(ctx, c[0]));
         if (!more) break;
-        TFS_RETURN_IF_ERROR(bodyFn->call(vars, &next));
+        TFS_RETURN_IF_ERROR(bodyFn->callConsuming(vars, &next));  // vars are replaced by next below
         if (next.size() != vars.size())
             return ctx.error("While body '" + body + "' returned " + std::to_string(next.size()) + " values for " +
                              std::to_string(vars.size()) + " loop variables.");

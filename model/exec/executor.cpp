@@ -145,13 +145,15 @@ namespace {
 
 // Fed endpoints of one run, sorted by endpoint key (the tensors are borrowed for the run). Of two
 // feeds of the same endpoint the later one counts, as in fedTensors().
-using FedList = std::vector<std::pair<uint64_t, const Tensor*>>;
+// With RepeatedRun's consuming runs the tensors are the caller's to take (moved into their last
+// consumer); otherwise they are only read.
+using FedList = std::vector<std::pair<uint64_t, Tensor*>>;
 
 void sortFed(FedList& fed) {
     std::stable_sort(fed.begin(), fed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
-const Tensor* findFed(const FedList& fed, uint64_t key) {
+Tensor* findFed(const FedList& fed, uint64_t key) {
     auto it = std::upper_bound(fed.begin(), fed.end(), key, [](uint64_t k, const auto& f) { return k < f.first; });
     return it == fed.begin() || (it - 1)->first != key ? nullptr : (it - 1)->second;
 }
@@ -183,14 +185,12 @@ void describeSteps(const ExecGraph& graph, const FunctionLibrary* library, const
         width = std::max(width, e.output + 1);
     };
     for (int x : plan->order)
-        for (Endpoint e : graph.node(x).inputs)
-            if (!fed.count(endpointKey(e))) widen(e);
+        for (Endpoint e : graph.node(x).inputs) widen(e);  // fed ones too: a consuming run moves them
     for (Endpoint e : fetches) widen(e);
     for (size_t i = 0; i < n; ++i) base[i + 1] += base[i];
     plan->uses.assign(size_t(base[n]), 0);
     for (int x : plan->order)
-        for (Endpoint e : graph.node(x).inputs)
-            if (!fed.count(endpointKey(e))) ++plan->uses[size_t(base[size_t(e.node)] + e.output)];
+        for (Endpoint e : graph.node(x).inputs) ++plan->uses[size_t(base[size_t(e.node)] + e.output)];
     for (Endpoint e : fetches) plan->uses[size_t(base[size_t(e.node)] + e.output)] += 1 << 30;  // pinned until the end
 }
 
@@ -206,8 +206,9 @@ public:
     OrderedRun(const OrderedRun&) = delete;
     OrderedRun& operator=(const OrderedRun&) = delete;
 
-    // `fed` sorted (sortFed); the same endpoints as the plan was made for.
-    Status run(const FedList& fed, const std::vector<Endpoint>& fetches, std::vector<Tensor>* outputs);
+    // `fed` sorted (sortFed); the same endpoints as the plan was made for. With `consumeFed`, a fed
+    // tensor moves into its last consumer (unless fetched).
+    Status run(const FedList& fed, bool consumeFed, const std::vector<Endpoint>& fetches, std::vector<Tensor>* outputs);
 
 private:
     Status runNode(size_t step);
@@ -223,6 +224,7 @@ private:
     RunState& m_state;
     std::shared_ptr<const ExecGraph::Plan> m_plan;
     const FedList* m_fed = nullptr;
+    bool m_consumeFed = false;
     std::vector<int> m_uses;  // consumers still to run (Plan::uses, counted down)
     int useIndex(Endpoint e) const {
         const auto& base = m_plan->useBase;
@@ -239,9 +241,10 @@ private:
 OrderedRun::OrderedRun(const ExecGraph& graph, RunState& state, std::shared_ptr<const ExecGraph::Plan> plan)
     : m_graph(graph), m_state(state), m_plan(std::move(plan)), m_values(graph.nodes().size()), m_nodeDead(graph.nodes().size(), 0), m_ctx(state) {}
 
-Status OrderedRun::run(const FedList& fed, const std::vector<Endpoint>& fetches, std::vector<Tensor>* outputs) {
+Status OrderedRun::run(const FedList& fed, bool consumeFed, const std::vector<Endpoint>& fetches, std::vector<Tensor>* outputs) {
     releaseAll();
     m_fed = &fed;
+    m_consumeFed = consumeFed;
     m_uses = m_plan->uses;
     std::fill(m_nodeDead.begin(), m_nodeDead.end(), 0);
     Status st;
@@ -320,9 +323,11 @@ Status OrderedRun::gatherInputs(const ExecNode& node, bool hasFed, bool* anyDead
     for (int c : node.controlInputs) anyDead = anyDead || m_nodeDead[size_t(c)];
     for (Endpoint e : node.inputs) {
         if (hasFed) {
-            if (const Tensor* f = findFed(*m_fed, endpointKey(e))) {
+            if (Tensor* f = findFed(*m_fed, endpointKey(e))) {
                 Value v;
-                v.tensor = *f;
+                const int i = useIndex(e);
+                if (m_consumeFed && i >= 0 && m_uses[size_t(i)] > 0 && --m_uses[size_t(i)] == 0) v.tensor = std::move(*f);
+                else v.tensor = *f;
                 v.set = true;
                 in.push_back(std::move(v));
                 continue;
@@ -411,10 +416,10 @@ Status Executor::run(const std::vector<Feed>& feeds, const std::vector<Endpoint>
     }
     FedList fed;
     fed.reserve(feeds.size());
-    for (const Feed& f : feeds) fed.push_back({endpointKey(f.at), &f.value});
+    for (const Feed& f : feeds) fed.push_back({endpointKey(f.at), const_cast<Tensor*>(&f.value)});  // only read
     sortFed(fed);
     OrderedRun ordered(m_graph, m_state, std::move(p));
-    return ordered.run(fed, fetches, outputs);
+    return ordered.run(fed, false, fetches, outputs);
 }
 
 // RepeatedRun: a plan and an OrderedRun kept between runs (or, for a graph with TF1 loops, an
@@ -437,6 +442,12 @@ RepeatedRun::RepeatedRun(const ExecGraph& graph, RunState& state, std::vector<En
 RepeatedRun::~RepeatedRun() = default;
 
 Status RepeatedRun::run(const std::vector<Tensor>& values, std::vector<Tensor>* outputs) {
+    return runImpl(const_cast<std::vector<Tensor>&>(values), false, outputs);  // only read
+}
+
+Status RepeatedRun::runConsuming(std::vector<Tensor>& values, std::vector<Tensor>* outputs) { return runImpl(values, true, outputs); }
+
+Status RepeatedRun::runImpl(std::vector<Tensor>& values, bool consume, std::vector<Tensor>* outputs) {
     Impl& d = *m_impl;
     if (values.size() != d.fed.size())
         return Status::internal("RepeatedRun: " + std::to_string(values.size()) + " values for " + std::to_string(d.fed.size()) +
@@ -458,7 +469,7 @@ Status RepeatedRun::run(const std::vector<Tensor>& values, std::vector<Tensor>* 
     d.fedList.clear();
     for (size_t i = 0; i < d.fed.size(); ++i) d.fedList.push_back({endpointKey(d.fed[i]), &values[i]});
     sortFed(d.fedList);
-    return d.ordered->run(d.fedList, d.fetches, outputs);
+    return d.ordered->run(d.fedList, consume, d.fetches, outputs);
 }
 
 bool Executor::hasLoops(const std::vector<int>& order) const {

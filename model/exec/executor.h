@@ -77,8 +77,12 @@ public:
     RepeatedRun& operator=(const RepeatedRun&) = delete;
     // The values are borrowed for the run; outputs: one per fetch, as Executor::run.
     Status run(const std::vector<Tensor>& values, std::vector<Tensor>* outputs);
+    // The same, but each value may be moved into its last consumer (left empty): a kernel that
+    // then holds the only handle may change it in place (TensorListSetItem).
+    Status runConsuming(std::vector<Tensor>& values, std::vector<Tensor>* outputs);
 
 private:
+    Status runImpl(std::vector<Tensor>& values, bool consume, std::vector<Tensor>* outputs);
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

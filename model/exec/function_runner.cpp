@@ -22,15 +22,28 @@ PreparedFunction::PreparedFunction(std::shared_ptr<const ExecGraph> graph, RunSt
 
 PreparedFunction::~PreparedFunction() = default;
 
-Status PreparedFunction::call(const std::vector<Tensor>& args, std::vector<Tensor>* outputs) {
+Status PreparedFunction::check(size_t numArgs) const {
     const std::string& name = m_graph->functionName();
     if (m_state.callDepth >= kMaxCallDepth)
         return Status::resourceExhausted("Function calls nest deeper than " + std::to_string(kMaxCallDepth) + " levels at '" + name + "'.");
-    if (args.size() != m_graph->argNodes().size())
+    if (numArgs != m_graph->argNodes().size())
         return Status::invalidArgument("Function '" + name + "' takes " + std::to_string(m_graph->argNodes().size()) + " arguments, got " +
-                                       std::to_string(args.size()) + ".");
+                                       std::to_string(numArgs) + ".");
+    return Status::OK();
+}
+
+Status PreparedFunction::call(const std::vector<Tensor>& args, std::vector<Tensor>* outputs) {
+    TFS_RETURN_IF_ERROR(check(args.size()));
     ++m_state.callDepth;
     Status st = m_run->run(args, outputs);
+    --m_state.callDepth;
+    return st;
+}
+
+Status PreparedFunction::callConsuming(std::vector<Tensor>& args, std::vector<Tensor>* outputs) {
+    TFS_RETURN_IF_ERROR(check(args.size()));
+    ++m_state.callDepth;
+    Status st = m_run->runConsuming(args, outputs);
     --m_state.callDepth;
     return st;
 }

@@ -30,8 +30,11 @@ public:
     PreparedFunction(std::shared_ptr<const ExecGraph> graph, RunState& state);
     ~PreparedFunction();
     Status call(const std::vector<Tensor>& args, std::vector<Tensor>* outputs);
+    // The same, taking the arguments over (each may be left empty): RepeatedRun::runConsuming.
+    Status callConsuming(std::vector<Tensor>& args, std::vector<Tensor>* outputs);
 
 private:
+    Status check(size_t numArgs) const;
     std::shared_ptr<const ExecGraph> m_graph;
     RunState& m_state;
     std::unique_ptr<RepeatedRun> m_run;

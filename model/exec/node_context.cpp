@@ -42,6 +42,11 @@ Result<const Tensor*> NodeContext::input(int i) const {
     return &m_inputs[size_t(i)];
 }
 
+Tensor NodeContext::takeInput(int i) {
+    if (i < 0 || i >= int(m_inputs.size())) return Tensor();
+    return std::move(m_inputs[size_t(i)]);
+}
+
 Status NodeContext::checkIndex(int i) {
     if (i < 0) return error("Output index " + std::to_string(i) + " is invalid.");
     if (i >= int(m_outputs.size())) {

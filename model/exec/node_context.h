@@ -33,6 +33,7 @@ public:
     const tensorflow::NodeDef& node() const override { return *m_def; }
     int numInputs() const override { return int(m_inputs.size()); }
     Result<const Tensor*> input(int i) const override;
+    Tensor takeInput(int i) override;
     int numOutputs() const override { return int(m_outputs.size()); }
     Result<Tensor*> allocateOutput(int i, DType dtype, Shape shape) override;
     Result<Tensor*> allocateOutputUninitialized(int i, DType dtype, Shape shape) override;

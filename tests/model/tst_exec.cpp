@@ -48,6 +48,7 @@ private slots:
     void testFunctionOutputArgNaming();
     void testWhileAndIf();
     void testWhileManyIterations();
+    void testWhileListWrittenInPlaceOnlyWhenUnshared();
     void testCpuImplementationChosen();
     void testRefVariables();
     void testResourceVariables();
@@ -273,6 +274,47 @@ library {
                        {"w:2"}, {}, &out);
     QVERIFY2(st.ok(), st.toString().c_str());
     QCOMPARE(out[0].data<float>()[0], 7.0f);
+}
+
+// A While body's TensorListSetItem changes the list in place once the loop holds the only handle
+// (each step's list is the previous step's), but never a list someone else still reads: the
+// list made before the loop, stacked after it, keeps its unset (zero) items.
+void TestExec::testWhileListWrittenInPlaceOnlyWhenUnshared() {
+    auto s = sessionFor(R"(
+node { name: "n" op: "Placeholder" attr { key: "dtype" value { type: DT_INT32 } } }
+node { name: "eshape" op: "Const" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 0 } } } } } }
+node { name: "zero" op: "Const" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape {} int_val: 0 } } } }
+node { name: "l0" op: "TensorListReserve" input: "eshape" input: "n" attr { key: "element_dtype" value { type: DT_FLOAT } } attr { key: "shape_type" value { type: DT_INT32 } } }
+node { name: "w" op: "While" input: "zero" input: "l0" input: "n"
+       attr { key: "cond" value { func { name: "less" } } } attr { key: "body" value { func { name: "write" } } }
+       attr { key: "T" value { list { type: DT_INT32 type: DT_VARIANT type: DT_INT32 } } } }
+node { name: "after" op: "TensorListStack" input: "w:1" input: "eshape" attr { key: "element_dtype" value { type: DT_FLOAT } } }
+node { name: "before" op: "TensorListStack" input: "l0" input: "eshape" input: "^w" attr { key: "element_dtype" value { type: DT_FLOAT } } }
+library {
+ function { signature { name: "less" input_arg { name: "i" type: DT_INT32 } input_arg { name: "l" type: DT_VARIANT }
+                        input_arg { name: "n" type: DT_INT32 } output_arg { name: "r" type: DT_BOOL } }
+            node_def { name: "lt" op: "Less" input: "i" input: "n" attr { key: "T" value { type: DT_INT32 } } }
+            ret { key: "r" value: "lt:z:0" } }
+ function { signature { name: "write" input_arg { name: "i" type: DT_INT32 } input_arg { name: "l" type: DT_VARIANT } input_arg { name: "n" type: DT_INT32 }
+                        output_arg { name: "i2" type: DT_INT32 } output_arg { name: "l2" type: DT_VARIANT } output_arg { name: "n2" type: DT_INT32 } }
+            node_def { name: "one" op: "Const" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape {} int_val: 1 } } } }
+            node_def { name: "next" op: "AddV2" input: "i" input: "one:output:0" attr { key: "T" value { type: DT_INT32 } } }
+            node_def { name: "v" op: "Cast" input: "next:z:0" attr { key: "SrcT" value { type: DT_INT32 } } attr { key: "DstT" value { type: DT_FLOAT } } }
+            node_def { name: "set" op: "TensorListSetItem" input: "l" input: "i" input: "v:y:0" attr { key: "element_dtype" value { type: DT_FLOAT } } }
+            ret { key: "i2" value: "next:z:0" } ret { key: "l2" value: "set:output_handle:0" } ret { key: "n2" value: "n" } }
+})");
+    QVERIFY(s);
+    for (int round = 0; round < 2; ++round) {
+        std::vector<Tensor> out;
+        Status st = s->run({{"n", Tensor::scalar<int32_t>(4)}}, {"after", "before"}, {}, &out);
+        QVERIFY2(st.ok(), st.toString().c_str());
+        QCOMPARE(out[0].shape(), Shape({4}));
+        QCOMPARE(out[1].shape(), Shape({4}));
+        for (int k = 0; k < 4; ++k) {
+            QCOMPARE(out[0].data<float>()[k], float(k + 1));
+            QCOMPARE(out[1].data<float>()[k], 0.0f);
+        }
+    }
 }
 
 // A call of a GPU-preferring function runs the CPU function of the same api_implements (grappler's
