@@ -49,7 +49,7 @@ Status computeConst(KernelContext& ctx) {
     if (!value || !value->has_tensor()) return ctx.error("Const has no 'value' tensor.");
     auto t = tensorFromProto(value->tensor());
     if (!t.ok()) return ctx.error(t.status().message());
-    if (t.value().numElements() > 256) ctx.resources().cacheConstant(key, t.value());
+    ctx.resources().cacheConstant(key, t.value());  // any size: parsing a small one each run costs more than a lookup
     return ctx.setOutput(0, std::move(t).value());
 }
 

@@ -70,20 +70,22 @@ Status computeCase(KernelContext& ctx) {
 Status computeWhile(KernelContext& ctx) {
     TFS_ASSIGN_OR_RETURN(std::string cond, funcAttr(ctx, "cond"));
     TFS_ASSIGN_OR_RETURN(std::string body, funcAttr(ctx, "body"));
+    // Both functions are prepared once for all iterations (plans and run buffers kept).
+    TFS_ASSIGN_OR_RETURN(std::unique_ptr<PreparedFunction> condFn, ctx.functions().prepare(cond));
+    TFS_ASSIGN_OR_RETURN(std::unique_ptr<PreparedFunction> bodyFn, ctx.functions().prepare(body));
     std::vector<Tensor> vars = inputsFrom(ctx, 0);
+    std::vector<Tensor> c, next;
     for (int64_t iter = 0;; ++iter) {
         if (ctx.isCancelled()) return Status::cancelled("The run was cancelled.");
-        auto c = ctx.functions().call(cond, vars);
-        if (!c.ok()) return c.status();
-        if (c.value().empty()) return ctx.error("While condition '" + cond + "' returned nothing.");
-        TFS_ASSIGN_OR_RETURN(bool more, truthValue(ctx, c.value()[0]));
+        TFS_RETURN_IF_ERROR(condFn->call(vars, &c));
+        if (c.empty()) return ctx.error("While condition '" + cond + "' returned nothing.");
+        TFS_ASSIGN_OR_RETURN(bool more, truthValue(ctx, c[0]));
         if (!more) break;
-        auto next = ctx.functions().call(body, vars);
-        if (!next.ok()) return next.status();
-        if (next.value().size() != vars.size())
-            return ctx.error("While body '" + body + "' returned " + std::to_string(next.value().size()) + " values for " +
+        TFS_RETURN_IF_ERROR(bodyFn->callConsuming(vars, &next));  // vars are replaced by next below
+        if (next.size() != vars.size())
+            return ctx.error("While body '" + body + "' returned " + std::to_string(next.size()) + " values for " +
                              std::to_string(vars.size()) + " loop variables.");
-        vars = std::move(next).value();
+        vars.swap(next);
     }
     return emit(ctx, vars);
 }

@@ -41,7 +41,7 @@ public:
         MemoryTracker* memory = static_cast<NodeContext&>(ctx).state().memory;
         if (!memory) return Status::OK();
         const uint64_t bytes = tensorBytes(t);
-        TFS_RETURN_IF_ERROR(memory->reserve(bytes, "node '" + ctx.nodeName() + "' (" + ctx.op() + ")"));
+        if (!memory->fits(bytes)) TFS_RETURN_IF_ERROR(memory->reserve(bytes, "node '" + ctx.nodeName() + "' (" + ctx.op() + ")"));
         memory->add(bytes);
         m_memory = memory;
         m_bytes += bytes;

@@ -25,6 +25,7 @@ void optimizeAndFuse(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& 
     if (graphOptimizerEnabled()) optimizeGraph(nodes, returns, &owned, &folded);
     for (size_t i = before; i < nodes.size(); ++i) byName[nodes[i].name] = int(i);
     fuseKernelChains(nodes, returns, &owned, &absorbed);
+    fuseLstmCells(nodes, returns, &owned, &absorbed);
     for (size_t i = 0; i < folded.size() && i < absorbed.size(); ++i) absorbed[i] = char(absorbed[i] | folded[i]);
     if (graphOptimizerEnabled() && elementwiseFusionEnabled()) fuseElementwiseChains(nodes, returns, &owned, &absorbed);
 }

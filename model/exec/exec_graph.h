@@ -9,6 +9,7 @@
 // Input naming: GraphDef `node`, `node:k`, `^node`; FunctionDef `arg`, `node:out_arg:idx`, `^node`
 // (docs/formats.md#function-library), where idx counts within the output arg and is mapped to a flat index.
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,6 +25,7 @@ namespace tensorflow { class GraphDef; class FunctionDef; class NodeDef; class F
 namespace tfscope::exec {
 
 class FunctionLibrary;
+struct KernelDef;
 bool kernelFusionEnabled();  // model/exec/fusion.h
 
 struct Endpoint {
@@ -78,6 +80,20 @@ public:
         std::vector<int> order;
         Status kernels;
         bool hasLoops = false;
+        // For the ordered pass (executor.cpp), per position in `order`: the node's kernel (null:
+        // none, or a function argument) and what the pass must look at (kTakesRefs: the op has
+        // TF1 reference inputs; kFedInput: some input endpoint is fed; kForward: an Identity whose
+        // value is moved through without a kernel; kMerge: a Merge).
+        enum Step : uint8_t { kTakesRefs = 1,
+                              kFedInput = 2,
+                              kForward = 4,
+                              kMerge = 8 };
+        std::vector<const KernelDef*> kernelAt;
+        std::vector<uint8_t> stepAt;
+        // Consumers of each node output in the run before it starts: outputs of node x are
+        // uses[useBase[x] .. useBase[x + 1]); a fetched output counts 1 << 30 more (never freed).
+        std::vector<int> useBase;
+        std::vector<int> uses;
     };
     std::shared_ptr<const Plan> cachedPlan(const std::vector<uint64_t>& key) const;
     void storePlan(std::vector<uint64_t> key, std::shared_ptr<const Plan> plan) const;

@@ -13,6 +13,7 @@
 #include "model/exec/function_library.h"
 #include "model/exec/kernel.h"
 #include "model/exec/node_context.h"
+#include "model/exec/op_info.h"
 #include "model/exec/run_state.h"
 #include "node_def.pb.h"
 
@@ -142,127 +143,218 @@ Result<std::vector<int>> Executor::plan(const ExecGraph& graph, const std::vecto
 
 namespace {
 
-// Executor::run's pass over a graph without loops: each planned node once, in plan order. Values
-// are stored per node output and freed after their last consumer; fetched ones stay to the end.
-// The bytes stored count against RunState::memory until freed (at the latest when this is destroyed).
+// Fed endpoints of one run, sorted by endpoint key (the tensors are borrowed for the run). Of two
+// feeds of the same endpoint the later one counts, as in fedTensors().
+// With RepeatedRun's consuming runs the tensors are the caller's to take (moved into their last
+// consumer); otherwise they are only read.
+using FedList = std::vector<std::pair<uint64_t, Tensor*>>;
+
+void sortFed(FedList& fed) {
+    std::stable_sort(fed.begin(), fed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+Tensor* findFed(const FedList& fed, uint64_t key) {
+    auto it = std::upper_bound(fed.begin(), fed.end(), key, [](uint64_t k, const auto& f) { return k < f.first; });
+    return it == fed.begin() || (it - 1)->first != key ? nullptr : (it - 1)->second;
+}
+
+// The per-step facts of a plan without loops (see ExecGraph::Plan): kernels, flags, use counts.
+void describeSteps(const ExecGraph& graph, const FunctionLibrary* library, const std::vector<Feed>& feeds,
+                   const std::vector<Endpoint>& fetches, ExecGraph::Plan* plan) {
+    FedTensors fed = fedTensors(feeds);
+    const size_t n = graph.nodes().size();
+    plan->kernelAt.assign(plan->order.size(), nullptr);
+    plan->stepAt.assign(plan->order.size(), 0);
+    for (size_t i = 0; i < plan->order.size(); ++i) {
+        const ExecNode& node = graph.node(plan->order[i]);
+        if (!node.def) continue;
+        plan->kernelAt[i] = kernelForNode(*node.def, library);
+        uint8_t step = 0;
+        const std::string& op = node.def->op();
+        if (takesRefInput(op, 0)) step |= ExecGraph::Plan::kTakesRefs;
+        if (op == "Identity" && node.inputs.size() == 1) step |= ExecGraph::Plan::kForward;
+        if (flowOp(node) == FlowOp::Merge) step |= ExecGraph::Plan::kMerge;
+        for (Endpoint e : node.inputs)
+            if (fed.count(endpointKey(e))) step |= ExecGraph::Plan::kFedInput;
+        plan->stepAt[i] = step;
+    }
+    std::vector<int>& base = plan->useBase;
+    base.assign(n + 1, 0);
+    auto widen = [&base](Endpoint e) {
+        int& width = base[size_t(e.node) + 1];
+        width = std::max(width, e.output + 1);
+    };
+    for (int x : plan->order)
+        for (Endpoint e : graph.node(x).inputs) widen(e);  // fed ones too: a consuming run moves them
+    for (Endpoint e : fetches) widen(e);
+    for (size_t i = 0; i < n; ++i) base[i + 1] += base[i];
+    plan->uses.assign(size_t(base[n]), 0);
+    for (int x : plan->order)
+        for (Endpoint e : graph.node(x).inputs) ++plan->uses[size_t(base[size_t(e.node)] + e.output)];
+    for (Endpoint e : fetches) plan->uses[size_t(base[size_t(e.node)] + e.output)] += 1 << 30;  // pinned until the end
+}
+
+// The pass over a graph without loops: each planned node once, in plan order. Values are stored
+// per node output and freed after their last consumer (the last one takes the value over without
+// a copy); fetched ones stay to the end. The bytes stored count against RunState::memory until
+// freed. run() may be called again with other feeds of the same endpoints: buffers (value slots,
+// the node context's vectors) are kept between runs.
 class OrderedRun {
 public:
-    OrderedRun(const ExecGraph& graph, RunState& state, const std::vector<Feed>& feeds);
+    OrderedRun(const ExecGraph& graph, RunState& state, std::shared_ptr<const ExecGraph::Plan> plan);
     ~OrderedRun() { releaseAll(); }
     OrderedRun(const OrderedRun&) = delete;
     OrderedRun& operator=(const OrderedRun&) = delete;
 
-    Status run(const std::vector<int>& order, const std::vector<Endpoint>& fetches, std::vector<Tensor>* outputs);
+    // `fed` sorted (sortFed); the same endpoints as the plan was made for. With `consumeFed`, a fed
+    // tensor moves into its last consumer (unless fetched).
+    Status run(const FedList& fed, bool consumeFed, const std::vector<Endpoint>& fetches, std::vector<Tensor>* outputs);
 
 private:
-    void countUses(const std::vector<int>& order, const std::vector<Endpoint>& fetches);
-    Status runNode(int x);
+    Status runNode(size_t step);
     // The node's input values (fed ones as fed) and whether any data or control input is dead.
-    Status gatherInputs(const ExecNode& node, std::vector<Value>* in, bool* anyDead) const;
-    void store(int x, std::vector<Value> out);
-    void releaseConsumedInputs(const ExecNode& node);
+    // An input whose last consumer this is moves out of its slot (its bytes go to m_pendingRelease).
+    Status gatherInputs(const ExecNode& node, bool hasFed, bool* anyDead);
+    void store(int x);
     void release(Value& v);
     void releaseAll();
+    Status collect(const std::vector<Endpoint>& fetches, std::vector<Tensor>* outputs);
 
     const ExecGraph& m_graph;
     RunState& m_state;
-    FedTensors m_fed;
-    // Consumers still to run, per output of a node: the outputs of node x are
-    // m_uses[m_useBase[x] .. m_useBase[x + 1]) (flat arrays: no allocation per endpoint).
-    std::vector<int> m_useBase;
-    std::vector<int> m_uses;
+    std::shared_ptr<const ExecGraph::Plan> m_plan;
+    const FedList* m_fed = nullptr;
+    bool m_consumeFed = false;
+    std::vector<int> m_uses;  // consumers still to run (Plan::uses, counted down)
     int useIndex(Endpoint e) const {
-        const int base = m_useBase[size_t(e.node)];
-        return e.output >= 0 && base + e.output < m_useBase[size_t(e.node) + 1] ? base + e.output : -1;
+        const auto& base = m_plan->useBase;
+        const int b = base[size_t(e.node)];
+        return e.output >= 0 && b + e.output < base[size_t(e.node) + 1] ? b + e.output : -1;
     }
     std::vector<Value> m_in;                   // the running node's inputs (capacity kept between nodes)
+    uint64_t m_pendingRelease = 0;             // bytes of inputs taken over by the running node
     std::vector<std::vector<Value>> m_values;  // by node, by output
     std::vector<char> m_nodeDead;              // all outputs dead: a control edge from it is dead
+    NodeContext m_ctx;
 };
 
-OrderedRun::OrderedRun(const ExecGraph& graph, RunState& state, const std::vector<Feed>& feeds)
-    : m_graph(graph), m_state(state), m_fed(fedTensors(feeds)), m_values(graph.nodes().size()), m_nodeDead(graph.nodes().size(), 0) {}
+OrderedRun::OrderedRun(const ExecGraph& graph, RunState& state, std::shared_ptr<const ExecGraph::Plan> plan)
+    : m_graph(graph), m_state(state), m_plan(std::move(plan)), m_values(graph.nodes().size()), m_nodeDead(graph.nodes().size(), 0), m_ctx(state) {}
 
-Status OrderedRun::run(const std::vector<int>& order, const std::vector<Endpoint>& fetches, std::vector<Tensor>* outputs) {
-    countUses(order, fetches);
-    for (int x : order) {
-        if (m_state.cancelled && m_state.cancelled->load()) return Status::cancelled("The run was cancelled.");
-        TFS_RETURN_IF_ERROR(runNode(x));
+Status OrderedRun::run(const FedList& fed, bool consumeFed, const std::vector<Endpoint>& fetches, std::vector<Tensor>* outputs) {
+    releaseAll();
+    m_fed = &fed;
+    m_consumeFed = consumeFed;
+    m_uses = m_plan->uses;
+    std::fill(m_nodeDead.begin(), m_nodeDead.end(), 0);
+    Status st;
+    for (size_t i = 0; i < m_plan->order.size() && st.ok(); ++i) {
+        if (m_state.cancelled && m_state.cancelled->load()) st = Status::cancelled("The run was cancelled.");
+        else st = runNode(i);
     }
-    return collectFetches(m_graph, fetches, m_fed, [this](Endpoint e) -> const Value* {
-        const auto& src = m_values[size_t(e.node)];
-        return size_t(e.output) < src.size() && src[size_t(e.output)].set ? &src[size_t(e.output)] : nullptr;
-    }, outputs);
+    if (st.ok()) st = collect(fetches, outputs);
+    if (m_pendingRelease && m_state.memory) m_state.memory->release(m_pendingRelease);  // a node that failed
+    m_pendingRelease = 0;
+    releaseAll();
+    m_in.clear();
+    m_fed = nullptr;
+    return st;
 }
 
-void OrderedRun::countUses(const std::vector<int>& order, const std::vector<Endpoint>& fetches) {
-    const size_t n = m_graph.nodes().size();
-    m_useBase.assign(n + 1, 0);
-    auto widen = [this](Endpoint e) {
-        int& width = m_useBase[size_t(e.node) + 1];
-        width = std::max(width, e.output + 1);
-    };
-    for (int x : order)
-        for (Endpoint e : m_graph.node(x).inputs)
-            if (!m_fed.count(endpointKey(e))) widen(e);
-    for (Endpoint e : fetches) widen(e);
-    for (size_t i = 0; i < n; ++i) m_useBase[i + 1] += m_useBase[i];
-    m_uses.assign(size_t(m_useBase[n]), 0);
-    for (int x : order)
-        for (Endpoint e : m_graph.node(x).inputs)
-            if (!m_fed.count(endpointKey(e))) ++m_uses[size_t(useIndex(e))];
-    for (Endpoint e : fetches) m_uses[size_t(useIndex(e))] += 1 << 30;  // pinned until the end
-}
-
-Status OrderedRun::runNode(int x) {
-    const ExecNode& node = m_graph.node(x);
-    if (!node.def) return Status::invalidArgument("Function argument '" + node.name + "' was not supplied.");
-    std::vector<Value>& in = m_in;
-    in.clear();
-    bool anyDead = false;
-    TFS_RETURN_IF_ERROR(gatherInputs(node, &in, &anyDead));
-    std::vector<Value> out;
-    if (flowOp(node) == FlowOp::Merge) {
-        int chosen = -1;
-        for (size_t i = 0; i < in.size(); ++i)
-            if (!in[i].dead) { chosen = int(i); break; }
-        TFS_RETURN_IF_ERROR(mergeOutputs(m_graph, node, in, chosen, &out));
-    } else {
-        TFS_RETURN_IF_ERROR(computeNode(m_graph, m_state, node, in, anyDead, &out));
+// One tensor per fetch: a fed one as fed, else the kept value, moved out unless fetched twice.
+Status OrderedRun::collect(const std::vector<Endpoint>& fetches, std::vector<Tensor>* outputs) {
+    outputs->clear();
+    outputs->reserve(fetches.size());
+    for (size_t i = 0; i < fetches.size(); ++i) {
+        const Endpoint e = fetches[i];
+        if (const Tensor* f = findFed(*m_fed, endpointKey(e))) {
+            outputs->push_back(*f);
+            continue;
+        }
+        auto& src = m_values[size_t(e.node)];
+        Value* kept = size_t(e.output) < src.size() && src[size_t(e.output)].set ? &src[size_t(e.output)] : nullptr;
+        const bool again = std::find(fetches.begin() + long(i) + 1, fetches.end(), e) != fetches.end();
+        if (kept && !kept->dead && !kept->ref && !again) {
+            outputs->push_back(std::move(kept->tensor));
+            continue;
+        }
+        TFS_ASSIGN_OR_RETURN(Tensor t, fetchedTensor(m_graph, e, kept));
+        outputs->push_back(std::move(t));
     }
-    in.clear();
-    store(x, std::move(out));
-    TFS_RETURN_IF_ERROR(checkMemoryCap(m_graph, node, m_state.memory));
-    releaseConsumedInputs(node);
     return Status::OK();
 }
 
-Status OrderedRun::gatherInputs(const ExecNode& node, std::vector<Value>* inp, bool* anyDeadp) const {
-    std::vector<Value>& in = *inp;
+Status OrderedRun::runNode(size_t step) {
+    const int x = m_plan->order[step];
+    const ExecNode& node = m_graph.node(x);
+    if (!node.def) return Status::invalidArgument("Function argument '" + node.name + "' was not supplied.");
+    const uint8_t flags = m_plan->stepAt[step];
+    m_in.clear();
+    m_pendingRelease = 0;
+    bool anyDead = false;
+    TFS_RETURN_IF_ERROR(gatherInputs(node, (flags & ExecGraph::Plan::kFedInput) != 0, &anyDead));
+    std::vector<Value>& out = m_values[size_t(x)];
+    out.clear();
+    if (flags & ExecGraph::Plan::kMerge) {
+        int chosen = -1;
+        for (size_t i = 0; i < m_in.size(); ++i)
+            if (!m_in[i].dead) {
+                chosen = int(i);
+                break;
+            }
+        TFS_RETURN_IF_ERROR(mergeOutputs(m_graph, node, m_in, chosen, &out));
+    } else if ((flags & ExecGraph::Plan::kForward) && !anyDead && !m_in[0].ref) {
+        out.push_back(std::move(m_in[0]));  // Identity: the value itself, no kernel
+    } else {
+        TFS_RETURN_IF_ERROR(computeNodeWith(m_graph, node, m_plan->kernelAt[step],
+                                            (flags & ExecGraph::Plan::kTakesRefs) != 0, m_ctx, m_in, anyDead, &out));
+    }
+    m_in.clear();
+    if (m_pendingRelease && m_state.memory) m_state.memory->release(m_pendingRelease);
+    m_pendingRelease = 0;
+    store(x);
+    return checkMemoryCap(m_graph, node, m_state.memory);
+}
+
+Status OrderedRun::gatherInputs(const ExecNode& node, bool hasFed, bool* anyDeadp) {
+    std::vector<Value>& in = m_in;
     bool& anyDead = *anyDeadp;
     in.reserve(node.inputs.size());
     for (int c : node.controlInputs) anyDead = anyDead || m_nodeDead[size_t(c)];
     for (Endpoint e : node.inputs) {
-        auto f = m_fed.find(endpointKey(e));
-        if (f != m_fed.end()) {
-            Value v;
-            v.tensor = *f->second;
-            v.set = true;
-            in.push_back(std::move(v));
-            continue;
+        if (hasFed) {
+            if (Tensor* f = findFed(*m_fed, endpointKey(e))) {
+                Value v;
+                const int i = useIndex(e);
+                if (m_consumeFed && i >= 0 && m_uses[size_t(i)] > 0 && --m_uses[size_t(i)] == 0) v.tensor = std::move(*f);
+                else v.tensor = *f;
+                v.set = true;
+                in.push_back(std::move(v));
+                continue;
+            }
         }
-        const auto& src = m_values[size_t(e.node)];
+        auto& src = m_values[size_t(e.node)];
         if (size_t(e.output) >= src.size() || !src[size_t(e.output)].set)
             return annotateNodeError(Status::invalidArgument("Input from '" + m_graph.node(e.node).name + ":" +
                                                              std::to_string(e.output) + "', which was not produced."),
                                      node, m_graph);
-        in.push_back(src[size_t(e.output)]);
+        Value& v = src[size_t(e.output)];
+        const int i = useIndex(e);
+        if (i >= 0 && m_uses[size_t(i)] > 0 && --m_uses[size_t(i)] == 0) {
+            // The last consumer: take the value over (its bytes are released after the node ran).
+            if (m_state.memory) m_pendingRelease += tensorBytes(v.tensor);
+            in.push_back(std::move(v));
+            v = Value{};
+        } else {
+            in.push_back(v);
+        }
         anyDead = anyDead || in.back().dead;
     }
     return Status::OK();
 }
 
-void OrderedRun::store(int x, std::vector<Value> out) {
+void OrderedRun::store(int x) {
+    std::vector<Value>& out = m_values[size_t(x)];
     bool allDead = !out.empty();
     for (auto& v : out) {
         allDead = allDead && v.dead;
@@ -270,19 +362,6 @@ void OrderedRun::store(int x, std::vector<Value> out) {
     }
     m_nodeDead[size_t(x)] = allDead;
     keepOutputs(m_graph, m_state, x, out);
-    m_values[size_t(x)] = std::move(out);
-}
-
-// Frees each input whose last consumer was this node.
-void OrderedRun::releaseConsumedInputs(const ExecNode& node) {
-    for (Endpoint e : node.inputs) {
-        const int i = useIndex(e);
-        if (i < 0 || m_uses[size_t(i)] <= 0) continue;  // fed (never counted)
-        if (--m_uses[size_t(i)] == 0) {
-            auto& src = m_values[size_t(e.node)];
-            if (size_t(e.output) < src.size() && src[size_t(e.output)].set) release(src[size_t(e.output)]);
-        }
-    }
 }
 
 void OrderedRun::release(Value& v) {
@@ -291,15 +370,17 @@ void OrderedRun::release(Value& v) {
 }
 
 void OrderedRun::releaseAll() {
-    for (auto& vs : m_values)
+    for (auto& vs : m_values) {
         for (auto& v : vs)
             if (v.set) release(v);
+        vs.clear();
+    }
 }
 
 }  // namespace
 
-Status Executor::run(const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches, const std::vector<int>& targets,
-                     std::vector<Tensor>* outputs) {
+Result<std::shared_ptr<const ExecGraph::Plan>> Executor::planFor(const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches,
+                                                                 const std::vector<int>& targets) {
     // The plan depends on which endpoints are fed (as a set), the fetches, the targets and the
     // library that resolves function calls: worked out on the first such run, then reused.
     std::vector<uint64_t> key;
@@ -312,15 +393,20 @@ Status Executor::run(const std::vector<Feed>& feeds, const std::vector<Endpoint>
     key.push_back(~uint64_t(0));
     for (int t : targets) key.push_back(uint64_t(uint32_t(t)));
     std::shared_ptr<const ExecGraph::Plan> p = m_graph.cachedPlan(key);
-    if (!p) {
-        TFS_ASSIGN_OR_RETURN(std::vector<int> order, plan(m_graph, feeds, fetches, targets));
-        auto made = std::make_shared<ExecGraph::Plan>();
-        made->kernels = checkKernels(m_graph, order, m_state.library);
-        made->hasLoops = hasLoops(order);
-        made->order = std::move(order);
-        m_graph.storePlan(std::move(key), made);
-        p = std::move(made);
-    }
+    if (p) return p;
+    TFS_ASSIGN_OR_RETURN(std::vector<int> order, plan(m_graph, feeds, fetches, targets));
+    auto made = std::make_shared<ExecGraph::Plan>();
+    made->kernels = checkKernels(m_graph, order, m_state.library);
+    made->hasLoops = hasLoops(order);
+    made->order = std::move(order);
+    if (!made->hasLoops) describeSteps(m_graph, m_state.library, feeds, fetches, made.get());
+    m_graph.storePlan(std::move(key), made);
+    return std::shared_ptr<const ExecGraph::Plan>(std::move(made));
+}
+
+Status Executor::run(const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches, const std::vector<int>& targets,
+                     std::vector<Tensor>* outputs) {
+    TFS_ASSIGN_OR_RETURN(std::shared_ptr<const ExecGraph::Plan> p, planFor(feeds, fetches, targets));
     // A function body's missing kernels were reported by the top-level check (which looks into
     // the functions a graph calls).
     if (m_state.callDepth == 0) TFS_RETURN_IF_ERROR(p->kernels);
@@ -328,8 +414,62 @@ Status Executor::run(const std::vector<Feed>& feeds, const std::vector<Endpoint>
         FrameScheduler frames(m_graph, m_state);
         return frames.run(p->order, feeds, fetches, outputs);
     }
-    OrderedRun ordered(m_graph, m_state, feeds);
-    return ordered.run(p->order, fetches, outputs);
+    FedList fed;
+    fed.reserve(feeds.size());
+    for (const Feed& f : feeds) fed.push_back({endpointKey(f.at), const_cast<Tensor*>(&f.value)});  // only read
+    sortFed(fed);
+    OrderedRun ordered(m_graph, m_state, std::move(p));
+    return ordered.run(fed, false, fetches, outputs);
+}
+
+// RepeatedRun: a plan and an OrderedRun kept between runs (or, for a graph with TF1 loops, an
+// Executor run each time).
+struct RepeatedRun::Impl {
+    const ExecGraph& graph;
+    RunState& state;
+    std::vector<Endpoint> fed;
+    std::vector<Endpoint> fetches;
+    std::vector<int> targets;
+    std::shared_ptr<const ExecGraph::Plan> plan;
+    std::unique_ptr<OrderedRun> ordered;
+    FedList fedList;
+};
+
+RepeatedRun::RepeatedRun(const ExecGraph& graph, RunState& state, std::vector<Endpoint> fed, std::vector<Endpoint> fetches,
+                         std::vector<int> targets)
+    : m_impl(std::make_unique<Impl>(Impl{graph, state, std::move(fed), std::move(fetches), std::move(targets), nullptr, nullptr, {}})) {}
+
+RepeatedRun::~RepeatedRun() = default;
+
+Status RepeatedRun::run(const std::vector<Tensor>& values, std::vector<Tensor>* outputs) {
+    return runImpl(const_cast<std::vector<Tensor>&>(values), false, outputs);  // only read
+}
+
+Status RepeatedRun::runConsuming(std::vector<Tensor>& values, std::vector<Tensor>* outputs) { return runImpl(values, true, outputs); }
+
+Status RepeatedRun::runImpl(std::vector<Tensor>& values, bool consume, std::vector<Tensor>* outputs) {
+    Impl& d = *m_impl;
+    if (values.size() != d.fed.size())
+        return Status::internal("RepeatedRun: " + std::to_string(values.size()) + " values for " + std::to_string(d.fed.size()) +
+                                " fed endpoints.");
+    if (!d.plan) {
+        std::vector<Feed> feeds;
+        for (size_t i = 0; i < d.fed.size(); ++i) feeds.push_back({d.fed[i], Tensor()});
+        Executor ex(d.graph, d.state);
+        TFS_ASSIGN_OR_RETURN(d.plan, ex.planFor(feeds, d.fetches, d.targets));
+        if (d.state.callDepth == 0) TFS_RETURN_IF_ERROR(d.plan->kernels);
+        if (!d.plan->hasLoops) d.ordered = std::make_unique<OrderedRun>(d.graph, d.state, d.plan);
+    }
+    if (!d.ordered) {
+        std::vector<Feed> feeds;
+        for (size_t i = 0; i < d.fed.size(); ++i) feeds.push_back({d.fed[i], values[i]});
+        Executor ex(d.graph, d.state);
+        return ex.run(feeds, d.fetches, d.targets, outputs);
+    }
+    d.fedList.clear();
+    for (size_t i = 0; i < d.fed.size(); ++i) d.fedList.push_back({endpointKey(d.fed[i]), &values[i]});
+    sortFed(d.fedList);
+    return d.ordered->run(d.fedList, consume, d.fetches, outputs);
 }
 
 bool Executor::hasLoops(const std::vector<int>& order) const {

@@ -17,6 +17,7 @@
 // storage. One node's step (kernel, dead outputs, Merge) is shared: executor_node.h.
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ public:
     Status run(const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches, const std::vector<int>& targets,
                std::vector<Tensor>* outputs);
 
+    // The plan for these fed endpoints (values ignored), fetches and targets: cached on the graph.
+    Result<std::shared_ptr<const ExecGraph::Plan>> planFor(const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches,
+                                                           const std::vector<int>& targets);
+
     // The nodes a run needs, in a dependency order (ignoring NextIteration back edges). InvalidArgument on a cycle.
     static Result<std::vector<int>> plan(const ExecGraph& graph, const std::vector<Feed>& feeds,
                                          const std::vector<Endpoint>& fetches, const std::vector<int>& targets);
@@ -55,6 +60,31 @@ private:
     bool hasLoops(const std::vector<int>& order) const;
     const ExecGraph& m_graph;
     RunState& m_state;
+};
+
+// Runs one graph many times with the same fed endpoints, fetches and targets (a While loop's
+// condition and body): the plan is looked up once and the run's buffers are kept between runs.
+// Not thread-safe: one per caller. The graph and state must outlive it.
+//
+//   RepeatedRun body(*graph, state, {{argNode0, 0}, {argNode1, 0}}, graph->returns(), {});
+//   TFS_RETURN_IF_ERROR(body.run({x0, x1}, &outs));   // values in the order of the fed endpoints
+class RepeatedRun {
+public:
+    RepeatedRun(const ExecGraph& graph, RunState& state, std::vector<Endpoint> fed, std::vector<Endpoint> fetches,
+                std::vector<int> targets);
+    ~RepeatedRun();
+    RepeatedRun(const RepeatedRun&) = delete;
+    RepeatedRun& operator=(const RepeatedRun&) = delete;
+    // The values are borrowed for the run; outputs: one per fetch, as Executor::run.
+    Status run(const std::vector<Tensor>& values, std::vector<Tensor>* outputs);
+    // The same, but each value may be moved into its last consumer (left empty): a kernel that
+    // then holds the only handle may change it in place (TensorListSetItem).
+    Status runConsuming(std::vector<Tensor>& values, std::vector<Tensor>* outputs);
+
+private:
+    Status runImpl(std::vector<Tensor>& values, bool consume, std::vector<Tensor>* outputs);
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
 };
 
 // The kernel that runs `node`: a registered one, or the function-call kernel when the op names a

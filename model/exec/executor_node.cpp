@@ -40,9 +40,16 @@ Result<Tensor> derefVariable(const std::shared_ptr<VariableResource>& var) {
 
 Status computeNode(const ExecGraph& graph, RunState& state, const ExecNode& node, std::vector<Value>& in, bool anyDead,
                    std::vector<Value>* outp) {
+    NodeContext ctx(state);
+    return computeNodeWith(graph, node, kernelForNode(*node.def, state.library), takesRefInput(node.def->op(), 0), ctx, in,
+                           anyDead, outp);
+}
+
+Status computeNodeWith(const ExecGraph& graph, const ExecNode& node, const KernelDef* kernel, bool takesRefs,
+                       NodeContext& ctx, std::vector<Value>& in, bool anyDead, std::vector<Value>* outp) {
     const std::string& op = node.def->op();
     std::vector<Value>& out = *outp;
-    if (!anyDead && op == "Identity" && in.size() == 1 && in[0].ref) {
+    if (!anyDead && in.size() == 1 && in[0].ref && op == "Identity") {
         // TF's Identity of a ref variable aliases its buffer, and Assign/AssignAdd write in place, so
         // consumers see the value at the time they run: forward the reference, read it there.
         out.push_back(in[0]);
@@ -53,16 +60,15 @@ Status computeNode(const ExecGraph& graph, RunState& state, const ExecNode& node
         for (auto& v : out) { v.dead = true; v.set = true; }
         return Status::OK();
     }
-    const KernelDef* kernel = kernelForNode(*node.def, state.library);
     if (!kernel) return annotateNodeError(Status::unimplemented("No kernel for op '" + op + "'."), node, graph);
-    NodeContext ctx(*node.def, graph.functionName(), state, node.numOutputs, node.knownOutputs);
+    ctx.reset(*node.def, graph.functionName(), node.numOutputs, node.knownOutputs);
     auto& kin = ctx.inputs();
     auto& refs = ctx.refInputs();
     kin.resize(in.size());
     refs.resize(in.size());
     Status st;
     for (size_t i = 0; i < in.size() && st.ok(); ++i) {
-        if (takesRefInput(op, int(i))) {
+        if (takesRefs && takesRefInput(op, int(i))) {
             if (!in[i].ref) st = Status::invalidArgument("Input " + std::to_string(i) + " must be a variable reference.");
             refs[i] = in[i].ref;
         } else if (in[i].ref) {
@@ -70,13 +76,16 @@ Status computeNode(const ExecGraph& graph, RunState& state, const ExecNode& node
             if (t.ok()) kin[i] = std::move(t).value();
             else st = t.status();
         } else {
-            kin[i] = in[i].tensor;
+            kin[i] = std::move(in[i].tensor);
         }
     }
     in.clear();
     if (st.ok()) st = kernel->compute(ctx);
+    kin.clear();  // the inputs are freed now, not when the context runs its next node
+    refs.clear();
     if (!st.ok()) return annotateNodeError(st, node, graph);
-    out = std::move(ctx.outputs());
+    out.clear();
+    out.swap(ctx.outputs());
     return Status::OK();
 }
 

@@ -49,6 +49,12 @@ Result<Tensor> derefVariable(const std::shared_ptr<VariableResource>& var);
 Status computeNode(const ExecGraph& graph, RunState& state, const ExecNode& node, std::vector<Value>& in, bool anyDead,
                    std::vector<Value>* out);
 
+// The same with the kernel already found (kernelForNode; null: Unimplemented), whether the op
+// takes TF1 reference inputs (takesRefInput(op, 0)), and a context that is reset() here and may
+// be reused for the next node. `out` receives the outputs (its old contents are swapped into ctx).
+Status computeNodeWith(const ExecGraph& graph, const ExecNode& node, const KernelDef* kernel, bool takesRefs,
+                       NodeContext& ctx, std::vector<Value>& in, bool anyDead, std::vector<Value>* out);
+
 // Merge's two outputs (value, value_index) for the live input `chosen`, or both dead if chosen < 0.
 // A plain Merge dereferences a reference; RefMerge forwards it.
 Status mergeOutputs(const ExecGraph& graph, const ExecNode& node, const std::vector<Value>& in, int chosen,

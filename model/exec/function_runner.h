@@ -9,6 +9,7 @@
 // The body is pruned to what its returns and control returns need (TF2 functions list their
 // stateful ops as control returns).
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,12 +20,33 @@ namespace tfscope::exec {
 
 struct RunState;
 class FunctionLibrary;
+class ExecGraph;
+class RepeatedRun;
+
+// One function made ready for many calls in a row (a While loop's condition and body): the body's
+// plan is looked up once and its run buffers are kept (RepeatedRun, executor.h). Not thread-safe.
+class PreparedFunction {
+public:
+    PreparedFunction(std::shared_ptr<const ExecGraph> graph, RunState& state);
+    ~PreparedFunction();
+    Status call(const std::vector<Tensor>& args, std::vector<Tensor>* outputs);
+    // The same, taking the arguments over (each may be left empty): RepeatedRun::runConsuming.
+    Status callConsuming(std::vector<Tensor>& args, std::vector<Tensor>* outputs);
+
+private:
+    Status check(size_t numArgs) const;
+    std::shared_ptr<const ExecGraph> m_graph;
+    RunState& m_state;
+    std::unique_ptr<RepeatedRun> m_run;
+};
 
 class FunctionRunner {
 public:
     explicit FunctionRunner(RunState& state) : m_state(state) {}  // Not owned; must outlive this.
 
     Result<std::vector<Tensor>> call(const std::string& name, const std::vector<Tensor>& args);
+    // The same function called again and again: call() through the returned object.
+    Result<std::unique_ptr<PreparedFunction>> prepare(const std::string& name);
     const FunctionLibrary& library() const;
 
 private:

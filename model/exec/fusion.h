@@ -29,6 +29,13 @@ namespace tfscope::exec {
 int fuseKernelChains(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
                      std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed);
 
+// The gate arithmetic of an LSTM cell in a recurrent loop body (Split of the pre-activations into
+// four, Sigmoid / Tanh, c' = f * c + i * g, h' = o * tanh(c'): fusion_lstm.cpp) as one _TfsLstmCell
+// node (model/kernels/lstm_cell.cpp) with outputs h' and c'. It takes the h' node's name and index;
+// other readers of c' read its output 1. Returns the number of cells fused.
+int fuseLstmCells(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
+                  std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed);
+
 // Process-wide switch, on by default; TFSCOPE_FUSION=0 in the environment turns it off. Graphs
 // built while it is off stay unfused. Thread-safe.
 bool kernelFusionEnabled();

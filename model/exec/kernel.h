@@ -49,6 +49,13 @@ public:
     virtual int numInputs() const = 0;
     // Data input i (control inputs are not counted). Error if i is out of range.
     virtual Result<const Tensor*> input(int i) const = 0;
+    // Input i handed over to the kernel: moved out of the context where the executor can (then
+    // input(i) must not be read again), else a copy. With the only handle to a value (e.g. a
+    // tensor list no one else holds), a kernel may change it in place and output it.
+    virtual Tensor takeInput(int i) {
+        auto t = input(i);
+        return t.ok() ? *t.value() : Tensor();
+    }
     // Number of outputs this node must produce (from its OpDef / attrs).
     virtual int numOutputs() const = 0;
     // Allocates output i honouring the run's memory cap; the returned pointer stays valid until

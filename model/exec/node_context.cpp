@@ -16,8 +16,23 @@ uint64_t tensorBytes(const Tensor& t) {
 
 NodeContext::NodeContext(const tensorflow::NodeDef& def, std::string scope, RunState& state, int numOutputs,
                          bool knownOutputs)
-    : m_def(def), m_key(scope.empty() ? def.name() : scope + "/" + def.name()), m_state(state),
-      m_knownOutputs(knownOutputs), m_outputs(size_t(numOutputs)) {}
+    : m_def(&def), m_scope(std::move(scope)), m_scopeRef(&m_scope), m_state(state), m_knownOutputs(knownOutputs), m_outputs(size_t(numOutputs)) {}
+
+void NodeContext::reset(const tensorflow::NodeDef& def, const std::string& scope, int numOutputs, bool knownOutputs) {
+    m_def = &def;
+    m_scopeRef = &scope;
+    m_key.clear();
+    m_knownOutputs = knownOutputs;
+    m_inputs.clear();
+    m_refInputs.clear();
+    m_outputs.clear();
+    m_outputs.resize(size_t(numOutputs));
+}
+
+const std::string& NodeContext::nodeKey() const {
+    if (m_key.empty()) m_key = m_scopeRef->empty() ? m_def->name() : *m_scopeRef + "/" + m_def->name();
+    return m_key;
+}
 
 Result<const Tensor*> NodeContext::input(int i) const {
     if (i < 0 || i >= int(m_inputs.size()))
@@ -25,6 +40,11 @@ Result<const Tensor*> NodeContext::input(int i) const {
     if (!m_inputs[size_t(i)].valid() && m_refInputs.size() > size_t(i) && m_refInputs[size_t(i)])
         return error("Input " + std::to_string(i) + " is a reference; the kernel must read it as one.");
     return &m_inputs[size_t(i)];
+}
+
+Tensor NodeContext::takeInput(int i) {
+    if (i < 0 || i >= int(m_inputs.size())) return Tensor();
+    return std::move(m_inputs[size_t(i)]);
 }
 
 Status NodeContext::checkIndex(int i) {
@@ -50,8 +70,8 @@ Result<Tensor*> NodeContext::allocate(int i, DType dtype, Shape shape, bool zero
     int64_t n = shapeNumElements(shape);
     if (n < 0) return error("Invalid output shape '" + shapeToString(shape) + "'.");
     uint64_t bytes = uint64_t(n) * (isPod(dtype) ? dtypeSize(dtype) : 8);
-    if (m_state.memory) {
-        Status st = m_state.memory->reserve(bytes, "node '" + m_def.name() + "' (" + m_def.op() + ")");
+    if (m_state.memory && !m_state.memory->fits(bytes)) {
+        Status st = m_state.memory->reserve(bytes, "node '" + m_def->name() + "' (" + m_def->op() + ")");
         if (!st.ok()) return st;
     }
     auto t = zeroFill ? Tensor::allocate(dtype, std::move(shape)) : Tensor::allocateUninitialized(dtype, std::move(shape));
@@ -73,8 +93,8 @@ Status NodeContext::setOutput(int i, Tensor t) {
 }
 
 const tensorflow::AttrValue* NodeContext::attr(std::string_view name) const {
-    auto it = m_def.attr().find(std::string(name));
-    return it == m_def.attr().end() ? nullptr : &it->second;
+    auto it = m_def->attr().find(std::string(name));
+    return it == m_def->attr().end() ? nullptr : &it->second;
 }
 
 std::shared_ptr<VariableResource> NodeContext::refInput(int i) const {

@@ -25,10 +25,15 @@ class NodeContext final : public KernelContext {
 public:
     // `def` and `state` are not owned; they must outlive this.
     NodeContext(const tensorflow::NodeDef& def, std::string scope, RunState& state, int numOutputs, bool knownOutputs);
+    // A context to be reset() for each node it runs (the executor's ordered pass keeps one, so the
+    // input and output vectors keep their capacity between nodes). `scope` must outlive the use.
+    NodeContext(RunState& state) : m_state(state) {}
+    void reset(const tensorflow::NodeDef& def, const std::string& scope, int numOutputs, bool knownOutputs);
 
-    const tensorflow::NodeDef& node() const override { return m_def; }
+    const tensorflow::NodeDef& node() const override { return *m_def; }
     int numInputs() const override { return int(m_inputs.size()); }
     Result<const Tensor*> input(int i) const override;
+    Tensor takeInput(int i) override;
     int numOutputs() const override { return int(m_outputs.size()); }
     Result<Tensor*> allocateOutput(int i, DType dtype, Shape shape) override;
     Result<Tensor*> allocateOutputUninitialized(int i, DType dtype, Shape shape) override;
@@ -50,16 +55,18 @@ public:
     Status setRefOutput(int i, std::shared_ptr<VariableResource> var);
     Status markDead(int i);
     // Identifies this node across runs: "<function>/<node>" or "<node>".
-    const std::string& nodeKey() const { return m_key; }
+    const std::string& nodeKey() const;
     RunState& state() { return m_state; }
 
 private:
     Result<Tensor*> allocate(int i, DType dtype, Shape shape, bool zeroFill);
     Status checkIndex(int i);
-    const tensorflow::NodeDef& m_def;
-    std::string m_key;
+    const tensorflow::NodeDef* m_def = nullptr;
+    std::string m_scope;  // the owning constructor's copy
+    const std::string* m_scopeRef = nullptr;
+    mutable std::string m_key;  // built on first use
     RunState& m_state;
-    bool m_knownOutputs;
+    bool m_knownOutputs = false;
     std::vector<Tensor> m_inputs;
     std::vector<std::shared_ptr<VariableResource>> m_refInputs;  // non-null where the op takes a ref
     std::vector<Value> m_outputs;

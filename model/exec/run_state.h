@@ -28,6 +28,8 @@ public:
     uint64_t peak() const { return m_peak.load(); }
     // ResourceExhausted if adding `bytes` would pass the limit (0 = no limit).
     Status reserve(uint64_t bytes, const std::string& what);
+    // False when reserve(bytes, ...) would fail: callers build the message only then.
+    bool fits(uint64_t bytes) const { return m_limit == 0 || m_live.load() + bytes <= m_limit; }
     void add(uint64_t bytes);
     void release(uint64_t bytes) { m_live.fetch_sub(bytes); }
     void resetPeak() { m_peak.store(m_live.load()); }

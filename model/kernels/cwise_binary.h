@@ -41,6 +41,24 @@ Status evalBinary(KernelContext& ctx, Types types, Op op, double cost = 1) {
     TFS_ASSIGN_OR_RETURN(const Tensor* x, inputOf(ctx, 0));
     TFS_ASSIGN_OR_RETURN(const Tensor* y, inputOf(ctx, 1));
     TFS_RETURN_IF_ERROR(checkSameDType(ctx, *x, *y));
+    if (x->shape() == y->shape()) {  // no broadcasting: one pass, element i with element i
+        return dispatch(types, ctx, x->dtype(), [&](auto tag) -> Status {
+            using T = typename decltype(tag)::type;
+            using O = std::conditional_t<kBoolOut, bool, T>;
+            TFS_RETURN_IF_ERROR((checkIntegerOperands<T, Op>(ctx, *y)));
+            TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, dtypeOf<O>(), x->shape()));
+            const T* a = dataOf<T>(*x);
+            const T* b = dataOf<T>(*y);
+            O* po = mutableDataOf<O>(*out);
+            parallelFor(ctx, x->numElements(), cost, [&](int64_t i0, int64_t i1) {
+                for (int64_t i = i0; i < i1; ++i) {
+                    if constexpr (kIsHalfLike<T>) po[i] = O(op(float(a[i]), float(b[i])));
+                    else po[i] = O(op(a[i], b[i]));
+                }
+            });
+            return Status::OK();
+        });
+    }
     Broadcast bc;
     if (!bc.init({x->shape(), y->shape()}))
         return ctx.error("Incompatible shapes " + Broadcast::describe({x->shape(), y->shape()}) + ".");

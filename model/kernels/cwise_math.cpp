@@ -3,6 +3,7 @@
 // Cosh, Tanh, Sigmoid, Erf, Erfc, IsNan, IsInf, IsFinite, LogicalNot.
 #include <cmath>
 
+#include "model/kernels/activation_float.h"
 #include "model/kernels/cwise_unary.h"
 #include "model/kernels/registry.h"
 #include "model/kernels/vector_math.h"
@@ -43,8 +44,8 @@ TFS_UNARY_OP(AcosOp, std::acos(x))
 TFS_UNARY_OP(AtanOp, std::atan(x))
 TFS_UNARY_OP(SinhOp, std::sinh(x))
 TFS_UNARY_OP(CoshOp, std::cosh(x))
-TFS_ARRAY_OP(TanhOp, std::tanh(x), tanhFloats)
-TFS_ARRAY_OP(SigmoidOp, T(1) / (T(1) + std::exp(-x)), sigmoidFloats)
+TFS_UNARY_OP(TanhOp, std::tanh(x))
+TFS_UNARY_OP(SigmoidOp, T(1) / (T(1) + std::exp(-x)))
 TFS_ARRAY_OP(ErfOp, std::erf(x), erfFloats)
 TFS_UNARY_OP(ErfcOp, std::erfc(x))
 #undef TFS_UNARY_OP
@@ -106,8 +107,20 @@ TFS_EVAL(Acos, false, FloatTypes, AcosOp, 20)
 TFS_EVAL(Atan, false, FloatTypes, AtanOp, 20)
 TFS_EVAL(Sinh, false, FloatTypes, SinhOp, 20)
 TFS_EVAL(Cosh, false, FloatTypes, CoshOp, 20)
-TFS_EVAL(Tanh, false, FloatTypes, TanhOp, 20)
-TFS_EVAL(Sigmoid, false, FloatTypes, SigmoidOp, 20)
+// Float32 runs vectorized (activation_float.h); the other float types element by element.
+template <typename Op>
+Status evalFloatFast(KernelContext& ctx, Op op, void (*fast)(const float*, float*, int64_t)) {
+    TFS_RETURN_IF_ERROR(checkInputCount(ctx, 1));
+    TFS_ASSIGN_OR_RETURN(const Tensor* x, inputOf(ctx, 0));
+    if (x->dtype() != DType::Float) return evalUnary<false>(ctx, FloatTypes{}, op, 20);
+    TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, DType::Float, x->shape()));
+    const float* in = dataOf<float>(*x);
+    float* po = mutableDataOf<float>(*out);
+    parallelFor(ctx, x->numElements(), 2, [&](int64_t b, int64_t e) { fast(in + b, po + b, e - b); });
+    return Status::OK();
+}
+Status evalTanh(KernelContext& ctx) { return evalFloatFast(ctx, TanhOp{}, tanhFloat); }
+Status evalSigmoid(KernelContext& ctx) { return evalFloatFast(ctx, SigmoidOp{}, sigmoidFloat); }
 TFS_EVAL(Erf, false, FloatTypes, ErfOp, 20)
 TFS_EVAL(Erfc, false, FloatTypes, ErfcOp, 20)
 TFS_EVAL(IsNan, true, FloatTypes, IsNanOp, 1)

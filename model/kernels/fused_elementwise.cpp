@@ -13,6 +13,7 @@
 #include <cmath>
 #include <functional>
 
+#include "model/kernels/activation_float.h"
 #include "model/kernels/broadcast.h"
 #include "model/kernels/kernel_util.h"
 #include "model/kernels/registry.h"
@@ -106,8 +107,8 @@ void unary(Step s, float* v, int64_t n) {
         break;
     case Step::Exp: expFloats(v, v, n); break;
     case Step::Erf: erfFloats(v, v, n); break;
-    case Step::Tanh: tanhFloats(v, v, n); break;
-    case Step::Sigmoid: sigmoidFloats(v, v, n); break;
+    case Step::Tanh: tanhFloat(v, v, n); break;
+    case Step::Sigmoid: sigmoidFloat(v, v, n); break;
     default: break;
     }
 }

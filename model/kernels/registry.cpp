@@ -27,6 +27,7 @@ const std::vector<const KernelDef*>& libraryKernels() {
         kernels::registerFusedConv2D(list);
         kernels::registerFusedMatMul(list);
         kernels::registerFusedElementwise(list);
+        kernels::registerLstmCell(list);
         kernels::registerDepthwiseConv2D(list);
         kernels::registerPooling(list);
         kernels::registerFusedBatchNorm(list);

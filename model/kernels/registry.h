@@ -27,6 +27,7 @@ void registerConv2D(KernelList& list);            // Conv2D
 void registerFusedConv2D(KernelList& list);       // _FusedConv2D
 void registerFusedMatMul(KernelList& list);       // _FusedMatMul
 void registerFusedElementwise(KernelList& list);  // _FusedElementwise
+void registerLstmCell(KernelList& list);          // _TfsLstmCell (fusion_lstm.cpp)
 void registerDepthwiseConv2D(KernelList& list);   // DepthwiseConv2dNative
 void registerPooling(KernelList& list);           // MaxPool MaxPoolV2 AvgPool
 void registerFusedBatchNorm(KernelList& list);    // FusedBatchNorm V2 V3

@@ -13,23 +13,18 @@
 // that the vector is passed in a register (clang refuses the call otherwise).
 extern "C" kAvx2 __m256 _ZGVdN8v_expf(__m256);
 extern "C" kAvx2 __m256 _ZGVdN8v_erff(__m256);
-extern "C" kAvx2 __m256 _ZGVdN8v_tanhf(__m256);
 #endif
 
 namespace tfscope::kernels {
 namespace {
 
 enum class Fn { Exp,
-                Erf,
-                Tanh,
-                Sigmoid };
+                Erf };
 
 float scalar(Fn fn, float x) {
     switch (fn) {
     case Fn::Exp: return std::exp(x);
     case Fn::Erf: return std::erf(x);
-    case Fn::Tanh: return std::tanh(x);
-    case Fn::Sigmoid: return 1.0f / (1.0f + std::exp(-x));
     }
     return x;
 }
@@ -39,12 +34,6 @@ kAvx2 __m256 lanes(Fn fn, __m256 x) {
     switch (fn) {
     case Fn::Exp: return _ZGVdN8v_expf(x);
     case Fn::Erf: return _ZGVdN8v_erff(x);
-    case Fn::Tanh: return _ZGVdN8v_tanhf(x);
-    case Fn::Sigmoid: {
-        const __m256 one = _mm256_set1_ps(1.0f);
-        const __m256 e = _ZGVdN8v_expf(_mm256_sub_ps(_mm256_setzero_ps(), x));
-        return _mm256_div_ps(one, _mm256_add_ps(one, e));
-    }
     }
     return x;
 }
@@ -87,7 +76,5 @@ bool vectorMathAvailable() {
 
 void expFloats(const float* in, float* out, int64_t n) { apply(Fn::Exp, in, out, n); }
 void erfFloats(const float* in, float* out, int64_t n) { apply(Fn::Erf, in, out, n); }
-void tanhFloats(const float* in, float* out, int64_t n) { apply(Fn::Tanh, in, out, n); }
-void sigmoidFloats(const float* in, float* out, int64_t n) { apply(Fn::Sigmoid, in, out, n); }
 
 }  // namespace tfscope::kernels

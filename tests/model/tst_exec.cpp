@@ -47,6 +47,8 @@ private slots:
     void testSwitchMergeDeadTensors();
     void testFunctionOutputArgNaming();
     void testWhileAndIf();
+    void testWhileManyIterations();
+    void testWhileListWrittenInPlaceOnlyWhenUnshared();
     void testCpuImplementationChosen();
     void testRefVariables();
     void testResourceVariables();
@@ -206,6 +208,113 @@ library {
     QCOMPARE(out[0].data<float>()[0], 5.0f);
     QCOMPARE(out[1].data<bool>()[0], false);
     QCOMPARE(out[2].strings()[0], std::string("else"));
+}
+
+// A While of several iterations, as the executor runs it with its condition and body prepared once
+// (RepeatedRun): a loop variable the body returns unchanged (a fed argument fetched), one read
+// twice by the same node (acc * acc: copied once, then taken over), an Identity moved through,
+// an output fetched twice, and the memory tracker back to nothing live after each run.
+void TestExec::testWhileManyIterations() {
+    SessionOptions options;
+    options.memoryLimitBytes = 1 << 20;
+    auto s = sessionFor(R"(
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "acc" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "n" op: "Placeholder" attr { key: "dtype" value { type: DT_INT32 } } }
+node { name: "zero" op: "Const" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape {} int_val: 0 } } } }
+node { name: "w" op: "While" input: "zero" input: "x" input: "acc" input: "n"
+       attr { key: "cond" value { func { name: "less" } } } attr { key: "body" value { func { name: "step" } } }
+       attr { key: "T" value { list { type: DT_INT32 type: DT_FLOAT type: DT_FLOAT type: DT_INT32 } } } }
+library {
+ function { signature { name: "less" input_arg { name: "i" type: DT_INT32 } input_arg { name: "x" type: DT_FLOAT }
+                        input_arg { name: "acc" type: DT_FLOAT } input_arg { name: "n" type: DT_INT32 } output_arg { name: "r" type: DT_BOOL } }
+            node_def { name: "lt" op: "Less" input: "i" input: "n" attr { key: "T" value { type: DT_INT32 } } }
+            ret { key: "r" value: "lt:z:0" } }
+ function { signature { name: "step" input_arg { name: "i" type: DT_INT32 } input_arg { name: "x" type: DT_FLOAT }
+                        input_arg { name: "acc" type: DT_FLOAT } input_arg { name: "n" type: DT_INT32 }
+                        output_arg { name: "i2" type: DT_INT32 } output_arg { name: "x2" type: DT_FLOAT }
+                        output_arg { name: "acc2" type: DT_FLOAT } output_arg { name: "n2" type: DT_INT32 } }
+            node_def { name: "one" op: "Const" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape {} int_val: 1 } } } }
+            node_def { name: "next" op: "AddV2" input: "i" input: "one:output:0" attr { key: "T" value { type: DT_INT32 } } }
+            node_def { name: "sq" op: "Mul" input: "acc" input: "acc" attr { key: "T" value { type: DT_FLOAT } } }
+            node_def { name: "sum" op: "AddV2" input: "sq:z:0" input: "x" attr { key: "T" value { type: DT_FLOAT } } }
+            node_def { name: "id" op: "Identity" input: "sum:z:0" attr { key: "T" value { type: DT_FLOAT } } }
+            ret { key: "i2" value: "next:z:0" } ret { key: "x2" value: "x" } ret { key: "acc2" value: "id:output:0" } ret { key: "n2" value: "n" } }
+})",
+                        options);
+    QVERIFY(s);
+    // acc <- acc * acc + x, four times from [0.5, -1] with x = [0.25, 0.5] (every value exact in float).
+    for (int round = 0; round < 2; ++round) {
+        std::vector<Tensor> out;
+        Status st = s->run({{"x", Tensor::fromVector<float>({2}, {0.25f, 0.5f})}, {"acc", Tensor::fromVector<float>({2}, {0.5f, -1})}, {"n", Tensor::scalar<int32_t>(4)}},
+                           {"w:2", "w:0", "w:1", "w:2"}, {}, &out);
+        QVERIFY2(st.ok(), st.toString().c_str());
+        QCOMPARE(out.size(), size_t(4));
+        QCOMPARE(out[1].data<int32_t>()[0], 4);
+        QCOMPARE(out[2].data<float>()[0], 0.25f);
+        QCOMPARE(out[2].data<float>()[1], 0.5f);
+        for (int k : {0, 3}) {
+            QCOMPARE(out[size_t(k)].shape(), Shape({2}));
+            QCOMPARE(out[size_t(k)].data<float>()[0], 0.5f);
+            QCOMPARE(out[size_t(k)].data<float>()[1], 65.50390625f);
+        }
+        QCOMPARE(s->memory().live(), uint64_t(0));
+    }
+    // A body node that fails (x and acc do not broadcast) after taking over its input: an error
+    // naming the node, and nothing left counted as live.
+    std::vector<Tensor> bad;
+    Status failed = s->run({{"x", Tensor::fromVector<float>({3}, {1, 2, 3})}, {"acc", Tensor::fromVector<float>({2}, {0.5f, -1})}, {"n", Tensor::scalar<int32_t>(4)}},
+                           {"w:2"}, {}, &bad);
+    QVERIFY(!failed.ok());
+    QVERIFY2(failed.message().find("'sum'") != std::string::npos, failed.toString().c_str());
+    QCOMPARE(s->memory().live(), uint64_t(0));
+    // No iteration at all: the loop variables come back as fed.
+    std::vector<Tensor> out;
+    Status st = s->run({{"x", Tensor::scalar<float>(3)}, {"acc", Tensor::scalar<float>(7)}, {"n", Tensor::scalar<int32_t>(0)}},
+                       {"w:2"}, {}, &out);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QCOMPARE(out[0].data<float>()[0], 7.0f);
+}
+
+// A While body's TensorListSetItem changes the list in place once the loop holds the only handle
+// (each step's list is the previous step's), but never a list someone else still reads: the
+// list made before the loop, stacked after it, keeps its unset (zero) items.
+void TestExec::testWhileListWrittenInPlaceOnlyWhenUnshared() {
+    auto s = sessionFor(R"(
+node { name: "n" op: "Placeholder" attr { key: "dtype" value { type: DT_INT32 } } }
+node { name: "eshape" op: "Const" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 0 } } } } } }
+node { name: "zero" op: "Const" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape {} int_val: 0 } } } }
+node { name: "l0" op: "TensorListReserve" input: "eshape" input: "n" attr { key: "element_dtype" value { type: DT_FLOAT } } attr { key: "shape_type" value { type: DT_INT32 } } }
+node { name: "w" op: "While" input: "zero" input: "l0" input: "n"
+       attr { key: "cond" value { func { name: "less" } } } attr { key: "body" value { func { name: "write" } } }
+       attr { key: "T" value { list { type: DT_INT32 type: DT_VARIANT type: DT_INT32 } } } }
+node { name: "after" op: "TensorListStack" input: "w:1" input: "eshape" attr { key: "element_dtype" value { type: DT_FLOAT } } }
+node { name: "before" op: "TensorListStack" input: "l0" input: "eshape" input: "^w" attr { key: "element_dtype" value { type: DT_FLOAT } } }
+library {
+ function { signature { name: "less" input_arg { name: "i" type: DT_INT32 } input_arg { name: "l" type: DT_VARIANT }
+                        input_arg { name: "n" type: DT_INT32 } output_arg { name: "r" type: DT_BOOL } }
+            node_def { name: "lt" op: "Less" input: "i" input: "n" attr { key: "T" value { type: DT_INT32 } } }
+            ret { key: "r" value: "lt:z:0" } }
+ function { signature { name: "write" input_arg { name: "i" type: DT_INT32 } input_arg { name: "l" type: DT_VARIANT } input_arg { name: "n" type: DT_INT32 }
+                        output_arg { name: "i2" type: DT_INT32 } output_arg { name: "l2" type: DT_VARIANT } output_arg { name: "n2" type: DT_INT32 } }
+            node_def { name: "one" op: "Const" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape {} int_val: 1 } } } }
+            node_def { name: "next" op: "AddV2" input: "i" input: "one:output:0" attr { key: "T" value { type: DT_INT32 } } }
+            node_def { name: "v" op: "Cast" input: "next:z:0" attr { key: "SrcT" value { type: DT_INT32 } } attr { key: "DstT" value { type: DT_FLOAT } } }
+            node_def { name: "set" op: "TensorListSetItem" input: "l" input: "i" input: "v:y:0" attr { key: "element_dtype" value { type: DT_FLOAT } } }
+            ret { key: "i2" value: "next:z:0" } ret { key: "l2" value: "set:output_handle:0" } ret { key: "n2" value: "n" } }
+})");
+    QVERIFY(s);
+    for (int round = 0; round < 2; ++round) {
+        std::vector<Tensor> out;
+        Status st = s->run({{"n", Tensor::scalar<int32_t>(4)}}, {"after", "before"}, {}, &out);
+        QVERIFY2(st.ok(), st.toString().c_str());
+        QCOMPARE(out[0].shape(), Shape({4}));
+        QCOMPARE(out[1].shape(), Shape({4}));
+        for (int k = 0; k < 4; ++k) {
+            QCOMPARE(out[0].data<float>()[k], float(k + 1));
+            QCOMPARE(out[1].data<float>()[k], 0.0f);
+        }
+    }
 }
 
 // A call of a GPU-preferring function runs the CPU function of the same api_implements (grappler's

@@ -5,7 +5,9 @@
 
 #include <google/protobuf/text_format.h>
 
+#include <array>
 #include <cmath>
+#include <limits>
 
 #include "graph.pb.h"
 #include "graph_pbtxt.h"
@@ -90,6 +92,48 @@ QString compare(const Tensor& got, const Tensor& want) {
     return {};
 }
 
+using Slots = std::array<int, 4>;
+
+// An LSTM cell's gates as Keras writes them in a loop body: z [rows, 4u] split along dim 1 into
+// quarters; gates = which quarter holds i, f, g, o. c' = f * c + i * g (operands swapped as TF
+// may write them), h' = o * tanh(c'), both returned through Identity; `extraReader` gives the f
+// gate's Sigmoid a second reader (then nothing may fuse).
+std::string lstmCell(const Slots& gates, bool extraReader = false, int splitDim = 1) {
+    std::string g = "node { name: 'z' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
+    g += "node { name: 'c' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
+    g += "node { name: 'dim' op: 'Const' attr { key: 'dtype' value { type: DT_INT32 } } attr { key: 'value' value { tensor { "
+         "dtype: DT_INT32 tensor_shape {} int_val: " +
+         std::to_string(splitDim) + " } } } }\n";
+    g += std::string("node { name: 'split' op: 'Split' input: 'dim' input: 'z' attr { key: 'num_split' value { i: 4 } }") + kT + "}\n";
+    const char* names[4] = {"si", "sf", "tg", "so"};
+    for (int k = 0; k < 4; ++k)
+        g += std::string("node { name: '") + names[k] + "' op: '" + (k == 2 ? "Tanh" : "Sigmoid") + "' input: 'split:" +
+             std::to_string(gates[size_t(k)]) + "'" + kT + "}\n";
+    g += std::string("node { name: 'mul' op: 'Mul' input: 'c' input: 'sf'") + kT + "}\n";
+    g += std::string("node { name: 'mul_1' op: 'Mul' input: 'si' input: 'tg'") + kT + "}\n";
+    g += std::string("node { name: 'add_1' op: 'AddV2' input: 'mul_1' input: 'mul'") + kT + "}\n";
+    g += std::string("node { name: 'tc' op: 'Tanh' input: 'add_1'") + kT + "}\n";
+    g += std::string("node { name: 'mul_2' op: 'Mul' input: 'so' input: 'tc'") + kT + "}\n";
+    g += std::string("node { name: 'h' op: 'Identity' input: 'mul_2'") + kT + "}\n";
+    g += std::string("node { name: 'cn' op: 'Identity' input: 'add_1'") + kT + "}\n";
+    if (extraReader) g += std::string("node { name: 'other' op: 'Identity' input: 'sf'") + kT + "}\n";
+    return g;
+}
+
+// h' and c' in double precision.
+void lstmReference(const Tensor& z, const Tensor& c, const Slots& gates, std::vector<double>* h, std::vector<double>* cn) {
+    const int64_t u = z.dim(1) / 4, rows = z.dim(0);
+    auto sig = [](double v) { return 1 / (1 + std::exp(-v)); };
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t j = 0; j < u; ++j) {
+            auto gate = [&](int k) { return double(z.data<float>()[r * 4 * u + gates[size_t(k)] * u + j]); };
+            const double cv = c.numElements() == rows * u ? c.data<float>()[r * u + j] : c.data<float>()[j];
+            const double cNew = sig(gate(1)) * cv + sig(gate(0)) * std::tanh(gate(2));
+            cn->push_back(cNew);
+            h->push_back(sig(gate(3)) * std::tanh(cNew));
+        }
+}
+
 }  // namespace
 
 class TestFusion : public QObject {
@@ -104,6 +148,9 @@ private slots:
     void testResidualAddValues_data();
     void testResidualAddValues();
     void testTwoChainsMeetAtAdd();
+    void testLstmCellFused();
+    void testLstmCellValues_data();
+    void testLstmCellValues();
 };
 
 void TestFusion::testConvChainFused() {
@@ -304,6 +351,75 @@ void TestFusion::testTwoChainsMeetAtAdd() {
     QVERIFY(plain->run({{"x", x}}, {"relu"}, {}, &b).ok());
     const QString diff = compare(a[0], b[0]);
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
+}
+
+void TestFusion::testLstmCellFused() {
+    tensorflow::GraphDef storage, storage2, storage3;
+    auto g = graphOf(lstmCell({0, 1, 2, 3}), true, &storage);
+    QVERIFY(g);
+    const ExecNode& h = g->node(g->find("mul_2"));
+    QCOMPARE(QString::fromStdString(h.def->op()), QStringLiteral("_TfsLstmCell"));
+    QCOMPARE(h.numOutputs, 2);
+    QCOMPARE(h.inputs.size(), size_t(2));
+    QVERIFY((h.inputs[0] == Endpoint{g->find("z"), 0}));
+    QVERIFY((h.inputs[1] == Endpoint{g->find("c"), 0}));
+    QVERIFY((g->node(g->find("cn")).inputs[0] == Endpoint{g->find("mul_2"), 1}));  // c' read from the fused node
+    for (const char* n : {"split", "si", "sf", "tg", "so", "mul", "mul_1", "add_1", "tc"}) QVERIFY2(g->isAbsorbed(g->find(n)), n);
+    QVERIFY(!g->isAbsorbed(g->find("mul_2")));
+    // A second reader of a gate, a split dimension that is not the last, or fusion off: nothing fuses.
+    auto apart = graphOf(lstmCell({0, 1, 2, 3}, true), true, &storage2);
+    QVERIFY(apart);
+    QCOMPARE(QString::fromStdString(apart->node(apart->find("mul_2")).def->op()), QStringLiteral("Mul"));
+    auto dim0 = graphOf(lstmCell({0, 1, 2, 3}, false, 0), true, &storage3);
+    QVERIFY(dim0);
+    QCOMPARE(QString::fromStdString(dim0->node(dim0->find("mul_2")).def->op()), QStringLiteral("Mul"));
+    tensorflow::GraphDef storage4;
+    auto off = graphOf(lstmCell({0, 1, 2, 3}), false, &storage4);
+    QCOMPARE(QString::fromStdString(off->node(off->find("mul_2")).def->op()), QStringLiteral("Mul"));
+}
+
+void TestFusion::testLstmCellValues_data() {
+    QTest::addColumn<Slots>("gates");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<int>("units");
+    QTest::addColumn<bool>("oneRowState");
+    QTest::newRow("keras order") << Slots{0, 1, 2, 3} << 3 << 5 << false;
+    QTest::newRow("other order") << Slots{2, 0, 3, 1} << 2 << 9 << false;
+    QTest::newRow("many rows") << Slots{0, 1, 2, 3} << 200 << 16 << false;
+    QTest::newRow("state broadcast") << Slots{0, 1, 2, 3} << 4 << 3 << true;
+}
+
+// The fused cell gives the unfused graph's h' and c' (and TF's formulas in double precision), and
+// fetching c''s own node still works.
+void TestFusion::testLstmCellValues() {
+    QFETCH(Slots, gates);
+    QFETCH(int, rows);
+    QFETCH(int, units);
+    QFETCH(bool, oneRowState);
+    auto fused = sessionFor(lstmCell(gates), true);
+    auto plain = sessionFor(lstmCell(gates), false);
+    QVERIFY(fused && plain);
+    const Tensor z = input({rows, 4 * units});
+    Tensor c = oneRowState ? input({units}) : input({rows, units});
+    for (int64_t i = 0; i < c.numElements(); ++i) c.mutableData<float>()[i] *= 0.75f;
+    std::vector<Tensor> a, b;
+    Status st = fused->run({{"z", z}, {"c", c}}, {"h", "cn", "add_1"}, {}, &a);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    st = plain->run({{"z", z}, {"c", c}}, {"h", "cn"}, {}, &b);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    for (int k = 0; k < 2; ++k) {
+        const QString diff = compare(a[size_t(k)], b[size_t(k)]);
+        QVERIFY2(diff.isEmpty(), qPrintable(diff));
+    }
+    QVERIFY(compare(a[2], b[1]).isEmpty());
+    std::vector<double> h, cn;
+    lstmReference(z, c, gates, &h, &cn);
+    QCOMPARE(a[0].numElements(), int64_t(h.size()));
+    const double eps = std::numeric_limits<float>::epsilon();
+    for (size_t i = 0; i < h.size(); ++i) {
+        QVERIFY2(std::abs(a[0].data<float>()[i] - h[i]) <= 8 * eps * 2, qPrintable(QString::number(i)));
+        QVERIFY2(std::abs(a[1].data<float>()[i] - cn[i]) <= 8 * eps * 4, qPrintable(QString::number(i)));
+    }
 }
 
 QTEST_APPLESS_MAIN(TestFusion)

@@ -2,6 +2,7 @@
 // over shapes {6}, {2,3} and {2,1,3}, scalar broadcast, float and int32, eps*10 tolerance.
 // kernel_test_util.h pulls in Eigen's thread pool, which must precede Qt's "signals" macro.
 #include "kernel_test_util.h"
+#include "model/kernels/activation_float.h"
 #include "model/kernels/vector_math.h"
 
 #include <QtTest>
@@ -206,6 +207,60 @@ private slots:
         QVERIFY(sum.ok());
         expectFloats(sum->at(0), {2, 3}, {3, 6, 9, 12, 15, 18});
     }
+    // Float32 Tanh and Sigmoid run vectorized (model/kernels/activation_float.h): within 4 eps of
+    // the double-precision result relative to each element, over [-30, 30] in steps that land
+    // between float values, and at NaN, ±inf and tiny inputs.
+    void testTanhSigmoidFloatAccuracy() {
+        std::vector<float> xs;
+        for (int i = 0; i <= 60000; ++i) xs.push_back(-30.0f + float(i) * 0.0010000123f);
+        const float inf = std::numeric_limits<float>::infinity();
+        for (float v : {0.0f, -0.0f, 1e-20f, -3e-6f, inf, -inf, 88.5f, -88.5f, -104.0f}) xs.push_back(v);
+        xs.push_back(std::numeric_limits<float>::quiet_NaN());
+        const Tensor x = f32({int64_t(xs.size())}, xs);
+        auto th = runKernel(node("Tanh"), {x});
+        auto sg = runKernel(node("Sigmoid"), {x});
+        QVERIFY(th.ok() && sg.ok());
+        const float* t = th->at(0).data<float>();
+        const float* s = sg->at(0).data<float>();
+        const double eps = std::numeric_limits<float>::epsilon();
+        for (size_t i = 0; i < xs.size(); ++i) {
+            const double v = xs[i];
+            if (std::isnan(v)) {
+                QVERIFY(std::isnan(t[i]) && std::isnan(s[i]));
+                continue;
+            }
+            const double wantT = std::tanh(v), wantS = 1.0 / (1.0 + std::exp(-v));
+            QVERIFY2(std::abs(t[i] - wantT) <= 4 * eps * std::abs(wantT) + 1e-45,
+                     qPrintable(QStringLiteral("tanh(%1) = %2, want %3").arg(v, 0, 'g', 9).arg(t[i], 0, 'g', 9).arg(wantT, 0, 'g', 9)));
+            QVERIFY2(std::abs(s[i] - wantS) <= 4 * eps * std::abs(wantS) + 1e-45,
+                     qPrintable(QStringLiteral("sigmoid(%1) = %2, want %3").arg(v, 0, 'g', 9).arg(s[i], 0, 'g', 9).arg(wantS, 0, 'g', 9)));
+        }
+        QCOMPARE(t[xs.size() - 6], 1.0f);  // tanh(inf)
+        QCOMPARE(s[xs.size() - 5], 0.0f);  // sigmoid(-inf)
+    }
+    // A channels-last BiasAdd large enough to be split across threads: every row gets the bias.
+    // Then a same-shape Mul as large, and FloorDiv by zero still refused on that path.
+    void testBiasAddRowsParallel() {
+        const int64_t rows = 300, channels = 97;
+        std::vector<float> xv(size_t(rows * channels));
+        std::vector<float> bv(size_t(channels), 0.0f);
+        for (size_t i = 0; i < xv.size(); ++i) xv[i] = float(i % 13) - 6.0f;
+        for (size_t c = 0; c < bv.size(); ++c) bv[c] = 0.5f * float(c);
+        auto r = runKernel(node("BiasAdd"), {f32({rows, channels}, xv), f32({channels}, bv)});
+        QVERIFY(r.ok());
+        const float* y = r->at(0).data<float>();
+        for (int64_t i = 0; i < rows * channels; ++i) QCOMPARE(y[i], xv[size_t(i)] + bv[size_t(i % channels)]);
+        // Same-shape binary ops take a pass without broadcasting, split across threads when large.
+        std::vector<float> wv(xv.size());
+        for (size_t i = 0; i < wv.size(); ++i) wv[i] = 0.25f * float(i % 7);
+        auto m = runKernel(node("Mul"), {f32({rows, channels}, xv), f32({rows, channels}, wv)});
+        QVERIFY(m.ok());
+        QCOMPARE(m->at(0).shape(), Shape({rows, channels}));
+        for (int64_t i = 0; i < rows * channels; ++i) QCOMPARE(m->at(0).data<float>()[i], xv[size_t(i)] * wv[size_t(i)]);
+        auto div = runKernel(node("FloorDiv", DType::Int32), {i32({2}, {7, 8}), i32({2}, {2, 0})});
+        QVERIFY(!div.ok());
+        QVERIFY(div.status().message().find("division by zero") != std::string::npos);
+    }
     void testSelect() {
         Tensor t = f32({2, 3}, {1, 2, 3, 4, 5, 6}), e = f32({2, 3}, {-1, -2, -3, -4, -5, -6});
         auto v1 = runKernel(node("Select"), {Tensor::fromVector<bool>({2}, {true, false}), t, e});
@@ -217,7 +272,8 @@ private slots:
         auto bad = runKernel(node("Select"), {Tensor::fromVector<bool>({3}, {true, false, true}), t, e});
         QVERIFY(!bad.ok());
     }
-    // The float array routines behind Exp, Erf, Tanh, Sigmoid and Softmax (vector_math.h): within 4
+    // The float array routines behind Exp, Erf, Softmax (vector_math.h), Tanh and Sigmoid
+    // (activation_float.h): within 4
     // ulp of double-precision libm over each function's range, inf and NaN kept, and an element's
     // result the same however the array is split (the tail of a short array is padded, not
     // computed another way).
@@ -235,8 +291,8 @@ private slots:
         const Case cases[] = {
             {"exp", kernels::expFloats, [](double v) { return std::exp(v); }},
             {"erf", kernels::erfFloats, [](double v) { return std::erf(v); }},
-            {"tanh", kernels::tanhFloats, [](double v) { return std::tanh(v); }},
-            {"sigmoid", kernels::sigmoidFloats, [](double v) { return 1.0 / (1.0 + std::exp(-v)); }},
+            {"tanh", kernels::tanhFloat, [](double v) { return std::tanh(v); }},
+            {"sigmoid", kernels::sigmoidFloat, [](double v) { return 1.0 / (1.0 + std::exp(-v)); }},
         };
         for (const Case& c : cases) {
             std::vector<float> whole(x.size()), split(x.size());
@@ -256,11 +312,11 @@ private slots:
         QCOMPARE(out[0], std::numeric_limits<float>::infinity());
         QCOMPARE(out[1], 0.0f);
         QVERIFY(std::isnan(out[2]));
-        kernels::sigmoidFloats(special, out, 3);
+        kernels::sigmoidFloat(special, out, 3);
         QCOMPARE(out[0], 1.0f);
         QCOMPARE(out[1], 0.0f);
         QVERIFY(std::isnan(out[2]));
-        kernels::tanhFloats(special, out, 3);
+        kernels::tanhFloat(special, out, 3);
         QCOMPARE(out[0], 1.0f);
         QCOMPARE(out[1], -1.0f);
         kernels::erfFloats(special, out, 3);
