@@ -33,12 +33,13 @@ struct Im2col {
     template <typename T>
     void slice(const T* in, int64_t r0, int64_t count, int64_t d0, int64_t kd, T* dst) const {
         const int64_t span = kw * c;  // one filter row of the patch
-        const int64_t d1 = d0 + kd;
+        const int64_t d1 = d0 + kd, y0 = d0 / span;
+        // The output position of row r0, then stepped along (no divisions per row).
+        int64_t ox = r0 % ww.out, oy = (r0 / ww.out) % wh.out, img = r0 / (ww.out * wh.out);
         for (int64_t r = r0; r < r0 + count; ++r) {
-            const int64_t ox = r % ww.out, oy = (r / ww.out) % wh.out, img = r / (ww.out * wh.out);
             const int64_t ix0 = ox * sw - ww.padBefore;
-            for (int64_t d = d0; d < d1;) {
-                const int64_t y = d / span, rowEnd = std::min(d1, (y + 1) * span);
+            for (int64_t d = d0, y = y0; d < d1; ++y) {
+                const int64_t rowEnd = std::min(d1, (y + 1) * span);
                 const int64_t iy = oy * sh - wh.padBefore + y * dh;
                 if (iy < 0 || iy >= h) {
                     std::fill(dst, dst + (rowEnd - d), T(0));
@@ -63,6 +64,13 @@ struct Im2col {
                     else std::copy(row + ix * c + ch, row + ix * c + ch + len, dst);
                     dst += len;
                     d += len;
+                }
+            }
+            if (++ox == ww.out) {
+                ox = 0;
+                if (++oy == wh.out) {
+                    oy = 0;
+                    ++img;
                 }
             }
         }
