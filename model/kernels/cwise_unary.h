@@ -12,6 +12,16 @@
 
 namespace tfscope::kernels {
 
+// Whether Op has a static floats(in, out, n) for whole float arrays.
+template <typename Op>
+concept kHasFloatArray = requires(const float* in, float* out, int64_t n) { Op::floats(in, out, n); };
+
+// Op::floats when it exists (a template of its own, so an Op without it is never looked into).
+template <typename Op>
+void floatArray(const float* in, float* out, int64_t n) {
+    if constexpr (kHasFloatArray<Op>) Op::floats(in, out, n);
+}
+
 template <bool kBoolOut, typename Types, typename Op>
 Status evalUnary(KernelContext& ctx, Types types, Op op, double cost = 4) {
     TFS_RETURN_IF_ERROR(checkInputCount(ctx, 1));
@@ -23,9 +33,9 @@ Status evalUnary(KernelContext& ctx, Types types, Op op, double cost = 4) {
         if (x->numElements() == 0) return Status::OK();
         const T* in = dataOf<T>(*x);
         O* po = mutableDataOf<O>(*out);
-        if constexpr (std::is_same_v<T, float> && requires { Op::floats(in, po, int64_t(0)); }) {
+        if constexpr (std::is_same_v<T, float> && kHasFloatArray<Op>) {
             // An op with an array routine for float (vector_math.h) runs it on each chunk.
-            parallelFor(ctx, x->numElements(), cost, [&](int64_t b, int64_t e) { Op::floats(in + b, po + b, e - b); });
+            parallelFor(ctx, x->numElements(), cost, [&](int64_t b, int64_t e) { floatArray<Op>(in + b, po + b, e - b); });
             return Status::OK();
         }
         parallelFor(ctx, x->numElements(), cost, [&](int64_t b, int64_t e) {
