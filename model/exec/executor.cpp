@@ -191,7 +191,10 @@ void describeSteps(const ExecGraph& graph, const FunctionLibrary* library, const
     plan->uses.assign(size_t(base[n]), 0);
     for (int x : plan->order)
         for (Endpoint e : graph.node(x).inputs) ++plan->uses[size_t(base[size_t(e.node)] + e.output)];
-    for (Endpoint e : fetches) plan->uses[size_t(base[size_t(e.node)] + e.output)] += 1 << 30;  // pinned until the end
+    for (Endpoint e : fetches) {  // pinned until the end (once, however often it is fetched)
+        int& u = plan->uses[size_t(base[size_t(e.node)] + e.output)];
+        if (u < (1 << 30)) u += 1 << 30;
+    }
 }
 
 // The pass over a graph without loops: each planned node once, in plan order. Values are stored
