@@ -1,11 +1,9 @@
 #include "model/exec/fusion.h"
 
 #include <algorithm>
-#include <atomic>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 
+#include "model/exec/graph_rewrite.h"
 #include "node_def.pb.h"
 
 namespace tfscope::exec {
@@ -13,7 +11,7 @@ namespace {
 
 constexpr int kDtFloat = 1;  // tensorflow::DT_FLOAT
 
-std::atomic<int> g_fusion{-1};  // -1: not yet read from the environment
+EnvSwitch g_fusion("TFSCOPE_FUSION");
 
 bool isOp(const ExecNode& n, std::initializer_list<const char*> ops) {
     if (!n.def) return false;
@@ -33,31 +31,21 @@ std::string stringAttr(const ExecNode& n, const char* name, const char* dflt) {
     return it != n.def->attr().end() && it->second.value_case() == tensorflow::AttrValue::kS ? it->second.s() : dflt;
 }
 
-// Who reads each node: data uses per output, control uses, and function returns.
-struct Uses {
-    std::vector<std::vector<std::pair<int, int>>> data;  // per node: (consumer, output index)
-    std::vector<int> control;
-    std::vector<int> returned;
-    std::vector<char> taken;  // already part of a fused chain: no second chain may extend into it
+// Who reads each node, and the nodes already part of a fused chain (no second chain may extend
+// into them).
+struct Uses : NodeReaders {
+    std::vector<char> taken;
 };
 
 Uses usesOf(const std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns) {
-    Uses u;
-    u.data.resize(nodes.size());
-    u.control.assign(nodes.size(), 0);
-    u.returned.assign(nodes.size(), 0);
+    Uses u{readersOf(nodes, returns), {}};
     u.taken.assign(nodes.size(), 0);
-    for (size_t i = 0; i < nodes.size(); ++i) {
-        for (const Endpoint& e : nodes[i].inputs) u.data[size_t(e.node)].push_back({int(i), e.output});
-        for (int c : nodes[i].controlInputs) ++u.control[size_t(c)];
-    }
-    for (const Endpoint& e : returns) ++u.returned[size_t(e.node)];
     return u;
 }
 
 // The single node that reads `x`, through input 0 only, and nothing else reads x: -1 otherwise.
 int soleConsumer(const std::vector<ExecNode>& nodes, const Uses& u, int x) {
-    if (u.control[size_t(x)] || u.returned[size_t(x)] || u.data[size_t(x)].size() != 1) return -1;
+    if (!u.onlyData(x) || u.data[size_t(x)].size() != 1) return -1;
     const auto [consumer, output] = u.data[size_t(x)][0];
     if (output != 0 || consumer == x || u.taken[size_t(consumer)]) return -1;
     const ExecNode& c = nodes[size_t(consumer)];
@@ -68,7 +56,7 @@ int soleConsumer(const std::vector<ExecNode>& nodes, const Uses& u, int x) {
 // Like soleConsumer, but x may be either input of the reader (an Add): {reader, input index}, or
 // {-1, -1}.
 std::pair<int, int> soleReader(const std::vector<ExecNode>& nodes, const Uses& u, int x) {
-    if (u.control[size_t(x)] || u.returned[size_t(x)] || u.data[size_t(x)].size() != 1) return {-1, -1};
+    if (!u.onlyData(x) || u.data[size_t(x)].size() != 1) return {-1, -1};
     const auto [consumer, output] = u.data[size_t(x)][0];
     if (output != 0 || consumer == x || u.taken[size_t(consumer)]) return {-1, -1};
     const ExecNode& c = nodes[size_t(consumer)];
@@ -143,10 +131,6 @@ bool extendChain(const std::vector<ExecNode>& nodes, const Uses& u, int start, C
     return !chain->ops.empty();
 }
 
-std::string tensorName(const std::vector<ExecNode>& nodes, Endpoint e) {
-    return e.output == 0 ? nodes[size_t(e.node)].name : nodes[size_t(e.node)].name + ":" + std::to_string(e.output);
-}
-
 }  // namespace
 
 int fuseKernelChains(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
@@ -166,7 +150,7 @@ int fuseKernelChains(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& 
         def->clear_input();
         std::vector<Endpoint> inputs = product.inputs;
         inputs.insert(inputs.end(), chain.args.begin(), chain.args.end());
-        for (const Endpoint& e : inputs) def->add_input(tensorName(nodes, e));
+        for (const Endpoint& e : inputs) def->add_input(endpointName(nodes, e));
         std::vector<int> control;
         for (int n : chain.nodes)
             for (int c : nodes[size_t(n)].controlInputs)
@@ -189,16 +173,8 @@ int fuseKernelChains(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& 
     return fused;
 }
 
-bool kernelFusionEnabled() {
-    int v = g_fusion.load(std::memory_order_relaxed);
-    if (v < 0) {
-        const char* env = std::getenv("TFSCOPE_FUSION");
-        v = env && std::strcmp(env, "0") == 0 ? 0 : 1;
-        g_fusion.store(v, std::memory_order_relaxed);
-    }
-    return v == 1;
-}
+bool kernelFusionEnabled() { return g_fusion.enabled(); }
 
-void setKernelFusionEnabled(bool enabled) { g_fusion.store(enabled ? 1 : 0, std::memory_order_relaxed); }
+void setKernelFusionEnabled(bool enabled) { g_fusion.set(enabled); }
 
 }  // namespace tfscope::exec

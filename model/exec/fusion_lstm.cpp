@@ -11,6 +11,7 @@
 
 #include "attr_value.pb.h"
 #include "model/exec/fusion.h"
+#include "model/exec/graph_rewrite.h"
 #include "model/exec/tensor_proto.h"
 #include "node_def.pb.h"
 
@@ -26,16 +27,10 @@ bool isFloatOp(const ExecNode& n, std::initializer_list<const char*> ops, size_t
     return it != n.def->attr().end() && it->second.value_case() == tensorflow::AttrValue::kType && it->second.type() == kDtFloat;
 }
 
-struct Readers {
-    std::vector<std::vector<std::pair<int, int>>> data;  // per node: (consumer, output index read)
-    std::vector<int> control;
-    std::vector<int> returned;
-};
-
 // The only reader of node x (which has one output, or only `output` read): -1 if none, several,
 // a control edge or a return.
-int onlyReader(const Readers& r, int x, int output = 0) {
-    if (r.control[size_t(x)] || r.returned[size_t(x)] || r.data[size_t(x)].size() != 1) return -1;
+int onlyReader(const NodeReaders& r, int x, int output = 0) {
+    if (!r.onlyData(x) || r.data[size_t(x)].size() != 1) return -1;
     return r.data[size_t(x)][0].second == output ? r.data[size_t(x)][0].first : -1;
 }
 
@@ -62,13 +57,13 @@ struct Cell {
     std::vector<int> nodes;  // every node the fused one replaces, hNew last
 };
 
-bool matchCell(const std::vector<ExecNode>& nodes, const Readers& r, int split, Cell* cell) {
+bool matchCell(const std::vector<ExecNode>& nodes, const NodeReaders& r, int split, Cell* cell) {
     const ExecNode& s = nodes[size_t(split)];
     if (!isFloatOp(s, {"Split"}, 2)) return false;
     auto ns = s.def->attr().find("num_split");
     if (ns == s.def->attr().end() || ns->second.i() != 4) return false;
     cell->splitDim = splitDim(nodes[size_t(s.inputs[0].node)]);
-    if (!cell->splitDim || r.control[size_t(split)] || r.returned[size_t(split)]) return false;
+    if (!cell->splitDim || !r.onlyData(split)) return false;
     // Each slice goes to exactly one Sigmoid or Tanh.
     int act[4];
     int tanhSlot = -1;
@@ -95,7 +90,7 @@ bool matchCell(const std::vector<ExecNode>& nodes, const Readers& r, int split, 
         if (k != tanhSlot && iEnd == Endpoint{act[k], 0}) iSlot = k;
     if (iSlot < 0 || onlyReader(r, act[iSlot]) != mulIG) return false;
     const int cNew = onlyReader(r, mulIG);
-    if (cNew < 0 || !isFloatOp(nodes[size_t(cNew)], {"Add", "AddV2"}, 2) || r.returned[size_t(cNew)] || r.control[size_t(cNew)]) return false;
+    if (cNew < 0 || !isFloatOp(nodes[size_t(cNew)], {"Add", "AddV2"}, 2) || !r.onlyData(cNew)) return false;
     const Endpoint fcEnd = otherOperand(nodes[size_t(cNew)], {mulIG, 0});
     const int mulFC = fcEnd.node;
     if (fcEnd.output != 0 || !isFloatOp(nodes[size_t(mulFC)], {"Mul"}, 2) || onlyReader(r, mulFC) != cNew) return false;
@@ -132,24 +127,12 @@ bool matchCell(const std::vector<ExecNode>& nodes, const Readers& r, int split, 
     return true;
 }
 
-std::string tensorName(const std::vector<ExecNode>& nodes, Endpoint e) {
-    return e.output == 0 ? nodes[size_t(e.node)].name : nodes[size_t(e.node)].name + ":" + std::to_string(e.output);
-}
-
 }  // namespace
 
 int fuseLstmCells(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
                   std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed) {
     if (absorbed->size() < nodes.size()) absorbed->resize(nodes.size(), 0);
-    Readers r;
-    r.data.resize(nodes.size());
-    r.control.assign(nodes.size(), 0);
-    r.returned.assign(nodes.size(), 0);
-    for (size_t i = 0; i < nodes.size(); ++i) {
-        for (const Endpoint& e : nodes[i].inputs) r.data[size_t(e.node)].push_back({int(i), e.output});
-        for (int c : nodes[i].controlInputs) ++r.control[size_t(c)];
-    }
-    for (const Endpoint& e : returns) ++r.returned[size_t(e.node)];
+    NodeReaders r = readersOf(nodes, returns);  // updated as cells are fused
     int fused = 0;
     for (size_t i = 0; i < nodes.size(); ++i) {
         Cell cell;
@@ -159,8 +142,8 @@ int fuseLstmCells(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& ret
         auto def = std::make_unique<tensorflow::NodeDef>();
         def->set_name(last.name);
         def->set_op("_TfsLstmCell");
-        def->add_input(tensorName(nodes, cell.z));
-        def->add_input(tensorName(nodes, cell.c));
+        def->add_input(endpointName(nodes, cell.z));
+        def->add_input(endpointName(nodes, cell.c));
         std::vector<int> control;
         for (int n : cell.nodes)
             for (int c : nodes[size_t(n)].controlInputs)

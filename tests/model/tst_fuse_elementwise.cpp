@@ -4,31 +4,17 @@
 // by a second reader, and malformed fused nodes.
 #include <QtTest>
 
-#include <google/protobuf/text_format.h>
-
 #include <algorithm>
-#include <cmath>
+#include <map>
 
-#include "graph.pb.h"
-#include "graph_pbtxt.h"
-#include "meta_graph.pb.h"
-#include "model/exec/exec_graph.h"
-#include "model/exec/executor.h"
 #include "model/exec/optimize/fuse_elementwise.h"
-#include "model/exec/optimize/optimize.h"
-#include "model/exec/session.h"
-#include "node_def.pb.h"
+#include "optimizer_test_util.h"
 
 using namespace tfscope;
 using namespace tfscope::exec;
+using namespace tfscope::testing;
 
 namespace {
-
-std::string op(const std::string& name, const std::string& type, const std::vector<std::string>& inputs, const std::string& extra = "") {
-    std::string s = "node { name: '" + name + "' op: '" + type + "'";
-    for (const auto& i : inputs) s += " input: '" + i + "'";
-    return s + kFloatT + extra + "}\n";
-}
 
 std::string placeholder(const std::string& name) {
     return "node { name: '" + name + "' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
@@ -56,41 +42,6 @@ std::string encoderGraph() {
     return g;
 }
 
-std::unique_ptr<Session> sessionFor(const std::string& text, bool optimize) {
-    setGraphOptimizerEnabled(optimize);
-    auto mg = std::make_shared<tensorflow::MetaGraphDef>();
-    if (!google::protobuf::TextFormat::ParseFromString(text, mg->mutable_graph_def())) return nullptr;
-    auto s = Session::create(mg, {});
-    setGraphOptimizerEnabled(true);
-    return s.ok() ? std::move(s).value() : nullptr;
-}
-
-std::shared_ptr<const ExecGraph> graphOf(const std::string& text, tensorflow::GraphDef* storage) {
-    if (!google::protobuf::TextFormat::ParseFromString(text, storage)) return nullptr;
-    auto g = ExecGraph::fromGraphDef(*storage, nullptr, true);
-    return g.ok() ? std::move(g).value() : nullptr;
-}
-
-// The ops the run of `fetch` executes.
-std::vector<std::string> plannedOps(const ExecGraph& g, const std::string& fetch) {
-    std::vector<std::string> ops;
-    auto e = g.endpoint(fetch);
-    if (!e.ok()) return ops;
-    auto order = Executor::plan(g, {}, {e.value()}, {});
-    if (!order.ok()) return ops;
-    for (int n : order.value())
-        if (g.node(n).def) ops.push_back(g.node(n).def->op());
-    return ops;
-}
-
-int countOf(const std::vector<std::string>& ops, const std::string& name) { return int(std::count(ops.begin(), ops.end(), name)); }
-
-Tensor input(const std::vector<int64_t>& shape, float scale = 2.0f) {
-    Tensor t(DType::Float, Shape(shape));
-    for (int64_t i = 0; i < t.numElements(); ++i) t.mutableData<float>()[i] = std::sin(float(i) * 0.7f) * scale;
-    return t;
-}
-
 std::vector<std::string> stepsOf(const ExecGraph& g, const std::string& node) {
     std::vector<std::string> steps;
     const int i = g.find(node);
@@ -110,7 +61,7 @@ private slots:
 
     void testChainsFound() {
         tensorflow::GraphDef storage;
-        auto g = graphOf(encoderGraph(), &storage);
+        auto g = graphOf(encoderGraph(), true, &storage);
         QVERIFY(g);
         const std::vector<std::string> ops = plannedOps(*g, "y");
         QCOMPARE(countOf(ops, "_FusedElementwise"), 3);
@@ -186,7 +137,7 @@ private slots:
         g += op("m", "Mul", {"p", "q"}) + op("n", "Neg", {"m"}) + op("d", "RealDiv", {"r", "n"});
         g += op("s", "Sub", {"q", "d"}) + op("mx", "Maximum", {"s", "q"}) + op("t", "Tanh", {"mx"}) + op("y", "Identity", {"t"});
         tensorflow::GraphDef storage;
-        auto graph = graphOf(g, &storage);
+        auto graph = graphOf(g, true, &storage);
         QVERIFY(graph);
         QCOMPARE(stepsOf(*graph, "t"), (std::vector<std::string>{"Mul", "Neg", "RealDiv", "Sub", "Maximum", "Tanh"}));
         auto opt = sessionFor(g, true);
@@ -224,22 +175,20 @@ private slots:
         g += op("i", "Mul", {"x", "c"}) + op("j", "Abs", {"i"});  // Abs is not a fused op: a chain of one
         g += "node { name: 'k' op: 'Neg' input: 'j' attr { key: 'T' value { type: DT_INT32 } } }\n";
         tensorflow::GraphDef storage;
-        auto graph = graphOf(g, &storage);
+        auto graph = graphOf(g, true, &storage);
         QVERIFY(graph);
         QCOMPARE(stepsOf(*graph, "b"), (std::vector<std::string>{"Mul", "Exp"}));  // b has two readers: the chain ends there
         QCOMPARE(QString::fromStdString(graph->node(graph->find("c2")).def->op()), QStringLiteral("Sigmoid"));
         QCOMPARE(QString::fromStdString(graph->node(graph->find("other")).def->op()), QStringLiteral("Square"));
         QCOMPARE(QString::fromStdString(graph->node(graph->find("i")).def->op()), QStringLiteral("Mul"));
         // Off switch: nothing fused.
-        setGraphOptimizerEnabled(false);
         tensorflow::GraphDef storage2;
-        auto off = graphOf(encoderGraph(), &storage2);
-        setGraphOptimizerEnabled(true);
+        auto off = graphOf(encoderGraph(), false, &storage2);
         QVERIFY(off);
         QCOMPARE(countOf(plannedOps(*off, "y"), "_FusedElementwise"), 0);
         setElementwiseFusionEnabled(false);  // this pass's own switch
         tensorflow::GraphDef storage3;
-        auto passOff = graphOf(encoderGraph(), &storage3);
+        auto passOff = graphOf(encoderGraph(), true, &storage3);
         setElementwiseFusionEnabled(true);
         QVERIFY(passOff);
         QCOMPARE(countOf(plannedOps(*passOff, "y"), "_FusedElementwise"), 0);

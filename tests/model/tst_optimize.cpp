@@ -27,19 +27,15 @@
 #include "model/exec/session.h"
 #include "model/loader/model_loader.h"
 #include "node_def.pb.h"
+#include "optimizer_test_util.h"
 
 using namespace tfscope;
 using namespace tfscope::exec;
+using namespace tfscope::testing;
 
 namespace {
 
 const char* const kT = kFloatT;
-
-std::string op(const std::string& name, const std::string& type, const std::vector<std::string>& inputs, const std::string& extra = "") {
-    std::string s = "node { name: '" + name + "' op: '" + type + "'";
-    for (const auto& i : inputs) s += " input: '" + i + "'";
-    return s + kT + extra + "}\n";
-}
 
 struct ChainSpec {
     std::string product = "Conv2D";  // Conv2D, MatMul, DepthwiseConv2dNative
@@ -94,48 +90,8 @@ std::string chainGraph(const ChainSpec& spec, int64_t* channelsOut = nullptr) {
     return g;
 }
 
-std::unique_ptr<Session> sessionFor(const std::string& text, bool optimize) {
-    setGraphOptimizerEnabled(optimize);
-    auto mg = std::make_shared<tensorflow::MetaGraphDef>();
-    if (!google::protobuf::TextFormat::ParseFromString(text, mg->mutable_graph_def())) return nullptr;
-    auto s = Session::create(mg, {});
-    setGraphOptimizerEnabled(true);
-    return s.ok() ? std::move(s).value() : nullptr;
-}
-
-std::shared_ptr<const ExecGraph> graphOf(const std::string& text, bool optimize, tensorflow::GraphDef* storage) {
-    setGraphOptimizerEnabled(optimize);
-    std::shared_ptr<const ExecGraph> out;
-    if (google::protobuf::TextFormat::ParseFromString(text, storage)) {
-        auto g = ExecGraph::fromGraphDef(*storage, nullptr, true);
-        if (g.ok()) out = std::move(g).value();
-    }
-    setGraphOptimizerEnabled(true);
-    return out;
-}
-
-Tensor input(const std::vector<int64_t>& shape) {
-    Tensor t(DType::Float, Shape(shape));
-    for (int64_t i = 0; i < t.numElements(); ++i) t.mutableData<float>()[i] = std::sin(float(i) * 0.7f) * 2.0f;
-    return t;
-}
-
 Tensor inputFor(const ChainSpec& spec) { return spec.product == "MatMul" ? input({3, spec.cin}) : input({1, 5, 5, spec.cin}); }
 int64_t reductionOf(const ChainSpec& spec) { return spec.product == "MatMul" ? spec.cin : spec.product == "Conv2D" ? 9 * spec.cin : 9; }
-
-// The ops the run of `fetch` executes (its plan).
-std::vector<std::string> plannedOps(const ExecGraph& g, const std::string& fetch) {
-    std::vector<std::string> ops;
-    auto e = g.endpoint(fetch);
-    if (!e.ok()) return ops;
-    auto order = Executor::plan(g, {}, {e.value()}, {});
-    if (!order.ok()) return ops;
-    for (int n : order.value())
-        if (g.node(n).def) ops.push_back(g.node(n).def->op());
-    return ops;
-}
-
-int countOf(const std::vector<std::string>& ops, const std::string& op) { return int(std::count(ops.begin(), ops.end(), op)); }
 
 }  // namespace
 

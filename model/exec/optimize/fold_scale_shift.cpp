@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "model/exec/graph_rewrite.h"
 #include "node_def.pb.h"
 #include "tensor.pb.h"
 #include "tensor_shape.pb.h"
@@ -34,38 +35,17 @@ bool boolAttr(const ExecNode& n, const char* name) {
     return it != n.def->attr().end() && it->second.value_case() == tensorflow::AttrValue::kB && it->second.b();
 }
 
-struct Uses {
-    std::vector<std::vector<std::pair<int, int>>> data;  // per node: (consumer, output index)
-    std::vector<int> control;
-    std::vector<int> returned;
-};
-
-Uses usesOf(const std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns) {
-    Uses u;
-    u.data.resize(nodes.size());
-    u.control.assign(nodes.size(), 0);
-    u.returned.assign(nodes.size(), 0);
-    for (size_t i = 0; i < nodes.size(); ++i) {
-        for (const Endpoint& e : nodes[i].inputs) u.data[size_t(e.node)].push_back({int(i), e.output});
-        for (int c : nodes[i].controlInputs) ++u.control[size_t(c)];
-    }
-    for (const Endpoint& e : returns) ++u.returned[size_t(e.node)];
-    return u;
-}
+using Uses = NodeReaders;
 
 // The one node reading output 0 of x (and nothing else reading x): {reader, input index}, or {-1, -1}.
 std::pair<int, int> soleReader(const std::vector<ExecNode>& nodes, const Uses& u, int x) {
-    if (u.control[size_t(x)] || u.returned[size_t(x)] || u.data[size_t(x)].size() != 1) return {-1, -1};
+    if (!u.onlyData(x) || u.data[size_t(x)].size() != 1) return {-1, -1};
     const auto [reader, output] = u.data[size_t(x)][0];
     if (output != 0 || reader == x) return {-1, -1};
     const ExecNode& r = nodes[size_t(reader)];
     for (size_t i = 0; i < r.inputs.size(); ++i)
         if (r.inputs[i] == Endpoint{x, 0}) return {reader, int(i)};
     return {-1, -1};
-}
-
-std::string tensorName(const std::vector<ExecNode>& nodes, Endpoint e) {
-    return e.output == 0 ? nodes[size_t(e.node)].name : nodes[size_t(e.node)].name + ":" + std::to_string(e.output);
 }
 
 void setType(tensorflow::NodeDef* def, const char* name) { (*def->mutable_attr())[name].set_type(tensorflow::DataType(kDtFloat)); }
@@ -161,7 +141,7 @@ bool constantInput(const std::vector<ExecNode>& nodes, Endpoint e, std::vector<c
 
 int foldScaleShift(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
                    std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed) {
-    const Uses uses = usesOf(nodes, returns);
+    const Uses uses = readersOf(nodes, returns);
     std::vector<char> memo;
     std::vector<char> taken(nodes.size(), 0);
     const size_t original = nodes.size();
@@ -210,9 +190,9 @@ int foldScaleShift(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& re
         const int filterIndex = int(nodes.size());
         const int biasIndex = filterIndex + 1;
         const int prodIndex = filterIndex + 2;
-        for (const Endpoint& e : filterIn) filter->add_input(tensorName(nodes, e));
-        for (const Endpoint& e : biasIn) bias->add_input(tensorName(nodes, e));
-        prod->add_input(tensorName(nodes, product.inputs[0]));
+        for (const Endpoint& e : filterIn) filter->add_input(endpointName(nodes, e));
+        for (const Endpoint& e : biasIn) bias->add_input(endpointName(nodes, e));
+        prod->add_input(endpointName(nodes, product.inputs[0]));
         prod->add_input(filter->name());
         for (int cIn : product.controlInputs) prod->add_input("^" + nodes[size_t(cIn)].name);
         add->add_input(prod->name());

@@ -1,11 +1,9 @@
 #include "model/exec/optimize/fuse_elementwise.h"
 
 #include <algorithm>
-#include <atomic>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 
+#include "model/exec/graph_rewrite.h"
 #include "node_def.pb.h"
 
 namespace tfscope::exec {
@@ -13,7 +11,7 @@ namespace {
 
 constexpr int kDtFloat = 1;  // tensorflow::DT_FLOAT
 
-std::atomic<int> g_enabled{-1};  // -1: not yet read from the environment
+EnvSwitch g_enabled("TFSCOPE_FUSE_ELEMENTWISE");
 
 int arity(const ExecNode& n) {
     if (!n.def) return 0;
@@ -31,22 +29,13 @@ int arity(const ExecNode& n) {
     return a;
 }
 
-struct Uses {
-    std::vector<std::vector<std::pair<int, int>>> data;  // per node: (consumer, output index)
-    std::vector<int> control, returned;
-    std::vector<int> arity;  // of each node as written (before any chain is rewritten)
+// Who reads each node, and each node's arity as written (before any chain is rewritten).
+struct Uses : NodeReaders {
+    std::vector<int> arity;
 };
 
 Uses usesOf(const std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns) {
-    Uses u;
-    u.data.resize(nodes.size());
-    u.control.assign(nodes.size(), 0);
-    u.returned.assign(nodes.size(), 0);
-    for (size_t i = 0; i < nodes.size(); ++i) {
-        for (const Endpoint& e : nodes[i].inputs) u.data[size_t(e.node)].push_back({int(i), e.output});
-        for (int c : nodes[i].controlInputs) ++u.control[size_t(c)];
-    }
-    for (const Endpoint& e : returns) ++u.returned[size_t(e.node)];
+    Uses u{readersOf(nodes, returns), {}};
     u.arity.resize(nodes.size());
     for (size_t i = 0; i < nodes.size(); ++i) u.arity[i] = arity(nodes[i]);
     return u;
@@ -56,7 +45,7 @@ Uses usesOf(const std::vector<ExecNode>& nodes, const std::vector<Endpoint>& ret
 // input index}, or {-1, -1}.
 std::pair<int, int> nextInChain(const std::vector<ExecNode>& nodes, const Uses& u, const std::vector<char>& absorbed,
                                 const std::vector<char>& taken, int x) {
-    if (u.control[size_t(x)] || u.returned[size_t(x)] || u.data[size_t(x)].size() != 1) return {-1, -1};
+    if (!u.onlyData(x) || u.data[size_t(x)].size() != 1) return {-1, -1};
     const auto [reader, output] = u.data[size_t(x)][0];
     if (output != 0 || reader == x || absorbed[size_t(reader)] || taken[size_t(reader)] || u.arity[size_t(reader)] == 0) return {-1, -1};
     const ExecNode& r = nodes[size_t(reader)];
@@ -68,17 +57,12 @@ std::pair<int, int> nextInChain(const std::vector<ExecNode>& nodes, const Uses& 
         if (r.inputs.size() == 2) {
             const Endpoint other = r.inputs[1 - i];
             const int o = other.node;
-            if (o != x && u.arity[size_t(o)] && !absorbed[size_t(o)] && other.output == 0 && u.data[size_t(o)].size() == 1 &&
-                !u.control[size_t(o)] && !u.returned[size_t(o)])
+            if (o != x && u.arity[size_t(o)] && !absorbed[size_t(o)] && other.output == 0 && u.data[size_t(o)].size() == 1 && u.onlyData(o))
                 return {-1, -1};
         }
         return {reader, int(i)};
     }
     return {-1, -1};
-}
-
-std::string tensorName(const std::vector<ExecNode>& nodes, Endpoint e) {
-    return e.output == 0 ? nodes[size_t(e.node)].name : nodes[size_t(e.node)].name + ":" + std::to_string(e.output);
 }
 
 bool isConst(const std::vector<ExecNode>& nodes, Endpoint e) {
@@ -139,7 +123,7 @@ int fuseElementwiseChains(std::vector<ExecNode>& nodes, const std::vector<Endpoi
             attrs["chain_side"].mutable_list()->add_i(side);
             inputs.push_back(n.inputs[size_t(1 - side)]);
         }
-        for (const Endpoint& e : inputs) def->add_input(tensorName(nodes, e));
+        for (const Endpoint& e : inputs) def->add_input(endpointName(nodes, e));
         std::vector<int> control;
         for (int n : chain)
             for (int c : nodes[size_t(n)].controlInputs)
@@ -156,16 +140,8 @@ int fuseElementwiseChains(std::vector<ExecNode>& nodes, const std::vector<Endpoi
     return fused;
 }
 
-bool elementwiseFusionEnabled() {
-    int v = g_enabled.load(std::memory_order_relaxed);
-    if (v < 0) {
-        const char* env = std::getenv("TFSCOPE_FUSE_ELEMENTWISE");
-        v = env && std::strcmp(env, "0") == 0 ? 0 : 1;
-        g_enabled.store(v, std::memory_order_relaxed);
-    }
-    return v == 1;
-}
+bool elementwiseFusionEnabled() { return g_enabled.enabled(); }
 
-void setElementwiseFusionEnabled(bool enabled) { g_enabled.store(enabled ? 1 : 0, std::memory_order_relaxed); }
+void setElementwiseFusionEnabled(bool enabled) { g_enabled.set(enabled); }
 
 }  // namespace tfscope::exec

@@ -1,14 +1,11 @@
 #include "model/exec/optimize/optimize.h"
 
-#include <atomic>
-#include <cstdlib>
-#include <cstring>
-
+#include "model/exec/graph_rewrite.h"
 #include "model/exec/optimize/fold_scale_shift.h"
 
 namespace tfscope::exec {
 namespace {
-std::atomic<int> g_optimize{-1};  // -1: not yet read from the environment
+EnvSwitch g_optimize("TFSCOPE_OPTIMIZE");
 }  // namespace
 
 int optimizeGraph(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
@@ -17,16 +14,8 @@ int optimizeGraph(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& ret
     return foldScaleShift(nodes, returns, owned, absorbed);
 }
 
-bool graphOptimizerEnabled() {
-    int v = g_optimize.load(std::memory_order_relaxed);
-    if (v < 0) {
-        const char* env = std::getenv("TFSCOPE_OPTIMIZE");
-        v = env && std::strcmp(env, "0") == 0 ? 0 : 1;
-        g_optimize.store(v, std::memory_order_relaxed);
-    }
-    return v == 1;
-}
+bool graphOptimizerEnabled() { return g_optimize.enabled(); }
 
-void setGraphOptimizerEnabled(bool enabled) { g_optimize.store(enabled ? 1 : 0, std::memory_order_relaxed); }
+void setGraphOptimizerEnabled(bool enabled) { g_optimize.set(enabled); }
 
 }  // namespace tfscope::exec

@@ -1,0 +1,35 @@
+#include "model/exec/graph_rewrite.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace tfscope::exec {
+
+NodeReaders readersOf(const std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns) {
+    NodeReaders r;
+    r.data.resize(nodes.size());
+    r.control.assign(nodes.size(), 0);
+    r.returned.assign(nodes.size(), 0);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        for (const Endpoint& e : nodes[i].inputs) r.data[size_t(e.node)].push_back({int(i), e.output});
+        for (int c : nodes[i].controlInputs) ++r.control[size_t(c)];
+    }
+    for (const Endpoint& e : returns) ++r.returned[size_t(e.node)];
+    return r;
+}
+
+std::string endpointName(const std::vector<ExecNode>& nodes, Endpoint e) {
+    return e.output == 0 ? nodes[size_t(e.node)].name : nodes[size_t(e.node)].name + ":" + std::to_string(e.output);
+}
+
+bool EnvSwitch::enabled() const {
+    int v = m_state.load(std::memory_order_relaxed);
+    if (v < 0) {
+        const char* env = std::getenv(m_variable);
+        v = env && std::strcmp(env, "0") == 0 ? 0 : 1;
+        m_state.store(v, std::memory_order_relaxed);
+    }
+    return v == 1;
+}
+
+}  // namespace tfscope::exec

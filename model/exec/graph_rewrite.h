@@ -1,0 +1,48 @@
+#pragma once
+// What the load-time rewrite passes (fusion.h, fusion_lstm.cpp, optimize/) share: who reads each
+// node of the graph being built, an endpoint's tensor name for a new NodeDef's inputs, and the
+// environment switches that turn a pass off.
+//
+//   const NodeReaders r = readersOf(nodes, returns);
+//   if (r.onlyData(x) && r.data[x].size() == 1) ...      // x feeds exactly one input, nothing else
+//   def->add_input(endpointName(nodes, e));              // "node" or "node:k"
+//
+//   EnvSwitch g_pass("TFSCOPE_MY_PASS");                  // on unless the variable is "0"
+//   if (g_pass.enabled()) ...
+
+#include <atomic>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/exec/exec_graph.h"
+
+namespace tfscope::exec {
+
+struct NodeReaders {
+    std::vector<std::vector<std::pair<int, int>>> data;  // per node: (reader, output index read)
+    std::vector<int> control;                            // per node: control edges from it
+    std::vector<int> returned;                           // per node: function returns of it
+    // Read through data edges only: no control edge from it, not returned.
+    bool onlyData(int x) const { return !control[size_t(x)] && !returned[size_t(x)]; }
+};
+
+NodeReaders readersOf(const std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns);
+
+// "name" for output 0, "name:k" otherwise.
+std::string endpointName(const std::vector<ExecNode>& nodes, Endpoint e);
+
+// A process-wide on/off switch, read from the environment variable on first use ("0" turns it
+// off) unless set() came first. Thread-safe.
+class EnvSwitch {
+public:
+    explicit EnvSwitch(const char* variable) : m_variable(variable) {}
+    bool enabled() const;
+    void set(bool on) { m_state.store(on ? 1 : 0, std::memory_order_relaxed); }
+
+private:
+    const char* m_variable;
+    mutable std::atomic<int> m_state{-1};  // -1: not yet read
+};
+
+}  // namespace tfscope::exec
