@@ -35,7 +35,6 @@ using namespace tfscope::testing;
 
 namespace {
 
-const char* const kT = kFloatT;
 
 struct ChainSpec {
     std::string product = "Conv2D";  // Conv2D, MatMul, DepthwiseConv2dNative
