@@ -6,7 +6,9 @@
 // whose epilogue rides on the float GEMM.
 #include "model/kernels/conv2d.h"
 
+#include <cstring>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "model/kernels/conv_util.h"
@@ -20,6 +22,24 @@ namespace tfscope::kernels {
 namespace {
 
 using ConvTypes = TypeList<float, double, Eigen::half, Eigen::bfloat16, int32_t>;
+
+// Copies a short run of elements (a filter row of the patch: often 9 to a few hundred floats) in
+// 16-byte moves; the compiler leaves a plain element loop scalar at -O2.
+template <typename T>
+inline void copyRun(const T* src, int64_t len, T* dst) {
+    if constexpr (std::is_trivially_copyable_v<T> && sizeof(T) <= 16 && 16 % sizeof(T) == 0) {
+        if (len >= 64) {
+            std::memcpy(dst, src, size_t(len) * sizeof(T));
+            return;
+        }
+        constexpr int64_t kStep = int64_t(16 / sizeof(T));
+        int64_t q = 0;
+        for (; q + kStep <= len; q += kStep) std::memcpy(dst + q, src + q, 16);
+        for (; q < len; ++q) dst[q] = src[q];
+    } else {
+        std::copy(src, src + len, dst);
+    }
+}
 
 // The im2col geometry of one convolution: patch row r (output pixel r of the NHWC output) holds
 // the kh x kw x c input window under that pixel, zeros where it lies in the padding.
@@ -49,19 +69,19 @@ struct Im2col {
                 }
                 const T* row = in + (img * h + iy) * w * c;
                 if (dw == 1 && ix0 >= 0 && ix0 + kw <= w) {
-                    // Undilated and inside the image: the filter row is contiguous (often only a
-                    // few elements, so a loop rather than a memmove call).
-                    const T* src = row + ix0 * c + (d - y * span);
-                    for (int64_t q = 0; q < rowEnd - d; ++q) dst[q] = src[q];
+                    // Undilated and inside the image: the filter row is contiguous.
+                    copyRun(row + ix0 * c + (d - y * span), rowEnd - d, dst);
                     dst += rowEnd - d;
                     d = rowEnd;
                     continue;
                 }
-                while (d < rowEnd) {  // one filter tap (or the part of it in the slice) at a time
-                    const int64_t x = (d - y * span) / c, ch = d - y * span - x * c;
+                // One filter tap (or the part of it in the slice) at a time; only the first may
+                // start inside a tap.
+                int64_t x = (d - y * span) / c, ch = d - y * span - x * c;
+                for (; d < rowEnd; ++x, ch = 0) {
                     const int64_t len = std::min(c - ch, rowEnd - d), ix = ix0 + x * dw;
                     if (ix < 0 || ix >= w) std::fill(dst, dst + len, T(0));
-                    else std::copy(row + ix * c + ch, row + ix * c + ch + len, dst);
+                    else copyRun(row + ix * c + ch, len, dst);
                     dst += len;
                     d += len;
                 }

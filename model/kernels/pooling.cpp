@@ -1,13 +1,36 @@
 // MaxPool / MaxPoolV2 (ksize and strides as inputs) and AvgPool over H and W: ksize and strides
 // [1,kh,kw,1], SAME or VALID padding. The SAME average divides by the number of in-bounds
 // elements only. NCHW inputs are transposed to NHWC and back.
+#include <algorithm>
 #include <limits>
+#include <type_traits>
 
 #include "model/kernels/conv_util.h"
 #include "model/kernels/registry.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace tfscope::kernels {
 namespace {
+
+// Max of one window over an image [h, w, c] into dst[c]: the same comparisons as the generic path
+// (acc = x > acc ? x : acc, from the lowest float), four channels at a time.
+void maxWindowFloat(const float* image, int64_t h, int64_t w, int64_t c, int64_t y0, int64_t y1, int64_t x0, int64_t x1, float* dst) {
+    std::fill(dst, dst + c, std::numeric_limits<float>::lowest());
+    for (int64_t iy = std::max<int64_t>(y0, 0); iy < std::min(y1, h); ++iy) {
+        for (int64_t ix = std::max<int64_t>(x0, 0); ix < std::min(x1, w); ++ix) {
+            const float* src = image + (iy * w + ix) * c;
+            int64_t ch = 0;
+#if defined(__SSE2__)
+            // maxps(x, acc) returns acc unless x > acc, as std::max(acc, x) does (NaNs included).
+            for (; ch + 4 <= c; ch += 4) _mm_storeu_ps(dst + ch, _mm_max_ps(_mm_loadu_ps(src + ch), _mm_loadu_ps(dst + ch)));
+#endif
+            for (; ch < c; ++ch) dst[ch] = std::max(dst[ch], src[ch]);
+        }
+    }
+}
 
 template <bool kMax>
 Status poolImpl(KernelContext& ctx, const std::vector<int64_t>& ksize, const std::vector<int64_t>& strides) {
@@ -34,6 +57,11 @@ Status poolImpl(KernelContext& ctx, const std::vector<int64_t>& ksize, const std
                     const int64_t y0 = oy * win.sh - wh.padBefore;
                     for (int64_t ox = 0; ox < ww.out; ++ox) {
                         const int64_t x0 = ox * win.sw - ww.padBefore;
+                        if constexpr (kMax && std::is_same_v<T, float>) {
+                            maxWindowFloat(in + img * h * w * c, h, w, c, y0, y0 + kh, x0, x0 + kw,
+                                           po + ((img * wh.out + oy) * ww.out + ox) * c);
+                            continue;
+                        }
                         std::fill(acc.begin(), acc.end(), kMax ? std::numeric_limits<C>::lowest() : C(0));
                         int64_t count = 0;
                         for (int64_t iy = std::max<int64_t>(y0, 0); iy < std::min(y0 + kh, h); ++iy) {

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #define kAvx2 __attribute__((target("avx2,fma")))
 #define kAvx512 __attribute__((target("avx512f,avx2,fma")))
@@ -150,14 +151,34 @@ void sgemv(KernelContext* ctx, const float* a, const float* b, float* c, int64_t
         else (avx512 ? rowsOfB512 : rowsOfB)(a, b, c, k, n, j0, j1);
         applyEpilogue(ep, c + j0, 1, j1 - j0, n, j0);
     };
-    // Matrices from 128K elements (512 KB) are split in one contiguous slice per thread, the same
-    // slice each run, so each core streams only its part of B (and keeps it in its cache between
-    // runs). Keras 3 MLP 784-512-256-10 at batch 1, 2 threads, interleaved: 0.054 ms unsplit,
-    // 0.045 split; the CNN's 4096x128 dense layer 0.21 -> 0.18 ms for the whole model. (Before the
-    // calling thread worked in parallelFor beside a spinning worker, splitting cost more than it
-    // saved, and only matrices from 4M elements were split.)
+    // Matrices from 128K elements (512 KB) are split among the threads so that each streams one
+    // contiguous part of B, the same part each run (and may keep it in its cache between runs).
+    // A transposed B splits by output columns (whole rows of B). A row-major B splits by rows: each
+    // part sums its rows into its own partial result (the first into c), and the parts are added
+    // in order, so a given thread count always gives the same bits. Splitting the columns of a
+    // row-major B instead leaves each thread a strided share of every row, which the prefetcher
+    // follows poorly: the CNN's 4096x128 dense layer at batch 1 took as long on two threads as on
+    // one (0.09 ms against 0.065 split by rows, busy machine, interleaved runs).
     const int threads = ctx ? numThreads(*ctx) : 1;
-    if (ctx && threads > 1 && k * n >= int64_t(128) << 10 && units >= threads) {
+    const bool split = ctx && threads > 1 && k * n >= int64_t(128) << 10;
+    if (split && !transB && k >= 8 * threads) {
+        std::vector<float> partial(size_t((threads - 1) * n));
+        auto rowAt = [&](int64_t t) { return t == threads ? k : t * k / threads / 4 * 4; };
+        parallelFor(*ctx, threads, 1e9, [&](int64_t t0, int64_t t1) {
+            for (int64_t t = t0; t < t1; ++t) {
+                const int64_t p0 = rowAt(t), p1 = rowAt(t + 1);
+                float* out = t == 0 ? c : partial.data() + (t - 1) * n;
+                (avx512 ? rowsOfB512 : rowsOfB)(a + p0, b + p0 * n, out, p1 - p0, n, 0, n);
+            }
+        });
+        for (int t = 1; t < threads; ++t) {
+            const float* q = partial.data() + (t - 1) * n;
+            for (int64_t j = 0; j < n; ++j) c[j] += q[j];
+        }
+        applyEpilogue(ep, c, 1, n, n, 0);
+        return;
+    }
+    if (split && units >= threads) {
         parallelFor(*ctx, threads, 1e9, [&](int64_t t0, int64_t t1) { part(t0 * units / threads, t1 * units / threads); });
     } else {
         part(0, units);

@@ -4,8 +4,9 @@
 // bits): c[n] = a[k] * B, then the epilogue. A product with one row of A (a MatMul or Dense layer
 // at batch 1) is bound by reading B once, so B is streamed in place: for B [k,n] (row-major) the
 // rows go by in memory order into the output, which stays in L1; for a transposed B [n,k] each
-// output is a dot product over a contiguous row. Threads split the output columns, so each reads
-// only its share of B.
+// output is a dot product over a contiguous row. Threads split B into contiguous parts, so each
+// reads only its share: by output columns for a transposed B, by rows (partial sums added in order
+// afterwards) for a row-major one.
 //
 //   if (packedSgemmAvailable()) sgemv(&ctx, a, b, c, k, n, transB, epilogue);
 

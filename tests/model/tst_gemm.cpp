@@ -173,6 +173,7 @@ private slots:
     void testEpilogue_data();
     void testEpilogue();
     void testPathsAgree();
+    void testGemvSplitsRows();
     void testReluKeepsNaN();
     void testEmptyDepth();
     void testConvolutions_data();
@@ -217,7 +218,7 @@ void TestGemm::testProducts() {
     // The packed GEMMs' tiles and edges (rows around the 6- and 8-row tiles and the 144-row block,
     // depth around the 256-deep block, columns around the 16- and 32-column tiles and the 3072-column
     // block; many rows, which the threads split by rows), then one row: the GEMV (8- and 16-column
-    // vectors, a scalar tail; the last one large enough for the threads to split the columns).
+    // vectors, a scalar tail; the last ones large enough for the threads to split B).
     // clang-format off
     const Product shapes[] = {{1, 1, 1, false, false},     {3, 5, 7, false, false},       {6, 16, 16, false, false},
                               {7, 17, 17, false, false},   {13, 300, 33, false, false},   {150, 257, 40, false, false},
@@ -317,6 +318,25 @@ void TestGemm::testPathsAgree() {
             QVERIFY2(std::memcmp(c[0].data(), c[1].data(), c[0].size() * sizeof(float)) == 0,
                      qPrintable(QStringLiteral("m=%1 k=%2 n=%3 epilogue %4: AVX-512 and AVX2 differ").arg(p.m).arg(p.k).arg(p.n).arg(kind)));
         }
+    }
+}
+
+void TestGemm::testGemvSplitsRows() {
+    // On two threads, a one-row product with a large row-major B sums the first and second half of
+    // B's rows (at a multiple of 4) separately and adds the halves: exactly the two one-thread
+    // products added, so the result depends on the thread count only, not on which thread ran what.
+    const int64_t k = 784, n = 512, half = k / 2 / 4 * 4;
+    const auto a = randomVector(size_t(k), 21), b = randomVector(size_t(k * n), 22);
+    std::vector<float> c(static_cast<size_t>(n)), first(static_cast<size_t>(n)), second(static_cast<size_t>(n));
+    testing::TestKernelContext ctx(testing::NodeBuilder("MatMul").build(), {});
+    QCOMPARE(ctx.device().numThreads(), 2);
+    gemmFloat(&ctx, a.data(), b.data(), c.data(), 1, k, n, false, false, {});
+    gemmFloat(nullptr, a.data(), b.data(), first.data(), 1, half, n, false, false, {});
+    gemmFloat(nullptr, a.data() + half, b.data() + half * n, second.data(), 1, k - half, n, false, false, {});
+    for (int64_t j = 0; j < n; ++j) {
+        const float want = first[size_t(j)] + second[size_t(j)];
+        QVERIFY2(std::memcmp(&c[size_t(j)], &want, sizeof(float)) == 0,
+                 qPrintable(QStringLiteral("C[%1] = %2, the halves add to %3").arg(j).arg(double(c[size_t(j)]), 0, 'g', 9).arg(double(want), 0, 'g', 9)));
     }
 }
 
