@@ -9,6 +9,12 @@
 // the output's shape (all of them broadcast), a scalar, that shape, a row ([..., C] broadcast over
 // the rows) or one value per row ([..., 1]); other shapes are computed step by step with
 // broadcasting, like the unfused ops.
+//
+// The graph form (attribute `args` instead of `operand` and `chain_side`): the steps of a small
+// graph of such ops in an order where producers come first, two arguments per step, each an input
+// index or -1 - k for step k's value (a unary step names its operand twice); the last step is the
+// output. Each block of a row goes through every step, into one block buffer per step; a step that
+// sees only scalars and one value per row is computed once per row.
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -194,8 +200,151 @@ Status runGeneric(KernelContext& ctx, const std::vector<Step>& steps, const std:
     return ctx.setOutput(0, cur);
 }
 
+// One operand of a graph step over a block: an array of the block's n values, or one value.
+struct Src {
+    const float* p = nullptr;
+    float c = 0.0f;
+};
+
+template <typename F>
+void apply2(F f, const Src& a, const Src& b, float* dst, int64_t n) {
+    if (!a.p && !b.p) std::fill(dst, dst + n, f(a.c, b.c));
+    else if (!a.p)
+        for (int64_t i = 0; i < n; ++i) dst[i] = f(a.c, b.p[i]);
+    else if (!b.p)
+        for (int64_t i = 0; i < n; ++i) dst[i] = f(a.p[i], b.c);
+    else
+        for (int64_t i = 0; i < n; ++i) dst[i] = f(a.p[i], b.p[i]);
+}
+
+void graphStep(Step s, const Src& a, const Src& b, float* dst, int64_t n) {
+    if (isUnary(s)) {
+        if (a.p) std::copy(a.p, a.p + n, dst);
+        else std::fill(dst, dst + n, a.c);
+        unary(s, dst, n);
+        return;
+    }
+    switch (s) {
+    case Step::Add: apply2([](float x, float y) { return x + y; }, a, b, dst, n); break;
+    case Step::Sub: apply2([](float x, float y) { return x - y; }, a, b, dst, n); break;
+    case Step::Mul: apply2([](float x, float y) { return x * y; }, a, b, dst, n); break;
+    case Step::RealDiv: apply2([](float x, float y) { return x / y; }, a, b, dst, n); break;
+    default: apply2([s](float x, float y) { return binary(s, x, y); }, a, b, dst, n); break;
+    }
+}
+
+// The graph form (attribute `args`: two per step, an input index, or -1 - k for step k's value; a
+// unary step names its operand twice), step by step over whole tensors with broadcasting.
+Status runGraphGeneric(KernelContext& ctx, const std::vector<Step>& steps, const std::vector<int64_t>& args) {
+    std::vector<Tensor> values(steps.size());
+    auto operand = [&](int64_t a) -> Result<Tensor> {
+        if (a < 0) return values[size_t(-1 - a)];
+        TFS_ASSIGN_OR_RETURN(const Tensor* t, inputOf(ctx, int(a)));
+        return *t;
+    };
+    for (size_t k = 0; k < steps.size(); ++k) {
+        TFS_ASSIGN_OR_RETURN(Tensor a, operand(args[2 * k]));
+        if (isUnary(steps[k])) {
+            TFS_ASSIGN_OR_RETURN(Tensor next, Tensor::allocateUninitialized(DType::Float, a.shape()));
+            graphStep(steps[k], Src{dataOf<float>(a)}, Src{}, mutableDataOf<float>(next), next.numElements());
+            values[k] = std::move(next);
+            continue;
+        }
+        TFS_ASSIGN_OR_RETURN(Tensor b, operand(args[2 * k + 1]));
+        Broadcast bc;
+        if (!bc.init({a.shape(), b.shape()})) return ctx.error("Incompatible shapes " + Broadcast::describe({a.shape(), b.shape()}) + ".");
+        TFS_ASSIGN_OR_RETURN(Tensor next, Tensor::allocateUninitialized(DType::Float, bc.outShape()));
+        if (next.numElements() > 0) {
+            const Step s = steps[k];
+            broadcastBinary(ctx, bc, dataOf<float>(a), dataOf<float>(b), mutableDataOf<float>(next), [s](float x, float y) { return binary(s, x, y); });
+        }
+        values[k] = std::move(next);
+    }
+    return ctx.setOutput(0, values.back());
+}
+
+// The graph form's fast path: every input a scalar, the output's shape, a row or one value per row
+// against the output (all inputs broadcast); each block of a row goes through every step, a step
+// that sees only scalars and per-row values once per row.
+Status runGraph(KernelContext& ctx, const std::vector<Step>& steps, const std::vector<int64_t>& args) {
+    const size_t count = steps.size();
+    std::vector<Shape> shapes;
+    for (int i = 0; i < ctx.numInputs(); ++i) shapes.push_back((*inputOf(ctx, i))->shape());
+    Broadcast all;
+    if (!all.init(shapes)) return runGraphGeneric(ctx, steps, args);
+    const Shape s = all.outShape();
+    std::vector<Operand> in(size_t(ctx.numInputs()));
+    for (int i = 0; i < ctx.numInputs(); ++i) {
+        const Tensor* t = *inputOf(ctx, i);
+        if (!kindOf(*t, s, &in[size_t(i)].kind)) return runGraphGeneric(ctx, steps, args);
+        in[size_t(i)].p = dataOf<float>(*t);
+    }
+    // perRow[k]: step k sees only scalars and per-row values (the root never: it writes the output).
+    std::vector<char> perRow(count, 0);
+    for (size_t k = 0; k + 1 < count; ++k) {
+        bool uniform = true;
+        for (int64_t a : {args[2 * k], args[2 * k + 1]})
+            uniform = uniform && (a < 0 ? perRow[size_t(-1 - a)] != 0 : in[size_t(a)].kind == Kind::Scalar || in[size_t(a)].kind == Kind::PerRow);
+        perRow[k] = uniform;
+    }
+    TFS_ASSIGN_OR_RETURN(Tensor* out, ctx.allocateOutputUninitialized(0, DType::Float, s));
+    if (all.numElements() == 0) return Status::OK();
+    const int64_t width = s.empty() ? 1 : s.back(), rows = all.numElements() / width;
+    float* po = mutableDataOf<float>(*out);
+    constexpr int64_t kBlock = 1024;
+    parallelFor(ctx, rows, double(width) * double(count) * 2, [&](int64_t r0, int64_t r1) {
+        std::vector<float> slots(count * size_t(std::min(kBlock, width)));
+        std::vector<float> rowValue(count);
+        for (int64_t r = r0; r < r1; ++r) {
+            auto source = [&](int64_t a, int64_t base, int64_t j0) {
+                if (a < 0) {
+                    const size_t k = size_t(-1 - a);
+                    return perRow[k] ? Src{nullptr, rowValue[k]} : Src{slots.data() + k * size_t(std::min(kBlock, width)), 0.0f};
+                }
+                const Operand& o = in[size_t(a)];
+                switch (o.kind) {
+                case Kind::Scalar: return Src{nullptr, o.p[0]};
+                case Kind::PerRow: return Src{nullptr, o.p[r]};
+                case Kind::Full: return Src{o.p + base, 0.0f};
+                case Kind::Row: break;
+                }
+                return Src{o.p + j0, 0.0f};
+            };
+            for (size_t k = 0; k < count; ++k)
+                if (perRow[k]) graphStep(steps[k], source(args[2 * k], 0, 0), source(args[2 * k + 1], 0, 0), &rowValue[k], 1);
+            for (int64_t j0 = 0; j0 < width; j0 += kBlock) {
+                const int64_t n = std::min(kBlock, width - j0), base = r * width + j0;
+                for (size_t k = 0; k < count; ++k) {
+                    if (perRow[k]) continue;
+                    float* dst = k + 1 == count ? po + base : slots.data() + k * size_t(std::min(kBlock, width));
+                    graphStep(steps[k], source(args[2 * k], base, j0), source(args[2 * k + 1], base, j0), dst, n);
+                }
+            }
+        }
+    });
+    return Status::OK();
+}
+
 Status evalFusedElementwise(KernelContext& ctx) {
     const std::vector<std::string> names = ctx.attrStringList("steps");
+    const std::vector<int64_t> graphArgs = ctx.attrIntList("args");
+    if (!graphArgs.empty()) {
+        if (names.empty() || graphArgs.size() != 2 * names.size())
+            return ctx.error("Malformed fused elementwise node: 'args' must hold two entries per step.");
+        std::vector<Step> steps(names.size());
+        for (size_t k = 0; k < names.size(); ++k) {
+            if (!stepOf(names[k], &steps[k])) return ctx.error("Unsupported fused elementwise step '" + names[k] + "'.");
+            for (int64_t a : {graphArgs[2 * k], graphArgs[2 * k + 1]})
+                if (a >= ctx.numInputs() || (a < 0 && -1 - a >= int64_t(k)))
+                    return ctx.error("Malformed fused elementwise node: step " + std::to_string(k) + " ('" + names[k] + "') reads " +
+                                     (a < 0 ? "step " + std::to_string(-1 - a) : "input " + std::to_string(a)) + ".");
+        }
+        for (int i = 0; i < ctx.numInputs(); ++i) {
+            TFS_ASSIGN_OR_RETURN(const Tensor* t, inputOf(ctx, i));
+            if (t->dtype() != DType::Float) return ctx.error("Fused elementwise ops take float inputs, input " + std::to_string(i) + " is " + std::string(dtypeShortName(t->dtype())) + ".");
+        }
+        return runGraph(ctx, steps, graphArgs);
+    }
     const std::vector<int64_t> operand = ctx.attrIntList("operand"), side = ctx.attrIntList("chain_side");
     if (names.empty() || operand.size() != names.size() || side.size() != names.size())
         return ctx.error("Malformed fused elementwise node: steps, operand and chain_side differ in length.");

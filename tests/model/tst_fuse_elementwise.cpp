@@ -1,7 +1,8 @@
-// Elementwise chain fusion (model/exec/optimize/fuse_elementwise.h, the _FusedElementwise kernel):
-// a GELU and a decomposed layer norm run as fused chains and give the unoptimized graph's bits;
-// intermediates can still be fetched and fed; operand shapes outside the fast path, chains cut
-// by a second reader, and malformed fused nodes.
+// Elementwise chain and graph fusion (model/exec/optimize/fuse_elementwise.h, the _FusedElementwise
+// kernel): a GELU and a decomposed layer norm run fused and give the unoptimized graph's bits, in
+// both the chain form and the graph form Keras 3 writes (x read by two branches that meet again);
+// intermediates can still be fetched and fed; operand shapes outside the fast path, chains cut by
+// a second reader, and malformed fused nodes.
 #include <QtTest>
 
 #include <algorithm>
@@ -64,16 +65,20 @@ private slots:
         auto g = graphOf(encoderGraph(), true, &storage);
         QVERIFY(g);
         const std::vector<std::string> ops = plannedOps(*g, "y");
-        QCOMPARE(countOf(ops, "_FusedElementwise"), 3);
-        QCOMPARE(countOf(ops, "Erf") + countOf(ops, "Rsqrt") + countOf(ops, "AddV2"), 0);
+        QCOMPARE(countOf(ops, "_FusedElementwise"), 2);
+        QCOMPARE(countOf(ops, "Erf") + countOf(ops, "Rsqrt") + countOf(ops, "AddV2") + countOf(ops, "Sub"), 0);
         QCOMPARE(countOf(ops, "SquaredDifference"), 1);  // read by the second Mean only: a chain of one
-        // Two chains meet at 'normed' (centered times rs): both end there (which one has the
-        // activation's shape is known only at run time) and 'normed' starts the third.
-        QCOMPARE(countOf(ops, "Sub"), 1);
         QCOMPARE(stepsOf(*g, "gelu"), (std::vector<std::string>{"Mul", "Erf", "AddV2", "Mul", "Mul"}));
-        QCOMPARE(stepsOf(*g, "rs"), (std::vector<std::string>{"AddV2", "Rsqrt"}));
-        QCOMPARE(stepsOf(*g, "shifted"), (std::vector<std::string>{"Mul", "Mul", "AddV2"}));
-        QCOMPARE(QString::fromStdString(g->node(g->node(g->find("shifted")).inputs[0].node).name), QStringLiteral("centered"));
+        // The layer norm's two branches (centered, and rsqrt(var + eps)) meet at 'normed': one graph,
+        // producers first, each step's two operands an input or an earlier step (-1 - k).
+        QCOMPARE(stepsOf(*g, "shifted"), (std::vector<std::string>{"Sub", "AddV2", "Rsqrt", "Mul", "Mul", "AddV2"}));
+        const ExecNode& shifted = g->node(g->find("shifted"));
+        auto args = shifted.def->attr().at("args").list();
+        QCOMPARE((std::vector<int64_t>(args.i().begin(), args.i().end())),
+                 (std::vector<int64_t>{0, 1, 2, 3, -2, -2, -1, -3, -4, 4, -5, 5}));
+        QStringList names;
+        for (const Endpoint& e : shifted.inputs) names << QString::fromStdString(g->node(e.node).name);
+        QCOMPARE(names, (QStringList{"gelu", "mean", "var", "eps", "gamma", "beta"}));
         // The GELU's chain starts at x (input 0 of the first Mul); x is also the fourth step's operand.
         const ExecNode& gelu = g->node(g->find("gelu"));
         QCOMPARE(QString::fromStdString(g->node(gelu.inputs[0].node).name), QStringLiteral("x"));
@@ -106,6 +111,56 @@ private slots:
         QCOMPARE(gelu[0].data<float>()[1], 10.0f);
         QCOMPARE(gelu[0].data<float>()[2], -0.0f);
         QVERIFY(std::abs(gelu[0].data<float>()[3] - 0.8413447f) < 1e-6f);  // x * Phi(x) at 1
+    }
+
+    // Keras 3 writes GELU as 0.5 * x times (1 + erf(x * c)), and a layer norm's shift as
+    // beta - mean * (gamma * rsqrt(var + eps)) added to x * (the same product): x, and that product,
+    // are read by two branches that meet again. Each becomes one graph node with the unfused bits.
+    void testGraphs() {
+        std::string g = placeholder("x") + floatConst("c", {}, 0.70710678f, 0.0f) + floatConst("one", {}, 1.0f, 0.0f);
+        g += floatConst("half", {}, 0.5f, 0.0f) + floatConst("eps", {}, 1e-12f, 0.0f) + floatConst("gamma", {8}, 0.9f, 0.1f);
+        g += floatConst("beta", {8}, -0.1f, 0.05f) + axisConst("axis", -1);
+        g += op("mul", "Mul", {"half", "x"}) + op("mul_1", "Mul", {"x", "c"}) + op("erf", "Erf", {"mul_1"});
+        g += op("add", "AddV2", {"one", "erf"}) + op("gelu", "Mul", {"mul", "add"});
+        const std::string keep = " attr { key: 'keep_dims' value { b: true } } attr { key: 'Tidx' value { type: DT_INT32 } }";
+        g += op("mean", "Mean", {"gelu", "axis"}, keep) + op("sq", "SquaredDifference", {"gelu", "mean"}) + op("var", "Mean", {"sq", "axis"}, keep);
+        g += op("v_eps", "AddV2", {"var", "eps"}) + op("rs", "Rsqrt", {"v_eps"}) + op("scale", "Mul", {"rs", "gamma"});
+        g += op("neg", "Neg", {"mean"}) + op("shift_m", "Mul", {"neg", "scale"}) + op("shift", "AddV2", {"shift_m", "beta"});
+        g += op("scaled", "Mul", {"gelu", "scale"}) + op("y", "AddV2", {"scaled", "shift"});
+        tensorflow::GraphDef storage;
+        auto graph = graphOf(g, true, &storage);
+        QVERIFY(graph);
+        const std::vector<std::string> ops = plannedOps(*graph, "y");
+        QCOMPARE(countOf(ops, "_FusedElementwise"), 2);
+        QCOMPARE(countOf(ops, "Mul") + countOf(ops, "Erf") + countOf(ops, "AddV2") + countOf(ops, "Rsqrt") + countOf(ops, "Neg"), 0);
+        QCOMPARE(stepsOf(*graph, "gelu"), (std::vector<std::string>{"Mul", "Mul", "Erf", "AddV2", "Mul"}));
+        QCOMPARE(graph->node(graph->find("gelu")).inputs.size(), size_t(4));  // half, x (once), c, one
+        QCOMPARE(stepsOf(*graph, "y").size(), size_t(8));                     // scaled, shift, shift_m, neg, scale, rs, v_eps and y
+        auto opt = sessionFor(g, true);
+        auto plain = sessionFor(g, false);
+        QVERIFY(opt && plain);
+        for (const auto& shape : {std::vector<int64_t>{2, 3, 8}, std::vector<int64_t>{1, 8}, std::vector<int64_t>{300, 8}}) {
+            const Tensor x = input(shape);
+            std::vector<Tensor> want, got;
+            QVERIFY(plain->run({{"x", x}}, {"y", "gelu", "scale"}, {}, &want).ok());
+            Status st = opt->run({{"x", x}}, {"y", "gelu", "scale"}, {}, &got);
+            QVERIFY2(st.ok(), st.toString().c_str());
+            for (size_t i = 0; i < want.size(); ++i) {
+                QCOMPARE(got[i].shape(), want[i].shape());
+                QVERIFY2(got[i].sameContent(want[i]), std::to_string(i).c_str());
+            }
+        }
+        // GELU(1) = Phi(1); feeding an absorbed node ('add') runs the rest from the fed value.
+        Tensor one(DType::Float, Shape{1, 8});
+        std::fill(one.mutableData<float>(), one.mutableData<float>() + 8, 1.0f);
+        std::vector<Tensor> out;
+        QVERIFY(opt->run({{"x", one}}, {"gelu"}, {}, &out).ok());
+        QVERIFY(std::abs(out[0].data<float>()[0] - 0.8413447f) < 1e-6f);
+        const Tensor fed = input({1, 8}, 0.3f);
+        std::vector<Tensor> wantFed, gotFed;
+        QVERIFY(plain->run({{"x", one}, {"add", fed}}, {"y"}, {}, &wantFed).ok());
+        QVERIFY(opt->run({{"x", one}, {"add", fed}}, {"y"}, {}, &gotFed).ok());
+        QVERIFY(gotFed[0].sameContent(wantFed[0]));
     }
 
     void testFetchAndFeedIntermediates() {
@@ -224,6 +279,28 @@ private slots:
         const std::string ok =
             " attr { key: 'steps' value { list { s: 'Mul' s: 'Neg' } } } attr { key: 'operand' value { list { i: 1 i: -1 } } }"
             " attr { key: 'chain_side' value { list { i: 0 i: 0 } } }";
+        // The graph form: two entries per step, each an input or an earlier step.
+        const std::string graphArgs = " attr { key: 'steps' value { list { s: 'Neg' s: 'Mul' } } } attr { key: 'args' value { list { i: 0 i: 0 i: -2 i: 1 } } }";
+        st = run(graphArgs, {"x", "z"}, {{"x", input({3})}, {"z", input({3})}});
+        QVERIFY(!st.ok());
+        QVERIFY2(st.message().find("step 1 ('Mul') reads step 1") != std::string::npos, st.message().c_str());
+        const std::string oddArgs = " attr { key: 'steps' value { list { s: 'Neg' } } } attr { key: 'args' value { list { i: 0 } } }";
+        st = run(oddArgs, {"x"}, {{"x", input({3})}});
+        QVERIFY(!st.ok());
+        QVERIFY2(st.message().find("two entries per step") != std::string::npos, st.message().c_str());
+        const std::string goodArgs = " attr { key: 'steps' value { list { s: 'Neg' s: 'Mul' } } } attr { key: 'args' value { list { i: 0 i: 0 i: -1 i: 1 } } }";
+        std::vector<Tensor> out;
+        {
+            std::string gg = placeholder("x") + placeholder("z") + "node { name: 'f' op: '_FusedElementwise' input: 'x' input: 'z'" + std::string(kFloatT) + goodArgs + "}\n";
+            auto sess = sessionFor(gg, true);
+            QVERIFY(sess);
+            Tensor a = Tensor::fromVector<float>({3}, {1, -2, 3});
+            Tensor b = Tensor::fromVector<float>({2, 1}, {10, 100});
+            st = sess->run({{"x", a}, {"z", b}}, {"f"}, {}, &out);
+            QVERIFY2(st.ok(), st.toString().c_str());
+            QCOMPARE(out[0].shape(), (Shape{2, 3}));  // -x * z, broadcast
+            QCOMPARE((std::vector<float>(out[0].data<float>(), out[0].data<float>() + 6)), (std::vector<float>{-10, 20, -30, -100, 200, -300}));
+        }
         Tensor ints = Tensor::fromVector<int32_t>({3}, {1, 2, 3});
         st = run(ok, {"x", "z"}, {{"x", input({3})}, {"z", ints}});
         QVERIFY(!st.ok());

@@ -70,6 +70,104 @@ bool isConst(const std::vector<ExecNode>& nodes, Endpoint e) {
     return n.def && n.def->op() == "Const";
 }
 
+// Elementwise graphs: a root, whose value leaves the group, and every elementwise node all of
+// whose readers are in the group (a GELU's 0.5 * x beside its erf branch of the same x; a layer
+// norm's rsqrt(var + eps) * gamma, read by both its scale and its shift) become one node that
+// computes each block of the output through every node of the group. Plain chains are left to the
+// chain pass below (its kernel path works in place, one value per row where it can).
+int fuseGraphs(std::vector<ExecNode>& nodes, const Uses& uses, std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned,
+               std::vector<char>* absorbed, std::vector<char>* taken) {
+    constexpr size_t kMaxNodes = 32;
+    auto candidate = [&](int x) { return uses.arity[size_t(x)] && !(*absorbed)[size_t(x)] && !(*taken)[size_t(x)]; };
+    std::vector<char> in(nodes.size(), 0);
+    auto allReadersIn = [&](int x) {
+        if (!uses.onlyData(x) || uses.data[size_t(x)].empty()) return false;
+        for (const auto& [r, out] : uses.data[size_t(x)])
+            if (out != 0 || !in[size_t(r)]) return false;
+        return true;
+    };
+    int fused = 0;
+    for (size_t root = 0; root < nodes.size(); ++root) {
+        if (!candidate(int(root))) continue;
+        // Not a root when every reader is elementwise: it belongs to a reader's group (or to none).
+        bool inner = uses.onlyData(int(root)) && !uses.data[root].empty();
+        for (const auto& [r, out] : uses.data[root]) inner = inner && out == 0 && candidate(r);
+        if (inner) continue;
+        std::vector<int> group = {int(root)};
+        in[root] = 1;
+        for (bool grew = true; grew;) {
+            grew = false;
+            for (size_t g = 0; g < group.size() && group.size() < kMaxNodes; ++g)
+                for (const Endpoint& e : nodes[size_t(group[g])].inputs) {
+                    if (e.output != 0 || in[size_t(e.node)] || !candidate(e.node) || !allReadersIn(e.node) || group.size() >= kMaxNodes) continue;
+                    in[size_t(e.node)] = 1;
+                    group.push_back(e.node);
+                    grew = true;
+                }
+        }
+        // Producers before readers: a depth-first walk from the root over the group's edges.
+        std::vector<int> order;
+        std::vector<char> seen(nodes.size(), 0);
+        auto visit = [&](auto&& self, int x) -> void {
+            seen[size_t(x)] = 1;
+            for (const Endpoint& e : nodes[size_t(x)].inputs)
+                if (in[size_t(e.node)] && e.output == 0 && !seen[size_t(e.node)]) self(self, e.node);
+            order.push_back(x);
+        };
+        visit(visit, int(root));
+        bool branches = false;  // a node with two operands from the group: not a plain chain
+        for (int g : order) {
+            int inside = 0;
+            for (const Endpoint& e : nodes[size_t(g)].inputs) inside += in[size_t(e.node)] && e.output == 0;
+            branches = branches || inside >= 2;
+        }
+        for (int g : group) in[size_t(g)] = 0;
+        if (order.size() < 2 || !branches || order.size() != group.size()) continue;
+        std::vector<int> slot(nodes.size(), -1);
+        for (size_t k = 0; k < order.size(); ++k) slot[size_t(order[k])] = int(k);
+        ExecNode& last = nodes[root];
+        auto def = std::make_unique<tensorflow::NodeDef>();
+        def->set_name(last.name);
+        def->set_op("_FusedElementwise");
+        def->set_device(last.def->device());
+        auto& attrs = *def->mutable_attr();
+        attrs["T"].set_type(tensorflow::DataType(kDtFloat));
+        auto* steps = attrs["steps"].mutable_list();
+        auto* args = attrs["args"].mutable_list();
+        std::vector<Endpoint> inputs;
+        for (int g : order) {
+            const ExecNode& n = nodes[size_t(g)];
+            steps->add_s(n.def->op());
+            for (size_t i = 0; i < 2; ++i) {
+                const Endpoint e = n.inputs[std::min(i, n.inputs.size() - 1)];  // a unary op names its operand twice
+                if (e.output == 0 && slot[size_t(e.node)] >= 0) {
+                    args->add_i(-1 - slot[size_t(e.node)]);
+                    continue;
+                }
+                auto at = std::find(inputs.begin(), inputs.end(), e);
+                if (at == inputs.end()) at = inputs.insert(inputs.end(), e);
+                args->add_i(int64_t(at - inputs.begin()));
+            }
+        }
+        for (const Endpoint& e : inputs) def->add_input(endpointName(nodes, e));
+        std::vector<int> control;
+        for (int n : order)
+            for (int c : nodes[size_t(n)].controlInputs)
+                if (std::find(control.begin(), control.end(), c) == control.end()) control.push_back(c);
+        for (int c : control) def->add_input("^" + nodes[size_t(c)].name);
+        last.def = def.get();
+        last.inputs = std::move(inputs);
+        last.controlInputs = std::move(control);
+        owned->push_back(std::move(def));
+        for (int n : order) {
+            (*taken)[size_t(n)] = 1;
+            if (n != int(root)) (*absorbed)[size_t(n)] = 1;
+        }
+        ++fused;
+    }
+    return fused;
+}
+
 }  // namespace
 
 int fuseElementwiseChains(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
@@ -77,7 +175,7 @@ int fuseElementwiseChains(std::vector<ExecNode>& nodes, const std::vector<Endpoi
     absorbed->resize(nodes.size(), 0);
     const Uses uses = usesOf(nodes, returns);
     std::vector<char> taken(nodes.size(), 0);
-    int fused = 0;
+    int fused = fuseGraphs(nodes, uses, owned, absorbed, &taken);
     for (size_t head = 0; head < nodes.size(); ++head) {
         const int a = uses.arity[head];
         if (a == 0 || (*absorbed)[head] || taken[head]) continue;

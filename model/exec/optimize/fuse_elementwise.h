@@ -5,6 +5,11 @@
 // (model/kernels/fused_elementwise.cpp) that takes each block of elements through every step while
 // it is in cache. Runs after kernel fusion (fusion.h), on what that left alone.
 //
+// First, graphs: where branches of elementwise ops meet again (Keras 3's GELU, 0.5 * x times
+// 1 + erf(x * c); a layer norm's gamma * rsqrt(var + eps) read by both its scale and its shift),
+// a root whose value leaves the group and every elementwise node whose readers are all in the group
+// become one _FusedElementwise node in its graph form. Then chains, on what is left.
+//
 //   int chains = fuseElementwiseChains(nodes, returns, &owned, &absorbed);
 //
 // Ops: Neg Square Sqrt Rsqrt Exp Erf Tanh Sigmoid (unary), Add AddV2 Sub Mul RealDiv
