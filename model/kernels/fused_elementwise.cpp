@@ -8,7 +8,8 @@
 // operand, 1 when it is the right one). The fast path needs input 0 and every operand to be, against
 // the output's shape (all of them broadcast), a scalar, that shape, a row ([..., C] broadcast over
 // the rows) or one value per row ([..., 1]); other shapes are computed step by step with
-// broadcasting, like the unfused ops.
+// broadcasting, like the unfused ops. A BiasAdd step (channels last) must read two inputs (in the
+// chain form: be the first step, on input 0); their shapes are checked as BiasAdd checks them.
 //
 // The graph form (attribute `args` instead of `operand` and `chain_side`): the steps of a small
 // graph of such ops in an order where producers come first, two arguments per step, each an input
@@ -42,7 +43,8 @@ enum class Step { Neg,
                   RealDiv,
                   SquaredDifference,
                   Maximum,
-                  Minimum };
+                  Minimum,
+                  BiasAdd };
 
 bool stepOf(const std::string& op, Step* s) {
     static const std::pair<const char*, Step> table[] = {
@@ -62,6 +64,7 @@ bool stepOf(const std::string& op, Step* s) {
         {"SquaredDifference", Step::SquaredDifference},
         {"Maximum", Step::Maximum},
         {"Minimum", Step::Minimum},
+        {"BiasAdd", Step::BiasAdd},
     };
     for (const auto& [name, step] : table)
         if (op == name) {
@@ -76,7 +79,8 @@ bool isUnary(Step s) { return s <= Step::Sigmoid; }
 // The binary ops as their kernels compute them (cwise_arith.cpp, cwise_div.cpp).
 float binary(Step s, float a, float b) {
     switch (s) {
-    case Step::Add: return a + b;
+    case Step::Add:
+    case Step::BiasAdd: return a + b;
     case Step::Sub: return a - b;
     case Step::Mul: return a * b;
     case Step::RealDiv: return a / b;
@@ -129,7 +133,8 @@ void binaryBlock(Step s, bool chainLeft, float* v, int64_t n, At at) {
             for (int64_t i = 0; i < n; ++i) v[i] = f(at(i), v[i]);
     };
     switch (s) {
-    case Step::Add: run([](float a, float b) { return a + b; }); break;
+    case Step::Add:
+    case Step::BiasAdd: run([](float a, float b) { return a + b; }); break;
     case Step::Sub: run([](float a, float b) { return a - b; }); break;
     case Step::Mul: run([](float a, float b) { return a * b; }); break;
     case Step::RealDiv: run([](float a, float b) { return a / b; }); break;
@@ -200,6 +205,19 @@ Status runGeneric(KernelContext& ctx, const std::vector<Step>& steps, const std:
     return ctx.setOutput(0, cur);
 }
 
+// A BiasAdd step's value and bias are inputs of the fused node; they must have the shapes BiasAdd
+// (channels last) accepts, with its messages. Then it is an Add of a row.
+Status checkBiasAdd(KernelContext& ctx, int64_t valueInput, int64_t biasInput) {
+    TFS_ASSIGN_OR_RETURN(const Tensor* value, inputOf(ctx, int(valueInput)));
+    TFS_ASSIGN_OR_RETURN(const Tensor* bias, inputOf(ctx, int(biasInput)));
+    if (value->rank() < 2) return ctx.error("Input must be at least 2-D, got shape '" + shapeToString(value->shape()) + "'.");
+    if (bias->rank() != 1) return ctx.error("Bias must be 1-D, got shape '" + shapeToString(bias->shape()) + "'.");
+    if (bias->dim(0) != value->dim(value->rank() - 1))
+        return ctx.error("Bias shape '" + shapeToString(bias->shape()) + "' does not match channel dimension " +
+                         std::to_string(value->dim(value->rank() - 1)) + " of input shape '" + shapeToString(value->shape()) + "'.");
+    return Status::OK();
+}
+
 // One operand of a graph step over a block: an array of the block's n values, or one value.
 struct Src {
     const float* p = nullptr;
@@ -225,7 +243,8 @@ void graphStep(Step s, const Src& a, const Src& b, float* dst, int64_t n) {
         return;
     }
     switch (s) {
-    case Step::Add: apply2([](float x, float y) { return x + y; }, a, b, dst, n); break;
+    case Step::Add:
+    case Step::BiasAdd: apply2([](float x, float y) { return x + y; }, a, b, dst, n); break;
     case Step::Sub: apply2([](float x, float y) { return x - y; }, a, b, dst, n); break;
     case Step::Mul: apply2([](float x, float y) { return x * y; }, a, b, dst, n); break;
     case Step::RealDiv: apply2([](float x, float y) { return x / y; }, a, b, dst, n); break;
@@ -343,6 +362,12 @@ Status evalFusedElementwise(KernelContext& ctx) {
             TFS_ASSIGN_OR_RETURN(const Tensor* t, inputOf(ctx, i));
             if (t->dtype() != DType::Float) return ctx.error("Fused elementwise ops take float inputs, input " + std::to_string(i) + " is " + std::string(dtypeShortName(t->dtype())) + ".");
         }
+        for (size_t k = 0; k < steps.size(); ++k) {
+            if (steps[k] != Step::BiasAdd) continue;
+            if (graphArgs[2 * k] < 0 || graphArgs[2 * k + 1] < 0)
+                return ctx.error("Malformed fused elementwise node: BiasAdd step " + std::to_string(k) + " must read two inputs.");
+            TFS_RETURN_IF_ERROR(checkBiasAdd(ctx, graphArgs[2 * k], graphArgs[2 * k + 1]));
+        }
         return runGraph(ctx, steps, graphArgs);
     }
     const std::vector<int64_t> operand = ctx.attrIntList("operand"), side = ctx.attrIntList("chain_side");
@@ -357,6 +382,11 @@ Status evalFusedElementwise(KernelContext& ctx) {
     for (int i = 0; i < ctx.numInputs(); ++i) {
         TFS_ASSIGN_OR_RETURN(const Tensor* t, inputOf(ctx, i));
         if (t->dtype() != DType::Float) return ctx.error("Fused elementwise ops take float inputs, input " + std::to_string(i) + " is " + std::string(dtypeShortName(t->dtype())) + ".");
+    }
+    for (size_t k = 0; k < steps.size(); ++k) {
+        if (steps[k] != Step::BiasAdd) continue;
+        if (k != 0 || side[k] != 0) return ctx.error("Malformed fused elementwise node: a BiasAdd step must come first, on input 0.");
+        TFS_RETURN_IF_ERROR(checkBiasAdd(ctx, 0, operand[k]));
     }
     // The fast path runs every step over the output's elements, each input read where broadcasting
     // puts it: a step before the value grows (rsqrt(var + eps) of a [N, 1] variance, then times a

@@ -163,6 +163,51 @@ private slots:
         QVERIFY(gotFed[0].sameContent(wantFed[0]));
     }
 
+    // A Dense layer's BiasAdd joins the elementwise ops after it when both its inputs come from
+    // outside: first in a chain (then Tanh), a member of a graph (a GELU of x + b); one that reads
+    // another elementwise op ('pre') starts its own chain. Shapes BiasAdd refuses give its errors.
+    void testBiasAdd() {
+        std::string g = placeholder("x") + placeholder("b") + floatConst("c", {}, 0.70710678f, 0.0f) + floatConst("one", {}, 1.0f, 0.0f);
+        g += floatConst("half", {}, 0.5f, 0.0f) + floatConst("two", {}, 2.0f, 0.0f);
+        g += op("ba", "BiasAdd", {"x", "b"}) + op("t", "Tanh", {"ba"});
+        g += op("bg", "BiasAdd", {"x", "b"}) + op("mul", "Mul", {"half", "bg"}) + op("mul_1", "Mul", {"bg", "c"});
+        g += op("erf", "Erf", {"mul_1"}) + op("add", "AddV2", {"one", "erf"}) + op("gelu", "Mul", {"mul", "add"});
+        g += op("pre", "Mul", {"x", "two"}) + op("bp", "BiasAdd", {"pre", "b"}) + op("sq", "Square", {"bp"});
+        g += op("y", "IdentityN", {"t", "gelu", "sq"}, " attr { key: 'T' value { list { type: DT_FLOAT type: DT_FLOAT type: DT_FLOAT } } }");
+        tensorflow::GraphDef storage;
+        auto graph = graphOf(g, true, &storage);
+        QVERIFY(graph);
+        QCOMPARE(stepsOf(*graph, "t"), (std::vector<std::string>{"BiasAdd", "Tanh"}));
+        QCOMPARE(stepsOf(*graph, "gelu"), (std::vector<std::string>{"BiasAdd", "Mul", "Mul", "Erf", "AddV2", "Mul"}));
+        QCOMPARE(stepsOf(*graph, "sq"), (std::vector<std::string>{"BiasAdd", "Square"}));
+        QCOMPARE(QString::fromStdString(graph->node(graph->find("pre")).def->op()), QStringLiteral("Mul"));
+        QCOMPARE(countOf(plannedOps(*graph, "y"), "BiasAdd"), 0);
+        auto opt = sessionFor(g, true);
+        auto plain = sessionFor(g, false);
+        QVERIFY(opt && plain);
+        for (const auto& shape : {std::vector<int64_t>{2, 3, 8}, std::vector<int64_t>{1, 8}, std::vector<int64_t>{300, 8}}) {
+            const std::vector<std::pair<std::string, Tensor>> feeds = {{"x", input(shape)}, {"b", input({8}, 0.4f)}};
+            std::vector<Tensor> want, got;
+            QVERIFY(plain->run(feeds, {"t", "gelu", "sq"}, {}, &want).ok());
+            Status st = opt->run(feeds, {"t", "gelu", "sq"}, {}, &got);
+            QVERIFY2(st.ok(), st.toString().c_str());
+            for (size_t i = 0; i < want.size(); ++i) {
+                QCOMPARE(got[i].shape(), want[i].shape());
+                QVERIFY2(got[i].sameContent(want[i]), std::to_string(i).c_str());
+            }
+        }
+        const std::pair<std::vector<int64_t>, std::vector<int64_t>> bad[] = {{{2, 8}, {3}}, {{8}, {8}}, {{2, 8}, {1, 8}}};
+        const char* const messages[] = {"Bias shape '[3]' does not match channel dimension 8 of input shape '[2,8]'",
+                                        "Input must be at least 2-D, got shape '[8]'", "Bias must be 1-D, got shape '[1,8]'"};
+        for (size_t i = 0; i < 3; ++i)
+            for (const char* fetch : {"t", "gelu"}) {
+                std::vector<Tensor> out;
+                Status st = opt->run({{"x", input(bad[i].first)}, {"b", input(bad[i].second)}}, {fetch}, {}, &out);
+                QVERIFY(!st.ok());
+                QVERIFY2(st.message().find(messages[i]) != std::string::npos, st.message().c_str());
+            }
+    }
+
     void testFetchAndFeedIntermediates() {
         auto opt = sessionFor(encoderGraph(), true);
         auto plain = sessionFor(encoderGraph(), false);

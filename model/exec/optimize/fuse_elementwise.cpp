@@ -23,11 +23,20 @@ int arity(const ExecNode& n) {
         if (op == u) a = 1;
     for (const char* b : kBinary)
         if (op == b) a = 2;
+    if (op == "BiasAdd") {  // channels last only (NCHW adds along dimension 1)
+        auto f = n.def->attr().find("data_format");
+        if (f == n.def->attr().end() || (f->second.value_case() == tensorflow::AttrValue::kS && f->second.s() == "NHWC")) a = 2;
+    }
     if (a == 0 || int(n.inputs.size()) != a) return 0;
     auto t = n.def->attr().find("T");
     if (t == n.def->attr().end() || t->second.value_case() != tensorflow::AttrValue::kType || t->second.type() != kDtFloat) return 0;
     return a;
 }
+
+// A BiasAdd joins only where both its inputs come from outside the fused node (the kernel checks
+// their shapes as BiasAdd does): as a chain's first step, or a graph member whose inputs are not
+// in the graph.
+bool isBiasAdd(const ExecNode& n) { return n.def && n.def->op() == "BiasAdd"; }
 
 // Who reads each node, and each node's arity as written (before any chain is rewritten).
 struct Uses : NodeReaders {
@@ -49,6 +58,7 @@ std::pair<int, int> nextInChain(const std::vector<ExecNode>& nodes, const Uses& 
     const auto [reader, output] = u.data[size_t(x)][0];
     if (output != 0 || reader == x || absorbed[size_t(reader)] || taken[size_t(reader)] || u.arity[size_t(reader)] == 0) return {-1, -1};
     const ExecNode& r = nodes[size_t(reader)];
+    if (isBiasAdd(r)) return {-1, -1};
     for (size_t i = 0; i < r.inputs.size(); ++i) {
         if (!(r.inputs[i] == Endpoint{x, 0})) continue;
         // Where two chains meet (a layer norm's centered value times its rsqrt), neither goes on:
@@ -83,7 +93,7 @@ int fuseGraphs(std::vector<ExecNode>& nodes, const Uses& uses, std::vector<std::
     auto allReadersIn = [&](int x) {
         if (!uses.onlyData(x) || uses.data[size_t(x)].empty()) return false;
         for (const auto& [r, out] : uses.data[size_t(x)])
-            if (out != 0 || !in[size_t(r)]) return false;
+            if (out != 0 || !in[size_t(r)] || isBiasAdd(nodes[size_t(r)])) return false;
         return true;
     };
     int fused = 0;
@@ -186,7 +196,7 @@ int fuseElementwiseChains(std::vector<ExecNode>& nodes, const std::vector<Endpoi
                 inner = true;
         if (inner) continue;
         // The chain's value starts as input 0, or input 1 when input 0 is a constant (0.5 * x).
-        const int start = a == 2 && isConst(nodes, nodes[head].inputs[0]) && !isConst(nodes, nodes[head].inputs[1]) ? 1 : 0;
+        const int start = a == 2 && !isBiasAdd(nodes[head]) && isConst(nodes, nodes[head].inputs[0]) && !isConst(nodes, nodes[head].inputs[1]) ? 1 : 0;
         std::vector<int> chain = {int(head)};
         std::vector<int> sides = {start};
         for (int cur = int(head);;) {

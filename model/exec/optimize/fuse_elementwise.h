@@ -14,7 +14,8 @@
 //
 // Ops: Neg Square Sqrt Rsqrt Exp Erf Tanh Sigmoid (unary), Add AddV2 Sub Mul RealDiv
 // SquaredDifference Maximum Minimum (binary: the chain's value either operand, the other any
-// tensor). Chains of at least two ops. Like fusion.h, the chain's last node takes the fused op
+// tensor), and BiasAdd (channels last) on values from outside: a chain's first step (a Dense
+// layer's bias before its activation or residual Add), or a graph member reading no other member. Chains of at least two ops. Like fusion.h, the chain's last node takes the fused op
 // under its own name and the earlier ones stay, marked absorbed, for fetches; a run that feeds one
 // uses the unfused graph.
 
