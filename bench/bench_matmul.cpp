@@ -7,11 +7,13 @@
 // number of threads.
 //
 //   build-*/bench/bench_matmul [--serial]
+//   build-*/bench/bench_matmul --packed M K N [REPS] [--fill]   (one product, B packed beforehand)
 #include <immintrin.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -100,9 +102,47 @@ const char* pathName(SgemmIsa isa) {
     return "?";
 }
 
+// --packed M K N [REPS] [--fill]: one product as a Session runs it, B packed once beforehand (the
+// DerivedCache keeps a layer's packed weights), best of REPS; --fill builds A's blocks through the
+// fill callback a convolution uses (here a copy) instead of reading A in place.
+int packedOnly(int argc, char** argv) {
+    const int64_t m = std::atoll(argv[2]), k = std::atoll(argv[3]), n = std::atoll(argv[4]);
+    const int reps = argc > 5 ? std::max(1, std::atoi(argv[5])) : 30;
+    const bool fill = argc > 6 && std::string_view(argv[6]) == "--fill";
+    if (m <= 0 || k <= 0 || n <= 0) {
+        std::printf("usage: bench_matmul --packed M K N [REPS] [--fill]\n");
+        return 2;
+    }
+    std::vector<float> a(size_t(m * k)), b(size_t(k * n)), c(size_t(m * n));
+    for (size_t i = 0; i < a.size(); ++i) a[i] = float(i % 17) * 0.1f;
+    for (size_t i = 0; i < b.size(); ++i) b[i] = float(i % 13) * 0.1f;
+    const kernels::PackedSgemmB packed(b.data(), k, n, false);
+    testing::TestKernelContext ctx(testing::NodeBuilder("MatMul").type("T", DType::Float).build(), {});
+    kernels::SgemmRowsA rows;
+    if (fill) {
+        rows.fill = [&](int64_t r0, int64_t count, int64_t d0, int64_t depth, float* dst) {
+            for (int64_t r = 0; r < count; ++r) std::copy_n(a.data() + (r0 + r) * k + d0, depth, dst + r * depth);
+        };
+    } else {
+        rows.a = a.data();
+        rows.lda = k;
+    }
+    double best = 1e30;
+    for (int r = 0; r < reps; ++r) {
+        const auto t0 = Clock::now();
+        kernels::packedSgemmParallel(ctx, rows, packed, c.data(), m, {});
+        best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    std::printf("[%lld,%lld]x[%lld,%lld] %s, %d threads, %s: %.3f ms, %.1f GFLOP/s\n", (long long)m, (long long)k, (long long)k,
+                (long long)n, fill ? "A filled by blocks" : "A in place", ctx.device().numThreads(), kernels::sgemmIsaName(kernels::sgemmIsa()),
+                best * 1e3, 2.0 * double(m) * double(k) * double(n) / best / 1e9);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc >= 5 && std::string_view(argv[1]) == "--packed") return packedOnly(argc, argv);
     const bool serial = argc > 1 && std::string_view(argv[1]) == "--serial";
     const int threads = serial ? 1 : testing::testDevice().numThreads();
     std::vector<SgemmIsa> paths;
