@@ -369,10 +369,11 @@ void TestFusion::testLstmCellFused() {
     // A second reader of a gate, a split dimension that is not the last, or fusion off: nothing fuses.
     auto apart = graphOf(lstmCell({0, 1, 2, 3}, true), true, &storage2);
     QVERIFY(apart);
-    QCOMPARE(QString::fromStdString(apart->node(apart->find("mul_2")).def->op()), QStringLiteral("Mul"));
+    // (The elementwise pass may still join the cell's arithmetic into one _FusedElementwise.)
+    QVERIFY(apart->node(apart->find("mul_2")).def->op() != "_TfsLstmCell");
     auto dim0 = graphOf(lstmCell({0, 1, 2, 3}, false, 0), true, &storage3);
     QVERIFY(dim0);
-    QCOMPARE(QString::fromStdString(dim0->node(dim0->find("mul_2")).def->op()), QStringLiteral("Mul"));
+    QVERIFY(dim0->node(dim0->find("mul_2")).def->op() != "_TfsLstmCell");
     tensorflow::GraphDef storage4;
     auto off = graphOf(lstmCell({0, 1, 2, 3}), false, &storage4);
     QCOMPARE(QString::fromStdString(off->node(off->find("mul_2")).def->op()), QStringLiteral("Mul"));
