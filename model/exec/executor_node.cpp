@@ -6,6 +6,7 @@
 #include "model/exec/executor.h"
 #include "model/exec/kernel.h"
 #include "model/exec/op_info.h"
+#include "model/exec/op_profile.h"
 #include "model/exec/resource_manager.h"
 #include "model/exec/run_state.h"
 #include "model/exec/tensor_keeper.h"
@@ -80,7 +81,10 @@ Status computeNodeWith(const ExecGraph& graph, const ExecNode& node, const Kerne
         }
     }
     in.clear();
-    if (st.ok()) st = kernel->compute(ctx);
+    if (st.ok()) {
+        const OpProfile::Scope timed(ctx.state().profile, op, node.name);
+        st = kernel->compute(ctx);
+    }
     kin.clear();  // the inputs are freed now, not when the context runs its next node
     refs.clear();
     if (!st.ok()) return annotateNodeError(st, node, graph);

@@ -16,6 +16,7 @@ namespace tfscope::exec {
 class ResourceManager;
 class FunctionLibrary;
 class FunctionRunner;
+class OpProfile;
 class TensorKeeper;
 
 // Bytes of tensors held by running executors (intermediates and outputs), against a cap.
@@ -50,6 +51,8 @@ struct RunState {
     int callDepth = 0;
     // Offered every value the top-level graph (callDepth 0, outside loop frames) produces; null: none.
     TensorKeeper* keeper = nullptr;
+    // Times every kernel call when set (SessionOptions::profile); null: no timing.
+    OpProfile* profile = nullptr;
 };
 
 }  // namespace tfscope::exec

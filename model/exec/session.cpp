@@ -70,6 +70,7 @@ Result<std::unique_ptr<Session>> Session::create(std::shared_ptr<const tensorflo
     st.functions = s->m_functions.get();
     st.cancelled = &s->m_cancelled;
     st.memory = s->m_memory.get();
+    st.profile = options.profile;
     return s;
 }
 

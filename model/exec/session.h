@@ -36,6 +36,7 @@ class FunctionLibrary;
 class FunctionRunner;
 class ResourceManager;
 class MemoryTracker;
+class OpProfile;
 class TensorKeeper;
 struct RunState;
 
@@ -48,6 +49,8 @@ struct SessionOptions {
     uint64_t memoryLimitBytes = 0;  // live tensor bytes per run; 0 = unlimited (packed weights kept
                                     // between runs: at most a quarter of it, else 1 GiB)
     int numThreads = 0;             // Eigen intra-op threads; 0 = all cores
+    OpProfile* profile = nullptr;   // when set, every kernel call is timed into it (op_profile.h);
+                                    // it must outlive the session
 };
 
 // The component tensor names of a SparseTensor signature input (TensorInfo.coo_sparse).
@@ -123,8 +126,8 @@ private:
     std::unique_ptr<MemoryTracker> m_memory;
     struct Pool;
     std::unique_ptr<Pool> m_pool;
-    std::unique_ptr<FunctionRunner> m_functions;
     std::unique_ptr<RunState> m_state;
+    std::unique_ptr<FunctionRunner> m_functions;  // after m_state: its prepared calls refer to it
     std::atomic<bool> m_cancelled{false};     // the current run's flag, read by the executor
     std::atomic<uint64_t> m_cancelEpoch{0};   // cancel() calls so far
     std::mutex m_runMutex;
