@@ -54,23 +54,32 @@ Result<std::unique_ptr<PreparedFunction>> FunctionRunner::prepare(const std::str
     return std::make_unique<PreparedFunction>(std::move(graph), m_state);
 }
 
+FunctionRunner::FunctionRunner(RunState& state) : m_state(state) {}
+
+FunctionRunner::~FunctionRunner() = default;
+
 Result<std::vector<Tensor>> FunctionRunner::call(const std::string& called, const std::vector<Tensor>& args) {
     if (!m_state.library) return Status::notFound("Function '" + called + "' is not defined: the graph has no function library.");
     const std::string& name = m_state.library->cpuImplementation(called);
-    if (m_state.callDepth >= kMaxCallDepth)
-        return Status::resourceExhausted("Function calls nest deeper than " + std::to_string(kMaxCallDepth) + " levels at '" + name + "'.");
-    TFS_ASSIGN_OR_RETURN(std::shared_ptr<const ExecGraph> graph, m_state.library->graph(name));
-    if (args.size() != graph->argNodes().size())
-        return Status::invalidArgument("Function '" + name + "' takes " + std::to_string(graph->argNodes().size()) + " arguments, got " +
-                                       std::to_string(args.size()) + ".");
-    std::vector<Feed> feeds;
-    feeds.reserve(args.size());
-    for (size_t i = 0; i < args.size(); ++i) feeds.push_back({{graph->argNodes()[i], 0}, args[i]});
-    Executor executor(*graph, m_state);
+    std::unique_ptr<PreparedFunction> prepared;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        auto it = m_idle.find(name);
+        if (it != m_idle.end() && !it->second.empty()) {
+            prepared = std::move(it->second.back());
+            it->second.pop_back();
+        }
+    }
+    if (!prepared) {
+        TFS_ASSIGN_OR_RETURN(std::shared_ptr<const ExecGraph> graph, m_state.library->graph(name));
+        prepared = std::make_unique<PreparedFunction>(std::move(graph), m_state);
+    }
     std::vector<Tensor> outputs;
-    ++m_state.callDepth;
-    Status st = executor.run(feeds, graph->returns(), graph->controlReturns(), &outputs);
-    --m_state.callDepth;
+    Status st = prepared->call(args, &outputs);
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_idle[name].push_back(std::move(prepared));
+    }
     if (!st.ok()) return st;
     return outputs;
 }

@@ -9,7 +9,9 @@
 // The body is pruned to what its returns and control returns need (TF2 functions list their
 // stateful ops as control returns).
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -40,9 +42,13 @@ private:
     std::unique_ptr<RepeatedRun> m_run;
 };
 
+// call() keeps each function's prepared run for the next call (a model's body is called once per
+// Session::run): a call takes an idle one, or prepares one when all are busy (a recursive or
+// concurrent call). Thread-safe.
 class FunctionRunner {
 public:
-    explicit FunctionRunner(RunState& state) : m_state(state) {}  // Not owned; must outlive this.
+    explicit FunctionRunner(RunState& state);  // Not owned; must outlive this.
+    ~FunctionRunner();
 
     Result<std::vector<Tensor>> call(const std::string& name, const std::vector<Tensor>& args);
     // The same function called again and again: call() through the returned object.
@@ -51,6 +57,8 @@ public:
 
 private:
     RunState& m_state;
+    std::mutex m_mutex;
+    std::map<std::string, std::vector<std::unique_ptr<PreparedFunction>>> m_idle;  // by implementation name
 };
 
 }  // namespace tfscope::exec

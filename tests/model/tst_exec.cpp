@@ -46,6 +46,7 @@ private slots:
     void testFeedAnyTensor();
     void testSwitchMergeDeadTensors();
     void testFunctionOutputArgNaming();
+    void testFunctionCallsReuseTheirRun();
     void testWhileAndIf();
     void testWhileManyIterations();
     void testWhileListWrittenInPlaceOnlyWhenUnshared();
@@ -177,6 +178,53 @@ library { function {
     QCOMPARE(out[1].data<float>()[0], 1.0f);
     QCOMPARE(out[2].data<float>()[0], 2.0f);
     QCOMPARE(out[3].data<float>()[0], 1.0f);
+}
+
+void TestExec::testFunctionCallsReuseTheirRun() {
+    // A function's prepared run is kept between calls: called twice in one run, from inside
+    // another function (while no outer call of it runs) and again after a call that failed, every
+    // call gives its own result.
+    auto s = sessionFor(R"(
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "shape" op: "Placeholder" attr { key: "dtype" value { type: DT_INT32 } } }
+node { name: "one" op: "PartitionedCall" input: "x" input: "shape" attr { key: "f" value { func { name: "twice" } } }
+       attr { key: "Tin" value { list { type: DT_FLOAT type: DT_INT32 } } } attr { key: "Tout" value { list { type: DT_FLOAT } } } }
+node { name: "two" op: "PartitionedCall" input: "one" input: "shape" attr { key: "f" value { func { name: "twice" } } }
+       attr { key: "Tin" value { list { type: DT_FLOAT type: DT_INT32 } } } attr { key: "Tout" value { list { type: DT_FLOAT } } } }
+node { name: "outer" op: "PartitionedCall" input: "two" input: "shape" attr { key: "f" value { func { name: "outer" } } }
+       attr { key: "Tin" value { list { type: DT_FLOAT type: DT_INT32 } } } attr { key: "Tout" value { list { type: DT_FLOAT } } } }
+library {
+  function {
+    signature { name: "twice" input_arg { name: "a" type: DT_FLOAT } input_arg { name: "s" type: DT_INT32 } output_arg { name: "r" type: DT_FLOAT } }
+    node_def { name: "sum" op: "AddV2" input: "a" input: "a" attr { key: "T" value { type: DT_FLOAT } } }
+    node_def { name: "shaped" op: "Reshape" input: "sum:z:0" input: "s" attr { key: "T" value { type: DT_FLOAT } } attr { key: "Tshape" value { type: DT_INT32 } } }
+    ret { key: "r" value: "shaped:output:0" }
+  }
+  function {
+    signature { name: "outer" input_arg { name: "a" type: DT_FLOAT } input_arg { name: "s" type: DT_INT32 } output_arg { name: "r" type: DT_FLOAT } }
+    node_def { name: "inner" op: "PartitionedCall" input: "a" input: "s" attr { key: "f" value { func { name: "twice" } } }
+               attr { key: "Tin" value { list { type: DT_FLOAT type: DT_INT32 } } } attr { key: "Tout" value { list { type: DT_FLOAT } } } }
+    node_def { name: "neg" op: "Neg" input: "inner:output:0" attr { key: "T" value { type: DT_FLOAT } } }
+    ret { key: "r" value: "neg:y:0" }
+  }
+})");
+    QVERIFY(s);
+    const Tensor x = Tensor::fromVector<float>({4}, {1, 2, 3, 4});
+    for (int round = 0; round < 3; ++round) {
+        std::vector<Tensor> out;
+        const bool bad = round == 1;  // 4 elements cannot take the shape [3]
+        const Tensor shape = bad ? Tensor::fromVector<int32_t>({1}, {3}) : Tensor::fromVector<int32_t>({2}, {2, 2});
+        Status st = s->run({{"x", x}, {"shape", shape}}, {"one", "two", "outer"}, {}, &out);
+        if (bad) {
+            QVERIFY(!st.ok());
+            continue;
+        }
+        QVERIFY2(st.ok(), st.toString().c_str());
+        QCOMPARE(out[0].shape(), (Shape{2, 2}));
+        QCOMPARE((std::vector<float>(out[0].data<float>(), out[0].data<float>() + 4)), (std::vector<float>{2, 4, 6, 8}));
+        QCOMPARE((std::vector<float>(out[1].data<float>(), out[1].data<float>() + 4)), (std::vector<float>{4, 8, 12, 16}));
+        QCOMPARE((std::vector<float>(out[2].data<float>(), out[2].data<float>() + 4)), (std::vector<float>{-8, -16, -24, -32}));
+    }
 }
 
 void TestExec::testWhileAndIf() {
