@@ -13,6 +13,7 @@
 #include "float_compare.h"
 #include "meta_graph.pb.h"
 #include "model/exec/model_session.h"
+#include "model/exec/op_profile.h"
 #include "model/exec/run_state.h"
 #include "model/exec/session.h"
 #include "model/io/example_builder.h"
@@ -47,6 +48,7 @@ private slots:
     void testSwitchMergeDeadTensors();
     void testFunctionOutputArgNaming();
     void testFunctionCallsReuseTheirRun();
+    void testOpProfile();
     void testWhileAndIf();
     void testWhileManyIterations();
     void testWhileListWrittenInPlaceOnlyWhenUnshared();
@@ -225,6 +227,43 @@ library {
         QCOMPARE((std::vector<float>(out[1].data<float>(), out[1].data<float>() + 4)), (std::vector<float>{4, 8, 12, 16}));
         QCOMPARE((std::vector<float>(out[2].data<float>(), out[2].data<float>() + 4)), (std::vector<float>{-8, -16, -24, -32}));
     }
+}
+
+void TestExec::testOpProfile() {
+    // Every kernel call counts once, by op and by node; a function call's own time leaves out the
+    // kernels of its body, so no entry is negative and the call is not counted twice.
+    OpProfile profile;
+    SessionOptions options;
+    options.profile = &profile;
+    auto s = sessionFor(R"(
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "neg" op: "Neg" input: "x" attr { key: "T" value { type: DT_FLOAT } } }
+node { name: "call" op: "PartitionedCall" input: "neg" attr { key: "f" value { func { name: "body" } } }
+       attr { key: "Tin" value { list { type: DT_FLOAT } } } attr { key: "Tout" value { list { type: DT_FLOAT } } } }
+library { function {
+  signature { name: "body" input_arg { name: "a" type: DT_FLOAT } output_arg { name: "r" type: DT_FLOAT } }
+  node_def { name: "abs" op: "Abs" input: "a" attr { key: "T" value { type: DT_FLOAT } } }
+  node_def { name: "n1" op: "Neg" input: "abs:y:0" attr { key: "T" value { type: DT_FLOAT } } }
+  ret { key: "r" value: "n1:y:0" }
+} })",
+                        options);
+    QVERIFY(s);
+    for (int i = 0; i < 3; ++i) {
+        std::vector<Tensor> out;
+        QVERIFY(s->run({{"x", Tensor::scalar<float>(3)}}, {"call"}, {}, &out).ok());
+        QCOMPARE(out[0].data<float>()[0], -3.0f);
+    }
+    const auto ops = profile.byOp();
+    QCOMPARE(ops.at("Neg").calls, int64_t(6));
+    QCOMPARE(ops.at("Abs").calls, int64_t(3));
+    QCOMPARE(ops.at("PartitionedCall").calls, int64_t(3));
+    QVERIFY(!ops.count("Placeholder"));  // fed, not run
+    for (const auto& [op, e] : ops) QVERIFY2(e.ms >= 0, op.c_str());
+    const auto nodes = profile.byNode();
+    QCOMPARE(nodes.at("Neg n1").calls, int64_t(3));
+    QCOMPARE(nodes.at("Neg neg").calls, int64_t(3));
+    profile.clear();
+    QVERIFY(profile.byOp().empty());
 }
 
 void TestExec::testWhileAndIf() {
