@@ -16,8 +16,13 @@ namespace tfscope::kernels {
 
 void lstmCellRows(const float* z, const float* c, int64_t cStride, float* h, float* cNew, int64_t r0, int64_t r1, int64_t u,
                   const int64_t gateOffset[4]) {
-    std::vector<float> act(size_t(5 * u));  // sigmoid(i), sigmoid(f), tanh(g), sigmoid(o), tanh(c')
-    float* si = act.data();
+    std::vector<float> act(size_t(5 * u));
+    lstmCellRows(z, c, cStride, h, cNew, r0, r1, u, gateOffset, act.data());
+}
+
+void lstmCellRows(const float* z, const float* c, int64_t cStride, float* h, float* cNew, int64_t r0, int64_t r1, int64_t u,
+                  const int64_t gateOffset[4], float* scratch) {
+    float* si = scratch;  // sigmoid(i), sigmoid(f), tanh(g), sigmoid(o), tanh(c')
     float* sf = si + u;
     float* tg = sf + u;
     float* so = tg + u;

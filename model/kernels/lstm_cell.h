@@ -15,5 +15,8 @@ namespace tfscope::kernels {
 // h and cNew [rows, u]. gateOffset: where the i, f, g and o quarters start in a row of z.
 void lstmCellRows(const float* z, const float* c, int64_t cStride, float* h, float* cNew, int64_t r0, int64_t r1, int64_t u,
                   const int64_t gateOffset[4]);
+// The same with scratch space of 5 * u floats supplied (no allocation).
+void lstmCellRows(const float* z, const float* c, int64_t cStride, float* h, float* cNew, int64_t r0, int64_t r1, int64_t u,
+                  const int64_t gateOffset[4], float* scratch);
 
 }  // namespace tfscope::kernels

@@ -1,7 +1,8 @@
 // The fused Keras LSTM loop (model/exec/lstm_loop.h, model/kernels/lstm_sequence.h) on a Keras 3
 // export (tests/data/keras3_lstm, tests/oracle/make_lstm_fixtures.py): outputs within tolerance of
-// TensorFlow 2.21's with the fusion on and off, at batch 16 (rows shared among threads), 2 and 1
-// (the GEMV path), the fused path really taken; what the matcher finds in the real loops (a
+// TensorFlow 2.21's with the fusion on and off, at batch 16 (rows shared by two threads), 9 (rows on
+// one thread), 2 and 1 (steps in chunks of units), on one and two threads, the fused path really
+// taken; what the matcher finds in the real loops (a
 // sequence written at the time counter, the last layer's h at index 0, the bounds); and loops it
 // must leave alone (a different comparison, a transposed product, another activation, a counter
 // stepping by 2).
@@ -87,13 +88,17 @@ private slots:
 void TestLstmLoop::testMatchesTensorFlow_data() {
     QTest::addColumn<int>("batch");
     QTest::addColumn<bool>("fused");
-    for (int batch : {16, 2, 1})
-        for (bool fused : {true, false}) QTest::addRow("batch %d %s", batch, fused ? "fused" : "step by step") << batch << fused;
+    QTest::addColumn<int>("threads");
+    for (int batch : {16, 9, 2, 1}) {
+        for (int threads : {2, 1}) QTest::addRow("batch %d fused, %d threads", batch, threads) << batch << true << threads;
+        QTest::addRow("batch %d step by step", batch) << batch << false << 2;
+    }
 }
 
 void TestLstmLoop::testMatchesTensorFlow() {
     QFETCH(int, batch);
     QFETCH(bool, fused);
+    QFETCH(int, threads);
     if (fused && !kernels::packedSgemmAvailable()) QSKIP("The fused LSTM layer needs the AVX2 packed GEMM.");
     std::ifstream f(std::string(kFixture) + "/expected_outputs.json");
     QVERIFY(f.good());
@@ -102,7 +107,9 @@ void TestLstmLoop::testMatchesTensorFlow() {
     setLstmLoopFusionEnabled(fused);
     auto model = ModelLoader::load(kFixture);
     QVERIFY2(model.ok(), model.status().toString().c_str());
-    auto session = openModelSession(model.value(), {"serve"});
+    SessionOptions options;
+    options.numThreads = threads;
+    auto session = openModelSession(model.value(), {"serve"}, options);
     QVERIFY2(session.ok(), session.status().toString().c_str());
     const long long before = fusedLstmLoopRuns();
     auto r = session.value()->runSignature("serving_default", {{expected["input_key"].get<std::string>(), x}});
