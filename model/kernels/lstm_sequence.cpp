@@ -3,7 +3,7 @@
 // - batch >= 8: each thread (up to one per 8 rows) takes a share of the batch rows and runs every step of the
 //   block on them (h * U by the packed GEMM with the step's projected rows added as the epilogue's
 //   residual, then the cell); rows are independent, so the threads never wait for each other.
-// - otherwise (batch 1 above all): a step is split into chunks of 32 units; a chunk multiplies h by
+// - otherwise (batch 1 above all): a step is split into chunks of 64 units; a chunk multiplies h by
 //   the columns of its units' four gates (U rearranged once into one contiguous panel per chunk,
 //   kept in the derived cache) and runs the cell on those units. Threads take (step, chunk) tickets
 //   in order and a chunk waits only until every chunk of the step before is done, so a step costs
@@ -29,7 +29,7 @@
 namespace tfscope::kernels {
 namespace {
 
-constexpr int64_t kChunk = 32;          // units per chunk of a step
+constexpr int64_t kChunk = 64;          // units per chunk of a step
 constexpr int64_t kPanel = 4 * kChunk;  // columns of U per chunk: its units in each of the 4 gates
 
 // U [units, 4 * units] as one panel per chunk: panel c is [units][kPanel], column q * kChunk + j
@@ -53,25 +53,26 @@ std::shared_ptr<const std::vector<float>> recurrentPanels(KernelContext& ctx, co
 
 // sums[kPanel] = h[k] * panel [k][kPanel], the sums in registers while the panel streams by.
 kAvx512 void panelProduct512(const float* h, const float* panel, int64_t k, float* sums) {
-    __m512 s[8];
-    for (int v = 0; v < 8; ++v) s[v] = _mm512_setzero_ps();
+    constexpr int kVec = int(kPanel / 16);
+    __m512 s[kVec];
+    for (int v = 0; v < kVec; ++v) s[v] = _mm512_setzero_ps();
     for (int64_t r = 0; r < k; ++r) {
         const __m512 x = _mm512_set1_ps(h[r]);
-        for (int v = 0; v < 8; ++v) s[v] = _mm512_fmadd_ps(x, _mm512_loadu_ps(panel + r * kPanel + 16 * v), s[v]);
+        for (int v = 0; v < kVec; ++v) s[v] = _mm512_fmadd_ps(x, _mm512_loadu_ps(panel + r * kPanel + 16 * v), s[v]);
     }
-    for (int v = 0; v < 8; ++v) _mm512_storeu_ps(sums + 16 * v, s[v]);
+    for (int v = 0; v < kVec; ++v) _mm512_storeu_ps(sums + 16 * v, s[v]);
 }
 
 kAvx2 void panelProduct(const float* h, const float* panel, int64_t k, float* sums) {
-    for (int half = 0; half < 2; ++half) {  // 64 columns at a time: 8 of the 16 registers
+    for (int64_t part = 0; part < kPanel; part += 64) {  // 64 columns at a time: 8 of the 16 registers
         __m256 s[8];
         for (int v = 0; v < 8; ++v) s[v] = _mm256_setzero_ps();
-        const float* b = panel + half * 64;
+        const float* b = panel + part;
         for (int64_t r = 0; r < k; ++r) {
             const __m256 x = _mm256_broadcast_ss(h + r);
             for (int v = 0; v < 8; ++v) s[v] = _mm256_fmadd_ps(x, _mm256_loadu_ps(b + r * kPanel + 8 * v), s[v]);
         }
-        for (int v = 0; v < 8; ++v) _mm256_storeu_ps(sums + half * 64 + 8 * v, s[v]);
+        for (int v = 0; v < 8; ++v) _mm256_storeu_ps(sums + part + 8 * v, s[v]);
     }
 }
 
