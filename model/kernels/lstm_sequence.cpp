@@ -55,23 +55,30 @@ std::shared_ptr<const std::vector<float>> recurrentPanels(KernelContext& ctx, co
 kAvx512 void panelProduct512(const float* h, const float* panel, int64_t k, float* sums) {
     constexpr int kVec = int(kPanel / 16);
     __m512 s[kVec];
+    // Unrolled so that the sums live in registers (GCC keeps a looped-over array in memory).
+#pragma GCC unroll 16
     for (int v = 0; v < kVec; ++v) s[v] = _mm512_setzero_ps();
     for (int64_t r = 0; r < k; ++r) {
         const __m512 x = _mm512_set1_ps(h[r]);
+#pragma GCC unroll 16
         for (int v = 0; v < kVec; ++v) s[v] = _mm512_fmadd_ps(x, _mm512_loadu_ps(panel + r * kPanel + 16 * v), s[v]);
     }
+#pragma GCC unroll 16
     for (int v = 0; v < kVec; ++v) _mm512_storeu_ps(sums + 16 * v, s[v]);
 }
 
 kAvx2 void panelProduct(const float* h, const float* panel, int64_t k, float* sums) {
     for (int64_t part = 0; part < kPanel; part += 64) {  // 64 columns at a time: 8 of the 16 registers
         __m256 s[8];
+#pragma GCC unroll 8
         for (int v = 0; v < 8; ++v) s[v] = _mm256_setzero_ps();
         const float* b = panel + part;
         for (int64_t r = 0; r < k; ++r) {
             const __m256 x = _mm256_broadcast_ss(h + r);
+#pragma GCC unroll 8
             for (int v = 0; v < 8; ++v) s[v] = _mm256_fmadd_ps(x, _mm256_loadu_ps(b + r * kPanel + 8 * v), s[v]);
         }
+#pragma GCC unroll 8
         for (int v = 0; v < 8; ++v) _mm256_storeu_ps(sums + part + 8 * v, s[v]);
     }
 }
