@@ -6,8 +6,10 @@
 #include <atomic>
 #include <climits>
 #include <mutex>
+#include <new>
 
 #include "attr_value.pb.h"
+#include "model/buffer.h"
 #include "model/exec/exec_graph.h"
 #include "model/exec/function_library.h"
 #include "model/exec/function_runner.h"
@@ -338,13 +340,19 @@ Result<bool> runFusedLstmLoop(KernelContext& ctx, const std::string& condName, c
     if (m.writeIndex >= 0 ? m.writeIndex >= (long long)listSize : t0 + steps > (long long)listSize) return false;
     if (!out.value()->elementShape.accepts(state)) return false;
 
-    // h_t: one tensor per step when every step is written to the list, else two in turn.
-    std::vector<Tensor> hs(size_t(m.writeIndex < 0 ? steps : std::min<long long>(steps, 2)));
-    for (Tensor& t : hs) {
-        auto a = Tensor::allocateUninitialized(DType::Float, state);
-        if (!a.ok()) return a.status();
-        t = std::move(a.value());
+    // h_t: a slot per step when every step is written to the list, else two in turn, all in one
+    // buffer; the list items and the h output are read-only views of it (one allocation, not T).
+    const int64_t slots = m.writeIndex < 0 ? steps : std::min<long long>(steps, 2);
+    const size_t slotBytes = size_t(batch * units) * sizeof(float);
+    if (slotBytes != 0 && size_t(slots) > (size_t(1) << 40) / slotBytes) return Status::resourceExhausted("The LSTM layer's outputs are too large.");
+    std::shared_ptr<HeapBuffer> hBuffer;
+    try {
+        hBuffer = std::make_shared<HeapBuffer>(size_t(slots) * slotBytes, false);
+    } catch (const std::bad_alloc&) {
+        return Status::resourceExhausted("Out of memory for the LSTM layer's outputs (" + std::to_string(size_t(slots) * slotBytes) + " bytes).");
     }
+    float* hData = reinterpret_cast<float*>(hBuffer->mutableData());
+    auto hView = [&](int64_t slot) { return Tensor::view(DType::Float, state, hBuffer, size_t(slot) * slotBytes); };
     auto cLast = Tensor::allocateUninitialized(DType::Float, state);
     if (!cLast.ok()) return cLast.status();
     kernels::LstmSequenceArgs a;
@@ -360,15 +368,15 @@ Result<bool> runFusedLstmLoop(KernelContext& ctx, const std::string& condName, c
     a.h0 = h0.data<float>();
     a.c0 = c0.data<float>();
     for (int k = 0; k < 4; ++k) a.gateOffset[k] = m.gateOffsetQuarters[k] * units;
-    a.h = [&](int64_t t) { return hs[size_t(t) % hs.size()].mutableData<float>(); };
+    a.h = [&](int64_t t) { return hData + (t % slots) * batch * units; };
     a.cLast = cLast.value().mutableData<float>();
     TFS_RETURN_IF_ERROR(kernels::runLstmSequence(ctx, a));
 
-    const Tensor& hLast = hs[size_t(steps - 1) % hs.size()];
+    const Tensor hLast = hView((steps - 1) % slots);
     auto list = std::make_shared<kernels::TensorList>(*out.value());
     if (m.writeIndex >= 0) list->items[size_t(m.writeIndex)] = hLast;
     else
-        for (long long t = 0; t < steps; ++t) list->items[size_t(t0 + t)] = hs[size_t(t)];
+        for (long long t = 0; t < steps; ++t) list->items[size_t(t0 + t)] = hView(t);
     for (size_t i = 0; i < n; ++i) {
         Tensor result;
         switch (m.roles[i]) {
