@@ -1,8 +1,9 @@
 // runLstmSequence (lstm_sequence.h): the input projection for a block of steps as one packed GEMM
 // with the bias as its epilogue, then the recurrence, in one of two ways:
-// - batch >= 8: each thread (up to one per 8 rows) takes a share of the batch rows and runs every step of the
-//   block on them (h * U by the packed GEMM with the step's projected rows added as the epilogue's
-//   residual, then the cell); rows are independent, so the threads never wait for each other.
+// - batch >= 8: the batch rows in shares of at least 8 (two per thread where possible); a thread
+//   runs every step of the block on its share (h * U by the packed GEMM with the step's projected
+//   rows added as the epilogue's residual, then the cell); rows are independent, so the threads
+//   never wait for each other.
 // - otherwise (batch 1 above all): a step is split into chunks of 64 units; a chunk multiplies h by
 //   the columns of its units' four gates (U rearranged once into one contiguous panel per chunk,
 //   kept in the derived cache) and runs the cell on those units. Threads take (step, chunk) tickets
@@ -105,7 +106,9 @@ Status runLstmSequence(KernelContext& ctx, const LstmSequenceArgs& a) {
     const int threads = numThreads(ctx);
     // From 8 rows on, threads that each take a share of the batch rows (8 at least); else chunks of units.
     const bool byRows = batch >= 8;
-    const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(threads, batch / 8));
+    // Two shares per thread where the rows allow: a thread that starts late (a busy machine) then
+    // finds less to do instead of holding the others up (parallelFor hands shares out in turn).
+    const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(2 * threads, batch / 8));
     const auto packedU = byRows ? packedSgemmB(ctx, *a.recurrent, units, gates, false) : nullptr;
     const auto panels = byRows ? nullptr : recurrentPanels(ctx, *a.recurrent, units);
     const bool wide = sgemmIsa() == SgemmIsa::Avx512;
