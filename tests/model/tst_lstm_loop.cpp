@@ -5,11 +5,13 @@
 // taken; what the matcher finds in the real loops (a
 // sequence written at the time counter, the last layer's h at index 0, the bounds); and loops it
 // must leave alone (a different comparison, a transposed product, another activation, a counter
-// stepping by 2).
+// stepping by 2); a loop that the fused layer declines at run time (its x list too short) giving the
+// loop's own error.
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 
 #include "float_compare.h"
@@ -80,6 +82,7 @@ class TestLstmLoop : public QObject {
 private slots:
     void testMatchesTensorFlow_data();
     void testMatchesTensorFlow();
+    void testRunTimeFallback();
     void testMatchOfKerasLoops();
     void testLoopsLeftAlone();
     void cleanup() { setLstmLoopFusionEnabled(true); }
@@ -122,6 +125,43 @@ void TestLstmLoop::testMatchesTensorFlow() {
         const std::string why = testing::compareToReference(r.value().at(key), ref, kK);
         QVERIFY2(why.empty(), (key + ": " + why).c_str());
     }
+}
+
+// The loop's bound is the constant 6 (Keras 3 writes the steps it was built for), fed below the
+// signature's shape check: with 8 steps of x the fused layer runs 6 of them, as the loop does;
+// with 4 the loop would read past the x list, so the fused layer declines at run time and the
+// loop's own error comes out, the same as step by step.
+void TestLstmLoop::testRunTimeFallback() {
+    if (!kernels::packedSgemmAvailable()) QSKIP("The fused LSTM layer needs the AVX2 packed GEMM.");
+    auto model = ModelLoader::load(kFixture);
+    QVERIFY2(model.ok(), model.status().toString().c_str());
+    auto run = [&](int steps, bool fused, std::vector<Tensor>* out) {
+        setLstmLoopFusionEnabled(fused);
+        Tensor x(DType::Float, {2, steps, 3});
+        for (int64_t i = 0; i < x.numElements(); ++i) x.mutableData<float>()[i] = float(std::sin(0.3 * double(i)));
+        auto session = openModelSession(model.value(), {"serve"});
+        if (!session.ok()) return session.status();
+        return session.value()->run({{"serving_default_x:0", x}}, {"StatefulPartitionedCall_1:0", "StatefulPartitionedCall_1:1"}, {}, out);
+    };
+    std::vector<Tensor> fused, plain;
+    long long before = fusedLstmLoopRuns();
+    Status s = run(8, true, &fused);
+    QVERIFY2(s.ok(), s.toString().c_str());
+    QCOMPARE(fusedLstmLoopRuns() - before, 2LL);
+    s = run(8, false, &plain);
+    QVERIFY2(s.ok(), s.toString().c_str());
+    QCOMPARE(fused.at(1).shape(), (Shape{2, 6, 5}));  // the sequence of the 6 steps the loop runs
+    for (size_t i = 0; i < 2; ++i) {
+        const std::string why = testing::compareToReference(fused[i], plain[i], kK);
+        QVERIFY2(why.empty(), why.c_str());
+    }
+    before = fusedLstmLoopRuns();
+    Status fusedError = run(4, true, &fused);
+    QCOMPARE(fusedLstmLoopRuns() - before, 0LL);
+    Status plainError = run(4, false, &plain);
+    QVERIFY(!fusedError.ok() && !plainError.ok());
+    QVERIFY2(fusedError.message().find("Trying to access element 4 in a list with 4 elements") != std::string::npos, fusedError.toString().c_str());
+    QCOMPARE(QString::fromStdString(fusedError.message()), QString::fromStdString(plainError.message()));
 }
 
 void TestLstmLoop::testMatchOfKerasLoops() {
