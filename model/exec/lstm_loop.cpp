@@ -307,9 +307,11 @@ Result<bool> runFusedLstmLoop(KernelContext& ctx, const std::string& condName, c
     for (const auto& b : m.bounds) {
         long long bound = b.value;
         if (b.variable >= 0 && !intScalar(*v[size_t(b.variable)], &bound)) return false;
-        steps = std::min(steps, bound - start[size_t(b.counter)]);
+        long long left = 0;
+        if (__builtin_sub_overflow(bound, start[size_t(b.counter)], &left)) return false;
+        steps = std::min(steps, left);
     }
-    if (steps <= 0) return false;
+    if (steps <= 0 || steps > (long long)INT32_MAX) return false;  // more steps than any x list holds
     for (size_t i = 0; i < n; ++i)
         if (m.roles[i] == Role::Counter && v[i]->dtype() == DType::Int32 && start[i] + steps > INT32_MAX) return false;
     // The inputs x_t: set float [batch, input] items at the time counter's steps.
