@@ -3,6 +3,7 @@
 #include "attr_value.pb.h"
 #include "model/exec/builtin_kernels.h"
 #include "model/exec/function_runner.h"
+#include "model/exec/lstm_loop.h"
 #include "node_def.pb.h"
 
 namespace tfscope::exec {
@@ -73,6 +74,10 @@ Status computeWhile(KernelContext& ctx) {
     // Both functions are prepared once for all iterations (plans and run buffers kept).
     TFS_ASSIGN_OR_RETURN(std::unique_ptr<PreparedFunction> condFn, ctx.functions().prepare(cond));
     TFS_ASSIGN_OR_RETURN(std::unique_ptr<PreparedFunction> bodyFn, ctx.functions().prepare(body));
+    if (lstmLoopFusionEnabled()) {  // a Keras LSTM layer's loop, run as one fused layer (lstm_loop.h)
+        TFS_ASSIGN_OR_RETURN(bool ran, runFusedLstmLoop(ctx, cond, body));
+        if (ran) return Status::OK();
+    }
     std::vector<Tensor> vars = inputsFrom(ctx, 0);
     std::vector<Tensor> c, next;
     for (int64_t iter = 0;; ++iter) {

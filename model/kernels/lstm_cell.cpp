@@ -9,9 +9,44 @@
 #include "attr_value.pb.h"
 #include "model/kernels/activation_float.h"
 #include "model/kernels/kernel_util.h"
+#include "model/kernels/lstm_cell.h"
 #include "model/kernels/registry.h"
 
 namespace tfscope::kernels {
+
+void lstmCellRows(const float* z, const float* c, int64_t cStride, float* h, float* cNew, int64_t r0, int64_t r1, int64_t u,
+                  const int64_t gateOffset[4]) {
+    std::vector<float> act(size_t(5 * u));
+    lstmCellRows(z, c, cStride, h, cNew, r0, r1, u, gateOffset, act.data());
+}
+
+void lstmCellRows(const float* z, const float* c, int64_t cStride, float* h, float* cNew, int64_t r0, int64_t r1, int64_t u,
+                  const int64_t gateOffset[4], float* scratch) {
+    float* si = scratch;  // sigmoid(i), sigmoid(f), tanh(g), sigmoid(o), tanh(c')
+    float* sf = si + u;
+    float* tg = sf + u;
+    float* so = tg + u;
+    float* tc = so + u;
+    const int64_t qi = gateOffset[0], qf = gateOffset[1], qg = gateOffset[2], qo = gateOffset[3];
+    for (int64_t r = r0; r < r1; ++r) {
+        const float* zr = z + r * 4 * u;
+        const float* cr = c + r * cStride;
+        float* hr = h + r * u;
+        float* cnr = cNew + r * u;
+        sigmoidFloat(zr + qi, si, u);
+        sigmoidFloat(zr + qf, sf, u);
+        tanhFloat(zr + qg, tg, u);
+        sigmoidFloat(zr + qo, so, u);
+        for (int64_t j = 0; j < u; ++j) {
+            const float keep = sf[j] * cr[j];
+            const float add = si[j] * tg[j];
+            cnr[j] = keep + add;
+        }
+        tanhFloat(cnr, tc, u);
+        for (int64_t j = 0; j < u; ++j) hr[j] = so[j] * tc[j];
+    }
+}
+
 namespace {
 
 Status evalLstmCell(KernelContext& ctx) {
@@ -49,32 +84,9 @@ Status evalLstmCell(KernelContext& ctx) {
         cRow.assign(size_t(u), cp[0]);
         cp = cRow.data();
     }
-    const int64_t qi = slots[0] * u, qf = slots[1] * u, qg = slots[2] * u, qo = slots[3] * u;
-    parallelFor(ctx, rows, double(u) * 12, [&](int64_t r0, int64_t r1) {
-        std::vector<float> act(size_t(5 * u));  // sigmoid(i), sigmoid(f), tanh(g), sigmoid(o), tanh(c')
-        float* si = act.data();
-        float* sf = si + u;
-        float* tg = sf + u;
-        float* so = tg + u;
-        float* tc = so + u;
-        for (int64_t r = r0; r < r1; ++r) {
-            const float* zr = zp + r * 4 * u;
-            const float* cr = full ? cp + r * u : cp;
-            float* hr = hp + r * u;
-            float* cnr = cnp + r * u;
-            sigmoidFloat(zr + qi, si, u);
-            sigmoidFloat(zr + qf, sf, u);
-            tanhFloat(zr + qg, tg, u);
-            sigmoidFloat(zr + qo, so, u);
-            for (int64_t j = 0; j < u; ++j) {
-                const float keep = sf[j] * cr[j];
-                const float add = si[j] * tg[j];
-                cnr[j] = keep + add;
-            }
-            tanhFloat(cnr, tc, u);
-            for (int64_t j = 0; j < u; ++j) hr[j] = so[j] * tc[j];
-        }
-    });
+    const int64_t gates[4] = {slots[0] * u, slots[1] * u, slots[2] * u, slots[3] * u};
+    parallelFor(ctx, rows, double(u) * 12,
+                [&](int64_t r0, int64_t r1) { lstmCellRows(zp, cp, full ? u : 0, hp, cnp, r0, r1, u, gates); });
     return Status::OK();
 }
 

@@ -344,8 +344,8 @@ kAvx2 void rowsTimesPackedB(const SgemmRowsA& a, const float* packedB, int64_t k
     }
 }
 
-// Rows [r0, r1) x columns [c0, c1) (c0 a multiple of 16) of C (row stride ldc) = A * B, then `ep`,
-// on the calling thread.
+}  // namespace
+
 void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64_t ldc, int64_t r0, int64_t r1, int64_t c0,
                      int64_t c1, const GemmEpilogue& ep) {
     c1 = std::min(c1, b.n());
@@ -361,8 +361,6 @@ void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64
     float* buffer = a.fill ? scratch(size_t(kMC * kKC)) : nullptr;
     rowsTimesPackedB(a, b.data(), b.k(), b.n(), c, ldc, r0, r1, c0, c1, epp, buffer, sgemmIsa() == SgemmIsa::Avx512);
 }
-
-}  // namespace
 
 bool sgemmIsaSupported(SgemmIsa isa) { return cpuHas(isa); }
 

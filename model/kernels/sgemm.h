@@ -96,6 +96,11 @@ private:
 // context's DerivedCache when the same tensor was packed before (weights: once per Session).
 std::shared_ptr<const PackedSgemmB> packedSgemmB(KernelContext& ctx, const Tensor& b, int64_t k, int64_t n, bool transB);
 
+// Rows [r0, r1) x columns [c0, c1) (c0 a multiple of 16) of C (row stride ldc) = A * B, then `ep`,
+// on the calling thread (a caller that splits the work among threads itself: lstm_sequence.cpp).
+void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64_t ldc, int64_t r0, int64_t r1, int64_t c0,
+                     int64_t c1, const GemmEpilogue& ep);
+
 // C[m, n] = A * B, then `ep`, on the context's threads: rows split among them, or, for few rows
 // (a CNN's late layers at batch 1), columns, so each thread reads only its part of B.
 void packedSgemmParallel(KernelContext& ctx, const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64_t m, const GemmEpilogue& ep);

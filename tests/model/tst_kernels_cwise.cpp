@@ -319,6 +319,21 @@ private slots:
         kernels::tanhFloat(special, out, 3);
         QCOMPARE(out[0], 1.0f);
         QCOMPARE(out[1], -1.0f);
+        // The same specials in an array long enough for the 16-lane (AVX-512) code: the same results.
+        {
+            std::vector<float> many(32, -0.0f), got(32);
+            for (int k = 0; k < 30; k += 3) std::copy(special, special + 3, many.begin() + k);
+            for (auto fn : {kernels::tanhFloat, kernels::sigmoidFloat}) {
+                fn(special, out, 3);
+                fn(many.data(), got.data(), 32);
+                for (int k = 0; k < 30; ++k) {
+                    if (std::isnan(out[k % 3])) QVERIFY(std::isnan(got[size_t(k)]));
+                    else QCOMPARE(got[size_t(k)], out[k % 3]);
+                }
+                QCOMPARE(got[30], fn == kernels::tanhFloat ? -0.0f : 0.5f);
+                QVERIFY(fn != kernels::tanhFloat || std::signbit(got[30]));
+            }
+        }
         kernels::erfFloats(special, out, 3);
         QCOMPARE(out[0], 1.0f);
         QCOMPARE(out[1], -1.0f);
