@@ -65,6 +65,12 @@ public:
     virtual Result<Tensor*> allocateOutputUninitialized(int i, DType dtype, Shape shape) {
         return allocateOutput(i, dtype, std::move(shape));
     }
+    // ResourceExhausted when `bytes` more would pass the run's memory cap: for a kernel that
+    // allocates its outputs' storage itself (one buffer viewed as several outputs).
+    virtual Status checkMemory(uint64_t bytes) const {
+        (void)bytes;
+        return Status::OK();
+    }
     // Forwards an existing tensor (no copy) as output i.
     virtual Status setOutput(int i, Tensor t) = 0;
 

@@ -347,6 +347,7 @@ Result<bool> runFusedLstmLoop(KernelContext& ctx, const std::string& condName, c
     const int64_t slots = m.writeIndex < 0 ? steps : std::min<long long>(steps, 2);
     const size_t slotBytes = size_t(batch * units) * sizeof(float);
     if (slotBytes != 0 && size_t(slots) > (size_t(1) << 40) / slotBytes) return Status::resourceExhausted("The LSTM layer's outputs are too large.");
+    TFS_RETURN_IF_ERROR(ctx.checkMemory(uint64_t(slots + 1) * slotBytes));  // the h slots and the last c
     std::shared_ptr<HeapBuffer> hBuffer;
     try {
         hBuffer = std::make_shared<HeapBuffer>(size_t(slots) * slotBytes, false);

@@ -65,6 +65,11 @@ Result<Tensor*> NodeContext::allocateOutputUninitialized(int i, DType dtype, Sha
 
 DerivedCache* NodeContext::derivedCache() { return m_state.resources ? &m_state.resources->derived() : nullptr; }
 
+Status NodeContext::checkMemory(uint64_t bytes) const {
+    if (!m_state.memory || m_state.memory->fits(bytes)) return Status::OK();
+    return m_state.memory->reserve(bytes, "node '" + m_def->name() + "' (" + m_def->op() + ")");
+}
+
 Result<Tensor*> NodeContext::allocate(int i, DType dtype, Shape shape, bool zeroFill) {
     TFS_RETURN_IF_ERROR(checkIndex(i));
     int64_t n = shapeNumElements(shape);

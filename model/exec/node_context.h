@@ -38,6 +38,7 @@ public:
     Result<Tensor*> allocateOutput(int i, DType dtype, Shape shape) override;
     Result<Tensor*> allocateOutputUninitialized(int i, DType dtype, Shape shape) override;
     Status setOutput(int i, Tensor t) override;
+    Status checkMemory(uint64_t bytes) const override;
     const tensorflow::AttrValue* attr(std::string_view name) const override;
     Eigen::ThreadPoolDevice& device() override { return *m_state.device; }
     ResourceManager& resources() override { return *m_state.resources; }
