@@ -31,6 +31,42 @@ void transposeData(KernelContext& ctx, const T* in, const Shape& inShape, const 
     const int64_t inner = outShape[rank - 1];
     const int64_t innerStride = srcStride[rank - 1];
     const int64_t rows = total / inner;
+    // The input's last dim moves to output dim q < rank - 1: every output row would gather with a
+    // stride. Instead, blocks of kTile x kTile of the plane (output dim q, output's last dim) are
+    // read along the input's rows and written along the output's, both a cache line at a time.
+    size_t q = rank;
+    for (size_t i = 0; i + 1 < rank; ++i)
+        if (perm[i] == int(rank - 1)) q = i;
+    if (q < rank && innerStride != 1 && outShape[q] >= 8 && inner >= 8) {
+        constexpr int64_t kTile = 16;
+        std::vector<int64_t> outStrides(rank, 1);
+        for (size_t d = rank - 1; d-- > 0;) outStrides[d] = outStrides[d + 1] * outShape[d + 1];
+        const int64_t nq = outShape[q], planes = total / (nq * inner);
+        const int64_t qTiles = (nq + kTile - 1) / kTile, jTiles = (inner + kTile - 1) / kTile;
+        parallelFor(ctx, planes * qTiles, double(kTile * inner), [&](int64_t t0, int64_t t1) {
+            for (int64_t t = t0; t < t1; ++t) {
+                const int64_t plane = t / qTiles, i0 = (t % qTiles) * kTile, i1 = std::min(nq, i0 + kTile);
+                // The plane's offsets: the output dims other than q and the last, in order.
+                int64_t rem = plane, src = 0, dst = 0;
+                for (size_t d = rank - 1; d-- > 0;) {
+                    if (d == q) continue;
+                    const int64_t idx = rem % outShape[d];
+                    rem /= outShape[d];
+                    src += idx * srcStride[d];
+                    dst += idx * outStrides[d];
+                }
+                for (int64_t jt = 0; jt < jTiles; ++jt) {
+                    const int64_t j0 = jt * kTile, j1 = std::min(inner, j0 + kTile);
+                    for (int64_t i = i0; i < i1; ++i) {
+                        const T* s = in + src + i * srcStride[q];
+                        T* o = out + dst + i * outStrides[q];
+                        for (int64_t j = j0; j < j1; ++j) o[j] = s[j * innerStride];
+                    }
+                }
+            }
+        });
+        return;
+    }
     parallelFor(ctx, rows, double(inner), [&](int64_t r0, int64_t r1) {
         for (int64_t r = r0; r < r1; ++r) {
             int64_t rem = r, src = 0;

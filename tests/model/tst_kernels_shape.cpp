@@ -6,6 +6,8 @@
 
 #include <QtTest>
 
+#include <algorithm>
+#include <numeric>
 
 using namespace tfscope;
 using tfscope::testing::NodeBuilder;
@@ -47,6 +49,41 @@ private slots:
         QVERIFY(e.ok());
         QCOMPARE(e->at(0).shape(), (Shape{2, 3, 1}));
         QVERIFY(!runKernel(node("ExpandDims"), {iota({2, 3}), i32({}, {4})}).ok());
+    }
+    void testTransposeAgainstIndexing() {
+        // Every permutation of rank 2 to 4, shapes off the 16-element tiles (and below 8, where the
+        // row-by-row path runs), against out[i] = in[perm...] computed index by index.
+        const std::vector<Shape> shapes = {{19, 37}, {5, 3}, {3, 17, 21}, {2, 9, 4, 33}, {40, 8, 1}};
+        for (const Shape& shape : shapes) {
+            std::vector<int> perm(shape.size());
+            std::iota(perm.begin(), perm.end(), 0);
+            do {
+                Tensor x = iota(shape);
+                std::vector<int32_t> p(perm.begin(), perm.end());
+                auto t = runKernel(node("Transpose"), {x, i32({int64_t(p.size())}, p)});
+                QVERIFY(t.ok());
+                const Tensor& y = t->at(0);
+                Shape outShape;
+                for (int d : perm) outShape.push_back(shape[size_t(d)]);
+                QCOMPARE(y.shape(), outShape);
+                std::vector<int64_t> idx(shape.size(), 0);
+                for (int64_t o = 0; o < y.numElements(); ++o) {
+                    int64_t rem = o, src = 0;
+                    for (size_t d = outShape.size(); d-- > 0;) {
+                        idx[size_t(perm[d])] = rem % outShape[d];
+                        rem /= outShape[d];
+                    }
+                    for (size_t d = 0; d < shape.size(); ++d) src = src * shape[d] + idx[d];
+                    if (y.data<float>()[o] != float(src))
+                        QFAIL(qPrintable(QStringLiteral("shape %1 perm %2: element %3 is %4, not %5")
+                                             .arg(QString::fromStdString(shapeToString(shape)))
+                                             .arg(QString::fromStdString(shapeToString(Shape(perm.begin(), perm.end()))))
+                                             .arg(o)
+                                             .arg(double(y.data<float>()[o]))
+                                             .arg(src)));
+                }
+            } while (std::next_permutation(perm.begin(), perm.end()));
+        }
     }
     void testTransposeConcatPack() {
         auto t = runKernel(node("Transpose"), {iota({2, 3}), i32({2}, {1, 0})});
