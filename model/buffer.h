@@ -22,6 +22,14 @@ public:
     virtual size_t size() const = 0;
     // Non-null only for writable (owned) storage.
     virtual std::byte* mutableData() { return nullptr; }
+    // A hint that bytes [offset, offset + size) will not be read soon (a checkpoint tensor once
+    // checked, a weight once packed): a file mapping gives the whole pages inside back to the
+    // kernel, so they stop counting in the process's resident set, and reads them from the file
+    // again if they are read. The contents never change; heap storage ignores it.
+    virtual void dropResidentPages(size_t offset, size_t size) const {
+        (void)offset;
+        (void)size;
+    }
 };
 
 // 64-byte aligned heap storage, zero-initialised unless the owner writes every byte itself.
@@ -50,6 +58,7 @@ public:
     const std::byte* data() const override { return m_data; }
     size_t size() const override { return m_size; }
     const std::string& path() const { return m_path; }
+    void dropResidentPages(size_t offset, size_t size) const override;
 
 private:
     MappedFile() = default;

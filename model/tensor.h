@@ -86,6 +86,11 @@ public:
 
     const std::byte* rawData() const { return m_buffer ? m_buffer->data() + m_offset : nullptr; }
     std::byte* mutableRawData();  // detaches shared or mapped storage first
+    // A hint that this tensor's bytes will not be read soon (Buffer::dropResidentPages): pages of
+    // a mapped file leave the resident set until read again. Values and storage do not change.
+    void dropResidentPages() const {
+        if (m_buffer) m_buffer->dropResidentPages(m_offset, byteSize());
+    }
     template <typename T> const T* data() const { return reinterpret_cast<const T*>(rawData()); }
     template <typename T> T* mutableData() { return reinterpret_cast<T*>(mutableRawData()); }
 

@@ -69,6 +69,7 @@ Status evalFoldFilter(KernelContext& ctx) {
         folded->scale = s->deepCopy();
         folded->filter = *out;
         cache->insert(*w, kind, folded, out->byteSize());
+        w->dropResidentPages();  // W is read again only if s changes (a mapped checkpoint's pages leave the resident set)
     }
     return Status::OK();
 }

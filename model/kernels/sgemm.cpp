@@ -444,7 +444,10 @@ std::shared_ptr<const PackedSgemmB> packedSgemmB(KernelContext& ctx, const Tenso
         if (auto hit = cache->find(b, kind)) return std::static_pointer_cast<const PackedSgemmB>(hit);
     }
     auto packed = std::make_shared<const PackedSgemmB>(b.data<float>(), k, n, transB);
-    if (cache) cache->insert(b, kind, packed, packed->bytes());
+    if (cache) {
+        cache->insert(b, kind, packed, packed->bytes());
+        b.dropResidentPages();  // products use the packing from now on (weights viewing a mapped checkpoint leave the resident set)
+    }
     return packed;
 }
 
