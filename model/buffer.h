@@ -30,6 +30,16 @@ public:
         (void)offset;
         (void)size;
     }
+    // Storage whose bytes are computed from other tensors when first read (a folded filter):
+    // data() computes them and keeps them from then on; until then this is true. A reader that
+    // needs the bytes once (packing a weight) calls computeInto() instead, and no copy is kept.
+    virtual bool computedOnRead() const { return false; }
+    // Writes the size() bytes to `dst` without keeping them: false (nothing written) for storage
+    // that is not computed.
+    virtual bool computeInto(std::byte* dst) const {
+        (void)dst;
+        return false;
+    }
 };
 
 // 64-byte aligned heap storage, zero-initialised unless the owner writes every byte itself.
