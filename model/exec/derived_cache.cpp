@@ -34,6 +34,18 @@ void DerivedCache::insert(const Tensor& source, std::string_view kind, std::shar
     m_bytes += bytes;
 }
 
+void DerivedCache::eraseKind(std::string_view kind) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    for (auto it = m_entries.begin(); it != m_entries.end();) {
+        if (std::get<2>(it->first) == kind) {
+            m_bytes -= it->second.bytes;
+            it = m_entries.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
 void DerivedCache::setMaxBytes(size_t maxBytes) {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_maxBytes = maxBytes;

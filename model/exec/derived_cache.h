@@ -36,6 +36,10 @@ public:
     std::shared_ptr<const void> find(const Tensor& source, std::string_view kind) const;
     // Keeps `value` (of about `bytes`) for `source` under `kind` if the cap allows.
     void insert(const Tensor& source, std::string_view kind, std::shared_ptr<const void> value, size_t bytes);
+    // Drops every entry of `kind`, whatever its source: for a kind one node keeps one entry of,
+    // whose value may hold its source (a folded filter computed on read holds W), so that the
+    // entry for an earlier source (a variable assigned since) is not kept alive by itself.
+    void eraseKind(std::string_view kind);
     void clear();
     size_t bytes() const;
     size_t size() const;

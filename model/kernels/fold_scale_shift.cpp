@@ -109,6 +109,9 @@ Status evalFoldFilter(KernelContext& ctx) {
         fold(*w, *s, channels, out->mutableData<float>());
         return Status::OK();
     }
+    // The entry for an earlier W or s (a variable assigned since, a Const made anew each run) goes:
+    // its filter holds that W, so the cache would never see it unused.
+    cache->eraseKind(kind);
     auto folded = std::make_shared<FoldedFilter>();
     folded->scale = s->deepCopy();
     folded->filter = Tensor::view(DType::Float, w->shape(), std::make_shared<FoldedFilterBuffer>(*w, folded->scale, channels), 0);

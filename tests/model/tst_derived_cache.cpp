@@ -87,6 +87,7 @@ private slots:
     void testConvSeesChangedFilter();
     void testMatMulThroughCache();
     void testLookupReadsNoBytes();
+    void testEraseKind();
     void testPackedMappedWeightLeavesResidentSet();
 };
 
@@ -208,6 +209,19 @@ void TestDerivedCache::testLookupReadsNoBytes() {
     QCOMPARE(cache.find(Tensor::view(DType::Float, {8, 8}, buffer, 0), "k"), std::shared_ptr<const void>(value));  // same storage
     QVERIFY(!cache.find(Tensor::view(DType::Float, {8, 4}, buffer, 128), "k"));                                    // same buffer, other offset
     QCOMPARE(buffer->reads.load(), 0);
+}
+
+void TestDerivedCache::testEraseKind() {
+    DerivedCache cache;
+    const Tensor a = randomTensor({4}, 31), b = randomTensor({4}, 32);
+    cache.insert(a, "fold:n", std::make_shared<int>(1), 10);
+    cache.insert(b, "fold:n", std::make_shared<int>(2), 20);
+    cache.insert(a, "packed", std::make_shared<int>(3), 40);
+    cache.eraseKind("fold:n");
+    QCOMPARE(cache.size(), size_t(1));
+    QCOMPARE(cache.bytes(), size_t(40));
+    QVERIFY(!cache.find(a, "fold:n") && !cache.find(b, "fold:n"));
+    QVERIFY(cache.find(a, "packed"));
 }
 
 // A weight that views a mapped checkpoint leaves the resident set once packed (the products read

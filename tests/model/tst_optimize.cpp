@@ -24,6 +24,7 @@
 #include "model/exec/optimize/fold_scale_shift.h"
 #include "model/exec/optimize/fuse_elementwise.h"
 #include "model/exec/optimize/optimize.h"
+#include "model/exec/resource_manager.h"
 #include "model/exec/session.h"
 #include "model/kernels/sgemm.h"
 #include "model/loader/model_loader.h"
@@ -443,10 +444,17 @@ void TestOptimize::testPackedFoldedFilter() {
     };
     check("initial W");
     if (QTest::currentTestFailed()) return;
-    Tensor w2 = input({3, 3, spec.cin, 3}, 0.5f);
-    QVERIFY(opt->run({{"w_new", w2}}, {}, {"set"}, nullptr).ok());
-    QVERIFY(plain->run({{"w_new", w2}}, {}, {"set"}, nullptr).ok());
-    check("W assigned");
+    const size_t entries = opt->resources().derived().size(), bytes = opt->resources().derived().bytes();
+    QVERIFY(entries >= 2);  // the folded filter and its packing
+    for (float scale : {0.5f, 0.25f}) {
+        Tensor w2 = input({3, 3, spec.cin, 3}, scale);
+        QVERIFY(opt->run({{"w_new", w2}}, {}, {"set"}, nullptr).ok());
+        QVERIFY(plain->run({{"w_new", w2}}, {}, {"set"}, nullptr).ok());
+        check("W assigned");
+        // The entries made for the earlier W are gone, not kept beside the new ones.
+        QCOMPARE(opt->resources().derived().size(), entries);
+        QCOMPARE(opt->resources().derived().bytes(), bytes);
+    }
 }
 
 #include "tst_optimize.moc"
