@@ -1,13 +1,15 @@
 #include "model/buffer.h"
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <fcntl.h>
-#include <new>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 
 namespace tfscope {
 
@@ -47,6 +49,17 @@ Result<std::shared_ptr<MappedFile>> MappedFile::open(const std::string& path) {
     }
     ::close(fd);
     return file;
+}
+
+void MappedFile::dropResidentPages(size_t offset, size_t size) const {
+    if (!m_data || offset >= m_size) return;
+    size = std::min(size, m_size - offset);
+    static const size_t page = size_t(::sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = (reinterpret_cast<uintptr_t>(m_data) + offset + page - 1) / page * page;  // whole pages only:
+    const uintptr_t end = (reinterpret_cast<uintptr_t>(m_data) + offset + size) / page * page;        // the neighbours' stay
+    // The mapping is read-only and private, so it holds no changed pages: dropped ones are read
+    // from the file again on the next access, with the same bytes.
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
 
 MappedFile::~MappedFile() {

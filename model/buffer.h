@@ -22,6 +22,24 @@ public:
     virtual size_t size() const = 0;
     // Non-null only for writable (owned) storage.
     virtual std::byte* mutableData() { return nullptr; }
+    // A hint that bytes [offset, offset + size) will not be read soon (a checkpoint tensor once
+    // checked, a weight once packed): a file mapping gives the whole pages inside back to the
+    // kernel, so they stop counting in the process's resident set, and reads them from the file
+    // again if they are read. The contents never change; heap storage ignores it.
+    virtual void dropResidentPages(size_t offset, size_t size) const {
+        (void)offset;
+        (void)size;
+    }
+    // Storage whose bytes are computed from other tensors when first read (a folded filter):
+    // data() computes them and keeps them from then on; until then this is true. A reader that
+    // needs the bytes once (packing a weight) calls computeInto() instead, and no copy is kept.
+    virtual bool computedOnRead() const { return false; }
+    // Writes the size() bytes to `dst` without keeping them: false (nothing written) for storage
+    // that is not computed.
+    virtual bool computeInto(std::byte* dst) const {
+        (void)dst;
+        return false;
+    }
 };
 
 // 64-byte aligned heap storage, zero-initialised unless the owner writes every byte itself.
@@ -50,6 +68,7 @@ public:
     const std::byte* data() const override { return m_data; }
     size_t size() const override { return m_size; }
     const std::string& path() const { return m_path; }
+    void dropResidentPages(size_t offset, size_t size) const override;
 
 private:
     MappedFile() = default;

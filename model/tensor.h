@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "model/buffer.h"
@@ -86,6 +87,21 @@ public:
 
     const std::byte* rawData() const { return m_buffer ? m_buffer->data() + m_offset : nullptr; }
     std::byte* mutableRawData();  // detaches shared or mapped storage first
+    // The element storage's identity (its buffer and the offset in it), found without reading it:
+    // equal for tensors that share their bytes (DerivedCache's key).
+    std::pair<const void*, size_t> storageId() const { return {m_buffer.get(), m_offset}; }
+    // True when reading the bytes would compute them and keep them (Buffer::computedOnRead).
+    bool computedOnRead() const { return m_buffer && m_buffer->computedOnRead(); }
+    // Writes the byteSize() bytes to `dst` when the storage is computed (Buffer::computeInto),
+    // keeping no copy; false (nothing written) otherwise: read rawData() then.
+    bool computeInto(std::byte* dst) const {
+        return m_buffer && m_offset == 0 && m_buffer->size() == byteSize() && m_buffer->computeInto(dst);
+    }
+    // A hint that this tensor's bytes will not be read soon (Buffer::dropResidentPages): pages of
+    // a mapped file leave the resident set until read again. Values and storage do not change.
+    void dropResidentPages() const {
+        if (m_buffer) m_buffer->dropResidentPages(m_offset, byteSize());
+    }
     template <typename T> const T* data() const { return reinterpret_cast<const T*>(rawData()); }
     template <typename T> T* mutableData() { return reinterpret_cast<T*>(mutableRawData()); }
 

@@ -118,11 +118,17 @@ Result<Tensor> decodeBundleTensor(const CheckpointEntry& entry, const std::share
         return Status::corruption("Checksum mismatch" + inFile(name, *shard));
     // A view needs the element alignment (TF's writer pads nothing, so an int64 may start at any
     // offset); otherwise the bytes are copied into an aligned tensor, as TF's reader does.
+    // The checksum (or the copy) read every byte: the file's pages leave the resident set again
+    // until a kernel reads the values (a checkpoint may hold tensors the graph never reads).
     const bool aligned = reinterpret_cast<uintptr_t>(bytes) % std::min<size_t>(elem, 8) == 0;
-    if (!bigEndian && aligned) return Tensor::view(dtype, entry.shape, shard, size_t(entry.offset));
+    if (!bigEndian && aligned) {
+        if (verifyCrc) shard->dropResidentPages(size_t(entry.offset), size_t(entry.size));
+        return Tensor::view(dtype, entry.shape, shard, size_t(entry.offset));
+    }
     TFS_ASSIGN_OR_RETURN(Tensor t, Tensor::allocate(dtype, entry.shape));
     std::byte* out = t.mutableRawData();
     if (entry.size) std::memcpy(out, bytes, entry.size);
+    shard->dropResidentPages(size_t(entry.offset), size_t(entry.size));
     if (bigEndian) byteSwapElements(dtype, out, size_t(n));
     return t;
 }

@@ -5,7 +5,9 @@
 //   auto packed = std::static_pointer_cast<const PackedSgemmB>(cache.find(filter, "conv2d.filter"));
 //   if (!packed) { packed = std::make_shared<PackedSgemmB>(...); cache.insert(filter, "conv2d.filter", packed, bytes); }
 //
-// An entry is found again only for the same storage (same address, dtype and shape). It keeps the
+// An entry is found again only for the same storage (Tensor::storageId: the same buffer and
+// offset; dtype and shape checked), looked up without reading it (a folded filter's bytes are
+// computed only when read, Buffer::computedOnRead, so its packing can stand in for it). It keeps the
 // source tensor, and a tensor whose storage is shared is never changed in place (writers copy
 // first), so a hit always matches the source's current values. Entries whose source nothing else
 // holds any more (an intermediate of an earlier run) are dropped at the next insert; the total is
@@ -17,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "model/tensor.h"
@@ -33,6 +36,10 @@ public:
     std::shared_ptr<const void> find(const Tensor& source, std::string_view kind) const;
     // Keeps `value` (of about `bytes`) for `source` under `kind` if the cap allows.
     void insert(const Tensor& source, std::string_view kind, std::shared_ptr<const void> value, size_t bytes);
+    // Drops every entry of `kind`, whatever its source: for a kind one node keeps one entry of,
+    // whose value may hold its source (a folded filter computed on read holds W), so that the
+    // entry for an earlier source (a variable assigned since) is not kept alive by itself.
+    void eraseKind(std::string_view kind);
     void clear();
     size_t bytes() const;
     size_t size() const;
@@ -43,7 +50,7 @@ private:
         std::shared_ptr<const void> value;
         size_t bytes = 0;
     };
-    using Key = std::pair<const void*, std::string>;
+    using Key = std::tuple<const void*, size_t, std::string>;
 
     mutable std::mutex m_mutex;
     size_t m_maxBytes;

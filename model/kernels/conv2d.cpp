@@ -196,7 +196,6 @@ Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep, const Tensor* r
             return Status::OK();
         }
         const T* in = dataOf<T>(nhwc);
-        const T* flt = dataOf<T>(*filter);
         T* po = mutableDataOf<T>(result);
         if constexpr (std::is_same_v<T, float>) {
             if (residualInGemm) {
@@ -214,6 +213,7 @@ Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep, const Tensor* r
             if (packed) convFloatPacked(ctx, geo, pointwise, in, *filter, f, po, rows, ep);
         }
         if (!packed) {
+            const T* flt = dataOf<T>(*filter);  // read here only: a packed filter's bytes may be computed on read
             if (pointwise) gemm(ctx, in, flt, po, rows, c, f, false, false, ep);
             else convIm2col(ctx, geo, in, flt, f, po, rows, ep);
         }

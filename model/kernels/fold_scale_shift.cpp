@@ -9,8 +9,13 @@
 // s and b must hold one value or one per output channel, all other dims 1, and rank <= out_rank
 // (so the original broadcast kept the product's shape); otherwise the kernels fail naming the
 // node. The folded filter is kept between runs (DerivedCache, keyed on W and checked against s),
-// so it keeps one storage across runs and the product packs it once.
+// so it keeps one storage across runs and the product packs it once. Its bytes are computed only
+// when read (FoldedFilterBuffer): a product that packs it (packedSgemmB) computes them into a
+// scratch copy and keeps only the packing, so a session holds W and the packed W * s, not also
+// W * s (ResNet-50: ~100 MB less).
+#include <atomic>
 #include <cstring>
+#include <mutex>
 
 #include "model/exec/derived_cache.h"
 #include "model/kernels/kernel_util.h"
@@ -39,9 +44,51 @@ Status checkPerChannel(const KernelContext& ctx, const Tensor& v, int64_t channe
                      std::to_string(channels) + " channels); run with TFSCOPE_OPTIMIZE=0 to keep the graph as written.");
 }
 
+// out[i] = w[i] * s[i % channels] (s one value: s[0]).
+void fold(const Tensor& w, const Tensor& s, int64_t channels, float* out) {
+    const float* src = w.data<float>();
+    const float* sv = s.data<float>();
+    const bool single = s.numElements() == 1;
+    const int64_t n = w.numElements();
+    for (int64_t i = 0; i < n; ++i) out[i] = src[i] * sv[single ? 0 : i % channels];
+}
+
+// W * s computed when first read (then kept, for kernels that read the filter on every run), or
+// into a reader's scratch space by computeInto() (packing) without keeping a copy.
+class FoldedFilterBuffer final : public Buffer {
+public:
+    FoldedFilterBuffer(Tensor w, Tensor s, int64_t channels) : m_w(std::move(w)), m_s(std::move(s)), m_channels(channels) {}
+    const std::byte* data() const override {
+        std::call_once(m_once, [this] {
+            auto made = std::make_unique<HeapBuffer>(size(), false);
+            fold(m_w, m_s, m_channels, reinterpret_cast<float*>(made->mutableData()));
+            m_made = std::move(made);
+            m_computed.store(true, std::memory_order_release);
+        });
+        return m_made->data();
+    }
+    size_t size() const override { return m_w.byteSize(); }
+    bool computedOnRead() const override { return !m_computed.load(std::memory_order_acquire); }
+    bool computeInto(std::byte* dst) const override {
+        fold(m_w, m_s, m_channels, reinterpret_cast<float*>(dst));
+        return true;
+    }
+    // Packed: W is read again only if it is read through data() (W's own pages, when W views a
+    // mapped checkpoint, leave the resident set).
+    void dropResidentPages(size_t, size_t) const override { m_w.dropResidentPages(); }
+
+private:
+    const Tensor m_w;
+    const Tensor m_s;  // a copy of s: the values the filter is made with
+    const int64_t m_channels;
+    mutable std::once_flag m_once;
+    mutable std::unique_ptr<HeapBuffer> m_made;
+    mutable std::atomic<bool> m_computed{false};
+};
+
 struct FoldedFilter {
     Tensor scale;   // the s it was made with
-    Tensor filter;  // W * s
+    Tensor filter;  // W * s (storage: a FoldedFilterBuffer)
 };
 
 Status evalFoldFilter(KernelContext& ctx) {
@@ -57,20 +104,19 @@ Status evalFoldFilter(KernelContext& ctx) {
         if (auto hit = std::static_pointer_cast<const FoldedFilter>(cache->find(*w, kind)); hit && hit->scale.sameContent(*s))
             return ctx.setOutput(0, hit->filter);
     }
-    TFS_ASSIGN_OR_RETURN(Tensor * out, ctx.allocateOutputUninitialized(0, DType::Float, w->shape()));
-    const float* src = w->data<float>();
-    const float* sv = s->data<float>();
-    float* dst = out->mutableData<float>();
-    const bool single = s->numElements() == 1;
-    const int64_t n = w->numElements();
-    for (int64_t i = 0; i < n; ++i) dst[i] = src[i] * sv[single ? 0 : i % channels];
-    if (cache) {
-        auto folded = std::make_shared<FoldedFilter>();
-        folded->scale = s->deepCopy();
-        folded->filter = *out;
-        cache->insert(*w, kind, folded, out->byteSize());
+    if (!cache) {  // nothing keeps it between runs: made now
+        TFS_ASSIGN_OR_RETURN(Tensor * out, ctx.allocateOutputUninitialized(0, DType::Float, w->shape()));
+        fold(*w, *s, channels, out->mutableData<float>());
+        return Status::OK();
     }
-    return Status::OK();
+    // The entry for an earlier W or s (a variable assigned since, a Const made anew each run) goes:
+    // its filter holds that W, so the cache would never see it unused.
+    cache->eraseKind(kind);
+    auto folded = std::make_shared<FoldedFilter>();
+    folded->scale = s->deepCopy();
+    folded->filter = Tensor::view(DType::Float, w->shape(), std::make_shared<FoldedFilterBuffer>(*w, folded->scale, channels), 0);
+    cache->insert(*w, kind, folded, w->byteSize());
+    return ctx.setOutput(0, folded->filter);
 }
 
 Status evalFoldBias(KernelContext& ctx) {

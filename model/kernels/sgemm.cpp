@@ -441,8 +441,18 @@ std::shared_ptr<const PackedSgemmB> packedSgemmB(KernelContext& ctx, const Tenso
     if (cache) {
         if (auto hit = cache->find(b, kind)) return std::static_pointer_cast<const PackedSgemmB>(hit);
     }
-    auto packed = std::make_shared<const PackedSgemmB>(b.data<float>(), k, n, transB);
-    if (cache) cache->insert(b, kind, packed, packed->bytes());
+    std::shared_ptr<const PackedSgemmB> packed;
+    if (b.computedOnRead()) {  // a folded filter: computed into scratch space, only the packing kept
+        std::unique_ptr<float[]> bytes(new float[size_t(std::max<int64_t>(b.numElements(), 1))]);
+        const bool computed = b.computeInto(reinterpret_cast<std::byte*>(bytes.get()));
+        packed = std::make_shared<const PackedSgemmB>(computed ? bytes.get() : b.data<float>(), k, n, transB);
+    } else {
+        packed = std::make_shared<const PackedSgemmB>(b.data<float>(), k, n, transB);
+    }
+    if (cache) {
+        cache->insert(b, kind, packed, packed->bytes());
+        b.dropResidentPages();  // products use the packing from now on (weights viewing a mapped checkpoint leave the resident set)
+    }
     return packed;
 }
 

@@ -1,13 +1,21 @@
 // DerivedCache (what kernels keep between runs, e.g. a packed convolution filter): a hit only for
 // the same storage, never a stale value after the source changed, intermediates dropped once
 // nothing else holds them, and the size cap. Conv2D and MatMul through the cache give the values
-// they give without it.
+// they give without it. Lookups read no bytes, and a packed weight that views a mapped file leaves
+// the resident set.
 #include "tests/model/kernel_test_util.h"  // Eigen's ThreadPool before Qt's `signals` macro
 
 #include <QtTest>
 
+#include <QTemporaryDir>
+
+#include <atomic>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <vector>
 
 #include "model/exec/derived_cache.h"
@@ -34,6 +42,39 @@ tensorflow::NodeDef conv2d() {
         .build();
 }
 
+// Storage that counts its reads (data()): a lookup must find it without reading it.
+class CountingBuffer final : public Buffer {
+public:
+    explicit CountingBuffer(size_t size) : m_bytes(size) {}
+    const std::byte* data() const override {
+        ++reads;
+        return m_bytes.data();
+    }
+    size_t size() const override { return m_bytes.size(); }
+    mutable std::atomic<int> reads{0};
+
+private:
+    std::vector<std::byte> m_bytes;
+};
+
+// Resident kB of this process's mappings of `path` (the Rss lines of /proc/self/smaps).
+long residentKbOf(const std::string& path) {
+    std::ifstream smaps("/proc/self/smaps");
+    long total = 0;
+    bool inFile = false;
+    for (std::string line; std::getline(smaps, line);) {
+        if (!line.empty() && std::isxdigit(static_cast<unsigned char>(line[0])) && line.find('-') != std::string::npos &&
+            line.find(' ') > line.find('-')) {
+            inFile = line.size() >= path.size() && line.compare(line.size() - path.size(), path.size(), path) == 0;
+        } else if (inFile && line.rfind("Rss:", 0) == 0) {
+            long kb = 0;
+            std::istringstream(line.substr(4)) >> kb;
+            total += kb;
+        }
+    }
+    return total;
+}
+
 }  // namespace
 
 class TestDerivedCache : public QObject {
@@ -45,6 +86,9 @@ private slots:
     void testConvReusesPackedFilter();
     void testConvSeesChangedFilter();
     void testMatMulThroughCache();
+    void testLookupReadsNoBytes();
+    void testEraseKind();
+    void testPackedMappedWeightLeavesResidentSet();
 };
 
 void TestDerivedCache::testHitOnlyForSameStorage() {
@@ -151,6 +195,64 @@ void TestDerivedCache::testMatMulThroughCache() {
     for (int64_t q = 0; q < 30; ++q) want += double(a.data<float>()[2 * 30 + q]) * double(b.data<float>()[q * 21 + 5]);
     QVERIFY(std::abs(double(first.value()[0].data<float>()[2 * 21 + 5]) - want) < 1e-5);
     QCOMPARE(cache.size(), size_t(kernels::packedSgemmAvailable() ? 1 : 0));
+}
+
+// Entries are keyed on the storage's identity (buffer and offset): inserting and finding never
+// read the bytes (a folded filter computes them on read; its packing stands in for it).
+void TestDerivedCache::testLookupReadsNoBytes() {
+    auto buffer = std::make_shared<CountingBuffer>(64 * sizeof(float));
+    const Tensor t = Tensor::view(DType::Float, {8, 8}, buffer, 0);
+    DerivedCache cache;
+    auto value = std::make_shared<int>(3);
+    cache.insert(t, "k", value, 10);
+    QCOMPARE(cache.find(t, "k"), std::shared_ptr<const void>(value));
+    QCOMPARE(cache.find(Tensor::view(DType::Float, {8, 8}, buffer, 0), "k"), std::shared_ptr<const void>(value));  // same storage
+    QVERIFY(!cache.find(Tensor::view(DType::Float, {8, 4}, buffer, 128), "k"));                                    // same buffer, other offset
+    QCOMPARE(buffer->reads.load(), 0);
+}
+
+void TestDerivedCache::testEraseKind() {
+    DerivedCache cache;
+    const Tensor a = randomTensor({4}, 31), b = randomTensor({4}, 32);
+    cache.insert(a, "fold:n", std::make_shared<int>(1), 10);
+    cache.insert(b, "fold:n", std::make_shared<int>(2), 20);
+    cache.insert(a, "packed", std::make_shared<int>(3), 40);
+    cache.eraseKind("fold:n");
+    QCOMPARE(cache.size(), size_t(1));
+    QCOMPARE(cache.bytes(), size_t(40));
+    QVERIFY(!cache.find(a, "fold:n") && !cache.find(b, "fold:n"));
+    QVERIFY(cache.find(a, "packed"));
+}
+
+// A weight that views a mapped checkpoint leaves the resident set once packed (the products read
+// the packing from then on), and the products keep their values.
+void TestDerivedCache::testPackedMappedWeightLeavesResidentSet() {
+    if (!kernels::packedSgemmAvailable()) QSKIP("The packed GEMM is not in use on this CPU.");
+    QTemporaryDir dir;
+    const std::string path = dir.path().toStdString() + "/weights.bin";
+    const Tensor heapB = randomTensor({512, 256}, 21);  // 512 KiB
+    {
+        std::ofstream out(path, std::ios::binary);
+        out.write(reinterpret_cast<const char*>(heapB.rawData()), std::streamsize(heapB.byteSize()));
+    }
+    auto file = MappedFile::open(path);
+    QVERIFY(file.ok());
+    const Tensor b = Tensor::view(DType::Float, {512, 256}, file.value(), 0);
+    QVERIFY(b.sameContent(heapB));  // every page read
+    const std::string mapped = std::filesystem::canonical(path).string();
+    QVERIFY(residentKbOf(mapped) >= 500);
+    const Tensor a = randomTensor({16, 512}, 22);
+    const auto node = testing::NodeBuilder("MatMul").type("T", DType::Float).build();
+    auto plain = testing::runKernel(node, {a, heapB});
+    DerivedCache cache;
+    auto first = testing::runKernel(node, {a, b}, 1, &cache);
+    QVERIFY(plain.ok() && first.ok());
+    QVERIFY(first.value()[0].sameContent(plain.value()[0]));
+    QVERIFY2(residentKbOf(mapped) < 64, qPrintable(QString("%1 kB still resident").arg(residentKbOf(mapped))));
+    auto second = testing::runKernel(node, {a, b}, 1, &cache);  // the packing: the file is not read again
+    QVERIFY(second.ok() && second.value()[0].sameContent(plain.value()[0]));
+    QVERIFY(residentKbOf(mapped) < 64);
+    QVERIFY(b.sameContent(heapB));  // read back from the file, unchanged
 }
 
 QTEST_APPLESS_MAIN(TestDerivedCache)

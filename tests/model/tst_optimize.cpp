@@ -24,7 +24,9 @@
 #include "model/exec/optimize/fold_scale_shift.h"
 #include "model/exec/optimize/fuse_elementwise.h"
 #include "model/exec/optimize/optimize.h"
+#include "model/exec/resource_manager.h"
 #include "model/exec/session.h"
+#include "model/kernels/sgemm.h"
 #include "model/loader/model_loader.h"
 #include "node_def.pb.h"
 #include "optimizer_test_util.h"
@@ -111,6 +113,7 @@ private slots:
     void testOptimizerSwitch();
     void testScaleNotPerChannel();
     void testKeras3BatchNorm();
+    void testPackedFoldedFilter();
 };
 
 void TestOptimize::testConstantInput() {
@@ -390,4 +393,68 @@ void TestOptimize::testKeras3BatchNorm() {
 }
 
 QTEST_GUILESS_MAIN(TestOptimize)
+// A folded filter that the product packs is never made in full: its bytes are computed into the
+// packing's scratch space (the session keeps W and the packed W * s, not also W * s). Fetching it
+// still gives W * s, and assigning the variable W makes the next run fold and pack the new values.
+void TestOptimize::testPackedFoldedFilter() {
+    if (!kernels::packedSgemmAvailable()) QSKIP("The packed GEMM is not in use on this CPU: products read the folded filter itself.");
+    const ChainSpec spec{.biasAdd = true, .cin = 4};
+    std::string text = chainGraph(spec);
+    // W a resource variable, set by `set` from the fed `w_new`.
+    const std::string constW = "node { name: 'w' op: 'Const'";
+    QVERIFY(text.find(constW) != std::string::npos);
+    text.replace(text.find(constW), constW.size(), "node { name: 'w_init' op: 'Const'");
+    text +=
+        "node { name: 'wh' op: 'VarHandleOp' attr { key: 'dtype' value { type: DT_FLOAT } } attr { key: 'shared_name' value { s: 'w' } } }\n"
+        "node { name: 'w' op: 'ReadVariableOp' input: 'wh' attr { key: 'dtype' value { type: DT_FLOAT } } }\n"
+        "node { name: 'w_new' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n"
+        "node { name: 'init' op: 'AssignVariableOp' input: 'wh' input: 'w_init' attr { key: 'dtype' value { type: DT_FLOAT } } }\n"
+        "node { name: 'set' op: 'AssignVariableOp' input: 'wh' input: 'w_new' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
+    auto opt = sessionFor(text, true);
+    auto plain = sessionFor(text, false);
+    QVERIFY(opt && plain);
+    QVERIFY(opt->run({}, {}, {"init"}, nullptr).ok());
+    QVERIFY(plain->run({}, {}, {"init"}, nullptr).ok());
+    const Tensor x = input({2, 5, 5, spec.cin});  // 50 rows: the packed path
+    const std::string filter = "add/_tfs_folded_filter";
+    auto check = [&](const char* when) {
+        std::vector<Tensor> want, got;
+        QVERIFY(plain->run({{"x", x}}, {"y"}, {}, &want).ok());
+        const void* storage = nullptr;
+        for (int run = 0; run < 2; ++run) {  // the second run packs nothing: the cached packing
+            Status st = opt->run({{"x", x}}, {"y", filter, "w", "scale"}, {}, &got);
+            QVERIFY2(st.ok(), st.toString().c_str());
+            std::string why = testing::compareToReference(got[0], want[0], reductionOf(spec));
+            QVERIFY2(why.empty(), (std::string(when) + ": " + why).c_str());
+            QVERIFY2(got[1].computedOnRead(), when);  // packed without being made
+            if (run == 1) QCOMPARE(got[1].storageId().first, storage);
+            storage = got[1].storageId().first;
+        }
+        // Read, it is W * s (per output channel), and kept from then on.
+        const Tensor& f = got[1];
+        const Tensor& w = got[2];
+        const Tensor& sc = got[3];
+        QCOMPARE(f.shape(), w.shape());
+        const int64_t channels = w.dim(3);
+        for (int64_t i = 0; i < f.numElements(); ++i) QCOMPARE(f.data<float>()[i], w.data<float>()[i] * sc.data<float>()[i % channels]);
+        QVERIFY(!f.computedOnRead());
+        QVERIFY(opt->run({{"x", x}}, {"y"}, {}, &got).ok());
+        std::string why = testing::compareToReference(got[0], want[0], reductionOf(spec));
+        QVERIFY2(why.empty(), (std::string(when) + ", filter read: " + why).c_str());
+    };
+    check("initial W");
+    if (QTest::currentTestFailed()) return;
+    const size_t entries = opt->resources().derived().size(), bytes = opt->resources().derived().bytes();
+    QVERIFY(entries >= 2);  // the folded filter and its packing
+    for (float scale : {0.5f, 0.25f}) {
+        Tensor w2 = input({3, 3, spec.cin, 3}, scale);
+        QVERIFY(opt->run({{"w_new", w2}}, {}, {"set"}, nullptr).ok());
+        QVERIFY(plain->run({{"w_new", w2}}, {}, {"set"}, nullptr).ok());
+        check("W assigned");
+        // The entries made for the earlier W are gone, not kept beside the new ones.
+        QCOMPARE(opt->resources().derived().size(), entries);
+        QCOMPARE(opt->resources().derived().bytes(), bytes);
+    }
+}
+
 #include "tst_optimize.moc"

@@ -13,7 +13,8 @@
 // so the activation-sized Mul and Add no longer run, and the kernel fusion that follows
 // (fusion.h) sees Conv2D -> BiasAdd [-> Add] [-> Relu] as on FusedBatchNormV3 graphs.
 // _TfsFoldFilter keeps W * s between runs (DerivedCache, keyed on W's storage and checked against
-// s's values), so the folded filter keeps one storage and is packed for the GEMM once.
+// s's values), so the folded filter keeps one storage and is packed for the GEMM once; its bytes
+// are computed only when read, so a product that packs it keeps the packing alone.
 //
 // The chain's last node takes the BiasAdd (same name and index: consumers, fetches and returns are
 // unchanged); the product', folded filter and folded bias are new nodes appended after the
