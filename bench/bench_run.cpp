@@ -5,7 +5,8 @@
 //   build/bench/bench_run [models_dir] [iterations]
 //       the shared real models with ramp inputs (compare: tests/oracle/bench_run_tf.py).
 //   build/bench/bench_run --model DIR --inputs 'x=in.npy' [--signature serving_default] [--tags serve]
-//                         [--iterations 20] [--warmup 3] [--threads 0] [--outdir D] [--profile on]
+//                         [--iterations 20] [--warmup 3] [--warmup_ms 0] [--threads 0] [--outdir D]
+//                         [--profile on]
 //       one model, inputs as `tfscope run --inputs` reads them; prints one line
 //       `median_ms M p90_ms P min_ms L load_ms D runs N` and, with --outdir, writes every output as
 //       D/<key>.npy (for comparing with TensorFlow: bench/run_vs_tf.py drives this mode). With
@@ -88,7 +89,7 @@ int sharedModels(int argc, char** argv) {
 
 struct OneModelOptions {
     std::string model, inputs, signature = "serving_default", tags = "serve", outdir;
-    int iterations = 20, warmup = 3, threads = 0;
+    int iterations = 20, warmup = 3, warmupMs = 0, threads = 0;
     bool profile = false;
 };
 
@@ -133,16 +134,22 @@ int oneModel(const OneModelOptions& o) {
     auto inputs = io::parseRunInputs(o.inputs, "", "", want);
     if (!inputs.ok()) return fail(inputs.status().toString());
 
+    // Warm-up: --warmup runs, and more until --warmup_ms have passed.
+    const auto warmStart = Clock::now();
+    for (int i = 0; i < o.warmup || msSince(warmStart) < o.warmupMs; ++i) {
+        auto r = session.value()->runSignature(o.signature, inputs.value());
+        if (!r.ok()) return fail(r.status().toString());
+    }
+    profile.clear();  // the timed runs only
     std::map<std::string, Tensor> last;
     std::vector<double> ms;
-    for (int i = 0; i < o.warmup + o.iterations; ++i) {
+    for (int i = 0; i < o.iterations; ++i) {
         const auto a = Clock::now();
         auto r = session.value()->runSignature(o.signature, inputs.value());
         const double t = msSince(a);
         if (!r.ok()) return fail(r.status().toString());
-        if (i >= o.warmup) ms.push_back(t);
-        if (i + 1 == o.warmup) profile.clear();  // the timed runs only
-        if (i + 1 == o.warmup + o.iterations) last = std::move(r.value());
+        ms.push_back(t);
+        if (i + 1 == o.iterations) last = std::move(r.value());
     }
     std::sort(ms.begin(), ms.end());
     std::printf("median_ms %.3f p90_ms %.3f min_ms %.3f load_ms %.1f runs %zu\n", ms[ms.size() / 2], ms[ms.size() * 9 / 10],
@@ -175,6 +182,7 @@ int main(int argc, char** argv) {
         else if (flag == "--outdir") o.outdir = value;
         else if (flag == "--iterations") o.iterations = std::max(1, std::atoi(value.c_str()));
         else if (flag == "--warmup") o.warmup = std::max(0, std::atoi(value.c_str()));
+        else if (flag == "--warmup_ms") o.warmupMs = std::max(0, std::atoi(value.c_str()));
         else if (flag == "--threads") o.threads = std::max(0, std::atoi(value.c_str()));
         else if (flag == "--profile") o.profile = value == "1" || value == "on";
         else return fail("Unknown option '" + flag + "'.");

@@ -21,10 +21,14 @@ def first_line(text, limit=200):
     return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
-def _median_ms(call, warmup, n):
+def _median_ms(call, warmup, n, warmup_s=0.0):
+    """Median ms of n calls after `warmup` calls, and after `warmup_s` seconds of them at least."""
     out = None
-    for _ in range(warmup):
+    start = time.perf_counter()
+    done = 0
+    while done < warmup or time.perf_counter() - start < warmup_s:
         out = call()
+        done += 1
     ms = []
     for _ in range(n):
         a = time.perf_counter()
@@ -33,12 +37,12 @@ def _median_ms(call, warmup, n):
     return float(np.median(ms)), out
 
 
-def tf_time(fn, key, x, warmup, n):
+def tf_time(fn, key, x, warmup, n, warmup_s=0.0):
     """`fn` is a loaded SavedModel's concrete signature function; `key` its input's name."""
     import tensorflow as tf
 
     feed = {key: tf.constant(x)}
-    ms, out = _median_ms(lambda: fn(**feed), warmup, n)
+    ms, out = _median_ms(lambda: fn(**feed), warmup, n, warmup_s)
     return ms, {k: v.numpy() for k, v in out.items()}
 
 
@@ -53,17 +57,17 @@ def ort_session(onnx_path, threads):
     return ort.InferenceSession(onnx_path, sess_options=so, providers=["CPUExecutionProvider"])
 
 
-def ort_time(session, x, warmup, n):
+def ort_time(session, x, warmup, n, warmup_s=0.0):
     feed = {session.get_inputs()[0].name: x}
     names = [o.name for o in session.get_outputs()]
-    ms, out = _median_ms(lambda: session.run(names, feed), warmup, n)
+    ms, out = _median_ms(lambda: session.run(names, feed), warmup, n, warmup_s)
     return ms, dict(zip(names, out))
 
 
-def bench_run_time(bench_run, model_dir, key, x_path, outdir, warmup, n, threads):
+def bench_run_time(bench_run, model_dir, key, x_path, outdir, warmup, n, threads, warmup_s=0.0):
     """tfscope's bench_run in its own process; raises RuntimeError with its message when it fails."""
     cmd = [bench_run, "--model", model_dir, "--inputs", "%s=%s" % (key, x_path), "--iterations", str(n),
-           "--warmup", str(warmup), "--threads", str(threads), "--outdir", outdir]
+           "--warmup", str(warmup), "--warmup_ms", str(int(warmup_s * 1000)), "--threads", str(threads), "--outdir", outdir]
     shutil.rmtree(outdir, ignore_errors=True)
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:

@@ -20,7 +20,7 @@ Without onnxruntime / tf2onnx the ORT columns say so. Not a test.
 
   ~/.cache/tfscope/bench-venv/bin/python bench/run_vs_peers.py --bench_run build/bench/bench_run \
       [--threads 2] [--models mlp,cnn,resnet50,bert,lstm] [--batches 1,32] [--styles keras3,keras2] \
-      [--iterations N | --iterations mlp=50,resnet50=3] [--warmup W] [--keep DIR]
+      [--iterations N | --iterations mlp=50,resnet50=3] [--warmup W] [--warmup_s S] [--keep DIR]
 """
 import argparse
 import os
@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 
@@ -47,6 +48,7 @@ ap.add_argument("--styles", default="keras3,keras2", help="export styles: keras3
 ap.add_argument("--iterations", default="0",
                 help="timed runs per engine: N for every model, or name=N,... (0 or absent = per model default)")
 ap.add_argument("--warmup", type=int, default=2)
+ap.add_argument("--warmup_s", type=float, default=0.2, help="warm up for at least this many seconds too")
 ap.add_argument("--opset", type=int, default=17, help="ONNX opset for tf2onnx")
 ap.add_argument("--rtol", type=float, default=1e-4, help="an error above this is marked MISMATCH")
 ap.add_argument("--keep", help="save models, ONNX files and inputs here instead of a temp folder (what is there is reused)")
@@ -174,24 +176,35 @@ HEADER = ["model", "export", "batch", "TF ms", "ORT ms", "tfscope ms", "tfscope/
           "tfscope err", "N", "note"]
 
 
+# TensorFlow's and ONNX Runtime's pool threads keep spinning for a while after a run returns, on
+# the cores the next engine needs: a 6 ms batch of MLP runs timed right after ONNX Runtime's took
+# twice as long as alone (one of its two threads never got a core). Each engine starts after a
+# pause, and warms up for --warmup runs and --warmup_s seconds at least (from idle, a few runs do
+# not wake every thread and core: TensorFlow's and ONNX Runtime's batch-1 medians doubled too).
+SETTLE_S = 0.3
+
+
 def run_case(row, fn, key, session, model_dir, work, x):
     tag = "%s_%s_b%d" % (row.style, row.name, row.batch)
     x_path = os.path.join(work, tag + "_x.npy")
     np.save(x_path, x)
+    time.sleep(SETTLE_S)
     try:
-        row.tf_ms, ref = tf_time(fn, key, x, args.warmup, row.n)
+        row.tf_ms, ref = tf_time(fn, key, x, args.warmup, row.n, args.warmup_s)
     except Exception as e:  # noqa: BLE001  (report, go on)
         row.notes.append("TF run failed: " + first_line(e))
         return
     if session is not None:
+        time.sleep(SETTLE_S)
         try:
-            row.ort_ms, got = ort_time(session, x, args.warmup, row.n)
+            row.ort_ms, got = ort_time(session, x, args.warmup, row.n, args.warmup_s)
             row.ort_err = max_rel_error(ref, got)
         except Exception as e:  # noqa: BLE001
             row.notes.append("ORT: " + first_line(e))
+    time.sleep(SETTLE_S)
     try:
         row.our_ms, got = bench_run_time(args.bench_run, model_dir, key, x_path, os.path.join(work, tag + "_out"),
-                                         args.warmup, row.n, args.threads)
+                                         args.warmup, row.n, args.threads, args.warmup_s)
         row.our_err = max_rel_error(ref, got)
     except Exception as e:  # noqa: BLE001
         row.notes.append("tfscope cannot run it: " + first_line(e))
