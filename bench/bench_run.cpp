@@ -6,11 +6,12 @@
 //       the shared real models with ramp inputs (compare: tests/oracle/bench_run_tf.py).
 //   build/bench/bench_run --model DIR --inputs 'x=in.npy' [--signature serving_default] [--tags serve]
 //                         [--iterations 20] [--warmup 3] [--warmup_ms 0] [--threads 0] [--outdir D]
-//                         [--profile on]
+//                         [--profile on|nodes]
 //       one model, inputs as `tfscope run --inputs` reads them; prints one line
 //       `median_ms M p90_ms P min_ms L load_ms D runs N` and, with --outdir, writes every output as
 //       D/<key>.npy (for comparing with TensorFlow: bench/run_vs_tf.py drives this mode). With
-//       --profile on, also the timed runs' kernel time per op (exec::OpProfile), largest first.
+//       --profile on, also the timed runs' kernel time per op (exec::OpProfile), largest first;
+//       --profile nodes, per node.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -90,18 +91,18 @@ int sharedModels(int argc, char** argv) {
 struct OneModelOptions {
     std::string model, inputs, signature = "serving_default", tags = "serve", outdir;
     int iterations = 20, warmup = 3, warmupMs = 0, threads = 0;
-    bool profile = false;
+    bool profile = false, profileNodes = false;
 };
 
 // The timed runs' kernel time by op (own time: a call's nested nodes are their own ops), largest
 // first, per run: calls, ms, share of the kernel time.
-void printProfile(const exec::OpProfile& profile, int runs) {
-    const auto byOp = profile.byOp();
+void printProfile(const exec::OpProfile& profile, int runs, bool nodes) {
+    const auto byOp = nodes ? profile.byNode() : profile.byOp();
     std::vector<std::pair<std::string, exec::OpProfile::Entry>> ops(byOp.begin(), byOp.end());
     std::sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) { return a.second.ms > b.second.ms; });
     double total = 0;
     for (const auto& [op, e] : ops) total += e.ms;
-    std::printf("%-32s %10s %12s %7s\n", "op", "calls/run", "ms/run", "share");
+    std::printf("%-32s %10s %12s %7s\n", nodes ? "op node" : "op", "calls/run", "ms/run", "share");
     for (const auto& [op, e] : ops)
         std::printf("%-32s %10.1f %12.4f %6.1f%%\n", op.c_str(), double(e.calls) / runs, e.ms / runs, total > 0 ? 100.0 * e.ms / total : 0.0);
     std::printf("%-32s %10s %12.4f\n", "kernels in all", "", total / runs);
@@ -154,7 +155,7 @@ int oneModel(const OneModelOptions& o) {
     std::sort(ms.begin(), ms.end());
     std::printf("median_ms %.3f p90_ms %.3f min_ms %.3f load_ms %.1f runs %zu\n", ms[ms.size() / 2], ms[ms.size() * 9 / 10],
                 ms.front(), loadMs, ms.size());
-    if (o.profile) printProfile(profile, o.iterations);
+    if (o.profile) printProfile(profile, o.iterations, o.profileNodes);
     if (!o.outdir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(o.outdir, ec);
@@ -184,8 +185,10 @@ int main(int argc, char** argv) {
         else if (flag == "--warmup") o.warmup = std::max(0, std::atoi(value.c_str()));
         else if (flag == "--warmup_ms") o.warmupMs = std::max(0, std::atoi(value.c_str()));
         else if (flag == "--threads") o.threads = std::max(0, std::atoi(value.c_str()));
-        else if (flag == "--profile") o.profile = value == "1" || value == "on";
-        else return fail("Unknown option '" + flag + "'.");
+        else if (flag == "--profile") {
+            o.profile = value == "1" || value == "on" || value == "nodes";
+            o.profileNodes = value == "nodes";
+        } else return fail("Unknown option '" + flag + "'.");
     }
     if (o.model.empty() || o.inputs.empty()) return fail("Both '--model' and '--inputs' are required.");
     return oneModel(o);

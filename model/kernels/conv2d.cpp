@@ -56,34 +56,43 @@ struct Im2col {
         const int64_t d1 = d0 + kd, y0 = d0 / span;
         // The output position of row r0, then stepped along (no divisions per row).
         int64_t ox = r0 % ww.out, oy = (r0 / ww.out) % wh.out, img = r0 / (ww.out * wh.out);
+        // The slice holds whole filter rows and the window lies inside the image (most pixels):
+        // kh contiguous runs, one per filter row.
+        const bool wholeRows = dw == 1 && dh == 1 && d0 % span == 0 && kd % span == 0;
         for (int64_t r = r0; r < r0 + count; ++r) {
             const int64_t ix0 = ox * sw - ww.padBefore;
-            for (int64_t d = d0, y = y0; d < d1; ++y) {
-                const int64_t rowEnd = std::min(d1, (y + 1) * span);
-                const int64_t iy = oy * sh - wh.padBefore + y * dh;
-                if (iy < 0 || iy >= h) {
-                    std::fill(dst, dst + (rowEnd - d), T(0));
-                    dst += rowEnd - d;
-                    d = rowEnd;
-                    continue;
-                }
-                const T* row = in + (img * h + iy) * w * c;
-                if (dw == 1 && ix0 >= 0 && ix0 + kw <= w) {
-                    // Undilated and inside the image: the filter row is contiguous.
-                    copyRun(row + ix0 * c + (d - y * span), rowEnd - d, dst);
-                    dst += rowEnd - d;
-                    d = rowEnd;
-                    continue;
-                }
-                // One filter tap (or the part of it in the slice) at a time; only the first may
-                // start inside a tap.
-                int64_t x = (d - y * span) / c, ch = d - y * span - x * c;
-                for (; d < rowEnd; ++x, ch = 0) {
-                    const int64_t len = std::min(c - ch, rowEnd - d), ix = ix0 + x * dw;
-                    if (ix < 0 || ix >= w) std::fill(dst, dst + len, T(0));
-                    else copyRun(row + ix * c + ch, len, dst);
-                    dst += len;
-                    d += len;
+            const int64_t iyFirst = oy * sh - wh.padBefore + y0, rowsHere = kd / span;
+            if (wholeRows && ix0 >= 0 && ix0 + kw <= w && iyFirst >= 0 && iyFirst + rowsHere <= h) {
+                const T* src = in + ((img * h + iyFirst) * w + ix0) * c;
+                for (int64_t y = 0; y < rowsHere; ++y, src += w * c, dst += span) copyRun(src, span, dst);
+            } else {
+                for (int64_t d = d0, y = y0; d < d1; ++y) {
+                    const int64_t rowEnd = std::min(d1, (y + 1) * span);
+                    const int64_t iy = oy * sh - wh.padBefore + y * dh;
+                    if (iy < 0 || iy >= h) {
+                        std::fill(dst, dst + (rowEnd - d), T(0));
+                        dst += rowEnd - d;
+                        d = rowEnd;
+                        continue;
+                    }
+                    const T* row = in + (img * h + iy) * w * c;
+                    if (dw == 1 && ix0 >= 0 && ix0 + kw <= w) {
+                        // Undilated and inside the image: the filter row is contiguous.
+                        copyRun(row + ix0 * c + (d - y * span), rowEnd - d, dst);
+                        dst += rowEnd - d;
+                        d = rowEnd;
+                        continue;
+                    }
+                    // One filter tap (or the part of it in the slice) at a time; only the first may
+                    // start inside a tap.
+                    int64_t x = (d - y * span) / c, ch = d - y * span - x * c;
+                    for (; d < rowEnd; ++x, ch = 0) {
+                        const int64_t len = std::min(c - ch, rowEnd - d), ix = ix0 + x * dw;
+                        if (ix < 0 || ix >= w) std::fill(dst, dst + len, T(0));
+                        else copyRun(row + ix * c + ch, len, dst);
+                        dst += len;
+                        d += len;
+                    }
                 }
             }
             if (++ox == ww.out) {

@@ -379,11 +379,9 @@ void TestGemm::testConvolutions() {
     QFETCH(int, isa);
     USE_ISA(SgemmIsa(isa));
     // Row counts that are not multiples of the 6- and 8-row tiles or of the per-thread blocks;
-    // depths below one tile and past the 256-deep block; filter counts off the 16-column tile.
-    const Conv convs[] = {{2, 9, 7, 5, 3, 3, 20, 1, 1, "SAME"},    {1, 13, 11, 40, 5, 3, 33, 2, 1, "VALID"},
-                          {3, 10, 10, 3, 3, 3, 16, 1, 2, "SAME"},  {2, 32, 32, 3, 3, 3, 32, 1, 1, "SAME"},
-                          {1, 8, 9, 64, 3, 3, 7, 2, 1, "SAME"},    {1, 1, 1, 2, 3, 3, 5, 1, 1, "SAME"},
-                          {2, 6, 6, 4, 1, 1, 18, 2, 1, "VALID"}};
+    // depths below one tile and past the 256-deep block; filter counts off the 16-column tile;
+    // 64 channels x 4 taps: each 256-deep slice is one whole filter row (the patch copy's row path).
+    const Conv convs[] = {{2, 9, 7, 5, 3, 3, 20, 1, 1, "SAME"}, {1, 13, 11, 40, 5, 3, 33, 2, 1, "VALID"}, {3, 10, 10, 3, 3, 3, 16, 1, 2, "SAME"}, {2, 32, 32, 3, 3, 3, 32, 1, 1, "SAME"}, {1, 8, 9, 64, 3, 3, 7, 2, 1, "SAME"}, {1, 1, 1, 2, 3, 3, 5, 1, 1, "SAME"}, {2, 6, 6, 4, 1, 1, 18, 2, 1, "VALID"}, {1, 7, 8, 64, 3, 4, 9, 1, 1, "SAME"}};
     for (const Conv& cv : convs) {
         QString why;
         QVERIFY2(checkConv(cv, &why), qPrintable(why));
