@@ -205,6 +205,15 @@ Status runGeneric(KernelContext& ctx, const std::vector<Step>& steps, const std:
     return ctx.setOutput(0, cur);
 }
 
+Status checkFloatInputs(KernelContext& ctx) {
+    for (int i = 0; i < ctx.numInputs(); ++i) {
+        TFS_ASSIGN_OR_RETURN(const Tensor* t, inputOf(ctx, i));
+        if (t->dtype() != DType::Float)
+            return ctx.error("Fused elementwise ops take float inputs, input " + std::to_string(i) + " is " + std::string(dtypeShortName(t->dtype())) + ".");
+    }
+    return Status::OK();
+}
+
 // A BiasAdd step's value and bias are inputs of the fused node; they must have the shapes BiasAdd
 // (channels last) accepts, with its messages. Then it is an Add of a row.
 Status checkBiasAdd(KernelContext& ctx, int64_t valueInput, int64_t biasInput) {
@@ -358,10 +367,7 @@ Status evalFusedElementwise(KernelContext& ctx) {
                     return ctx.error("Malformed fused elementwise node: step " + std::to_string(k) + " ('" + names[k] + "') reads " +
                                      (a < 0 ? "step " + std::to_string(-1 - a) : "input " + std::to_string(a)) + ".");
         }
-        for (int i = 0; i < ctx.numInputs(); ++i) {
-            TFS_ASSIGN_OR_RETURN(const Tensor* t, inputOf(ctx, i));
-            if (t->dtype() != DType::Float) return ctx.error("Fused elementwise ops take float inputs, input " + std::to_string(i) + " is " + std::string(dtypeShortName(t->dtype())) + ".");
-        }
+        TFS_RETURN_IF_ERROR(checkFloatInputs(ctx));
         for (size_t k = 0; k < steps.size(); ++k) {
             if (steps[k] != Step::BiasAdd) continue;
             if (graphArgs[2 * k] < 0 || graphArgs[2 * k + 1] < 0)
@@ -379,10 +385,7 @@ Status evalFusedElementwise(KernelContext& ctx) {
         if (isUnary(steps[k]) != (operand[k] < 0) || operand[k] >= ctx.numInputs())
             return ctx.error("Malformed fused elementwise node: step '" + names[k] + "' has operand " + std::to_string(operand[k]) + ".");
     }
-    for (int i = 0; i < ctx.numInputs(); ++i) {
-        TFS_ASSIGN_OR_RETURN(const Tensor* t, inputOf(ctx, i));
-        if (t->dtype() != DType::Float) return ctx.error("Fused elementwise ops take float inputs, input " + std::to_string(i) + " is " + std::string(dtypeShortName(t->dtype())) + ".");
-    }
+    TFS_RETURN_IF_ERROR(checkFloatInputs(ctx));
     for (size_t k = 0; k < steps.size(); ++k) {
         if (steps[k] != Step::BiasAdd) continue;
         if (k != 0 || side[k] != 0) return ctx.error("Malformed fused elementwise node: a BiasAdd step must come first, on input 0.");

@@ -80,6 +80,38 @@ bool isConst(const std::vector<ExecNode>& nodes, Endpoint e) {
     return n.def && n.def->op() == "Const";
 }
 
+// A _FusedElementwise NodeDef under the name of `last`, the group's last node.
+std::unique_ptr<tensorflow::NodeDef> fusedDef(const ExecNode& last) {
+    auto def = std::make_unique<tensorflow::NodeDef>();
+    def->set_name(last.name);
+    def->set_op("_FusedElementwise");
+    def->set_device(last.def->device());
+    (*def->mutable_attr())["T"].set_type(tensorflow::DataType(kDtFloat));
+    return def;
+}
+
+// Puts `def` with `inputs` (and every member's control inputs) in the place of the group's last
+// member; the others stay, marked absorbed, for fetches. All are taken.
+void replaceGroup(std::vector<ExecNode>& nodes, const std::vector<int>& members, std::unique_ptr<tensorflow::NodeDef> def,
+                  std::vector<Endpoint> inputs, std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed,
+                  std::vector<char>* taken) {
+    for (const Endpoint& e : inputs) def->add_input(endpointName(nodes, e));
+    std::vector<int> control;
+    for (int n : members)
+        for (int c : nodes[size_t(n)].controlInputs)
+            if (std::find(control.begin(), control.end(), c) == control.end()) control.push_back(c);
+    for (int c : control) def->add_input("^" + nodes[size_t(c)].name);
+    ExecNode& last = nodes[size_t(members.back())];
+    last.def = def.get();
+    last.inputs = std::move(inputs);
+    last.controlInputs = std::move(control);
+    owned->push_back(std::move(def));
+    for (int n : members) {
+        (*taken)[size_t(n)] = 1;
+        if (n != members.back()) (*absorbed)[size_t(n)] = 1;
+    }
+}
+
 // Elementwise graphs: a root, whose value leaves the group, and every elementwise node all of
 // whose readers are in the group (a GELU's 0.5 * x beside its erf branch of the same x; a layer
 // norm's rsqrt(var + eps) * gamma, read by both its scale and its shift) become one node that
@@ -135,13 +167,8 @@ int fuseGraphs(std::vector<ExecNode>& nodes, const Uses& uses, std::vector<std::
         if (order.size() < 2 || !branches || order.size() != group.size()) continue;
         std::vector<int> slot(nodes.size(), -1);
         for (size_t k = 0; k < order.size(); ++k) slot[size_t(order[k])] = int(k);
-        ExecNode& last = nodes[root];
-        auto def = std::make_unique<tensorflow::NodeDef>();
-        def->set_name(last.name);
-        def->set_op("_FusedElementwise");
-        def->set_device(last.def->device());
+        auto def = fusedDef(nodes[root]);
         auto& attrs = *def->mutable_attr();
-        attrs["T"].set_type(tensorflow::DataType(kDtFloat));
         auto* steps = attrs["steps"].mutable_list();
         auto* args = attrs["args"].mutable_list();
         std::vector<Endpoint> inputs;
@@ -159,20 +186,7 @@ int fuseGraphs(std::vector<ExecNode>& nodes, const Uses& uses, std::vector<std::
                 args->add_i(int64_t(at - inputs.begin()));
             }
         }
-        for (const Endpoint& e : inputs) def->add_input(endpointName(nodes, e));
-        std::vector<int> control;
-        for (int n : order)
-            for (int c : nodes[size_t(n)].controlInputs)
-                if (std::find(control.begin(), control.end(), c) == control.end()) control.push_back(c);
-        for (int c : control) def->add_input("^" + nodes[size_t(c)].name);
-        last.def = def.get();
-        last.inputs = std::move(inputs);
-        last.controlInputs = std::move(control);
-        owned->push_back(std::move(def));
-        for (int n : order) {
-            (*taken)[size_t(n)] = 1;
-            if (n != int(root)) (*absorbed)[size_t(n)] = 1;
-        }
+        replaceGroup(nodes, order, std::move(def), std::move(inputs), owned, absorbed, taken);
         ++fused;
     }
     return fused;
@@ -207,14 +221,9 @@ int fuseElementwiseChains(std::vector<ExecNode>& nodes, const std::vector<Endpoi
             cur = reader;
         }
         if (chain.size() < 2) continue;
-        ExecNode& last = nodes[size_t(chain.back())];
-        auto def = std::make_unique<tensorflow::NodeDef>();
-        def->set_name(last.name);
-        def->set_op("_FusedElementwise");
-        def->set_device(last.def->device());
+        auto def = fusedDef(nodes[size_t(chain.back())]);
         std::vector<Endpoint> inputs = {nodes[head].inputs[size_t(start)]};
         auto& attrs = *def->mutable_attr();
-        attrs["T"].set_type(tensorflow::DataType(kDtFloat));
         attrs["steps"].mutable_list();
         attrs["operand"].mutable_list();
         attrs["chain_side"].mutable_list();
@@ -231,18 +240,7 @@ int fuseElementwiseChains(std::vector<ExecNode>& nodes, const std::vector<Endpoi
             attrs["chain_side"].mutable_list()->add_i(side);
             inputs.push_back(n.inputs[size_t(1 - side)]);
         }
-        for (const Endpoint& e : inputs) def->add_input(endpointName(nodes, e));
-        std::vector<int> control;
-        for (int n : chain)
-            for (int c : nodes[size_t(n)].controlInputs)
-                if (std::find(control.begin(), control.end(), c) == control.end()) control.push_back(c);
-        for (int c : control) def->add_input("^" + nodes[size_t(c)].name);
-        last.def = def.get();
-        last.inputs = std::move(inputs);
-        last.controlInputs = std::move(control);
-        owned->push_back(std::move(def));
-        for (size_t k = 0; k + 1 < chain.size(); ++k) (*absorbed)[size_t(chain[k])] = 1;
-        for (int n : chain) taken[size_t(n)] = 1;
+        replaceGroup(nodes, chain, std::move(def), std::move(inputs), owned, absorbed, &taken);
         ++fused;
     }
     return fused;
