@@ -58,6 +58,7 @@ void GraphCanvas::setGraph(std::shared_ptr<const GraphIndex> index, std::shared_
     m_watcher.cancel();
     quint64 gen = m_generation;
     m_running = gen;
+    m_pending = true;
     auto index2 = m_index;
     auto view2 = m_modelView;
     m_watcher.setFuture(runJob<JobOutcome<CanvasLayout>>([index2, view2](Progress& p) {
@@ -75,6 +76,7 @@ void GraphCanvas::request(CanvasLayout next, int changed) {
     ++m_generation;
     m_watcher.cancel();
     m_running = m_generation;
+    m_pending = true;
     m_watcher.setFuture(runJob<JobOutcome<CanvasLayout>>([next = std::move(next), changed](Progress& p) {
         auto layout = relayoutCanvas(next, changed, &p);
         JobOutcome<CanvasLayout> o;
@@ -86,6 +88,7 @@ void GraphCanvas::request(CanvasLayout next, int changed) {
 
 void GraphCanvas::applyResult() {
     if (m_running != m_generation) return;
+    m_pending = false;
     QFuture<JobOutcome<CanvasLayout>> f = m_watcher.future();
     if (f.isCanceled() || f.resultCount() == 0) return;
     JobOutcome<CanvasLayout> o = f.result();

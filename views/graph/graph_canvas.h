@@ -34,7 +34,9 @@ public:
     void setGraph(std::shared_ptr<const GraphIndex> index, std::shared_ptr<const ModelView> view = nullptr);
     const ModelView* modelView() const { return m_modelView.get(); }
     std::shared_ptr<const GraphIndex> graph() const { return m_index; }
-    bool isBusy() const { return m_watcher.isRunning(); }
+    // A layout job runs, or has finished but its result is not applied yet (that happens on the
+    // event loop after the job ends).
+    bool isBusy() const { return m_pending || m_watcher.isRunning(); }
     GraphView* view() const { return m_view; }
     GraphScene* scene() const { return m_scene; }
     const CanvasLayout& layout() const { return m_layout; }
@@ -76,6 +78,7 @@ private:
     QFutureWatcher<JobOutcome<CanvasLayout>> m_watcher;
     quint64 m_generation = 0;
     quint64 m_running = 0;
+    bool m_pending = false;  // the newest job's result is still to be applied
     bool m_fitPending = false;
     NodeId m_pendingReveal = kNoNode;
     NodeId m_revealWhenLaidOut = kNoNode;  // asked for before the graph's first layout landed
