@@ -51,6 +51,7 @@ private slots:
         QTemporaryDir screenDir;  // a 1600×1000 screen: the window opens at its full first size, 1400×860
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), offscreenPlatform(screenDir, 1600, 1000));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), screenDir.path());  // its settings (recent files) not the user's
         app.setProcessEnvironment(env);
         app.start(QStringLiteral(TFSCOPE_BIN), QStringList{QStringLiteral("--screenshot"), png} + args);
         QVERIFY(app.waitForFinished(120000));
