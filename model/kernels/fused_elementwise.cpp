@@ -175,6 +175,16 @@ bool kindOf(const Tensor& o, const Shape& s, Kind* kind) {
     return row || perRow;
 }
 
+// One binary step over whole tensors with broadcasting, as the unfused op runs.
+Result<Tensor> broadcastStep(KernelContext& ctx, Step s, const Tensor& a, const Tensor& b) {
+    Broadcast bc;
+    if (!bc.init({a.shape(), b.shape()})) return ctx.error("Incompatible shapes " + Broadcast::describe({a.shape(), b.shape()}) + ".");
+    TFS_ASSIGN_OR_RETURN(Tensor next, Tensor::allocateUninitialized(DType::Float, bc.outShape()));
+    if (next.numElements() > 0)
+        broadcastBinary(ctx, bc, dataOf<float>(a), dataOf<float>(b), mutableDataOf<float>(next), [s](float x, float y) { return binary(s, x, y); });
+    return next;
+}
+
 // Step by step with broadcasting, as the unfused ops run (any operand shapes).
 Status runGeneric(KernelContext& ctx, const std::vector<Step>& steps, const std::vector<int64_t>& operand,
                   const std::vector<int64_t>& side) {
@@ -191,16 +201,7 @@ Status runGeneric(KernelContext& ctx, const std::vector<Step>& steps, const std:
         }
         TFS_ASSIGN_OR_RETURN(const Tensor* o, inputOf(ctx, int(operand[k])));
         const bool chainLeft = side[k] == 0;
-        const Tensor& a = chainLeft ? cur : *o;
-        const Tensor& b = chainLeft ? *o : cur;
-        Broadcast bc;
-        if (!bc.init({a.shape(), b.shape()})) return ctx.error("Incompatible shapes " + Broadcast::describe({a.shape(), b.shape()}) + ".");
-        TFS_ASSIGN_OR_RETURN(Tensor next, Tensor::allocateUninitialized(DType::Float, bc.outShape()));
-        if (next.numElements() > 0) {
-            const Step s = steps[k];
-            broadcastBinary(ctx, bc, dataOf<float>(a), dataOf<float>(b), mutableDataOf<float>(next), [s](float x, float y) { return binary(s, x, y); });
-        }
-        cur = std::move(next);
+        TFS_ASSIGN_OR_RETURN(cur, broadcastStep(ctx, steps[k], chainLeft ? cur : *o, chainLeft ? *o : cur));
     }
     return ctx.setOutput(0, cur);
 }
@@ -279,14 +280,7 @@ Status runGraphGeneric(KernelContext& ctx, const std::vector<Step>& steps, const
             continue;
         }
         TFS_ASSIGN_OR_RETURN(Tensor b, operand(args[2 * k + 1]));
-        Broadcast bc;
-        if (!bc.init({a.shape(), b.shape()})) return ctx.error("Incompatible shapes " + Broadcast::describe({a.shape(), b.shape()}) + ".");
-        TFS_ASSIGN_OR_RETURN(Tensor next, Tensor::allocateUninitialized(DType::Float, bc.outShape()));
-        if (next.numElements() > 0) {
-            const Step s = steps[k];
-            broadcastBinary(ctx, bc, dataOf<float>(a), dataOf<float>(b), mutableDataOf<float>(next), [s](float x, float y) { return binary(s, x, y); });
-        }
-        values[k] = std::move(next);
+        TFS_ASSIGN_OR_RETURN(values[k], broadcastStep(ctx, steps[k], a, b));
     }
     return ctx.setOutput(0, values.back());
 }
