@@ -169,6 +169,59 @@ private slots:
         QVERIFY(m.ok());
         EXPECT_SAME(m->at(0), f32({6}, {3, 2, 1, 2, 3, 2}));
     }
+    // Constant Pad and PadV2 against the definition, element by element: padded dims anywhere
+    // (outer, inner, last, none), ranks 1-4, an NHWC image padded in H and W, and a MirrorPad of
+    // the same shape (its own path) beside them.
+    void testPadMatchesDefinition() {
+        struct Case {
+            Shape shape;
+            std::vector<int32_t> pads;
+        };
+        const Case cases[] = {
+            {{5}, {0, 0}},
+            {{5}, {2, 3}},
+            {{2, 3}, {0, 0, 1, 2}},
+            {{2, 3}, {1, 1, 0, 0}},
+            {{3, 1}, {0, 2, 2, 0}},
+            {{1, 4, 5, 3}, {0, 0, 3, 3, 3, 3, 0, 0}},
+            {{2, 3, 4, 2}, {1, 0, 0, 2, 1, 1, 0, 1}},
+            {{2, 2, 2, 2}, {0, 0, 0, 0, 0, 0, 0, 0}},
+            {{2, 3, 2}, {0, 0, 2, 1, 0, 0}},
+            {{0, 3}, {1, 1, 0, 1}},
+        };
+        for (const Case& c : cases) {
+            const int rank = int(c.shape.size());
+            const Tensor x = iota(c.shape);
+            const Tensor pads = i32({rank, 2}, c.pads);
+            Shape outShape = c.shape;
+            for (int d = 0; d < rank; ++d) outShape[size_t(d)] += c.pads[size_t(2 * d)] + c.pads[size_t(2 * d + 1)];
+            Tensor want(DType::Float, outShape);
+            for (int64_t o = 0; o < want.numElements(); ++o) {
+                int64_t rem = o, src = 0, stride = 1;
+                bool inside = true;
+                for (int d = rank - 1; d >= 0; --d) {
+                    const int64_t i = rem % outShape[size_t(d)] - c.pads[size_t(2 * d)];
+                    rem /= outShape[size_t(d)];
+                    inside = inside && i >= 0 && i < c.shape[size_t(d)];
+                    src += i * stride;
+                    stride *= c.shape[size_t(d)];
+                }
+                want.mutableData<float>()[o] = inside ? float(src) : -7.0f;
+            }
+            auto got = runKernel(node("PadV2"), {x, pads, Tensor::scalar<float>(-7.0f)});
+            QVERIFY2(got.ok(), shapeToString(c.shape).c_str());
+            EXPECT_SAME(got->at(0), want);
+            for (int64_t o = 0; o < want.numElements(); ++o)
+                if (want.data<float>()[o] == -7.0f) want.mutableData<float>()[o] = 0.0f;
+            auto zeros = runKernel(node("Pad"), {x, pads});
+            QVERIFY(zeros.ok());
+            EXPECT_SAME(zeros->at(0), want);
+        }
+        auto m = runKernel(NodeBuilder("MirrorPad").type("T", DType::Float).attr("mode", "SYMMETRIC").build(),
+                           {iota({2, 3}), i32({2, 2}, {1, 0, 0, 2})});
+        QVERIFY(m.ok());
+        EXPECT_SAME(m->at(0), f32({3, 5}, {0, 1, 2, 2, 1, 0, 1, 2, 2, 1, 3, 4, 5, 5, 4}));
+    }
     // Reduction axes of each side's gradient; expected values are TF 2.15's answers.
     void testBroadcastGradientArgs() {
         struct Case { std::vector<int32_t> a, b, r0, r1; };
