@@ -16,6 +16,8 @@
 // index or -1 - k for step k's value (a unary step names its operand twice); the last step is the
 // output. Each block of a row goes through every step, into one block buffer per step; a step that
 // sees only scalars and one value per row is computed once per row.
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -24,7 +26,12 @@
 #include "model/kernels/broadcast.h"
 #include "model/kernels/kernel_util.h"
 #include "model/kernels/registry.h"
+#include "model/kernels/sgemm.h"
 #include "model/kernels/vector_math.h"
+
+// Only the functions marked kAvx2 use AVX2 instructions; they run only when sgemmIsa() chose a
+// path the CPU has AVX2 for.
+#define kAvx2 __attribute__((target("avx2,fma")))
 
 namespace tfscope::kernels {
 namespace {
@@ -245,7 +252,45 @@ void apply2(F f, const Src& a, const Src& b, float* dst, int64_t n) {
         for (int64_t i = 0; i < n; ++i) dst[i] = f(a.p[i], b.p[i]);
 }
 
+kAvx2 inline __m256 load8(const Src& x, int64_t i) { return x.p ? _mm256_loadu_ps(x.p + i) : _mm256_set1_ps(x.c); }
+
+// dst = a (op) b with 8-float vectors: the same IEEE operation on each element as binary(), so the
+// same bits; the tail through binary().
+template <Step S>
+kAvx2 void binaryVector(const Src& a, const Src& b, float* dst, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 x = load8(a, i), y = load8(b, i);
+        __m256 r;
+        if constexpr (S == Step::Add) r = _mm256_add_ps(x, y);
+        else if constexpr (S == Step::Sub) r = _mm256_sub_ps(x, y);
+        else if constexpr (S == Step::Mul) r = _mm256_mul_ps(x, y);
+        else if constexpr (S == Step::RealDiv) r = _mm256_div_ps(x, y);
+        else {
+            const __m256 d = _mm256_sub_ps(x, y);
+            r = _mm256_mul_ps(d, d);
+        }
+        _mm256_storeu_ps(dst + i, r);
+    }
+    for (; i < n; ++i) dst[i] = binary(S, a.p ? a.p[i] : a.c, b.p ? b.p[i] : b.c);
+}
+
+// The vector form of a binary step, or false when `s` has none (or the CPU has no AVX2).
+bool binaryVectorStep(Step s, const Src& a, const Src& b, float* dst, int64_t n) {
+    if (n < 8 || (!a.p && !b.p) || sgemmIsa() == SgemmIsa::Portable) return false;
+    switch (s) {
+    case Step::Add:
+    case Step::BiasAdd: binaryVector<Step::Add>(a, b, dst, n); return true;
+    case Step::Sub: binaryVector<Step::Sub>(a, b, dst, n); return true;
+    case Step::Mul: binaryVector<Step::Mul>(a, b, dst, n); return true;
+    case Step::RealDiv: binaryVector<Step::RealDiv>(a, b, dst, n); return true;
+    case Step::SquaredDifference: binaryVector<Step::SquaredDifference>(a, b, dst, n); return true;
+    default: return false;
+    }
+}
+
 void graphStep(Step s, const Src& a, const Src& b, float* dst, int64_t n) {
+    if (binaryVectorStep(s, a, b, dst, n)) return;
     if (isUnary(s)) {
         if (a.p) std::copy(a.p, a.p + n, dst);
         else std::fill(dst, dst + n, a.c);

@@ -180,6 +180,34 @@ private slots:
         QVERIFY(l.ok());
         EXPECT_CLOSE(l->at(0), f32({2}, {-std::log(2.0f), -std::log(2.0f)}));
         QVERIFY(!runKernel(NodeBuilder("Softmax").type("T", DType::Float).build(), {Tensor::scalar<float>(1)}).ok());
+        // Rows of 3, 8 and 19 values (the vector path's tails), against the definition in double;
+        // a NaN, or a +inf (inf - inf is NaN, in TensorFlow's Softmax too), makes its own row NaN and no other.
+        for (int64_t depth : {3, 8, 19}) {
+            const int64_t rows = 5;
+            std::vector<float> v(size_t(rows * depth));
+            for (size_t i = 0; i < v.size(); ++i) v[i] = float(int((i * 37) % 23) - 11) * 0.9f + (i % 2 ? 300.0f : 0.0f);
+            v[size_t(2 * depth + 1)] = std::nanf("");
+            v[size_t(4 * depth + depth - 1)] = INFINITY;
+            auto sm = runKernel(NodeBuilder("Softmax").type("T", DType::Float).build(), {f32({rows, depth}, v)});
+            QVERIFY(sm.ok());
+            const float* g = sm->at(0).data<float>();
+            for (int64_t r = 0; r < rows; ++r) {
+                const float* x = v.data() + r * depth;
+                double mx = -INFINITY, sum = 0;
+                for (int64_t i = 0; i < depth; ++i) mx = std::max(mx, double(x[i]));
+                for (int64_t i = 0; i < depth; ++i) sum += std::exp(double(x[i]) - mx);
+                for (int64_t i = 0; i < depth; ++i) {
+                    const float got = g[r * depth + i];
+                    if (r == 2 || r == 4) {
+                        QVERIFY2(std::isnan(got), qPrintable(QStringLiteral("row %1 [%2] = %3, not NaN").arg(r).arg(i).arg(got)));
+                        continue;
+                    }
+                    const double want = std::exp(double(x[i]) - mx) / sum;
+                    QVERIFY2(std::abs(double(got) - want) <= 1e-6 * std::max(1.0, want),
+                             qPrintable(QStringLiteral("depth %1 [%2,%3]: %4 against %5").arg(depth).arg(r).arg(i).arg(got).arg(want)));
+                }
+            }
+        }
     }
     void testFusedBatchNormInference() {
         Tensor x = f32({1, 1, 2, 2}, {1, 2, 3, 4});
