@@ -2,6 +2,9 @@
 // Generic N-d transpose for POD or string elements: out[i_0..i_n] = in[i_perm...], used by
 // Transpose, Einsum and the reductions that need reduced axes grouped together.
 
+#include <algorithm>
+#include <vector>
+
 #include "model/kernels/kernel_util.h"
 
 namespace tfscope::kernels {
@@ -67,16 +70,28 @@ void transposeData(KernelContext& ctx, const T* in, const Shape& inShape, const 
         });
         return;
     }
-    parallelFor(ctx, rows, double(inner), [&](int64_t r0, int64_t r1) {
+    // Output rows in order; the source offset follows an odometer over the output's outer dims
+    // (one division per chunk, not per row), and a row whose input is contiguous is one copy.
+    parallelFor(ctx, rows, double(inner) + 8.0, [&](int64_t r0, int64_t r1) {
+        std::vector<int64_t> idx(rank, 0);
+        int64_t rem = r0, src = 0;
+        for (size_t d = rank - 1; d-- > 0;) {
+            idx[d] = rem % outShape[d];
+            src += idx[d] * srcStride[d];
+            rem /= outShape[d];
+        }
         for (int64_t r = r0; r < r1; ++r) {
-            int64_t rem = r, src = 0;
-            for (size_t d = rank - 1; d-- > 0;) {
-                src += (rem % outShape[d]) * srcStride[d];
-                rem /= outShape[d];
-            }
             T* dst = out + r * inner;
             const T* s = in + src;
-            for (int64_t i = 0; i < inner; ++i) dst[i] = s[i * innerStride];
+            if (innerStride == 1) std::copy(s, s + inner, dst);
+            else
+                for (int64_t i = 0; i < inner; ++i) dst[i] = s[i * innerStride];
+            for (size_t d = rank - 1; d-- > 0;) {
+                src += srcStride[d];
+                if (++idx[d] < outShape[d]) break;
+                src -= idx[d] * srcStride[d];
+                idx[d] = 0;
+            }
         }
     });
 }

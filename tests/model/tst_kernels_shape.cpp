@@ -53,7 +53,8 @@ private slots:
     void testTransposeAgainstIndexing() {
         // Every permutation of rank 2 to 4, shapes off the 16-element tiles (and below 8, where the
         // row-by-row path runs), against out[i] = in[perm...] computed index by index.
-        const std::vector<Shape> shapes = {{19, 37}, {5, 3}, {3, 17, 21}, {2, 9, 4, 33}, {40, 8, 1}};
+        // {6, 50, 7, 12} is large enough to be split among threads (chunks start mid-tensor).
+        const std::vector<Shape> shapes = {{19, 37}, {5, 3}, {3, 17, 21}, {2, 9, 4, 33}, {40, 8, 1}, {6, 50, 7, 12}};
         for (const Shape& shape : shapes) {
             std::vector<int> perm(shape.size());
             std::iota(perm.begin(), perm.end(), 0);
