@@ -9,19 +9,82 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
+#include <unordered_map>
+#include <vector>
 
 namespace tfscope {
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kRecycle = false;  // AddressSanitizer must see every buffer freed
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kRecycle = false;
+#else
+constexpr bool kRecycle = true;
+#endif
+#else
+constexpr bool kRecycle = true;
+#endif
+
+// Freed heap storage kept for the next buffer of the same size: a graph allocates the same tensor
+// sizes in the same order on every run, and a small one taken from here costs a lock and a
+// pop, where malloc and free of blocks this size cost several times that (bins, consolidation).
+// Only blocks up to kMaxBlock are kept, kMaxBytes in all, so memory held for sizes not used again
+// stays small; larger blocks go straight back to the heap, which reuses them for any size.
+class Recycler {
+public:
+    static constexpr size_t kMaxBlock = size_t(256) << 10;
+    static constexpr size_t kMaxBytes = size_t(16) << 20;
+
+    std::byte* take(size_t rounded) {
+        if (!kRecycle || rounded > kMaxBlock) return nullptr;
+        std::lock_guard<std::mutex> lock(m_mutex);
+        auto it = m_free.find(rounded);
+        if (it == m_free.end() || it->second.empty()) return nullptr;
+        std::byte* p = it->second.back();
+        it->second.pop_back();
+        m_bytes -= rounded;
+        return p;
+    }
+    // True when `p` is kept (the caller must not free it).
+    bool give(std::byte* p, size_t rounded) {
+        if (!kRecycle || rounded > kMaxBlock) return false;
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (m_bytes + rounded > kMaxBytes) return false;
+        m_free[rounded].push_back(p);
+        m_bytes += rounded;
+        return true;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::unordered_map<size_t, std::vector<std::byte*>> m_free;
+    size_t m_bytes = 0;
+};
+
+Recycler& recycler() {
+    static Recycler* r = new Recycler();  // never destroyed: buffers may be freed during static destruction
+    return *r;
+}
+
+size_t roundedSize(size_t size) { return size == 0 ? 64 : (size + 63) / 64 * 64; }
+
+}  // namespace
 
 HeapBuffer::HeapBuffer(size_t size, bool zeroFill) : m_size(size) {
-    size_t rounded = (size + 63) / 64 * 64;
-    if (rounded == 0) rounded = 64;
-    m_data = static_cast<std::byte*>(std::aligned_alloc(64, rounded));
+    const size_t rounded = roundedSize(size);
+    m_data = recycler().take(rounded);
+    if (!m_data) m_data = static_cast<std::byte*>(std::aligned_alloc(64, rounded));
     if (!m_data) throw std::bad_alloc();
     if (zeroFill) std::memset(m_data, 0, rounded);
 }
 
-HeapBuffer::~HeapBuffer() { std::free(m_data); }
+HeapBuffer::~HeapBuffer() {
+    if (!recycler().give(m_data, roundedSize(m_size))) std::free(m_data);
+}
 
 Result<std::shared_ptr<MappedFile>> MappedFile::open(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
