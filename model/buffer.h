@@ -52,6 +52,8 @@ public:
     const std::byte* data() const override { return m_data; }
     size_t size() const override { return m_size; }
     std::byte* mutableData() override { return m_data; }
+    // Frees the storage kept from freed buffers for reuse (buffer.cpp): when the last session closes.
+    static void releaseCachedBuffers();
 
 private:
     std::byte* m_data = nullptr;

@@ -1,6 +1,8 @@
 #define EIGEN_USE_THREADS
 #include "model/exec/session.h"
 
+#include <atomic>
+
 #include <algorithm>
 #include <malloc.h>
 #include <mutex>
@@ -9,6 +11,7 @@
 #include <unsupported/Eigen/CXX11/Tensor>
 
 #include "meta_graph.pb.h"
+#include "model/buffer.h"
 #include "model/exec/exec_graph.h"
 #include "model/exec/executor.h"
 #include "model/exec/function_library.h"
@@ -44,6 +47,15 @@ struct Session::Pool {
     Eigen::ThreadPool pool;
     Eigen::ThreadPoolDevice device;
 };
+
+namespace {
+std::atomic<int> g_liveSessions{0};
+}  // namespace
+
+Session::LiveCount::LiveCount() { g_liveSessions.fetch_add(1); }
+Session::LiveCount::~LiveCount() {
+    if (g_liveSessions.fetch_sub(1) == 1) HeapBuffer::releaseCachedBuffers();
+}
 
 Session::~Session() { cancel(); }
 

@@ -118,6 +118,14 @@ private:
     Session() = default;
     Result<std::vector<int>> targetNodes(const std::vector<std::string>& targets) const;
 
+    // Counts open sessions; when the last one has closed (this member goes last, after every tensor
+    // the session held), the storage kept for reusing freed tensor buffers is given back.
+    struct LiveCount {
+        LiveCount();
+        ~LiveCount();
+        LiveCount(const LiveCount&) = delete;
+        LiveCount& operator=(const LiveCount&) = delete;
+    } m_liveCount;
     std::shared_ptr<const tensorflow::MetaGraphDef> m_metaGraph;
     std::unique_ptr<FunctionLibrary> m_library;
     std::shared_ptr<const ExecGraph> m_graph;
