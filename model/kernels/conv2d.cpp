@@ -1,11 +1,13 @@
 // Conv2D: NHWC input [N,H,W,C] and filter [KH,KW,C,F] (NCHW inputs are transposed to NHWC and
 // back, a superset of TF's CPU kernel), strides, dilations, SAME / VALID / EXPLICIT padding.
 // im2col into row blocks, then one GEMM per block (float: each thread builds a small block and
-// multiplies it by the filter packed once, while the block is in cache); 1x1 stride-1
-// convolutions are a single GEMM without copies. computeConv2D also serves _FusedConv2D (fused_conv2d.cpp),
+// multiplies it by the filter packed once, while the block is in cache; with AVX-512 the GEMM
+// reads the patches in place from the zero-padded input instead); 1x1 stride-1 convolutions are
+// a single GEMM without copies. computeConv2D also serves _FusedConv2D (fused_conv2d.cpp),
 // whose epilogue rides on the float GEMM.
 #include "model/kernels/conv2d.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <type_traits>
@@ -106,6 +108,34 @@ struct Im2col {
     }
 };
 
+// The NHWC input with the convolution's padding made real (zeros), so that every output pixel's
+// window lies inside it; an empty tensor when the convolution has no padding (the input serves as
+// it is). The bottom/right padding goes as far as the windows reach.
+Result<Tensor> paddedInput(KernelContext& ctx, const Im2col& geo, int64_t images, const float* in) {
+    const int64_t reachH = (geo.wh.out - 1) * geo.sh + (geo.kh - 1) * geo.dh + 1;
+    const int64_t reachW = (geo.ww.out - 1) * geo.sw + (geo.kw - 1) * geo.dw + 1;
+    const int64_t top = geo.wh.padBefore, left = geo.ww.padBefore;
+    const int64_t hp = std::max(geo.h + top, reachH), wp = std::max(geo.w + left, reachW);
+    if (top == 0 && left == 0 && hp == geo.h && wp == geo.w) return Tensor();
+    TFS_ASSIGN_OR_RETURN(Tensor t, Tensor::allocateUninitialized(DType::Float, Shape{images, hp, wp, geo.c}));
+    float* out = t.mutableData<float>();
+    const int64_t line = wp * geo.c, before = left * geo.c, inside = geo.w * geo.c;
+    parallelFor(ctx, images * hp, double(line), [&](int64_t r0, int64_t r1) {
+        for (int64_t r = r0; r < r1; ++r) {
+            const int64_t img = r / hp, y = r % hp - top;
+            float* dst = out + r * line;
+            if (y < 0 || y >= geo.h) {
+                std::fill(dst, dst + line, 0.0f);
+                continue;
+            }
+            std::fill(dst, dst + before, 0.0f);
+            std::memcpy(dst + before, in + (img * geo.h + y) * inside, size_t(inside) * sizeof(float));
+            std::fill(dst + before + inside, dst + line, 0.0f);
+        }
+    });
+    return t;
+}
+
 // im2col into blocks of at most ~16 MB of patches, then one (threaded) GEMM per block.
 template <typename T>
 void convIm2col(KernelContext& ctx, const Im2col& geo, const T* in, const T* flt, int64_t f, T* po, int64_t rows,
@@ -127,11 +157,42 @@ void convFloatPacked(KernelContext& ctx, const Im2col& geo, bool pointwise, cons
                      float* po, int64_t rows, const GemmEpilogue* ep) {
     const std::shared_ptr<const PackedSgemmB> packed = packedSgemmB(ctx, filter, geo.depth(), f, false);
     SgemmRowsA a;
+    Tensor padded;
+    std::vector<int64_t> offsets;
     if (pointwise) {
         a.a = in;
         a.lda = geo.c;
     } else {
         a.fill = [&](int64_t r0, int64_t count, int64_t d0, int64_t kd, float* dst) { geo.slice(in, r0, count, d0, kd, dst); };
+        if (sgemmIsa() == SgemmIsa::Avx512) {
+            // The AVX-512 GEMM reads the patches in place (sgemm.h: indirect rows): each output
+            // pixel's window in the input, zero-padded once, through one offset per patch element.
+            auto made = paddedInput(ctx, geo, rows / (geo.wh.out * geo.ww.out), in);
+            if (made.ok()) {
+                padded = std::move(*made);
+                const bool copied = padded.numElements() > 0;
+                const float* base = copied ? padded.data<float>() : in;
+                const int64_t hp = copied ? padded.dim(1) : geo.h, wp = copied ? padded.dim(2) : geo.w;
+                offsets.reserve(size_t(geo.depth()));
+                for (int64_t y = 0; y < geo.kh; ++y)
+                    for (int64_t x = 0; x < geo.kw; ++x)
+                        for (int64_t ch = 0; ch < geo.c; ++ch) offsets.push_back((y * geo.dh * wp + x * geo.dw) * geo.c + ch);
+                a.offsets = offsets.data();
+                a.rowPointers = [&geo, base, hp, wp](int64_t r0, int64_t count, const float** dst) {
+                    int64_t ox = r0 % geo.ww.out, oy = (r0 / geo.ww.out) % geo.wh.out, img = r0 / (geo.ww.out * geo.wh.out);
+                    for (int64_t i = 0; i < count; ++i) {
+                        dst[i] = base + ((img * hp + oy * geo.sh) * wp + ox * geo.sw) * geo.c;
+                        if (++ox == geo.ww.out) {
+                            ox = 0;
+                            if (++oy == geo.wh.out) {
+                                oy = 0;
+                                ++img;
+                            }
+                        }
+                    }
+                };
+            }
+        }
     }
     packedSgemmParallel(ctx, a, *packed, po, rows, ep ? *ep : GemmEpilogue{});
 }

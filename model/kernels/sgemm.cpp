@@ -218,35 +218,57 @@ kAvx2 void multiplyBlock(const float* a, int64_t lda, const float* packedB, int6
 // microKernel (one FMA per depth step, then + c when accumulating, then the epilogue), so both
 // paths give the same bits. Columns past nr are masked off (the panels are zero there), so edge
 // tiles need no scalar loop.
+//
+// Indirect (`rows` not null, a convolution without im2col): row r of A is read in place, its depth
+// element p at rows[r][offsets[p]] (`a` and `lda` unused); the sums are the same.
 template <int MR, int NP>
 kAvx512 void tile512(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int64_t nr, bool accumulate,
-                     const GemmEpilogue* ep, int64_t j) {
+                     const GemmEpilogue* ep, int64_t j, const float* const* rows = nullptr, const int64_t* offsets = nullptr) {
     __m512 acc[MR][NP];
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 2
         for (int q = 0; q < NP; ++q) acc[r][q] = _mm512_setzero_ps();
-    // Rows 4g..4g+3 are read from a pointer per group of four, at offsets 0, lda, 2 lda, 3 lda,
-    // which x86 addresses as [base + index * 4 or 8]: few registers for many rows.
-    const int64_t l1 = lda, l2 = 2 * lda, l3 = 3 * lda;
-    const float* g0 = a;
-    const float* g1 = MR > 4 ? a + 4 * lda : a;
-    const float* g2 = MR > 8 ? a + 8 * lda : a;
     const float* b1 = NP > 1 ? b + kc * kNR : b;  // the second panel
-#pragma GCC unroll 4
-    for (int64_t p = 0; p < kc; ++p, b += kNR, b1 += kNR, ++g0, ++g1, ++g2) {
-        __m512 bv[NP];
-        bv[0] = _mm512_load_ps(b);
-        if constexpr (NP == 2) bv[1] = _mm512_load_ps(b1);
+    if (rows) {
+        const float* rp[MR];
 #pragma GCC unroll 16
-        for (int r = 0; r < MR; ++r) {
-            const float* g = r < 4 ? g0 : r < 8 ? g1
-                                                : g2;
-            const __m512 x = _mm512_set1_ps(r % 4 == 0 ? g[0] : r % 4 == 1 ? g[l1]
-                                                            : r % 4 == 2   ? g[l2]
-                                                                           : g[l3]);
+        for (int r = 0; r < MR; ++r) rp[r] = rows[r];
 #pragma GCC unroll 2
-            for (int q = 0; q < NP; ++q) acc[r][q] = _mm512_fmadd_ps(x, bv[q], acc[r][q]);
+        for (int64_t p = 0; p < kc; ++p, b += kNR, b1 += kNR) {
+            const int64_t o = offsets[p];
+            __m512 bv[NP];
+            bv[0] = _mm512_load_ps(b);
+            if constexpr (NP == 2) bv[1] = _mm512_load_ps(b1);
+#pragma GCC unroll 16
+            for (int r = 0; r < MR; ++r) {
+                const __m512 x = _mm512_set1_ps(rp[r][o]);
+#pragma GCC unroll 2
+                for (int q = 0; q < NP; ++q) acc[r][q] = _mm512_fmadd_ps(x, bv[q], acc[r][q]);
+            }
+        }
+    } else {
+        // Rows 4g..4g+3 are read from a pointer per group of four, at offsets 0, lda, 2 lda, 3 lda,
+        // which x86 addresses as [base + index * 4 or 8]: few registers for many rows.
+        const int64_t l1 = lda, l2 = 2 * lda, l3 = 3 * lda;
+        const float* g0 = a;
+        const float* g1 = MR > 4 ? a + 4 * lda : a;
+        const float* g2 = MR > 8 ? a + 8 * lda : a;
+#pragma GCC unroll 4
+        for (int64_t p = 0; p < kc; ++p, b += kNR, b1 += kNR, ++g0, ++g1, ++g2) {
+            __m512 bv[NP];
+            bv[0] = _mm512_load_ps(b);
+            if constexpr (NP == 2) bv[1] = _mm512_load_ps(b1);
+#pragma GCC unroll 16
+            for (int r = 0; r < MR; ++r) {
+                const float* g = r < 4 ? g0 : r < 8 ? g1
+                                                    : g2;
+                const __m512 x = _mm512_set1_ps(r % 4 == 0 ? g[0] : r % 4 == 1 ? g[l1]
+                                                                : r % 4 == 2   ? g[l2]
+                                                                               : g[l3]);
+#pragma GCC unroll 2
+                for (int q = 0; q < NP; ++q) acc[r][q] = _mm512_fmadd_ps(x, bv[q], acc[r][q]);
+            }
         }
     }
     const __m512 zero = _mm512_setzero_ps();
@@ -281,29 +303,38 @@ kAvx512 void tile512(int64_t kc, const float* a, int64_t lda, const float* b, fl
 // c[0..mr) x [0..nr) (+)= rows of A times the packed kc x 16 B panels from b on (nr <= 16 * kNP512),
 // as microKernel, with the tile of mr rows and as many panels as nr needs.
 kAvx512 void microKernel512(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int64_t mr, int64_t nr,
-                            bool accumulate, const GemmEpilogue* ep, int64_t j) {
-    using Tile = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t, bool, const GemmEpilogue*, int64_t);
+                            bool accumulate, const GemmEpilogue* ep, int64_t j, const float* const* rows = nullptr,
+                            const int64_t* offsets = nullptr) {
+    using Tile = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t, bool, const GemmEpilogue*, int64_t,
+                          const float* const*, const int64_t*);
     static constexpr auto table = []<int... R>(std::integer_sequence<int, R...>) {
         return std::array<std::array<Tile, 2>, sizeof...(R)>{{{tile512<R + 1, 1>, tile512<R + 1, kNP512>}...}};
     }
     (std::make_integer_sequence<int, kMR512>());
-    if (mr == kMR512 && nr > kNR * (kNP512 - 1)) tile512<kMR512, kNP512>(kc, a, lda, b, c, ldc, nr, accumulate, ep, j);
-    else table[size_t(mr - 1)][nr > kNR ? 1 : 0](kc, a, lda, b, c, ldc, nr, accumulate, ep, j);
+    if (mr == kMR512 && nr > kNR * (kNP512 - 1)) tile512<kMR512, kNP512>(kc, a, lda, b, c, ldc, nr, accumulate, ep, j, rows, offsets);
+    else table[size_t(mr - 1)][nr > kNR ? 1 : 0](kc, a, lda, b, c, ldc, nr, accumulate, ep, j, rows, offsets);
 }
 
-// multiplyBlock with the AVX-512 tiles.
-kAvx512 void multiplyBlock512(const float* a, int64_t lda, const float* packedB, int64_t kc, int64_t nc, float* c, int64_t ldc, int64_t m,
-                              bool accumulate, const GemmEpilogue* ep, int64_t j) {
+// multiplyBlock with the AVX-512 tiles. With `rows`, A is indirect (tile512): row i at rows[i], its
+// depth through `offsets` (already at the block's depth).
+kAvx512 void multiplyBlockRows512(const float* a, int64_t lda, const float* packedB, int64_t kc, int64_t nc, float* c, int64_t ldc,
+                                  int64_t m, bool accumulate, const GemmEpilogue* ep, int64_t j, const float* const* rows,
+                                  const int64_t* offsets) {
     constexpr int64_t width = kNR * kNP512;
     for (int64_t ic = 0; ic < m; ic += kMC) {
         const int64_t mc = std::min(kMC, m - ic);
         for (int64_t jr = 0; jr < nc; jr += width) {
             const int64_t nr = std::min(width, nc - jr);
             for (int64_t ir = 0; ir < mc; ir += kMR512)
-                microKernel512(kc, a + (ic + ir) * lda, lda, packedB + jr * kc, c + (ic + ir) * ldc + jr, ldc, std::min(kMR512, mc - ir),
-                               nr, accumulate, ep, j + jr);
+                microKernel512(kc, rows ? nullptr : a + (ic + ir) * lda, lda, packedB + jr * kc, c + (ic + ir) * ldc + jr, ldc,
+                               std::min(kMR512, mc - ir), nr, accumulate, ep, j + jr, rows ? rows + ic + ir : nullptr, offsets);
         }
     }
+}
+
+kAvx512 void multiplyBlock512(const float* a, int64_t lda, const float* packedB, int64_t kc, int64_t nc, float* c, int64_t ldc, int64_t m,
+                              bool accumulate, const GemmEpilogue* ep, int64_t j) {
+    multiplyBlockRows512(a, lda, packedB, kc, nc, c, ldc, m, accumulate, ep, j, nullptr, nullptr);
 }
 
 // All of B in KC x NC blocks of 16-column panels: the block at columns jc and depth pc starts at
@@ -329,6 +360,20 @@ kAvx2 void rowsTimesPackedB(const SgemmRowsA& a, const float* packedB, int64_t k
             multiply(rows, lda, packedB + jc * k + pc * ncr + (from - jc) * kc, kc, to - from, c + ic * ldc + from, ldc, mc, pc > 0,
                      pc + kc == k ? ep : nullptr, from);
         };
+        if (avx512 && a.rowPointers) {  // rows in place, through the offsets: no copies
+            thread_local std::array<const float*, size_t(kMC)> rowStarts;
+            const float** rows = rowStarts.data();
+            for (int64_t ic = r0; ic < r1; ic += kMC) {
+                const int64_t mc = std::min(kMC, r1 - ic);
+                a.rowPointers(ic, mc, rows);
+                for (int64_t pc = 0; pc < k; pc += kKC) {
+                    const int64_t kc = std::min(kKC, k - pc);
+                    multiplyBlockRows512(nullptr, 0, packedB + jc * k + pc * ncr + (from - jc) * kc, kc, to - from, c + ic * ldc + from, ldc,
+                                         mc, pc > 0, pc + kc == k ? ep : nullptr, from, rows, a.offsets + pc);
+                }
+            }
+            continue;
+        }
         if (!a.fill) {
             for (int64_t pc = 0; pc < k; pc += kKC) block(a.a + r0 * a.lda + pc, a.lda, r0, r1 - r0, pc, std::min(kKC, k - pc));
             continue;
@@ -358,8 +403,9 @@ void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64
         }
         return;
     }
+    const bool avx512 = sgemmIsa() == SgemmIsa::Avx512;
     float* buffer = a.fill ? scratch(size_t(kMC * kKC)) : nullptr;
-    rowsTimesPackedB(a, b.data(), b.k(), b.n(), c, ldc, r0, r1, c0, c1, epp, buffer, sgemmIsa() == SgemmIsa::Avx512);
+    rowsTimesPackedB(a, b.data(), b.k(), b.n(), c, ldc, r0, r1, c0, c1, epp, buffer, avx512);
 }
 
 bool sgemmIsaSupported(SgemmIsa isa) { return cpuHas(isa); }

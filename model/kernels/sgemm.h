@@ -69,10 +69,17 @@ struct FreeDeleter {
 // on demand by `fill` (a convolution's im2col), one block at a time while it fits the cache:
 // fill(r0, rows, d0, depth, dst) writes rows [r0, r0 + rows) x depth [d0, d0 + depth) of A to
 // dst with row stride `depth`. fill may be called from several threads at once.
+//
+// A fill may come with an indirect form, which the AVX-512 path uses instead (no copies; the same
+// sums, so the same bits): rowPointers(r0, rows, dst) writes where each of rows [r0, r0 + rows)
+// starts, and element (r, p) of A is that pointer's [offsets[p]] (offsets: one per depth index).
+// A convolution points at its input, padded beforehand so that every tap is in bounds.
 struct SgemmRowsA {
     const float* a = nullptr;
     int64_t lda = 0;
     std::function<void(int64_t r0, int64_t rows, int64_t d0, int64_t depth, float* dst)> fill;
+    std::function<void(int64_t r0, int64_t rows, const float** dst)> rowPointers;
+    const int64_t* offsets = nullptr;
 };
 
 // B [k,n] (or [n,k] if transB) packed once for products with many row blocks of A: a

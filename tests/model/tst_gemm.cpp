@@ -102,6 +102,25 @@ struct Conv {
     const char* padding;
 };
 
+// Row counts that are not multiples of the 6- and 8-row tiles or of the per-thread blocks;
+// depths below one tile and past the 256-deep block; filter counts off the 16-column tile;
+// 64 channels x 4 taps: each 256-deep slice is one whole filter row (the patch copy's row path);
+// a 7x7 stride-2 stem on 3 channels and a 1x1 stride-2 shortcut (ResNet's).
+const Conv kConvs[] = {{2, 9, 7, 5, 3, 3, 20, 1, 1, "SAME"}, {1, 13, 11, 40, 5, 3, 33, 2, 1, "VALID"}, {3, 10, 10, 3, 3, 3, 16, 1, 2, "SAME"}, {2, 32, 32, 3, 3, 3, 32, 1, 1, "SAME"}, {1, 8, 9, 64, 3, 3, 7, 2, 1, "SAME"}, {1, 1, 1, 2, 3, 3, 5, 1, 1, "SAME"}, {2, 6, 6, 4, 1, 1, 18, 2, 1, "VALID"}, {1, 7, 8, 64, 3, 4, 9, 1, 1, "SAME"}, {1, 23, 21, 3, 7, 7, 64, 2, 1, "SAME"}, {2, 9, 9, 24, 1, 1, 40, 2, 1, "SAME"}};
+
+Result<Tensor> runConv(const Conv& cv) {
+    const auto x = randomVector(size_t(cv.n * cv.h * cv.w * cv.c), 7), k = randomVector(size_t(cv.kh * cv.kw * cv.c * cv.f), 8);
+    const auto node = testing::NodeBuilder("Conv2D")
+                          .type("T", DType::Float)
+                          .attr("strides", std::vector<int64_t>{1, cv.stride, cv.stride, 1})
+                          .attr("dilations", std::vector<int64_t>{1, cv.dilation, cv.dilation, 1})
+                          .attr("padding", cv.padding)
+                          .build();
+    TFS_ASSIGN_OR_RETURN(auto outs, testing::runKernel(node, {Tensor::fromVector<float>({cv.n, cv.h, cv.w, cv.c}, x),
+                                                              Tensor::fromVector<float>({cv.kh, cv.kw, cv.c, cv.f}, k)}));
+    return outs[0];
+}
+
 // Conv2D through the registered kernel against a double-precision loop over the same window.
 bool checkConv(const Conv& cv, QString* why) {
     const auto x = randomVector(size_t(cv.n * cv.h * cv.w * cv.c), 7), k = randomVector(size_t(cv.kh * cv.kw * cv.c * cv.f), 8);
@@ -116,19 +135,12 @@ bool checkConv(const Conv& cv, QString* why) {
     };
     const int64_t oh = outSize(cv.h, cv.kh), ow = outSize(cv.w, cv.kw);
     const int64_t ph = padBefore(cv.h, cv.kh, oh), pw = padBefore(cv.w, cv.kw, ow);
-    const auto node = testing::NodeBuilder("Conv2D")
-                          .type("T", DType::Float)
-                          .attr("strides", std::vector<int64_t>{1, cv.stride, cv.stride, 1})
-                          .attr("dilations", std::vector<int64_t>{1, cv.dilation, cv.dilation, 1})
-                          .attr("padding", cv.padding)
-                          .build();
-    auto r = testing::runKernel(node, {Tensor::fromVector<float>({cv.n, cv.h, cv.w, cv.c}, x),
-                                       Tensor::fromVector<float>({cv.kh, cv.kw, cv.c, cv.f}, k)});
+    auto r = runConv(cv);
     if (!r.ok()) {
         *why = QString::fromStdString(r.status().message());
         return false;
     }
-    const Tensor& out = r.value()[0];
+    const Tensor& out = r.value();
     if (out.shape() != Shape{cv.n, oh, ow, cv.f}) {
         *why = QStringLiteral("shape %1").arg(QString::fromStdString(shapeToString(out.shape())));
         return false;
@@ -178,6 +190,7 @@ private slots:
     void testEmptyDepth();
     void testConvolutions_data();
     void testConvolutions();
+    void testConvolutionPathsAgree();
 };
 
 void TestGemm::testIsaChoice() {
@@ -378,13 +391,33 @@ void TestGemm::testConvolutions_data() {
 void TestGemm::testConvolutions() {
     QFETCH(int, isa);
     USE_ISA(SgemmIsa(isa));
-    // Row counts that are not multiples of the 6- and 8-row tiles or of the per-thread blocks;
-    // depths below one tile and past the 256-deep block; filter counts off the 16-column tile;
-    // 64 channels x 4 taps: each 256-deep slice is one whole filter row (the patch copy's row path).
-    const Conv convs[] = {{2, 9, 7, 5, 3, 3, 20, 1, 1, "SAME"}, {1, 13, 11, 40, 5, 3, 33, 2, 1, "VALID"}, {3, 10, 10, 3, 3, 3, 16, 1, 2, "SAME"}, {2, 32, 32, 3, 3, 3, 32, 1, 1, "SAME"}, {1, 8, 9, 64, 3, 3, 7, 2, 1, "SAME"}, {1, 1, 1, 2, 3, 3, 5, 1, 1, "SAME"}, {2, 6, 6, 4, 1, 1, 18, 2, 1, "VALID"}, {1, 7, 8, 64, 3, 4, 9, 1, 1, "SAME"}};
-    for (const Conv& cv : convs) {
+    for (const Conv& cv : kConvs) {  // the shapes and why: kConvs
         QString why;
         QVERIFY2(checkConv(cv, &why), qPrintable(why));
+    }
+}
+
+void TestGemm::testConvolutionPathsAgree() {
+    // The AVX-512 GEMM reads a convolution's patches in place from the zero-padded input (one
+    // offset per patch element); the AVX2 one multiplies copied patches (im2col). The values and
+    // their order are the same, so the outputs must be the same bits.
+    if (!sgemmIsaSupported(SgemmIsa::Avx512)) QSKIP("This CPU has no AVX-512: there is only one packed GEMM path here.");
+    for (const Conv& cv : kConvs) {
+        Tensor out[2];
+        for (int path = 0; path < 2; ++path) {
+            QVERIFY(setSgemmIsa(path == 0 ? SgemmIsa::Avx512 : SgemmIsa::Avx2));
+            auto r = runConv(cv);
+            QVERIFY2(r.ok(), r.status().message().c_str());
+            out[path] = *r;
+        }
+        setPackedSgemmEnabled(true);
+        QVERIFY2(out[0].sameContent(out[1]), qPrintable(QStringLiteral("%1x%2 conv on %3 channels, stride %4, dilation %5, %6: the paths differ")
+                                                            .arg(cv.kh)
+                                                            .arg(cv.kw)
+                                                            .arg(cv.c)
+                                                            .arg(cv.stride)
+                                                            .arg(cv.dilation)
+                                                            .arg(cv.padding)));
     }
 }
 
