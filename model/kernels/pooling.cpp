@@ -7,10 +7,13 @@
 
 #include "model/kernels/conv_util.h"
 #include "model/kernels/registry.h"
+#include "model/kernels/sgemm.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include <immintrin.h>
+
+// Only the functions marked kAvx2 use AVX2 instructions; they run only when sgemmIsa() chose a
+// path the CPU has AVX2 for.
+#define kAvx2 __attribute__((target("avx2,fma")))
 
 namespace tfscope::kernels {
 namespace {
@@ -23,12 +26,46 @@ void maxWindowFloat(const float* image, int64_t h, int64_t w, int64_t c, int64_t
         for (int64_t ix = std::max<int64_t>(x0, 0); ix < std::min(x1, w); ++ix) {
             const float* src = image + (iy * w + ix) * c;
             int64_t ch = 0;
-#if defined(__SSE2__)
             // maxps(x, acc) returns acc unless x > acc, as std::max(acc, x) does (NaNs included).
             for (; ch + 4 <= c; ch += 4) _mm_storeu_ps(dst + ch, _mm_max_ps(_mm_loadu_ps(src + ch), _mm_loadu_ps(dst + ch)));
-#endif
             for (; ch < c; ++ch) dst[ch] = std::max(dst[ch], src[ch]);
         }
+    }
+}
+
+// maxWindowFloat with 8-float registers, a block of up to 32 channels kept in registers across
+// the window's taps: the same max(x, acc) per element, so the same result.
+kAvx2 void maxWindowFloatAvx2(const float* image, int64_t h, int64_t w, int64_t c, int64_t y0, int64_t y1, int64_t x0, int64_t x1,
+                              float* dst) {
+    const int64_t ya = std::max<int64_t>(y0, 0), yb = std::min(y1, h), xa = std::max<int64_t>(x0, 0), xb = std::min(x1, w);
+    const __m256 lowest = _mm256_set1_ps(std::numeric_limits<float>::lowest());
+    int64_t ch = 0;
+    for (; ch + 32 <= c; ch += 32) {
+        __m256 a0 = lowest, a1 = lowest, a2 = lowest, a3 = lowest;
+        for (int64_t iy = ya; iy < yb; ++iy)
+            for (int64_t ix = xa; ix < xb; ++ix) {
+                const float* src = image + (iy * w + ix) * c + ch;
+                a0 = _mm256_max_ps(_mm256_loadu_ps(src), a0);
+                a1 = _mm256_max_ps(_mm256_loadu_ps(src + 8), a1);
+                a2 = _mm256_max_ps(_mm256_loadu_ps(src + 16), a2);
+                a3 = _mm256_max_ps(_mm256_loadu_ps(src + 24), a3);
+            }
+        _mm256_storeu_ps(dst + ch, a0);
+        _mm256_storeu_ps(dst + ch + 8, a1);
+        _mm256_storeu_ps(dst + ch + 16, a2);
+        _mm256_storeu_ps(dst + ch + 24, a3);
+    }
+    for (; ch + 8 <= c; ch += 8) {
+        __m256 a0 = lowest;
+        for (int64_t iy = ya; iy < yb; ++iy)
+            for (int64_t ix = xa; ix < xb; ++ix) a0 = _mm256_max_ps(_mm256_loadu_ps(image + (iy * w + ix) * c + ch), a0);
+        _mm256_storeu_ps(dst + ch, a0);
+    }
+    for (; ch < c; ++ch) {
+        float acc = std::numeric_limits<float>::lowest();
+        for (int64_t iy = ya; iy < yb; ++iy)
+            for (int64_t ix = xa; ix < xb; ++ix) acc = std::max(acc, image[(iy * w + ix) * c + ch]);
+        dst[ch] = acc;
     }
 }
 
@@ -46,6 +83,7 @@ Status poolImpl(KernelContext& ctx, const std::vector<int64_t>& ksize, const std
     TFS_ASSIGN_OR_RETURN(Windows2D win, windows2D(ctx, *input, l, kh, kw, strides, {1, 1, 1, 1}));
     const Window wh = win.h, ww = win.w;
     using PoolTypes = std::conditional_t<kMax, RealTypes, FloatTypes>;
+    const bool avx2 = sgemmIsa() != SgemmIsa::Portable;
     return dispatch(PoolTypes{}, ctx, input->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
         using C = ComputeType<T>;
@@ -58,8 +96,8 @@ Status poolImpl(KernelContext& ctx, const std::vector<int64_t>& ksize, const std
                     for (int64_t ox = 0; ox < ww.out; ++ox) {
                         const int64_t x0 = ox * win.sw - ww.padBefore;
                         if constexpr (kMax && std::is_same_v<T, float>) {
-                            maxWindowFloat(in + img * h * w * c, h, w, c, y0, y0 + kh, x0, x0 + kw,
-                                           po + ((img * wh.out + oy) * ww.out + ox) * c);
+                            (avx2 ? maxWindowFloatAvx2 : maxWindowFloat)(in + img * h * w * c, h, w, c, y0, y0 + kh, x0, x0 + kw,
+                                                                         po + ((img * wh.out + oy) * ww.out + ox) * c);
                             continue;
                         }
                         std::fill(acc.begin(), acc.end(), kMax ? std::numeric_limits<C>::lowest() : C(0));

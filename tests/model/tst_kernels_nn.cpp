@@ -150,27 +150,29 @@ private slots:
         EXPECT_CLOSE(ap->at(0), f32({1, 2, 2, 1}, {3, 4.5f, 7.5f, 9}));  // padding excluded from the mean
     }
     void testMaxPoolFloatMatchesGeneric() {
-        // float MaxPool has its own loop (four channels at a time); it must pick what the generic
-        // one (here on doubles) picks, NaNs included (the running maximum starts at the lowest value
-        // and a NaN never compares greater, so none comes through, first tap or later). 7 channels:
-        // one 4-wide step and a tail; 3x3 windows, stride 2, SAME padding.
-        const int64_t h = 5, w = 6, c = 7;
-        std::vector<float> v(size_t(2 * h * w * c));
-        for (size_t i = 0; i < v.size(); ++i) v[i] = float((i * 37) % 23) - 11.0f;
-        v[0] = v[c + 1] = v[3 * c * w + 5] = std::numeric_limits<float>::quiet_NaN();  // first and later taps
-        std::vector<double> d(v.begin(), v.end());
-        auto pool = [&](const Tensor& x) {
-            return runKernel(NodeBuilder("MaxPool").type("T", x.dtype()).attr("ksize", std::vector<int64_t>{1, 3, 3, 1}).attr("strides", std::vector<int64_t>{1, 2, 2, 1}).attr("padding", "SAME").build(), {x});
-        };
-        auto got = pool(f32({2, h, w, c}, v));
-        auto want = pool(Tensor::fromVector<double>({2, h, w, c}, d));
-        QVERIFY(got.ok() && want.ok());
-        QCOMPARE(got->at(0).shape(), (Shape{2, 3, 3, c}));
-        const float* g = got->at(0).data<float>();
-        const double* e = want->at(0).data<double>();
-        for (int64_t i = 0; i < got->at(0).numElements(); ++i)
-            QVERIFY2(!std::isnan(e[i]) && double(g[i]) == e[i], qPrintable(QStringLiteral("%1: %2 against %3").arg(i).arg(double(g[i])).arg(e[i])));
-        QCOMPARE(double(g[0]), 8.0);  // max(NaN, v[7] = -5, v[42] = 2, v[49] = 8): the NaN is skipped
+        // float MaxPool has its own loops (32, 8 and 4 channels at a time); they must pick what the
+        // generic one (here on doubles) picks, NaNs included (the running maximum starts at the
+        // lowest value and a NaN never compares greater, so none comes through, first tap or later).
+        // 7 channels: one 4-wide step and a tail; 45: 32 + 8 + 5. 3x3 windows, stride 2, SAME padding.
+        for (const int64_t c : {int64_t(7), int64_t(45)}) {
+            const int64_t h = 5, w = 6;
+            std::vector<float> v(size_t(2 * h * w * c));
+            for (size_t i = 0; i < v.size(); ++i) v[i] = float((i * 37) % 23) - 11.0f;
+            v[0] = v[size_t(c + 1)] = v[size_t(3 * c * w + 5)] = v[size_t(c + 40)] = std::numeric_limits<float>::quiet_NaN();
+            std::vector<double> d(v.begin(), v.end());
+            auto pool = [&](const Tensor& x) {
+                return runKernel(NodeBuilder("MaxPool").type("T", x.dtype()).attr("ksize", std::vector<int64_t>{1, 3, 3, 1}).attr("strides", std::vector<int64_t>{1, 2, 2, 1}).attr("padding", "SAME").build(), {x});
+            };
+            auto got = pool(f32({2, h, w, c}, v));
+            auto want = pool(Tensor::fromVector<double>({2, h, w, c}, d));
+            QVERIFY(got.ok() && want.ok());
+            QCOMPARE(got->at(0).shape(), (Shape{2, 3, 3, c}));
+            const float* g = got->at(0).data<float>();
+            const double* e = want->at(0).data<double>();
+            for (int64_t i = 0; i < got->at(0).numElements(); ++i)
+                QVERIFY2(!std::isnan(e[i]) && double(g[i]) == e[i], qPrintable(QStringLiteral("c=%1 [%2]: %3 against %4").arg(c).arg(i).arg(double(g[i])).arg(e[i])));
+            if (c == 7) QCOMPARE(double(g[0]), 8.0);  // max(NaN, v[7] = -5, v[42] = 2, v[49] = 8): the NaN is skipped
+        }
     }
     void testSoftmax() {
         auto r = runKernel(NodeBuilder("Softmax").type("T", DType::Float).build(), {f32({2, 2}, {0, 0, 1000, 0})});
