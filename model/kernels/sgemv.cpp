@@ -53,6 +53,38 @@ kAvx2 void rowsOfB(const float* a, const float* b, float* c, int64_t k, int64_t 
     }
 }
 
+// rowsOfB with the output in registers: 64 columns (eight 8-float registers) at a time take every
+// row of B, so the output is written once instead of loaded and stored for every four rows.
+// Each element sums its products in row order from zero, as in rowsOfB: the same bits.
+kAvx2 void rowsOfBInRegisters(const float* a, const float* b, float* c, int64_t k, int64_t n, int64_t j0, int64_t j1) {
+    int64_t j = j0;
+    for (; j + 64 <= j1; j += 64) {
+        __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+        __m256 s4 = _mm256_setzero_ps(), s5 = _mm256_setzero_ps(), s6 = _mm256_setzero_ps(), s7 = _mm256_setzero_ps();
+        const float* r = b + j;
+        for (int64_t p = 0; p < k; ++p, r += n) {
+            const __m256 x = _mm256_broadcast_ss(a + p);
+            s0 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r), s0);
+            s1 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r + 8), s1);
+            s2 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r + 16), s2);
+            s3 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r + 24), s3);
+            s4 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r + 32), s4);
+            s5 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r + 40), s5);
+            s6 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r + 48), s6);
+            s7 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r + 56), s7);
+        }
+        _mm256_storeu_ps(c + j, s0);
+        _mm256_storeu_ps(c + j + 8, s1);
+        _mm256_storeu_ps(c + j + 16, s2);
+        _mm256_storeu_ps(c + j + 24, s3);
+        _mm256_storeu_ps(c + j + 32, s4);
+        _mm256_storeu_ps(c + j + 40, s5);
+        _mm256_storeu_ps(c + j + 48, s6);
+        _mm256_storeu_ps(c + j + 56, s7);
+    }
+    if (j < j1) rowsOfB(a, b, c, k, n, j, j1);
+}
+
 // c[j0, j1) of a[k] * B^T for B [n, k]: a dot product over each contiguous row, 16 lanes at a time.
 kAvx2 void dotsWithRows(const float* a, const float* b, float* c, int64_t k, int64_t j0, int64_t j1) {
     for (int64_t j = j0; j < j1; ++j) {
@@ -148,7 +180,7 @@ void sgemv(KernelContext* ctx, const float* a, const float* b, float* c, int64_t
     auto part = [&](int64_t u0, int64_t u1) {
         const int64_t j0 = u0 * kBlock, j1 = std::min(n, u1 * kBlock);
         if (transB) (avx512 ? dotsWithRows512 : dotsWithRows)(a, b, c, k, j0, j1);
-        else (avx512 ? rowsOfB512 : rowsOfB)(a, b, c, k, n, j0, j1);
+        else (avx512 ? rowsOfB512 : rowsOfBInRegisters)(a, b, c, k, n, j0, j1);
         applyEpilogue(ep, c + j0, 1, j1 - j0, n, j0);
     };
     // Matrices from 128K elements (512 KB) are split among the threads so that each streams one
@@ -168,7 +200,7 @@ void sgemv(KernelContext* ctx, const float* a, const float* b, float* c, int64_t
             for (int64_t t = t0; t < t1; ++t) {
                 const int64_t p0 = rowAt(t), p1 = rowAt(t + 1);
                 float* out = t == 0 ? c : partial.data() + (t - 1) * n;
-                (avx512 ? rowsOfB512 : rowsOfB)(a + p0, b + p0 * n, out, p1 - p0, n, 0, n);
+                (avx512 ? rowsOfB512 : rowsOfBInRegisters)(a + p0, b + p0 * n, out, p1 - p0, n, 0, n);
             }
         });
         for (int t = 1; t < threads; ++t) {
