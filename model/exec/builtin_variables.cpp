@@ -40,6 +40,7 @@ void addInto(Tensor& dst, const Tensor& src, bool subtract) {
 // var += delta (or -=), elementwise; shapes must match.
 Status addToVariable(KernelContext& ctx, VariableResource& var, const Tensor& delta, bool subtract) {
     std::lock_guard<std::mutex> lock(var.mutex);
+    noteResourcesChanged();
     if (!var.initialized) return ctx.error("Attempting to use uninitialized value '" + var.name + "'.");
     if (var.value.dtype() != delta.dtype())
         return ctx.error("Cannot update variable of dtype '" + dtypeEnumName(var.value.dtype()) + "' with '" + dtypeEnumName(delta.dtype()) + "'.");
@@ -68,6 +69,7 @@ Status assignTo(KernelContext& ctx, VariableResource& var, const Tensor& value, 
                          shapeToString(var.value.shape()) + ".");
     var.value = value;
     var.initialized = true;
+    noteResourcesChanged();
     return Status::OK();
 }
 
@@ -114,8 +116,13 @@ Status computeIsVariableInitialized(KernelContext& ctx) {
 // --- Resource variables ---
 
 Status computeVarHandleOp(KernelContext& ctx) {
+    const tensorflow::NodeDef* key = &ctx.node();
+    Tensor handle;
+    if (ctx.resources().cachedHandle(key, &handle)) return ctx.setOutput(0, std::move(handle));
     TFS_ASSIGN_OR_RETURN(auto var, variableFor(ctx));
-    return ctx.setOutput(0, makeResourceHandle(std::move(var)));
+    handle = makeResourceHandle(std::move(var));
+    ctx.resources().cacheHandle(key, handle);
+    return ctx.setOutput(0, std::move(handle));
 }
 
 Result<std::shared_ptr<VariableResource>> handleArg(KernelContext& ctx) {
@@ -172,6 +179,7 @@ Status applyGradientDescent(KernelContext& ctx, VariableResource& var) {
     TFS_ASSIGN_OR_RETURN(const Tensor* alpha, ctx.input(1));
     TFS_ASSIGN_OR_RETURN(const Tensor* delta, ctx.input(2));
     std::lock_guard<std::mutex> lock(var.mutex);
+    noteResourcesChanged();
     if (!var.initialized) return ctx.error("Attempting to use uninitialized value '" + var.name + "'.");
     if (alpha->numElements() != 1 || alpha->rank() != 0) return ctx.error("alpha is not a scalar: " + shapeToString(alpha->shape()) + ".");
     if (var.value.shape() != delta->shape())

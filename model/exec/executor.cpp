@@ -1,4 +1,5 @@
 #include "model/exec/executor.h"
+#include "model/exec/resource_manager.h"
 
 #include <algorithm>
 #include <deque>
@@ -234,6 +235,26 @@ private:
         const int b = base[size_t(e.node)];
         return e.output >= 0 && b + e.output < base[size_t(e.node) + 1] ? b + e.output : -1;
     }
+    // Run-invariant values. A node is invariant when its value cannot change from run to run while
+    // no variable changes: a Const, a VarHandleOp, a ReadVariableOp of an invariant handle, and a
+    // stateless op (an Identity included) whose inputs, data and control, are all invariant and not
+    // fed. In a graph without ops that write variables (assign and update ops, TF1 reference ops,
+    // calls and control flow, which may hold such ops), a run records the invariant values the rest
+    // of the run reads (and fetched ones); later runs, while resourceEpoch() has not moved, take them
+    // from here and skip every invariant node: a Keras 3 batch norm's parameter arithmetic, the
+    // variable reads feeding a layer's weights, their reshapes. A function's arguments that only
+    // ReadVariableOp reads (the captured variable handles of a tf.function) count as invariant while
+    // they name the same variables as when the values were recorded.
+    void planInvariants(const std::vector<Endpoint>& fetches);
+    bool m_invariantsPlanned = false;
+    bool m_memoOn = false;     // the graph qualifies and has invariant nodes
+    bool m_memoValid = false;  // m_memo holds the values of the run at m_memoEpoch
+    uint64_t m_memoEpoch = 0;
+    std::vector<char> m_stepInvariant;         // by step
+    std::vector<int> m_memoArgs;               // function arguments read only by ReadVariableOp: variable handles
+    std::vector<const void*> m_memoResources;  // the variables they named when m_memo was recorded
+    std::vector<char> m_memoKeep;              // by node: an invariant node whose outputs are kept
+    std::vector<std::vector<Value>> m_memo;    // by node
     std::vector<Value> m_in;                   // the running node's inputs (capacity kept between nodes)
     uint64_t m_pendingRelease = 0;             // bytes of inputs taken over by the running node
     std::vector<std::vector<Value>> m_values;  // by node, by output
@@ -250,10 +271,43 @@ Status OrderedRun::run(const FedList& fed, bool consumeFed, const std::vector<En
     m_consumeFed = consumeFed;
     m_uses = m_plan->uses;
     std::fill(m_nodeDead.begin(), m_nodeDead.end(), 0);
+    if (!m_invariantsPlanned) planInvariants(fetches);
+    const uint64_t epoch = resourceEpoch();
+    bool argsKnown = m_memoOn;
+    std::vector<const void*> resources;
+    if (m_memoOn) {
+        resources.reserve(m_memoArgs.size());
+        for (int a : m_memoArgs) {
+            const Tensor* t = findFed(fed, endpointKey(Endpoint{a, 0}));
+            if (!t || t->dtype() != DType::Resource || t->numElements() != 1) {
+                argsKnown = false;
+                break;
+            }
+            resources.push_back(t->objects()[0].get());
+        }
+    }
+    const bool useMemo = argsKnown && m_memoValid && m_memoEpoch == epoch && resources == m_memoResources;
+    const bool record = argsKnown && !useMemo;
     Status st;
     for (size_t i = 0; i < m_plan->order.size() && st.ok(); ++i) {
+        const int x = m_plan->order[i];
+        if (useMemo && m_stepInvariant[i]) {
+            if (m_memoKeep[size_t(x)]) {
+                m_values[size_t(x)] = m_memo[size_t(x)];
+                store(x);
+            }
+            continue;
+        }
         if (m_state.cancelled && m_state.cancelled->load()) st = Status::cancelled("The run was cancelled.");
         else st = runNode(i);
+        if (record && st.ok() && m_stepInvariant[i] && m_memoKeep[size_t(x)]) m_memo[size_t(x)] = m_values[size_t(x)];
+    }
+    if (record) {  // valid only if no variable changed while the values were read
+        m_memoValid = st.ok() && resourceEpoch() == epoch;
+        m_memoEpoch = epoch;
+        m_memoResources = std::move(resources);
+        if (!m_memoValid)
+            for (auto& m : m_memo) m.clear();
     }
     if (st.ok()) st = collect(fetches, outputs);
     if (m_pendingRelease && m_state.memory) m_state.memory->release(m_pendingRelease);  // a node that failed
@@ -262,6 +316,71 @@ Status OrderedRun::run(const FedList& fed, bool consumeFed, const std::vector<En
     m_in.clear();
     m_fed = nullptr;
     return st;
+}
+
+void OrderedRun::planInvariants(const std::vector<Endpoint>& fetches) {
+    m_invariantsPlanned = true;
+    const auto& order = m_plan->order;
+    const size_t nodes = m_graph.nodes().size();
+    static const std::set<std::string, std::less<>> writers = {
+        "Assign", "AssignAdd", "AssignSub", "AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp",
+        "ApplyGradientDescent", "ResourceApplyGradientDescent", "DestroyResourceOp"};
+    std::vector<char> invariant(nodes, 0);
+    m_stepInvariant.assign(order.size(), 0);
+    // Function arguments whose every reader in the run is a ReadVariableOp: variable handles.
+    std::vector<int> readers(nodes, 0), otherReaders(nodes, 0);
+    for (int x : order) {
+        const ExecNode& node = m_graph.node(x);
+        const bool read = node.def && node.def->op() == "ReadVariableOp";
+        for (const Endpoint& e : node.inputs) ++(read ? readers : otherReaders)[size_t(e.node)];
+        for (int c : node.controlInputs) ++otherReaders[size_t(c)];
+    }
+    for (const Endpoint& e : fetches)
+        if (e.node >= 0) ++otherReaders[size_t(e.node)];
+    m_memoArgs.clear();
+    for (size_t x = 0; x < nodes; ++x) {
+        const ExecNode& node = m_graph.node(int(x));
+        if (!node.def && node.argIndex >= 0 && readers[x] > 0 && otherReaders[x] == 0) {
+            invariant[x] = 1;
+            m_memoArgs.push_back(int(x));
+        }
+    }
+    bool any = false;
+    for (size_t i = 0; i < order.size(); ++i) {
+        const int x = order[i];
+        const ExecNode& node = m_graph.node(x);
+        if (!node.def) continue;  // a function argument
+        const std::string& op = node.def->op();
+        const uint8_t flags = m_plan->stepAt[i];
+        const KernelDef* kernel = m_plan->kernelAt[i];
+        // Ops that may write a variable: then nothing is kept (a value read after a write would be stale).
+        const bool callsOut = kernel && kernel->stateful && findKernel(op) != kernel;  // a library function called by op name
+        if (writers.count(op) || (flags & ExecGraph::Plan::kTakesRefs) || callsOut || (!kernel && !(flags & ExecGraph::Plan::kForward)) ||
+            (kernel && kernel->stateful && (op == "StatefulPartitionedCall" || op == "If" || op == "Case" || op == "While"))) {
+            m_memoOn = false;
+            m_stepInvariant.assign(order.size(), 0);
+            return;
+        }
+        // A fed input only as a ReadVariableOp's handle argument (checked per run: m_memoArgs).
+        bool ok = (flags & ExecGraph::Plan::kMerge) == 0 && ((flags & ExecGraph::Plan::kFedInput) == 0 || op == "ReadVariableOp");
+        if (ok && op != "Const" && op != "VarHandleOp" && op != "ReadVariableOp" && !(flags & ExecGraph::Plan::kForward))
+            ok = kernel && !kernel->stateful;
+        for (const Endpoint& e : node.inputs) ok = ok && invariant[size_t(e.node)];
+        for (int c : node.controlInputs) ok = ok && invariant[size_t(c)];
+        invariant[size_t(x)] = ok;
+        m_stepInvariant[i] = ok;
+        any = any || ok;
+    }
+    m_memoKeep.assign(nodes, 0);
+    for (size_t i = 0; i < order.size(); ++i) {
+        if (m_stepInvariant[i]) continue;
+        for (const Endpoint& e : m_graph.node(order[i]).inputs)
+            if (invariant[size_t(e.node)]) m_memoKeep[size_t(e.node)] = 1;
+    }
+    for (const Endpoint& e : fetches)
+        if (e.node >= 0 && invariant[size_t(e.node)]) m_memoKeep[size_t(e.node)] = 1;
+    m_memo.assign(nodes, {});
+    m_memoOn = any;
 }
 
 // One tensor per fetch: a fed one as fed, else the kept value, moved out unless fetched twice.

@@ -43,6 +43,7 @@ Status restoreThroughObjectGraph(Session& session, const Model& model) {
         if (!value.ok()) return Status(value.status().code(), "Restoring '" + v.name + "' through the object graph failed: " + value.status().message());
         var->value = std::move(value).value();
         var->initialized = true;
+        noteResourcesChanged();
     }
     return Status::OK();
 }

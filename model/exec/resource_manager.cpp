@@ -1,8 +1,17 @@
 #include "model/exec/resource_manager.h"
 
+#include <atomic>
+
 #include "model/checkpoint/checkpoint_reader.h"
 
 namespace tfscope::exec {
+
+namespace {
+std::atomic<uint64_t> g_resourceEpoch{0};
+}  // namespace
+
+uint64_t resourceEpoch() { return g_resourceEpoch.load(std::memory_order_acquire); }
+void noteResourcesChanged() { g_resourceEpoch.fetch_add(1, std::memory_order_acq_rel); }
 
 std::shared_ptr<Resource> ResourceManager::lookupOrCreateBase(const std::string& container, const std::string& name,
                                                               const Factory& create) {
@@ -11,6 +20,7 @@ std::shared_ptr<Resource> ResourceManager::lookupOrCreateBase(const std::string&
     if (!slot) {
         slot = create();
         slot->name = name;
+        noteResourcesChanged();
     }
     return slot;
 }
@@ -23,8 +33,10 @@ std::shared_ptr<Resource> ResourceManager::lookup(const std::string& container, 
 
 void ResourceManager::clear() {
     std::lock_guard<std::mutex> lock(m_mutex);
+    noteResourcesChanged();
     m_resources.clear();
     m_checkpoints.clear();
+    m_handles.clear();
     m_constants.clear();
     m_derived.clear();
 }
@@ -48,6 +60,19 @@ bool ResourceManager::cachedConstant(const void* node, Tensor* out) const {
     if (it == m_constants.end()) return false;
     *out = it->second;
     return true;
+}
+
+bool ResourceManager::cachedHandle(const void* node, Tensor* out) const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto it = m_handles.find(node);
+    if (it == m_handles.end()) return false;
+    *out = it->second;
+    return true;
+}
+
+void ResourceManager::cacheHandle(const void* node, Tensor t) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_handles[node] = std::move(t);
 }
 
 void ResourceManager::cacheConstant(const void* node, Tensor t) {

@@ -81,6 +81,11 @@ public:
     bool cachedConstant(const void* node, Tensor* out) const;
     void cacheConstant(const void* node, Tensor t);
 
+    // VarHandleOp's handle by node: the lookup by container and name (and the node's attributes)
+    // once, not on every run. Dropped by clear().
+    bool cachedHandle(const void* node, Tensor* out) const;
+    void cacheHandle(const void* node, Tensor t);
+
     DerivedCache& derived() { return m_derived; }
 
 private:
@@ -89,8 +94,15 @@ private:
     std::map<std::pair<std::string, std::string>, std::shared_ptr<Resource>> m_resources;
     std::map<std::string, std::shared_ptr<const CheckpointReader>> m_checkpoints;
     std::unordered_map<const void*, Tensor> m_constants;
+    std::unordered_map<const void*, Tensor> m_handles;
     DerivedCache m_derived;
 };
+
+// A process-wide count of changes to resources: a variable written (assign and update ops, a
+// restore, an edit), a resource created, or a manager cleared. Values a run computed from
+// variables alone stay valid while it is unchanged (OrderedRun's run-invariant values, executor.cpp).
+uint64_t resourceEpoch();
+void noteResourcesChanged();
 
 // A scalar DT_RESOURCE tensor holding `resource`.
 Tensor makeResourceHandle(std::shared_ptr<Resource> resource);

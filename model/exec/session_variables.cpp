@@ -57,6 +57,7 @@ Status setSessionVariable(Session& session, const Model& model, const std::strin
                                        shapeToString(var->value.shape()) + "; cannot set it to " +
                                        std::string(dtypeShortName(value.dtype())) + shapeToString(value.shape()) + ".");
     var->value = value;  // new storage: kernels' derived caches (packed weights) key on it
+    noteResourcesChanged();
     return Status::OK();
 }
 

@@ -55,6 +55,7 @@ private slots:
     void testCpuImplementationChosen();
     void testRefVariables();
     void testResourceVariables();
+    void testInvariantValuesFollowVariables();
     void testGradientDescentPersists();
     void testHashTableFromTextFile();
     void testHashTableTextFileIndexes();
@@ -464,6 +465,61 @@ node { name: "read" op: "ReadVariableOp" input: "h" input: "^add" attr { key: "d
     Status st = s->run({{"x", Tensor::scalar<int64_t>(2)}}, {"read"}, {}, &out);
     QVERIFY2(st.ok(), st.toString().c_str());
     QCOMPARE(out[0].data<int64_t>()[0], int64_t(42));
+}
+
+// A function reading a variable through a handle argument keeps what it computed from the
+// variable alone (here w * 3) between calls (executor.cpp, run-invariant values). An assignment, in
+// another run, must show in the next call; one function called with two variables in the same run
+// gives each its own value; an edit through setSessionVariable-like writes is covered by the epoch.
+void TestExec::testInvariantValuesFollowVariables() {
+    auto s = sessionFor(R"(
+node { name: "hv" op: "VarHandleOp" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shared_name" value { s: "v" } } }
+node { name: "hw" op: "VarHandleOp" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shared_name" value { s: "w" } } }
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "set" op: "AssignVariableOp" input: "hv" input: "x" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "setw" op: "AssignVariableOp" input: "hw" input: "x" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "add" op: "AssignAddVariableOp" input: "hv" input: "x" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "y" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "fv" op: "StatefulPartitionedCall" input: "y" input: "hv"
+       attr { key: "f" value { func { name: "scaled" } } }
+       attr { key: "Tin" value { list { type: DT_FLOAT type: DT_RESOURCE } } } attr { key: "Tout" value { list { type: DT_FLOAT } } } }
+node { name: "fw" op: "StatefulPartitionedCall" input: "y" input: "hw"
+       attr { key: "f" value { func { name: "scaled" } } }
+       attr { key: "Tin" value { list { type: DT_FLOAT type: DT_RESOURCE } } } attr { key: "Tout" value { list { type: DT_FLOAT } } } }
+library { function {
+  signature { name: "scaled" input_arg { name: "a" type: DT_FLOAT } input_arg { name: "h" type: DT_RESOURCE } output_arg { name: "r" type: DT_FLOAT } is_stateful: true }
+  node_def { name: "read" op: "ReadVariableOp" input: "h" attr { key: "dtype" value { type: DT_FLOAT } } }
+  node_def { name: "three" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape {} float_val: 3 } } } }
+  node_def { name: "w3" op: "Mul" input: "read:value:0" input: "three:output:0" attr { key: "T" value { type: DT_FLOAT } } }
+  node_def { name: "out" op: "AddV2" input: "a" input: "w3:z:0" attr { key: "T" value { type: DT_FLOAT } } }
+  ret { key: "r" value: "out:z:0" }
+} })");
+    QVERIFY(s);
+    QVERIFY(s->run({{"x", Tensor::scalar<float>(1)}}, {}, {"set"}, nullptr).ok());
+    QVERIFY(s->run({{"x", Tensor::scalar<float>(100)}}, {}, {"setw"}, nullptr).ok());
+    std::vector<Tensor> out;
+    auto call = [&](float y) -> std::pair<float, float> {
+        Status st = s->run({{"y", Tensor::scalar<float>(y)}}, {"fv", "fw"}, {}, &out);
+        if (!st.ok()) qWarning("%s", st.toString().c_str());
+        return st.ok() ? std::pair{out[0].data<float>()[0], out[1].data<float>()[0]} : std::pair{-1.0f, -1.0f};
+    };
+    QCOMPARE(call(10), (std::pair{13.0f, 310.0f}));
+    QCOMPARE(call(20), (std::pair{23.0f, 320.0f}));                                 // the input still flows through
+    QVERIFY(s->run({{"x", Tensor::scalar<float>(4)}}, {}, {"add"}, nullptr).ok());  // v = 5, written in place
+    QCOMPARE(call(0), (std::pair{15.0f, 300.0f}));
+    QVERIFY(s->run({{"x", Tensor::scalar<float>(-2)}}, {}, {"set"}, nullptr).ok());
+    QCOMPARE(call(1), (std::pair{-5.0f, 301.0f}));
+    // One call per run, always with v: the kept value is used, and dropped after a write.
+    auto callV = [&](float y) {
+        Status st = s->run({{"y", Tensor::scalar<float>(y)}}, {"fv"}, {}, &out);
+        return st.ok() ? out[0].data<float>()[0] : -1.0f;
+    };
+    QCOMPARE(callV(1), -5.0f);
+    QCOMPARE(callV(2), -4.0f);
+    QVERIFY(s->run({{"x", Tensor::scalar<float>(7)}}, {}, {"set"}, nullptr).ok());
+    QCOMPARE(callV(0), 21.0f);
+    QVERIFY(s->run({{"x", Tensor::scalar<float>(1)}}, {}, {"add"}, nullptr).ok());
+    QCOMPARE(callV(0), 24.0f);
 }
 
 // ResourceApplyGradientDescent updates the variable in place; the Session keeps it between runs.
