@@ -15,6 +15,7 @@
 #include "model/exec/kernel.h"
 #include "model/exec/node_context.h"
 #include "model/exec/op_info.h"
+#include "model/exec/optimize/optimize.h"
 #include "model/exec/run_state.h"
 #include "node_def.pb.h"
 
@@ -380,7 +381,7 @@ void OrderedRun::planInvariants(const std::vector<Endpoint>& fetches) {
     for (const Endpoint& e : fetches)
         if (e.node >= 0 && invariant[size_t(e.node)]) m_memoKeep[size_t(e.node)] = 1;
     m_memo.assign(nodes, {});
-    m_memoOn = any;
+    m_memoOn = any && graphOptimizerEnabled();  // TFSCOPE_OPTIMIZE=0 turns it off with the optimizer
 }
 
 // One tensor per fetch: a fed one as fed, else the kept value, moved out unless fetched twice.
