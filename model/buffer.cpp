@@ -33,13 +33,14 @@ constexpr bool kRecycle = true;
 // sizes in the same order on every run. A small block taken from here costs a lock and a pop,
 // where malloc and free cost several times that (bins, consolidation); a large one (above glibc's
 // mmap threshold, or a heap block glibc would split and merge) would otherwise come back as fresh
-// pages that the kernel faults in and clears on every run: a tenth of a ResNet-50 batch-32 run,
-// and glibc's reuse of freed large blocks for other sizes left that run's peak RSS anywhere from
-// 630 to 1080 MB, against 670 MB every time with exact-size reuse. At most kMaxBytes are kept;
-// beyond that freed blocks go back to the heap. releaseCachedBuffers() empties it (a session's end).
+// pages that the kernel faults in and clears on every run: a tenth of a ResNet-50 batch-32 run.
+// With glibc's own reuse that run's peak RSS went anywhere from 630 to 1080 MB; with exact sizes
+// kept here it is 700-710 MB every time. The cap matters: at 128 or 256 MiB, blocks that overflow
+// it go back to glibc and the peak swings up by 150 MB in some runs; 512 MiB holds a ResNet-50
+// batch-32 run's worth. releaseCachedBuffers() empties it (when the last session closes).
 class Recycler {
 public:
-    static constexpr size_t kMaxBytes = size_t(256) << 20;
+    static constexpr size_t kMaxBytes = size_t(512) << 20;
 
     std::byte* take(size_t rounded) {
         if (!kRecycle) return nullptr;
