@@ -29,8 +29,10 @@ void contract(KernelContext* ctx, const T* a, const T* b, T* c, int64_t m, int64
     const Eigen::array<Eigen::IndexPair<Eigen::DenseIndex>, 1> dims{
         {Eigen::IndexPair<Eigen::DenseIndex>(transA ? 0 : 1, transB ? 1 : 0)}};
     // Small products are not worth the thread pool's hand-off.
-    if (ctx && m * n * k >= 32 * 32 * 32) out.device(ctx->device()) = ma.contract(mb, dims);
-    else out = ma.contract(mb, dims);
+    if (ctx && m * n * k >= 32 * 32 * 32) {
+        releasePoolHelpers(*ctx);
+        out.device(ctx->device()) = ma.contract(mb, dims);
+    } else out = ma.contract(mb, dims);
 }
 
 }  // namespace

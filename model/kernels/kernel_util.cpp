@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 
 namespace tfscope::kernels {
 namespace {
@@ -80,6 +83,76 @@ Result<int> normalizeAxis(KernelContext& ctx, int64_t axis, int rank) {
 bool isVector(const Tensor& t) { return t.rank() == 1; }
 bool isScalar(const Tensor& t) { return t.rank() == 0; }
 
+namespace {
+
+// One parallelFor's shared state: chunks handed out in turn (see parallelFor).
+struct Shared {
+    std::atomic<int64_t> next{0};
+    std::atomic<int64_t> done{0};
+    std::atomic<int> borrowed{0};  // helpers that hold this by raw pointer (handed over through a Handoff)
+    int64_t n = 0, chunks = 0;
+    const std::function<void(int64_t, int64_t)>* fn = nullptr;
+    // Runs chunks until none is left; fn is only touched for a chunk taken while the caller
+    // still waits for it.
+    void work() {
+        for (;;) {
+            const int64_t c = next.fetch_add(1, std::memory_order_relaxed);
+            if (c >= chunks) return;
+            (*fn)(c * n / chunks, (c + 1) * n / chunks);
+            if (done.fetch_add(1, std::memory_order_acq_rel) + 1 == chunks) done.notify_all();
+        }
+    }
+};
+
+// A pool worker that has run its share of a parallelFor stays awake for a short while
+// (kHandoffSpin) and takes the next parallelFor's work from `slot` directly. Woken through the
+// thread pool instead, a helper started 5-10 us after the caller on average (a futex wake-up), about
+// what a batch-1 layer takes: the caller did most of each layer alone or waited. One per pool.
+struct Handoff {
+    std::atomic<int> spinning{0};        // workers waiting in helperLoop
+    std::atomic<Shared*> slot{nullptr};  // work for one of them, `borrowed` already counted
+    std::atomic<uint64_t> releases{0};   // releasePoolHelpers() calls: waiting workers go back to the pool
+};
+constexpr std::chrono::microseconds kHandoffSpin{60};
+
+Handoff& handoffFor(const void* pool) {
+    static std::mutex mutex;
+    static std::unordered_map<const void*, std::unique_ptr<Handoff>> table;  // entries are small; a pool's address may be reused
+    std::lock_guard<std::mutex> lock(mutex);
+    auto& h = table[pool];
+    if (!h) h = std::make_unique<Handoff>();
+    return *h;
+}
+
+// A helper: runs `first` (kept alive by the scheduled task's capture), then waits for work posted
+// to `h` until kHandoffSpin passes without any. Posted work is kept alive by its parallelFor caller,
+// which waits while `borrowed` > 0.
+void helperLoop(Handoff& h, Shared* first) {
+    first->work();
+    Shared* s = nullptr;
+    for (;;) {
+        if (s) {
+            s->work();
+            s->borrowed.fetch_sub(1, std::memory_order_acq_rel);
+            s = nullptr;
+        }
+        h.spinning.fetch_add(1, std::memory_order_acq_rel);
+        const auto until = std::chrono::steady_clock::now() + kHandoffSpin;
+        const uint64_t releases = h.releases.load(std::memory_order_acquire);
+        for (int i = 0; !s; ++i) {
+            Shared* p = h.slot.load(std::memory_order_acquire);
+            if (p && h.slot.compare_exchange_strong(p, nullptr, std::memory_order_acq_rel)) s = p;
+            else if (h.releases.load(std::memory_order_relaxed) != releases) break;
+            else if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) break;
+            else cpuRelax();
+        }
+        h.spinning.fetch_sub(1, std::memory_order_acq_rel);
+        if (!s) return;
+    }
+}
+
+}  // namespace
+
 void parallelFor(KernelContext& ctx, int64_t n, double cost, const std::function<void(int64_t, int64_t)>& fn) {
     if (n <= 0) return;
     const int threads = ctx.device().numThreads();
@@ -96,35 +169,41 @@ void parallelFor(KernelContext& ctx, int64_t n, double cost, const std::function
         fn(0, n);
         return;
     }
-    struct Shared {
-        std::atomic<int64_t> next{0};
-        std::atomic<int64_t> done{0};
-        int64_t n = 0, chunks = 0;
-        const std::function<void(int64_t, int64_t)>* fn = nullptr;
-        // Runs chunks until none is left; fn is only touched for a chunk taken while the caller
-        // still waits for it.
-        void work() {
-            for (;;) {
-                const int64_t c = next.fetch_add(1, std::memory_order_relaxed);
-                if (c >= chunks) return;
-                (*fn)(c * n / chunks, (c + 1) * n / chunks);
-                if (done.fetch_add(1, std::memory_order_acq_rel) + 1 == chunks) done.notify_all();
-            }
-        }
-    };
     auto shared = std::make_shared<Shared>();
     shared->n = n;
     shared->chunks = chunks;
     shared->fn = &fn;
     Eigen::ThreadPoolInterface* pool = ctx.device().getPool();
-    const int helpers = int(std::min<int64_t>(threads - 1, chunks - 1));
-    for (int i = 0; i < helpers; ++i) pool->Schedule([shared] { shared->work(); });
+    Handoff& handoff = handoffFor(pool);
+    int helpers = int(std::min<int64_t>(threads - 1, chunks - 1));
+    // One helper from a worker still awake after the last parallelFor, if there is one.
+    bool posted = false;
+    if (handoff.spinning.load(std::memory_order_acquire) > 0) {
+        shared->borrowed.fetch_add(1, std::memory_order_acq_rel);
+        Shared* empty = nullptr;
+        posted = handoff.slot.compare_exchange_strong(empty, shared.get(), std::memory_order_acq_rel);
+        if (posted) --helpers;
+        else shared->borrowed.fetch_sub(1, std::memory_order_acq_rel);
+    }
+    for (int i = 0; i < helpers; ++i)
+        pool->Schedule([shared, &handoff] { helperLoop(handoff, shared.get()); });
     shared->work();
+    // Work nobody took back (the worker stopped waiting just before it was posted).
+    if (posted) {
+        Shared* mine = shared.get();
+        if (handoff.slot.compare_exchange_strong(mine, nullptr, std::memory_order_acq_rel)) shared->borrowed.fetch_sub(1, std::memory_order_acq_rel);
+    }
     // The last chunks usually finish within microseconds: spin briefly before sleeping, since a
     // sleep and wake-up through the kernel costs more than that.
     for (int spin = 0; spin < 2000 && shared->done.load(std::memory_order_acquire) < chunks; ++spin) cpuRelax();
     for (int64_t d = shared->done.load(std::memory_order_acquire); d < chunks; d = shared->done.load(std::memory_order_acquire))
         shared->done.wait(d, std::memory_order_acquire);
+    // A helper handed this through the slot holds it by pointer until it has left work().
+    while (posted && shared->borrowed.load(std::memory_order_acquire) > 0) cpuRelax();
+}
+
+void releasePoolHelpers(KernelContext& ctx) {
+    if (ctx.device().numThreads() > 1) handoffFor(ctx.device().getPool()).releases.fetch_add(1, std::memory_order_acq_rel);
 }
 
 int numThreads(KernelContext& ctx) { return ctx.device().numThreads(); }

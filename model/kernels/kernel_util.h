@@ -128,6 +128,10 @@ bool isScalar(const Tensor& t);
 
 // Splits [0, n) across the context's thread pool; `cost` is the work per element in cycles.
 void parallelFor(KernelContext& ctx, int64_t n, double cost, const std::function<void(int64_t, int64_t)>& fn);
+// Pool workers stay awake for a few tens of microseconds after a parallelFor, waiting for the next
+// one's work (kernel_util.cpp). A kernel that gives the pool work another way (Eigen's device)
+// calls this first, so they go back to the pool at once instead of making its tasks wait.
+void releasePoolHelpers(KernelContext& ctx);
 // Threads of the context's pool (1 without a pool).
 int numThreads(KernelContext& ctx);
 

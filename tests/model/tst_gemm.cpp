@@ -11,10 +11,13 @@
 
 #include <QtTest>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "model/kernels/gemm.h"
@@ -191,6 +194,7 @@ private slots:
     void testConvolutions_data();
     void testConvolutions();
     void testConvolutionPathsAgree();
+    void testParallelForHandOff();
 };
 
 void TestGemm::testIsaChoice() {
@@ -338,6 +342,7 @@ void TestGemm::testGemvSplitsRows() {
     // On two threads, a one-row product with a large row-major B sums the first and second half of
     // B's rows (at a multiple of 4) separately and adds the halves: exactly the two one-thread
     // products added, so the result depends on the thread count only, not on which thread ran what.
+    if (!packedSgemmAvailable()) QSKIP("The portable path leaves one-row products to Eigen's contraction.");
     const int64_t k = 784, n = 512, half = k / 2 / 4 * 4;
     const auto a = randomVector(size_t(k), 21), b = randomVector(size_t(k * n), 22);
     std::vector<float> c(static_cast<size_t>(n)), first(static_cast<size_t>(n)), second(static_cast<size_t>(n));
@@ -419,6 +424,32 @@ void TestGemm::testConvolutionPathsAgree() {
                                                             .arg(cv.dilation)
                                                             .arg(cv.padding)));
     }
+}
+
+void TestGemm::testParallelForHandOff() {
+    // After a parallelFor, a pool worker waits a few tens of microseconds for the next one's work
+    // (kernel_util.cpp). Calls at gaps inside and around that wait (and after releasePoolHelpers)
+    // must each run every index exactly once, whichever thread takes which chunk.
+    testing::TestKernelContext ctx(testing::NodeBuilder("MatMul").build(), {});
+    QCOMPARE(ctx.device().numThreads(), 2);
+    constexpr int64_t n = 61;
+    std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
+    std::atomic<int> otherThread{0};
+    const auto caller = std::this_thread::get_id();
+    for (int call = 0; call < 3000; ++call) {
+        for (auto& h : hits) h.store(0);
+        kernels::parallelFor(ctx, n, 1000.0, [&](int64_t i0, int64_t i1) {
+            if (std::this_thread::get_id() != caller) otherThread.fetch_add(1);
+            for (int64_t i = i0; i < i1; ++i) hits[size_t(i)].fetch_add(1);
+        });
+        for (int64_t i = 0; i < n; ++i)
+            if (hits[size_t(i)].load() != 1) QFAIL(qPrintable(QStringLiteral("call %1: index %2 ran %3 times").arg(call).arg(i).arg(hits[size_t(i)].load())));
+        if (call % 7 == 3) kernels::releasePoolHelpers(ctx);
+        const auto gap = std::chrono::microseconds(call % 5 * 25);  // 0 to 100 us
+        for (const auto until = std::chrono::steady_clock::now() + gap; std::chrono::steady_clock::now() < until;) {
+        }
+    }
+    qInfo("chunks run by the pool worker: %d", otherThread.load());
 }
 
 QTEST_APPLESS_MAIN(TestGemm)
