@@ -1,5 +1,7 @@
 #include "model/buffer.h"
 
+#include "model/util/sanitizer.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -17,17 +19,7 @@
 namespace tfscope {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kRecycle = false;  // AddressSanitizer must see every buffer freed
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kRecycle = false;
-#else
-constexpr bool kRecycle = true;
-#endif
-#else
-constexpr bool kRecycle = true;
-#endif
+constexpr bool kRecycle = !kAddressSanitizer;  // AddressSanitizer must see every buffer freed
 
 // Freed heap storage kept for the next buffer of the same size: a graph allocates the same tensor
 // sizes in the same order on every run. A small block taken from here costs a lock and a pop,

@@ -9,20 +9,11 @@
 #include "model/layout/graphviz_layout.h"
 #include "model/layout/layered_layout.h"
 #include "model/progress.h"
+#include "model/util/sanitizer.h"
 
 using namespace tfscope;
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kUnderAsan = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kUnderAsan = true;
-#else
-constexpr bool kUnderAsan = false;
-#endif
-#else
-constexpr bool kUnderAsan = false;
-#endif
+constexpr bool kUnderAsan = kAddressSanitizer;
 
 namespace {
 
