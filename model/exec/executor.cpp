@@ -206,7 +206,9 @@ void describeSteps(const ExecGraph& graph, const FunctionLibrary* library, const
 // the node context's vectors) are kept between runs.
 class OrderedRun {
 public:
-    OrderedRun(const ExecGraph& graph, RunState& state, std::shared_ptr<const ExecGraph::Plan> plan);
+    // `kept`: the pass is run again and again (a function body's RepeatedRun), so it may keep
+    // run-invariant values between runs; a one-off pass does not look for them.
+    OrderedRun(const ExecGraph& graph, RunState& state, std::shared_ptr<const ExecGraph::Plan> plan, bool kept = false);
     ~OrderedRun() { releaseAll(); }
     OrderedRun(const OrderedRun&) = delete;
     OrderedRun& operator=(const OrderedRun&) = delete;
@@ -263,8 +265,10 @@ private:
     NodeContext m_ctx;
 };
 
-OrderedRun::OrderedRun(const ExecGraph& graph, RunState& state, std::shared_ptr<const ExecGraph::Plan> plan)
-    : m_graph(graph), m_state(state), m_plan(std::move(plan)), m_values(graph.nodes().size()), m_nodeDead(graph.nodes().size(), 0), m_ctx(state) {}
+OrderedRun::OrderedRun(const ExecGraph& graph, RunState& state, std::shared_ptr<const ExecGraph::Plan> plan, bool kept)
+    : m_graph(graph), m_state(state), m_plan(std::move(plan)), m_values(graph.nodes().size()), m_nodeDead(graph.nodes().size(), 0), m_ctx(state) {
+    m_invariantsPlanned = !kept;  // a one-off pass keeps nothing (m_memoOn stays false)
+}
 
 Status OrderedRun::run(const FedList& fed, bool consumeFed, const std::vector<Endpoint>& fetches, std::vector<Tensor>* outputs) {
     releaseAll();
@@ -581,7 +585,7 @@ Status RepeatedRun::runImpl(std::vector<Tensor>& values, bool consume, std::vect
         Executor ex(d.graph, d.state);
         TFS_ASSIGN_OR_RETURN(d.plan, ex.planFor(feeds, d.fetches, d.targets));
         if (d.state.callDepth == 0) TFS_RETURN_IF_ERROR(d.plan->kernels);
-        if (!d.plan->hasLoops) d.ordered = std::make_unique<OrderedRun>(d.graph, d.state, d.plan);
+        if (!d.plan->hasLoops) d.ordered = std::make_unique<OrderedRun>(d.graph, d.state, d.plan, true);
     }
     if (!d.ordered) {
         std::vector<Feed> feeds;
