@@ -116,11 +116,19 @@ struct Handoff {
 constexpr std::chrono::microseconds kHandoffSpin{60};
 
 Handoff& handoffFor(const void* pool) {
-    static std::mutex mutex;
-    static std::unordered_map<const void*, std::unique_ptr<Handoff>> table;  // entries are small; a pool's address may be reused
-    std::lock_guard<std::mutex> lock(mutex);
-    auto& h = table[pool];
+    // Entries are small and never erased (a pool's address may come back with a new pool, which
+    // then shares its entry), so each thread can remember the last one it looked up.
+    thread_local const void* lastPool = nullptr;
+    thread_local Handoff* last = nullptr;
+    if (pool == lastPool) return *last;
+    // Never destroyed: a static pool's workers may still wait in helperLoop during static destruction.
+    static std::mutex* mutex = new std::mutex;
+    static auto* table = new std::unordered_map<const void*, std::unique_ptr<Handoff>>;
+    std::lock_guard<std::mutex> lock(*mutex);
+    auto& h = (*table)[pool];
     if (!h) h = std::make_unique<Handoff>();
+    lastPool = pool;
+    last = h.get();
     return *h;
 }
 
