@@ -1,5 +1,4 @@
 #include "model/exec/executor.h"
-#include "model/exec/resource_manager.h"
 
 #include <algorithm>
 #include <deque>
@@ -16,6 +15,7 @@
 #include "model/exec/node_context.h"
 #include "model/exec/op_info.h"
 #include "model/exec/optimize/optimize.h"
+#include "model/exec/resource_manager.h"
 #include "model/exec/run_state.h"
 #include "node_def.pb.h"
 
@@ -256,6 +256,7 @@ private:
     std::vector<char> m_stepInvariant;         // by step
     std::vector<int> m_memoArgs;               // function arguments read only by ReadVariableOp: variable handles
     std::vector<const void*> m_memoResources;  // the variables they named when m_memo was recorded
+    std::vector<const void*> m_argResources;   // the variables they name in this run
     std::vector<char> m_memoKeep;              // by node: an invariant node whose outputs are kept
     std::vector<std::vector<Value>> m_memo;    // by node
     std::vector<Value> m_in;                   // the running node's inputs (capacity kept between nodes)
@@ -279,19 +280,13 @@ Status OrderedRun::run(const FedList& fed, bool consumeFed, const std::vector<En
     if (!m_invariantsPlanned) planInvariants(fetches);
     const uint64_t epoch = resourceEpoch();
     bool argsKnown = m_memoOn;
-    std::vector<const void*> resources;
-    if (m_memoOn) {
-        resources.reserve(m_memoArgs.size());
-        for (int a : m_memoArgs) {
-            const Tensor* t = findFed(fed, endpointKey(Endpoint{a, 0}));
-            if (!t || t->dtype() != DType::Resource || t->numElements() != 1) {
-                argsKnown = false;
-                break;
-            }
-            resources.push_back(t->objects()[0].get());
-        }
+    m_argResources.clear();
+    for (size_t i = 0; argsKnown && i < m_memoArgs.size(); ++i) {
+        const Tensor* t = findFed(fed, endpointKey(Endpoint{m_memoArgs[i], 0}));
+        argsKnown = t && t->dtype() == DType::Resource && t->numElements() == 1;
+        if (argsKnown) m_argResources.push_back(t->objects()[0].get());
     }
-    const bool useMemo = argsKnown && m_memoValid && m_memoEpoch == epoch && resources == m_memoResources;
+    const bool useMemo = argsKnown && m_memoValid && m_memoEpoch == epoch && m_argResources == m_memoResources;
     const bool record = argsKnown && !useMemo;
     Status st;
     for (size_t i = 0; i < m_plan->order.size() && st.ok(); ++i) {
@@ -310,7 +305,7 @@ Status OrderedRun::run(const FedList& fed, bool consumeFed, const std::vector<En
     if (record) {  // valid only if no variable changed while the values were read
         m_memoValid = st.ok() && resourceEpoch() == epoch;
         m_memoEpoch = epoch;
-        m_memoResources = std::move(resources);
+        std::swap(m_memoResources, m_argResources);
         if (!m_memoValid)
             for (auto& m : m_memo) m.clear();
     }
@@ -358,10 +353,11 @@ void OrderedRun::planInvariants(const std::vector<Endpoint>& fetches) {
         const std::string& op = node.def->op();
         const uint8_t flags = m_plan->stepAt[i];
         const KernelDef* kernel = m_plan->kernelAt[i];
-        // Ops that may write a variable: then nothing is kept (a value read after a write would be stale).
-        const bool callsOut = kernel && kernel->stateful && findKernel(op) != kernel;  // a library function called by op name
-        if (writers.count(op) || (flags & ExecGraph::Plan::kTakesRefs) || callsOut || (!kernel && !(flags & ExecGraph::Plan::kForward)) ||
-            (kernel && kernel->stateful && (op == "StatefulPartitionedCall" || op == "If" || op == "Case" || op == "While"))) {
+        // Ops that may write a variable: then nothing is kept (a value read after a write would be
+        // stale). Stateful calls and control flow may hold such ops.
+        static const std::set<std::string, std::less<>> statefulCalls = {"StatefulPartitionedCall", "If", "Case", "While"};
+        const bool calls = kernel == callByOpNameKernel() || (kernel && kernel->stateful && statefulCalls.count(op));
+        if (writers.count(op) || (flags & ExecGraph::Plan::kTakesRefs) || calls || (!kernel && !(flags & ExecGraph::Plan::kForward))) {
             m_memoOn = false;
             m_stepInvariant.assign(order.size(), 0);
             return;

@@ -1,10 +1,9 @@
 #define EIGEN_USE_THREADS
 #include "model/exec/session.h"
 
-#include <atomic>
-
-#include <algorithm>
 #include <malloc.h>
+#include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <set>
 #include <thread>

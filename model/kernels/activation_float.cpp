@@ -2,6 +2,7 @@
 
 #include <Eigen/Core>
 
+#include "model/kernels/isa_target.h"
 #include "model/kernels/sgemm.h"
 
 #if defined(__x86_64__)
@@ -12,7 +13,6 @@ namespace tfscope::kernels {
 namespace {
 
 #if defined(__x86_64__)
-#define TFS_AVX2 __attribute__((target("avx2,fma")))
 
 bool haveAvx2() {
     static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -22,7 +22,7 @@ bool haveAvx2() {
 // e^x for x <= 0 (x >= -104 after clamping; below that the result is 0 in float): n = round(x /
 // ln 2), r = x - n ln 2 (two FMA steps, |r| <= ln2/2), e^r by its Taylor series to r^7 (the first
 // term left out is below 0.06 ulp), times 2^n in two halves so subnormal results come out too.
-TFS_AVX2 inline __m256 expNonPositive(__m256 x) {
+kAvx2 inline __m256 expNonPositive(__m256 x) {
     x = _mm256_max_ps(x, _mm256_set1_ps(-104.0f));
     const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693147180559945309f), x);
@@ -47,7 +47,7 @@ TFS_AVX2 inline __m256 expNonPositive(__m256 x) {
 // A tail shorter than 8 goes through the same 8-lane code, padded, so an element's result never
 // depends on where an array was split (threads, a fused kernel's blocks).
 template <typename Lanes>
-TFS_AVX2 inline void paddedTail(const float* x, float* y, int64_t i, int64_t n, Lanes lanes) {
+kAvx2 inline void paddedTail(const float* x, float* y, int64_t i, int64_t n, Lanes lanes) {
     if (i >= n) return;
     alignas(32) float buf[8] = {};
     for (int64_t k = i; k < n; ++k) buf[k - i] = x[k];
@@ -55,7 +55,7 @@ TFS_AVX2 inline void paddedTail(const float* x, float* y, int64_t i, int64_t n, 
     for (int64_t k = i; k < n; ++k) y[k] = buf[k - i];
 }
 
-TFS_AVX2 void sigmoid8(const float* x, float* y) {
+kAvx2 void sigmoid8(const float* x, float* y) {
     const __m256 one = _mm256_set1_ps(1.0f);
     const __m256 signMask = _mm256_set1_ps(-0.0f);
     {
@@ -71,7 +71,7 @@ TFS_AVX2 void sigmoid8(const float* x, float* y) {
     }
 }
 
-TFS_AVX2 void sigmoidAvx2(const float* x, float* y, int64_t n) {
+kAvx2 void sigmoidAvx2(const float* x, float* y, int64_t n) {
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) sigmoid8(x + i, y + i);
     paddedTail(x, y, i, n, [](const float* a, float* b) { sigmoid8(a, b); });
@@ -79,7 +79,7 @@ TFS_AVX2 void sigmoidAvx2(const float* x, float* y, int64_t n) {
 
 // tanh |x|: the odd Taylor series to x^15 below 0.35 (its first term left out is under 1e-10
 // relative there), (1 - e^-2|x|) / (1 + e^-2|x|) above (e^-2|x| <= 1/2: no cancellation).
-TFS_AVX2 void tanh8(const float* x, float* y) {
+kAvx2 void tanh8(const float* x, float* y) {
     const __m256 signMask = _mm256_set1_ps(-0.0f);
     const __m256 one = _mm256_set1_ps(1.0f);
     const float coef[] = {-929569.0f / 638512875, 21844.0f / 6081075, -1382.0f / 155925, 62.0f / 2835, -17.0f / 315, 2.0f / 15,
@@ -102,7 +102,7 @@ TFS_AVX2 void tanh8(const float* x, float* y) {
     }
 }
 
-TFS_AVX2 void tanhAvx2(const float* x, float* y, int64_t n) {
+kAvx2 void tanhAvx2(const float* x, float* y, int64_t n) {
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) tanh8(x + i, y + i);
     paddedTail(x, y, i, n, [](const float* a, float* b) { tanh8(a, b); });
@@ -110,15 +110,14 @@ TFS_AVX2 void tanhAvx2(const float* x, float* y, int64_t n) {
 
 // The same operations on 16 lanes (AVX-512F): each lane computes exactly what the 8-lane code
 // computes, so both paths give the same bits; the last n % 16 elements go through the 8-lane code.
-#define TFS_AVX512 __attribute__((target("avx512f,avx2,fma")))
 
-TFS_AVX512 inline __m512 orPs(__m512 a, __m512 b) { return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(a), _mm512_castps_si512(b))); }
+kAvx512 inline __m512 orPs(__m512 a, __m512 b) { return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(a), _mm512_castps_si512(b))); }
 
-TFS_AVX512 inline __mmask16 signBits(__m512 v) {
+kAvx512 inline __mmask16 signBits(__m512 v) {
     return _mm512_test_epi32_mask(_mm512_castps_si512(v), _mm512_set1_epi32(int(0x80000000u)));
 }
 
-TFS_AVX512 inline __m512 expNonPositive16(__m512 x) {
+kAvx512 inline __m512 expNonPositive16(__m512 x) {
     x = _mm512_max_ps(x, _mm512_set1_ps(-104.0f));
     const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693147180559945309f), x);
@@ -140,7 +139,7 @@ TFS_AVX512 inline __m512 expNonPositive16(__m512 x) {
     return _mm512_mul_ps(_mm512_mul_ps(p, s1), s2);
 }
 
-TFS_AVX512 void sigmoidAvx512(const float* x, float* y, int64_t n) {
+kAvx512 void sigmoidAvx512(const float* x, float* y, int64_t n) {
     const __m512 one = _mm512_set1_ps(1.0f);
     int64_t i = 0;
     for (; i + 16 <= n; i += 16) {
@@ -154,7 +153,7 @@ TFS_AVX512 void sigmoidAvx512(const float* x, float* y, int64_t n) {
     if (i < n) sigmoidAvx2(x + i, y + i, n - i);
 }
 
-TFS_AVX512 void tanhAvx512(const float* x, float* y, int64_t n) {
+kAvx512 void tanhAvx512(const float* x, float* y, int64_t n) {
     const __m512 one = _mm512_set1_ps(1.0f);
     const float coef[] = {-929569.0f / 638512875, 21844.0f / 6081075, -1382.0f / 155925, 62.0f / 2835, -17.0f / 315, 2.0f / 15,
                           -1.0f / 3};

@@ -16,6 +16,7 @@
 #include "model/kernels/conv_util.h"
 #include "model/kernels/fused_epilogue.h"
 #include "model/kernels/gemm.h"
+#include "model/kernels/pad.h"
 #include "model/kernels/registry.h"
 #include "model/kernels/sgemm.h"
 #include "model/kernels/transpose.h"
@@ -57,27 +58,27 @@ struct Im2col {
         const int64_t span = kw * c;  // one filter row of the patch
         const int64_t d1 = d0 + kd, y0 = d0 / span;
         // The output position of row r0, then stepped along (no divisions per row).
-        int64_t ox = r0 % ww.out, oy = (r0 / ww.out) % wh.out, img = r0 / (ww.out * wh.out);
+        Pixel at = pixel(r0);
         // The slice holds whole filter rows and the window lies inside the image (most pixels):
         // kh contiguous runs, one per filter row.
         const bool wholeRows = dw == 1 && dh == 1 && d0 % span == 0 && kd % span == 0;
         for (int64_t r = r0; r < r0 + count; ++r) {
-            const int64_t ix0 = ox * sw - ww.padBefore;
-            const int64_t iyFirst = oy * sh - wh.padBefore + y0, rowsHere = kd / span;
+            const int64_t ix0 = at.ox * sw - ww.padBefore;
+            const int64_t iyFirst = at.oy * sh - wh.padBefore + y0, rowsHere = kd / span;
             if (wholeRows && ix0 >= 0 && ix0 + kw <= w && iyFirst >= 0 && iyFirst + rowsHere <= h) {
-                const T* src = in + ((img * h + iyFirst) * w + ix0) * c;
+                const T* src = in + ((at.img * h + iyFirst) * w + ix0) * c;
                 for (int64_t y = 0; y < rowsHere; ++y, src += w * c, dst += span) copyRun(src, span, dst);
             } else {
                 for (int64_t d = d0, y = y0; d < d1; ++y) {
                     const int64_t rowEnd = std::min(d1, (y + 1) * span);
-                    const int64_t iy = oy * sh - wh.padBefore + y * dh;
+                    const int64_t iy = at.oy * sh - wh.padBefore + y * dh;
                     if (iy < 0 || iy >= h) {
                         std::fill(dst, dst + (rowEnd - d), T(0));
                         dst += rowEnd - d;
                         d = rowEnd;
                         continue;
                     }
-                    const T* row = in + (img * h + iy) * w * c;
+                    const T* row = in + (at.img * h + iy) * w * c;
                     if (dw == 1 && ix0 >= 0 && ix0 + kw <= w) {
                         // Undilated and inside the image: the filter row is contiguous.
                         copyRun(row + ix0 * c + (d - y * span), rowEnd - d, dst);
@@ -97,12 +98,21 @@ struct Im2col {
                     }
                 }
             }
-            if (++ox == ww.out) {
-                ox = 0;
-                if (++oy == wh.out) {
-                    oy = 0;
-                    ++img;
-                }
+            next(at);
+        }
+    }
+
+    // Where output pixel (patch row) r is, and stepping to the next one without divisions.
+    struct Pixel {
+        int64_t ox, oy, img;
+    };
+    Pixel pixel(int64_t r) const { return {r % ww.out, (r / ww.out) % wh.out, r / (ww.out * wh.out)}; }
+    void next(Pixel& p) const {
+        if (++p.ox == ww.out) {
+            p.ox = 0;
+            if (++p.oy == wh.out) {
+                p.oy = 0;
+                ++p.img;
             }
         }
     }
@@ -118,21 +128,8 @@ Result<Tensor> paddedInput(KernelContext& ctx, const Im2col& geo, int64_t images
     const int64_t hp = std::max(geo.h + top, reachH), wp = std::max(geo.w + left, reachW);
     if (top == 0 && left == 0 && hp == geo.h && wp == geo.w) return Tensor();
     TFS_ASSIGN_OR_RETURN(Tensor t, Tensor::allocateUninitialized(DType::Float, Shape{images, hp, wp, geo.c}));
-    float* out = t.mutableData<float>();
-    const int64_t line = wp * geo.c, before = left * geo.c, inside = geo.w * geo.c;
-    parallelFor(ctx, images * hp, double(line), [&](int64_t r0, int64_t r1) {
-        for (int64_t r = r0; r < r1; ++r) {
-            const int64_t img = r / hp, y = r % hp - top;
-            float* dst = out + r * line;
-            if (y < 0 || y >= geo.h) {
-                std::fill(dst, dst + line, 0.0f);
-                continue;
-            }
-            std::fill(dst, dst + before, 0.0f);
-            std::memcpy(dst + before, in + (img * geo.h + y) * inside, size_t(inside) * sizeof(float));
-            std::fill(dst + before + inside, dst + line, 0.0f);
-        }
-    });
+    padConstant(ctx, in, t.mutableData<float>(), Shape{images, geo.h, geo.w, geo.c}, t.shape(),
+                {0, 0, top, hp - geo.h - top, left, wp - geo.w - left, 0, 0}, 0.0f);
     return t;
 }
 
@@ -170,8 +167,9 @@ void convFloatPacked(KernelContext& ctx, const Im2col& geo, bool pointwise, cons
         // of MB to the run's peak memory (ResNet-50 at batch 32: 673 -> 767 MB) for a copy that
         // costs about what im2col does at that size.
         constexpr int64_t kMaxPaddedBytes = int64_t(4) << 20;
-        if (sgemmIsa() == SgemmIsa::Avx512 && int64_t(sizeof(float)) * (rows / (geo.wh.out * geo.ww.out)) * geo.h * geo.w * geo.c <= kMaxPaddedBytes) {
-            auto made = paddedInput(ctx, geo, rows / (geo.wh.out * geo.ww.out), in);
+        const int64_t images = rows / (geo.wh.out * geo.ww.out);
+        if (sgemmIsa() == SgemmIsa::Avx512 && int64_t(sizeof(float)) * images * geo.h * geo.w * geo.c <= kMaxPaddedBytes) {
+            auto made = paddedInput(ctx, geo, images, in);
             if (made.ok()) {
                 padded = std::move(*made);
                 const bool copied = padded.numElements() > 0;
@@ -183,17 +181,8 @@ void convFloatPacked(KernelContext& ctx, const Im2col& geo, bool pointwise, cons
                         for (int64_t ch = 0; ch < geo.c; ++ch) offsets.push_back((y * geo.dh * wp + x * geo.dw) * geo.c + ch);
                 a.offsets = offsets.data();
                 a.rowPointers = [&geo, base, hp, wp](int64_t r0, int64_t count, const float** dst) {
-                    int64_t ox = r0 % geo.ww.out, oy = (r0 / geo.ww.out) % geo.wh.out, img = r0 / (geo.ww.out * geo.wh.out);
-                    for (int64_t i = 0; i < count; ++i) {
-                        dst[i] = base + ((img * hp + oy * geo.sh) * wp + ox * geo.sw) * geo.c;
-                        if (++ox == geo.ww.out) {
-                            ox = 0;
-                            if (++oy == geo.wh.out) {
-                                oy = 0;
-                                ++img;
-                            }
-                        }
-                    }
+                    Im2col::Pixel at = geo.pixel(r0);
+                    for (int64_t i = 0; i < count; ++i, geo.next(at)) dst[i] = base + ((at.img * hp + at.oy * geo.sh) * wp + at.ox * geo.sw) * geo.c;
                 };
             }
         }

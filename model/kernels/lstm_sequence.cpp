@@ -21,11 +21,9 @@
 
 #include "model/exec/derived_cache.h"
 #include "model/exec/kernel.h"
+#include "model/kernels/isa_target.h"
 #include "model/kernels/lstm_cell.h"
 #include "model/kernels/sgemm.h"
-
-#define kAvx2 __attribute__((target("avx2,fma")))
-#define kAvx512 __attribute__((target("avx512f,avx2,fma")))
 
 namespace tfscope::kernels {
 namespace {

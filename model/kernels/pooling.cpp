@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "model/kernels/conv_util.h"
+#include "model/kernels/isa_target.h"
 #include "model/kernels/registry.h"
 #include "model/kernels/sgemm.h"
 
@@ -13,7 +14,6 @@
 
 // Only the functions marked kAvx2 use AVX2 instructions; they run only when sgemmIsa() chose a
 // path the CPU has AVX2 for.
-#define kAvx2 __attribute__((target("avx2,fma")))
 
 namespace tfscope::kernels {
 namespace {

@@ -6,6 +6,7 @@
 #include "model/kernels/sgemm.h"
 
 #include "model/exec/derived_cache.h"
+#include "model/kernels/isa_target.h"
 
 #include <immintrin.h>
 
@@ -22,8 +23,6 @@
 #define EIGEN_USE_THREADS
 #include <unsupported/Eigen/CXX11/Tensor>
 
-#define kAvx2 __attribute__((target("avx2,fma")))
-#define kAvx512 __attribute__((target("avx512f,avx2,fma")))
 
 namespace tfscope::kernels {
 namespace {
@@ -360,28 +359,23 @@ kAvx2 void rowsTimesPackedB(const SgemmRowsA& a, const float* packedB, int64_t k
             multiply(rows, lda, packedB + jc * k + pc * ncr + (from - jc) * kc, kc, to - from, c + ic * ldc + from, ldc, mc, pc > 0,
                      pc + kc == k ? ep : nullptr, from);
         };
-        if (avx512 && a.rowPointers) {  // rows in place, through the offsets: no copies
-            thread_local std::array<const float*, size_t(kMC)> rowStarts;
-            const float** rows = rowStarts.data();
-            for (int64_t ic = r0; ic < r1; ic += kMC) {
-                const int64_t mc = std::min(kMC, r1 - ic);
-                a.rowPointers(ic, mc, rows);
-                for (int64_t pc = 0; pc < k; pc += kKC) {
-                    const int64_t kc = std::min(kKC, k - pc);
-                    multiplyBlockRows512(nullptr, 0, packedB + jc * k + pc * ncr + (from - jc) * kc, kc, to - from, c + ic * ldc + from, ldc,
-                                         mc, pc > 0, pc + kc == k ? ep : nullptr, from, rows, a.offsets + pc);
-                }
-            }
-            continue;
-        }
         if (!a.fill) {
             for (int64_t pc = 0; pc < k; pc += kKC) block(a.a + r0 * a.lda + pc, a.lda, r0, r1 - r0, pc, std::min(kKC, k - pc));
             continue;
         }
+        // Indirect rows (AVX-512 only): the block's row starts once, then its depth slices in place.
+        const bool indirect = avx512 && a.rowPointers;
+        thread_local std::array<const float*, size_t(kMC)> rowStarts;
         for (int64_t ic = r0; ic < r1; ic += kMC) {
             const int64_t mc = std::min(kMC, r1 - ic);
+            if (indirect) a.rowPointers(ic, mc, rowStarts.data());
             for (int64_t pc = 0; pc < k; pc += kKC) {
                 const int64_t kc = std::min(kKC, k - pc);
+                if (indirect) {
+                    multiplyBlockRows512(nullptr, 0, packedB + jc * k + pc * ncr + (from - jc) * kc, kc, to - from, c + ic * ldc + from, ldc,
+                                         mc, pc > 0, pc + kc == k ? ep : nullptr, from, rowStarts.data(), a.offsets + pc);
+                    continue;
+                }
                 a.fill(ic, mc, pc, kc, buffer);
                 block(buffer, kc, ic, mc, pc, kc);
             }
@@ -403,9 +397,8 @@ void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64
         }
         return;
     }
-    const bool avx512 = sgemmIsa() == SgemmIsa::Avx512;
     float* buffer = a.fill ? scratch(size_t(kMC * kKC)) : nullptr;
-    rowsTimesPackedB(a, b.data(), b.k(), b.n(), c, ldc, r0, r1, c0, c1, epp, buffer, avx512);
+    rowsTimesPackedB(a, b.data(), b.k(), b.n(), c, ldc, r0, r1, c0, c1, epp, buffer, sgemmIsa() == SgemmIsa::Avx512);
 }
 
 bool sgemmIsaSupported(SgemmIsa isa) { return cpuHas(isa); }

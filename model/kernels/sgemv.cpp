@@ -4,6 +4,7 @@
 // same products in the same order.
 #include "model/kernels/sgemv.h"
 
+#include "model/kernels/isa_target.h"
 #include "model/kernels/sgemm.h"
 
 #include <immintrin.h>
@@ -11,9 +12,6 @@
 #include <algorithm>
 #include <cmath>
 #include <vector>
-
-#define kAvx2 __attribute__((target("avx2,fma")))
-#define kAvx512 __attribute__((target("avx512f,avx2,fma")))
 
 namespace tfscope::kernels {
 namespace {

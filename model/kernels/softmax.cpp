@@ -5,12 +5,11 @@
 
 #include <cmath>
 
+#include "model/kernels/isa_target.h"
 #include "model/kernels/kernel_util.h"
 #include "model/kernels/registry.h"
 #include "model/kernels/sgemm.h"
 #include "model/kernels/vector_math.h"
-
-#define kAvx2 __attribute__((target("avx2,fma")))
 
 namespace tfscope::kernels {
 namespace {

@@ -2,13 +2,14 @@
 // kAvx2 use AVX2 instructions, and they run only after vectorMathAvailable() said the CPU has them.
 #include "model/kernels/vector_math.h"
 
+#include "model/kernels/isa_target.h"
+
 #include <cmath>
 #include <cstring>
 
 #if TFSCOPE_HAVE_LIBMVEC
 #include <immintrin.h>
 
-#define kAvx2 __attribute__((target("avx2,fma")))
 // glibc's x86-64 vector ABI names: 'd' = AVX2, 8 lanes, one vector argument. Declared for AVX2 so
 // that the vector is passed in a register (clang refuses the call otherwise).
 extern "C" kAvx2 __m256 _ZGVdN8v_expf(__m256);

@@ -296,60 +296,49 @@ private slots:
     }
 
     void testMalformedFusedNode() {
-        auto run = [](const std::string& attrs, const std::vector<std::string>& inputs, std::vector<std::pair<std::string, Tensor>> feeds) {
+        // A '_FusedElementwise' node with `attrs` reading `inputs`, run on `feeds`.
+        auto run = [](const std::string& attrs, const std::vector<std::string>& inputs, std::vector<std::pair<std::string, Tensor>> feeds,
+                      std::vector<Tensor>* out) {
             std::string g = placeholder("x") + placeholder("z");
             g += "node { name: 'f' op: '_FusedElementwise'";
             for (const auto& i : inputs) g += " input: '" + i + "'";
             g += std::string(kFloatT) + attrs + "}\n";
             auto s = sessionFor(g, true);
+            return s ? s->run(feeds, {"f"}, {}, out) : Status::internal("no session");
+        };
+        auto failsWith = [&](const std::string& attrs, const std::vector<std::string>& inputs,
+                             std::vector<std::pair<std::string, Tensor>> feeds, const std::string& message) {
             std::vector<Tensor> out;
-            return s ? s->run(feeds, {"f"}, {}, &out) : Status::internal("no session");
+            const Status st = run(attrs, inputs, std::move(feeds), &out);
+            if (st.ok()) return std::string("ran");
+            return st.message().find(message) != std::string::npos ? std::string() : st.message();
         };
         const std::string list =
             " attr { key: 'steps' value { list { s: 'Neg' s: 'Foo' } } } attr { key: 'operand' value { list { i: -1 i: -1 } } }"
             " attr { key: 'chain_side' value { list { i: 0 i: 0 } } }";
-        Status st = run(list, {"x"}, {{"x", input({3})}});
-        QVERIFY(!st.ok());
-        QVERIFY2(st.message().find("Unsupported fused elementwise step 'Foo'") != std::string::npos, st.message().c_str());
+        QCOMPARE(failsWith(list, {"x"}, {{"x", input({3})}}, "Unsupported fused elementwise step 'Foo'"), std::string());
         const std::string badOperand =
             " attr { key: 'steps' value { list { s: 'Mul' } } } attr { key: 'operand' value { list { i: 5 } } }"
             " attr { key: 'chain_side' value { list { i: 0 } } }";
-        st = run(badOperand, {"x", "z"}, {{"x", input({3})}, {"z", input({3})}});
-        QVERIFY(!st.ok());
-        QVERIFY2(st.message().find("step 'Mul' has operand 5") != std::string::npos, st.message().c_str());
+        QCOMPARE(failsWith(badOperand, {"x", "z"}, {{"x", input({3})}, {"z", input({3})}}, "step 'Mul' has operand 5"), std::string());
         const std::string shortLists = " attr { key: 'steps' value { list { s: 'Neg' } } }";
-        st = run(shortLists, {"x"}, {{"x", input({3})}});
-        QVERIFY(!st.ok());
-        QVERIFY2(st.message().find("differ in length") != std::string::npos, st.message().c_str());
+        QCOMPARE(failsWith(shortLists, {"x"}, {{"x", input({3})}}, "differ in length"), std::string());
         const std::string ok =
             " attr { key: 'steps' value { list { s: 'Mul' s: 'Neg' } } } attr { key: 'operand' value { list { i: 1 i: -1 } } }"
             " attr { key: 'chain_side' value { list { i: 0 i: 0 } } }";
         // The graph form: two entries per step, each an input or an earlier step.
         const std::string graphArgs = " attr { key: 'steps' value { list { s: 'Neg' s: 'Mul' } } } attr { key: 'args' value { list { i: 0 i: 0 i: -2 i: 1 } } }";
-        st = run(graphArgs, {"x", "z"}, {{"x", input({3})}, {"z", input({3})}});
-        QVERIFY(!st.ok());
-        QVERIFY2(st.message().find("step 1 ('Mul') reads step 1") != std::string::npos, st.message().c_str());
+        QCOMPARE(failsWith(graphArgs, {"x", "z"}, {{"x", input({3})}, {"z", input({3})}}, "step 1 ('Mul') reads step 1"), std::string());
         const std::string oddArgs = " attr { key: 'steps' value { list { s: 'Neg' } } } attr { key: 'args' value { list { i: 0 } } }";
-        st = run(oddArgs, {"x"}, {{"x", input({3})}});
-        QVERIFY(!st.ok());
-        QVERIFY2(st.message().find("two entries per step") != std::string::npos, st.message().c_str());
+        QCOMPARE(failsWith(oddArgs, {"x"}, {{"x", input({3})}}, "two entries per step"), std::string());
         const std::string goodArgs = " attr { key: 'steps' value { list { s: 'Neg' s: 'Mul' } } } attr { key: 'args' value { list { i: 0 i: 0 i: -1 i: 1 } } }";
         std::vector<Tensor> out;
-        {
-            std::string gg = placeholder("x") + placeholder("z") + "node { name: 'f' op: '_FusedElementwise' input: 'x' input: 'z'" + std::string(kFloatT) + goodArgs + "}\n";
-            auto sess = sessionFor(gg, true);
-            QVERIFY(sess);
-            Tensor a = Tensor::fromVector<float>({3}, {1, -2, 3});
-            Tensor b = Tensor::fromVector<float>({2, 1}, {10, 100});
-            st = sess->run({{"x", a}, {"z", b}}, {"f"}, {}, &out);
-            QVERIFY2(st.ok(), st.toString().c_str());
-            QCOMPARE(out[0].shape(), (Shape{2, 3}));  // -x * z, broadcast
-            QCOMPARE((std::vector<float>(out[0].data<float>(), out[0].data<float>() + 6)), (std::vector<float>{-10, 20, -30, -100, 200, -300}));
-        }
+        const Status st = run(goodArgs, {"x", "z"}, {{"x", Tensor::fromVector<float>({3}, {1, -2, 3})}, {"z", Tensor::fromVector<float>({2, 1}, {10, 100})}}, &out);
+        QVERIFY2(st.ok(), st.toString().c_str());
+        QCOMPARE(out[0].shape(), (Shape{2, 3}));  // -x * z, broadcast
+        QCOMPARE((std::vector<float>(out[0].data<float>(), out[0].data<float>() + 6)), (std::vector<float>{-10, 20, -30, -100, 200, -300}));
         Tensor ints = Tensor::fromVector<int32_t>({3}, {1, 2, 3});
-        st = run(ok, {"x", "z"}, {{"x", input({3})}, {"z", ints}});
-        QVERIFY(!st.ok());
-        QVERIFY2(st.message().find("input 1 is int32") != std::string::npos, st.message().c_str());
+        QCOMPARE(failsWith(ok, {"x", "z"}, {{"x", input({3})}, {"z", ints}}, "input 1 is int32"), std::string());
     }
 };
 
