@@ -85,19 +85,28 @@ bool isScalar(const Tensor& t) { return t.rank() == 0; }
 
 namespace {
 
-// One parallelFor's shared state: chunks handed out in turn (see parallelFor).
+// One parallelFor's shared state: chunks claimed one at a time, the caller from the first chunk
+// up and the helpers from the last one down. With one chunk per thread the caller runs chunk 0 and
+// the helper the last one on every run, so each thread finds its part of the operands (a layer's
+// weights) in its own cache from the run before; a late helper still leaves no chunk undone.
 struct Shared {
-    std::atomic<int64_t> next{0};
+    static constexpr int64_t kWords = 4;  // claim bits: up to 256 chunks
+    std::atomic<uint64_t> claimed[kWords] = {};
     std::atomic<int64_t> done{0};
     std::atomic<int> borrowed{0};  // helpers that hold this by raw pointer (handed over through a Handoff)
     int64_t n = 0, chunks = 0;
     const std::function<void(int64_t, int64_t)>* fn = nullptr;
+    bool claim(int64_t c) {
+        const uint64_t bit = uint64_t(1) << (c % 64);
+        std::atomic<uint64_t>& word = claimed[c / 64];
+        return !(word.load(std::memory_order_relaxed) & bit) && !(word.fetch_or(bit, std::memory_order_relaxed) & bit);
+    }
     // Runs chunks until none is left; fn is only touched for a chunk taken while the caller
     // still waits for it.
-    void work() {
-        for (;;) {
-            const int64_t c = next.fetch_add(1, std::memory_order_relaxed);
-            if (c >= chunks) return;
+    void work(bool caller) {
+        for (int64_t i = 0; i < chunks; ++i) {
+            const int64_t c = caller ? i : chunks - 1 - i;
+            if (!claim(c)) continue;
             (*fn)(c * n / chunks, (c + 1) * n / chunks);
             if (done.fetch_add(1, std::memory_order_acq_rel) + 1 == chunks) done.notify_all();
         }
@@ -136,11 +145,11 @@ Handoff& handoffFor(const void* pool) {
 // to `h` until kHandoffSpin passes without any. Posted work is kept alive by its parallelFor caller,
 // which waits while `borrowed` > 0.
 void helperLoop(Handoff& h, Shared* first) {
-    first->work();
+    first->work(false);
     Shared* s = nullptr;
     for (;;) {
         if (s) {
-            s->work();
+            s->work(false);
             s->borrowed.fetch_sub(1, std::memory_order_acq_rel);
             s = nullptr;
         }
@@ -172,7 +181,7 @@ void parallelFor(KernelContext& ctx, int64_t n, double cost, const std::function
     // many), so a run never has more busy threads than it was given. The range is cut into a few
     // chunks per thread, taken in turn by whoever is free: a worker that starts late (a busy
     // machine) finds less or nothing left to do instead of holding the caller up.
-    const int64_t chunks = std::min<int64_t>(n, std::max<int64_t>(threads, std::min<int64_t>(4 * threads, int64_t(double(n) * cost / 10000.0))));
+    const int64_t chunks = std::min<int64_t>({n, Shared::kWords * 64, std::max<int64_t>(threads, std::min<int64_t>(4 * threads, int64_t(double(n) * cost / 10000.0)))});
     if (chunks <= 1) {
         fn(0, n);
         return;
@@ -195,7 +204,7 @@ void parallelFor(KernelContext& ctx, int64_t n, double cost, const std::function
     }
     for (int i = 0; i < helpers; ++i)
         pool->Schedule([shared, &handoff] { helperLoop(handoff, shared.get()); });
-    shared->work();
+    shared->work(true);
     // Work nobody took back (the worker stopped waiting just before it was posted).
     if (posted) {
         Shared* mine = shared.get();

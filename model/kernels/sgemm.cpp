@@ -20,6 +20,8 @@
 #include <string_view>
 #include <utility>
 
+#include <sys/mman.h>
+
 #define EIGEN_USE_THREADS
 #include <unsupported/Eigen/CXX11/Tensor>
 
@@ -27,15 +29,30 @@
 namespace tfscope::kernels {
 namespace {
 
-constexpr int64_t kMR = 6;     // AVX2 micro-tile rows
-constexpr int64_t kMR512 = 8;  // AVX-512 micro-tile rows
-constexpr int kNP512 = 2;      // AVX-512 micro-tile columns, in 16-column panels
-constexpr int64_t kNR = 16;    // micro-tile columns (two 8-float registers, or one 16-float one)
-// Depth of a packed block: a tile's A rows and B panels fit L1 (AVX2: 6x256 + 256x16 floats; AVX-512:
-// 8x256 + 256x32 floats, 40 KiB). Both paths must use the same depth to give the same bits.
-constexpr int64_t kKC = 256;
-constexpr int64_t kMC = 144;   // rows of a packed A block (144 x 256 floats = 144 KiB, in L2)
-constexpr int64_t kNC = 3072;  // columns of a packed B block (256 x 3072 floats = 3 MiB, in L3)
+constexpr int64_t kMR = 6;       // AVX2 micro-tile rows
+constexpr int64_t kMR512 = 8;    // AVX-512 micro-tile rows
+constexpr int kNP512 = 2;        // AVX-512 micro-tile columns, in 16-column panels
+constexpr int64_t kNR = 16;      // micro-tile columns (two 8-float registers, or one 16-float one)
+constexpr int64_t kNG512 = 256;  // AVX-512 columns that each row tile meets in turn (multiplyBlockRows512)
+// Depth of a packed block, at most kKCMax: a tile's A rows and B panels fit L1 (AVX2: 6x320 +
+// 320x16 floats; AVX-512: 8x320 + 320x32 floats, 50 KiB at most, 40 KiB at the usual 256-288).
+// Both paths must cut the depth the same way to give the same bits.
+constexpr int64_t kKCMax = 320;
+
+// The depth of the blocks a product of depth k is cut into: k itself up to kKCMax, else the fewest
+// equal blocks of at most kKCMax, so that no thin last block costs a pass over C (a depth of 288 is
+// one block, not 256 + 32; 1152 is four of 288). Every path cuts the same way.
+constexpr int64_t depthBlock(int64_t k) {
+    if (k <= kKCMax) return k;
+    const int64_t blocks = (k + kKCMax - 1) / kKCMax;
+    return (k + blocks - 1) / blocks;
+}
+static_assert(depthBlock(288) == 288 && depthBlock(576) == 288 && depthBlock(4608) == 308 && depthBlock(321) == 161);
+
+// How far ahead (floats of one panel: 64 depth steps) a tile that streams B first prefetches it.
+constexpr int64_t kPrefetchB = 64 * 16;
+constexpr int64_t kMC = 144;   // rows of a packed A block (144 x 320 floats = 180 KiB, in L2)
+constexpr int64_t kNC = 3072;  // columns of a packed B block (320 x 3072 floats = 3.75 MiB, in L3)
 static_assert(kMC % kMR == 0 && kMC % kMR512 == 0 && 48 % kMR == 0 && 48 % kMR512 == 0);
 
 bool cpuHas(SgemmIsa isa) {
@@ -220,9 +237,12 @@ kAvx2 void multiplyBlock(const float* a, int64_t lda, const float* packedB, int6
 //
 // Indirect (`rows` not null, a convolution without im2col): row r of A is read in place, its depth
 // element p at rows[r][offsets[p]] (`a` and `lda` unused); the sums are the same.
+//
+// prefetchB: this tile is the first to read these panels (they may still be in L3 or memory), so it
+// asks for them kPrefetchB floats ahead; the tiles after it find them in L1 or L2.
 template <int MR, int NP>
 kAvx512 void tile512(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int64_t nr, bool accumulate,
-                     const GemmEpilogue* ep, int64_t j, const float* const* rows = nullptr, const int64_t* offsets = nullptr) {
+                     const GemmEpilogue* ep, int64_t j, const float* const* rows, const int64_t* offsets, bool prefetchB) {
     __m512 acc[MR][NP];
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r)
@@ -237,6 +257,10 @@ kAvx512 void tile512(int64_t kc, const float* a, int64_t lda, const float* b, fl
         for (int64_t p = 0; p < kc; ++p, b += kNR, b1 += kNR) {
             const int64_t o = offsets[p];
             __m512 bv[NP];
+            if (prefetchB) {
+                _mm_prefetch(reinterpret_cast<const char*>(b + kPrefetchB), _MM_HINT_T0);
+                if constexpr (NP == 2) _mm_prefetch(reinterpret_cast<const char*>(b1 + kPrefetchB), _MM_HINT_T0);
+            }
             bv[0] = _mm512_load_ps(b);
             if constexpr (NP == 2) bv[1] = _mm512_load_ps(b1);
 #pragma GCC unroll 16
@@ -256,6 +280,10 @@ kAvx512 void tile512(int64_t kc, const float* a, int64_t lda, const float* b, fl
 #pragma GCC unroll 4
         for (int64_t p = 0; p < kc; ++p, b += kNR, b1 += kNR, ++g0, ++g1, ++g2) {
             __m512 bv[NP];
+            if (prefetchB) {
+                _mm_prefetch(reinterpret_cast<const char*>(b + kPrefetchB), _MM_HINT_T0);
+                if constexpr (NP == 2) _mm_prefetch(reinterpret_cast<const char*>(b1 + kPrefetchB), _MM_HINT_T0);
+            }
             bv[0] = _mm512_load_ps(b);
             if constexpr (NP == 2) bv[1] = _mm512_load_ps(b1);
 #pragma GCC unroll 16
@@ -302,32 +330,37 @@ kAvx512 void tile512(int64_t kc, const float* a, int64_t lda, const float* b, fl
 // c[0..mr) x [0..nr) (+)= rows of A times the packed kc x 16 B panels from b on (nr <= 16 * kNP512),
 // as microKernel, with the tile of mr rows and as many panels as nr needs.
 kAvx512 void microKernel512(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int64_t mr, int64_t nr,
-                            bool accumulate, const GemmEpilogue* ep, int64_t j, const float* const* rows = nullptr,
-                            const int64_t* offsets = nullptr) {
+                            bool accumulate, const GemmEpilogue* ep, int64_t j, const float* const* rows, const int64_t* offsets,
+                            bool prefetchB) {
     using Tile = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t, bool, const GemmEpilogue*, int64_t,
-                          const float* const*, const int64_t*);
+                          const float* const*, const int64_t*, bool);
     static constexpr auto table = []<int... R>(std::integer_sequence<int, R...>) {
         return std::array<std::array<Tile, 2>, sizeof...(R)>{{{tile512<R + 1, 1>, tile512<R + 1, kNP512>}...}};
     }
     (std::make_integer_sequence<int, kMR512>());
-    if (mr == kMR512 && nr > kNR * (kNP512 - 1)) tile512<kMR512, kNP512>(kc, a, lda, b, c, ldc, nr, accumulate, ep, j, rows, offsets);
-    else table[size_t(mr - 1)][nr > kNR ? 1 : 0](kc, a, lda, b, c, ldc, nr, accumulate, ep, j, rows, offsets);
+    if (mr == kMR512 && nr > kNR * (kNP512 - 1)) tile512<kMR512, kNP512>(kc, a, lda, b, c, ldc, nr, accumulate, ep, j, rows, offsets, prefetchB);
+    else table[size_t(mr - 1)][nr > kNR ? 1 : 0](kc, a, lda, b, c, ldc, nr, accumulate, ep, j, rows, offsets, prefetchB);
 }
 
 // multiplyBlock with the AVX-512 tiles. With `rows`, A is indirect (tile512): row i at rows[i], its
-// depth through `offsets` (already at the block's depth).
+// depth through `offsets` (already at the block's depth). The block's columns go in groups of
+// kNG512; each row tile meets every panel of a group before the next tile starts, so its A rows stay
+// in L1 and the group's B (at most 320 KiB) in L2. The first tile fetches that B, with prefetches: it
+// may come from memory (a large layer's weights at batch 1).
 kAvx512 void multiplyBlockRows512(const float* a, int64_t lda, const float* packedB, int64_t kc, int64_t nc, float* c, int64_t ldc,
                                   int64_t m, bool accumulate, const GemmEpilogue* ep, int64_t j, const float* const* rows,
                                   const int64_t* offsets) {
     constexpr int64_t width = kNR * kNP512;
     for (int64_t ic = 0; ic < m; ic += kMC) {
         const int64_t mc = std::min(kMC, m - ic);
-        for (int64_t jr = 0; jr < nc; jr += width) {
-            const int64_t nr = std::min(width, nc - jr);
+        for (int64_t jg = 0; jg < nc; jg += kNG512)
             for (int64_t ir = 0; ir < mc; ir += kMR512)
-                microKernel512(kc, rows ? nullptr : a + (ic + ir) * lda, lda, packedB + jr * kc, c + (ic + ir) * ldc + jr, ldc,
-                               std::min(kMR512, mc - ir), nr, accumulate, ep, j + jr, rows ? rows + ic + ir : nullptr, offsets);
-        }
+                for (int64_t jr = jg; jr < std::min(nc, jg + kNG512); jr += width) {
+                    const int64_t nr = std::min(width, nc - jr);
+                    microKernel512(kc, rows ? nullptr : a + (ic + ir) * lda, lda, packedB + jr * kc, c + (ic + ir) * ldc + jr, ldc,
+                                   std::min(kMR512, mc - ir), nr, accumulate, ep, j + jr, rows ? rows + ic + ir : nullptr, offsets,
+                                   ir == 0);
+                }
     }
 }
 
@@ -341,8 +374,8 @@ kAvx512 void multiplyBlock512(const float* a, int64_t lda, const float* packedB,
 kAvx2 void packWholeB(Operand b, int64_t k, int64_t n, float* out) {
     for (int64_t jc = 0; jc < n; jc += kNC) {
         const int64_t nc = std::min(kNC, n - jc), ncr = (nc + kNR - 1) / kNR * kNR;
-        for (int64_t pc = 0; pc < k; pc += kKC)
-            packB({b.p + pc * b.rs + jc * b.cs, b.rs, b.cs}, std::min(kKC, k - pc), nc, out + jc * k + pc * ncr);
+        for (int64_t pc = 0, kb = depthBlock(k); pc < k; pc += kb)
+            packB({b.p + pc * b.rs + jc * b.cs, b.rs, b.cs}, std::min(kb, k - pc), nc, out + jc * k + pc * ncr);
     }
 }
 
@@ -352,6 +385,7 @@ kAvx2 void packWholeB(Operand b, int64_t k, int64_t n, float* out) {
 kAvx2 void rowsTimesPackedB(const SgemmRowsA& a, const float* packedB, int64_t k, int64_t n, float* c, int64_t ldc, int64_t r0,
                             int64_t r1, int64_t c0, int64_t c1, const GemmEpilogue* ep, float* buffer, bool avx512) {
     const auto multiply = avx512 ? multiplyBlock512 : multiplyBlock;
+    const int64_t kb = depthBlock(k);
     for (int64_t jc = c0 / kNC * kNC; jc < c1; jc += kNC) {
         const int64_t nc = std::min(kNC, n - jc), ncr = (nc + kNR - 1) / kNR * kNR;
         const int64_t from = std::max(jc, c0), to = std::min(jc + nc, c1);  // `from` is a multiple of 16
@@ -360,7 +394,7 @@ kAvx2 void rowsTimesPackedB(const SgemmRowsA& a, const float* packedB, int64_t k
                      pc + kc == k ? ep : nullptr, from);
         };
         if (!a.fill) {
-            for (int64_t pc = 0; pc < k; pc += kKC) block(a.a + r0 * a.lda + pc, a.lda, r0, r1 - r0, pc, std::min(kKC, k - pc));
+            for (int64_t pc = 0; pc < k; pc += kb) block(a.a + r0 * a.lda + pc, a.lda, r0, r1 - r0, pc, std::min(kb, k - pc));
             continue;
         }
         // Indirect rows (AVX-512 only): the block's row starts once, then its depth slices in place.
@@ -369,8 +403,8 @@ kAvx2 void rowsTimesPackedB(const SgemmRowsA& a, const float* packedB, int64_t k
         for (int64_t ic = r0; ic < r1; ic += kMC) {
             const int64_t mc = std::min(kMC, r1 - ic);
             if (indirect) a.rowPointers(ic, mc, rowStarts.data());
-            for (int64_t pc = 0; pc < k; pc += kKC) {
-                const int64_t kc = std::min(kKC, k - pc);
+            for (int64_t pc = 0; pc < k; pc += kb) {
+                const int64_t kc = std::min(kb, k - pc);
                 if (indirect) {
                     multiplyBlockRows512(nullptr, 0, packedB + jc * k + pc * ncr + (from - jc) * kc, kc, to - from, c + ic * ldc + from, ldc,
                                          mc, pc > 0, pc + kc == k ? ep : nullptr, from, rowStarts.data(), a.offsets + pc);
@@ -397,7 +431,7 @@ void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64
         }
         return;
     }
-    float* buffer = a.fill ? scratch(size_t(kMC * kKC)) : nullptr;
+    float* buffer = a.fill ? scratch(size_t(kMC * kKCMax)) : nullptr;
     rowsTimesPackedB(a, b.data(), b.k(), b.n(), c, ldc, r0, r1, c0, c1, epp, buffer, sgemmIsa() == SgemmIsa::Avx512);
 }
 
@@ -451,9 +485,15 @@ void packedSgemm(KernelContext* ctx, const float* a, const float* b, float* c, i
 
 PackedSgemmB::PackedSgemmB(const float* b, int64_t k, int64_t n, bool transB) : m_k(k), m_n(n) {
     const size_t floats = size_t(std::max<int64_t>(k, 1) * ((n + kNR - 1) / kNR * kNR));
-    m_bytes = (floats * sizeof(float) + 63) / 64 * 64;
-    m_data.reset(static_cast<float*>(std::aligned_alloc(64, m_bytes)));
+    // A packing of 2 MiB and more goes on transparent huge pages where the system offers them
+    // (madvise mode): a product streams its B from L3 or memory, and with 4 KiB pages every page
+    // costs a TLB miss, and the hardware prefetcher stops at each page's end.
+    constexpr size_t kHugePage = size_t(2) << 20;
+    const size_t align = floats * sizeof(float) >= kHugePage ? kHugePage : 64;
+    m_bytes = (floats * sizeof(float) + align - 1) / align * align;
+    m_data.reset(static_cast<float*>(std::aligned_alloc(align, m_bytes)));
     if (!m_data) throw std::bad_alloc();
+    if (align == kHugePage) ::madvise(m_data.get(), m_bytes, MADV_HUGEPAGE);  // advice only: ignored where unsupported
     if (k > 0 && n > 0) packWholeB(transB ? Operand{b, 1, k} : Operand{b, n, 1}, k, n, m_data.get());
 }
 

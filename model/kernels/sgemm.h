@@ -8,7 +8,8 @@
 //   if (packedSgemmAvailable()) packedSgemm(&ctx, a, b, c, m, k, n, false, false, epilogue);
 //
 // Blocking follows the usual Goto/BLIS scheme: B in KC x NC blocks packed into 16-column panels
-// (PackedSgemmB, once per product), A in MC x KC blocks read in place (rows with contiguous depth;
+// (PackedSgemmB, once per product; KC: the depth cut into equal blocks of at most 320, the same on
+// every path), A in MC x KC blocks read in place (rows with contiguous depth;
 // a transposed A is gathered a block at a time), and a register-tile micro-kernel: 6x16 (two
 // 8-float registers per row) with AVX2, 8x32 (two 16-float registers per row, over two adjacent
 // panels; masked edge columns) with AVX-512F. Both paths read the same packed B and sum each element's products in the same

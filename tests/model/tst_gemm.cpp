@@ -11,11 +11,13 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <vector>
@@ -233,7 +235,7 @@ void TestGemm::testProducts() {
     QFETCH(bool, threaded);
     USE_ISA(SgemmIsa(isa));
     // The packed GEMMs' tiles and edges (rows around the 6- and 8-row tiles and the 144-row block,
-    // depth around the 256-deep block, columns around the 16- and 32-column tiles and the 3072-column
+    // depths of one block (up to 320) and of several equal blocks around 256 deep, columns around the 16- and 32-column tiles and the 3072-column
     // block; many rows, which the threads split by rows), then one row: the GEMV (8- and 16-column
     // vectors, a scalar tail; the last ones large enough for the threads to split B).
     // clang-format off
@@ -242,7 +244,8 @@ void TestGemm::testProducts() {
                               {64, 27, 32, false, false},  {5, 600, 3100, false, false},  {300, 40, 9, false, false},
                               {8, 256, 48, false, false},  {9, 64, 16, false, false},     {11, 1, 15, false, false},
                               {25, 513, 31, false, false}, {145, 255, 1, false, false},   {4, 3, 50, false, false},
-                              {1000, 70, 41, false, false},
+                              {1000, 70, 41, false, false}, {10, 320, 20, false, false},  {10, 321, 20, false, false},
+                              {3, 1300, 35, false, false},
                               {1, 784, 512, false, false}, {1, 300, 70, false, false},    {1, 1000, 3, false, false},
                               {1, 17, 129, false, false},  {1, 2048, 1001, false, false}, {1, 2048, 2100, false, false}};
     // clang-format on
@@ -310,7 +313,8 @@ void TestGemm::testPathsAgree() {
     // the threads; 2061 = 128 x 16 + 8 + 5 and 517 = 32 x 16 + 5 reach every tail), then the packed GEMM.
     for (Product p : {Product{1, 2061, 517, false, false}, Product{1, 2061, 517, false, true}, Product{1, 2048, maxN, false, false},
                       Product{1, 2048, maxN, false, true}, Product{4, 5, n, false, false}, Product{37, 600, n, true, false},
-                      Product{150, 257, n, false, true}, Product{600, 64, n, false, false}}) {
+                      Product{150, 257, n, false, true}, Product{600, 64, n, false, false}, Product{19, 321, n, false, false},
+                      Product{9, 1300, n, false, true}}) {
         const auto a = randomVector(size_t(p.m * p.k), 11), b = randomVector(size_t(p.k * p.n), 12);
         const auto addend = randomVector(size_t(p.m * p.n), 13);
         for (int kind = 0; kind < 3; ++kind) {
@@ -429,27 +433,38 @@ void TestGemm::testConvolutionPathsAgree() {
 void TestGemm::testParallelForHandOff() {
     // After a parallelFor, a pool worker waits a few tens of microseconds for the next one's work
     // (kernel_util.cpp). Calls at gaps inside and around that wait (and after releasePoolHelpers)
-    // must each run every index exactly once, whichever thread takes which chunk.
+    // must each run every index exactly once, whichever thread takes which chunk. The caller takes
+    // chunks from the first up and the worker from the last down, so that each keeps to the same
+    // part from call to call.
     testing::TestKernelContext ctx(testing::NodeBuilder("MatMul").build(), {});
     QCOMPARE(ctx.device().numThreads(), 2);
     constexpr int64_t n = 61;
     std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
     std::atomic<int> otherThread{0};
+    int callerFirst = 0;
     const auto caller = std::this_thread::get_id();
     for (int call = 0; call < 3000; ++call) {
         for (auto& h : hits) h.store(0);
+        std::vector<int64_t> starts[2];  // chunk starts on the caller, on the worker
+        std::mutex startsMutex;
         kernels::parallelFor(ctx, n, 1000.0, [&](int64_t i0, int64_t i1) {
-            if (std::this_thread::get_id() != caller) otherThread.fetch_add(1);
+            const bool mine = std::this_thread::get_id() == caller;
+            if (!mine) otherThread.fetch_add(1);
             for (int64_t i = i0; i < i1; ++i) hits[size_t(i)].fetch_add(1);
+            std::lock_guard<std::mutex> lock(startsMutex);
+            starts[mine ? 0 : 1].push_back(i0);
         });
         for (int64_t i = 0; i < n; ++i)
             if (hits[size_t(i)].load() != 1) QFAIL(qPrintable(QStringLiteral("call %1: index %2 ran %3 times").arg(call).arg(i).arg(hits[size_t(i)].load())));
+        QVERIFY2(std::is_sorted(starts[0].begin(), starts[0].end()), qPrintable(QStringLiteral("call %1: the caller's chunks out of order").arg(call)));
+        QVERIFY2(std::is_sorted(starts[1].rbegin(), starts[1].rend()), qPrintable(QStringLiteral("call %1: the worker's chunks out of order").arg(call)));
+        if (!starts[0].empty() && starts[0].front() == 0) ++callerFirst;
         if (call % 7 == 3) kernels::releasePoolHelpers(ctx);
         const auto gap = std::chrono::microseconds(call % 5 * 25);  // 0 to 100 us
         for (const auto until = std::chrono::steady_clock::now() + gap; std::chrono::steady_clock::now() < until;) {
         }
     }
-    qInfo("chunks run by the pool worker: %d", otherThread.load());
+    qInfo("chunks run by the pool worker: %d; calls whose first chunk the caller ran: %d of 3000", otherThread.load(), callerFirst);
 }
 
 QTEST_APPLESS_MAIN(TestGemm)
