@@ -108,10 +108,12 @@ struct Conv {
 };
 
 // Row counts that are not multiples of the 6- and 8-row tiles or of the per-thread blocks;
-// depths below one tile and past the 256-deep block; filter counts off the 16-column tile;
+// depths below one tile and past one depth block; filter counts off the 16-column tile;
 // 64 channels x 4 taps: each 256-deep slice is one whole filter row (the patch copy's row path);
-// a 7x7 stride-2 stem on 3 channels and a 1x1 stride-2 shortcut (ResNet's).
-const Conv kConvs[] = {{2, 9, 7, 5, 3, 3, 20, 1, 1, "SAME"}, {1, 13, 11, 40, 5, 3, 33, 2, 1, "VALID"}, {3, 10, 10, 3, 3, 3, 16, 1, 2, "SAME"}, {2, 32, 32, 3, 3, 3, 32, 1, 1, "SAME"}, {1, 8, 9, 64, 3, 3, 7, 2, 1, "SAME"}, {1, 1, 1, 2, 3, 3, 5, 1, 1, "SAME"}, {2, 6, 6, 4, 1, 1, 18, 2, 1, "VALID"}, {1, 7, 8, 64, 3, 4, 9, 1, 1, "SAME"}, {1, 23, 21, 3, 7, 7, 64, 2, 1, "SAME"}, {2, 9, 9, 24, 1, 1, 40, 2, 1, "SAME"}};
+// a 7x7 stride-2 stem on 3 channels and a 1x1 stride-2 shortcut (ResNet's); three images whose
+// padded copies (2.2 MB each) are made one at a time (conv2d.cpp: groups of images); 96 channels,
+// which the AVX-512 path multiplies as copied patches too.
+const Conv kConvs[] = {{2, 9, 7, 5, 3, 3, 20, 1, 1, "SAME"}, {1, 13, 11, 40, 5, 3, 33, 2, 1, "VALID"}, {3, 10, 10, 3, 3, 3, 16, 1, 2, "SAME"}, {2, 32, 32, 3, 3, 3, 32, 1, 1, "SAME"}, {1, 8, 9, 64, 3, 3, 7, 2, 1, "SAME"}, {1, 1, 1, 2, 3, 3, 5, 1, 1, "SAME"}, {2, 6, 6, 4, 1, 1, 18, 2, 1, "VALID"}, {1, 7, 8, 64, 3, 4, 9, 1, 1, "SAME"}, {1, 23, 21, 3, 7, 7, 64, 2, 1, "SAME"}, {2, 9, 9, 24, 1, 1, 40, 2, 1, "SAME"}, {3, 150, 150, 24, 3, 3, 4, 1, 1, "SAME"}, {1, 9, 8, 96, 3, 3, 20, 1, 1, "SAME"}};
 
 Result<Tensor> runConv(const Conv& cv) {
     const auto x = randomVector(size_t(cv.n * cv.h * cv.w * cv.c), 7), k = randomVector(size_t(cv.kh * cv.kw * cv.c * cv.f), 8);
