@@ -242,6 +242,8 @@ static bool computableFromInputs(const ExecGraph& graph, const std::string& tens
 }
 
 Result<std::map<std::string, TensorSpec>> Session::signatureInputs(const std::string& key) const {
+    std::lock_guard<std::mutex> lock(m_specMutex);
+    if (auto known = m_inputSpecs.find(key); known != m_inputSpecs.end()) return known->second;
     auto it = m_metaGraph->signature_def().find(key);
     if (it == m_metaGraph->signature_def().end())
         return Status::notFound("No signature '" + key + "'; the meta graph has " + joinQuoted(signatureKeys()) + ".");
@@ -256,14 +258,19 @@ Result<std::map<std::string, TensorSpec>> Session::signatureInputs(const std::st
     }
     for (auto& [k, spec] : specs)
         if (spec.optional) spec.optional = computableFromInputs(*m_graph, spec.tensorName, inputNodes);
+    m_inputSpecs[key] = specs;
     return specs;
 }
 
 Result<std::map<std::string, TensorSpec>> Session::signatureOutputs(const std::string& key) const {
+    std::lock_guard<std::mutex> lock(m_specMutex);
+    if (auto known = m_outputSpecs.find(key); known != m_outputSpecs.end()) return known->second;
     auto it = m_metaGraph->signature_def().find(key);
     if (it == m_metaGraph->signature_def().end())
         return Status::notFound("No signature '" + key + "'; the meta graph has " + joinQuoted(signatureKeys()) + ".");
-    return specsOf(it->second.outputs(), *m_graph);
+    TFS_ASSIGN_OR_RETURN(auto specs, specsOf(it->second.outputs(), *m_graph));
+    m_outputSpecs[key] = specs;
+    return specs;
 }
 
 Result<std::vector<std::pair<std::string, Tensor>>> Session::signatureFeeds(const std::string& key,

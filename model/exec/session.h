@@ -139,6 +139,9 @@ private:
     std::atomic<bool> m_cancelled{false};     // the current run's flag, read by the executor
     std::atomic<uint64_t> m_cancelEpoch{0};   // cancel() calls so far
     std::mutex m_runMutex;
+    // signatureInputs/Outputs by key, worked out once (the graph does not change): a run looks them up.
+    mutable std::mutex m_specMutex;
+    mutable std::map<std::string, std::map<std::string, TensorSpec>> m_inputSpecs, m_outputSpecs;
 };
 
 }  // namespace tfscope::exec
