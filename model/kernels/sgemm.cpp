@@ -20,8 +20,6 @@
 #include <string_view>
 #include <utility>
 
-#include <sys/mman.h>
-
 #define EIGEN_USE_THREADS
 #include <unsupported/Eigen/CXX11/Tensor>
 
@@ -502,15 +500,9 @@ void packedSgemm(KernelContext* ctx, const float* a, const float* b, float* c, i
 
 PackedSgemmB::PackedSgemmB(const float* b, int64_t k, int64_t n, bool transB) : m_k(k), m_n(n) {
     const size_t floats = size_t(std::max<int64_t>(k, 1) * ((n + kNR - 1) / kNR * kNR));
-    // A packing of 2 MiB and more goes on transparent huge pages where the system offers them
-    // (madvise mode): a product streams its B from L3 or memory, and with 4 KiB pages every page
-    // costs a TLB miss, and the hardware prefetcher stops at each page's end.
-    constexpr size_t kHugePage = size_t(2) << 20;
-    const size_t align = floats * sizeof(float) >= kHugePage ? kHugePage : 64;
-    m_bytes = (floats * sizeof(float) + align - 1) / align * align;
-    m_data.reset(static_cast<float*>(std::aligned_alloc(align, m_bytes)));
+    m_bytes = (floats * sizeof(float) + 63) / 64 * 64;
+    m_data.reset(static_cast<float*>(std::aligned_alloc(64, m_bytes)));
     if (!m_data) throw std::bad_alloc();
-    if (align == kHugePage) ::madvise(m_data.get(), m_bytes, MADV_HUGEPAGE);  // advice only: ignored where unsupported
     if (k > 0 && n > 0) packWholeB(transB ? Operand{b, 1, k} : Operand{b, n, 1}, k, n, m_data.get());
 }
 
