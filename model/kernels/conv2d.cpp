@@ -218,7 +218,7 @@ Status evalConv2D(KernelContext& ctx) {
 
 }  // namespace
 
-Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep, const Tensor* residual) {
+Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep, const Tensor* residual, int residualInput) {
     TFS_ASSIGN_OR_RETURN(const Tensor* input, inputOf(ctx, 0));
     TFS_ASSIGN_OR_RETURN(const Tensor* filter, inputOf(ctx, 1));
     TFS_RETURN_IF_ERROR(checkSameDType(ctx, *input, *filter));
@@ -264,31 +264,49 @@ Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep, const Tensor* r
         if (!residualInGemm) local.act = GemmActivation::None;
         ep = &local;
     }
+    // The output over the residual (see conv2d.h): only on the packed GEMM (the portable one adds the
+    // residual after the whole product is written), in one depth pass, and when this node holds the
+    // only handle to the residual's own storage.
+    const int64_t rows = n * wh.out * ww.out;
+    Tensor residualHeld;
+    float* overResidual = nullptr;  // the output's elements, in the residual's storage
+    if (residualInGemm && residualInput >= 0 && input->dtype() == DType::Float && rows >= 4 && packedSgemmAvailable() &&
+        packedSgemmOnePass(kh * kw * c)) {
+        residualHeld = ctx.takeInput(residualInput);
+        residual = &residualHeld;  // the input slot was moved out
+        const std::byte* r0 = residualHeld.rawData();
+        const std::byte* r1 = r0 + residualHeld.byteSize();
+        auto overlaps = [&](const Tensor& t) { return t.rawData() < r1 && r0 < t.rawData() + t.byteSize(); };
+        if (!residualHeld.isView() && residualHeld.storageUseCount() == 1 && residualHeld.numElements() > 0 && !overlaps(nhwc) &&
+            !overlaps(*filter)) {
+            overResidual = residualHeld.mutableData<float>();  // the only handle: no copy
+            TFS_RETURN_IF_ERROR(ctx.setOutput(0, std::move(residualHeld)));
+            residual = nullptr;  // moved into the output; the epilogue reads it there
+        }
+    }
     return dispatch(ConvTypes{}, ctx, input->dtype(), [&](auto tag) -> Status {
         using T = typename decltype(tag)::type;
         Tensor* out = nullptr;
         Tensor tmp;
         if (nchw) {
             TFS_ASSIGN_OR_RETURN(tmp, Tensor::allocateUninitialized(input->dtype(), outNhwc));
-        } else {
+        } else if (!overResidual) {
             TFS_ASSIGN_OR_RETURN(out, ctx.allocateOutputUninitialized(0, input->dtype(), outNhwc));
         }
-        Tensor& result = nchw ? tmp : *out;
-        if (result.numElements() == 0) {
+        if (!overResidual && (nchw ? tmp : *out).numElements() == 0) {
             if (nchw) { TFS_ASSIGN_OR_RETURN(out, ctx.allocateOutput(0, input->dtype(), {n, f, wh.out, ww.out})); }
             if (residual && !residualInGemm) return addResidual(ctx, *out, *residual, residualAct);
             return Status::OK();
         }
         const T* in = dataOf<T>(nhwc);
-        T* po = mutableDataOf<T>(result);
+        T* po = overResidual ? reinterpret_cast<T*>(overResidual) : mutableDataOf<T>(nchw ? tmp : *out);
         if constexpr (std::is_same_v<T, float>) {
             if (residualInGemm) {
-                local.residual = residual->data<float>();
+                local.residual = overResidual ? po : residual->data<float>();
                 local.out = po;
             }
         }
         const Im2col geo{h, w, c, kh, kw, sh, sw, dh, dw, wh, ww};
-        const int64_t rows = n * wh.out * ww.out;
         const bool pointwise =
             kh == 1 && kw == 1 && sh == 1 && sw == 1 && wh.padBefore == 0 && ww.padBefore == 0 && wh.out == h && ww.out == w;
         bool packed = false;

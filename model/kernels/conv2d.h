@@ -14,6 +14,9 @@ namespace tfscope::kernels {
 // dtypes get an error) is applied to every output element, by output channel. Not owned.
 // `residual` (with `ep`, float only): added after ep's batch norm and before its activation, in the
 // GEMM's epilogue when it has the NHWC output's shape, else with broadcasting afterwards.
-Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep, const Tensor* residual = nullptr);
+// `residualInput`: the node input that `residual` is. When the node holds the only handle to it and
+// the packed GEMM sums each output element in one pass, the output is written over it (each tile
+// reads its residual lines before it writes them): no second output buffer to fill from memory.
+Status computeConv2D(KernelContext& ctx, const GemmEpilogue* ep, const Tensor* residual = nullptr, int residualInput = -1);
 
 }  // namespace tfscope::kernels

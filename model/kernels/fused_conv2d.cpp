@@ -13,7 +13,7 @@ Status evalFusedConv2D(KernelContext& ctx) {
     if (filter->rank() != 4) return ctx.error("filter must be 4-dimensional, got shape '" + shapeToString(filter->shape()) + "'.");
     TFS_ASSIGN_OR_RETURN(FusedEpilogue fused, FusedEpilogue::fromNode(ctx, 2, filter->dim(3)));
     const GemmEpilogue ep = fused.epilogue();
-    return computeConv2D(ctx, &ep, fused.residual);
+    return computeConv2D(ctx, &ep, fused.residual, fused.residualInput);
 }
 
 }  // namespace

@@ -59,6 +59,7 @@ Result<FusedEpilogue> FusedEpilogue::fromNode(KernelContext& ctx, int firstArg, 
         ++next;
     }
     if (next < ops.size() && ops[next] == "Add") {
+        fused.residualInput = arg;
         TFS_ASSIGN_OR_RETURN(fused.residual, inputOf(ctx, arg++));
         if (fused.residual->dtype() != DType::Float)
             return ctx.error("Fused Add must be a float tensor, got '" + dtypeEnumName(fused.residual->dtype()) + "'.");

@@ -28,6 +28,7 @@ struct FusedEpilogue {
     // output is NHWC / row-major); otherwise the kernel adds it with broadcasting afterwards
     // (addResidual), then applies `act`. epilogue() leaves it out.
     const Tensor* residual = nullptr;
+    int residualInput = -1;  // its input index
 
     // Valid while this object and the node's inputs live.
     GemmEpilogue epilogue() const;

@@ -450,6 +450,8 @@ void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64
     rowsTimesPackedB(a, b.data(), b.k(), b.n(), c, ldc, r0, r1, c0, c1, epp, buffer, sgemmIsa() == SgemmIsa::Avx512);
 }
 
+bool packedSgemmOnePass(int64_t k) { return k > 0 && depthBlock(k) == k; }
+
 bool sgemmIsaSupported(SgemmIsa isa) { return cpuHas(isa); }
 
 SgemmIsa sgemmIsa() {

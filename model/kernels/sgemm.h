@@ -109,6 +109,11 @@ std::shared_ptr<const PackedSgemmB> packedSgemmB(KernelContext& ctx, const Tenso
 void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64_t ldc, int64_t r0, int64_t r1, int64_t c0,
                      int64_t c1, const GemmEpilogue& ep);
 
+// True when the packed GEMM sums each element of a product of depth k in one pass (one depth block):
+// its epilogue then reads each residual element before it writes that element of C, so C may be the
+// residual itself.
+bool packedSgemmOnePass(int64_t k);
+
 // C[m, n] = A * B, then `ep`, on the context's threads: rows split among them, or, for few rows
 // (a CNN's late layers at batch 1), columns, so each thread reads only its part of B.
 void packedSgemmParallel(KernelContext& ctx, const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64_t m, const GemmEpilogue& ep);

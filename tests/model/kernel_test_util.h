@@ -44,6 +44,11 @@ public:
         for (int64_t x : v) list->add_i(x);
         return *this;
     }
+    NodeBuilder& attr(const std::string& k, const std::vector<std::string>& v) {
+        auto* list = (*m_node.mutable_attr())[k].mutable_list();
+        for (const auto& x : v) list->add_s(x);
+        return *this;
+    }
     tensorflow::NodeDef build() const { return m_node; }
 
 private:
@@ -67,6 +72,9 @@ public:
         if (i < 0 || i >= numInputs()) return Status::invalidArgument("Input index out of range.");
         return &m_inputs[size_t(i)];
     }
+    // As the executor does for an input whose last consumer this is: moved out, so a kernel holds
+    // the only handle to a tensor that the test moved in.
+    Tensor takeInput(int i) override { return i >= 0 && i < numInputs() ? std::move(m_inputs[size_t(i)]) : Tensor(); }
     int numOutputs() const override { return int(m_outputs.size()); }
     Result<Tensor*> allocateOutput(int i, DType dtype, Shape shape) override {
         if (i < 0) return Status::invalidArgument("Output index out of range.");

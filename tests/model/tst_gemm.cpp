@@ -198,6 +198,7 @@ private slots:
     void testConvolutions_data();
     void testConvolutions();
     void testConvolutionPathsAgree();
+    void testConvolutionOverResidual();
     void testParallelForHandOff();
 };
 
@@ -429,6 +430,61 @@ void TestGemm::testConvolutionPathsAgree() {
                                                             .arg(cv.stride)
                                                             .arg(cv.dilation)
                                                             .arg(cv.padding)));
+    }
+}
+
+void TestGemm::testConvolutionOverResidual() {
+    // _FusedConv2D with an Add writes its output over the residual when it holds the only handle to
+    // it and the packed GEMM sums in one pass (conv2d.h): the same values as into a new buffer. A
+    // residual someone else holds is left as it was.
+    if (!packedSgemmAvailable()) QSKIP("The portable GEMM writes every output into a new buffer.");
+    for (const Conv& cv : {Conv{2, 9, 7, 16, 3, 3, 20, 1, 1, "SAME"}, Conv{1, 12, 10, 64, 1, 1, 40, 1, 1, "SAME"},
+                           Conv{1, 6, 5, 48, 3, 3, 24, 1, 1, "SAME"}}) {
+        const int64_t depth = cv.kh * cv.kw * cv.c;
+        const auto x = randomVector(size_t(cv.n * cv.h * cv.w * cv.c), 7), k = randomVector(size_t(depth * cv.f), 8);
+        const auto bias = randomVector(size_t(cv.f), 9), add = randomVector(size_t(cv.n * cv.h * cv.w * cv.f), 10);
+        const auto node = testing::NodeBuilder("_FusedConv2D")
+                              .type("T", DType::Float)
+                              .attr("strides", std::vector<int64_t>{1, 1, 1, 1})
+                              .attr("padding", cv.padding)
+                              .attr("fused_ops", std::vector<std::string>{"BiasAdd", "Add", "Relu"})
+                              .attr("num_args", 2)
+                              .build();
+        auto inputs = [&](Tensor residual) {
+            return std::vector<Tensor>{Tensor::fromVector<float>({cv.n, cv.h, cv.w, cv.c}, x), Tensor::fromVector<float>({cv.kh, cv.kw, cv.c, cv.f}, k),
+                                       Tensor::fromVector<float>({cv.f}, bias), std::move(residual)};
+        };
+        // Shared: the test keeps a handle, so the kernel must not write into it.
+        const Tensor kept = Tensor::fromVector<float>({cv.n, cv.h, cv.w, cv.f}, add);
+        auto shared = testing::runKernel(node, inputs(kept));
+        QVERIFY2(shared.ok(), shared.status().message().c_str());
+        QVERIFY(shared->at(0).storageId() != kept.storageId());
+        QVERIFY(kept.sameContent(Tensor::fromVector<float>({cv.n, cv.h, cv.w, cv.f}, add)));
+        // The only handle: the output takes over the residual's storage, with the same bits.
+        Tensor only = Tensor::fromVector<float>({cv.n, cv.h, cv.w, cv.f}, add);
+        const auto storage = only.storageId();
+        auto over = testing::runKernel(node, inputs(std::move(only)));
+        QVERIFY2(over.ok(), over.status().message().c_str());
+        QCOMPARE(over->at(0).storageId() == storage, packedSgemmOnePass(depth));
+        QVERIFY2(over->at(0).sameContent(shared->at(0)), qPrintable(QStringLiteral("%1x%2 conv on %3 channels: in place differs").arg(cv.kh).arg(cv.kw).arg(cv.c)));
+        // Against the definition: relu(conv + bias + residual), within a float sum's rounding.
+        double worst = 0;
+        const float* got = over->at(0).data<float>();
+        for (int64_t i = 0; i < cv.n * cv.h * cv.w; ++i) {
+            const int64_t img = i / (cv.h * cv.w), y = i / cv.w % cv.h, xx = i % cv.w;
+            for (int64_t o = 0; o < cv.f; ++o) {
+                double s = bias[size_t(o)] + add[size_t(i * cv.f + o)];
+                for (int64_t dy = 0; dy < cv.kh; ++dy)
+                    for (int64_t dx = 0; dx < cv.kw; ++dx) {
+                        const int64_t iy = y + dy - (cv.kh - 1) / 2, ix = xx + dx - (cv.kw - 1) / 2;
+                        if (iy < 0 || iy >= cv.h || ix < 0 || ix >= cv.w) continue;
+                        for (int64_t ch = 0; ch < cv.c; ++ch)
+                            s += double(x[size_t(((img * cv.h + iy) * cv.w + ix) * cv.c + ch)]) * k[size_t(((dy * cv.kw + dx) * cv.c + ch) * cv.f + o)];
+                    }
+                worst = std::max(worst, std::abs(std::max(s, 0.0) - double(got[i * cv.f + o])));
+            }
+        }
+        QVERIFY2(worst < 1e-4, qPrintable(QStringLiteral("max error %1").arg(worst)));
     }
 }
 
