@@ -179,8 +179,9 @@ void parallelFor(KernelContext& ctx, int64_t n, double cost, const std::function
     }
     // The calling thread works too, beside threads - 1 pool workers (the Session's pool has that
     // many), so a run never has more busy threads than it was given. The range is cut into a few
-    // chunks per thread, taken in turn by whoever is free: a worker that starts late (a busy
-    // machine) finds less or nothing left to do instead of holding the caller up.
+    // chunks per thread, claimed by whoever is free (the caller from the first, the workers from the
+    // last): a worker that starts late (a busy machine) finds less or nothing left to do instead of
+    // holding the caller up.
     const int64_t chunks = std::min<int64_t>({n, Shared::kWords * 64, std::max<int64_t>(threads, std::min<int64_t>(4 * threads, int64_t(double(n) * cost / 10000.0)))});
     if (chunks <= 1) {
         fn(0, n);
