@@ -181,7 +181,8 @@ void convFloatPacked(KernelContext& ctx, const Im2col& geo, bool pointwise, cons
     constexpr int64_t kMaxIndirectChannels = 64;
     const bool inPlace = sgemmIsa() == SgemmIsa::Avx512 && geo.c <= kMaxIndirectChannels;
     const int64_t images = rows / perImage, imageFloats = geo.h * geo.w * geo.c;
-    const auto [hp, wp] = paddedSize(geo);
+    const std::pair<int64_t, int64_t> paddedHw = paddedSize(geo);
+    const int64_t hp = paddedHw.first, wp = paddedHw.second;  // plain names: a lambda below captures them
     const int64_t group = inPlace ? std::clamp<int64_t>(kMaxPaddedBytes / (int64_t(sizeof(float)) * hp * wp * geo.c), 1, images) : images;
     std::vector<int64_t> offsets;  // of each patch element from its window's corner in the padded input
     if (inPlace) {
