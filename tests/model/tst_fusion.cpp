@@ -351,6 +351,16 @@ void TestFusion::testTwoChainsMeetAtAdd() {
     QVERIFY(plain->run({{"x", x}}, {"relu"}, {}, &b).ok());
     const QString diff = compare(a[0], b[0]);
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
+    // The addend's last consumer is the fused Add, which writes its output over the addend
+    // (conv2d.h) unless someone else holds it: fetched too, the addend keeps its own values.
+    st = fused->run({{"x", x}}, {"relu", "bna", "bnb"}, {}, &a);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QVERIFY(plain->run({{"x", x}}, {"relu", "bna", "bnb"}, {}, &b).ok());
+    for (size_t i = 0; i < 3; ++i) {
+        const QString d = compare(a[i], b[i]);
+        QVERIFY2(d.isEmpty(), qPrintable(QStringLiteral("fetch %1: %2").arg(i).arg(d)));
+    }
+    QVERIFY(a[0].storageId() != a[1].storageId() && a[0].storageId() != a[2].storageId());
 }
 
 void TestFusion::testLstmCellFused() {
