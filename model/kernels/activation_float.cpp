@@ -110,7 +110,6 @@ kAvx2 void tanhAvx2(const float* x, float* y, int64_t n) {
 
 // The same operations on 16 lanes (AVX-512F): each lane computes exactly what the 8-lane code
 // computes, so both paths give the same bits; the last n % 16 elements go through the 8-lane code.
-
 kAvx512 inline __m512 orPs(__m512 a, __m512 b) { return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(a), _mm512_castps_si512(b))); }
 
 kAvx512 inline __mmask16 signBits(__m512 v) {

@@ -229,6 +229,18 @@ kAvx2 void multiplyBlock(const float* a, int64_t lda, const float* packedB, int6
     }
 }
 
+// One depth step's row of NP (1 or 2) packed B panels, b's and b1's, into bv; with `prefetch`, the
+// rows kPrefetchB floats on are asked for too (a tile that streams B first, see tile512).
+template <int NP>
+kAvx512 inline void loadPanels(const float* b, const float* b1, bool prefetch, __m512* bv) {
+    if (prefetch) {
+        _mm_prefetch(reinterpret_cast<const char*>(b + kPrefetchB), _MM_HINT_T0);
+        if constexpr (NP == 2) _mm_prefetch(reinterpret_cast<const char*>(b1 + kPrefetchB), _MM_HINT_T0);
+    }
+    bv[0] = _mm512_load_ps(b);
+    if constexpr (NP == 2) bv[1] = _mm512_load_ps(b1);
+}
+
 // The AVX-512 tile: rows [0, MR) of A times NP adjacent packed kc x 16 B panels, one 16-float
 // register per row and panel. Every element sums the same products in the same order as
 // microKernel (one FMA per depth step, then + c when accumulating, then the epilogue), so both
@@ -257,12 +269,7 @@ kAvx512 void tile512(int64_t kc, const float* a, int64_t lda, const float* b, fl
         for (int64_t p = 0; p < kc; ++p, b += kNR, b1 += kNR) {
             const int64_t o = offsets[p];
             __m512 bv[NP];
-            if (prefetchB) {
-                _mm_prefetch(reinterpret_cast<const char*>(b + kPrefetchB), _MM_HINT_T0);
-                if constexpr (NP == 2) _mm_prefetch(reinterpret_cast<const char*>(b1 + kPrefetchB), _MM_HINT_T0);
-            }
-            bv[0] = _mm512_load_ps(b);
-            if constexpr (NP == 2) bv[1] = _mm512_load_ps(b1);
+            loadPanels<NP>(b, b1, prefetchB, bv);
 #pragma GCC unroll 16
             for (int r = 0; r < MR; ++r) {
                 const __m512 x = _mm512_set1_ps(rp[r][o]);
@@ -280,12 +287,7 @@ kAvx512 void tile512(int64_t kc, const float* a, int64_t lda, const float* b, fl
 #pragma GCC unroll 4
         for (int64_t p = 0; p < kc; ++p, b += kNR, b1 += kNR, ++g0, ++g1, ++g2) {
             __m512 bv[NP];
-            if (prefetchB) {
-                _mm_prefetch(reinterpret_cast<const char*>(b + kPrefetchB), _MM_HINT_T0);
-                if constexpr (NP == 2) _mm_prefetch(reinterpret_cast<const char*>(b1 + kPrefetchB), _MM_HINT_T0);
-            }
-            bv[0] = _mm512_load_ps(b);
-            if constexpr (NP == 2) bv[1] = _mm512_load_ps(b1);
+            loadPanels<NP>(b, b1, prefetchB, bv);
 #pragma GCC unroll 16
             for (int r = 0; r < MR; ++r) {
                 const float* g = r < 4 ? g0 : r < 8 ? g1
@@ -401,11 +403,14 @@ kAvx2 void rowsTimesPackedB(const SgemmRowsA& a, const float* packedB, int64_t k
     for (int64_t jc = c0 / kNC * kNC; jc < c1; jc += kNC) {
         const int64_t nc = std::min(kNC, n - jc), ncr = (nc + kNR - 1) / kNR * kNR;
         const int64_t from = std::max(jc, c0), to = std::min(jc + nc, c1);  // `from` is a multiple of 16
-        auto block = [&](const float* rows, int64_t lda, int64_t ic, int64_t mc, int64_t pc, int64_t kc) {
+        // Rows [ic, ic + mc) at depth [pc, pc + kc): in memory at `rows` (row stride lda), or
+        // indirect through `starts` and `offsets` (AVX-512 only).
+        auto block = [&](const float* rows, int64_t lda, int64_t ic, int64_t mc, int64_t pc, int64_t kc, const float* const* starts = nullptr,
+                         const int64_t* offsets = nullptr) {
             const float* panels = packedB + jc * k + pc * ncr + (from - jc) * kc;
             if (avx512)
                 multiplyBlockRows512(rows, lda, panels, kc, to - from, c + ic * ldc + from, ldc, mc, pc > 0, pc + kc == k ? ep : nullptr, from,
-                                     nullptr, nullptr, prefetchC);
+                                     starts, offsets, prefetchC);
             else multiplyBlock(rows, lda, panels, kc, to - from, c + ic * ldc + from, ldc, mc, pc > 0, pc + kc == k ? ep : nullptr, from);
         };
         if (!a.fill) {
@@ -421,8 +426,7 @@ kAvx2 void rowsTimesPackedB(const SgemmRowsA& a, const float* packedB, int64_t k
             for (int64_t pc = 0; pc < k; pc += kb) {
                 const int64_t kc = std::min(kb, k - pc);
                 if (indirect) {
-                    multiplyBlockRows512(nullptr, 0, packedB + jc * k + pc * ncr + (from - jc) * kc, kc, to - from, c + ic * ldc + from, ldc,
-                                         mc, pc > 0, pc + kc == k ? ep : nullptr, from, rowStarts.data(), a.offsets + pc, prefetchC);
+                    block(nullptr, 0, ic, mc, pc, kc, rowStarts.data(), a.offsets + pc);
                     continue;
                 }
                 a.fill(ic, mc, pc, kc, buffer);
