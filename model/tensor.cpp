@@ -85,6 +85,14 @@ Tensor Tensor::view(DType dtype, Shape shape, std::shared_ptr<const Buffer> byte
     return t;
 }
 
+Tensor Tensor::storageView(Shape shape, size_t byteOffset) const {
+    const int64_t n = shapeNumElements(shape);
+    if (!isPod(m_dtype) || !m_buffer || n < 0) return Tensor();
+    const size_t bytes = size_t(n) * dtypeSize(m_dtype), size = m_buffer->size();
+    if (m_offset > size || byteOffset > size - m_offset || bytes > size - m_offset - byteOffset) return Tensor();
+    return view(m_dtype, std::move(shape), m_buffer, m_offset + byteOffset);
+}
+
 Tensor Tensor::fromStrings(Shape shape, std::vector<std::string> values) {
     Tensor t;
     t.m_dtype = DType::String;

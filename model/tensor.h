@@ -112,6 +112,10 @@ public:
 
     // Same storage, new shape. REQUIRES: same number of elements.
     Tensor reshaped(Shape shape) const;
+    // A read-only tensor of `shape` on the same storage, starting `byteOffset` bytes past this
+    // one's first byte: a row of it, or tensors that lie one after another in one buffer taken
+    // together. Invalid (valid() false) for non-POD dtypes or a range outside the storage.
+    Tensor storageView(Shape shape, size_t byteOffset) const;
     // An owned deep copy (never a view).
     Tensor deepCopy() const;
     // Element i as double (POD numeric dtypes incl. half/bfloat16; real part for complex; NaN otherwise).

@@ -145,6 +145,7 @@ const Row kRows[] = {
     {"ArgMin", C::Reduction}, {"TopKV2", C::Reduction}, {"TopK", C::Reduction},
     // Shape, layout, indexing.
     {"Reshape", C::Shape}, {"Squeeze", C::Shape}, {"ExpandDims", C::Shape}, {"Shape", C::Shape}, {"ShapeN", C::Shape},
+    {"_TfsTransposedShape", C::Shape},  // the shape of a Transpose, rewritten at load (model/exec/optimize)
     {"Size", C::Shape}, {"Rank", C::Shape}, {"Transpose", C::Shape}, {"ConjugateTranspose", C::Shape},
     {"ConcatV2", C::Shape}, {"Concat", C::Shape}, {"Pack", C::Shape}, {"Unpack", C::Shape}, {"Split", C::Shape},
     {"SplitV", C::Shape}, {"Slice", C::Shape}, {"StridedSlice", C::Shape}, {"GatherV2", C::Shape, in(0)},

@@ -1,8 +1,11 @@
 // Shape, ShapeN, Size, Rank: metadata of the inputs as int32 (default) or int64 (out_type).
+// _TfsTransposedShape(x, perm) (made at load time, model/exec/optimize/transpose_rewrites.h): the
+// shape Transpose(x, perm) has, without transposing; perm is checked as Transpose checks it.
 #include <limits>
 
 #include "model/kernels/kernel_util.h"
 #include "model/kernels/registry.h"
+#include "model/kernels/transpose.h"
 
 namespace tfscope::kernels {
 namespace {
@@ -31,6 +34,14 @@ Status evalShape(KernelContext& ctx) {
     return writeInts(ctx, 0, ctx.attrType("out_type", DType::Int32), x->shape(), false);
 }
 
+Status evalTransposedShape(KernelContext& ctx) {
+    TFS_RETURN_IF_ERROR(checkInputCount(ctx, 2));
+    TFS_ASSIGN_OR_RETURN(const Tensor* x, inputOf(ctx, 0));
+    TFS_ASSIGN_OR_RETURN(const Tensor* p, inputOf(ctx, 1));
+    TFS_ASSIGN_OR_RETURN(std::vector<int> perm, permutationOf(ctx, *x, *p));
+    return writeInts(ctx, 0, ctx.attrType("out_type", DType::Int32), permutedShape(x->shape(), perm), false);
+}
+
 Status evalShapeN(KernelContext& ctx) {
     for (int i = 0; i < ctx.numInputs(); ++i) {
         TFS_ASSIGN_OR_RETURN(const Tensor* x, inputOf(ctx, i));
@@ -54,7 +65,7 @@ Status evalRank(KernelContext& ctx) {
 }  // namespace
 
 void registerShapeOps(KernelList& list) {
-    static const KernelDef defs[] = {{"Shape", evalShape}, {"ShapeN", evalShapeN}, {"Size", evalSize}, {"Rank", evalRank}};
+    static const KernelDef defs[] = {{"Shape", evalShape}, {"_TfsTransposedShape", evalTransposedShape}, {"ShapeN", evalShapeN}, {"Size", evalSize}, {"Rank", evalRank}};
     for (const KernelDef& d : defs) list.push_back(&d);
 }
 

@@ -91,9 +91,15 @@ Status checkItem(KernelContext& ctx, const TensorList& list, const Tensor& item)
     return Status::OK();
 }
 
-// Row i of t (shape t.shape()[1:]) as an owned tensor.
+// Row i of t (shape t.shape()[1:]): a read-only view of t's storage (copied on a write), or an
+// owned copy for strings.
 Tensor rowOf(const Tensor& t, int64_t i) {
     Shape rowShape(t.shape().begin() + 1, t.shape().end());
+    if (isPod(t.dtype())) {
+        const int64_t n = shapeNumElements(rowShape);
+        Tensor view = t.storageView(rowShape, size_t(i) * size_t(n) * dtypeSize(t.dtype()));
+        if (view.valid()) return view;
+    }
     Tensor row(t.dtype(), rowShape);
     const int64_t n = row.numElements();
     if (t.dtype() == DType::String) {
@@ -134,6 +140,26 @@ Result<Shape> zeroShape(KernelContext& ctx, const TensorList& list, const Partia
 }
 
 // Stacks items[indices] into one tensor [len, elem...]; unset items become zeros.
+namespace {
+
+// The stacked items as one view when they lie one after another in one buffer (the rows of the
+// tensor a list was made from, the steps a fused loop wrote): else invalid.
+Tensor storageOfItems(const TensorList& list, const std::vector<int64_t>& indices, const Shape& outShape) {
+    if (indices.empty() || !isPod(list.elementDtype)) return Tensor();
+    const Tensor& first = list.items[size_t(indices[0])];
+    if (!first.valid() || first.dtype() != list.elementDtype || first.byteSize() == 0) return Tensor();
+    const auto [buffer, offset] = first.storageId();
+    for (size_t k = 0; k < indices.size(); ++k) {
+        const Tensor& item = list.items[size_t(indices[k])];
+        if (!item.valid() || item.dtype() != first.dtype() || item.shape() != first.shape() || item.computedOnRead() ||
+            item.storageId() != std::make_pair(buffer, offset + k * first.byteSize()))
+            return Tensor();
+    }
+    return first.storageView(outShape, 0);
+}
+
+}  // namespace
+
 Status stackItems(KernelContext& ctx, const TensorList& list, const std::vector<int64_t>& indices, const PartialShape& requested) {
     PartialShape elem;
     if (!PartialShape::merge(list.elementShape, requested, &elem))
@@ -149,6 +175,8 @@ Status stackItems(KernelContext& ctx, const TensorList& list, const std::vector<
         return ctx.error("Tried to stack elements of a list whose element shape " + elem.toString() + " is not fully defined.");
     Shape outShape{int64_t(indices.size())};
     outShape.insert(outShape.end(), elem.dims.begin(), elem.dims.end());
+    Tensor joined = storageOfItems(list, indices, outShape);
+    if (joined.valid()) return ctx.setOutput(0, std::move(joined));
     TFS_ASSIGN_OR_RETURN(Tensor * out, ctx.allocateOutput(0, list.elementDtype, outShape));
     for (size_t k = 0; k < indices.size(); ++k) {
         const Tensor& item = list.items[size_t(indices[k])];

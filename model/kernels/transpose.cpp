@@ -20,6 +20,22 @@ Result<Tensor> transposeTensor(KernelContext& ctx, const Tensor& in, const std::
     return result;
 }
 
+Result<std::vector<int>> permutationOf(KernelContext& ctx, const Tensor& x, const Tensor& p) {
+    if (p.rank() != 1) return ctx.error("perm must be a vector, got shape '" + shapeToString(p.shape()) + "'.");
+    TFS_ASSIGN_OR_RETURN(std::vector<int64_t> pv, indexValues(ctx, p, "perm"));
+    if (int64_t(pv.size()) != x.rank())
+        return ctx.error("perm has " + std::to_string(pv.size()) + " elements for an input of shape '" + shapeToString(x.shape()) + "'.");
+    std::vector<int> perm(pv.size());
+    std::vector<bool> seen(pv.size(), false);
+    for (size_t i = 0; i < pv.size(); ++i) {
+        if (pv[i] < 0 || pv[i] >= x.rank() || seen[size_t(pv[i])])
+            return ctx.error("perm '" + std::to_string(pv[i]) + "' is not a permutation of [0, " + std::to_string(x.rank()) + ").");
+        seen[size_t(pv[i])] = true;
+        perm[i] = int(pv[i]);
+    }
+    return perm;
+}
+
 namespace {
 
 template <bool kConjugate>
@@ -27,19 +43,7 @@ Status evalTransposeImpl(KernelContext& ctx) {
     TFS_RETURN_IF_ERROR(checkInputCount(ctx, 2));
     TFS_ASSIGN_OR_RETURN(const Tensor* x, inputOf(ctx, 0));
     TFS_ASSIGN_OR_RETURN(const Tensor* p, inputOf(ctx, 1));
-    if (p->rank() != 1) return ctx.error("perm must be a vector, got shape '" + shapeToString(p->shape()) + "'.");
-    TFS_ASSIGN_OR_RETURN(std::vector<int64_t> pv, indexValues(ctx, *p, "perm"));
-    if (int64_t(pv.size()) != x->rank())
-        return ctx.error("perm has " + std::to_string(pv.size()) + " elements for an input of shape '" +
-                         shapeToString(x->shape()) + "'.");
-    std::vector<int> perm(pv.size());
-    std::vector<bool> seen(pv.size(), false);
-    for (size_t i = 0; i < pv.size(); ++i) {
-        if (pv[i] < 0 || pv[i] >= x->rank() || seen[size_t(pv[i])])
-            return ctx.error("perm '" + std::to_string(pv[i]) + "' is not a permutation of [0, " + std::to_string(x->rank()) + ").");
-        seen[size_t(pv[i])] = true;
-        perm[i] = int(pv[i]);
-    }
+    TFS_ASSIGN_OR_RETURN(std::vector<int> perm, permutationOf(ctx, *x, *p));
     bool identity = true;
     for (size_t i = 0; i < perm.size(); ++i) identity = identity && perm[i] == int(i);
     if (identity && !(kConjugate && isComplex(x->dtype()))) return ctx.setOutput(0, *x);

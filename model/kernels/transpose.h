@@ -96,6 +96,10 @@ void transposeData(KernelContext& ctx, const T* in, const Shape& inShape, const 
     });
 }
 
+// The permutation `p` (an int32/int64 vector) as Transpose checks it for input `x`: one entry per
+// dimension of x, each dimension once; the error names the problem otherwise.
+Result<std::vector<int>> permutationOf(KernelContext& ctx, const Tensor& x, const Tensor& p);
+
 // Transposes a whole tensor into a freshly allocated one (not an output).
 Result<Tensor> transposeTensor(KernelContext& ctx, const Tensor& in, const std::vector<int>& perm);
 

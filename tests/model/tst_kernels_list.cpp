@@ -74,6 +74,52 @@ private slots:
         OK_OR_FAIL(unknownRank);
         EXPECT_SAME(unknownRank->at(0), i32({}, {-1}));
     }
+    // FromTensor's items share the tensor's storage, and stacking items that lie one after another
+    // in one buffer (all of them, in order) gives a view of it: no copies, the same values. A
+    // gather out of order, or a list with an item replaced, is copied. Writing to a view copies
+    // first: the source keeps its values.
+    void testSharedStorage() {
+        Tensor source = f32({3, 2}, {1, 2, 3, 4, 5, 6});
+        auto list = runKernel(listNode("TensorListFromTensor"), {source, i32({1}, {2})});
+        OK_OR_FAIL(list);
+        auto item = runKernel(listNode("TensorListGetItem"), {list->at(0), i32({}, {1}), i32({1}, {2})});
+        OK_OR_FAIL(item);
+        EXPECT_SAME(item->at(0), f32({2}, {3, 4}));
+        QCOMPARE(item->at(0).storageId(), std::make_pair(source.storageId().first, size_t(8)));
+        auto stacked = runKernel(listNode("TensorListStack"), {list->at(0), i32({1}, {2})});
+        OK_OR_FAIL(stacked);
+        EXPECT_SAME(stacked->at(0), source);
+        QCOMPARE(stacked->at(0).storageId(), source.storageId());
+        QVERIFY(stacked->at(0).isView());
+        auto tail = runKernel(listNode("TensorListGather"), {list->at(0), i32({2}, {1, 2}), i32({1}, {2})});
+        OK_OR_FAIL(tail);
+        EXPECT_SAME(tail->at(0), f32({2, 2}, {3, 4, 5, 6}));
+        QCOMPARE(tail->at(0).storageId(), std::make_pair(source.storageId().first, size_t(8)));
+        auto reversed = runKernel(listNode("TensorListGather"), {list->at(0), i32({2}, {2, 1}), i32({1}, {2})});
+        OK_OR_FAIL(reversed);
+        EXPECT_SAME(reversed->at(0), f32({2, 2}, {5, 6, 3, 4}));
+        QVERIFY(reversed->at(0).storageId().first != source.storageId().first);
+        auto set = runKernel(listNode("TensorListSetItem"), {list->at(0), i32({}, {1}), f32({2}, {3, 4})});
+        OK_OR_FAIL(set);
+        auto restacked = runKernel(listNode("TensorListStack"), {set->at(0), i32({1}, {2})});
+        OK_OR_FAIL(restacked);
+        EXPECT_SAME(restacked->at(0), source);
+        QVERIFY(restacked->at(0).storageId().first != source.storageId().first);
+        Tensor view = stacked->at(0);
+        view.mutableData<float>()[0] = 9.0f;
+        QCOMPARE(source.data<float>()[0], 1.0f);
+        QCOMPARE(view.data<float>()[0], 9.0f);
+        // A view's range stays inside the storage; strings have none.
+        QVERIFY(!source.storageView({4}, 12).valid());
+        QVERIFY(source.storageView({2}, 16).valid());
+        QVERIFY(!source.storageView({1}, size_t(-8)).valid());
+        QVERIFY(!Tensor::fromStrings({1}, {"a"}).storageView({1}, 0).valid());
+        auto strings = runKernel(listNode("TensorListFromTensor", DType::String), {Tensor::fromStrings({2}, {"a", "b"}), i32({}, {-1})});
+        OK_OR_FAIL(strings);
+        auto joined = runKernel(listNode("TensorListStack", DType::String), {strings->at(0), i32({}, {-1})});
+        OK_OR_FAIL(joined);
+        EXPECT_SAME(joined->at(0), Tensor::fromStrings({2}, {"a", "b"}));
+    }
     void testErrors() {
         auto list = runKernel(listNode("TensorListFromTensor", DType::Int32), {i32({3, 2}, {1, 2, 3, 4, 5, 6}), i32({1}, {2})});
         OK_OR_FAIL(list);

@@ -114,6 +114,7 @@ private slots:
     void testScaleNotPerChannel();
     void testKeras3BatchNorm();
     void testPackedFoldedFilter();
+    void testTransposePairCancels();
 };
 
 void TestOptimize::testConstantInput() {
@@ -392,7 +393,6 @@ void TestOptimize::testKeras3BatchNorm() {
     setGraphOptimizerEnabled(true);
 }
 
-QTEST_GUILESS_MAIN(TestOptimize)
 // A folded filter that the product packs is never made in full: its bytes are computed into the
 // packing's scratch space (the session keeps W and the packed W * s, not also W * s). Fetching it
 // still gives W * s, and assigning the variable W makes the next run fold and pack the new values.
@@ -457,4 +457,84 @@ void TestOptimize::testPackedFoldedFilter() {
     }
 }
 
+namespace {
+
+std::string permConst(const std::string& name, const std::vector<int>& perm) {
+    std::string s = "node { name: '" + name +
+                    "' op: 'Const' attr { key: 'dtype' value { type: DT_INT32 } } attr { key: 'value' value { tensor { dtype: DT_INT32 "
+                    "tensor_shape { dim { size: " +
+                    std::to_string(perm.size()) + " } } ";
+    for (int p : perm) s += "int_val: " + std::to_string(p) + " ";
+    return s + "} } } }\n";
+}
+
+}  // namespace
+
+// Transpose(Transpose(x, p), q) with q undoing p is x: the second becomes an Identity of x (the run
+// of it has no Transpose left), the first stays for its other readers, and feeding the first still
+// gives the transpose of what was fed. A q that does not undo p, and a p that is no permutation,
+// leave the pair as written. The Shape of a Transpose is x's shape permuted, without transposing,
+// and a bad permutation fails there as in Transpose.
+void TestOptimize::testTransposePairCancels() {
+    std::string text = "node { name: 'x' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
+    text += permConst("p", {2, 0, 1}) + permConst("q", {1, 2, 0}) + permConst("other", {0, 2, 1}) + permConst("bad", {0, 0, 1});
+    text += op("t1", "Transpose", {"x", "p"}) + op("back", "Transpose", {"t1", "q"}) + op("y", "Neg", {"back"});
+    text += op("twice", "Transpose", {"t1", "p"}) + op("t1_neg", "Neg", {"t1"});
+    text += op("t2", "Transpose", {"x", "bad"}) + op("t2_back", "Transpose", {"t2", "bad"});
+    const std::string int64Out = " attr { key: 'out_type' value { type: DT_INT64 } } ";
+    text += op("shape", "Shape", {"t1"}, int64Out) + op("shape32", "Shape", {"t1"}) + op("t2_shape", "Shape", {"t2"});
+    tensorflow::GraphDef storage;
+    auto g = graphOf(text, true, &storage);
+    QVERIFY(g);
+    QCOMPARE(QString::fromStdString(g->node(g->find("back")).def->op()), QStringLiteral("Identity"));
+    QCOMPARE(g->node(g->find("back")).inputs[0].node, g->find("x"));
+    QCOMPARE(countOf(plannedOps(*g, "y"), "Transpose"), 0);
+    QVERIFY(g->isAbsorbed(g->find("t1")));
+    QCOMPARE(countOf(plannedOps(*g, "twice"), "Transpose"), 2);
+    QCOMPARE(countOf(plannedOps(*g, "t1_neg"), "Transpose"), 1);
+    QCOMPARE(countOf(plannedOps(*g, "t2_back"), "Transpose"), 2);
+    QCOMPARE(countOf(plannedOps(*g, "shape"), "Transpose"), 0);
+    QCOMPARE(QString::fromStdString(g->node(g->find("shape")).def->op()), QStringLiteral("_TfsTransposedShape"));
+    tensorflow::GraphDef plainStorage;
+    auto plainGraph = graphOf(text, false, &plainStorage);
+    QVERIFY(plainGraph);
+    QCOMPARE(countOf(plannedOps(*plainGraph, "y"), "Transpose"), 2);
+
+    auto opt = sessionFor(text, true);
+    auto plain = sessionFor(text, false);
+    QVERIFY(opt && plain);
+    const Tensor x = input({2, 3, 4});
+    std::vector<Tensor> got, want;
+    Status st = opt->run({{"x", x}}, {"back", "y", "t1", "twice", "t1_neg"}, {}, &got);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QVERIFY(plain->run({{"x", x}}, {"back", "y", "t1", "twice", "t1_neg"}, {}, &want).ok());
+    QVERIFY(got[0].sameContent(x));
+    for (size_t i = 0; i < want.size(); ++i) QVERIFY2(got[i].sameContent(want[i]), std::to_string(i).c_str());
+    QCOMPARE(got[2].shape(), (Shape{4, 2, 3}));
+    // Fed t1 ([4, 2, 3] holding other values): y is minus its transpose, not minus x.
+    const Tensor fed = input({4, 2, 3}, 5.0f);
+    got.clear();
+    want.clear();
+    st = opt->run({{"x", x}, {"t1", fed}}, {"back", "y"}, {}, &got);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QVERIFY(plain->run({{"x", x}, {"t1", fed}}, {"back", "y"}, {}, &want).ok());
+    QCOMPARE(got[0].shape(), (Shape{2, 3, 4}));
+    QVERIFY(!got[0].sameContent(x));
+    for (size_t i = 0; i < want.size(); ++i) QVERIFY2(got[i].sameContent(want[i]), std::to_string(i).c_str());
+    // The invalid permutation gives the kernel's error, as unoptimized.
+    st = opt->run({{"x", x}}, {"t2_back"}, {}, &got);
+    QVERIFY(!st.ok());
+    QVERIFY2(st.toString().find("perm '0' is not a permutation of [0, 3)") != std::string::npos, st.toString().c_str());
+    st = opt->run({{"x", x}}, {"t2_shape"}, {}, &got);
+    QVERIFY2(st.toString().find("t2_shape") != std::string::npos, st.toString().c_str());
+    QVERIFY2(st.toString().find("perm '0' is not a permutation of [0, 3)") != std::string::npos, st.toString().c_str());
+    // The shape, as int64 and int32: [4, 2, 3].
+    QVERIFY(opt->run({{"x", x}}, {"shape", "shape32"}, {}, &got).ok());
+    QCOMPARE(got[0].dtype(), DType::Int64);
+    QCOMPARE(std::vector<int64_t>(got[0].data<int64_t>(), got[0].data<int64_t>() + 3), (std::vector<int64_t>{4, 2, 3}));
+    QCOMPARE(got[1].dtype(), DType::Int32);
+    QCOMPARE(std::vector<int32_t>(got[1].data<int32_t>(), got[1].data<int32_t>() + 3), (std::vector<int32_t>{4, 2, 3}));
+}
+
+QTEST_GUILESS_MAIN(TestOptimize)
 #include "tst_optimize.moc"

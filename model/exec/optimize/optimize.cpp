@@ -2,6 +2,7 @@
 
 #include "model/exec/graph_rewrite.h"
 #include "model/exec/optimize/fold_scale_shift.h"
+#include "model/exec/optimize/transpose_rewrites.h"
 
 namespace tfscope::exec {
 namespace {
@@ -11,7 +12,8 @@ EnvSwitch g_optimize("TFSCOPE_OPTIMIZE");
 int optimizeGraph(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
                   std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed) {
     absorbed->assign(nodes.size(), 0);
-    return foldScaleShift(nodes, returns, owned, absorbed);
+    const int transposes = rewriteTransposes(nodes, returns, owned, absorbed);
+    return transposes + foldScaleShift(nodes, returns, owned, absorbed);
 }
 
 bool graphOptimizerEnabled() { return g_optimize.enabled(); }

@@ -1,0 +1,99 @@
+#include "model/exec/optimize/transpose_rewrites.h"
+
+#include <algorithm>
+#include <string>
+
+#include "model/exec/graph_rewrite.h"
+#include "model/exec/tensor_proto.h"
+#include "node_def.pb.h"
+
+namespace tfscope::exec {
+namespace {
+
+bool isOp(const ExecNode& n, const char* op) { return n.def && n.def->op() == op; }
+
+// The constant permutation a Transpose's second input holds (through Identity), or empty.
+std::vector<int64_t> constPerm(const std::vector<ExecNode>& nodes, Endpoint e) {
+    const ExecNode* n = &nodes[size_t(e.node)];
+    for (int hops = 0; hops < 16 && isOp(*n, "Identity") && n->inputs.size() == 1; ++hops) n = &nodes[size_t(n->inputs[0].node)];
+    if (!isOp(*n, "Const")) return {};
+    auto it = n->def->attr().find("value");
+    if (it == n->def->attr().end() || !it->second.has_tensor()) return {};
+    auto t = tensorFromProto(it->second.tensor());
+    if (!t.ok() || t.value().rank() != 1) return {};
+    std::vector<int64_t> perm;
+    for (int64_t i = 0; i < t.value().numElements(); ++i) perm.push_back(int64_t(t.value().elementAsDouble(i)));
+    return perm;
+}
+
+// Transpose(Transpose(x, p), q) is x when p[q[j]] == j for every j (a valid permutation p).
+bool undoes(const std::vector<int64_t>& p, const std::vector<int64_t>& q) {
+    if (p.empty() || p.size() != q.size()) return false;
+    const int64_t n = int64_t(p.size());
+    std::vector<char> seen(p.size(), 0);
+    for (int64_t v : p) {
+        if (v < 0 || v >= n || seen[size_t(v)]) return false;
+        seen[size_t(v)] = 1;
+    }
+    for (int64_t j = 0; j < n; ++j)
+        if (q[size_t(j)] < 0 || q[size_t(j)] >= n || p[size_t(q[size_t(j)])] != j) return false;
+    return true;
+}
+
+// The control inputs of both nodes, each once (the rewritten node waited for the Transpose's
+// through its data edge).
+std::vector<int> joinedControl(const ExecNode& node, const ExecNode& transpose) {
+    std::vector<int> control = node.controlInputs;
+    for (int c : transpose.controlInputs)
+        if (std::find(control.begin(), control.end(), c) == control.end()) control.push_back(c);
+    return control;
+}
+
+// Gives node i a new NodeDef (op, same name) reading `inputs`, with `control` and the attrs named.
+void replace(std::vector<ExecNode>& nodes, size_t i, const char* op, std::vector<Endpoint> inputs, std::vector<int> control,
+             std::initializer_list<const char*> keepAttrs, std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned) {
+    ExecNode& node = nodes[i];
+    auto def = std::make_unique<tensorflow::NodeDef>();
+    def->set_name(node.name);
+    def->set_op(op);
+    for (const char* a : keepAttrs) {
+        auto it = node.def->attr().find(a);
+        if (it != node.def->attr().end()) (*def->mutable_attr())[a] = it->second;
+    }
+    for (const Endpoint& e : inputs) def->add_input(endpointName(nodes, e));
+    for (int c : control) def->add_input("^" + nodes[size_t(c)].name);
+    node.def = def.get();
+    node.inputs = std::move(inputs);
+    node.controlInputs = std::move(control);
+    node.numOutputs = 1;
+    node.knownOutputs = true;
+    owned->push_back(std::move(def));
+}
+
+}  // namespace
+
+int rewriteTransposes(std::vector<ExecNode>& nodes, const std::vector<Endpoint>&, std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned,
+                      std::vector<char>* absorbed) {
+    int rewritten = 0;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        const ExecNode& node = nodes[i];
+        if ((*absorbed)[i] || node.inputs.size() != (isOp(node, "Transpose") ? 2u : 1u) || node.inputs[0].output != 0) continue;
+        const int t = node.inputs[0].node;
+        const ExecNode& transpose = nodes[size_t(t)];
+        if (!isOp(transpose, "Transpose") || transpose.inputs.size() != 2) continue;
+        if (isOp(node, "Transpose")) {
+            if (!undoes(constPerm(nodes, transpose.inputs[1]), constPerm(nodes, node.inputs[1]))) continue;
+            replace(nodes, i, "Identity", {transpose.inputs[0]}, joinedControl(node, transpose), {"T"}, owned);
+        } else if (isOp(node, "Shape")) {
+            replace(nodes, i, "_TfsTransposedShape", {transpose.inputs[0], transpose.inputs[1]}, joinedControl(node, transpose),
+                    {"T", "out_type"}, owned);
+        } else {
+            continue;
+        }
+        (*absorbed)[size_t(t)] = 1;
+        ++rewritten;
+    }
+    return rewritten;
+}
+
+}  // namespace tfscope::exec
