@@ -2,8 +2,10 @@
 // A whole LSTM layer over a sequence in one call: what a Keras LSTM's While loop computes step by
 // step (model/exec/lstm_loop.h recognises the loop). For t = 0 .. steps-1:
 //   z_t = x_t * W + h_{t-1} * U + b,   (h_t, c_t) = the cell's gate arithmetic on z_t (lstm_cell.h)
-// The input projection x_t * W of all steps is one GEMM (in blocks of steps while they fit the
-// cache), done before the recurrence; each step then only multiplies h by U, which is packed once.
+// From a batch of 8 rows on, with weights that fit the cache, each step is one product
+// [x_t, h] * [W; U] (stacked and packed once); otherwise the input projection x_t * W of all steps
+// is one GEMM (in blocks of steps while they fit the cache), done before the recurrence, and each
+// step only multiplies h by U, which is packed once.
 //
 //   LstmSequenceArgs a;  a.x = rowsOfStep; a.steps = T; a.batch = B; ...
 //   TFS_RETURN_IF_ERROR(runLstmSequence(ctx, a));
@@ -32,5 +34,9 @@ struct LstmSequenceArgs {
 
 // Cancelled() is checked between steps.
 Status runLstmSequence(KernelContext& ctx, const LstmSequenceArgs& a);
+
+// The largest stacked weights [W; U] (in bytes) that make one product per step at a batch of 8 or
+// more; 1 MiB unless set (tests set 0 to take the projection-first path on small layers).
+void setLstmStackedMaxBytes(uint64_t bytes);
 
 }  // namespace tfscope::kernels

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "model/exec/derived_cache.h"
+#include "model/kernels/lstm_sequence.h"
 #include "model/kernels/sgemm.h"
 
 using namespace tfscope;
@@ -89,6 +90,7 @@ private slots:
     void testLookupReadsNoBytes();
     void testEraseKind();
     void testPackedMappedWeightLeavesResidentSet();
+    void testLstmStackedWeightsFollowRecurrent();
 };
 
 void TestDerivedCache::testHitOnlyForSameStorage() {
@@ -253,6 +255,45 @@ void TestDerivedCache::testPackedMappedWeightLeavesResidentSet() {
     QVERIFY(second.ok() && second.value()[0].sameContent(plain.value()[0]));
     QVERIFY(residentKbOf(mapped) < 64);
     QVERIFY(b.sameContent(heapB));  // read back from the file, unchanged
+}
+
+// The fused LSTM layer keeps [W; U] packed under W: a run with the same W and another U (a
+// variable assigned since) must not take the old packing. Its h then equals a run without cache.
+void TestDerivedCache::testLstmStackedWeightsFollowRecurrent() {
+    if (!kernels::packedSgemmAvailable()) QSKIP("The fused LSTM layer needs the AVX2 packed GEMM.");
+    const int64_t steps = 3, batch = 8, input = 4, units = 8;
+    const Tensor x = randomTensor({steps, batch, input}, 21), w = randomTensor({input, 4 * units}, 22);
+    const Tensor b = randomTensor({4 * units}, 23), h0 = randomTensor({batch, units}, 24), c0 = randomTensor({batch, units}, 25);
+    auto run = [&](const Tensor& u, DerivedCache* cache) {
+        std::vector<float> h(size_t(steps * batch * units)), c(size_t(batch * units));
+        kernels::LstmSequenceArgs a;
+        a.steps = steps;
+        a.batch = batch;
+        a.input = input;
+        a.units = units;
+        a.x = [&](int64_t t) { return x.data<float>() + t * batch * input; };
+        a.kernel = &w;
+        a.recurrent = &u;
+        a.bias = b.data<float>();
+        a.h0 = h0.data<float>();
+        a.c0 = c0.data<float>();
+        for (int k = 0; k < 4; ++k) a.gateOffset[k] = k * units;
+        a.h = [&](int64_t t) { return h.data() + t * batch * units; };
+        a.cLast = c.data();
+        testing::TestKernelContext ctx(tensorflow::NodeDef(), {});
+        ctx.setDerivedCache(cache);
+        const Status s = kernels::runLstmSequence(ctx, a);
+        return s.ok() ? h : std::vector<float>();
+    };
+    const Tensor u1 = randomTensor({units, 4 * units}, 26), u2 = randomTensor({units, 4 * units}, 27);
+    DerivedCache cache;
+    const std::vector<float> first = run(u1, &cache);
+    QVERIFY(!first.empty());
+    QCOMPARE(cache.size(), size_t(1));
+    QVERIFY(run(u1, &cache) == first);  // the cached packing: the same bits
+    const std::vector<float> second = run(u2, &cache);
+    QVERIFY(second == run(u2, nullptr));
+    QVERIFY(second != first);
 }
 
 QTEST_APPLESS_MAIN(TestDerivedCache)
