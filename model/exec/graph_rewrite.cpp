@@ -3,6 +3,9 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "model/exec/tensor_proto.h"
+#include "node_def.pb.h"
+
 namespace tfscope::exec {
 
 NodeReaders readersOf(const std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns) {
@@ -20,6 +23,19 @@ NodeReaders readersOf(const std::vector<ExecNode>& nodes, const std::vector<Endp
 
 std::string endpointName(const std::vector<ExecNode>& nodes, Endpoint e) {
     return e.output == 0 ? nodes[size_t(e.node)].name : nodes[size_t(e.node)].name + ":" + std::to_string(e.output);
+}
+
+Tensor constValueOf(const std::vector<ExecNode>& nodes, Endpoint e) {
+    const ExecNode* n = &nodes[size_t(e.node)];
+    for (int hops = 0; hops < 16 && n->def && n->def->op() == "Identity" && n->inputs.size() == 1 && e.output == 0; ++hops) {
+        e = n->inputs[0];
+        n = &nodes[size_t(e.node)];
+    }
+    if (!n->def || n->def->op() != "Const" || e.output != 0) return Tensor();
+    auto it = n->def->attr().find("value");
+    if (it == n->def->attr().end() || !it->second.has_tensor()) return Tensor();
+    auto t = tensorFromProto(it->second.tensor());
+    return t.ok() ? std::move(t).value() : Tensor();
 }
 
 bool EnvSwitch::enabled() const {

@@ -6,6 +6,7 @@
 //   const NodeReaders r = readersOf(nodes, returns);
 //   if (r.onlyData(x) && r.data[x].size() == 1) ...      // x feeds exactly one input, nothing else
 //   def->add_input(endpointName(nodes, e));              // "node" or "node:k"
+//   Tensor perm = constValueOf(nodes, n.inputs[1]);       // a Const's values, or invalid
 //
 //   EnvSwitch g_pass("TFSCOPE_MY_PASS");                  // on unless the variable is "0"
 //   if (g_pass.enabled()) ...
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "model/exec/exec_graph.h"
+#include "model/tensor.h"
 
 namespace tfscope::exec {
 
@@ -31,6 +33,9 @@ NodeReaders readersOf(const std::vector<ExecNode>& nodes, const std::vector<Endp
 
 // "name" for output 0, "name:k" otherwise.
 std::string endpointName(const std::vector<ExecNode>& nodes, Endpoint e);
+
+// The values of the Const that `e` is (through Identity nodes), or an invalid Tensor.
+Tensor constValueOf(const std::vector<ExecNode>& nodes, Endpoint e);
 
 // A process-wide on/off switch, read from the environment variable on first use ("0" turns it
 // off) unless set() came first. Thread-safe.

@@ -119,6 +119,7 @@ const Row kRows[] = {
     {"BatchNormWithGlobalNormalization", C::Normalization, inputs(1, 4)}, {"LRN", C::Normalization},
     // Pooling.
     {"MaxPool", C::Pooling}, {"MaxPoolV2", C::Pooling}, {"AvgPool", C::Pooling}, {"MaxPool3D", C::Pooling},
+    {"_TfsZeroPaddedMaxPool", C::Pooling},  // a zero Pad folded into the MaxPool after it, at load (model/exec/optimize)
     {"AvgPool3D", C::Pooling}, {"MaxPoolWithArgmax", C::Pooling},
     // Elementwise math, comparison, logic, casts.
     {"Add", C::Math}, {"AddV2", C::Math}, {"AddN", C::Math}, {"Sub", C::Math}, {"Mul", C::Math}, {"Div", C::Math},

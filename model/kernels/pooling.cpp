@@ -1,6 +1,9 @@
 // MaxPool / MaxPoolV2 (ksize and strides as inputs) and AvgPool over H and W: ksize and strides
-// [1,kh,kw,1], SAME or VALID padding. The SAME average divides by the number of in-bounds
-// elements only. NCHW inputs are transposed to NHWC and back.
+// [1,kh,kw,1], SAME, VALID or EXPLICIT padding. The SAME average divides by the number of
+// in-bounds elements only. NCHW inputs are transposed to NHWC and back.
+// _TfsZeroPaddedMaxPool (model/exec/optimize/fold_pad.h): MaxPool over the input zero-padded by
+// explicit_paddings, without the padded copy: a window that reaches into the padding starts from
+// 0 instead of the lowest value.
 #include <algorithm>
 #include <limits>
 #include <type_traits>
@@ -20,8 +23,9 @@ namespace {
 
 // Max of one window over an image [h, w, c] into dst[c]: the same comparisons as the generic path
 // (acc = x > acc ? x : acc, from the lowest float), four channels at a time.
-void maxWindowFloat(const float* image, int64_t h, int64_t w, int64_t c, int64_t y0, int64_t y1, int64_t x0, int64_t x1, float* dst) {
-    std::fill(dst, dst + c, std::numeric_limits<float>::lowest());
+void maxWindowFloat(const float* image, int64_t h, int64_t w, int64_t c, int64_t y0, int64_t y1, int64_t x0, int64_t x1, float init,
+                    float* dst) {
+    std::fill(dst, dst + c, init);
     for (int64_t iy = std::max<int64_t>(y0, 0); iy < std::min(y1, h); ++iy) {
         for (int64_t ix = std::max<int64_t>(x0, 0); ix < std::min(x1, w); ++ix) {
             const float* src = image + (iy * w + ix) * c;
@@ -36,9 +40,9 @@ void maxWindowFloat(const float* image, int64_t h, int64_t w, int64_t c, int64_t
 // maxWindowFloat with 8-float registers, a block of up to 32 channels kept in registers across
 // the window's taps: the same max(x, acc) per element, so the same result.
 kAvx2 void maxWindowFloatAvx2(const float* image, int64_t h, int64_t w, int64_t c, int64_t y0, int64_t y1, int64_t x0, int64_t x1,
-                              float* dst) {
+                              float init, float* dst) {
     const int64_t ya = std::max<int64_t>(y0, 0), yb = std::min(y1, h), xa = std::max<int64_t>(x0, 0), xb = std::min(x1, w);
-    const __m256 lowest = _mm256_set1_ps(std::numeric_limits<float>::lowest());
+    const __m256 lowest = _mm256_set1_ps(init);
     int64_t ch = 0;
     for (; ch + 32 <= c; ch += 32) {
         __m256 a0 = lowest, a1 = lowest, a2 = lowest, a3 = lowest;
@@ -62,15 +66,16 @@ kAvx2 void maxWindowFloatAvx2(const float* image, int64_t h, int64_t w, int64_t 
         _mm256_storeu_ps(dst + ch, a0);
     }
     for (; ch < c; ++ch) {
-        float acc = std::numeric_limits<float>::lowest();
+        float acc = init;
         for (int64_t iy = ya; iy < yb; ++iy)
             for (int64_t ix = xa; ix < xb; ++ix) acc = std::max(acc, image[(iy * w + ix) * c + ch]);
         dst[ch] = acc;
     }
 }
 
+// zeroPadded (max only): the padding holds zeros, which a window reaching into it takes too.
 template <bool kMax>
-Status poolImpl(KernelContext& ctx, const std::vector<int64_t>& ksize, const std::vector<int64_t>& strides) {
+Status poolImpl(KernelContext& ctx, const std::vector<int64_t>& ksize, const std::vector<int64_t>& strides, bool zeroPadded = false) {
     TFS_ASSIGN_OR_RETURN(const Tensor* input, inputOf(ctx, 0));
     if (input->rank() != 4) return ctx.error("input must be 4-dimensional, got shape '" + shapeToString(input->shape()) + "'.");
     TFS_ASSIGN_OR_RETURN(Layout4 l, layoutAttr(ctx));
@@ -95,12 +100,14 @@ Status poolImpl(KernelContext& ctx, const std::vector<int64_t>& ksize, const std
                     const int64_t y0 = oy * win.sh - wh.padBefore;
                     for (int64_t ox = 0; ox < ww.out; ++ox) {
                         const int64_t x0 = ox * win.sw - ww.padBefore;
+                        const bool fromZero = zeroPadded && (y0 < 0 || y0 + kh > h || x0 < 0 || x0 + kw > w);
                         if constexpr (kMax && std::is_same_v<T, float>) {
                             (avx2 ? maxWindowFloatAvx2 : maxWindowFloat)(in + img * h * w * c, h, w, c, y0, y0 + kh, x0, x0 + kw,
+                                                                         fromZero ? 0.0f : std::numeric_limits<float>::lowest(),
                                                                          po + ((img * wh.out + oy) * ww.out + ox) * c);
                             continue;
                         }
-                        std::fill(acc.begin(), acc.end(), kMax ? std::numeric_limits<C>::lowest() : C(0));
+                        std::fill(acc.begin(), acc.end(), kMax && !fromZero ? std::numeric_limits<C>::lowest() : C(0));
                         int64_t count = 0;
                         for (int64_t iy = std::max<int64_t>(y0, 0); iy < std::min(y0 + kh, h); ++iy) {
                             for (int64_t ix = std::max<int64_t>(x0, 0); ix < std::min(x0 + kw, w); ++ix) {
@@ -128,6 +135,11 @@ Status evalMaxPool(KernelContext& ctx) {
     TFS_RETURN_IF_ERROR(checkInputCount(ctx, 1));
     return poolImpl<true>(ctx, ctx.attrIntList("ksize"), ctx.attrIntList("strides"));
 }
+Status evalZeroPaddedMaxPool(KernelContext& ctx) {
+    TFS_RETURN_IF_ERROR(checkInputCount(ctx, 1));
+    if (ctx.attrString("padding", "") != "EXPLICIT") return ctx.error("_TfsZeroPaddedMaxPool needs padding 'EXPLICIT'.");
+    return poolImpl<true>(ctx, ctx.attrIntList("ksize"), ctx.attrIntList("strides"), true);
+}
 Status evalAvgPool(KernelContext& ctx) {
     TFS_RETURN_IF_ERROR(checkInputCount(ctx, 1));
     return poolImpl<false>(ctx, ctx.attrIntList("ksize"), ctx.attrIntList("strides"));
@@ -144,7 +156,7 @@ Status evalMaxPoolV2(KernelContext& ctx) {
 }  // namespace
 
 void registerPooling(KernelList& list) {
-    static const KernelDef defs[] = {{"MaxPool", evalMaxPool}, {"MaxPoolV2", evalMaxPoolV2}, {"AvgPool", evalAvgPool}};
+    static const KernelDef defs[] = {{"MaxPool", evalMaxPool}, {"MaxPoolV2", evalMaxPoolV2}, {"_TfsZeroPaddedMaxPool", evalZeroPaddedMaxPool}, {"AvgPool", evalAvgPool}};
     for (const KernelDef& d : defs) list.push_back(&d);
 }
 

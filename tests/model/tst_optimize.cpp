@@ -115,6 +115,7 @@ private slots:
     void testKeras3BatchNorm();
     void testPackedFoldedFilter();
     void testTransposePairCancels();
+    void testZeroPadFolds();
 };
 
 void TestOptimize::testConstantInput() {
@@ -534,6 +535,84 @@ void TestOptimize::testTransposePairCancels() {
     QCOMPARE(std::vector<int64_t>(got[0].data<int64_t>(), got[0].data<int64_t>() + 3), (std::vector<int64_t>{4, 2, 3}));
     QCOMPARE(got[1].dtype(), DType::Int32);
     QCOMPARE(std::vector<int32_t>(got[1].data<int32_t>(), got[1].data<int32_t>() + 3), (std::vector<int32_t>{4, 2, 3}));
+}
+
+namespace {
+
+std::string intMatrix(const std::string& name, const std::vector<int>& values, int rows) {
+    std::string s = "node { name: '" + name +
+                    "' op: 'Const' attr { key: 'dtype' value { type: DT_INT32 } } attr { key: 'value' value { tensor { dtype: DT_INT32 "
+                    "tensor_shape { dim { size: " +
+                    std::to_string(rows) + " } dim { size: " + std::to_string(int(values.size()) / rows) + " } } ";
+    for (int v : values) s += "int_val: " + std::to_string(v) + " ";
+    return s + "} } } }\n";
+}
+
+const std::string kWindow = " attr { key: 'ksize' value { list { i: 1 i: 3 i: 3 i: 1 } } } attr { key: 'strides' value { list { i: 1 i: 2 i: 2 i: 1 } } } ";
+const std::string kValid = " attr { key: 'padding' value { s: 'VALID' } } ";
+const std::string kUnitStrides = " attr { key: 'strides' value { list { i: 1 i: 1 i: 1 i: 1 } } } ";
+
+}  // namespace
+
+// A zero Pad before a Conv2D or MaxPool is folded into it: the run has no Pad left, the values are
+// the padded graph's (the pooled input is negative, so the padding's zeros win at the edges), a
+// Conv2D with explicit padding of its own adds both, and feeding the Pad runs it as written. A
+// Pad with other readers, padding on channels, a non-zero PadV2 or an AvgPool stay as written.
+void TestOptimize::testZeroPadFolds() {
+    std::string text = "node { name: 'x' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
+    text += intMatrix("p", {0, 0, 1, 2, 2, 1, 0, 0}, 4) + intMatrix("pc", {0, 0, 1, 1, 1, 1, 0, 1}, 4);
+    text += floatConst("w", {3, 3, 3, 4}, -0.4f, 0.13f) + floatConst("zero", {}, 0.0f, 0.0f) + floatConst("one", {}, 1.0f, 0.0f);
+    text += op("neg", "Neg", {"x"});
+    text += op("pad", "Pad", {"x", "p"}) + op("conv", "Conv2D", {"pad", "w"}, kUnitStrides + kValid);
+    text += op("pad_e", "Pad", {"x", "p"}) +
+            op("conv_e", "Conv2D", {"pad_e", "w"}, kUnitStrides + " attr { key: 'padding' value { s: 'EXPLICIT' } } attr { key: 'explicit_paddings' value { list { i: 0 i: 0 i: 1 i: 0 i: 0 i: 2 i: 0 i: 0 } } } ");
+    text += op("pad_n", "PadV2", {"neg", "p", "zero"}) + op("pool", "MaxPool", {"pad_n"}, kWindow + kValid);
+    text += op("pad_2", "Pad", {"neg", "p"}) + op("pool_2", "MaxPool", {"pad_2"}, kWindow + kValid) + op("pad_2_neg", "Neg", {"pad_2"});
+    text += op("pad_c", "Pad", {"neg", "pc"}) + op("pool_c", "MaxPool", {"pad_c"}, kWindow + kValid);
+    text += op("pad_1", "PadV2", {"neg", "p", "one"}) + op("pool_1", "MaxPool", {"pad_1"}, kWindow + kValid);
+    text += op("pad_a", "Pad", {"neg", "p"}) + op("avg", "AvgPool", {"pad_a"}, kWindow + kValid);
+    tensorflow::GraphDef storage;
+    auto g = graphOf(text, true, &storage);
+    QVERIFY(g);
+    for (const char* fetch : {"conv", "conv_e", "pool"})
+        QCOMPARE(countOf(plannedOps(*g, fetch), "Pad") + countOf(plannedOps(*g, fetch), "PadV2"), 0);
+    for (const char* pad : {"pad", "pad_e", "pad_n"}) QVERIFY2(g->isAbsorbed(g->find(pad)), pad);
+    QVERIFY(!g->isAbsorbed(g->find("pad_2")));
+    QCOMPARE(QString::fromStdString(g->node(g->find("pool")).def->op()), QStringLiteral("_TfsZeroPaddedMaxPool"));
+    QCOMPARE(countOf(plannedOps(*g, "pool_2"), "Pad"), 1);
+    QCOMPARE(countOf(plannedOps(*g, "pool_c"), "Pad"), 1);
+    QCOMPARE(countOf(plannedOps(*g, "pool_1"), "PadV2"), 1);
+    QCOMPARE(countOf(plannedOps(*g, "avg"), "Pad"), 1);
+
+    auto opt = sessionFor(text, true);
+    auto plain = sessionFor(text, false);
+    QVERIFY(opt && plain);
+    const Tensor x = input({2, 7, 6, 3});
+    const std::vector<std::string> fetches = {"conv", "conv_e", "pool", "pool_2", "pool_c", "pool_1", "avg", "pad"};
+    std::vector<Tensor> got, want;
+    Status st = opt->run({{"x", x}}, fetches, {}, &got);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QVERIFY(plain->run({{"x", x}}, fetches, {}, &want).ok());
+    QCOMPARE(got[0].shape(), (Shape{2, 8, 7, 4}));
+    QCOMPARE(got[1].shape(), (Shape{2, 9, 9, 4}));
+    QCOMPARE(got[2].shape(), (Shape{2, 4, 4, 3}));
+    for (size_t i = 0; i < want.size(); ++i) {
+        const std::string why = testing::compareToReference(got[i], want[i], 27);
+        QVERIFY2(why.empty(), (fetches[i] + ": " + why).c_str());
+    }
+    // The pooled input is negative: every window that reaches into the padding gives 0 there.
+    QCOMPARE(got[2].data<float>()[0], 0.0f);
+    const float* pooled = got[2].data<float>();
+    const float* pooledWant = want[2].data<float>();
+    for (int64_t i = 0; i < got[2].numElements(); ++i) QVERIFY2(pooled[i] == pooledWant[i], std::to_string(i).c_str());
+    // Feeding the Pad: the Conv2D reads what was fed.
+    const Tensor fed = input({2, 10, 9, 3}, 3.0f);
+    got.clear();
+    want.clear();
+    st = opt->run({{"x", x}, {"pad", fed}}, {"conv"}, {}, &got);
+    QVERIFY2(st.ok(), st.toString().c_str());
+    QVERIFY(plain->run({{"x", x}, {"pad", fed}}, {"conv"}, {}, &want).ok());
+    QVERIFY(got[0].sameContent(want[0]));
 }
 
 QTEST_GUILESS_MAIN(TestOptimize)

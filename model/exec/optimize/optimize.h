@@ -5,7 +5,8 @@
 //
 //   int rewritten = optimizeGraph(nodes, returns, &owned, &absorbed);
 //
-// Passes: transpose_rewrites.h (a Transpose undone by the next one; the shape of a Transpose), fold_scale_shift.h (a
+// Passes: transpose_rewrites.h (a Transpose undone by the next one; the shape of a Transpose),
+// fold_pad.h (zero padding into the convolution or max pooling after it), fold_scale_shift.h (a
 // per-channel scale/shift after Conv2D/MatMul/DepthwiseConv2dNative into its weights and bias).
 
 #include <memory>

@@ -4,7 +4,6 @@
 #include <string>
 
 #include "model/exec/graph_rewrite.h"
-#include "model/exec/tensor_proto.h"
 #include "node_def.pb.h"
 
 namespace tfscope::exec {
@@ -14,15 +13,10 @@ bool isOp(const ExecNode& n, const char* op) { return n.def && n.def->op() == op
 
 // The constant permutation a Transpose's second input holds (through Identity), or empty.
 std::vector<int64_t> constPerm(const std::vector<ExecNode>& nodes, Endpoint e) {
-    const ExecNode* n = &nodes[size_t(e.node)];
-    for (int hops = 0; hops < 16 && isOp(*n, "Identity") && n->inputs.size() == 1; ++hops) n = &nodes[size_t(n->inputs[0].node)];
-    if (!isOp(*n, "Const")) return {};
-    auto it = n->def->attr().find("value");
-    if (it == n->def->attr().end() || !it->second.has_tensor()) return {};
-    auto t = tensorFromProto(it->second.tensor());
-    if (!t.ok() || t.value().rank() != 1) return {};
+    const Tensor t = constValueOf(nodes, e);
     std::vector<int64_t> perm;
-    for (int64_t i = 0; i < t.value().numElements(); ++i) perm.push_back(int64_t(t.value().elementAsDouble(i)));
+    if (!t.valid() || t.rank() != 1) return perm;
+    for (int64_t i = 0; i < t.numElements(); ++i) perm.push_back(int64_t(t.elementAsDouble(i)));
     return perm;
 }
 
