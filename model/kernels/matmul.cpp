@@ -54,6 +54,12 @@ Status computeMatMul(KernelContext& ctx, const GemmEpilogue* ep, const Tensor* r
                 packedSgemmParallel(ctx, rowsA, *packedSgemmB(ctx, *b, k, n, tb), mutableDataOf<float>(*out), m, ep ? *ep : GemmEpilogue{});
                 return Status::OK();
             }
+            // One row: B streams by in place (sgemv.h), from 64-byte aligned storage.
+            if (m == 1 && k > 0 && packedSgemmAvailable()) {
+                const Tensor weights = alignedForStreaming(ctx, *b);
+                gemm(ctx, dataOf<float>(*a), dataOf<float>(weights), mutableDataOf<float>(*out), m, k, n, ta, tb, ep);
+                return Status::OK();
+            }
         }
         gemm(ctx, dataOf<T>(*a), dataOf<T>(*b), mutableDataOf<T>(*out), m, k, n, ta, tb, ep);
         return Status::OK();

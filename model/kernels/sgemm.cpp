@@ -529,6 +529,18 @@ void packedSgemmParallel(KernelContext& ctx, const SgemmRowsA& a, const PackedSg
     });
 }
 
+Tensor alignedForStreaming(KernelContext& ctx, const Tensor& b) {
+    static constexpr const char* kKind = "sgemm.aligned_b";
+    exec::DerivedCache* cache = ctx.derivedCache();
+    if (!cache || b.byteSize() < (size_t(64) << 10) || b.computedOnRead() || reinterpret_cast<uintptr_t>(b.rawData()) % 64 == 0) return b;
+    if (auto hit = cache->find(b, kKind)) return *std::static_pointer_cast<const Tensor>(hit);
+    auto copy = std::make_shared<const Tensor>(b.deepCopy());
+    if (reinterpret_cast<uintptr_t>(copy->rawData()) % 64 != 0) return b;
+    cache->insert(b, kKind, copy, copy->byteSize());
+    b.dropResidentPages();
+    return *copy;
+}
+
 std::shared_ptr<const PackedSgemmB> packedSgemmB(KernelContext& ctx, const Tensor& b, int64_t k, int64_t n, bool transB) {
     const char* kind = transB ? "sgemm.packed_b.transposed" : "sgemm.packed_b";
     exec::DerivedCache* cache = ctx.derivedCache();

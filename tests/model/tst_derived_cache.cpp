@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cctype>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -91,6 +92,7 @@ private slots:
     void testEraseKind();
     void testPackedMappedWeightLeavesResidentSet();
     void testLstmStackedWeightsFollowRecurrent();
+    void testMisalignedGemvWeightsCopiedOnce();
 };
 
 void TestDerivedCache::testHitOnlyForSameStorage() {
@@ -294,6 +296,37 @@ void TestDerivedCache::testLstmStackedWeightsFollowRecurrent() {
     const std::vector<float> second = run(u2, &cache);
     QVERIFY(second == run(u2, nullptr));
     QVERIFY(second != first);
+}
+
+// A one-row MatMul whose weights do not start on a 64-byte boundary (a view into a checkpoint
+// that packs tensors back to back) reads an aligned copy, made once and kept in the cache; the
+// values are the same bits. Aligned or small weights are read where they are.
+void TestDerivedCache::testMisalignedGemvWeightsCopiedOnce() {
+    if (!kernels::packedSgemmAvailable()) QSKIP("This CPU has no AVX2/FMA: no GEMV path.");
+    const int64_t k = 256, n = 128;
+    const Tensor source = randomTensor({k * n + 16}, 31);
+    auto storage = std::make_shared<HeapBuffer>(source.byteSize());
+    std::memcpy(storage->mutableData(), source.rawData(), source.byteSize());
+    const Tensor misaligned = Tensor::view(DType::Float, {k, n}, storage, 4 * sizeof(float));
+    QVERIFY(reinterpret_cast<uintptr_t>(misaligned.rawData()) % 64 != 0);
+    const Tensor aligned = misaligned.deepCopy();
+    const Tensor a = randomTensor({1, k}, 32);
+    const auto node = testing::NodeBuilder("MatMul").type("T", DType::Float).build();
+    auto want = testing::runKernel(node, {a, aligned});
+    QVERIFY(want.ok());
+    DerivedCache cache;
+    for (int run = 0; run < 2; ++run) {
+        auto got = testing::runKernel(node, {a, misaligned}, 1, &cache);
+        QVERIFY(got.ok());
+        QVERIFY(got.value()[0].sameContent(want.value()[0]));
+        QCOMPARE(cache.size(), size_t(1));
+        QCOMPARE(cache.bytes(), size_t(k * n * sizeof(float)));
+    }
+    DerivedCache untouched;
+    QVERIFY(testing::runKernel(node, {a, aligned}, 1, &untouched).ok());
+    const Tensor small = Tensor::view(DType::Float, {16, 8}, storage, 4 * sizeof(float));
+    QVERIFY(testing::runKernel(node, {randomTensor({1, 16}, 33), small}, 1, &untouched).ok());
+    QCOMPARE(untouched.size(), size_t(0));
 }
 
 QTEST_APPLESS_MAIN(TestDerivedCache)
