@@ -139,7 +139,6 @@ Result<Shape> zeroShape(KernelContext& ctx, const TensorList& list, const Partia
     return merged.dims;
 }
 
-// Stacks items[indices] into one tensor [len, elem...]; unset items become zeros.
 namespace {
 
 // The stacked items as one view when they lie one after another in one buffer (the rows of the
@@ -160,6 +159,7 @@ Tensor storageOfItems(const TensorList& list, const std::vector<int64_t>& indice
 
 }  // namespace
 
+// Stacks items[indices] into one tensor [len, elem...]; unset items become zeros.
 Status stackItems(KernelContext& ctx, const TensorList& list, const std::vector<int64_t>& indices, const PartialShape& requested) {
     PartialShape elem;
     if (!PartialShape::merge(list.elementShape, requested, &elem))
