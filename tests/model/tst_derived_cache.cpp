@@ -92,6 +92,7 @@ private slots:
     void testEraseKind();
     void testPackedMappedWeightLeavesResidentSet();
     void testLstmStackedWeightsFollowRecurrent();
+    void testLstmStackedDeepProduct();
     void testMisalignedGemvWeightsCopiedOnce();
 };
 
@@ -259,43 +260,66 @@ void TestDerivedCache::testPackedMappedWeightLeavesResidentSet() {
     QVERIFY(b.sameContent(heapB));  // read back from the file, unchanged
 }
 
+namespace {
+
+// h of every step of an LSTM layer (lstm_sequence.h) with random x, W, b, h0, c0 (seeded) and the
+// given U; empty on an error.
+std::vector<float> lstmSteps(int64_t steps, int64_t batch, int64_t input, int64_t units, const Tensor& u, DerivedCache* cache) {
+    const Tensor x = randomTensor({steps, batch, input}, 21), w = randomTensor({input, 4 * units}, 22);
+    const Tensor b = randomTensor({4 * units}, 23), h0 = randomTensor({batch, units}, 24), c0 = randomTensor({batch, units}, 25);
+    std::vector<float> h(size_t(steps * batch * units)), c(size_t(batch * units));
+    kernels::LstmSequenceArgs a;
+    a.steps = steps;
+    a.batch = batch;
+    a.input = input;
+    a.units = units;
+    a.x = [&](int64_t t) { return x.data<float>() + t * batch * input; };
+    a.kernel = &w;
+    a.recurrent = &u;
+    a.bias = b.data<float>();
+    a.h0 = h0.data<float>();
+    a.c0 = c0.data<float>();
+    for (int k = 0; k < 4; ++k) a.gateOffset[k] = k * units;
+    a.h = [&](int64_t t) { return h.data() + t * batch * units; };
+    a.cLast = c.data();
+    testing::TestKernelContext ctx(tensorflow::NodeDef(), {});
+    ctx.setDerivedCache(cache);
+    return kernels::runLstmSequence(ctx, a).ok() ? h : std::vector<float>();
+}
+
+}  // namespace
+
 // The fused LSTM layer keeps [W; U] packed under W: a run with the same W and another U (a
 // variable assigned since) must not take the old packing. Its h then equals a run without cache.
 void TestDerivedCache::testLstmStackedWeightsFollowRecurrent() {
     if (!kernels::packedSgemmAvailable()) QSKIP("The fused LSTM layer needs the AVX2 packed GEMM.");
-    const int64_t steps = 3, batch = 8, input = 4, units = 8;
-    const Tensor x = randomTensor({steps, batch, input}, 21), w = randomTensor({input, 4 * units}, 22);
-    const Tensor b = randomTensor({4 * units}, 23), h0 = randomTensor({batch, units}, 24), c0 = randomTensor({batch, units}, 25);
-    auto run = [&](const Tensor& u, DerivedCache* cache) {
-        std::vector<float> h(size_t(steps * batch * units)), c(size_t(batch * units));
-        kernels::LstmSequenceArgs a;
-        a.steps = steps;
-        a.batch = batch;
-        a.input = input;
-        a.units = units;
-        a.x = [&](int64_t t) { return x.data<float>() + t * batch * input; };
-        a.kernel = &w;
-        a.recurrent = &u;
-        a.bias = b.data<float>();
-        a.h0 = h0.data<float>();
-        a.c0 = c0.data<float>();
-        for (int k = 0; k < 4; ++k) a.gateOffset[k] = k * units;
-        a.h = [&](int64_t t) { return h.data() + t * batch * units; };
-        a.cLast = c.data();
-        testing::TestKernelContext ctx(tensorflow::NodeDef(), {});
-        ctx.setDerivedCache(cache);
-        const Status s = kernels::runLstmSequence(ctx, a);
-        return s.ok() ? h : std::vector<float>();
-    };
+    const int64_t units = 8;
     const Tensor u1 = randomTensor({units, 4 * units}, 26), u2 = randomTensor({units, 4 * units}, 27);
     DerivedCache cache;
-    const std::vector<float> first = run(u1, &cache);
+    const std::vector<float> first = lstmSteps(3, 8, 4, units, u1, &cache);
     QVERIFY(!first.empty());
     QCOMPARE(cache.size(), size_t(1));
-    QVERIFY(run(u1, &cache) == first);  // the cached packing: the same bits
-    const std::vector<float> second = run(u2, &cache);
-    QVERIFY(second == run(u2, nullptr));
+    QVERIFY(lstmSteps(3, 8, 4, units, u1, &cache) == first);  // the cached packing: the same bits
+    const std::vector<float> second = lstmSteps(3, 8, 4, units, u2, &cache);
+    QVERIFY(second == lstmSteps(3, 8, 4, units, u2, nullptr));
     QVERIFY(second != first);
+}
+
+// A stacked product deeper than one depth block (300 inputs + 40 units: two blocks of 170, x and h
+// meeting inside the second) gives the projection-first path's values within rounding.
+void TestDerivedCache::testLstmStackedDeepProduct() {
+    if (!kernels::packedSgemmAvailable()) QSKIP("The fused LSTM layer needs the AVX2 packed GEMM.");
+    const int64_t units = 40;
+    const Tensor u = randomTensor({units, 4 * units}, 28);
+    const std::vector<float> stacked = lstmSteps(4, 16, 300, units, u, nullptr);
+    kernels::setLstmStackedMaxBytes(0);
+    const std::vector<float> projected = lstmSteps(4, 16, 300, units, u, nullptr);
+    kernels::setLstmStackedMaxBytes(uint64_t(1) << 20);
+    QVERIFY(!stacked.empty() && stacked.size() == projected.size());
+    double worst = 0;
+    for (size_t i = 0; i < stacked.size(); ++i) worst = std::max(worst, std::abs(double(stacked[i]) - double(projected[i])));
+    QVERIFY2(worst < 1e-5, std::to_string(worst).c_str());
+    QVERIFY(worst > 0);  // two summation orders: the paths really differ
 }
 
 // A one-row MatMul whose weights do not start on a 64-byte boundary (a view into a checkpoint
