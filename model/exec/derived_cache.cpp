@@ -34,6 +34,11 @@ void DerivedCache::insert(const Tensor& source, std::string_view kind, std::shar
     m_bytes += bytes;
 }
 
+bool DerivedCache::hasRoomFor(size_t bytes) const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_bytes <= m_maxBytes && bytes <= m_maxBytes - m_bytes;
+}
+
 void DerivedCache::eraseKind(std::string_view kind) {
     std::lock_guard<std::mutex> lock(m_mutex);
     for (auto it = m_entries.begin(); it != m_entries.end();) {

@@ -36,6 +36,9 @@ public:
     std::shared_ptr<const void> find(const Tensor& source, std::string_view kind) const;
     // Keeps `value` (of about `bytes`) for `source` under `kind` if the cap allows.
     void insert(const Tensor& source, std::string_view kind, std::shared_ptr<const void> value, size_t bytes);
+    // True when the cap leaves room for `bytes` more now: for a value only worth making if it is
+    // kept (insert may find more room, by dropping entries nothing else holds).
+    bool hasRoomFor(size_t bytes) const;
     // Drops every entry of `kind`, whatever its source: for a kind one node keeps one entry of,
     // whose value may hold its source (a folded filter computed on read holds W), so that the
     // entry for an earlier source (a variable assigned since) is not kept alive by itself.

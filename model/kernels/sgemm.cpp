@@ -534,6 +534,8 @@ Tensor alignedForStreaming(KernelContext& ctx, const Tensor& b) {
     exec::DerivedCache* cache = ctx.derivedCache();
     if (!cache || b.byteSize() < (size_t(64) << 10) || b.computedOnRead() || reinterpret_cast<uintptr_t>(b.rawData()) % 64 == 0) return b;
     if (auto hit = cache->find(b, kKind)) return *std::static_pointer_cast<const Tensor>(hit);
+    // A copy the cache would not keep would be made again every run: reading B misaligned is cheaper.
+    if (!cache->hasRoomFor(b.byteSize())) return b;
     auto copy = std::make_shared<const Tensor>(b.deepCopy());
     if (reinterpret_cast<uintptr_t>(copy->rawData()) % 64 != 0) return b;
     cache->insert(b, kKind, copy, copy->byteSize());

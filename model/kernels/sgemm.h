@@ -105,7 +105,7 @@ private:
 std::shared_ptr<const PackedSgemmB> packedSgemmB(KernelContext& ctx, const Tensor& b, int64_t k, int64_t n, bool transB);
 
 // `b` itself when its data starts on a 64-byte boundary, is under 64 KiB, or the context keeps no
-// DerivedCache; else an aligned copy made once per Session and kept there (the original's mapped
+// DerivedCache (or one without room for it); else an aligned copy made once per Session and kept there (the original's mapped
 // pages then leave the resident set, as packed weights' do). For B read in place with vector
 // loads, a matrix-vector product's weights: Keras 3's checkpoints do not align tensors, and a
 // misaligned B splits loads across cache lines (the CNN's 4096x128 layer at batch 1: 26 -> 16 us).

@@ -324,7 +324,8 @@ void TestDerivedCache::testLstmStackedDeepProduct() {
 
 // A one-row MatMul whose weights do not start on a 64-byte boundary (a view into a checkpoint
 // that packs tensors back to back) reads an aligned copy, made once and kept in the cache; the
-// values are the same bits. Aligned or small weights are read where they are.
+// values are the same bits. Aligned or small weights, and weights the cache has no room for, are
+// read where they are.
 void TestDerivedCache::testMisalignedGemvWeightsCopiedOnce() {
     if (!kernels::packedSgemmAvailable()) QSKIP("This CPU has no AVX2/FMA: no GEMV path.");
     const int64_t k = 256, n = 128;
@@ -346,6 +347,13 @@ void TestDerivedCache::testMisalignedGemvWeightsCopiedOnce() {
         QCOMPARE(cache.size(), size_t(1));
         QCOMPARE(cache.bytes(), size_t(k * n * sizeof(float)));
     }
+    // A cache without room for the copy: B is read where it is, the same values.
+    DerivedCache full(size_t(k * n * sizeof(float)) - 1);
+    auto unkept = testing::runKernel(node, {a, misaligned}, 1, &full);
+    QVERIFY(unkept.ok() && unkept.value()[0].sameContent(want.value()[0]));
+    QCOMPARE(full.size(), size_t(0));
+    QVERIFY(!full.hasRoomFor(size_t(k * n * sizeof(float))));
+    QVERIFY(full.hasRoomFor(size_t(k * n * sizeof(float)) - 1));
     DerivedCache untouched;
     QVERIFY(testing::runKernel(node, {a, aligned}, 1, &untouched).ok());
     const Tensor small = Tensor::view(DType::Float, {16, 8}, storage, 4 * sizeof(float));
