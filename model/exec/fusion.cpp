@@ -13,22 +13,10 @@ constexpr int kDtFloat = 1;  // tensorflow::DT_FLOAT
 
 EnvSwitch g_fusion("TFSCOPE_FUSION");
 
-bool isOp(const ExecNode& n, std::initializer_list<const char*> ops) {
-    if (!n.def) return false;
-    for (const char* op : ops)
-        if (n.def->op() == op) return true;
-    return false;
-}
-
 bool typeAttrIs(const ExecNode& n, const char* name, int type, bool absentOk) {
     auto it = n.def->attr().find(name);
     if (it == n.def->attr().end()) return absentOk;
     return it->second.value_case() == tensorflow::AttrValue::kType && it->second.type() == type;
-}
-
-std::string stringAttr(const ExecNode& n, const char* name, const char* dflt) {
-    auto it = n.def->attr().find(name);
-    return it != n.def->attr().end() && it->second.value_case() == tensorflow::AttrValue::kS ? it->second.s() : dflt;
 }
 
 // Who reads each node, and the nodes already part of a fused chain (no second chain may extend

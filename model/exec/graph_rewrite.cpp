@@ -25,13 +25,25 @@ std::string endpointName(const std::vector<ExecNode>& nodes, Endpoint e) {
     return e.output == 0 ? nodes[size_t(e.node)].name : nodes[size_t(e.node)].name + ":" + std::to_string(e.output);
 }
 
+bool isOp(const ExecNode& n, std::initializer_list<const char*> ops) {
+    if (!n.def) return false;
+    for (const char* op : ops)
+        if (n.def->op() == op) return true;
+    return false;
+}
+
+std::string stringAttr(const ExecNode& n, const char* name, const char* dflt) {
+    auto it = n.def->attr().find(name);
+    return it != n.def->attr().end() && it->second.value_case() == tensorflow::AttrValue::kS ? it->second.s() : dflt;
+}
+
 Tensor constValueOf(const std::vector<ExecNode>& nodes, Endpoint e) {
     const ExecNode* n = &nodes[size_t(e.node)];
-    for (int hops = 0; hops < 16 && n->def && n->def->op() == "Identity" && n->inputs.size() == 1 && e.output == 0; ++hops) {
+    for (int hops = 0; hops < 16 && isOp(*n, {"Identity"}) && n->inputs.size() == 1 && e.output == 0; ++hops) {
         e = n->inputs[0];
         n = &nodes[size_t(e.node)];
     }
-    if (!n->def || n->def->op() != "Const" || e.output != 0) return Tensor();
+    if (!isOp(*n, {"Const"}) || e.output != 0) return Tensor();
     auto it = n->def->attr().find("value");
     if (it == n->def->attr().end() || !it->second.has_tensor()) return Tensor();
     auto t = tensorFromProto(it->second.tensor());

@@ -5,6 +5,8 @@
 //
 //   const NodeReaders r = readersOf(nodes, returns);
 //   if (r.onlyData(x) && r.data[x].size() == 1) ...      // x feeds exactly one input, nothing else
+//   if (isOp(n, {"Conv2D", "MatMul"})) ...                 // the node's op is one of these
+//   stringAttr(n, "padding", "VALID")                    // a string attr, or the default
 //   def->add_input(endpointName(nodes, e));              // "node" or "node:k"
 //   Tensor perm = constValueOf(nodes, n.inputs[1]);       // a Const's values, or invalid
 //
@@ -12,6 +14,8 @@
 //   if (g_pass.enabled()) ...
 
 #include <atomic>
+#include <initializer_list>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,7 +23,14 @@
 #include "model/exec/exec_graph.h"
 #include "model/tensor.h"
 
+namespace tensorflow {
+class NodeDef;
+}
+
 namespace tfscope::exec {
+
+// The NodeDefs a pass makes (the ExecGraph keeps them; its nodes point into them).
+using OwnedNodeDefs = std::vector<std::unique_ptr<tensorflow::NodeDef>>;
 
 struct NodeReaders {
     std::vector<std::vector<std::pair<int, int>>> data;  // per node: (reader, output index read)
@@ -30,6 +41,11 @@ struct NodeReaders {
 };
 
 NodeReaders readersOf(const std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns);
+
+// Whether n's op is one of `ops` (false for a function argument).
+bool isOp(const ExecNode& n, std::initializer_list<const char*> ops);
+// n's string attr `name`, or `dflt` when it has none. REQUIRES: n.def.
+std::string stringAttr(const ExecNode& n, const char* name, const char* dflt);
 
 // "name" for output 0, "name:k" otherwise.
 std::string endpointName(const std::vector<ExecNode>& nodes, Endpoint e);

@@ -9,18 +9,11 @@
 namespace tfscope::exec {
 namespace {
 
-bool isOp(const ExecNode& n, const char* op) { return n.def && n.def->op() == op; }
-
-std::string stringAttr(const ExecNode& n, const char* name, const char* dflt) {
-    auto it = n.def->attr().find(name);
-    return it != n.def->attr().end() && it->second.value_case() == tensorflow::AttrValue::kS ? it->second.s() : dflt;
-}
-
 // The 8 paddings [before, after] per NHWC dimension of a zero Pad, or empty when it is not one
 // that folds: paddings a constant [4, 2] of non-negative values, zero on N and C; PadV2's value 0.
 std::vector<int64_t> zeroPadAmounts(const std::vector<ExecNode>& nodes, const ExecNode& pad) {
-    const bool v2 = isOp(pad, "PadV2");
-    if (!(isOp(pad, "Pad") || v2) || pad.inputs.size() != (v2 ? 3u : 2u)) return {};
+    const bool v2 = isOp(pad, {"PadV2"});
+    if (!(isOp(pad, {"Pad"}) || v2) || pad.inputs.size() != (v2 ? 3u : 2u)) return {};
     if (v2) {
         const Tensor value = constValueOf(nodes, pad.inputs[2]);
         if (!value.valid() || value.numElements() != 1 || value.elementAsDouble(0) != 0.0) return {};
@@ -36,15 +29,14 @@ std::vector<int64_t> zeroPadAmounts(const std::vector<ExecNode>& nodes, const Ex
 
 }  // namespace
 
-int foldPadding(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns, std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned,
-                std::vector<char>* absorbed) {
+int foldPadding(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns, OwnedNodeDefs* owned, std::vector<char>* absorbed) {
     const NodeReaders readers = readersOf(nodes, returns);
     int folded = 0;
     for (size_t i = 0; i < nodes.size(); ++i) {
         if ((*absorbed)[i] || !readers.onlyData(int(i)) || readers.data[i].size() != 1) continue;
         const auto [reader, output] = readers.data[i][0];
         ExecNode& r = nodes[size_t(reader)];
-        const bool conv = isOp(r, "Conv2D"), pool = isOp(r, "MaxPool");
+        const bool conv = isOp(r, {"Conv2D"}), pool = isOp(r, {"MaxPool"});
         if (output != 0 || (!conv && !pool) || r.inputs.empty() || !(r.inputs[0] == Endpoint{int(i), 0}) || (*absorbed)[size_t(reader)])
             continue;
         if (stringAttr(r, "data_format", "NHWC") != "NHWC") continue;

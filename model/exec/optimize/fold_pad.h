@@ -12,19 +12,12 @@
 //
 //   int folded = foldPadding(nodes, returns, &owned, &absorbed);
 
-#include <memory>
-#include <vector>
-
-#include "model/exec/exec_graph.h"
-
-namespace tensorflow {
-class NodeDef;
-}
+#include "model/exec/graph_rewrite.h"
 
 namespace tfscope::exec {
 
 // `absorbed` must have one entry per node. Returns the number of Pad nodes folded.
-int foldPadding(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns, std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned,
+int foldPadding(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns, OwnedNodeDefs* owned,
                 std::vector<char>* absorbed);
 
 }  // namespace tfscope::exec

@@ -13,21 +13,9 @@ namespace {
 
 constexpr int kDtFloat = 1;  // tensorflow::DT_FLOAT
 
-bool isOp(const ExecNode& n, std::initializer_list<const char*> ops) {
-    if (!n.def) return false;
-    for (const char* op : ops)
-        if (n.def->op() == op) return true;
-    return false;
-}
-
 bool floatT(const ExecNode& n) {
     auto it = n.def->attr().find("T");
     return it != n.def->attr().end() && it->second.value_case() == tensorflow::AttrValue::kType && it->second.type() == kDtFloat;
-}
-
-std::string stringAttr(const ExecNode& n, const char* name, const char* dflt) {
-    auto it = n.def->attr().find(name);
-    return it != n.def->attr().end() && it->second.value_case() == tensorflow::AttrValue::kS ? it->second.s() : dflt;
 }
 
 bool boolAttr(const ExecNode& n, const char* name) {

@@ -26,20 +26,16 @@
 // Const of another shape is not folded; a computed one is checked by the kernels on its values,
 // which fail naming the node (and TFSCOPE_OPTIMIZE=0) otherwise.
 
-#include <memory>
 #include <string>
-#include <vector>
 
-#include "model/exec/exec_graph.h"
-
-namespace tensorflow { class NodeDef; }
+#include "model/exec/graph_rewrite.h"
 
 namespace tfscope::exec {
 
 // Rewrites `nodes` in place (may append nodes); new NodeDefs go to `owned`; `absorbed` is resized
 // to the new node count and the absorbed nodes are set. Returns the number of chains folded.
 int foldScaleShift(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
-                   std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed);
+                   OwnedNodeDefs* owned, std::vector<char>* absorbed);
 
 // Whether endpoint `e` is an inference constant: computed from Const nodes and variable reads
 // alone, through elementwise and reshape ops. `memo` (one entry per node, 0 = unknown, 1 = yes,

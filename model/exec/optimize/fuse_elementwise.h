@@ -19,21 +19,14 @@
 // under its own name and the earlier ones stay, marked absorbed, for fetches; a run that feeds one
 // uses the unfused graph.
 
-#include <memory>
-#include <vector>
-
-#include "model/exec/exec_graph.h"
-
-namespace tensorflow {
-class NodeDef;
-}
+#include "model/exec/graph_rewrite.h"
 
 namespace tfscope::exec {
 
 // `absorbed` must have one entry per node; nodes already absorbed are left alone, and the chains'
 // earlier nodes are marked. Returns the number of chains fused.
 int fuseElementwiseChains(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
-                          std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed);
+                          OwnedNodeDefs* owned, std::vector<char>* absorbed);
 
 // This pass's own switch (under the optimizer's, optimize.h), on by default;
 // TFSCOPE_FUSE_ELEMENTWISE=0 in the environment turns it off. Thread-safe.

@@ -9,19 +9,14 @@
 // fold_pad.h (zero padding into the convolution or max pooling after it), fold_scale_shift.h (a
 // per-channel scale/shift after Conv2D/MatMul/DepthwiseConv2dNative into its weights and bias).
 
-#include <memory>
-#include <vector>
-
-#include "model/exec/exec_graph.h"
-
-namespace tensorflow { class NodeDef; }
+#include "model/exec/graph_rewrite.h"
 
 namespace tfscope::exec {
 
 // Runs every pass. `absorbed` ends with one entry per node (nodes may be appended). Returns the
 // number of rewrites.
 int optimizeGraph(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& returns,
-                  std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed);
+                  OwnedNodeDefs* owned, std::vector<char>* absorbed);
 
 // Process-wide switch, on by default; TFSCOPE_OPTIMIZE=0 in the environment turns it off. Graphs
 // built while it is off stay unoptimized. Thread-safe.

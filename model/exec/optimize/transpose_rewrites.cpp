@@ -9,8 +9,6 @@
 namespace tfscope::exec {
 namespace {
 
-bool isOp(const ExecNode& n, const char* op) { return n.def && n.def->op() == op; }
-
 // The constant permutation a Transpose's second input holds (through Identity), or empty.
 std::vector<int64_t> constPerm(const std::vector<ExecNode>& nodes, Endpoint e) {
     const Tensor t = constValueOf(nodes, e);
@@ -45,7 +43,7 @@ std::vector<int> joinedControl(const ExecNode& node, const ExecNode& transpose) 
 
 // Gives node i a new NodeDef (op, same name) reading `inputs`, with `control` and the attrs named.
 void replace(std::vector<ExecNode>& nodes, size_t i, const char* op, std::vector<Endpoint> inputs, std::vector<int> control,
-             std::initializer_list<const char*> keepAttrs, std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned) {
+             std::initializer_list<const char*> keepAttrs, OwnedNodeDefs* owned) {
     ExecNode& node = nodes[i];
     auto def = std::make_unique<tensorflow::NodeDef>();
     def->set_name(node.name);
@@ -66,19 +64,18 @@ void replace(std::vector<ExecNode>& nodes, size_t i, const char* op, std::vector
 
 }  // namespace
 
-int rewriteTransposes(std::vector<ExecNode>& nodes, const std::vector<Endpoint>&, std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned,
-                      std::vector<char>* absorbed) {
+int rewriteTransposes(std::vector<ExecNode>& nodes, const std::vector<Endpoint>&, OwnedNodeDefs* owned, std::vector<char>* absorbed) {
     int rewritten = 0;
     for (size_t i = 0; i < nodes.size(); ++i) {
         const ExecNode& node = nodes[i];
-        if ((*absorbed)[i] || node.inputs.size() != (isOp(node, "Transpose") ? 2u : 1u) || node.inputs[0].output != 0) continue;
+        if ((*absorbed)[i] || node.inputs.size() != (isOp(node, {"Transpose"}) ? 2u : 1u) || node.inputs[0].output != 0) continue;
         const int t = node.inputs[0].node;
         const ExecNode& transpose = nodes[size_t(t)];
-        if (!isOp(transpose, "Transpose") || transpose.inputs.size() != 2) continue;
-        if (isOp(node, "Transpose")) {
+        if (!isOp(transpose, {"Transpose"}) || transpose.inputs.size() != 2) continue;
+        if (isOp(node, {"Transpose"})) {
             if (!undoes(constPerm(nodes, transpose.inputs[1]), constPerm(nodes, node.inputs[1]))) continue;
             replace(nodes, i, "Identity", {transpose.inputs[0]}, joinedControl(node, transpose), {"T"}, owned);
-        } else if (isOp(node, "Shape")) {
+        } else if (isOp(node, {"Shape"})) {
             replace(nodes, i, "_TfsTransposedShape", {transpose.inputs[0], transpose.inputs[1]}, joinedControl(node, transpose),
                     {"T", "out_type"}, owned);
         } else {
