@@ -7,7 +7,7 @@
 // number of threads.
 //
 //   build-*/bench/bench_matmul [--serial]
-//   build-*/bench/bench_matmul --packed M K N [REPS] [--fill]   (one product, B packed beforehand)
+//   build-*/bench/bench_matmul --packed M K N [REPS] [--fill] [--cold]   (one product, B packed beforehand)
 #include <immintrin.h>
 
 #include <algorithm>
@@ -102,15 +102,19 @@ const char* pathName(SgemmIsa isa) {
     return "?";
 }
 
-// --packed M K N [REPS] [--fill]: one product as a Session runs it, B packed once beforehand (the
+// --packed M K N [REPS] [--fill] [--cold]: one product as a Session runs it, B packed once beforehand (the
 // DerivedCache keeps a layer's packed weights), best of REPS; --fill builds A's blocks through the
-// fill callback a convolution uses (here a copy) instead of reading A in place.
+// fill callback a convolution uses (here a copy) instead of reading A in place. --cold flushes the packed B from the caches before each product (a layer's weights at batch 1).
 int packedOnly(int argc, char** argv) {
     const int64_t m = std::atoll(argv[2]), k = std::atoll(argv[3]), n = std::atoll(argv[4]);
     const int reps = argc > 5 ? std::max(1, std::atoi(argv[5])) : 30;
-    const bool fill = argc > 6 && std::string_view(argv[6]) == "--fill";
+    bool fill = false, cold = false;
+    for (int i = 6; i < argc; ++i) {
+        fill = fill || std::string_view(argv[i]) == "--fill";
+        cold = cold || std::string_view(argv[i]) == "--cold";
+    }
     if (m <= 0 || k <= 0 || n <= 0) {
-        std::printf("usage: bench_matmul --packed M K N [REPS] [--fill]\n");
+        std::printf("usage: bench_matmul --packed M K N [REPS] [--fill] [--cold]\n");
         return 2;
     }
     std::vector<float> a(size_t(m * k)), b(size_t(k * n)), c(size_t(m * n));
@@ -129,12 +133,17 @@ int packedOnly(int argc, char** argv) {
     }
     double best = 1e30;
     for (int r = 0; r < reps; ++r) {
+        if (cold) {  // B out of every cache level, as a layer's weights are in a network at batch 1
+            const char* p = reinterpret_cast<const char*>(packed.data());
+            for (size_t i = 0; i < packed.bytes(); i += 64) _mm_clflush(p + i);
+            _mm_mfence();
+        }
         const auto t0 = Clock::now();
         kernels::packedSgemmParallel(ctx, rows, packed, c.data(), m, {});
         best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
     }
-    std::printf("[%lld,%lld]x[%lld,%lld] %s, %d threads, %s: %.3f ms, %.1f GFLOP/s\n", (long long)m, (long long)k, (long long)k,
-                (long long)n, fill ? "A filled by blocks" : "A in place", ctx.device().numThreads(), kernels::sgemmIsaName(kernels::sgemmIsa()),
+    std::printf("[%lld,%lld]x[%lld,%lld] %s%s, %d threads, %s: %.3f ms, %.1f GFLOP/s\n", (long long)m, (long long)k, (long long)k,
+                (long long)n, fill ? "A filled by blocks" : "A in place", cold ? ", B cold" : "", ctx.device().numThreads(), kernels::sgemmIsaName(kernels::sgemmIsa()),
                 best * 1e3, 2.0 * double(m) * double(k) * double(n) / best / 1e9);
     return 0;
 }

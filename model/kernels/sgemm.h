@@ -12,7 +12,8 @@
 // every path), A in MC x KC blocks read in place (rows with contiguous depth;
 // a transposed A is gathered a block at a time), and a register-tile micro-kernel: 6x16 (two
 // 8-float registers per row) with AVX2, 8x32 (two 16-float registers per row, over two adjacent
-// panels; masked edge columns) with AVX-512F. Both paths read the same packed B and sum each element's products in the same
+// panels; masked edge columns; 6x64 over four panels for a block of exactly 64 columns) with
+// AVX-512F. Both paths read the same packed B and sum each element's products in the same
 // order, so they give the same bits. Threads split the rows, or, for few rows, the columns
 // (packedSgemmParallel).
 //

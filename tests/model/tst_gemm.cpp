@@ -112,8 +112,9 @@ struct Conv {
 // 64 channels x 4 taps: each 256-deep slice is one whole filter row (the patch copy's row path);
 // a 7x7 stride-2 stem on 3 channels and a 1x1 stride-2 shortcut (ResNet's); three images whose
 // padded copies (2.2 MB each) are made one at a time (conv2d.cpp: groups of images); 96 channels,
-// which the AVX-512 path multiplies as copied patches too.
-const Conv kConvs[] = {{2, 9, 7, 5, 3, 3, 20, 1, 1, "SAME"}, {1, 13, 11, 40, 5, 3, 33, 2, 1, "VALID"}, {3, 10, 10, 3, 3, 3, 16, 1, 2, "SAME"}, {2, 32, 32, 3, 3, 3, 32, 1, 1, "SAME"}, {1, 8, 9, 64, 3, 3, 7, 2, 1, "SAME"}, {1, 1, 1, 2, 3, 3, 5, 1, 1, "SAME"}, {2, 6, 6, 4, 1, 1, 18, 2, 1, "VALID"}, {1, 7, 8, 64, 3, 4, 9, 1, 1, "SAME"}, {1, 23, 21, 3, 7, 7, 64, 2, 1, "SAME"}, {2, 9, 9, 24, 1, 1, 40, 2, 1, "SAME"}, {3, 150, 150, 24, 3, 3, 4, 1, 1, "SAME"}, {1, 9, 8, 96, 3, 3, 20, 1, 1, "SAME"}};
+// which the AVX-512 path multiplies as copied patches too; 64 filters read in place over two
+// 144-row blocks (AVX-512's 6x64 tile).
+const Conv kConvs[] = {{2, 11, 9, 32, 3, 3, 64, 1, 1, "SAME"}, {2, 9, 7, 5, 3, 3, 20, 1, 1, "SAME"}, {1, 13, 11, 40, 5, 3, 33, 2, 1, "VALID"}, {3, 10, 10, 3, 3, 3, 16, 1, 2, "SAME"}, {2, 32, 32, 3, 3, 3, 32, 1, 1, "SAME"}, {1, 8, 9, 64, 3, 3, 7, 2, 1, "SAME"}, {1, 1, 1, 2, 3, 3, 5, 1, 1, "SAME"}, {2, 6, 6, 4, 1, 1, 18, 2, 1, "VALID"}, {1, 7, 8, 64, 3, 4, 9, 1, 1, "SAME"}, {1, 23, 21, 3, 7, 7, 64, 2, 1, "SAME"}, {2, 9, 9, 24, 1, 1, 40, 2, 1, "SAME"}, {3, 150, 150, 24, 3, 3, 4, 1, 1, "SAME"}, {1, 9, 8, 96, 3, 3, 20, 1, 1, "SAME"}};
 
 Result<Tensor> runConv(const Conv& cv) {
     const auto x = randomVector(size_t(cv.n * cv.h * cv.w * cv.c), 7), k = randomVector(size_t(cv.kh * cv.kw * cv.c * cv.f), 8);
@@ -239,7 +240,7 @@ void TestGemm::testProducts() {
     USE_ISA(SgemmIsa(isa));
     // The packed GEMMs' tiles and edges (rows around the 6- and 8-row tiles and the 144-row block,
     // depths of one block (up to 320) and of several equal blocks around 256 deep, columns around the 16- and 32-column tiles and the 3072-column
-    // block; many rows, which the threads split by rows), then one row: the GEMV (8- and 16-column
+    // block, exactly 64 columns (AVX-512's 6x64 tile, edge rows and two depth blocks); many rows, which the threads split by rows), then one row: the GEMV (8- and 16-column
     // vectors, a scalar tail; the last ones large enough for the threads to split B).
     // clang-format off
     const Product shapes[] = {{1, 1, 1, false, false},     {3, 5, 7, false, false},       {6, 16, 16, false, false},
@@ -248,7 +249,8 @@ void TestGemm::testProducts() {
                               {8, 256, 48, false, false},  {9, 64, 16, false, false},     {11, 1, 15, false, false},
                               {25, 513, 31, false, false}, {145, 255, 1, false, false},   {4, 3, 50, false, false},
                               {1000, 70, 41, false, false}, {10, 320, 20, false, false},  {10, 321, 20, false, false},
-                              {3, 1300, 35, false, false},
+                              {3, 1300, 35, false, false}, {13, 300, 64, false, false}, {150, 600, 64, false, false},
+                              {1000, 70, 64, false, false},
                               {1, 784, 512, false, false}, {1, 300, 70, false, false},    {1, 1000, 3, false, false},
                               {1, 17, 129, false, false},  {1, 2048, 1001, false, false}, {1, 2048, 2100, false, false}};
     // clang-format on
@@ -317,7 +319,8 @@ void TestGemm::testPathsAgree() {
     for (Product p : {Product{1, 2061, 517, false, false}, Product{1, 2061, 517, false, true}, Product{1, 2048, maxN, false, false},
                       Product{1, 2048, maxN, false, true}, Product{4, 5, n, false, false}, Product{37, 600, n, true, false},
                       Product{150, 257, n, false, true}, Product{600, 64, n, false, false}, Product{19, 321, n, false, false},
-                      Product{9, 1300, n, false, true}}) {
+                      Product{9, 1300, n, false, true}, Product{13, 300, 64, false, false}, Product{150, 600, 64, true, false},
+                      Product{1000, 70, 64, false, true}}) {
         const auto a = randomVector(size_t(p.m * p.k), 11), b = randomVector(size_t(p.k * p.n), 12);
         const auto addend = randomVector(size_t(p.m * p.n), 13);
         for (int kind = 0; kind < 3; ++kind) {
@@ -439,7 +442,7 @@ void TestGemm::testConvolutionOverResidual() {
     // residual someone else holds is left as it was.
     if (!packedSgemmAvailable()) QSKIP("The portable GEMM writes every output into a new buffer.");
     for (const Conv& cv : {Conv{2, 9, 7, 16, 3, 3, 20, 1, 1, "SAME"}, Conv{1, 12, 10, 64, 1, 1, 40, 1, 1, "SAME"},
-                           Conv{1, 6, 5, 48, 3, 3, 24, 1, 1, "SAME"}}) {
+                           Conv{1, 6, 5, 48, 3, 3, 24, 1, 1, "SAME"}, Conv{1, 12, 10, 64, 1, 1, 64, 1, 1, "SAME"}}) {
         const int64_t depth = cv.kh * cv.kw * cv.c;
         const auto x = randomVector(size_t(cv.n * cv.h * cv.w * cv.c), 7), k = randomVector(size_t(depth * cv.f), 8);
         const auto bias = randomVector(size_t(cv.f), 9), add = randomVector(size_t(cv.n * cv.h * cv.w * cv.f), 10);
