@@ -20,7 +20,9 @@ MODELS = ("mlp", "cnn", "resnet50", "bert", "lstm")
 # Per-example input shape and dtype (the batch dimension is prepended).
 INPUT_SHAPES = {"mlp": (784,), "cnn": (32, 32, 3), "resnet50": (224, 224, 3), "bert": (64,), "lstm": (50, 32)}
 INPUT_DTYPES = {"bert": np.int32}
-DEFAULT_N = {"mlp": 50, "cnn": 30, "resnet50": 5, "bert": 20, "lstm": 20}
+# Runs per engine and case: enough for a steady median (the sub-millisecond models vary by 10-30 %
+# between runs of 30), few for ResNet-50 (a batch-32 run of TensorFlow takes over a second).
+DEFAULT_N = {"mlp": 500, "cnn": 300, "resnet50": 5, "bert": 100, "lstm": 100}
 DESCRIPTIONS = {
     "mlp": "Dense 784→512→256→10 (relu, softmax)",
     "cnn": "32×32×3, Conv 32 + pool, Conv 64 + pool, Dense 128, Dense 10",
