@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "attr_value.pb.h"
 #include "model/kernels/broadcast.h"
 
 namespace tfscope::kernels {
@@ -15,7 +16,9 @@ Result<const float*> channelArg(KernelContext& ctx, int index, int64_t channels,
     return dataOf<float>(*t);
 }
 
-std::string joined(const std::vector<std::string>& ops) {
+using OpNames = google::protobuf::RepeatedPtrField<std::string>;
+
+std::string joined(const OpNames& ops) {
     std::string s;
     for (const std::string& op : ops) s += (s.empty() ? "" : ",") + op;
     return s;
@@ -35,9 +38,12 @@ GemmEpilogue FusedEpilogue::epilogue() const {
 }
 
 Result<FusedEpilogue> FusedEpilogue::fromNode(KernelContext& ctx, int firstArg, int64_t channels) {
-    const std::vector<std::string> ops = ctx.attrStringList("fused_ops");
+    // Read in place (every run calls this: no copy of the names).
+    static const OpNames kNone;
+    const tensorflow::AttrValue* attr = ctx.attr("fused_ops");
+    const OpNames& ops = attr && attr->value_case() == tensorflow::AttrValue::kList ? attr->list().s() : kNone;
     FusedEpilogue fused;
-    size_t next = 0;
+    int next = 0;
     int arg = firstArg;
     if (next < ops.size() && ops[next] == "BiasAdd") {
         TFS_ASSIGN_OR_RETURN(fused.bias, channelArg(ctx, arg++, channels, "bias"));

@@ -77,12 +77,13 @@ template <typename T> constexpr bool kIsComplex =
 
 Status unsupportedType(const KernelContext& ctx, DType d);
 
-// Calls f(TypeTag<T>{}) for the T of the list whose dtype is `d`; Unimplemented otherwise.
+// Calls f(TypeTag<T>{}) for the T of the list whose dtype is `d`; Unimplemented otherwise (the
+// message is built only then: every kernel call goes through here).
 template <typename... Ts, typename F>
 Status dispatch(TypeList<Ts...>, const KernelContext& ctx, DType d, F&& f) {
-    Status result = unsupportedType(ctx, d);
-    (void)((d == dtypeOf<Ts>() ? (result = f(TypeTag<Ts>{}), true) : false) || ...);
-    return result;
+    Status result;
+    const bool matched = ((d == dtypeOf<Ts>() ? (result = f(TypeTag<Ts>{}), true) : false) || ...);
+    return matched ? result : unsupportedType(ctx, d);
 }
 
 // 16-byte element (complex128) for kernels that only move elements around.
