@@ -327,6 +327,21 @@ void OrderedRun::planInvariants(const std::vector<Endpoint>& fetches) {
         "ApplyGradientDescent", "ResourceApplyGradientDescent", "DestroyResourceOp"};
     std::vector<char> invariant(nodes, 0);
     m_stepInvariant.assign(order.size(), 0);
+    // Ops that may write a variable (stateful calls and control flow may hold such ops): then no
+    // variable's value is kept (one read after a write would be stale), only what constants and
+    // handles alone give (a TF2 signature's VarHandleOps beside its call: a handle stays the same
+    // when the variable's value changes).
+    static const std::set<std::string, std::less<>> statefulCalls = {"StatefulPartitionedCall", "If", "Case", "While"};
+    bool valuesToo = true;
+    for (size_t i = 0; i < order.size() && valuesToo; ++i) {
+        const ExecNode& node = m_graph.node(order[i]);
+        if (!node.def) continue;
+        const std::string& op = node.def->op();
+        const uint8_t flags = m_plan->stepAt[i];
+        const KernelDef* kernel = m_plan->kernelAt[i];
+        const bool calls = kernel == callByOpNameKernel() || (kernel && kernel->stateful && statefulCalls.count(op));
+        if (writers.count(op) || (flags & ExecGraph::Plan::kTakesRefs) || calls) valuesToo = false;
+    }
     // Function arguments whose every reader in the run is a ReadVariableOp: variable handles.
     std::vector<int> readers(nodes, 0), otherReaders(nodes, 0);
     for (int x : order) {
@@ -338,7 +353,7 @@ void OrderedRun::planInvariants(const std::vector<Endpoint>& fetches) {
     for (const Endpoint& e : fetches)
         if (e.node >= 0) ++otherReaders[size_t(e.node)];
     m_memoArgs.clear();
-    for (size_t x = 0; x < nodes; ++x) {
+    for (size_t x = 0; valuesToo && x < nodes; ++x) {
         const ExecNode& node = m_graph.node(int(x));
         if (!node.def && node.argIndex >= 0 && readers[x] > 0 && otherReaders[x] == 0) {
             invariant[x] = 1;
@@ -353,15 +368,12 @@ void OrderedRun::planInvariants(const std::vector<Endpoint>& fetches) {
         const std::string& op = node.def->op();
         const uint8_t flags = m_plan->stepAt[i];
         const KernelDef* kernel = m_plan->kernelAt[i];
-        // Ops that may write a variable: then nothing is kept (a value read after a write would be
-        // stale). Stateful calls and control flow may hold such ops.
-        static const std::set<std::string, std::less<>> statefulCalls = {"StatefulPartitionedCall", "If", "Case", "While"};
-        const bool calls = kernel == callByOpNameKernel() || (kernel && kernel->stateful && statefulCalls.count(op));
-        if (writers.count(op) || (flags & ExecGraph::Plan::kTakesRefs) || calls || (!kernel && !(flags & ExecGraph::Plan::kForward))) {
+        if (!kernel && !(flags & ExecGraph::Plan::kForward)) {  // a missing kernel: the run fails anyway
             m_memoOn = false;
             m_stepInvariant.assign(order.size(), 0);
             return;
         }
+        if (!valuesToo && op == "ReadVariableOp") continue;  // not invariant
         // A fed input only as a ReadVariableOp's handle argument (checked per run: m_memoArgs).
         bool ok = (flags & ExecGraph::Plan::kMerge) == 0 && ((flags & ExecGraph::Plan::kFedInput) == 0 || op == "ReadVariableOp");
         if (ok && op != "Const" && op != "VarHandleOp" && op != "ReadVariableOp" && !(flags & ExecGraph::Plan::kForward))

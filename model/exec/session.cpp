@@ -13,6 +13,7 @@
 #include "model/buffer.h"
 #include "model/exec/exec_graph.h"
 #include "model/exec/executor.h"
+#include "model/exec/executor_node.h"
 #include "model/exec/function_library.h"
 #include "model/exec/function_runner.h"
 #include "model/exec/resource_manager.h"
@@ -55,6 +56,15 @@ Session::LiveCount::LiveCount() { g_liveSessions.fetch_add(1); }
 Session::LiveCount::~LiveCount() {
     if (g_liveSessions.fetch_sub(1) == 1) HeapBuffer::releaseCachedBuffers();
 }
+
+struct Session::KeptRun {
+    std::vector<uint64_t> key;
+    std::unique_ptr<RepeatedRun> run;
+};
+
+namespace {
+constexpr size_t kKeptRuns = 4;
+}  // namespace
 
 Session::~Session() { cancel(); }
 
@@ -144,13 +154,63 @@ Status Session::run(const std::vector<std::pair<std::string, Tensor>>& feeds, co
     if (keep)
         for (const Feed& f : fs) keep->offer(graph.node(f.at.node).name + ":" + std::to_string(f.at.output), f.value);
     m_state->keeper = keep;
-    Executor executor(graph, *m_state);
     std::vector<Tensor> out;
-    const Status st = executor.run(fs, ends, t, &out);
+    Status st;
+    if (!unfused) {
+        st = runKept(fs, ends, t, &out);
+    } else {
+        Executor executor(graph, *m_state);
+        st = executor.run(fs, ends, t, &out);
+    }
     m_state->keeper = nullptr;
     TFS_RETURN_IF_ERROR(st);
     if (outputs) *outputs = std::move(out);
     return Status::OK();
+}
+
+Status Session::runKept(const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches, const std::vector<int>& targets,
+                        std::vector<Tensor>* out) {
+    // After a variable changed (an assignment, a restore, an edit), the kept passes go: their kept
+    // values are stale, and holding them would keep the old weights (and what the derived cache
+    // made from them) alive.
+    if (const uint64_t epoch = resourceEpoch(); epoch != m_keptEpoch) {
+        m_keptRuns.clear();
+        m_keptEpoch = epoch;
+    }
+    std::vector<size_t> byKey(feeds.size());
+    for (size_t i = 0; i < byKey.size(); ++i) byKey[i] = i;
+    std::sort(byKey.begin(), byKey.end(), [&](size_t a, size_t b) { return endpointKey(feeds[a].at) < endpointKey(feeds[b].at); });
+    std::vector<uint64_t> key;
+    key.reserve(feeds.size() + fetches.size() + targets.size() + 2);
+    for (size_t i : byKey) {
+        if (!key.empty() && key.back() == endpointKey(feeds[i].at)) {  // fed twice: as a one-off pass reports it
+            Executor executor(*m_graph, *m_state);
+            return executor.run(feeds, fetches, targets, out);
+        }
+        key.push_back(endpointKey(feeds[i].at));
+    }
+    key.push_back(~uint64_t(0));  // separators: an endpoint key never has all bits set
+    for (Endpoint e : fetches) key.push_back(endpointKey(e));
+    key.push_back(~uint64_t(0));
+    for (int t : targets) key.push_back(uint64_t(uint32_t(t)));
+    auto it = std::find_if(m_keptRuns.begin(), m_keptRuns.end(), [&](const auto& k) { return k->key == key; });
+    if (it == m_keptRuns.end()) {
+        if (m_keptRuns.size() >= kKeptRuns) m_keptRuns.pop_back();
+        std::vector<Endpoint> fed;
+        for (size_t i : byKey) fed.push_back(feeds[i].at);
+        auto made = std::make_unique<KeptRun>();
+        made->key = std::move(key);
+        made->run = std::make_unique<RepeatedRun>(*m_graph, *m_state, std::move(fed), fetches, targets);
+        m_keptRuns.insert(m_keptRuns.begin(), std::move(made));
+    } else {
+        std::rotate(m_keptRuns.begin(), it, it + 1);  // most recently used first
+    }
+    std::vector<Tensor> values;
+    values.reserve(feeds.size());
+    for (size_t i : byKey) values.push_back(feeds[i].value);
+    const Status st = m_keptRuns.front()->run->run(values, out);
+    if (!st.ok()) m_keptRuns.erase(m_keptRuns.begin());  // a failed pass starts afresh next time
+    return st;
 }
 
 std::vector<std::string> Session::signatureKeys() const {

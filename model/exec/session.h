@@ -32,6 +32,8 @@ namespace Eigen { class ThreadPoolDevice; }
 namespace tfscope::exec {
 
 class ExecGraph;
+struct Endpoint;
+struct Feed;
 class FunctionLibrary;
 class FunctionRunner;
 class ResourceManager;
@@ -117,6 +119,9 @@ public:
 private:
     Session() = default;
     Result<std::vector<int>> targetNodes(const std::vector<std::string>& targets) const;
+    // A run of the fused graph through m_keptRuns (see there).
+    Status runKept(const std::vector<Feed>& feeds, const std::vector<Endpoint>& fetches, const std::vector<int>& targets,
+                   std::vector<Tensor>* out);
 
     // Counts open sessions; when the last one has closed (this member goes last, after every tensor
     // the session held), the storage kept for reusing freed tensor buffers is given back.
@@ -136,6 +141,12 @@ private:
     std::unique_ptr<Pool> m_pool;
     std::unique_ptr<RunState> m_state;
     std::unique_ptr<FunctionRunner> m_functions;  // after m_state: its prepared calls refer to it
+    // The last few top-level passes (by fed endpoints, fetches and targets), kept between runs like a
+    // function body's: their run-invariant values (a TF2 signature's variable handles, a frozen
+    // graph's constant arithmetic) are not computed again. After m_state and the graphs: they refer to them.
+    struct KeptRun;
+    std::vector<std::unique_ptr<KeptRun>> m_keptRuns;  // most recently used first
+    uint64_t m_keptEpoch = 0;                          // resourceEpoch() when they were checked last
     std::atomic<bool> m_cancelled{false};     // the current run's flag, read by the executor
     std::atomic<uint64_t> m_cancelEpoch{0};   // cancel() calls so far
     std::mutex m_runMutex;

@@ -472,6 +472,9 @@ node { name: "read" op: "ReadVariableOp" input: "h" input: "^add" attr { key: "d
 // another run, must show in the next call; one function called with two variables in the same run
 // gives each its own value; an edit through setSessionVariable-like writes is covered by the epoch.
 void TestExec::testInvariantValuesFollowVariables() {
+    OpProfile profile;
+    SessionOptions options;
+    options.profile = &profile;
     auto s = sessionFor(R"(
 node { name: "hv" op: "VarHandleOp" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shared_name" value { s: "v" } } }
 node { name: "hw" op: "VarHandleOp" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shared_name" value { s: "w" } } }
@@ -493,7 +496,8 @@ library { function {
   node_def { name: "w3" op: "Mul" input: "read:value:0" input: "three:output:0" attr { key: "T" value { type: DT_FLOAT } } }
   node_def { name: "out" op: "AddV2" input: "a" input: "w3:z:0" attr { key: "T" value { type: DT_FLOAT } } }
   ret { key: "r" value: "out:z:0" }
-} })");
+} })",
+                        options);
     QVERIFY(s);
     QVERIFY(s->run({{"x", Tensor::scalar<float>(1)}}, {}, {"set"}, nullptr).ok());
     QVERIFY(s->run({{"x", Tensor::scalar<float>(100)}}, {}, {"setw"}, nullptr).ok());
@@ -514,10 +518,17 @@ library { function {
         Status st = s->run({{"y", Tensor::scalar<float>(y)}}, {"fv"}, {}, &out);
         return st.ok() ? out[0].data<float>()[0] : -1.0f;
     };
+    // The top-level pass is kept too (Session::runKept): its VarHandleOp runs once, not every run,
+    // and again after a write.
+    auto handleCalls = [&] { return profile.byOp()["VarHandleOp"].calls; };
     QCOMPARE(callV(1), -5.0f);
+    const int64_t handles = handleCalls();
     QCOMPARE(callV(2), -4.0f);
+    QCOMPARE(callV(3), -3.0f);
+    QCOMPARE(handleCalls(), handles);
     QVERIFY(s->run({{"x", Tensor::scalar<float>(7)}}, {}, {"set"}, nullptr).ok());
     QCOMPARE(callV(0), 21.0f);
+    QVERIFY(handleCalls() > handles);
     QVERIFY(s->run({{"x", Tensor::scalar<float>(1)}}, {}, {"add"}, nullptr).ok());
     QCOMPARE(callV(0), 24.0f);
 }
