@@ -135,23 +135,13 @@ int fuseKernelChains(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& 
         auto def = std::make_unique<tensorflow::NodeDef>(*product.def);
         def->set_name(last.name);
         def->set_op(product.def->op() == "Conv2D" ? "_FusedConv2D" : "_FusedMatMul");
-        def->clear_input();
         std::vector<Endpoint> inputs = product.inputs;
         inputs.insert(inputs.end(), chain.args.begin(), chain.args.end());
-        for (const Endpoint& e : inputs) def->add_input(endpointName(nodes, e));
-        std::vector<int> control;
-        for (int n : chain.nodes)
-            for (int c : nodes[size_t(n)].controlInputs)
-                if (std::find(control.begin(), control.end(), c) == control.end()) control.push_back(c);
-        for (int c : control) def->add_input("^" + nodes[size_t(c)].name);
         auto& attrs = *def->mutable_attr();
         for (const std::string& op : chain.ops) attrs["fused_ops"].mutable_list()->add_s(op);
         attrs["num_args"].set_i(int64_t(chain.args.size()));
         if (chain.hasEpsilon) attrs["epsilon"].set_f(chain.epsilon);
-        last.def = def.get();
-        last.inputs = std::move(inputs);
-        last.controlInputs = std::move(control);
-        owned->push_back(std::move(def));
+        installNode(nodes, size_t(chain.nodes.back()), std::move(def), std::move(inputs), joinedControlInputs(nodes, chain.nodes), owned);
         for (size_t k = 0; k + 1 < chain.nodes.size(); ++k) (*absorbed)[size_t(chain.nodes[k])] = 1;
         // Two chains can meet at one Add (a ResNet stage's first block: the main branch and the
         // projected shortcut); the first takes it, the other ends before it.

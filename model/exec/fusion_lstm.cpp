@@ -142,23 +142,13 @@ int fuseLstmCells(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& ret
         auto def = std::make_unique<tensorflow::NodeDef>();
         def->set_name(last.name);
         def->set_op("_TfsLstmCell");
-        def->add_input(endpointName(nodes, cell.z));
-        def->add_input(endpointName(nodes, cell.c));
-        std::vector<int> control;
-        for (int n : cell.nodes)
-            for (int c : nodes[size_t(n)].controlInputs)
-                if (std::find(control.begin(), control.end(), c) == control.end()) control.push_back(c);
-        for (int c : control) def->add_input("^" + nodes[size_t(c)].name);
         auto& attrs = *def->mutable_attr();
         attrs["T"].set_type(static_cast<tensorflow::DataType>(kDtFloat));
         for (int k : cell.slot) attrs["gate_slots"].mutable_list()->add_i(k);
         attrs["split_dim"].set_i(cell.splitDim);
-        last.def = def.get();
-        last.inputs = {cell.z, cell.c};
-        last.controlInputs = std::move(control);
+        installNode(nodes, size_t(cell.hNew), std::move(def), {cell.z, cell.c}, joinedControlInputs(nodes, cell.nodes), owned);
         last.numOutputs = 2;
         last.knownOutputs = true;
-        owned->push_back(std::move(def));
         // Readers of c' outside the cell (the next step's state, a return through Identity) read
         // the fused node's second output; c''s own node stays, absorbed, for a fetch of it.
         for (auto& [reader, out] : r.data[size_t(cell.cNew)]) {

@@ -1,5 +1,6 @@
 #include "model/exec/graph_rewrite.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -35,6 +36,26 @@ bool isOp(const ExecNode& n, std::initializer_list<const char*> ops) {
 std::string stringAttr(const ExecNode& n, const char* name, const char* dflt) {
     auto it = n.def->attr().find(name);
     return it != n.def->attr().end() && it->second.value_case() == tensorflow::AttrValue::kS ? it->second.s() : dflt;
+}
+
+std::vector<int> joinedControlInputs(const std::vector<ExecNode>& nodes, const std::vector<int>& members) {
+    std::vector<int> control;
+    for (int n : members)
+        for (int c : nodes[size_t(n)].controlInputs)
+            if (std::find(control.begin(), control.end(), c) == control.end()) control.push_back(c);
+    return control;
+}
+
+void installNode(std::vector<ExecNode>& nodes, size_t i, std::unique_ptr<tensorflow::NodeDef> def, std::vector<Endpoint> inputs,
+                 std::vector<int> control, OwnedNodeDefs* owned) {
+    def->clear_input();
+    for (const Endpoint& e : inputs) def->add_input(endpointName(nodes, e));
+    for (int c : control) def->add_input("^" + nodes[size_t(c)].name);
+    ExecNode& node = nodes[i];
+    node.def = def.get();
+    node.inputs = std::move(inputs);
+    node.controlInputs = std::move(control);
+    owned->push_back(std::move(def));
 }
 
 Tensor constValueOf(const std::vector<ExecNode>& nodes, Endpoint e) {

@@ -8,6 +8,7 @@
 //   if (isOp(n, {"Conv2D", "MatMul"})) ...                 // the node's op is one of these
 //   stringAttr(n, "padding", "VALID")                    // a string attr, or the default
 //   def->add_input(endpointName(nodes, e));              // "node" or "node:k"
+//   installNode(nodes, i, std::move(def), inputs, joinedControlInputs(nodes, {i, j}), &owned);
 //   Tensor perm = constValueOf(nodes, n.inputs[1]);       // a Const's values, or invalid
 //
 //   EnvSwitch g_pass("TFSCOPE_MY_PASS");                  // on unless the variable is "0"
@@ -49,6 +50,15 @@ std::string stringAttr(const ExecNode& n, const char* name, const char* dflt);
 
 // "name" for output 0, "name:k" otherwise.
 std::string endpointName(const std::vector<ExecNode>& nodes, Endpoint e);
+
+// The control inputs of the `members` nodes, each once, in their order: a node that replaces them
+// waits for what each of them waited for.
+std::vector<int> joinedControlInputs(const std::vector<ExecNode>& nodes, const std::vector<int>& members);
+
+// Puts `def` in node i's place: its input list becomes `inputs` and then `control` ("^name"), and
+// node i reads them; `owned` keeps def (the node points into it).
+void installNode(std::vector<ExecNode>& nodes, size_t i, std::unique_ptr<tensorflow::NodeDef> def, std::vector<Endpoint> inputs,
+                 std::vector<int> control, OwnedNodeDefs* owned);
 
 // The values of the Const that `e` is (through Identity nodes), or an invalid Tensor.
 Tensor constValueOf(const std::vector<ExecNode>& nodes, Endpoint e);

@@ -179,16 +179,11 @@ Status Session::runKept(const std::vector<Feed>& feeds, const std::vector<Endpoi
     }
     std::vector<size_t> byKey(feeds.size());
     for (size_t i = 0; i < byKey.size(); ++i) byKey[i] = i;
-    std::sort(byKey.begin(), byKey.end(), [&](size_t a, size_t b) { return endpointKey(feeds[a].at) < endpointKey(feeds[b].at); });
+    // Stable: an endpoint fed twice keeps its order, so the last value wins as in a one-off pass.
+    std::stable_sort(byKey.begin(), byKey.end(), [&](size_t a, size_t b) { return endpointKey(feeds[a].at) < endpointKey(feeds[b].at); });
     std::vector<uint64_t> key;
     key.reserve(feeds.size() + fetches.size() + targets.size() + 2);
-    for (size_t i : byKey) {
-        if (!key.empty() && key.back() == endpointKey(feeds[i].at)) {  // fed twice: as a one-off pass reports it
-            Executor executor(*m_graph, *m_state);
-            return executor.run(feeds, fetches, targets, out);
-        }
-        key.push_back(endpointKey(feeds[i].at));
-    }
+    for (size_t i : byKey) key.push_back(endpointKey(feeds[i].at));
     key.push_back(~uint64_t(0));  // separators: an endpoint key never has all bits set
     for (Endpoint e : fetches) key.push_back(endpointKey(e));
     key.push_back(~uint64_t(0));

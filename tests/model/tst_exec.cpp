@@ -526,6 +526,9 @@ library { function {
     QCOMPARE(callV(2), -4.0f);
     QCOMPARE(callV(3), -3.0f);
     QCOMPARE(handleCalls(), handles);
+    // An endpoint fed twice takes the last value, kept pass or not.
+    QVERIFY(s->run({{"y", Tensor::scalar<float>(1)}, {"y", Tensor::scalar<float>(10)}}, {"fv"}, {}, &out).ok());
+    QCOMPARE(out[0].data<float>()[0], 4.0f);
     QVERIFY(s->run({{"x", Tensor::scalar<float>(7)}}, {}, {"set"}, nullptr).ok());
     QCOMPARE(callV(0), 21.0f);
     QVERIFY(handleCalls() > handles);

@@ -58,16 +58,7 @@ int foldPadding(std::vector<ExecNode>& nodes, const std::vector<Endpoint>& retur
         for (int64_t v : pads) attrs["explicit_paddings"].mutable_list()->add_i(v);
         std::vector<Endpoint> inputs = r.inputs;
         inputs[0] = pad.inputs[0];
-        std::vector<int> control = r.controlInputs;
-        for (int c : pad.controlInputs)
-            if (std::find(control.begin(), control.end(), c) == control.end()) control.push_back(c);
-        def->clear_input();
-        for (const Endpoint& e : inputs) def->add_input(endpointName(nodes, e));
-        for (int c : control) def->add_input("^" + nodes[size_t(c)].name);
-        r.def = def.get();
-        r.inputs = std::move(inputs);
-        r.controlInputs = std::move(control);
-        owned->push_back(std::move(def));
+        installNode(nodes, size_t(reader), std::move(def), std::move(inputs), joinedControlInputs(nodes, {reader, int(i)}), owned);
         (*absorbed)[i] = 1;
         ++folded;
     }

@@ -95,17 +95,7 @@ std::unique_ptr<tensorflow::NodeDef> fusedDef(const ExecNode& last) {
 void replaceGroup(std::vector<ExecNode>& nodes, const std::vector<int>& members, std::unique_ptr<tensorflow::NodeDef> def,
                   std::vector<Endpoint> inputs, std::vector<std::unique_ptr<tensorflow::NodeDef>>* owned, std::vector<char>* absorbed,
                   std::vector<char>* taken) {
-    for (const Endpoint& e : inputs) def->add_input(endpointName(nodes, e));
-    std::vector<int> control;
-    for (int n : members)
-        for (int c : nodes[size_t(n)].controlInputs)
-            if (std::find(control.begin(), control.end(), c) == control.end()) control.push_back(c);
-    for (int c : control) def->add_input("^" + nodes[size_t(c)].name);
-    ExecNode& last = nodes[size_t(members.back())];
-    last.def = def.get();
-    last.inputs = std::move(inputs);
-    last.controlInputs = std::move(control);
-    owned->push_back(std::move(def));
+    installNode(nodes, size_t(members.back()), std::move(def), std::move(inputs), joinedControlInputs(nodes, members), owned);
     for (int n : members) {
         (*taken)[size_t(n)] = 1;
         if (n != members.back()) (*absorbed)[size_t(n)] = 1;

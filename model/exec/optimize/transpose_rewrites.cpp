@@ -32,17 +32,9 @@ bool undoes(const std::vector<int64_t>& p, const std::vector<int64_t>& q) {
     return true;
 }
 
-// The control inputs of both nodes, each once (the rewritten node waited for the Transpose's
-// through its data edge).
-std::vector<int> joinedControl(const ExecNode& node, const ExecNode& transpose) {
-    std::vector<int> control = node.controlInputs;
-    for (int c : transpose.controlInputs)
-        if (std::find(control.begin(), control.end(), c) == control.end()) control.push_back(c);
-    return control;
-}
-
-// Gives node i a new NodeDef (op, same name) reading `inputs`, with `control` and the attrs named.
-void replace(std::vector<ExecNode>& nodes, size_t i, const char* op, std::vector<Endpoint> inputs, std::vector<int> control,
+// Gives node i a new NodeDef (op, same name, the attrs named) reading `inputs`, and the control
+// inputs of node i and of the Transpose t it read (it waited for t's through its data edge).
+void replace(std::vector<ExecNode>& nodes, size_t i, int t, const char* op, std::vector<Endpoint> inputs,
              std::initializer_list<const char*> keepAttrs, OwnedNodeDefs* owned) {
     ExecNode& node = nodes[i];
     auto def = std::make_unique<tensorflow::NodeDef>();
@@ -52,14 +44,9 @@ void replace(std::vector<ExecNode>& nodes, size_t i, const char* op, std::vector
         auto it = node.def->attr().find(a);
         if (it != node.def->attr().end()) (*def->mutable_attr())[a] = it->second;
     }
-    for (const Endpoint& e : inputs) def->add_input(endpointName(nodes, e));
-    for (int c : control) def->add_input("^" + nodes[size_t(c)].name);
-    node.def = def.get();
-    node.inputs = std::move(inputs);
-    node.controlInputs = std::move(control);
+    installNode(nodes, i, std::move(def), std::move(inputs), joinedControlInputs(nodes, {int(i), t}), owned);
     node.numOutputs = 1;
     node.knownOutputs = true;
-    owned->push_back(std::move(def));
 }
 
 }  // namespace
@@ -74,10 +61,9 @@ int rewriteTransposes(std::vector<ExecNode>& nodes, const std::vector<Endpoint>&
         if (!isOp(transpose, {"Transpose"}) || transpose.inputs.size() != 2) continue;
         if (isOp(node, {"Transpose"})) {
             if (!undoes(constPerm(nodes, transpose.inputs[1]), constPerm(nodes, node.inputs[1]))) continue;
-            replace(nodes, i, "Identity", {transpose.inputs[0]}, joinedControl(node, transpose), {"T"}, owned);
+            replace(nodes, i, t, "Identity", {transpose.inputs[0]}, {"T"}, owned);
         } else if (isOp(node, {"Shape"})) {
-            replace(nodes, i, "_TfsTransposedShape", {transpose.inputs[0], transpose.inputs[1]}, joinedControl(node, transpose),
-                    {"T", "out_type"}, owned);
+            replace(nodes, i, t, "_TfsTransposedShape", {transpose.inputs[0], transpose.inputs[1]}, {"T", "out_type"}, owned);
         } else {
             continue;
         }
