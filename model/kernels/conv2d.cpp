@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "model/kernels/conv_util.h"
+#include "model/kernels/conv_winograd.h"
 #include "model/kernels/fused_epilogue.h"
 #include "model/kernels/gemm.h"
 #include "model/kernels/pad.h"
@@ -166,10 +167,14 @@ void convIm2col(KernelContext& ctx, const Im2col& geo, const T* in, const T* flt
 // and 32; on 128 channels and more, 0-8 % more.
 void convFloatPacked(KernelContext& ctx, const Im2col& geo, bool pointwise, const float* in, const Tensor& filter, int64_t f,
                      float* po, int64_t rows, const GemmEpilogue* ep) {
-    const std::shared_ptr<const PackedSgemmB> packed = packedSgemmB(ctx, filter, geo.depth(), f, false);
     const GemmEpilogue epilogue = ep ? *ep : GemmEpilogue{};
     const int64_t perImage = geo.wh.out * geo.ww.out;
     if (rows <= 0 || perImage <= 0) return;
+    if (geo.kh == 3 && geo.kw == 3 && geo.sh == 1 && geo.sw == 1 && geo.dh == 1 && geo.dw == 1) {
+        const Winograd3x3 wg{rows / perImage, geo.h, geo.w, geo.c, f, geo.wh.out, geo.ww.out, geo.wh.padBefore, geo.ww.padBefore};
+        if (winogradSuits(wg) && conv3x3Winograd(ctx, wg, in, filter, po, epilogue)) return;
+    }
+    const std::shared_ptr<const PackedSgemmB> packed = packedSgemmB(ctx, filter, geo.depth(), f, false);
     if (pointwise) {
         SgemmRowsA a;
         a.a = in;

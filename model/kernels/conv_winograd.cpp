@@ -1,0 +1,295 @@
+// Winograd F(2x2, 3x3) convolutions on the packed GEMM (see conv_winograd.h). With
+// B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1] and
+// A^T = [1 1 1 0; 0 1 -1 -1], a 2x2 output block is A^T [(G g G^T) .* (B^T d B)] A for the 4x4
+// input block d and each 3x3 filter slice g; summed over input channels, each of the 16 positions
+// of the middle product is one GEMM over all blocks. The transforms only add, subtract and halve, in
+// the same order on every path, so the AVX2 and AVX-512 GEMMs still give the same bits.
+#include "model/kernels/conv_winograd.h"
+
+#include "model/exec/derived_cache.h"
+#include "model/kernels/isa_target.h"
+#include "model/kernels/sgemm.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace tfscope::kernels {
+namespace {
+
+constexpr int kPositions = 16;                          // 4x4 transformed positions, one GEMM each
+constexpr int64_t kGroupBytes = int64_t(3) << 20;       // transformed inputs + products of one group of blocks
+constexpr int64_t kMinHarmonic = 64;                    // see winogradSuits
+constexpr int64_t kMinBlocks = 32;                      // 2x2 blocks per run, below which the filter's extra bytes dominate
+constexpr int64_t kMaxFilterBytes = int64_t(64) << 20;  // transformed filters larger than this are not made
+
+std::atomic<int> g_enabled{-1};  // -1: not decided yet
+
+bool defaultEnabled() {
+    const char* env = std::getenv("TFSCOPE_WINOGRAD");
+    return !(env && std::string_view(env) == "0");
+}
+
+// The 16 transformed filter matrices U[e] = (G g G^T)[e] over [c, f], packed for the GEMM.
+struct WinogradFilter {
+    std::vector<PackedSgemmB> u;
+    size_t bytes = 0;
+};
+
+std::shared_ptr<const WinogradFilter> transformFilter(const float* g, int64_t c, int64_t f) {
+    std::unique_ptr<float[]> u(new float[size_t(kPositions * c * f)]);
+    const int64_t plane = c * f;
+    for (int64_t i = 0; i < plane; ++i) {  // i = ch * f + o; the filter is [3, 3, c, f]
+        float t[4][3];
+        for (int b = 0; b < 3; ++b) {
+            const float g0 = g[(0 * 3 + b) * plane + i], g1 = g[(1 * 3 + b) * plane + i], g2 = g[(2 * 3 + b) * plane + i];
+            t[0][b] = g0;
+            t[1][b] = (g0 + g1 + g2) * 0.5f;
+            t[2][b] = (g0 - g1 + g2) * 0.5f;
+            t[3][b] = g2;
+        }
+        for (int a = 0; a < 4; ++a) {
+            u[size_t((a * 4 + 0) * plane + i)] = t[a][0];
+            u[size_t((a * 4 + 1) * plane + i)] = (t[a][0] + t[a][1] + t[a][2]) * 0.5f;
+            u[size_t((a * 4 + 2) * plane + i)] = (t[a][0] - t[a][1] + t[a][2]) * 0.5f;
+            u[size_t((a * 4 + 3) * plane + i)] = t[a][2];
+        }
+    }
+    auto out = std::make_shared<WinogradFilter>();
+    out->u.reserve(kPositions);
+    for (int e = 0; e < kPositions; ++e) {
+        out->u.emplace_back(u.get() + e * plane, c, f, false);
+        out->bytes += out->u.back().bytes();
+    }
+    return out;
+}
+
+// The transformed filter, from the context's DerivedCache when made before; null when the cache
+// has no room for it (the caller convolves directly instead of transforming it every run).
+std::shared_ptr<const WinogradFilter> filterFor(KernelContext& ctx, const Tensor& filter, int64_t c, int64_t f) {
+    static constexpr const char* kKind = "conv.winograd_filter";
+    exec::DerivedCache* cache = ctx.derivedCache();
+    if (cache) {
+        if (auto hit = cache->find(filter, kKind)) return std::static_pointer_cast<const WinogradFilter>(hit);
+        if (!cache->hasRoomFor(size_t(kPositions * c * f) * sizeof(float))) return nullptr;
+    }
+    std::shared_ptr<const WinogradFilter> made;
+    if (filter.computedOnRead()) {  // a folded filter: computed into scratch space, only the transform kept
+        std::unique_ptr<float[]> bytes(new float[size_t(std::max<int64_t>(filter.numElements(), 1))]);
+        const bool computed = filter.computeInto(reinterpret_cast<std::byte*>(bytes.get()));
+        made = transformFilter(computed ? bytes.get() : filter.data<float>(), c, f);
+    } else {
+        made = transformFilter(filter.data<float>(), c, f);
+    }
+    if (cache) {
+        cache->insert(filter, kKind, made, made->bytes);
+        filter.dropResidentPages();  // the products read the transform from now on
+    }
+    return made;
+}
+
+// B^T d B for `count` channels: d[k] (k = 4 * row + column of the 4x4 block) points at the block's
+// pixel (a zero row outside the image), v[k] at where transformed position k goes.
+kAvx2 void transformInput(const float* const* d, float* const* v, int64_t count) {
+    int64_t ch = 0;
+    for (; ch + 8 <= count; ch += 8) {
+        __m256 x[16];
+        for (int k = 0; k < 16; ++k) x[k] = _mm256_loadu_ps(d[k] + ch);
+        __m256 r[16];  // B^T d: rows
+        for (int col = 0; col < 4; ++col) {
+            r[0 + col] = _mm256_sub_ps(x[0 + col], x[8 + col]);
+            r[4 + col] = _mm256_add_ps(x[4 + col], x[8 + col]);
+            r[8 + col] = _mm256_sub_ps(x[8 + col], x[4 + col]);
+            r[12 + col] = _mm256_sub_ps(x[4 + col], x[12 + col]);
+        }
+        for (int row = 0; row < 4; ++row) {  // (B^T d) B: columns
+            const __m256* q = r + 4 * row;
+            _mm256_storeu_ps(v[4 * row + 0] + ch, _mm256_sub_ps(q[0], q[2]));
+            _mm256_storeu_ps(v[4 * row + 1] + ch, _mm256_add_ps(q[1], q[2]));
+            _mm256_storeu_ps(v[4 * row + 2] + ch, _mm256_sub_ps(q[2], q[1]));
+            _mm256_storeu_ps(v[4 * row + 3] + ch, _mm256_sub_ps(q[1], q[3]));
+        }
+    }
+    for (; ch < count; ++ch) {  // the same operations, one channel at a time
+        float r[16];
+        for (int col = 0; col < 4; ++col) {
+            r[0 + col] = d[0 + col][ch] - d[8 + col][ch];
+            r[4 + col] = d[4 + col][ch] + d[8 + col][ch];
+            r[8 + col] = d[8 + col][ch] - d[4 + col][ch];
+            r[12 + col] = d[4 + col][ch] - d[12 + col][ch];
+        }
+        for (int row = 0; row < 4; ++row) {
+            const float* q = r + 4 * row;
+            v[4 * row + 0][ch] = q[0] - q[2];
+            v[4 * row + 1][ch] = q[1] + q[2];
+            v[4 * row + 2][ch] = q[2] - q[1];
+            v[4 * row + 3][ch] = q[1] - q[3];
+        }
+    }
+}
+
+// As the packed GEMM's epilogue (sgemm.cpp): bias, then v * scale + shift as one fused
+// multiply-add, then the residual, then the activation (a NaN stays NaN).
+kAvx2 inline __m256 epilogue8(const GemmEpilogue& ep, __m256 v, int64_t j, const float* at) {
+    if (ep.bias) v = _mm256_add_ps(v, _mm256_loadu_ps(ep.bias + j));
+    if (ep.scale) v = _mm256_fmadd_ps(v, _mm256_loadu_ps(ep.scale + j), _mm256_loadu_ps(ep.shift + j));
+    if (ep.residual) v = _mm256_add_ps(v, _mm256_loadu_ps(ep.residual + (at - ep.out)));
+    if (ep.act == GemmActivation::Relu) v = _mm256_max_ps(_mm256_setzero_ps(), v);
+    else if (ep.act == GemmActivation::Relu6) v = _mm256_min_ps(_mm256_set1_ps(6.0f), _mm256_max_ps(_mm256_setzero_ps(), v));
+    return v;
+}
+
+kAvx2 inline float epilogue1(const GemmEpilogue& ep, float v, int64_t j, const float* at) {
+    if (ep.bias) v += ep.bias[j];
+    if (ep.scale) v = std::fmaf(v, ep.scale[j], ep.shift[j]);
+    if (ep.residual) v += ep.residual[at - ep.out];
+    if (ep.act == GemmActivation::None || std::isnan(v)) return v;
+    v = std::max(v, 0.0f);
+    return ep.act == GemmActivation::Relu6 ? std::min(v, 6.0f) : v;
+}
+
+// A^T m A for `count` output channels: m[k] points at transformed position k's products, y[0..3]
+// at the block's output pixels (row-major 2x2; null when outside the image).
+kAvx2 void transformOutput(const float* const* m, float* const* y, int64_t count, const GemmEpilogue* ep) {
+    int64_t o = 0;
+    for (; o + 8 <= count; o += 8) {
+        __m256 s[8];  // A^T m: two rows of four
+        for (int col = 0; col < 4; ++col) {
+            const __m256 m0 = _mm256_loadu_ps(m[col] + o), m1 = _mm256_loadu_ps(m[4 + col] + o);
+            const __m256 m2 = _mm256_loadu_ps(m[8 + col] + o), m3 = _mm256_loadu_ps(m[12 + col] + o);
+            s[col] = _mm256_add_ps(_mm256_add_ps(m0, m1), m2);
+            s[4 + col] = _mm256_sub_ps(_mm256_sub_ps(m1, m2), m3);
+        }
+        for (int row = 0; row < 2; ++row) {
+            const __m256* q = s + 4 * row;
+            __m256 out[2] = {_mm256_add_ps(_mm256_add_ps(q[0], q[1]), q[2]), _mm256_sub_ps(_mm256_sub_ps(q[1], q[2]), q[3])};
+            for (int col = 0; col < 2; ++col) {
+                float* at = y[2 * row + col];
+                if (!at) continue;
+                _mm256_storeu_ps(at + o, ep ? epilogue8(*ep, out[col], o, at + o) : out[col]);
+            }
+        }
+    }
+    for (; o < count; ++o) {
+        float s[8];
+        for (int col = 0; col < 4; ++col) {
+            s[col] = (m[col][o] + m[4 + col][o]) + m[8 + col][o];
+            s[4 + col] = (m[4 + col][o] - m[8 + col][o]) - m[12 + col][o];
+        }
+        for (int row = 0; row < 2; ++row) {
+            const float* q = s + 4 * row;
+            const float out[2] = {(q[0] + q[1]) + q[2], (q[1] - q[2]) - q[3]};
+            for (int col = 0; col < 2; ++col) {
+                float* at = y[2 * row + col];
+                if (at) at[o] = ep ? epilogue1(*ep, out[col], o, at + o) : out[col];
+            }
+        }
+    }
+}
+
+// Per-thread space for one group's transformed inputs, products and a zero row, kept for the
+// thread's life.
+float* groupSpace(size_t floats) {
+    thread_local std::unique_ptr<float, FreeDeleter> buffer;
+    thread_local size_t capacity = 0;
+    if (capacity < floats) {
+        const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
+        buffer.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
+        if (!buffer) throw std::bad_alloc();
+        capacity = floats;
+    }
+    return buffer.get();
+}
+
+}  // namespace
+
+void setWinogradEnabled(bool enabled) { g_enabled.store(enabled ? int(defaultEnabled()) : 0, std::memory_order_relaxed); }
+
+bool winogradEnabled() {
+    int e = g_enabled.load(std::memory_order_relaxed);
+    if (e < 0) {
+        g_enabled.compare_exchange_strong(e, int(defaultEnabled()), std::memory_order_relaxed);
+        e = g_enabled.load(std::memory_order_relaxed);
+    }
+    return e == 1;
+}
+
+bool winogradSuits(const Winograd3x3& g) {
+    if (!winogradEnabled() || !packedSgemmAvailable()) return false;
+    // The products saved per 2x2 block (20 c f multiply-adds) against the transformed inputs and
+    // products written and read again (16 (c + f) floats each way): below c f / (c + f) = 64 (both
+    // 128 channels), the memory traffic ate the saving (the CNN's 32 -> 64 layer at batch 32: 1.24-1.32
+    // -> 1.45-1.55 ms; ResNet-50's 64 -> 64 layers no faster).
+    if (g.c * g.f < kMinHarmonic * (g.c + g.f) || g.oh <= 0 || g.ow <= 0) return false;
+    const int64_t th = (g.oh + 1) / 2, tw = (g.ow + 1) / 2;
+    // Few blocks (ResNet-50's 7x7 layers at batch 1: 16, each with pixels that overhang the image)
+    // leave the GEMMs too few rows to pay for reading a filter 1.8 times the size.
+    if (g.n * th * tw < kMinBlocks) return false;
+    return int64_t(sizeof(float)) * kPositions * g.c * g.f <= kMaxFilterBytes;
+}
+
+bool conv3x3Winograd(KernelContext& ctx, const Winograd3x3& g, const float* in, const Tensor& filter, float* out, const GemmEpilogue& ep) {
+    const std::shared_ptr<const WinogradFilter> u = filterFor(ctx, filter, g.c, g.f);
+    if (!u) return false;
+    const int64_t th = (g.oh + 1) / 2, tw = (g.ow + 1) / 2, blocks = g.n * th * tw;
+    // Blocks per group: their transformed inputs and products take at most kGroupBytes.
+    const int64_t group = std::clamp<int64_t>(kGroupBytes / (int64_t(sizeof(float)) * kPositions * (g.c + g.f)), 1, blocks);
+    const int64_t vStride = group * g.c, mStride = group * g.f;  // between positions
+    float* space = groupSpace(size_t(kPositions * (vStride + mStride) + g.c));
+    float* v = space;
+    float* m = space + kPositions * vStride;
+    float* zeros = m + kPositions * mStride;
+    std::memset(zeros, 0, size_t(g.c) * sizeof(float));
+    const GemmEpilogue* epp = ep.empty() ? nullptr : &ep;
+    const GemmEpilogue none;
+    for (int64_t b0 = 0; b0 < blocks; b0 += group) {
+        const int64_t count = std::min(group, blocks - b0);
+        parallelFor(ctx, count, double(kPositions * g.c * 2), [&](int64_t i0, int64_t i1) {
+            for (int64_t i = i0; i < i1; ++i) {
+                const int64_t b = b0 + i, img = b / (th * tw), ty = b / tw % th, tx = b % tw;
+                const float* d[16];
+                float* dst[16];
+                for (int dy = 0; dy < 4; ++dy)
+                    for (int dx = 0; dx < 4; ++dx) {
+                        const int64_t iy = 2 * ty + dy - g.padTop, ix = 2 * tx + dx - g.padLeft;
+                        const bool inside = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w;
+                        d[4 * dy + dx] = inside ? in + ((img * g.h + iy) * g.w + ix) * g.c : zeros;
+                        dst[4 * dy + dx] = v + (4 * dy + dx) * vStride + i * g.c;
+                    }
+                transformInput(d, dst, g.c);
+            }
+        });
+        parallelFor(ctx, kPositions, double(count) * double(g.c) * double(g.f), [&](int64_t e0, int64_t e1) {
+            for (int64_t e = e0; e < e1; ++e) {
+                SgemmRowsA a;
+                a.a = v + e * vStride;
+                a.lda = g.c;
+                packedSgemmRows(a, u->u[size_t(e)], m + e * mStride, g.f, 0, count, 0, g.f, none);
+            }
+        });
+        parallelFor(ctx, count, double(kPositions * g.f * 2), [&](int64_t i0, int64_t i1) {
+            for (int64_t i = i0; i < i1; ++i) {
+                const int64_t b = b0 + i, img = b / (th * tw), ty = b / tw % th, tx = b % tw;
+                const float* src[16];
+                for (int k = 0; k < 16; ++k) src[k] = m + k * mStride + i * g.f;
+                float* y[4];
+                for (int dy = 0; dy < 2; ++dy)
+                    for (int dx = 0; dx < 2; ++dx) {
+                        const int64_t oy = 2 * ty + dy, ox = 2 * tx + dx;
+                        y[2 * dy + dx] = oy < g.oh && ox < g.ow ? out + ((img * g.oh + oy) * g.ow + ox) * g.f : nullptr;
+                    }
+                transformOutput(src, y, g.f, epp);
+            }
+        });
+    }
+    return true;
+}
+
+}  // namespace tfscope::kernels

@@ -1,0 +1,46 @@
+#pragma once
+// 3x3 stride-1 float convolutions by Winograd's minimal filtering F(2x2, 3x3): each 2x2 block of
+// output pixels is computed from the 4x4 input block under it with 16 products per input/output
+// channel pair instead of 36. The input blocks and the filter are transformed (adds and halvings),
+// then the 16 transformed positions are 16 independent products [tiles, C] x [C, F] on the packed
+// GEMM (sgemm.h), then each 4x4 result is folded back to its 2x2 pixels, with the fused epilogue
+// (bias, batch norm, residual, Relu) applied as each pixel is written.
+//
+//   if (winogradSuits(g)) conv3x3Winograd(ctx, g, input, filter, output, epilogue);
+//
+// 2.25 times fewer multiply-adds; the sums are reassociated, within a float sum's rounding of the
+// direct convolution (tst_gemm checks them against a double-precision loop). The transformed filter
+// (16 x C x F floats, 1.8 times the filter) is made once per Session and kept in the DerivedCache.
+// TFSCOPE_WINOGRAD=0 in the environment turns the path off (comparisons); setWinogradEnabled too.
+
+#include <cstdint>
+
+#include "model/kernels/gemm_epilogue.h"
+#include "model/kernels/kernel_util.h"
+
+namespace tfscope::kernels {
+
+// A 3x3, stride-1, undilated convolution of an NHWC float input [n, h, w, c] with a [3, 3, c, f]
+// filter into [n, oh, ow, f]; input row iy = 2 * ty + dy - padTop for output block row ty (zeros
+// outside the image), likewise for columns.
+struct Winograd3x3 {
+    int64_t n, h, w, c, f, oh, ow, padTop, padLeft;
+};
+
+// True when the path is enabled and pays for this convolution: the packed GEMM is in use, enough
+// channels for the transforms to be cheap beside the products, and enough 2x2 blocks per image
+// that the transformed filter's extra bytes are read for enough work.
+bool winogradSuits(const Winograd3x3& g);
+
+// Writes the convolution to `out`, applying `ep` (its residual may be `out` itself: each element is
+// read before it is written). false, with nothing written, when the Session's DerivedCache has no
+// room for the transformed filter (the caller convolves another way). REQUIRES:
+// packedSgemmAvailable(), `filter` a float [3, 3, c, f] tensor.
+bool conv3x3Winograd(KernelContext& ctx, const Winograd3x3& g, const float* in, const Tensor& filter, float* out, const GemmEpilogue& ep);
+
+// false: every convolution takes the other paths; true: back to the default (on unless
+// TFSCOPE_WINOGRAD=0). For tests and benchmarks.
+void setWinogradEnabled(bool enabled);
+bool winogradEnabled();
+
+}  // namespace tfscope::kernels
