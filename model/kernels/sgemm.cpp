@@ -366,6 +366,16 @@ kAvx512 void microKernelWide(int64_t kc, const float* a, int64_t lda, const floa
     table[size_t(mr - 1)](kc, a, lda, b, c, ldc, kNR * kNPWide, accumulate, ep, j, rows, offsets, prefetchB);
 }
 
+// The row tiles of a block of `rows` rows, at most `most` rows each: as few as that allows, their
+// heights differing by one at most (49 rows: seven of 7, not six of 8 and one of 1, whose two
+// accumulators would wait on each other's latency while B streams past as for eight rows).
+struct RowTiles {
+    int64_t count, base, extra;
+    RowTiles(int64_t rows, int64_t most) : count((rows + most - 1) / most), base(rows / count), extra(rows % count) {}
+    int64_t start(int64_t t) const { return t * base + std::min(t, extra); }
+    int64_t height(int64_t t) const { return base + (t < extra ? 1 : 0); }
+};
+
 // multiplyBlock with the AVX-512 tiles. With `rows`, A is indirect (tile512): row i at rows[i], its
 // depth through `offsets` (already at the block's depth). The block's columns go in groups of
 // kNG512; each row tile meets every panel of a group before the next tile starts, so its A rows stay
@@ -383,9 +393,11 @@ kAvx512 void multiplyBlockRows512(const float* a, int64_t lda, const float* pack
     if (nc == kNR * kNPWide) {
         for (int64_t ic = 0; ic < m; ic += kMC) {
             const int64_t mc = std::min(kMC, m - ic);
-            for (int64_t ir = 0; ir < mc; ir += kMRWide) {
+            const RowTiles tiles(mc, kMRWide);
+            for (int64_t t = 0; t < tiles.count; ++t) {
+                const int64_t ir = tiles.start(t), mr = tiles.height(t);
                 if (prefetchC && ir + kAheadC512 < mc) {  // as below
-                    const int64_t r0 = ic + ir + kAheadC512, count = std::min(kMRWide, mc - ir - kAheadC512);
+                    const int64_t r0 = ic + ir + kAheadC512, count = std::min(mr, mc - ir - kAheadC512);
                     for (int64_t r = 0; r < count; ++r) {
                         const float* line = c + (r0 + r) * ldc;
                         for (int64_t q = 0; q < nc; q += kNR) __builtin_prefetch(line + q, 1);
@@ -395,7 +407,7 @@ kAvx512 void multiplyBlockRows512(const float* a, int64_t lda, const float* pack
                         }
                     }
                 }
-                microKernelWide(kc, rows ? nullptr : a + (ic + ir) * lda, lda, packedB, c + (ic + ir) * ldc, ldc, std::min(kMRWide, mc - ir),
+                microKernelWide(kc, rows ? nullptr : a + (ic + ir) * lda, lda, packedB, c + (ic + ir) * ldc, ldc, mr,
                                 accumulate, ep, j, rows ? rows + ic + ir : nullptr, offsets, ir == 0);
             }
         }
@@ -403,16 +415,17 @@ kAvx512 void multiplyBlockRows512(const float* a, int64_t lda, const float* pack
     }
     for (int64_t ic = 0; ic < m; ic += kMC) {
         const int64_t mc = std::min(kMC, m - ic);
+        const RowTiles tiles(mc, kMR512);
         for (int64_t jg = 0; jg < nc; jg += kNG512)
-            for (int64_t ir = 0; ir < mc; ir += kMR512)
-                for (int64_t jr = jg; jr < std::min(nc, jg + kNG512); jr += width) {
+            for (int64_t t = 0; t < tiles.count; ++t)
+                for (int64_t jr = jg, ir = tiles.start(t), mr = tiles.height(t); jr < std::min(nc, jg + kNG512); jr += width) {
                     const int64_t nr = std::min(width, nc - jr);
                     // The lines of C (and of the residual) that the row tile kAheadC512 rows on will write
                     // (and read) here: a large product's C comes from memory, and the tile's epilogue would
                     // wait for each line. (ResNet-50 at batch 32: 845-855 -> 805-840 ms; a small C is in
                     // cache already, and batch 1 was no faster with it.)
                     if (prefetchC && ir + kAheadC512 < mc) {
-                        const int64_t r0 = ic + ir + kAheadC512, count = std::min(kMR512, mc - ir - kAheadC512);
+                        const int64_t r0 = ic + ir + kAheadC512, count = std::min(mr, mc - ir - kAheadC512);
                         for (int64_t r = 0; r < count; ++r) {
                             const float* line = c + (r0 + r) * ldc + jr;
                             __builtin_prefetch(line, 1);
@@ -425,7 +438,7 @@ kAvx512 void multiplyBlockRows512(const float* a, int64_t lda, const float* pack
                         }
                     }
                     microKernel512(kc, rows ? nullptr : a + (ic + ir) * lda, lda, packedB + jr * kc, c + (ic + ir) * ldc + jr, ldc,
-                                   std::min(kMR512, mc - ir), nr, accumulate, ep, j + jr, rows ? rows + ic + ir : nullptr, offsets,
+                                   mr, nr, accumulate, ep, j + jr, rows ? rows + ic + ir : nullptr, offsets,
                                    ir == 0);
                 }
     }
