@@ -156,8 +156,10 @@ kAvx2 inline float epilogue1(const GemmEpilogue& ep, float v, int64_t j, const f
 }
 
 // A^T m A for `count` output channels: m[k] points at transformed position k's products, y[0..3]
-// at the block's output pixels (row-major 2x2; null when outside the image).
-kAvx2 void transformOutput(const float* const* m, float* const* y, int64_t count, const GemmEpilogue* ep) {
+// at the block's output pixels (row-major 2x2; null when outside the image). false, with the block
+// partly written, at a sum for a pixel in the image that is not finite (see conv3x3Winograd).
+kAvx2 bool transformOutput(const float* const* m, float* const* y, int64_t count, const GemmEpilogue* ep) {
+    const __m256 magnitude = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)), infinity = _mm256_set1_ps(INFINITY);
     int64_t o = 0;
     for (; o + 8 <= count; o += 8) {
         __m256 s[8];  // A^T m: two rows of four
@@ -173,6 +175,8 @@ kAvx2 void transformOutput(const float* const* m, float* const* y, int64_t count
             for (int col = 0; col < 2; ++col) {
                 float* at = y[2 * row + col];
                 if (!at) continue;
+                // |v| < inf is false for an infinity and for NaN.
+                if (_mm256_movemask_ps(_mm256_cmp_ps(_mm256_and_ps(out[col], magnitude), infinity, _CMP_LT_OQ)) != 0xff) return false;
                 _mm256_storeu_ps(at + o, ep ? epilogue8(*ep, out[col], o, at + o) : out[col]);
             }
         }
@@ -188,10 +192,13 @@ kAvx2 void transformOutput(const float* const* m, float* const* y, int64_t count
             const float out[2] = {(q[0] + q[1]) + q[2], (q[1] - q[2]) - q[3]};
             for (int col = 0; col < 2; ++col) {
                 float* at = y[2 * row + col];
-                if (at) at[o] = ep ? epilogue1(*ep, out[col], o, at + o) : out[col];
+                if (!at) continue;
+                if (!std::isfinite(out[col])) return false;
+                at[o] = ep ? epilogue1(*ep, out[col], o, at + o) : out[col];
             }
         }
     }
+    return true;
 }
 
 // Per-thread space for one group's transformed inputs, products and a zero row, kept for the
@@ -236,6 +243,7 @@ bool winogradSuits(const Winograd3x3& g) {
 }
 
 bool conv3x3Winograd(KernelContext& ctx, const Winograd3x3& g, const float* in, const Tensor& filter, float* out, const GemmEpilogue& ep) {
+    if (ep.residual && ep.residual == out) return false;  // a fallback would find the residual overwritten
     const std::shared_ptr<const WinogradFilter> u = filterFor(ctx, filter, g.c, g.f);
     if (!u) return false;
     const int64_t th = (g.oh + 1) / 2, tw = (g.ow + 1) / 2, blocks = g.n * th * tw;
@@ -249,6 +257,7 @@ bool conv3x3Winograd(KernelContext& ctx, const Winograd3x3& g, const float* in, 
     std::memset(zeros, 0, size_t(g.c) * sizeof(float));
     const GemmEpilogue* epp = ep.empty() ? nullptr : &ep;
     const GemmEpilogue none;
+    std::atomic<bool> finite{true};
     for (int64_t b0 = 0; b0 < blocks; b0 += group) {
         const int64_t count = std::min(group, blocks - b0);
         parallelFor(ctx, count, double(kPositions * g.c * 2), [&](int64_t i0, int64_t i1) {
@@ -275,7 +284,7 @@ bool conv3x3Winograd(KernelContext& ctx, const Winograd3x3& g, const float* in, 
             }
         });
         parallelFor(ctx, count, double(kPositions * g.f * 2), [&](int64_t i0, int64_t i1) {
-            for (int64_t i = i0; i < i1; ++i) {
+            for (int64_t i = i0; i < i1 && finite.load(std::memory_order_relaxed); ++i) {
                 const int64_t b = b0 + i, img = b / (th * tw), ty = b / tw % th, tx = b % tw;
                 const float* src[16];
                 for (int k = 0; k < 16; ++k) src[k] = m + k * mStride + i * g.f;
@@ -285,9 +294,10 @@ bool conv3x3Winograd(KernelContext& ctx, const Winograd3x3& g, const float* in, 
                         const int64_t oy = 2 * ty + dy, ox = 2 * tx + dx;
                         y[2 * dy + dx] = oy < g.oh && ox < g.ow ? out + ((img * g.oh + oy) * g.ow + ox) * g.f : nullptr;
                     }
-                transformOutput(src, y, g.f, epp);
+                if (!transformOutput(src, y, g.f, epp)) finite.store(false, std::memory_order_relaxed);
             }
         });
+        if (!finite.load(std::memory_order_relaxed)) return false;
     }
     return true;
 }

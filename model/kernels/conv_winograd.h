@@ -32,9 +32,11 @@ struct Winograd3x3 {
 // that the transformed filter's extra bytes are read for enough work.
 bool winogradSuits(const Winograd3x3& g);
 
-// Writes the convolution to `out`, applying `ep` (its residual may be `out` itself: each element is
-// read before it is written). false, with nothing written, when the Session's DerivedCache has no
-// room for the transformed filter (the caller convolves another way). REQUIRES:
+// Writes the convolution to `out`, applying `ep`. false when the caller must convolve another way,
+// which then writes every element of `out` again: the Session's DerivedCache has no room for the
+// transformed filter; `ep`'s residual is `out` itself; or a sum is not finite (an Inf or NaN in the
+// input, or a sum past float's range), since the transforms subtract neighbouring pixels and turn
+// an Inf into NaN where the direct sum stays Inf, as TensorFlow gives it. REQUIRES:
 // packedSgemmAvailable(), `filter` a float [3, 3, c, f] tensor.
 bool conv3x3Winograd(KernelContext& ctx, const Winograd3x3& g, const float* in, const Tensor& filter, float* out, const GemmEpilogue& ep);
 

@@ -1,14 +1,15 @@
 // Winograd F(2x2, 3x3) convolutions (conv_winograd.h): through the Conv2D kernel against a
 // double-precision loop over the same window, on both packed GEMM paths (the same bits on each),
 // across blocks that overhang the image, channel counts off the 8-float vectors, and SAME, VALID
-// and asymmetric explicit padding; the epilogue (bias, batch norm, residual written over, Relu6)
-// against the definition; which convolutions take the path; the transformed filter kept once per
+// and asymmetric explicit padding; the epilogue (bias, batch norm, residual, Relu6) against the
+// definition; an Inf or NaN in the input giving what the direct path gives; which convolutions take the path; the transformed filter kept once per
 // Session, and the direct path when the Session's cache has no room for it.
 #include "tests/model/kernel_test_util.h"  // Eigen's ThreadPool before Qt's `signals` macro
 
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -134,7 +135,8 @@ private slots:
     void testMatchesDirect();
     void testPathsAgree();
     void testWhichConvolutions();
-    void testEpilogueOverResidual();
+    void testEpilogue();
+    void testNonFiniteInput();
     void testFilterKeptOnce();
 };
 
@@ -199,20 +201,20 @@ void TestWinograd::testWhichConvolutions() {
     QVERIFY(!winogradSuits({1, 14, 14, 128, 128, 14, 14, 1, 1}));
 }
 
-void TestWinograd::testEpilogueOverResidual() {
-    // bias, then v * scale + shift, then the residual, then Relu6, per output channel; the residual
-    // is the output buffer itself (each element read before it is written).
+void TestWinograd::testEpilogue() {
+    // bias, then v * scale + shift, then the residual, then Relu6, per output channel. A residual
+    // that is the output buffer itself is declined (a fallback would find it overwritten).
     if (!packedSgemmAvailable()) QSKIP("The path needs the packed GEMM.");
     const Case cs{2, 9, 10, 128, 136, 1, 1, 1, 1};
     const Operands ops(cs);
     const auto bias = randomValues(size_t(cs.f), 13), scale = randomValues(size_t(cs.f), 14), shift = randomValues(size_t(cs.f), 15);
     const auto residual = randomValues(size_t(cs.n * cs.oh() * cs.ow() * cs.f), 16);
-    std::vector<float> out = residual;
+    std::vector<float> out(residual.size(), std::numeric_limits<float>::quiet_NaN());
     GemmEpilogue ep;
     ep.bias = bias.data();
     ep.scale = scale.data();
     ep.shift = shift.data();
-    ep.residual = out.data();
+    ep.residual = residual.data();
     ep.out = out.data();
     ep.act = GemmActivation::Relu6;
     testing::TestKernelContext ctx(testing::NodeBuilder("Conv2D").build(), {});
@@ -231,6 +233,36 @@ void TestWinograd::testEpilogueOverResidual() {
                  qPrintable(QStringLiteral("element %1 = %2, expected %3").arg(i).arg(double(out[i]), 0, 'g', 9).arg(want, 0, 'g', 9)));
     }
     QVERIFY(clipped > 0 && clipped < int(sum.size()));  // Relu6 both clips and passes values
+    std::vector<float> over = residual;
+    ep.residual = over.data();
+    ep.out = over.data();
+    QVERIFY(!conv3x3Winograd(ctx, cs.geometry(), ops.x.data(), filter, over.data(), ep));
+}
+
+void TestWinograd::testNonFiniteInput() {
+    // The transforms subtract neighbouring pixels: an Inf would become NaN where the direct sum is
+    // Inf. A sum that is not finite sends the whole convolution down the direct path: the same bits
+    // as with the path off, Infs where TensorFlow has them.
+    if (!packedSgemmAvailable()) QSKIP("The path needs the packed GEMM.");
+    const Case cs = kCases[1];
+    for (const float bad : {std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN(), 3e38f}) {
+        Operands ops(cs);
+        ops.x[size_t((1 * cs.h * cs.w + 3 * cs.w + 4) * cs.c + 5)] = bad;  // image 1, row 3, column 4
+        if (bad == 3e38f) {                                                // and -3e38 two rows below: 3e38 - (-3e38) overflows a transform, no direct sum
+            ops.x[size_t((1 * cs.h * cs.w + 5 * cs.w + 4) * cs.c + 5)] = -bad;
+            for (float& k : ops.k) k *= 1e-3f;
+        }
+        auto viaPath = runConv2D(cs, ops);
+        QVERIFY2(viaPath.ok(), viaPath.status().message().c_str());
+        setWinogradEnabled(false);
+        auto direct = runConv2D(cs, ops);
+        setWinogradEnabled(true);
+        QVERIFY2(direct.ok(), direct.status().message().c_str());
+        QVERIFY2(viaPath->sameContent(*direct), qPrintable(QStringLiteral("input %1: not the direct path's result").arg(double(bad))));
+        int infinite = 0;
+        for (int64_t i = 0; i < direct->numElements(); ++i) infinite += std::isinf(direct->data<float>()[i]);
+        if (std::isinf(bad)) QVERIFY(infinite > 0);
+    }
 }
 
 void TestWinograd::testFilterKeptOnce() {
