@@ -172,7 +172,7 @@ void convFloatPacked(KernelContext& ctx, const Im2col& geo, bool pointwise, cons
     if (rows <= 0 || perImage <= 0) return;
     if (geo.kh == 3 && geo.kw == 3 && geo.sh == 1 && geo.sw == 1 && geo.dh == 1 && geo.dw == 1) {
         const Winograd3x3 wg{rows / perImage, geo.h, geo.w, geo.c, f, geo.wh.out, geo.ww.out, geo.wh.padBefore, geo.ww.padBefore};
-        if (winogradSuits(wg) && conv3x3Winograd(ctx, wg, in, filter, po, epilogue)) return;
+        if (winogradSuits(wg, numThreads(ctx)) && conv3x3Winograd(ctx, wg, in, filter, po, epilogue)) return;
     }
     const std::shared_ptr<const PackedSgemmB> packed = packedSgemmB(ctx, filter, geo.depth(), f, false);
     if (pointwise) {

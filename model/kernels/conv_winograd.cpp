@@ -24,11 +24,14 @@
 namespace tfscope::kernels {
 namespace {
 
-constexpr int kPositions = 16;                          // 4x4 transformed positions, one GEMM each
-constexpr int64_t kGroupBytes = int64_t(3) << 20;       // transformed inputs + products of one group of blocks
-constexpr int64_t kMinHarmonic = 64;                    // see winogradSuits
-constexpr int64_t kMinBlocks = 32;                      // 2x2 blocks per run, below which the filter's extra bytes dominate
-constexpr int64_t kMaxFilterBytes = int64_t(64) << 20;  // transformed filters larger than this are not made
+constexpr int kPositions = 16;                            // 4x4 transformed positions, one GEMM each
+constexpr int64_t kGroupBytes = int64_t(3) << 20;         // transformed inputs + products of one group of blocks
+constexpr int64_t kLocalGroupBytes = int64_t(512) << 10;  // ... of a group one thread does alone
+constexpr int64_t kLocalFilterBytes = int64_t(1) << 20;   // transformed filters that threads each read whole
+constexpr int64_t kMinHarmonic = 64;                      // see winogradSuits
+constexpr int64_t kMinHarmonicLocal = 16;                 // ... with each thread's groups its own
+constexpr int64_t kMinBlocks = 32;                        // 2x2 blocks per run, below which the filter's extra bytes dominate
+constexpr int64_t kMaxFilterBytes = int64_t(64) << 20;    // transformed filters larger than this are not made
 
 std::atomic<int> g_enabled{-1};  // -1: not decided yet
 
@@ -228,18 +231,29 @@ bool winogradEnabled() {
     return e == 1;
 }
 
-bool winogradSuits(const Winograd3x3& g) {
+int64_t winogradLocalGroup(const Winograd3x3& g, int threads) {
+    const int64_t perBlock = int64_t(sizeof(float)) * kPositions * (g.c + g.f);
+    const int64_t th = (g.oh + 1) / 2, tw = (g.ow + 1) / 2, blocks = g.n * th * tw;
+    const int64_t local = std::max<int64_t>(1, kLocalGroupBytes / perBlock);
+    const bool fits = int64_t(sizeof(float)) * kPositions * g.c * g.f <= kLocalFilterBytes;
+    return fits && blocks >= 4 * std::max(threads, 1) * local ? local : 0;
+}
+
+bool winogradSuits(const Winograd3x3& g, int threads) {
     if (!winogradEnabled() || !packedSgemmAvailable()) return false;
-    // The products saved per 2x2 block (20 c f multiply-adds) against the transformed inputs and
-    // products written and read again (16 (c + f) floats each way): below c f / (c + f) = 64 (both
-    // 128 channels), the memory traffic ate the saving (the CNN's 32 -> 64 layer at batch 32: 1.24-1.32
-    // -> 1.45-1.55 ms; ResNet-50's 64 -> 64 layers no faster).
-    if (g.c * g.f < kMinHarmonic * (g.c + g.f) || g.oh <= 0 || g.ow <= 0) return false;
+    if (g.oh <= 0 || g.ow <= 0) return false;
     const int64_t th = (g.oh + 1) / 2, tw = (g.ow + 1) / 2;
     // Few blocks (ResNet-50's 7x7 layers at batch 1: 16, each with pixels that overhang the image)
     // leave the GEMMs too few rows to pay for reading a filter 1.8 times the size.
     if (g.n * th * tw < kMinBlocks) return false;
-    return int64_t(sizeof(float)) * kPositions * g.c * g.f <= kMaxFilterBytes;
+    if (int64_t(sizeof(float)) * kPositions * g.c * g.f > kMaxFilterBytes) return false;
+    // The products saved per 2x2 block (20 c f multiply-adds) against the transformed inputs and
+    // products written and read again (16 (c + f) floats each way). Shared by all threads, a group
+    // of blocks pays from c f / (c + f) = 64 on (both 128 channels); each thread's own groups in its
+    // cache, from 16 (ResNet-50's 64 -> 64 layers at batch 32: 94-96 -> 71 ms; the CNN's 32 -> 64
+    // at batch 32: 1.09-1.28 -> 0.92-0.97 ms; shared it was 1.45-1.55).
+    if (g.c * g.f >= kMinHarmonic * (g.c + g.f)) return true;
+    return g.c * g.f >= kMinHarmonicLocal * (g.c + g.f) && winogradLocalGroup(g, threads) > 0;
 }
 
 bool conv3x3Winograd(KernelContext& ctx, const Winograd3x3& g, const float* in, const Tensor& filter, float* out, const GemmEpilogue& ep) {
@@ -247,56 +261,87 @@ bool conv3x3Winograd(KernelContext& ctx, const Winograd3x3& g, const float* in, 
     const std::shared_ptr<const WinogradFilter> u = filterFor(ctx, filter, g.c, g.f);
     if (!u) return false;
     const int64_t th = (g.oh + 1) / 2, tw = (g.ow + 1) / 2, blocks = g.n * th * tw;
-    // Blocks per group: their transformed inputs and products take at most kGroupBytes.
-    const int64_t group = std::clamp<int64_t>(kGroupBytes / (int64_t(sizeof(float)) * kPositions * (g.c + g.f)), 1, blocks);
-    const int64_t vStride = group * g.c, mStride = group * g.f;  // between positions
-    float* space = groupSpace(size_t(kPositions * (vStride + mStride) + g.c));
-    float* v = space;
-    float* m = space + kPositions * vStride;
-    float* zeros = m + kPositions * mStride;
-    std::memset(zeros, 0, size_t(g.c) * sizeof(float));
+    const int64_t perBlock = int64_t(sizeof(float)) * kPositions * (g.c + g.f);  // transformed input + products of a block
     const GemmEpilogue* epp = ep.empty() ? nullptr : &ep;
     const GemmEpilogue none;
     std::atomic<bool> finite{true};
+
+    // One group of `count` blocks from block b0 on, in `space` (group * (c + f) floats per position,
+    // then a zero row): the three steps, each over part of the group.
+    struct Group {
+        int64_t b0, count, vStride, mStride;
+        float *v, *m, *zeros;
+    };
+    auto makeGroup = [&](float* space, int64_t capacity, int64_t b0) {
+        Group grp{b0, std::min(capacity, blocks - b0), capacity * g.c, capacity * g.f, space, nullptr, nullptr};
+        grp.m = space + kPositions * grp.vStride;
+        grp.zeros = grp.m + kPositions * grp.mStride;
+        return grp;
+    };
+    auto inputs = [&](const Group& grp, int64_t i0, int64_t i1) {
+        for (int64_t i = i0; i < i1; ++i) {
+            const int64_t b = grp.b0 + i, img = b / (th * tw), ty = b / tw % th, tx = b % tw;
+            const float* d[16];
+            float* dst[16];
+            for (int dy = 0; dy < 4; ++dy)
+                for (int dx = 0; dx < 4; ++dx) {
+                    const int64_t iy = 2 * ty + dy - g.padTop, ix = 2 * tx + dx - g.padLeft;
+                    const bool inside = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w;
+                    d[4 * dy + dx] = inside ? in + ((img * g.h + iy) * g.w + ix) * g.c : grp.zeros;
+                    dst[4 * dy + dx] = grp.v + (4 * dy + dx) * grp.vStride + i * g.c;
+                }
+            transformInput(d, dst, g.c);
+        }
+    };
+    auto products = [&](const Group& grp, int64_t e0, int64_t e1) {
+        for (int64_t e = e0; e < e1; ++e) {
+            SgemmRowsA a;
+            a.a = grp.v + e * grp.vStride;
+            a.lda = g.c;
+            packedSgemmRows(a, u->u[size_t(e)], grp.m + e * grp.mStride, g.f, 0, grp.count, 0, g.f, none);
+        }
+    };
+    auto outputs = [&](const Group& grp, int64_t i0, int64_t i1) {
+        for (int64_t i = i0; i < i1 && finite.load(std::memory_order_relaxed); ++i) {
+            const int64_t b = grp.b0 + i, img = b / (th * tw), ty = b / tw % th, tx = b % tw;
+            const float* src[16];
+            for (int k = 0; k < 16; ++k) src[k] = grp.m + k * grp.mStride + i * g.f;
+            float* y[4];
+            for (int dy = 0; dy < 2; ++dy)
+                for (int dx = 0; dx < 2; ++dx) {
+                    const int64_t oy = 2 * ty + dy, ox = 2 * tx + dx;
+                    y[2 * dy + dx] = oy < g.oh && ox < g.ow ? out + ((img * g.oh + oy) * g.ow + ox) * g.f : nullptr;
+                }
+            if (!transformOutput(src, y, g.f, epp)) finite.store(false, std::memory_order_relaxed);
+        }
+    };
+
+    // A filter that fits in each core's L2 beside a group, and many groups: each thread takes whole
+    // groups in turn, all three steps in its own cache, no waiting on the other threads.
+    if (const int64_t local = winogradLocalGroup(g, numThreads(ctx)); local > 0) {
+        const size_t floats = size_t(kPositions * local * (g.c + g.f) + g.c);
+        parallelFor(ctx, (blocks + local - 1) / local, double(local) * double(kPositions) * double(g.c) * double(g.f), [&](int64_t q0, int64_t q1) {
+            float* space = groupSpace(floats);
+            for (int64_t q = q0; q < q1 && finite.load(std::memory_order_relaxed); ++q) {
+                const Group grp = makeGroup(space, local, q * local);
+                std::memset(grp.zeros, 0, size_t(g.c) * sizeof(float));
+                inputs(grp, 0, grp.count);
+                products(grp, 0, kPositions);
+                outputs(grp, 0, grp.count);
+            }
+        });
+        return finite.load(std::memory_order_relaxed);
+    }
+    // Otherwise groups of up to kGroupBytes one after another, each step split among the threads:
+    // the products by position, so each thread reads its half of the filter.
+    const int64_t group = std::clamp<int64_t>(kGroupBytes / perBlock, 1, blocks);
+    float* space = groupSpace(size_t(kPositions * group * (g.c + g.f) + g.c));
     for (int64_t b0 = 0; b0 < blocks; b0 += group) {
-        const int64_t count = std::min(group, blocks - b0);
-        parallelFor(ctx, count, double(kPositions * g.c * 2), [&](int64_t i0, int64_t i1) {
-            for (int64_t i = i0; i < i1; ++i) {
-                const int64_t b = b0 + i, img = b / (th * tw), ty = b / tw % th, tx = b % tw;
-                const float* d[16];
-                float* dst[16];
-                for (int dy = 0; dy < 4; ++dy)
-                    for (int dx = 0; dx < 4; ++dx) {
-                        const int64_t iy = 2 * ty + dy - g.padTop, ix = 2 * tx + dx - g.padLeft;
-                        const bool inside = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w;
-                        d[4 * dy + dx] = inside ? in + ((img * g.h + iy) * g.w + ix) * g.c : zeros;
-                        dst[4 * dy + dx] = v + (4 * dy + dx) * vStride + i * g.c;
-                    }
-                transformInput(d, dst, g.c);
-            }
-        });
-        parallelFor(ctx, kPositions, double(count) * double(g.c) * double(g.f), [&](int64_t e0, int64_t e1) {
-            for (int64_t e = e0; e < e1; ++e) {
-                SgemmRowsA a;
-                a.a = v + e * vStride;
-                a.lda = g.c;
-                packedSgemmRows(a, u->u[size_t(e)], m + e * mStride, g.f, 0, count, 0, g.f, none);
-            }
-        });
-        parallelFor(ctx, count, double(kPositions * g.f * 2), [&](int64_t i0, int64_t i1) {
-            for (int64_t i = i0; i < i1 && finite.load(std::memory_order_relaxed); ++i) {
-                const int64_t b = b0 + i, img = b / (th * tw), ty = b / tw % th, tx = b % tw;
-                const float* src[16];
-                for (int k = 0; k < 16; ++k) src[k] = m + k * mStride + i * g.f;
-                float* y[4];
-                for (int dy = 0; dy < 2; ++dy)
-                    for (int dx = 0; dx < 2; ++dx) {
-                        const int64_t oy = 2 * ty + dy, ox = 2 * tx + dx;
-                        y[2 * dy + dx] = oy < g.oh && ox < g.ow ? out + ((img * g.oh + oy) * g.ow + ox) * g.f : nullptr;
-                    }
-                if (!transformOutput(src, y, g.f, epp)) finite.store(false, std::memory_order_relaxed);
-            }
-        });
+        const Group grp = makeGroup(space, group, b0);
+        std::memset(grp.zeros, 0, size_t(g.c) * sizeof(float));
+        parallelFor(ctx, grp.count, double(kPositions * g.c * 2), [&](int64_t i0, int64_t i1) { inputs(grp, i0, i1); });
+        parallelFor(ctx, kPositions, double(grp.count) * double(g.c) * double(g.f), [&](int64_t e0, int64_t e1) { products(grp, e0, e1); });
+        parallelFor(ctx, grp.count, double(kPositions * g.f * 2), [&](int64_t i0, int64_t i1) { outputs(grp, i0, i1); });
         if (!finite.load(std::memory_order_relaxed)) return false;
     }
     return true;

@@ -6,7 +6,7 @@
 // GEMM (sgemm.h), then each 4x4 result is folded back to its 2x2 pixels, with the fused epilogue
 // (bias, batch norm, residual, Relu) applied as each pixel is written.
 //
-//   if (winogradSuits(g)) conv3x3Winograd(ctx, g, input, filter, output, epilogue);
+//   if (winogradSuits(g, numThreads(ctx)) && conv3x3Winograd(ctx, g, input, filter, output, epilogue)) return;
 //
 // 2.25 times fewer multiply-adds; the sums are reassociated, within a float sum's rounding of the
 // direct convolution (tst_gemm checks them against a double-precision loop). The transformed filter
@@ -27,10 +27,11 @@ struct Winograd3x3 {
     int64_t n, h, w, c, f, oh, ow, padTop, padLeft;
 };
 
-// True when the path is enabled and pays for this convolution: the packed GEMM is in use, enough
-// channels for the transforms to be cheap beside the products, and enough 2x2 blocks per image
-// that the transformed filter's extra bytes are read for enough work.
-bool winogradSuits(const Winograd3x3& g);
+// True when the path is enabled and pays for this convolution on `threads` threads: the packed
+// GEMM is in use, enough channels for the transforms to be cheap beside the products (fewer when
+// the transformed filter is small and there are blocks enough for each thread to work through
+// groups of them in its own cache), and at least 32 2x2 blocks.
+bool winogradSuits(const Winograd3x3& g, int threads);
 
 // Writes the convolution to `out`, applying `ep`. false when the caller must convolve another way,
 // which then writes every element of `out` again: the Session's DerivedCache has no room for the
