@@ -46,24 +46,54 @@ struct WinogradFilter {
     size_t bytes = 0;
 };
 
-std::shared_ptr<const WinogradFilter> transformFilter(const float* g, int64_t c, int64_t f) {
-    std::unique_ptr<float[]> u(new float[size_t(kPositions * c * f)]);
-    const int64_t plane = c * f;
-    for (int64_t i = 0; i < plane; ++i) {  // i = ch * f + o; the filter is [3, 3, c, f]
+// G g G^T for one input channel: r[3 * y + x] points at the filter's row of f output channels at
+// tap (y, x), w[e] at transformed position e's.
+kAvx2 void transformFilterRows(const float* const* r, float* const* w, int64_t f) {
+    const __m256 half = _mm256_set1_ps(0.5f);
+    int64_t o = 0;
+    for (; o + 8 <= f; o += 8) {
+        __m256 t[4][3];  // G g
+        for (int b = 0; b < 3; ++b) {
+            const __m256 g0 = _mm256_loadu_ps(r[b] + o), g1 = _mm256_loadu_ps(r[3 + b] + o), g2 = _mm256_loadu_ps(r[6 + b] + o);
+            t[0][b] = g0;
+            t[1][b] = _mm256_mul_ps(_mm256_add_ps(_mm256_add_ps(g0, g1), g2), half);
+            t[2][b] = _mm256_mul_ps(_mm256_add_ps(_mm256_sub_ps(g0, g1), g2), half);
+            t[3][b] = g2;
+        }
+        for (int a = 0; a < 4; ++a) {  // (G g) G^T
+            _mm256_storeu_ps(w[a * 4 + 0] + o, t[a][0]);
+            _mm256_storeu_ps(w[a * 4 + 1] + o, _mm256_mul_ps(_mm256_add_ps(_mm256_add_ps(t[a][0], t[a][1]), t[a][2]), half));
+            _mm256_storeu_ps(w[a * 4 + 2] + o, _mm256_mul_ps(_mm256_add_ps(_mm256_sub_ps(t[a][0], t[a][1]), t[a][2]), half));
+            _mm256_storeu_ps(w[a * 4 + 3] + o, t[a][2]);
+        }
+    }
+    for (; o < f; ++o) {  // the same operations, one output channel at a time
         float t[4][3];
         for (int b = 0; b < 3; ++b) {
-            const float g0 = g[(0 * 3 + b) * plane + i], g1 = g[(1 * 3 + b) * plane + i], g2 = g[(2 * 3 + b) * plane + i];
+            const float g0 = r[b][o], g1 = r[3 + b][o], g2 = r[6 + b][o];
             t[0][b] = g0;
             t[1][b] = (g0 + g1 + g2) * 0.5f;
             t[2][b] = (g0 - g1 + g2) * 0.5f;
             t[3][b] = g2;
         }
         for (int a = 0; a < 4; ++a) {
-            u[size_t((a * 4 + 0) * plane + i)] = t[a][0];
-            u[size_t((a * 4 + 1) * plane + i)] = (t[a][0] + t[a][1] + t[a][2]) * 0.5f;
-            u[size_t((a * 4 + 2) * plane + i)] = (t[a][0] - t[a][1] + t[a][2]) * 0.5f;
-            u[size_t((a * 4 + 3) * plane + i)] = t[a][2];
+            w[a * 4 + 0][o] = t[a][0];
+            w[a * 4 + 1][o] = (t[a][0] + t[a][1] + t[a][2]) * 0.5f;
+            w[a * 4 + 2][o] = (t[a][0] - t[a][1] + t[a][2]) * 0.5f;
+            w[a * 4 + 3][o] = t[a][2];
         }
+    }
+}
+
+std::shared_ptr<const WinogradFilter> transformFilter(const float* g, int64_t c, int64_t f) {
+    std::unique_ptr<float[]> u(new float[size_t(kPositions * c * f)]);
+    const int64_t plane = c * f;
+    for (int64_t ch = 0; ch < c; ++ch) {  // the filter is [3, 3, c, f]
+        const float* r[9];
+        float* w[kPositions];
+        for (int k = 0; k < 9; ++k) r[k] = g + k * plane + ch * f;
+        for (int e = 0; e < kPositions; ++e) w[e] = u.get() + e * plane + ch * f;
+        transformFilterRows(r, w, f);
     }
     auto out = std::make_shared<WinogradFilter>();
     out->u.reserve(kPositions);
