@@ -21,8 +21,9 @@ MODELS = ("mlp", "cnn", "resnet50", "bert", "lstm")
 INPUT_SHAPES = {"mlp": (784,), "cnn": (32, 32, 3), "resnet50": (224, 224, 3), "bert": (64,), "lstm": (50, 32)}
 INPUT_DTYPES = {"bert": np.int32}
 # Runs per engine and case: enough for a steady median (the sub-millisecond models vary by 10-30 %
-# between runs of 30), few for ResNet-50 (a batch-32 run of TensorFlow takes over a second).
-DEFAULT_N = {"mlp": 500, "cnn": 300, "resnet50": 5, "bert": 100, "lstm": 100}
+# between runs of 30; ResNet-50's medians of 5 by 5-10 % on a busy machine), fewer for ResNet-50
+# (a batch-32 run of TensorFlow takes over a second).
+DEFAULT_N = {"mlp": 500, "cnn": 300, "resnet50": 20, "bert": 100, "lstm": 100}
 DESCRIPTIONS = {
     "mlp": "Dense 784→512→256→10 (relu, softmax)",
     "cnn": "32×32×3, Conv 32 + pool, Conv 64 + pool, Dense 128, Dense 10",
