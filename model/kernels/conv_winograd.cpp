@@ -168,30 +168,10 @@ kAvx2 void transformInput(const float* const* d, float* const* v, int64_t count)
     }
 }
 
-// As the packed GEMM's epilogue (sgemm.cpp): bias, then v * scale + shift as one fused
-// multiply-add, then the residual, then the activation (a NaN stays NaN).
-kAvx2 inline __m256 epilogue8(const GemmEpilogue& ep, __m256 v, int64_t j, const float* at) {
-    if (ep.bias) v = _mm256_add_ps(v, _mm256_loadu_ps(ep.bias + j));
-    if (ep.scale) v = _mm256_fmadd_ps(v, _mm256_loadu_ps(ep.scale + j), _mm256_loadu_ps(ep.shift + j));
-    if (ep.residual) v = _mm256_add_ps(v, _mm256_loadu_ps(ep.residual + (at - ep.out)));
-    if (ep.act == GemmActivation::Relu) v = _mm256_max_ps(_mm256_setzero_ps(), v);
-    else if (ep.act == GemmActivation::Relu6) v = _mm256_min_ps(_mm256_set1_ps(6.0f), _mm256_max_ps(_mm256_setzero_ps(), v));
-    return v;
-}
-
-kAvx2 inline float epilogue1(const GemmEpilogue& ep, float v, int64_t j, const float* at) {
-    if (ep.bias) v += ep.bias[j];
-    if (ep.scale) v = std::fmaf(v, ep.scale[j], ep.shift[j]);
-    if (ep.residual) v += ep.residual[at - ep.out];
-    if (ep.act == GemmActivation::None || std::isnan(v)) return v;
-    v = std::max(v, 0.0f);
-    return ep.act == GemmActivation::Relu6 ? std::min(v, 6.0f) : v;
-}
-
 // A^T m A for `count` output channels: m[k] points at transformed position k's products, y[0..3]
 // at the block's output pixels (row-major 2x2; null when outside the image). false, with the block
 // partly written, at a sum for a pixel in the image that is not finite (see conv3x3Winograd).
-kAvx2 bool transformOutput(const float* const* m, float* const* y, int64_t count, const GemmEpilogue* ep) {
+kAvx2 bool transformOutput(const float* const* m, float* const* y, int64_t count) {
     const __m256 magnitude = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)), infinity = _mm256_set1_ps(INFINITY);
     int64_t o = 0;
     for (; o + 8 <= count; o += 8) {
@@ -210,7 +190,7 @@ kAvx2 bool transformOutput(const float* const* m, float* const* y, int64_t count
                 if (!at) continue;
                 // |v| < inf is false for an infinity and for NaN.
                 if (_mm256_movemask_ps(_mm256_cmp_ps(_mm256_and_ps(out[col], magnitude), infinity, _CMP_LT_OQ)) != 0xff) return false;
-                _mm256_storeu_ps(at + o, ep ? epilogue8(*ep, out[col], o, at + o) : out[col]);
+                _mm256_storeu_ps(at + o, out[col]);
             }
         }
     }
@@ -227,7 +207,7 @@ kAvx2 bool transformOutput(const float* const* m, float* const* y, int64_t count
                 float* at = y[2 * row + col];
                 if (!at) continue;
                 if (!std::isfinite(out[col])) return false;
-                at[o] = ep ? epilogue1(*ep, out[col], o, at + o) : out[col];
+                at[o] = out[col];
             }
         }
     }
@@ -342,7 +322,13 @@ bool conv3x3Winograd(KernelContext& ctx, const Winograd3x3& g, const float* in, 
                     const int64_t oy = 2 * ty + dy, ox = 2 * tx + dx;
                     y[2 * dy + dx] = oy < g.oh && ox < g.ow ? out + ((img * g.oh + oy) * g.ow + ox) * g.f : nullptr;
                 }
-            if (!transformOutput(src, y, g.f, epp)) finite.store(false, std::memory_order_relaxed);
+            if (!transformOutput(src, y, g.f)) {
+                finite.store(false, std::memory_order_relaxed);
+                return;
+            }
+            if (epp)  // on the block's pixels while they are in cache
+                for (float* pixel : y)
+                    if (pixel) packedEpilogueRow(*epp, pixel, g.f, 0);
         }
     };
 

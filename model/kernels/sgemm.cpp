@@ -515,6 +515,12 @@ void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64
     rowsTimesPackedB(a, b.data(), b.k(), b.n(), c, ldc, r0, r1, c0, c1, epp, buffer, sgemmIsa() == SgemmIsa::Avx512);
 }
 
+kAvx2 void packedEpilogueRow(const GemmEpilogue& ep, float* c, int64_t count, int64_t j0) {
+    int64_t j = 0;
+    for (; j + 8 <= count; j += 8) _mm256_storeu_ps(c + j, epilogue8(ep, _mm256_loadu_ps(c + j), j0 + j, c + j));
+    for (; j < count; ++j) c[j] = epilogue1(ep, c[j], j0 + j, c + j);
+}
+
 bool packedSgemmOnePass(int64_t k) { return k > 0 && depthBlock(k) == k; }
 
 bool sgemmIsaSupported(SgemmIsa isa) { return cpuHas(isa); }

@@ -117,6 +117,12 @@ Tensor alignedForStreaming(KernelContext& ctx, const Tensor& b);
 void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64_t ldc, int64_t r0, int64_t r1, int64_t c0,
                      int64_t c1, const GemmEpilogue& ep);
 
+// Applies `ep` in place to `count` consecutive elements of one output row whose first is column j0,
+// in the packed GEMM's order and with its fused multiply-add: the same bits as the GEMM's own
+// epilogue (for kernels that finish their sums another way, conv_winograd.cpp). REQUIRES:
+// packedSgemmAvailable().
+void packedEpilogueRow(const GemmEpilogue& ep, float* c, int64_t count, int64_t j0);
+
 // True when the packed GEMM sums each element of a product of depth k in one pass (one depth block):
 // its epilogue then reads each residual element before it writes that element of C, so C may be the
 // residual itself.
