@@ -214,20 +214,6 @@ kAvx2 bool transformOutput(const float* const* m, float* const* y, int64_t count
     return true;
 }
 
-// Per-thread space for one group's transformed inputs, products and a zero row, kept for the
-// thread's life.
-float* groupSpace(size_t floats) {
-    thread_local std::unique_ptr<float, FreeDeleter> buffer;
-    thread_local size_t capacity = 0;
-    if (capacity < floats) {
-        const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
-        buffer.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
-        if (!buffer) throw std::bad_alloc();
-        capacity = floats;
-    }
-    return buffer.get();
-}
-
 }  // namespace
 
 void setWinogradEnabled(bool enabled) { g_enabled.store(enabled ? int(defaultEnabled()) : 0, std::memory_order_relaxed); }
@@ -337,7 +323,7 @@ bool conv3x3Winograd(KernelContext& ctx, const Winograd3x3& g, const float* in, 
     if (const int64_t local = winogradLocalGroup(g, numThreads(ctx)); local > 0) {
         const size_t floats = size_t(kPositions * local * (g.c + g.f) + g.c);
         parallelFor(ctx, (blocks + local - 1) / local, double(local) * double(kPositions) * double(g.c) * double(g.f), [&](int64_t q0, int64_t q1) {
-            float* space = groupSpace(floats);
+            float* space = threadScratch(ScratchUse::WinogradGroups, floats);
             for (int64_t q = q0; q < q1 && finite.load(std::memory_order_relaxed); ++q) {
                 const Group grp = makeGroup(space, local, q * local);
                 std::memset(grp.zeros, 0, size_t(g.c) * sizeof(float));
@@ -351,7 +337,7 @@ bool conv3x3Winograd(KernelContext& ctx, const Winograd3x3& g, const float* in, 
     // Otherwise groups of up to kGroupBytes one after another, each step split among the threads:
     // the products by position, so each thread reads its half of the filter.
     const int64_t group = std::clamp<int64_t>(kGroupBytes / perBlock, 1, blocks);
-    float* space = groupSpace(size_t(kPositions * group * (g.c + g.f) + g.c));
+    float* space = threadScratch(ScratchUse::WinogradGroups, size_t(kPositions * group * (g.c + g.f) + g.c));
     for (int64_t b0 = 0; b0 < blocks; b0 += group) {
         const Group grp = makeGroup(space, group, b0);
         std::memset(grp.zeros, 0, size_t(g.c) * sizeof(float));

@@ -95,20 +95,6 @@ struct Operand {
     int64_t rs, cs;
 };
 
-// Per-thread space for the A blocks SgemmRowsA::fill makes, grown on demand and kept for the
-// thread's life.
-float* scratch(size_t floats) {
-    thread_local std::unique_ptr<float, FreeDeleter> buffer;
-    thread_local size_t capacity = 0;
-    if (capacity < floats) {
-        const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
-        buffer.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
-        if (!buffer) throw std::bad_alloc();
-        capacity = floats;
-    }
-    return buffer.get();
-}
-
 // Packs depth [0, kc) x columns [0, nc) of `b` into 16-column panels; columns past nc are zero.
 kAvx2 void packB(Operand b, int64_t kc, int64_t nc, float* out) {
     for (int64_t j0 = 0; j0 < nc; j0 += kNR, out += kc * kNR) {
@@ -511,7 +497,7 @@ void packedSgemmRows(const SgemmRowsA& a, const PackedSgemmB& b, float* c, int64
         }
         return;
     }
-    float* buffer = a.fill ? scratch(size_t(kMC * kKCMax)) : nullptr;
+    float* buffer = a.fill ? threadScratch(ScratchUse::GemmBlocks, size_t(kMC * kKCMax)) : nullptr;
     rowsTimesPackedB(a, b.data(), b.k(), b.n(), c, ldc, r0, r1, c0, c1, epp, buffer, sgemmIsa() == SgemmIsa::Avx512);
 }
 
@@ -522,6 +508,25 @@ kAvx2 void packedEpilogueRow(const GemmEpilogue& ep, float* c, int64_t count, in
 }
 
 bool packedSgemmOnePass(int64_t k) { return k > 0 && depthBlock(k) == k; }
+
+float* threadScratch(ScratchUse use, size_t floats) {
+    struct Buffer {
+        std::unique_ptr<float, FreeDeleter> data;
+        size_t capacity = 0;
+    };
+    thread_local Buffer buffers[2];
+    Buffer& b = buffers[use == ScratchUse::GemmBlocks ? 0 : 1];
+    if (b.capacity < floats) {
+        const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
+        b.data.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
+        if (!b.data) {
+            b.capacity = 0;
+            throw std::bad_alloc();
+        }
+        b.capacity = floats;
+    }
+    return b.data.get();
+}
 
 bool sgemmIsaSupported(SgemmIsa isa) { return cpuHas(isa); }
 

@@ -67,6 +67,16 @@ struct FreeDeleter {
     void operator()(float* p) const { std::free(p); }
 };
 
+// What a thread's scratch buffer is for: each use has its own, so that one may hold its data while
+// calling code that uses another.
+enum class ScratchUse { GemmBlocks,
+                        WinogradGroups };
+
+// The calling thread's 64-byte-aligned buffer for `use`, of at least `floats` floats: grown on
+// demand and kept for the thread's life, so that a kernel run again and again allocates nothing.
+// Throws std::bad_alloc.
+float* threadScratch(ScratchUse use, size_t floats);
+
 // The rows of A for packedSgemmParallel: in memory (row i at a + i * lda, contiguous depth), or made
 // on demand by `fill` (a convolution's im2col), one block at a time while it fits the cache:
 // fill(r0, rows, d0, depth, dst) writes rows [r0, r0 + rows) x depth [d0, d0 + depth) of A to

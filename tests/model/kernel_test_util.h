@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,16 @@
 #include "model/tensor.h"
 
 namespace tfscope::testing {
+
+// n floats drawn uniformly from [-1, 1) by a generator seeded with `seed`: the same values on every
+// run and machine.
+inline std::vector<float> randomFloats(size_t n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    std::vector<float> v(n);
+    for (float& x : v) x = dist(rng);
+    return v;
+}
 
 class NodeBuilder {
 public:

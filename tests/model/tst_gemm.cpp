@@ -18,7 +18,6 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
-#include <random>
 #include <thread>
 #include <vector>
 
@@ -34,14 +33,6 @@ struct Product {
     int64_t m, k, n;
     bool ta, tb;
 };
-
-std::vector<float> randomVector(size_t n, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-    std::vector<float> v(n);
-    for (float& x : v) x = dist(rng);
-    return v;
-}
 
 // Reference C = op(A) op(B) in double, and the bound sum |a||b| per element for the tolerance.
 void reference(const Product& p, const std::vector<float>& a, const std::vector<float>& b, std::vector<double>* c,
@@ -64,11 +55,11 @@ void reference(const Product& p, const std::vector<float>& a, const std::vector<
 // Runs gemmFloat on the test thread pool (or the calling thread) and checks every element;
 // `residual`: the epilogue also adds a matrix of C's shape.
 bool checkProduct(const Product& p, bool threaded, GemmEpilogue ep, QString* why, bool residual = false) {
-    const auto a = randomVector(size_t(p.m * p.k), 1), b = randomVector(size_t(p.k * p.n), 2);
+    const auto a = testing::randomFloats(size_t(p.m * p.k), 1), b = testing::randomFloats(size_t(p.k * p.n), 2);
     std::vector<double> want, bound;
     reference(p, a, b, &want, &bound);
     std::vector<float> c(size_t(p.m * p.n), std::numeric_limits<float>::quiet_NaN());
-    const auto addend = randomVector(c.size(), 6);
+    const auto addend = testing::randomFloats(c.size(), 6);
     if (residual) {
         ep.residual = addend.data();
         ep.out = c.data();
@@ -117,7 +108,7 @@ struct Conv {
 const Conv kConvs[] = {{2, 11, 9, 32, 3, 3, 64, 1, 1, "SAME"}, {2, 9, 7, 5, 3, 3, 20, 1, 1, "SAME"}, {1, 13, 11, 40, 5, 3, 33, 2, 1, "VALID"}, {3, 10, 10, 3, 3, 3, 16, 1, 2, "SAME"}, {2, 32, 32, 3, 3, 3, 32, 1, 1, "SAME"}, {1, 8, 9, 64, 3, 3, 7, 2, 1, "SAME"}, {1, 1, 1, 2, 3, 3, 5, 1, 1, "SAME"}, {2, 6, 6, 4, 1, 1, 18, 2, 1, "VALID"}, {1, 7, 8, 64, 3, 4, 9, 1, 1, "SAME"}, {1, 23, 21, 3, 7, 7, 64, 2, 1, "SAME"}, {2, 9, 9, 24, 1, 1, 40, 2, 1, "SAME"}, {3, 150, 150, 24, 3, 3, 4, 1, 1, "SAME"}, {1, 9, 8, 96, 3, 3, 20, 1, 1, "SAME"}};
 
 Result<Tensor> runConv(const Conv& cv) {
-    const auto x = randomVector(size_t(cv.n * cv.h * cv.w * cv.c), 7), k = randomVector(size_t(cv.kh * cv.kw * cv.c * cv.f), 8);
+    const auto x = testing::randomFloats(size_t(cv.n * cv.h * cv.w * cv.c), 7), k = testing::randomFloats(size_t(cv.kh * cv.kw * cv.c * cv.f), 8);
     const auto node = testing::NodeBuilder("Conv2D")
                           .type("T", DType::Float)
                           .attr("strides", std::vector<int64_t>{1, cv.stride, cv.stride, 1})
@@ -131,7 +122,7 @@ Result<Tensor> runConv(const Conv& cv) {
 
 // Conv2D through the registered kernel against a double-precision loop over the same window.
 bool checkConv(const Conv& cv, QString* why) {
-    const auto x = randomVector(size_t(cv.n * cv.h * cv.w * cv.c), 7), k = randomVector(size_t(cv.kh * cv.kw * cv.c * cv.f), 8);
+    const auto x = testing::randomFloats(size_t(cv.n * cv.h * cv.w * cv.c), 7), k = testing::randomFloats(size_t(cv.kh * cv.kw * cv.c * cv.f), 8);
     const bool same = std::string(cv.padding) == "SAME";
     auto outSize = [&](int64_t in, int64_t kk) {
         const int64_t eff = (kk - 1) * cv.dilation + 1;
@@ -289,7 +280,7 @@ void TestGemm::testEpilogue() {
     QFETCH(bool, residual);
     USE_ISA(SgemmIsa(isa));
     const int64_t n = 37;  // two full 16-column tiles and a partial one
-    const auto biasV = randomVector(size_t(n), 3), scaleV = randomVector(size_t(n), 4), shiftV = randomVector(size_t(n), 5);
+    const auto biasV = testing::randomFloats(size_t(n), 3), scaleV = testing::randomFloats(size_t(n), 4), shiftV = testing::randomFloats(size_t(n), 5);
     GemmEpilogue ep;
     if (bias) ep.bias = biasV.data();
     if (batchNorm) {
@@ -313,7 +304,7 @@ void TestGemm::testPathsAgree() {
     // same epilogue, so the two paths give the same bits, edges and epilogues included.
     if (!sgemmIsaSupported(SgemmIsa::Avx512)) QSKIP("This CPU has no AVX-512: there is only one packed GEMM path here.");
     const int64_t n = 53, maxN = 2100;
-    const auto biasV = randomVector(size_t(maxN), 3), scaleV = randomVector(size_t(maxN), 4), shiftV = randomVector(size_t(maxN), 5);
+    const auto biasV = testing::randomFloats(size_t(maxN), 3), scaleV = testing::randomFloats(size_t(maxN), 4), shiftV = testing::randomFloats(size_t(maxN), 5);
     // The GEMV (both layouts of B, large enough for 512-bit vectors; the last two split between
     // the threads; 2061 = 128 x 16 + 8 + 5 and 517 = 32 x 16 + 5 reach every tail), then the packed GEMM.
     for (Product p : {Product{1, 2061, 517, false, false}, Product{1, 2061, 517, false, true}, Product{1, 2048, maxN, false, false},
@@ -321,8 +312,8 @@ void TestGemm::testPathsAgree() {
                       Product{150, 257, n, false, true}, Product{600, 64, n, false, false}, Product{19, 321, n, false, false},
                       Product{9, 1300, n, false, true}, Product{13, 300, 64, false, false}, Product{150, 600, 64, true, false},
                       Product{1000, 70, 64, false, true}}) {
-        const auto a = randomVector(size_t(p.m * p.k), 11), b = randomVector(size_t(p.k * p.n), 12);
-        const auto addend = randomVector(size_t(p.m * p.n), 13);
+        const auto a = testing::randomFloats(size_t(p.m * p.k), 11), b = testing::randomFloats(size_t(p.k * p.n), 12);
+        const auto addend = testing::randomFloats(size_t(p.m * p.n), 13);
         for (int kind = 0; kind < 3; ++kind) {
             std::vector<float> c[2];
             for (int path = 0; path < 2; ++path) {
@@ -354,7 +345,7 @@ void TestGemm::testGemvSplitsRows() {
     // products added, so the result depends on the thread count only, not on which thread ran what.
     if (!packedSgemmAvailable()) QSKIP("The portable path leaves one-row products to Eigen's contraction.");
     const int64_t k = 784, n = 512, half = k / 2 / 4 * 4;
-    const auto a = randomVector(size_t(k), 21), b = randomVector(size_t(k * n), 22);
+    const auto a = testing::randomFloats(size_t(k), 21), b = testing::randomFloats(size_t(k * n), 22);
     std::vector<float> c(static_cast<size_t>(n)), first(static_cast<size_t>(n)), second(static_cast<size_t>(n));
     testing::TestKernelContext ctx(testing::NodeBuilder("MatMul").build(), {});
     QCOMPARE(ctx.device().numThreads(), 2);
@@ -444,8 +435,8 @@ void TestGemm::testConvolutionOverResidual() {
     for (const Conv& cv : {Conv{2, 9, 7, 16, 3, 3, 20, 1, 1, "SAME"}, Conv{1, 12, 10, 64, 1, 1, 40, 1, 1, "SAME"},
                            Conv{1, 6, 5, 48, 3, 3, 24, 1, 1, "SAME"}, Conv{1, 12, 10, 64, 1, 1, 64, 1, 1, "SAME"}}) {
         const int64_t depth = cv.kh * cv.kw * cv.c;
-        const auto x = randomVector(size_t(cv.n * cv.h * cv.w * cv.c), 7), k = randomVector(size_t(depth * cv.f), 8);
-        const auto bias = randomVector(size_t(cv.f), 9), add = randomVector(size_t(cv.n * cv.h * cv.w * cv.f), 10);
+        const auto x = testing::randomFloats(size_t(cv.n * cv.h * cv.w * cv.c), 7), k = testing::randomFloats(size_t(depth * cv.f), 8);
+        const auto bias = testing::randomFloats(size_t(cv.f), 9), add = testing::randomFloats(size_t(cv.n * cv.h * cv.w * cv.f), 10);
         const auto node = testing::NodeBuilder("_FusedConv2D")
                               .type("T", DType::Float)
                               .attr("strides", std::vector<int64_t>{1, 1, 1, 1})

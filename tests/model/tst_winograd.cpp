@@ -10,7 +10,6 @@
 
 #include <cmath>
 #include <limits>
-#include <random>
 #include <vector>
 
 #include "model/exec/derived_cache.h"
@@ -36,18 +35,10 @@ struct Case {
 // channels on 1088 blocks, which each thread works through in groups of its own.
 const Case kCases[] = {{1, 14, 14, 128, 128, 1, 1, 1, 1}, {2, 7, 9, 128, 130, 1, 1, 1, 1}, {2, 12, 11, 131, 128, 0, 0, 0, 0}, {1, 11, 13, 128, 136, 2, 0, 0, 1}, {4, 31, 33, 36, 40, 1, 1, 1, 1}};
 
-std::vector<float> randomValues(size_t n, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-    std::vector<float> v(n);
-    for (float& x : v) x = dist(rng);
-    return v;
-}
-
 struct Operands {
     std::vector<float> x, k;
     explicit Operands(const Case& cs)
-        : x(randomValues(size_t(cs.n * cs.h * cs.w * cs.c), 11)), k(randomValues(size_t(9 * cs.c * cs.f), 12)) {}
+        : x(testing::randomFloats(size_t(cs.n * cs.h * cs.w * cs.c), 11)), k(testing::randomFloats(size_t(9 * cs.c * cs.f), 12)) {}
 };
 
 // The direct convolution in double, and sum |x k| per element (the tolerance's scale).
@@ -211,8 +202,8 @@ void TestWinograd::testEpilogue() {
     if (!packedSgemmAvailable()) QSKIP("The path needs the packed GEMM.");
     const Case cs{2, 9, 10, 128, 136, 1, 1, 1, 1};
     const Operands ops(cs);
-    const auto bias = randomValues(size_t(cs.f), 13), scale = randomValues(size_t(cs.f), 14), shift = randomValues(size_t(cs.f), 15);
-    const auto residual = randomValues(size_t(cs.n * cs.oh() * cs.ow() * cs.f), 16);
+    const auto bias = testing::randomFloats(size_t(cs.f), 13), scale = testing::randomFloats(size_t(cs.f), 14), shift = testing::randomFloats(size_t(cs.f), 15);
+    const auto residual = testing::randomFloats(size_t(cs.n * cs.oh() * cs.ow() * cs.f), 16);
     std::vector<float> out(residual.size(), std::numeric_limits<float>::quiet_NaN());
     GemmEpilogue ep;
     ep.bias = bias.data();
