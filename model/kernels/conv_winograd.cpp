@@ -6,7 +6,6 @@
 // the same order on every path, so the AVX2 and AVX-512 GEMMs still give the same bits.
 #include "model/kernels/conv_winograd.h"
 
-#include "model/exec/derived_cache.h"
 #include "model/kernels/isa_target.h"
 #include "model/kernels/sgemm.h"
 
@@ -107,25 +106,13 @@ std::shared_ptr<const WinogradFilter> transformFilter(const float* g, int64_t c,
 // The transformed filter, from the context's DerivedCache when made before; null when the cache
 // has no room for it (the caller convolves directly instead of transforming it every run).
 std::shared_ptr<const WinogradFilter> filterFor(KernelContext& ctx, const Tensor& filter, int64_t c, int64_t f) {
-    static constexpr const char* kKind = "conv.winograd_filter";
-    exec::DerivedCache* cache = ctx.derivedCache();
-    if (cache) {
-        if (auto hit = cache->find(filter, kKind)) return std::static_pointer_cast<const WinogradFilter>(hit);
-        if (!cache->hasRoomFor(size_t(kPositions * c * f) * sizeof(float))) return nullptr;
-    }
-    std::shared_ptr<const WinogradFilter> made;
-    if (filter.computedOnRead()) {  // a folded filter: computed into scratch space, only the transform kept
-        std::unique_ptr<float[]> bytes(new float[size_t(std::max<int64_t>(filter.numElements(), 1))]);
-        const bool computed = filter.computeInto(reinterpret_cast<std::byte*>(bytes.get()));
-        made = transformFilter(computed ? bytes.get() : filter.data<float>(), c, f);
-    } else {
-        made = transformFilter(filter.data<float>(), c, f);
-    }
-    if (cache) {
-        cache->insert(filter, kKind, made, made->bytes);
-        filter.dropResidentPages();  // the products read the transform from now on
-    }
-    return made;
+    const size_t room = size_t(kPositions * c * f) * sizeof(float);
+    auto made = derivedFromWeights(ctx, filter, "conv.winograd_filter", room, [c, f](const float* values) {  // kept in place by the std::function
+        auto transformed = transformFilter(values, c, f);
+        const size_t bytes = transformed->bytes;
+        return std::pair<std::shared_ptr<const void>, size_t>(std::move(transformed), bytes);
+    });
+    return std::static_pointer_cast<const WinogradFilter>(made);
 }
 
 // B^T d B for `count` channels: d[k] (k = 4 * row + column of the 4x4 block) points at the block's
@@ -229,7 +216,7 @@ bool winogradEnabled() {
 
 int64_t winogradLocalGroup(const Winograd3x3& g, int threads) {
     const int64_t perBlock = int64_t(sizeof(float)) * kPositions * (g.c + g.f);
-    const int64_t th = (g.oh + 1) / 2, tw = (g.ow + 1) / 2, blocks = g.n * th * tw;
+    const int64_t blocks = g.blocks();
     const int64_t local = std::max<int64_t>(1, kLocalGroupBytes / perBlock);
     const bool fits = int64_t(sizeof(float)) * kPositions * g.c * g.f <= kLocalFilterBytes;
     return fits && blocks >= 4 * std::max(threads, 1) * local ? local : 0;
@@ -238,10 +225,9 @@ int64_t winogradLocalGroup(const Winograd3x3& g, int threads) {
 bool winogradSuits(const Winograd3x3& g, int threads) {
     if (!winogradEnabled() || !packedSgemmAvailable()) return false;
     if (g.oh <= 0 || g.ow <= 0) return false;
-    const int64_t th = (g.oh + 1) / 2, tw = (g.ow + 1) / 2;
     // Few blocks (ResNet-50's 7x7 layers at batch 1: 16, each with pixels that overhang the image)
     // leave the GEMMs too few rows to pay for reading a filter 1.8 times the size.
-    if (g.n * th * tw < kMinBlocks) return false;
+    if (g.blocks() < kMinBlocks) return false;
     if (int64_t(sizeof(float)) * kPositions * g.c * g.f > kMaxFilterBytes) return false;
     // The products saved per 2x2 block (20 c f multiply-adds) against the transformed inputs and
     // products written and read again (16 (c + f) floats each way). Shared by all threads, a group
@@ -256,7 +242,7 @@ bool conv3x3Winograd(KernelContext& ctx, const Winograd3x3& g, const float* in, 
     if (ep.residual && ep.residual == out) return false;  // a fallback would find the residual overwritten
     const std::shared_ptr<const WinogradFilter> u = filterFor(ctx, filter, g.c, g.f);
     if (!u) return false;
-    const int64_t th = (g.oh + 1) / 2, tw = (g.ow + 1) / 2, blocks = g.n * th * tw;
+    const int64_t th = g.blockRows(), tw = g.blockCols(), blocks = g.blocks();
     const int64_t perBlock = int64_t(sizeof(float)) * kPositions * (g.c + g.f);  // transformed input + products of a block
     const GemmEpilogue* epp = ep.empty() ? nullptr : &ep;
     const GemmEpilogue none;

@@ -25,6 +25,9 @@ namespace tfscope::kernels {
 // outside the image), likewise for columns.
 struct Winograd3x3 {
     int64_t n, h, w, c, f, oh, ow, padTop, padLeft;
+    int64_t blockRows() const { return (oh + 1) / 2; }  // 2x2 output blocks down an image
+    int64_t blockCols() const { return (ow + 1) / 2; }  // ... and across
+    int64_t blocks() const { return n * blockRows() * blockCols(); }
 };
 
 // True when the path is enabled and pays for this convolution on `threads` threads: the packed

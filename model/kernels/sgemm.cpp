@@ -514,8 +514,8 @@ float* threadScratch(ScratchUse use, size_t floats) {
         std::unique_ptr<float, FreeDeleter> data;
         size_t capacity = 0;
     };
-    thread_local Buffer buffers[2];
-    Buffer& b = buffers[use == ScratchUse::GemmBlocks ? 0 : 1];
+    thread_local Buffer buffers[2];  // one per ScratchUse
+    Buffer& b = buffers[size_t(use)];
     if (b.capacity < floats) {
         const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
         b.data.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
@@ -615,25 +615,41 @@ Tensor alignedForStreaming(KernelContext& ctx, const Tensor& b) {
     return *copy;
 }
 
-std::shared_ptr<const PackedSgemmB> packedSgemmB(KernelContext& ctx, const Tensor& b, int64_t k, int64_t n, bool transB) {
-    const char* kind = transB ? "sgemm.packed_b.transposed" : "sgemm.packed_b";
+std::shared_ptr<const void> derivedFromWeights(KernelContext& ctx, const Tensor& b, const char* kind, size_t roomNeeded,
+                                               const DerivedMaker& make) {
     exec::DerivedCache* cache = ctx.derivedCache();
     if (cache) {
-        if (auto hit = cache->find(b, kind)) return std::static_pointer_cast<const PackedSgemmB>(hit);
+        if (auto hit = cache->find(b, kind)) return hit;
+        if (roomNeeded > 0 && !cache->hasRoomFor(roomNeeded)) return nullptr;
     }
-    std::shared_ptr<const PackedSgemmB> packed;
-    if (b.computedOnRead()) {  // a folded filter: computed into scratch space, only the packing kept
-        std::unique_ptr<float[]> bytes(new float[size_t(std::max<int64_t>(b.numElements(), 1))]);
-        const bool computed = b.computeInto(reinterpret_cast<std::byte*>(bytes.get()));
-        packed = std::make_shared<const PackedSgemmB>(computed ? bytes.get() : b.data<float>(), k, n, transB);
+    std::pair<std::shared_ptr<const void>, size_t> made;
+    if (b.computedOnRead()) {  // a folded filter: computed into scratch space, only what is made from it kept
+        std::unique_ptr<float[]> values(new float[size_t(std::max<int64_t>(b.numElements(), 1))]);
+        const bool computed = b.computeInto(reinterpret_cast<std::byte*>(values.get()));
+        made = make(computed ? values.get() : b.data<float>());
     } else {
-        packed = std::make_shared<const PackedSgemmB>(b.data<float>(), k, n, transB);
+        made = make(b.data<float>());
     }
     if (cache) {
-        cache->insert(b, kind, packed, packed->bytes());
-        b.dropResidentPages();  // products use the packing from now on (weights viewing a mapped checkpoint leave the resident set)
+        cache->insert(b, kind, made.first, made.second);
+        b.dropResidentPages();  // kernels read what was made from now on (weights viewing a mapped checkpoint leave the resident set)
     }
-    return packed;
+    return made.first;
+}
+
+std::shared_ptr<const PackedSgemmB> packedSgemmB(KernelContext& ctx, const Tensor& b, int64_t k, int64_t n, bool transB) {
+    // The maker holds one reference, so the std::function keeps it without allocating (every run
+    // of a product comes here, nearly always to find the packing made before).
+    const struct {
+        int64_t k, n;
+        bool transB;
+    } shape{k, n, transB};
+    auto made = derivedFromWeights(ctx, b, transB ? "sgemm.packed_b.transposed" : "sgemm.packed_b", 0, [&shape](const float* values) {
+        auto packed = std::make_shared<const PackedSgemmB>(values, shape.k, shape.n, shape.transB);
+        const size_t bytes = packed->bytes();
+        return std::pair<std::shared_ptr<const void>, size_t>(std::move(packed), bytes);
+    });
+    return std::static_pointer_cast<const PackedSgemmB>(made);
 }
 
 }  // namespace tfscope::kernels

@@ -33,6 +33,7 @@
 #include <cstdlib>
 #include <functional>
 #include <memory>
+#include <utility>
 
 #include "model/kernels/gemm_epilogue.h"
 #include "model/kernels/kernel_util.h"
@@ -110,6 +111,16 @@ private:
     int64_t m_k, m_n;
     size_t m_bytes = 0;
 };
+
+// What `make` builds from the values of the float tensor `b` (a layer's weights, packed or
+// transformed), with the bytes it takes: from the context's DerivedCache under `kind` when made
+// before, else made (a folded tensor's values computed into temporary space, not kept) and kept
+// there, after which `b`'s mapped pages may leave the resident set. With `roomNeeded` > 0 and a
+// cache without room for that many bytes: null, nothing made (the caller takes another way rather
+// than make it again every run).
+using DerivedMaker = std::function<std::pair<std::shared_ptr<const void>, size_t>(const float* values)>;
+std::shared_ptr<const void> derivedFromWeights(KernelContext& ctx, const Tensor& b, const char* kind, size_t roomNeeded,
+                                               const DerivedMaker& make);
 
 // `b` (a float matrix [k,n], or [n,k] if transB, e.g. a convolution filter) packed, from the
 // context's DerivedCache when the same tensor was packed before (weights: once per Session).
